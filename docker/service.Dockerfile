@@ -1,0 +1,13 @@
+# streamtune services (trainer, evaluator, ingest, ...): the launcher and its runtime classpath.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q -DskipTests install \
+ && ./mvnw -B -q -pl launcher dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/app/lib \
+ && cp launcher/target/streamtune-launcher-*.jar /app/lib/
+
+FROM eclipse-temurin:17-jre
+COPY --from=build /app/lib /app/lib
+ENV DJL_OFFLINE=true DJL_CACHE_DIR=/var/cache/djl ENGINE_CACHE_DIR=/var/cache/djl
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-cp", "/app/lib/*", "io.streamtune.launcher.StreamtuneCli"]
+CMD ["--help"]

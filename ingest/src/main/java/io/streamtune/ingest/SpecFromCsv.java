@@ -1,0 +1,35 @@
+package io.streamtune.ingest;
+
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.ColumnSpec;
+import io.streamtune.schemas.spec.PipelineSpec.LabelSpec;
+import io.streamtune.schemas.spec.PipelineSpec.Modality;
+import io.streamtune.schemas.spec.PipelineSpec.PreprocessSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds a tabular pipeline spec (all other keys at their defaults) from what a CSV holds. */
+public final class SpecFromCsv {
+
+  private SpecFromCsv() {}
+
+  public static PipelineSpec toSpec(String name, CsvSchema schema) {
+    Map<String, ColumnSpec> columns = new LinkedHashMap<>();
+    schema
+        .columns()
+        .forEach((column, c) -> columns.put(column, new ColumnSpec(c.type(), c.categories())));
+    PipelineSpec spec =
+        new PipelineSpec(
+            name,
+            Modality.TABULAR,
+            new LabelSpec(schema.labelColumn(), schema.labelClasses()),
+            columns,
+            null,
+            PreprocessSpec.defaults(),
+            null,
+            null);
+    PipelineSpecs.validate(spec, "spec inferred from " + name);
+    return spec;
+  }
+}

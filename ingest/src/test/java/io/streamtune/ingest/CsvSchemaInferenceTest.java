@@ -1,0 +1,110 @@
+package io.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CsvSchemaInferenceTest {
+
+  private static final Path CREDIT = Path.of("..", "data", "credit_data.csv");
+
+  @Test
+  void creditDataColumnsAreTypedAndMissingCellsCounted() throws IOException {
+    CsvSchema schema;
+    try (var reader = Files.newBufferedReader(CREDIT)) {
+      schema = CsvSchemaInference.withDefaults().infer(reader, "Status", null, Map.of());
+    }
+
+    assertThat(schema.rows()).isEqualTo(4454);
+    assertThat(schema.labelClasses()).containsExactly("good", "bad");
+    assertThat(schema.columns()).hasSize(13).doesNotContainKey("Status");
+    assertThat(schema.typeOf("Income")).isEqualTo(ColumnType.NUMERIC);
+    assertThat(schema.typeOf("Home")).isEqualTo(ColumnType.CATEGORICAL);
+    assertThat(schema.columns().get("Home").categories())
+        .containsExactlyInAnyOrder("rent", "owner", "parents", "priv", "other", "ignore");
+    // 455 missing cells in the file, as its documentation says
+    long missing = schema.columns().values().stream().mapToLong(CsvSchema.Column::missing).sum();
+    assertThat(missing).isEqualTo(455);
+  }
+
+  @Test
+  void categoriesAreOrderedByFrequencyThenFirstAppearance() {
+    String csv = "y,c\na,x\nb,y\na,y\nb,z\n";
+
+    CsvSchema schema =
+        CsvSchemaInference.withDefaults().infer(new StringReader(csv), "y", null, Map.of());
+
+    assertThat(schema.columns().get("c").categories()).containsExactly("y", "x", "z");
+    assertThat(schema.labelClasses()).containsExactly("a", "b");
+  }
+
+  @Test
+  void declaredTypeWinsOverInference() {
+    String csv = "y,code\na,1\nb,2\n";
+
+    CsvSchema schema =
+        CsvSchemaInference.withDefaults()
+            .infer(new StringReader(csv), "y", null, Map.of("code", ColumnType.CATEGORICAL));
+
+    assertThat(schema.columns().get("code").categories()).containsExactly("1", "2");
+  }
+
+  @Test
+  void idLikeAndEmptyColumnsAreDroppedWithAReason() {
+    StringBuilder csv = new StringBuilder("y,name,empty,v\n");
+    for (int i = 0; i < 100; i++) {
+      csv.append(i % 2 == 0 ? "a" : "b")
+          .append(",n")
+          .append(i)
+          .append(",NA,")
+          .append(i)
+          .append('\n');
+    }
+
+    CsvSchema schema =
+        new CsvSchemaInference(CsvFormat.defaults(), 10)
+            .infer(new StringReader(csv.toString()), "y", null, Map.of());
+
+    assertThat(schema.columns()).containsOnlyKeys("v");
+    assertThat(schema.droppedColumns().get("name")).contains("looks like an id");
+    assertThat(schema.droppedColumns().get("empty")).isEqualTo("every value is missing");
+  }
+
+  @Test
+  void labelColumnMustExistAndHaveTwoClasses() {
+    assertThatThrownBy(
+            () ->
+                CsvSchemaInference.withDefaults()
+                    .infer(new StringReader("a,b\n1,2\n"), "label", null, Map.of()))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("label column 'label' is not in the CSV header [a, b]");
+    assertThatThrownBy(
+            () ->
+                CsvSchemaInference.withDefaults()
+                    .infer(new StringReader("a,y\n1,x\n2,x\n"), "y", null, Map.of()))
+        .hasMessageContaining("1 distinct value(s)");
+  }
+
+  @Test
+  void inferredSchemaBecomesAValidSpec() throws IOException {
+    CsvSchema schema;
+    try (var reader = Files.newBufferedReader(CREDIT)) {
+      schema = CsvSchemaInference.withDefaults().infer(reader, "Status", null, Map.of());
+    }
+
+    PipelineSpec spec = SpecFromCsv.toSpec("credit", schema);
+
+    assertThat(spec.label().column()).isEqualTo("Status");
+    assertThat(spec.columns()).hasSize(13);
+    // 9 numeric columns + one-hot slots (categories + unseen) of 4 categorical ones
+    assertThat(spec.featureNames()).hasSize(9 + (6 + 1) + (5 + 1) + (2 + 1) + (4 + 1));
+  }
+}

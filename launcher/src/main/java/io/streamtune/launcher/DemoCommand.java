@@ -1,0 +1,124 @@
+package io.streamtune.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run everything in one JVM: embedded Kafka + schema registry, the Flink preprocessing job,",
+      "trainer and evaluator; stream a CSV in and print one line per model version.",
+      "Default: the bundled credit data (data/credit_data.csv) with pipelines/credit.yaml."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--csv", description = "CSV file to stream instead of the bundled credit data")
+  Path csv;
+
+  @Option(names = "--label", description = "Label column of --csv (types are then inferred)")
+  String label;
+
+  @Option(names = "--pipeline", description = "Pipeline spec YAML (default: bundled or inferred)")
+  Path pipeline;
+
+  @Option(names = "--id-column", description = "Column holding record ids (default: row numbers)")
+  String idColumn;
+
+  @Option(
+      names = "--versions",
+      defaultValue = "3",
+      description = "Stop after this many evaluated versions; 0 = until Ctrl-C (default: ${DEFAULT-VALUE})")
+  int versions;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      description = "Records per second streamed in; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(
+      names = "--retrain-every",
+      description = "Train a version every N new training examples (default: the spec's)")
+  Integer retrainEvery;
+
+  @Option(
+      names = "--work-dir",
+      description = "Keep broker data and the model store here (default: a temporary directory)")
+  Path workDir;
+
+  @Option(names = "--partitions", defaultValue = "2", description = "Partitions per topic (default: ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE})")
+  int parallelism;
+
+  @Option(names = "--kafka-port", defaultValue = "0", description = "Broker port; 0 = any free port")
+  int kafkaPort;
+
+  @Option(names = "--registry-port", defaultValue = "0", description = "Schema registry port; 0 = any free port")
+  int registryPort;
+
+  @Option(
+      names = "--idle-timeout-seconds",
+      defaultValue = "120",
+      description = "After the whole file is in, give up waiting for versions after this long (default: ${DEFAULT-VALUE})")
+  int idleTimeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (csv != null && label == null && pipeline == null) {
+      throw new io.streamtune.ingest.IngestException("--csv needs --label COLUMN or --pipeline SPEC");
+    }
+    if (versions < 0 || partitions < 1 || parallelism < 1 || rate < 0) {
+      throw new io.streamtune.schemas.config.ConfigException(
+          "--versions must be >= 0, --partitions and --parallelism >= 1, --rate >= 0");
+    }
+    boolean temporary = workDir == null;
+    Path dir = temporary ? Files.createTempDirectory("streamtune-demo-") : workDir;
+    Demo demo = new Demo(System.out);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              demo.requestStop();
+              try {
+                finished.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "streamtune-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Demo.Outcome outcome =
+          demo.run(
+              new Demo.Options(
+                  csv,
+                  label,
+                  pipeline,
+                  idColumn,
+                  versions,
+                  rate,
+                  retrainEvery,
+                  dir,
+                  partitions,
+                  parallelism,
+                  kafkaPort,
+                  registryPort,
+                  Duration.ofSeconds(idleTimeoutSeconds)));
+      return outcome.exitCode();
+    } finally {
+      if (temporary) {
+        WorkDirs.deleteQuietly(dir);
+      }
+      finished.countDown();
+    }
+  }
+}

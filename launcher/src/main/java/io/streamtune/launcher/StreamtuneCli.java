@@ -1,0 +1,67 @@
+package io.streamtune.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code streamtune} command line. */
+@Command(
+    name = "streamtune",
+    mixinStandardHelpOptions = true,
+    versionProvider = StreamtuneCli.Version.class,
+    description = "Continuous transfer learning on streams: Kafka -> Flink -> DJL trainer -> evaluator.",
+    subcommands = {
+      DemoCommand.class,
+      IngestCommand.class,
+      InferSpecCommand.class,
+      PreprocessCommand.class,
+      TrainerCommand.class,
+      EvaluatorCommand.class,
+      EmbeddedCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class StreamtuneCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new StreamtuneCli());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = StreamtuneCli.class.getPackage().getImplementationVersion();
+      return new String[] {"streamtune " + (version == null ? "development build" : version)};
+    }
+  }
+
+  /** Known errors (bad config, bad input) print one clear line instead of a stack trace. */
+  static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(
+        Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      if (e instanceof io.streamtune.schemas.config.ConfigException
+          || e instanceof io.streamtune.schemas.spec.SpecException
+          || e instanceof io.streamtune.ingest.IngestException
+          || e instanceof java.io.UncheckedIOException) {
+        commandLine.getErr().println("streamtune: " + e.getMessage());
+        return 2;
+      }
+      commandLine.getErr().println("streamtune: failed: " + e);
+      e.printStackTrace(commandLine.getErr());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.streamtune.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class StreamtuneCliTest {
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = StreamtuneCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"demo", "ingest", "infer-spec", "preprocess", "trainer", "evaluator", "embedded"})
+  void everyCommandHasHelp(String command) {
+    Run run = run(command, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: streamtune " + command).contains("--help");
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands() {
+    Run run = run("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("demo", "ingest", "infer-spec", "trainer", "evaluator");
+  }
+
+  @Test
+  void inferSpecWritesASpecThatReadsBack(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("loans.csv");
+    Files.writeString(csv, "amount,grade,id,ok\n100,A,x1,yes\n250,B,x2,no\n,A,x3,yes\n");
+    Path spec = dir.resolve("loans.yaml");
+
+    Run run = run("infer-spec", "--csv", csv.toString(), "--label", "ok", "--id-column", "id", "--output", spec.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    PipelineSpec parsed = PipelineSpecs.load(spec);
+    assertThat(parsed.name()).isEqualTo("loans");
+    assertThat(parsed.label().classes()).containsExactly("yes", "no");
+    assertThat(parsed.columns().keySet()).containsExactly("amount", "grade");
+    assertThat(parsed.columns().get("grade").categories()).isEqualTo(List.of("A", "B"));
+  }
+
+  @Test
+  void aMissingLabelColumnIsOneClearLineAndExitCode2(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("x.csv");
+    Files.writeString(csv, "a,b\n1,2\n");
+
+    Run run = run("infer-spec", "--csv", csv.toString(), "--label", "target");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip())
+        .isEqualTo("streamtune: label column 'target' is not in the CSV header [a, b]");
+  }
+
+  @Test
+  void anInvalidSpecNamesTheKey(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("bad.yaml");
+    Files.writeString(spec, Files.readString(EndToEndScenario.CREDIT_SPEC).replace("scaling: standard", "scaling: fancy"));
+
+    Run run = run("trainer", "--pipeline", spec.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("preprocess.scaling").contains("[standard, none]");
+  }
+
+  @Test
+  void demoRejectsACsvWithoutLabelOrSpec() {
+    Run run = run("demo", "--csv", "whatever.csv");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--label");
+  }
+}

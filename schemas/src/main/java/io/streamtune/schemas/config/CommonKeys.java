@@ -1,0 +1,25 @@
+package io.streamtune.schemas.config;
+
+import io.streamtune.schemas.topics.Topics;
+import java.util.List;
+
+/** Keys every service reads: where Kafka and the schema registry are, topic names, the spec. */
+public final class CommonKeys {
+
+  public static final ConfigKey<String> BOOTSTRAP_SERVERS =
+      ConfigKey.string("kafka.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers");
+  public static final ConfigKey<String> SCHEMA_REGISTRY_URL =
+      ConfigKey.string(
+          "schema.registry.url",
+          "http://localhost:8081",
+          "Confluent-compatible schema registry URL");
+  public static final ConfigKey<String> TOPIC_PREFIX =
+      ConfigKey.string("topic.prefix", Topics.DEFAULT_PREFIX, "Prefix of every topic name");
+  public static final ConfigKey<String> PIPELINE_SPEC =
+      ConfigKey.string("pipeline.spec", null, "Path of the pipeline spec YAML file");
+
+  public static final List<ConfigKey<?>> ALL =
+      List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_PREFIX, PIPELINE_SPEC);
+
+  private CommonKeys() {}
+}

@@ -1,0 +1,213 @@
+package io.streamtune.schemas.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one pipeline spec every service reads: what the data looks like and how each stage treats it.
+ * Every key has a documented default (docs in README.md, "Pipeline spec"); unknown keys are errors.
+ *
+ * @param columns feature columns in the order they become features; the label column is not one
+ */
+public record PipelineSpec(
+    String name,
+    Modality modality,
+    LabelSpec label,
+    Map<String, ColumnSpec> columns,
+    SplitSpec split,
+    PreprocessSpec preprocess,
+    TrainerSpec trainer,
+    EvaluatorSpec evaluator) {
+
+  public PipelineSpec {
+    name = name == null ? "pipeline" : name;
+    modality = modality == null ? Modality.TABULAR : modality;
+    columns =
+        columns == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    split = split == null ? SplitSpec.defaults() : split;
+    preprocess = preprocess == null ? PreprocessSpec.defaults() : preprocess;
+    trainer = trainer == null ? TrainerSpec.defaults() : trainer;
+    evaluator = evaluator == null ? EvaluatorSpec.defaults() : evaluator;
+  }
+
+  public enum Modality {
+    TABULAR,
+    IMAGE,
+    TEXT
+  }
+
+  public enum ColumnType {
+    NUMERIC,
+    CATEGORICAL
+  }
+
+  /**
+   * @param classes every label value, in the order of the model's outputs
+   */
+  public record LabelSpec(String column, List<String> classes) {
+    public LabelSpec {
+      classes = classes == null ? List.of() : List.copyOf(classes);
+    }
+  }
+
+  /**
+   * @param categories known categories of a categorical column, in one-hot order
+   */
+  public record ColumnSpec(ColumnType type, List<String> categories) {
+    public ColumnSpec {
+      categories = categories == null ? List.of() : List.copyOf(categories);
+    }
+
+    public static ColumnSpec numeric() {
+      return new ColumnSpec(ColumnType.NUMERIC, List.of());
+    }
+
+    public static ColumnSpec categorical(List<String> categories) {
+      return new ColumnSpec(ColumnType.CATEGORICAL, categories);
+    }
+  }
+
+  /**
+   * @param holdoutFraction share of record ids that go to the holdout
+   * @param salt mixed into the id hash, so two pipelines can split the same ids differently
+   */
+  public record SplitSpec(Double holdoutFraction, String salt) {
+    public SplitSpec {
+      holdoutFraction = holdoutFraction == null ? 0.2 : holdoutFraction;
+      salt = salt == null ? "streamtune" : salt;
+    }
+
+    public static SplitSpec defaults() {
+      return new SplitSpec(null, null);
+    }
+  }
+
+  public enum NumericImputation {
+    MEAN
+  }
+
+  public enum CategoricalImputation {
+    MOST_FREQUENT
+  }
+
+  public enum Scaling {
+    STANDARD,
+    NONE
+  }
+
+  public enum UnknownColumnPolicy {
+    REJECT,
+    IGNORE
+  }
+
+  /**
+   * @param unseenCategoryBucket whether one-hot encoding adds a last slot for categories not in the
+   *     spec (otherwise such a record is dead-lettered)
+   */
+  public record PreprocessSpec(
+      NumericImputation numericImputation,
+      CategoricalImputation categoricalImputation,
+      Scaling scaling,
+      Boolean unseenCategoryBucket,
+      UnknownColumnPolicy unknownColumns) {
+    public PreprocessSpec {
+      numericImputation = numericImputation == null ? NumericImputation.MEAN : numericImputation;
+      categoricalImputation =
+          categoricalImputation == null
+              ? CategoricalImputation.MOST_FREQUENT
+              : categoricalImputation;
+      scaling = scaling == null ? Scaling.STANDARD : scaling;
+      unseenCategoryBucket = unseenCategoryBucket == null ? Boolean.TRUE : unseenCategoryBucket;
+      unknownColumns = unknownColumns == null ? UnknownColumnPolicy.REJECT : unknownColumns;
+    }
+
+    public static PreprocessSpec defaults() {
+      return new PreprocessSpec(null, null, null, null, null);
+    }
+  }
+
+  /**
+   * @param retrainEvery train a new version after this many new training examples
+   * @param maxWaitSeconds also train when this long has passed since the last round and there are
+   *     new examples (0 disables)
+   * @param bufferCapacity most examples kept in the training buffer (oldest are replaced)
+   */
+  public record TrainerSpec(
+      Integer retrainEvery,
+      Integer maxWaitSeconds,
+      Integer bufferCapacity,
+      List<Integer> hiddenUnits,
+      Double learningRate,
+      Double weightDecay,
+      Integer epochs,
+      Integer batchSize,
+      Long seed) {
+    public TrainerSpec {
+      retrainEvery = retrainEvery == null ? 500 : retrainEvery;
+      maxWaitSeconds = maxWaitSeconds == null ? 30 : maxWaitSeconds;
+      bufferCapacity = bufferCapacity == null ? 50_000 : bufferCapacity;
+      hiddenUnits = hiddenUnits == null ? List.of(32) : List.copyOf(hiddenUnits);
+      learningRate = learningRate == null ? 0.003 : learningRate;
+      weightDecay = weightDecay == null ? 0.0001 : weightDecay;
+      epochs = epochs == null ? 20 : epochs;
+      batchSize = batchSize == null ? 64 : batchSize;
+      seed = seed == null ? 42L : seed;
+    }
+
+    public static TrainerSpec defaults() {
+      return new TrainerSpec(null, null, null, null, null, null, null, null, null);
+    }
+
+    public TrainerSpec withRetrainEvery(int examples) {
+      return new TrainerSpec(
+          examples,
+          maxWaitSeconds,
+          bufferCapacity,
+          hiddenUnits,
+          learningRate,
+          weightDecay,
+          epochs,
+          batchSize,
+          seed);
+    }
+  }
+
+  /**
+   * @param minMacroF1Gain a new version is promoted when its macro F1 beats the champion's by at
+   *     least this much (the first version is promoted when it beats the majority-class baseline)
+   */
+  public record EvaluatorSpec(Double minMacroF1Gain) {
+    public EvaluatorSpec {
+      minMacroF1Gain = minMacroF1Gain == null ? 0.0 : minMacroF1Gain;
+    }
+
+    public static EvaluatorSpec defaults() {
+      return new EvaluatorSpec(null);
+    }
+  }
+
+  /** Feature names in the order of Example.features: numerics, then one-hot slots per category. */
+  public List<String> featureNames() {
+    List<String> names = new java.util.ArrayList<>();
+    columns.forEach(
+        (column, spec) -> {
+          if (spec.type() == ColumnType.NUMERIC) {
+            names.add(column);
+          } else {
+            spec.categories().forEach(category -> names.add(column + "=" + category));
+            if (preprocess.unseenCategoryBucket()) {
+              names.add(column + "=<unseen>");
+            }
+          }
+        });
+    return names;
+  }
+
+  public PipelineSpec withTrainer(TrainerSpec newTrainer) {
+    return new PipelineSpec(
+        name, modality, label, columns, split, preprocess, newTrainer, evaluator);
+  }
+}
