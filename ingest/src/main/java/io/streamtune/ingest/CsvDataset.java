@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * @param name used in record ids ({@code <name>-<row>}) and sources ({@code <name>:<line>})
  */
-public record CsvDataset(Path file, String name, CsvSchema schema, PipelineSpec spec, String idColumn) {
+public record CsvDataset(
+    Path file, String name, CsvSchema schema, PipelineSpec spec, String idColumn) {
 
   /** Infers types, categories and classes from the file and builds a spec with defaults. */
   public static CsvDataset infer(Path file, String labelColumn, String idColumn) {

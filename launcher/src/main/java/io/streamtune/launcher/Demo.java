@@ -129,8 +129,7 @@ final class Demo {
       }
       TopicCounts counts = TopicCounts.read(kafka);
       out.println("topics: " + counts);
-      out.printf(
-          "%d model version(s) evaluated; stopping%n", watcher.reports().size());
+      out.printf("%d model version(s) evaluated; stopping%n", watcher.reports().size());
       return new Outcome(exitCode, watcher.reports(), counts);
     }
   }
@@ -171,7 +170,8 @@ final class Demo {
     if (options.versions() <= 0) {
       return spec;
     }
-    // Dead letters and the split's randomness make the train share smaller than expected: keep 10% slack.
+    // Dead letters and the split's randomness make the train share smaller than expected: keep 10%
+    // slack.
     long expectedTrain = (long) (rows * (1 - spec.split().holdoutFraction()) * 0.9);
     int needed = spec.trainer().retrainEvery() * options.versions();
     if (needed <= expectedTrain) {
@@ -253,7 +253,8 @@ final class Demo {
         producer.produceAll(
             records,
             rate,
-            new ProgressMeter("ingest", rows, Duration.ofSeconds(2), out::println, System::nanoTime));
+            new ProgressMeter(
+                "ingest", rows, Duration.ofSeconds(2), out::println, System::nanoTime));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Exception e) {

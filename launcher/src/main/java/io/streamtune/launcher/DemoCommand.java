@@ -34,13 +34,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--versions",
       defaultValue = "3",
-      description = "Stop after this many evaluated versions; 0 = until Ctrl-C (default: ${DEFAULT-VALUE})")
+      description =
+          "Stop after this many evaluated versions; 0 = until Ctrl-C (default: ${DEFAULT-VALUE})")
   int versions;
 
   @Option(
       names = "--rate",
       defaultValue = "1000",
-      description = "Records per second streamed in; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+      description =
+          "Records per second streamed in; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
   double rate;
 
   @Option(
@@ -53,28 +55,42 @@ final class DemoCommand implements Callable<Integer> {
       description = "Keep broker data and the model store here (default: a temporary directory)")
   Path workDir;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions per topic (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions per topic (default: ${DEFAULT-VALUE})")
   int partitions;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "Flink parallelism (default: ${DEFAULT-VALUE})")
   int parallelism;
 
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Broker port; 0 = any free port")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "0",
+      description = "Broker port; 0 = any free port")
   int kafkaPort;
 
-  @Option(names = "--registry-port", defaultValue = "0", description = "Schema registry port; 0 = any free port")
+  @Option(
+      names = "--registry-port",
+      defaultValue = "0",
+      description = "Schema registry port; 0 = any free port")
   int registryPort;
 
   @Option(
       names = "--idle-timeout-seconds",
       defaultValue = "120",
-      description = "After the whole file is in, give up waiting for versions after this long (default: ${DEFAULT-VALUE})")
+      description =
+          "After the whole file is in, give up waiting for versions after this long (default: ${DEFAULT-VALUE})")
   int idleTimeoutSeconds;
 
   @Override
   public Integer call() throws Exception {
     if (csv != null && label == null && pipeline == null) {
-      throw new io.streamtune.ingest.IngestException("--csv needs --label COLUMN or --pipeline SPEC");
+      throw new io.streamtune.ingest.IngestException(
+          "--csv needs --label COLUMN or --pipeline SPEC");
     }
     if (versions < 0 || partitions < 1 || parallelism < 1 || rate < 0) {
       throw new io.streamtune.schemas.config.ConfigException(

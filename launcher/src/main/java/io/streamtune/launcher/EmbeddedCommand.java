@@ -12,22 +12,37 @@ import picocli.CommandLine.Option;
 @Command(
     name = "embedded",
     mixinStandardHelpOptions = true,
-    description = "Run only the in-process Kafka broker and schema registry (all topics created) until Ctrl-C.")
+    description =
+        "Run only the in-process Kafka broker and schema registry (all topics created) until Ctrl-C.")
 final class EmbeddedCommand implements Callable<Integer> {
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Broker port (default: ${DEFAULT-VALUE})")
   int kafkaPort;
 
-  @Option(names = "--registry-port", defaultValue = "8081", description = "Registry port (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--registry-port",
+      defaultValue = "8081",
+      description = "Registry port (default: ${DEFAULT-VALUE})")
   int registryPort;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions per topic (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions per topic (default: ${DEFAULT-VALUE})")
   int partitions;
 
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Topic prefix (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "Topic prefix (default: ${DEFAULT-VALUE})")
   String topicPrefix;
 
-  @Option(names = "--data-dir", description = "Broker data directory (default: a temporary directory)")
+  @Option(
+      names = "--data-dir",
+      description = "Broker data directory (default: a temporary directory)")
   Path dataDir;
 
   @Override

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "infer-spec",
     mixinStandardHelpOptions = true,
-    description = "Infer a tabular pipeline spec (column types, categories, classes) from a CSV file.")
+    description =
+        "Infer a tabular pipeline spec (column types, categories, classes) from a CSV file.")
 final class InferSpecCommand implements Callable<Integer> {
 
   @Option(names = "--csv", required = true, description = "CSV file with a header row")
@@ -30,11 +31,19 @@ final class InferSpecCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CsvDataset dataset = CsvDataset.infer(csv, label, idColumn);
     StringBuilder yaml = new StringBuilder();
-    yaml.append("# Inferred by `streamtune infer-spec` from ").append(csv.getFileName()).append('\n');
+    yaml.append("# Inferred by `streamtune infer-spec` from ")
+        .append(csv.getFileName())
+        .append('\n');
     dataset
         .schema()
         .droppedColumns()
-        .forEach((column, why) -> yaml.append("# not a feature: ").append(column).append(" (").append(why).append(")\n"));
+        .forEach(
+            (column, why) ->
+                yaml.append("# not a feature: ")
+                    .append(column)
+                    .append(" (")
+                    .append(why)
+                    .append(")\n"));
     yaml.append(PipelineSpecs.toYaml(dataset.spec()));
     if (output == null) {
       System.out.print(yaml);

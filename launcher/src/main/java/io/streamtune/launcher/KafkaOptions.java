@@ -14,12 +14,14 @@ final class KafkaOptions {
 
   @Option(
       names = "--bootstrap-servers",
-      description = "Kafka bootstrap servers (env STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS; default localhost:9092)")
+      description =
+          "Kafka bootstrap servers (env STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS; default localhost:9092)")
   String bootstrapServers;
 
   @Option(
       names = "--schema-registry-url",
-      description = "Schema registry URL (env STREAMTUNE_SCHEMA_REGISTRY_URL; default http://localhost:8081)")
+      description =
+          "Schema registry URL (env STREAMTUNE_SCHEMA_REGISTRY_URL; default http://localhost:8081)")
   String schemaRegistryUrl;
 
   @Option(

@@ -30,7 +30,8 @@ final class PreprocessCommand implements Callable<Integer> {
     PreprocessConfig config =
         PreprocessConfig.from(kafka.configSource(ServiceRunner.pipelineOverride(pipeline)));
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), new Configuration());
+        StreamExecutionEnvironment.createLocalEnvironment(
+            config.parallelism(), new Configuration());
     JobClient job = PreprocessJob.start(env, config);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> job.cancel().join(), "streamtune-preprocess-shutdown"));

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "streamtune",
     mixinStandardHelpOptions = true,
     versionProvider = StreamtuneCli.Version.class,
-    description = "Continuous transfer learning on streams: Kafka -> Flink -> DJL trainer -> evaluator.",
+    description =
+        "Continuous transfer learning on streams: Kafka -> Flink -> DJL trainer -> evaluator.",
     subcommands = {
       DemoCommand.class,
       IngestCommand.class,

@@ -4,7 +4,6 @@ import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -49,7 +48,8 @@ record TopicCounts(long raw, long train, long holdout, long deadLetters) {
               .collect(Collectors.toSet());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      // With read_committed, end offsets are the last stable offsets: read until every position reaches them.
+      // With read_committed, end offsets are the last stable offsets: read until every position
+      // reaches them.
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long count = 0;
       while (!reached(consumer, end)) {

@@ -41,7 +41,18 @@ class DemoTest {
         new Demo(out)
             .run(
                 new Demo.Options(
-                    unseenCsv(dir), "kind", null, null, 2, 0, null, dir.resolve("work"), 2, 2, 0, 0,
+                    unseenCsv(dir),
+                    "kind",
+                    null,
+                    null,
+                    2,
+                    0,
+                    null,
+                    dir.resolve("work"),
+                    2,
+                    2,
+                    0,
+                    0,
                     Duration.ofSeconds(90)));
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
@@ -52,6 +63,7 @@ class DemoTest {
     assertThat(outcome.reports()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(printed.lines().filter(line -> line.startsWith("version ")).count())
         .isGreaterThanOrEqualTo(2);
-    assertThat(outcome.reports().get(0).getLabels()).containsExactlyInAnyOrder("small", "wide", "tall");
+    assertThat(outcome.reports().get(0).getLabels())
+        .containsExactlyInAnyOrder("small", "wide", "tall");
   }
 }

@@ -49,7 +49,9 @@ class DockerComposeConfigTest {
   void everyProjectServiceIsCheckedAndBuiltFromTheRepo() throws IOException {
     Map<String, Map<String, Object>> services = services();
 
-    assertThat(services).containsKeys("kafka", "schema-registry", "jobmanager", "taskmanager", "trainer", "evaluator");
+    assertThat(services)
+        .containsKeys(
+            "kafka", "schema-registry", "jobmanager", "taskmanager", "trainer", "evaluator");
     KEYS_BY_SERVICE.keySet().forEach(name -> assertThat(services.get(name)).containsKey("build"));
   }
 
@@ -67,7 +69,9 @@ class DockerComposeConfigTest {
                 return;
               }
               Set<String> known =
-                  KEYS_BY_SERVICE.get(name).stream().map(ConfigKey::envName).collect(Collectors.toSet());
+                  KEYS_BY_SERVICE.get(name).stream()
+                      .map(ConfigKey::envName)
+                      .collect(Collectors.toSet());
               assertThat(set).as("STREAMTUNE_* variables of service %s", name).isNotEmpty();
               assertThat(known).as("keys read by service %s", name).containsAll(set);
             });
@@ -77,7 +81,8 @@ class DockerComposeConfigTest {
   void servicesPointAtTheBrokerListenerAndRegistryInTheFile() throws IOException {
     Map<String, Map<String, Object>> services = services();
     String advertised = environment(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS");
-    String registryListeners = environment(services.get("schema-registry")).get("SCHEMA_REGISTRY_LISTENERS");
+    String registryListeners =
+        environment(services.get("schema-registry")).get("SCHEMA_REGISTRY_LISTENERS");
     for (String name : KEYS_BY_SERVICE.keySet()) {
       Map<String, String> env = environment(services.get(name));
       assertThat(advertised).contains("//" + env.get("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS"));

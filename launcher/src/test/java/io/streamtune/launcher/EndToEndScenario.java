@@ -48,7 +48,9 @@ final class EndToEndScenario {
   static void run(KafkaConnection kafka, Path workDir) throws Exception {
     Path csv = workDir.resolve("credit_with_bad_rows.csv");
     Files.writeString(
-        csv, Files.readString(CREDIT_CSV, StandardCharsets.UTF_8) + BAD_ROWS, StandardCharsets.UTF_8);
+        csv,
+        Files.readString(CREDIT_CSV, StandardCharsets.UTF_8) + BAD_ROWS,
+        StandardCharsets.UTF_8);
     PipelineSpec spec = PipelineSpecs.load(CREDIT_SPEC);
     spec = spec.withTrainer(spec.trainer().withRetrainEvery(1000));
     CsvDataset dataset = CsvDataset.withSpec(csv, spec, null);
@@ -81,7 +83,10 @@ final class EndToEndScenario {
             .isGreaterThan(report.getMajorityBaselineMacroF1() + 0.1);
         assertThat(report.getConfusionMatrix()).hasSize(2);
         long confusionTotal =
-            report.getConfusionMatrix().stream().flatMap(List::stream).mapToLong(Long::longValue).sum();
+            report.getConfusionMatrix().stream()
+                .flatMap(List::stream)
+                .mapToLong(Long::longValue)
+                .sum();
         assertThat(confusionTotal).isEqualTo(report.getHoldoutSize());
       }
 
@@ -89,8 +94,7 @@ final class EndToEndScenario {
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(2))
-          .untilAsserted(
-              () -> assertThat(TopicCounts.read(kafka).prepared()).isEqualTo(produced));
+          .untilAsserted(() -> assertThat(TopicCounts.read(kafka).prepared()).isEqualTo(produced));
       TopicCounts counts = TopicCounts.read(kafka);
       assertThat(counts.raw()).isEqualTo(produced);
       assertThat(counts.deadLetters()).isEqualTo(3);

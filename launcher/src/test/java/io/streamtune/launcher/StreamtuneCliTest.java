@@ -53,7 +53,17 @@ class StreamtuneCliTest {
     Files.writeString(csv, "amount,grade,id,ok\n100,A,x1,yes\n250,B,x2,no\n,A,x3,yes\n");
     Path spec = dir.resolve("loans.yaml");
 
-    Run run = run("infer-spec", "--csv", csv.toString(), "--label", "ok", "--id-column", "id", "--output", spec.toString());
+    Run run =
+        run(
+            "infer-spec",
+            "--csv",
+            csv.toString(),
+            "--label",
+            "ok",
+            "--id-column",
+            "id",
+            "--output",
+            spec.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     PipelineSpec parsed = PipelineSpecs.load(spec);
@@ -78,7 +88,10 @@ class StreamtuneCliTest {
   @Test
   void anInvalidSpecNamesTheKey(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("bad.yaml");
-    Files.writeString(spec, Files.readString(EndToEndScenario.CREDIT_SPEC).replace("scaling: standard", "scaling: fancy"));
+    Files.writeString(
+        spec,
+        Files.readString(EndToEndScenario.CREDIT_SPEC)
+            .replace("scaling: standard", "scaling: fancy"));
 
     Run run = run("trainer", "--pipeline", spec.toString());
 

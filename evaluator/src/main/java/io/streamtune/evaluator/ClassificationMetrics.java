@@ -1,0 +1,236 @@
+package io.streamtune.evaluator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Classification scores of predictions against actual labels, with the semantics of scikit-learn's
+ * {@code classification_report(y_true, y_pred, labels=range(len(labels)), zero_division=0)}.
+ *
+ * <ul>
+ *   <li>Every label of the model counts, whether or not it occurs in the data: the macro averages
+ *       are unweighted means over <em>all</em> labels.
+ *   <li>A class never predicted has precision 0 (0/0 is taken as 0), hence F1 0.
+ *   <li>A class absent from the actual labels has recall 0 (0/0 is taken as 0) and F1 0, and still
+ *       drags the macro averages down. This is sklearn's {@code zero_division=0} choice; it keeps
+ *       scores of different versions on the same holdout comparable, and never flatters a model.
+ * </ul>
+ *
+ * <p>The majority-class baseline is the macro F1 of always predicting the most frequent actual
+ * class (ties go to the lowest class index, as sklearn's {@code DummyClassifier}).
+ */
+public final class ClassificationMetrics {
+
+  /** Scores of one class. */
+  public record ClassScore(
+      String label, double precision, double recall, double f1, long support) {}
+
+  private final List<String> labels;
+  private final int size;
+  private final double accuracy;
+  private final List<ClassScore> perClass;
+  private final double macroPrecision;
+  private final double macroRecall;
+  private final double macroF1;
+  private final long[][] confusionMatrix;
+  private final int majorityClass;
+  private final double majorityBaselineMacroF1;
+
+  private ClassificationMetrics(
+      List<String> labels,
+      int size,
+      double accuracy,
+      List<ClassScore> perClass,
+      long[][] confusionMatrix,
+      int majorityClass,
+      double majorityBaselineMacroF1) {
+    this.labels = labels;
+    this.size = size;
+    this.accuracy = accuracy;
+    this.perClass = perClass;
+    this.macroPrecision = perClass.stream().mapToDouble(ClassScore::precision).average().orElse(0);
+    this.macroRecall = perClass.stream().mapToDouble(ClassScore::recall).average().orElse(0);
+    this.macroF1 = perClass.stream().mapToDouble(ClassScore::f1).average().orElse(0);
+    this.confusionMatrix = confusionMatrix;
+    this.majorityClass = majorityClass;
+    this.majorityBaselineMacroF1 = majorityBaselineMacroF1;
+  }
+
+  /**
+   * Scores {@code predicted} against {@code actual}; both hold class indexes into {@code labels}.
+   *
+   * @throws IllegalArgumentException when the arrays are empty or of different lengths, or an index
+   *     is outside {@code labels}
+   */
+  public static ClassificationMetrics compute(int[] actual, int[] predicted, List<String> labels) {
+    Objects.requireNonNull(actual, "actual");
+    Objects.requireNonNull(predicted, "predicted");
+    List<String> labelList = List.copyOf(labels);
+    if (labelList.isEmpty()) {
+      throw new IllegalArgumentException("labels must not be empty");
+    }
+    if (actual.length != predicted.length) {
+      throw new IllegalArgumentException(
+          "actual has "
+              + actual.length
+              + " labels but predicted has "
+              + predicted.length
+              + "; they must be of the same length");
+    }
+    if (actual.length == 0) {
+      throw new IllegalArgumentException("cannot score zero examples");
+    }
+    checkIndexes("actual", actual, labelList.size());
+    checkIndexes("predicted", predicted, labelList.size());
+
+    long[][] confusion = confusionMatrix(actual, predicted, labelList.size());
+    List<ClassScore> perClass = scores(confusion, labelList);
+    long correct = 0;
+    for (int k = 0; k < labelList.size(); k++) {
+      correct += confusion[k][k];
+    }
+    int majority = majorityClass(confusion);
+    int[] alwaysMajority = new int[actual.length];
+    java.util.Arrays.fill(alwaysMajority, majority);
+    double baseline =
+        scores(confusionMatrix(actual, alwaysMajority, labelList.size()), labelList).stream()
+            .mapToDouble(ClassScore::f1)
+            .average()
+            .orElse(0);
+    return new ClassificationMetrics(
+        labelList,
+        actual.length,
+        (double) correct / actual.length,
+        List.copyOf(perClass),
+        confusion,
+        majority,
+        baseline);
+  }
+
+  private static void checkIndexes(String name, int[] indexes, int labelCount) {
+    for (int i = 0; i < indexes.length; i++) {
+      if (indexes[i] < 0 || indexes[i] >= labelCount) {
+        throw new IllegalArgumentException(
+            name
+                + "["
+                + i
+                + "] = "
+                + indexes[i]
+                + " is not a class index; allowed 0.."
+                + (labelCount - 1));
+      }
+    }
+  }
+
+  private static long[][] confusionMatrix(int[] actual, int[] predicted, int labelCount) {
+    long[][] confusion = new long[labelCount][labelCount];
+    for (int i = 0; i < actual.length; i++) {
+      confusion[actual[i]][predicted[i]]++;
+    }
+    return confusion;
+  }
+
+  private static List<ClassScore> scores(long[][] confusion, List<String> labels) {
+    int n = labels.size();
+    List<ClassScore> scores = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      long truePositives = confusion[k][k];
+      long support = 0; // row sum: actual k
+      long predictedAsK = 0; // column sum: predicted k
+      for (int j = 0; j < n; j++) {
+        support += confusion[k][j];
+        predictedAsK += confusion[j][k];
+      }
+      double precision = ratio(truePositives, predictedAsK);
+      double recall = ratio(truePositives, support);
+      double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+      scores.add(new ClassScore(labels.get(k), precision, recall, f1, support));
+    }
+    return scores;
+  }
+
+  /** sklearn's zero_division=0: an undefined ratio counts as 0. */
+  private static double ratio(long numerator, long denominator) {
+    return denominator == 0 ? 0 : (double) numerator / denominator;
+  }
+
+  private static int majorityClass(long[][] confusion) {
+    int best = 0;
+    long bestSupport = -1;
+    for (int k = 0; k < confusion.length; k++) {
+      long support = 0;
+      for (long count : confusion[k]) {
+        support += count;
+      }
+      if (support > bestSupport) {
+        best = k;
+        bestSupport = support;
+      }
+    }
+    return best;
+  }
+
+  public List<String> labels() {
+    return labels;
+  }
+
+  /** Number of scored examples. */
+  public int size() {
+    return size;
+  }
+
+  public double accuracy() {
+    return accuracy;
+  }
+
+  /** One entry per label, in the order of {@link #labels()}. */
+  public List<ClassScore> perClass() {
+    return perClass;
+  }
+
+  public double macroPrecision() {
+    return macroPrecision;
+  }
+
+  public double macroRecall() {
+    return macroRecall;
+  }
+
+  public double macroF1() {
+    return macroF1;
+  }
+
+  /** Rows are actual classes, columns predicted, in the order of {@link #labels()}; a copy. */
+  public long[][] confusionMatrix() {
+    long[][] copy = new long[confusionMatrix.length][];
+    for (int i = 0; i < confusionMatrix.length; i++) {
+      copy[i] = confusionMatrix[i].clone();
+    }
+    return copy;
+  }
+
+  /** Index of the most frequent actual class (the lowest index among ties). */
+  public int majorityClass() {
+    return majorityClass;
+  }
+
+  /** Macro F1 of always predicting {@link #majorityClass()}. */
+  public double majorityBaselineMacroF1() {
+    return majorityBaselineMacroF1;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "ClassificationMetrics[n=%d, accuracy=%.4f, macroP=%.4f, macroR=%.4f, macroF1=%.4f,"
+            + " baselineMacroF1=%.4f]",
+        size,
+        accuracy,
+        macroPrecision,
+        macroRecall,
+        macroF1,
+        majorityBaselineMacroF1);
+  }
+}

@@ -1,0 +1,156 @@
+package io.streamtune.evaluator;
+
+import io.streamtune.schemas.config.CommonKeys;
+import io.streamtune.schemas.config.ConfigException;
+import io.streamtune.schemas.config.ConfigKey;
+import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.spec.SpecException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the evaluator service is configured with.
+ *
+ * @param consumerGroup consumer group of the models consumer, and the base of the transactional id
+ *     of the report producer
+ * @param holdoutMaxExamples most holdout examples kept (the oldest are dropped first)
+ * @param pollTimeout how long one poll of a topic may block
+ * @param holdoutWait how long a model version waits for a first holdout example before it is
+ *     skipped
+ */
+public record EvaluatorConfig(
+    KafkaConnection kafka,
+    PipelineSpec spec,
+    String consumerGroup,
+    int holdoutMaxExamples,
+    Duration pollTimeout,
+    Duration holdoutWait) {
+
+  public static final ConfigKey<String> CONSUMER_GROUP =
+      ConfigKey.string(
+          "evaluator.consumer.group",
+          "streamtune-evaluator",
+          "Consumer group of the evaluator's models consumer (also the transactional id prefix)");
+  public static final ConfigKey<Integer> HOLDOUT_MAX_EXAMPLES =
+      ConfigKey.integer(
+          "evaluator.holdout.max.examples",
+          100_000,
+          "Most holdout examples kept in memory; the oldest are dropped first (at least 1)");
+  public static final ConfigKey<Long> POLL_TIMEOUT_MS =
+      ConfigKey.longKey(
+          "evaluator.poll.timeout.ms", 200, "How long one poll of a topic may block (at least 1)");
+  public static final ConfigKey<Long> HOLDOUT_WAIT_MS =
+      ConfigKey.longKey(
+          "evaluator.holdout.wait.ms",
+          30_000,
+          "How long a model version waits for a first holdout example before it is skipped"
+              + " (at least 0)");
+
+  public static final List<ConfigKey<?>> KEYS = keys();
+
+  private static List<ConfigKey<?>> keys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.ALL);
+    keys.addAll(List.of(CONSUMER_GROUP, HOLDOUT_MAX_EXAMPLES, POLL_TIMEOUT_MS, HOLDOUT_WAIT_MS));
+    return List.copyOf(keys);
+  }
+
+  public EvaluatorConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(spec, "spec");
+    if (consumerGroup == null || consumerGroup.isBlank()) {
+      throw invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
+    }
+    if (holdoutMaxExamples < 1) {
+      throw invalid(HOLDOUT_MAX_EXAMPLES, holdoutMaxExamples, "must be at least 1");
+    }
+    if (pollTimeout == null || pollTimeout.toMillis() < 1) {
+      throw invalid(POLL_TIMEOUT_MS, pollTimeout, "must be at least 1 ms");
+    }
+    if (holdoutWait == null || holdoutWait.isNegative()) {
+      throw invalid(HOLDOUT_WAIT_MS, holdoutWait, "must be at least 0 ms");
+    }
+  }
+
+  /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
+  public static EvaluatorConfig from(ConfigSource source) {
+    KafkaConnection kafka = KafkaConnection.from(source);
+    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
+    String group = source.get(CONSUMER_GROUP);
+    int maxExamples = source.get(HOLDOUT_MAX_EXAMPLES);
+    long pollMs = source.get(POLL_TIMEOUT_MS);
+    long waitMs = source.get(HOLDOUT_WAIT_MS);
+    source.rejectUnknown(KEYS);
+    if (pollMs < 1) {
+      throw invalid(POLL_TIMEOUT_MS, pollMs, "must be at least 1 ms");
+    }
+    if (waitMs < 0) {
+      throw invalid(HOLDOUT_WAIT_MS, waitMs, "must be at least 0 ms");
+    }
+    PipelineSpec spec;
+    try {
+      spec = PipelineSpecs.load(Path.of(specPath));
+    } catch (SpecException e) {
+      throw new ConfigException(
+          "configuration key '"
+              + CommonKeys.PIPELINE_SPEC.name()
+              + "' (env "
+              + CommonKeys.PIPELINE_SPEC.envName()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    return new EvaluatorConfig(
+        kafka, spec, group, maxExamples, Duration.ofMillis(pollMs), Duration.ofMillis(waitMs));
+  }
+
+  /** For a spec held in memory (the launcher's embedded default), with default settings. */
+  public static EvaluatorConfig of(KafkaConnection kafka, PipelineSpec spec) {
+    return new EvaluatorConfig(
+        kafka,
+        spec,
+        CONSUMER_GROUP.defaultValue(),
+        HOLDOUT_MAX_EXAMPLES.defaultValue(),
+        Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
+        Duration.ofMillis(HOLDOUT_WAIT_MS.defaultValue()));
+  }
+
+  /** For a spec held in memory, with explicit settings. */
+  public static EvaluatorConfig of(
+      KafkaConnection kafka,
+      PipelineSpec spec,
+      String consumerGroup,
+      int holdoutMaxExamples,
+      Duration pollTimeout,
+      Duration holdoutWait) {
+    return new EvaluatorConfig(
+        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, holdoutWait);
+  }
+
+  public EvaluatorConfig withHoldoutWait(Duration wait) {
+    return new EvaluatorConfig(kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, wait);
+  }
+
+  public double minMacroF1Gain() {
+    return spec.evaluator().minMacroF1Gain();
+  }
+
+  private static ConfigException invalid(ConfigKey<?> key, Object value, String rule) {
+    return new ConfigException(
+        "invalid value '"
+            + value
+            + "' for configuration key '"
+            + key.name()
+            + "' (env "
+            + key.envName()
+            + "): "
+            + rule
+            + "; "
+            + key.doc());
+  }
+}

@@ -1,0 +1,19 @@
+package io.streamtune.evaluator;
+
+import java.util.List;
+
+/** A loaded model version the evaluator can score: what it predicts, for which inputs. */
+public interface ScoringModel extends AutoCloseable {
+
+  /** Class labels in the order of the model's outputs. */
+  List<String> labels();
+
+  /** Input width the model takes. */
+  int featureCount();
+
+  /** The predicted class index, into {@link #labels()}, of each row. */
+  int[] predict(float[][] features);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,208 @@
+package io.streamtune.preprocess;
+
+import io.streamtune.schemas.config.CommonKeys;
+import io.streamtune.schemas.config.ConfigException;
+import io.streamtune.schemas.config.ConfigKey;
+import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.spec.SpecException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the preprocess job is configured with.
+ *
+ * @param checkpointInterval how often Flink checkpoints; the exactly-once sinks commit (and
+ *     downstream read_committed consumers see new examples) once per checkpoint
+ * @param parallelism default operator parallelism (the fit/transform operator always runs as one)
+ * @param consumerGroup consumer group of the raw source, and the base of the sinks' transactional
+ *     id prefixes
+ * @param transactionTimeout producer transaction timeout of the sinks; must not exceed the broker's
+ *     {@code transaction.max.timeout.ms}
+ * @param restartAttempts fixed-delay restarts before the job fails for good
+ */
+public record PreprocessConfig(
+    KafkaConnection kafka,
+    PipelineSpec spec,
+    Duration checkpointInterval,
+    int parallelism,
+    String consumerGroup,
+    Duration transactionTimeout,
+    int restartAttempts) {
+
+  public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS =
+      ConfigKey.longKey(
+          "preprocess.checkpoint.interval.ms",
+          1000,
+          "Flink checkpoint interval; examples become visible to read_committed consumers once"
+              + " per checkpoint (at least 10)");
+  public static final ConfigKey<Integer> PARALLELISM =
+      ConfigKey.integer("preprocess.parallelism", 2, "Default parallelism of the job (at least 1)");
+  public static final ConfigKey<String> CONSUMER_GROUP =
+      ConfigKey.string(
+          "preprocess.consumer.group",
+          "streamtune-preprocess",
+          "Consumer group of the raw source; also the base of the sinks' transactional ids");
+  public static final ConfigKey<Long> TRANSACTION_TIMEOUT_MS =
+      ConfigKey.longKey(
+          "preprocess.transaction.timeout.ms",
+          60_000,
+          "Transaction timeout of the exactly-once Kafka sinks; at most the broker's"
+              + " transaction.max.timeout.ms and above the checkpoint interval");
+  public static final ConfigKey<Integer> RESTART_ATTEMPTS =
+      ConfigKey.integer(
+          "preprocess.restart.attempts",
+          3,
+          "Fixed-delay restarts after a failure before the job fails for good (at least 0)");
+
+  public static final List<ConfigKey<?>> KEYS = keys();
+
+  /** Pause between restart attempts. */
+  public static final Duration RESTART_DELAY = Duration.ofSeconds(2);
+
+  private static List<ConfigKey<?>> keys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.ALL);
+    keys.addAll(
+        List.of(
+            CHECKPOINT_INTERVAL_MS,
+            PARALLELISM,
+            CONSUMER_GROUP,
+            TRANSACTION_TIMEOUT_MS,
+            RESTART_ATTEMPTS));
+    return List.copyOf(keys);
+  }
+
+  public PreprocessConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(spec, "spec");
+    PipelineSpecs.validate(spec, "pipeline spec '" + spec.name() + "'");
+    if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
+      throw invalid(CHECKPOINT_INTERVAL_MS, millis(checkpointInterval), "must be at least 10 ms");
+    }
+    if (parallelism < 1) {
+      throw invalid(PARALLELISM, parallelism, "must be at least 1");
+    }
+    if (consumerGroup == null || consumerGroup.isBlank()) {
+      throw invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
+    }
+    if (transactionTimeout == null || transactionTimeout.compareTo(checkpointInterval) <= 0) {
+      throw invalid(
+          TRANSACTION_TIMEOUT_MS,
+          millis(transactionTimeout),
+          "must be longer than the checkpoint interval (" + checkpointInterval.toMillis() + " ms)");
+    }
+    if (restartAttempts < 0) {
+      throw invalid(RESTART_ATTEMPTS, restartAttempts, "must be at least 0");
+    }
+  }
+
+  /** Reads every key and loads the pipeline spec named by {@code pipeline.spec}. */
+  public static PreprocessConfig from(ConfigSource source) {
+    KafkaConnection kafka = KafkaConnection.from(source);
+    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
+    long checkpointMs = source.get(CHECKPOINT_INTERVAL_MS);
+    int parallelism = source.get(PARALLELISM);
+    String group = source.get(CONSUMER_GROUP);
+    long transactionMs = source.get(TRANSACTION_TIMEOUT_MS);
+    int restarts = source.get(RESTART_ATTEMPTS);
+    source.rejectUnknown(KEYS);
+    // range checks before the spec is loaded, so a bad number is reported as such
+    if (checkpointMs < 10) {
+      throw invalid(CHECKPOINT_INTERVAL_MS, checkpointMs, "must be at least 10 ms");
+    }
+    if (transactionMs < 1) {
+      throw invalid(TRANSACTION_TIMEOUT_MS, transactionMs, "must be at least 1 ms");
+    }
+    PipelineSpec spec;
+    try {
+      spec = PipelineSpecs.load(Path.of(specPath));
+    } catch (SpecException e) {
+      throw new ConfigException(
+          "configuration key '"
+              + CommonKeys.PIPELINE_SPEC.name()
+              + "' (env "
+              + CommonKeys.PIPELINE_SPEC.envName()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    return new PreprocessConfig(
+        kafka,
+        spec,
+        Duration.ofMillis(checkpointMs),
+        parallelism,
+        group,
+        Duration.ofMillis(transactionMs),
+        restarts);
+  }
+
+  /** For a spec held in memory (the launcher's embedded default), with default settings. */
+  public static PreprocessConfig of(KafkaConnection kafka, PipelineSpec spec) {
+    return new PreprocessConfig(
+        kafka,
+        spec,
+        Duration.ofMillis(CHECKPOINT_INTERVAL_MS.defaultValue()),
+        PARALLELISM.defaultValue(),
+        CONSUMER_GROUP.defaultValue(),
+        Duration.ofMillis(TRANSACTION_TIMEOUT_MS.defaultValue()),
+        RESTART_ATTEMPTS.defaultValue());
+  }
+
+  public PreprocessConfig withConsumerGroup(String group) {
+    return new PreprocessConfig(
+        kafka, spec, checkpointInterval, parallelism, group, transactionTimeout, restartAttempts);
+  }
+
+  public PreprocessConfig withParallelism(int newParallelism) {
+    return new PreprocessConfig(
+        kafka,
+        spec,
+        checkpointInterval,
+        newParallelism,
+        consumerGroup,
+        transactionTimeout,
+        restartAttempts);
+  }
+
+  public PreprocessConfig withCheckpointInterval(Duration interval) {
+    return new PreprocessConfig(
+        kafka, spec, interval, parallelism, consumerGroup, transactionTimeout, restartAttempts);
+  }
+
+  public PreprocessConfig withRestartAttempts(int attempts) {
+    return new PreprocessConfig(
+        kafka, spec, checkpointInterval, parallelism, consumerGroup, transactionTimeout, attempts);
+  }
+
+  /** Transactional id prefix of the examples sink; distinct from the dead-letter sink's. */
+  public String examplesTransactionalIdPrefix() {
+    return consumerGroup + "-examples";
+  }
+
+  public String deadLetterTransactionalIdPrefix() {
+    return consumerGroup + "-deadletter";
+  }
+
+  private static Long millis(Duration duration) {
+    return duration == null ? null : duration.toMillis();
+  }
+
+  private static ConfigException invalid(ConfigKey<?> key, Object value, String rule) {
+    return new ConfigException(
+        "invalid value '"
+            + value
+            + "' for configuration key '"
+            + key.name()
+            + "' (env "
+            + key.envName()
+            + "): "
+            + rule
+            + "; "
+            + key.doc());
+  }
+}

@@ -1,0 +1,181 @@
+package io.streamtune.preprocess;
+
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.flink.DeadLetterSerializationSchema;
+import io.streamtune.preprocess.flink.DecodeAndValidateFunction;
+import io.streamtune.preprocess.flink.ExampleSerializationSchema;
+import io.streamtune.preprocess.flink.FitTransformFunction;
+import io.streamtune.preprocess.flink.GlobalKey;
+import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
+import io.streamtune.preprocess.flink.SplitFunction;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.topics.Topics;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The preprocess Flink job for tabular records:
+ *
+ * <pre>
+ * raw ─► decode + validate ─► split (id hash) ─► fit/transform (one global state) ─► examples.train
+ *             │                                                                   └► examples.holdout
+ *             └─► deadletter (original bytes, stage, reason)
+ * </pre>
+ *
+ * Every operator's logic lives in {@code io.streamtune.preprocess.core}; the functions in {@code
+ * io.streamtune.preprocess.flink} only move data.
+ */
+public final class PreprocessJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PreprocessJob.class);
+
+  public static final String JOB_NAME = "streamtune-preprocess";
+
+  private PreprocessJob() {}
+
+  /** The topology, from raw envelopes to the sinks. */
+  public static void defineWorkflow(
+      DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
+    String specYaml = PipelineSpecs.toYaml(spec);
+
+    SingleOutputStreamOperator<ValidatedRow> validated =
+        raw.process(
+                new DecodeAndValidateFunction(specYaml, schemaRegistryUrl),
+                TypeInformation.of(ValidatedRow.class))
+            .uid("decode-validate")
+            .name("decode and validate");
+
+    DataStream<ValidatedRow> split =
+        validated
+            .map(
+                new SplitFunction(Splitter.of(spec.split())),
+                TypeInformation.of(ValidatedRow.class))
+            .uid("split")
+            .name("split by id hash");
+
+    DataStream<Example> examples =
+        split
+            .keyBy(new GlobalKey(), Types.INT)
+            .process(new FitTransformFunction(specYaml), TypeInformation.of(Example.class))
+            .uid("fit-transform")
+            .name("fit and transform")
+            // one key holds the global statistics; more subtasks would only idle
+            .setParallelism(1);
+
+    examples.sinkTo(sinks.examples()).uid("examples-sink").name("examples sink");
+
+    validated
+        .getSideOutput(DecodeAndValidateFunction.DEAD_LETTERS)
+        .sinkTo(sinks.deadLetters())
+        .uid("deadletter-sink")
+        .name("dead-letter sink");
+  }
+
+  /**
+   * Configures the environment (checkpointing, restarts, parallelism), wires the Kafka source and
+   * the exactly-once Kafka sinks, and submits the job without waiting for it.
+   */
+  public static JobClient start(StreamExecutionEnvironment env, PreprocessConfig config)
+      throws Exception {
+    prepare(env, config);
+    JobClient client = env.executeAsync(JOB_NAME);
+    LOG.info("started {} as job {}", JOB_NAME, client.getJobID());
+    return client;
+  }
+
+  /** Entry point for a Flink cluster: configuration from {@code STREAMTUNE_*} variables. */
+  public static void main(String[] args) throws Exception {
+    PreprocessConfig config = PreprocessConfig.from(ConfigSource.fromEnvironment());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    prepare(env, config);
+    env.execute(JOB_NAME);
+  }
+
+  static void prepare(StreamExecutionEnvironment env, PreprocessConfig config) {
+    configureEnvironment(env, config);
+    DataStream<RawEnvelope> raw =
+        env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "raw source")
+            .uid("raw-source");
+    defineWorkflow(raw, config.spec(), config.kafka().schemaRegistryUrl(), kafkaSinks(config));
+  }
+
+  /** Exactly-once checkpointing, a bounded fixed-delay restart strategy, default parallelism. */
+  public static void configureEnvironment(StreamExecutionEnvironment env, PreprocessConfig config) {
+    env.setParallelism(config.parallelism());
+    env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    Configuration restarts = new Configuration();
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    restarts.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+    restarts.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, PreprocessConfig.RESTART_DELAY);
+    env.configure(restarts);
+  }
+
+  /** Reads the raw topic as bytes, resuming from committed offsets (earliest when none). */
+  public static KafkaSource<RawEnvelope> kafkaSource(PreprocessConfig config) {
+    Topics topics = config.kafka().topics();
+    return KafkaSource.<RawEnvelope>builder()
+        .setBootstrapServers(config.kafka().bootstrapServers())
+        .setTopics(topics.name(Topics.RAW))
+        .setGroupId(config.consumerGroup())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new RawEnvelopeDeserializationSchema())
+        // producers of raw records may write transactionally; never read what they abort
+        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .setProperty("client.id.prefix", config.consumerGroup())
+        .build();
+  }
+
+  /** Exactly-once sinks for examples (train/holdout topic by split) and dead letters. */
+  public static Sinks kafkaSinks(PreprocessConfig config) {
+    Topics topics = config.kafka().topics();
+    String registry = config.kafka().schemaRegistryUrl();
+    String timeoutMs = Long.toString(config.transactionTimeout().toMillis());
+    KafkaSink<Example> examples =
+        KafkaSink.<Example>builder()
+            .setBootstrapServers(config.kafka().bootstrapServers())
+            .setRecordSerializer(
+                new ExampleSerializationSchema(
+                    registry,
+                    topics.name(Topics.EXAMPLES_TRAIN),
+                    topics.name(Topics.EXAMPLES_HOLDOUT)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(config.examplesTransactionalIdPrefix())
+            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
+            .build();
+    KafkaSink<DeadLetter> deadLetters =
+        KafkaSink.<DeadLetter>builder()
+            .setBootstrapServers(config.kafka().bootstrapServers())
+            .setRecordSerializer(
+                new DeadLetterSerializationSchema(registry, topics.name(Topics.DEADLETTER)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
+            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
+            .build();
+    return new Sinks(examples, deadLetters);
+  }
+}

@@ -1,0 +1,261 @@
+package io.streamtune.preprocess;
+
+import static io.streamtune.preprocess.TestSpecs.tabular;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.embedded.EmbeddedKafkaExtension;
+import io.streamtune.embedded.TopicReader;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The whole job on a local Flink MiniCluster against the embedded broker and registry. */
+class PreprocessJobKafkaTest {
+
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static final int VALID = 200;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
+
+  /** A produced record: its bytes and where the broker put them. */
+  private record Produced(String key, byte[] value, RecordMetadata metadata) {}
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void everyRawRecordEndsUpAsExactlyOneExampleOrDeadLetter() throws Exception {
+    PipelineSpec spec = TestSpecs.credit();
+    Topics topics = KAFKA.topics();
+    String rawTopic = topics.name(Topics.RAW);
+    String registry = KAFKA.schemaRegistryUrl();
+
+    Map<String, Produced> produced = new HashMap<>();
+    Serializer<RawRecord> rawSerializer = AvroSerdes.valueSerializer(registry);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      Random random = new Random(11);
+      String[] homes = {"owner", "rent", "rent", null, "castle"};
+      for (int i = 0; i < VALID; i++) {
+        String id = "rec-" + i;
+        RawRecord record =
+            tabular(
+                id,
+                random.nextDouble() < 0.3 ? "bad" : "good",
+                "Income",
+                i % 17 == 0 ? null : 50 + random.nextDouble() * 200,
+                "Age",
+                i % 11 == 0 ? "" : String.valueOf(18 + random.nextInt(60)),
+                "Home",
+                homes[i % homes.length]);
+        send(producer, produced, rawTopic, id, rawSerializer.serialize(rawTopic, record));
+      }
+      RawRecord text =
+          RawRecord.newBuilder()
+              .setId("bad-text")
+              .setEventTime(Instant.now())
+              .setSource("test")
+              .setLabel("good")
+              .setPayload(TextPayload.newBuilder().setText("not a row").build())
+              .setAttributes(Map.of())
+              .build();
+      send(producer, produced, "bad-text", text, rawSerializer, rawTopic);
+      send(
+          producer,
+          produced,
+          "bad-number",
+          tabular("bad-number", "good", "Income", "abc", "Home", "rent"),
+          rawSerializer,
+          rawTopic);
+      send(
+          producer,
+          produced,
+          "bad-nolabel",
+          tabular("bad-nolabel", null, "Income", 10.0),
+          rawSerializer,
+          rawTopic);
+      send(
+          producer,
+          produced,
+          rawTopic,
+          "garbage",
+          "definitely not avro".getBytes(StandardCharsets.UTF_8));
+    }
+
+    Splitter splitter = Splitter.of(spec.split());
+    Set<String> expectedTrain = new HashSet<>();
+    Set<String> expectedHoldout = new HashSet<>();
+    for (int i = 0; i < VALID; i++) {
+      String id = "rec-" + i;
+      (splitter.splitOf(id) == Split.TRAIN ? expectedTrain : expectedHoldout).add(id);
+    }
+
+    KafkaConnection kafka = new KafkaConnection(KAFKA.bootstrapServers(), registry, topics);
+    PreprocessConfig config =
+        PreprocessConfig.of(kafka, spec)
+            .withConsumerGroup("preprocess-kafka-test")
+            .withCheckpointInterval(Duration.ofMillis(500))
+            .withRestartAttempts(1);
+    JobClient job =
+        PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
+    try {
+      List<ConsumerRecord<String, Example>> train =
+          TopicReader.readAtLeast(
+              KAFKA.bootstrapServers(),
+              topics.name(Topics.EXAMPLES_TRAIN),
+              AvroSerdes.valueDeserializer(registry, Example.class),
+              expectedTrain.size(),
+              READ_TIMEOUT);
+      List<ConsumerRecord<String, Example>> holdout =
+          TopicReader.readAtLeast(
+              KAFKA.bootstrapServers(),
+              topics.name(Topics.EXAMPLES_HOLDOUT),
+              AvroSerdes.valueDeserializer(registry, Example.class),
+              expectedHoldout.size(),
+              READ_TIMEOUT);
+      List<ConsumerRecord<String, DeadLetter>> deadLetters =
+          TopicReader.readAtLeast(
+              KAFKA.bootstrapServers(),
+              topics.name(Topics.DEADLETTER),
+              AvroSerdes.valueDeserializer(registry, DeadLetter.class),
+              4,
+              READ_TIMEOUT);
+
+      // nothing lost, nothing twice: produced = train + holdout + dead-lettered
+      assertThat(train.size() + holdout.size() + deadLetters.size()).isEqualTo(produced.size());
+      assertThat(keys(train)).isEqualTo(expectedTrain);
+      assertThat(keys(holdout)).isEqualTo(expectedHoldout);
+      assertThat((double) expectedHoldout.size() / VALID).isBetween(0.1, 0.3);
+
+      List<Example> examples = new ArrayList<>();
+      train.forEach(r -> examples.add(r.value()));
+      holdout.forEach(r -> examples.add(r.value()));
+      for (Example example : examples) {
+        assertThat(example.getFeatures()).hasSize(spec.featureNames().size());
+        assertThat(example.getFeatures()).allMatch(Float::isFinite);
+        assertThat(example.getSourceId()).isEqualTo(example.getId());
+        assertThat(example.getLabelIndex())
+            .isEqualTo(spec.label().classes().indexOf(example.getLabel()));
+        assertThat(example.getSynthetic()).isFalse();
+      }
+      assertThat(train).allMatch(r -> r.value().getSplit() == Split.TRAIN);
+      assertThat(holdout).allMatch(r -> r.value().getSplit() == Split.HOLDOUT);
+      // each training row was fitted exactly once: versions 1..n, each once
+      assertThat(train.stream().map(r -> r.value().getTransformVersion()))
+          .containsExactlyInAnyOrderElementsOf(
+              LongStream.rangeClosed(1, expectedTrain.size()).boxed().toList());
+
+      Map<String, DeadLetter> byKey =
+          deadLetters.stream()
+              .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+      assertThat(byKey).containsOnlyKeys("bad-text", "bad-number", "bad-nolabel", "garbage");
+      assertDeadLetter(byKey.get("bad-text"), produced.get("bad-text"), "validate", "text");
+      assertDeadLetter(
+          byKey.get("bad-number"), produced.get("bad-number"), "validate", "'abc' is not a number");
+      assertDeadLetter(
+          byKey.get("bad-nolabel"), produced.get("bad-nolabel"), "validate", "missing label");
+      assertDeadLetter(byKey.get("garbage"), produced.get("garbage"), "deserialize", "magic byte");
+      assertThat(byKey.get("garbage").getRecordId()).isNull();
+      assertThat(byKey.get("bad-number").getRecordId()).isEqualTo("bad-number");
+    } finally {
+      cancelAndAwait(job);
+    }
+  }
+
+  /** Cancels and waits until the job is gone, so it does not outlive the broker. */
+  private static void cancelAndAwait(JobClient job) throws Exception {
+    job.cancel().get(30, TimeUnit.SECONDS);
+    try {
+      job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException cancelled) {
+      // expected: a cancelled job ends with an exception
+    }
+  }
+
+  private static void assertDeadLetter(
+      DeadLetter deadLetter, Produced produced, String stage, String reasonPart) {
+    assertThat(deadLetter.getStage()).isEqualTo(stage);
+    assertThat(deadLetter.getReason()).containsIgnoringCase(reasonPart);
+    assertThat(deadLetter.getTopic()).isEqualTo(produced.metadata().topic());
+    assertThat(deadLetter.getPartition()).isEqualTo(produced.metadata().partition());
+    assertThat(deadLetter.getOffset()).isEqualTo(produced.metadata().offset());
+    assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(produced.value());
+    assertThat(bytes(deadLetter.getOriginalKey()))
+        .isEqualTo(produced.key().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Set<String> keys(List<ConsumerRecord<String, Example>> records) {
+    List<String> keys = records.stream().map(ConsumerRecord::key).toList();
+    assertThat(keys).doesNotHaveDuplicates();
+    assertThat(records).allMatch(r -> r.key().equals(r.value().getId()));
+    return new HashSet<>(keys);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static void send(
+      KafkaProducer<String, byte[]> producer,
+      Map<String, Produced> produced,
+      String key,
+      RawRecord record,
+      Serializer<RawRecord> serializer,
+      String topic)
+      throws Exception {
+    send(producer, produced, topic, key, serializer.serialize(topic, record));
+  }
+
+  private static void send(
+      KafkaProducer<String, byte[]> producer,
+      Map<String, Produced> produced,
+      String topic,
+      String key,
+      byte[] value)
+      throws Exception {
+    RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, key, value)).get();
+    produced.put(key, new Produced(key, value, metadata));
+  }
+}

@@ -1,0 +1,81 @@
+package io.streamtune.preprocess;
+
+import static io.streamtune.preprocess.TestSpecs.tabular;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.spec.PipelineSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology on a local MiniCluster with an in-memory source, collecting sinks and a mock
+ * registry: what reaches each sink, without Kafka in the way.
+ */
+class PreprocessWorkflowTest {
+
+  private static final String REGISTRY = "mock://preprocess-workflow-test";
+  private static final String TOPIC = "streamtune.raw";
+
+  @Test
+  void validRowsBecomeExamplesAndBadOnesDeadLetters() throws Exception {
+    PipelineSpec spec = TestSpecs.credit();
+    List<RawEnvelope> envelopes = new ArrayList<>();
+    try (Serializer<RawRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
+      for (int i = 0; i < 40; i++) {
+        RawRecord record =
+            tabular("w" + i, i % 3 == 0 ? "bad" : "good", "Income", 10.0 * i, "Home", "rent");
+        envelopes.add(envelope(i, "w" + i, serializer.serialize(TOPIC, record)));
+      }
+      envelopes.add(
+          envelope(40, "bad", serializer.serialize(TOPIC, tabular("bad", "good", "Age", "abc"))));
+    }
+    envelopes.add(envelope(41, "junk", "junk".getBytes(StandardCharsets.UTF_8)));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    CollectingSink<Example> examples = new CollectingSink<>("workflow-examples");
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("workflow-deadletters");
+    PreprocessJob.defineWorkflow(
+        env.fromData(envelopes, TypeInformation.of(RawEnvelope.class)),
+        spec,
+        REGISTRY,
+        new Sinks(examples, deadLetters));
+    env.execute("workflow-test");
+
+    Splitter splitter = Splitter.of(spec.split());
+    assertThat(examples.collected()).hasSize(40);
+    assertThat(examples.collected())
+        .allMatch(e -> e.getSplit() == splitter.splitOf(e.getId()))
+        .allMatch(e -> e.getFeatures().size() == spec.featureNames().size());
+    long train = examples.collected().stream().filter(e -> e.getSplit() == Split.TRAIN).count();
+    assertThat(examples.collected().stream().mapToLong(Example::getTransformVersion).max())
+        .hasValue(train);
+
+    Map<String, DeadLetter> byStage =
+        deadLetters.collected().stream()
+            .collect(Collectors.toMap(DeadLetter::getStage, Function.identity()));
+    assertThat(byStage).containsOnlyKeys("validate", "deserialize");
+    assertThat(byStage.get("validate").getReason())
+        .isEqualTo("column 'Age': 'abc' is not a number");
+    assertThat(byStage.get("validate").getOffset()).isEqualTo(40);
+    assertThat(byStage.get("deserialize").getOffset()).isEqualTo(41);
+  }
+
+  private static RawEnvelope envelope(long offset, String key, byte[] value) {
+    return new RawEnvelope(TOPIC, 0, offset, key.getBytes(StandardCharsets.UTF_8), value);
+  }
+}

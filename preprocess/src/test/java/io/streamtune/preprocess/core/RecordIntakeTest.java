@@ -1,0 +1,168 @@
+package io.streamtune.preprocess.core;
+
+import static io.streamtune.preprocess.TestSpecs.tabular;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.confluent.kafka.serializers.KafkaAvroDeserializer;
+import io.streamtune.preprocess.TestSpecs;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.serde.AvroSerdes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Test;
+
+class RecordIntakeTest {
+
+  private static final String REGISTRY = "mock://record-intake-test";
+  private static final String TOPIC = "streamtune.raw";
+  private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+
+  private final RecordIntake intake =
+      new RecordIntake(
+          AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class),
+          new RecordValidator(TestSpecs.credit()),
+          Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private static byte[] serialize(SpecificRecord record) {
+    try (Serializer<SpecificRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
+      return serializer.serialize(TOPIC, record);
+    }
+  }
+
+  private static RawEnvelope envelope(byte[] value) {
+    return new RawEnvelope(TOPIC, 3, 42L, "key-1".getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  private DeadLetter rejected(RawEnvelope envelope) {
+    RecordIntake.Outcome outcome = intake.accept(envelope);
+    assertThat(outcome).isInstanceOf(RecordIntake.Outcome.Rejected.class);
+    return ((RecordIntake.Outcome.Rejected) outcome).deadLetter();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  @Test
+  void validRecordIsAccepted() {
+    RecordIntake.Outcome outcome =
+        intake.accept(envelope(serialize(tabular("r1", "good", "Income", 10.0, "Home", "rent"))));
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            RecordIntake.Outcome.Accepted.class,
+            accepted -> {
+              assertThat(accepted.row().id()).isEqualTo("r1");
+              assertThat(accepted.row().numericValues()[0]).isEqualTo(10.0);
+            });
+  }
+
+  @Test
+  void garbageBytesAreDeadLetteredAtDeserializeWithTheOriginalBytesAndOrigin() {
+    byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
+
+    DeadLetter deadLetter = rejected(envelope(garbage));
+
+    assertThat(deadLetter.getStage()).isEqualTo("deserialize");
+    assertThat(deadLetter.getReason())
+        .startsWith("not a Confluent-Avro RawRecord")
+        .containsIgnoringCase("magic byte");
+    assertThat(deadLetter.getRecordId()).isNull();
+    assertThat(deadLetter.getTopic()).isEqualTo(TOPIC);
+    assertThat(deadLetter.getPartition()).isEqualTo(3);
+    assertThat(deadLetter.getOffset()).isEqualTo(42L);
+    assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(garbage);
+    assertThat(bytes(deadLetter.getOriginalKey())).isEqualTo("key-1".getBytes());
+    assertThat(deadLetter.getFailedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void unknownSchemaIdIsDeadLetteredAtDeserialize() {
+    byte[] unknownSchema = {0, 0, 0, 0x7f, 0x11, 2, 4};
+
+    DeadLetter deadLetter = rejected(envelope(unknownSchema));
+
+    assertThat(deadLetter.getStage()).isEqualTo("deserialize");
+    assertThat(deadLetter.getReason()).startsWith("not a Confluent-Avro RawRecord");
+  }
+
+  @Test
+  void anotherRecordTypeIsDeadLetteredAsWrongRecordType() {
+    Example example =
+        Example.newBuilder()
+            .setId("e1")
+            .setSourceId("e1")
+            .setEventTime(Instant.EPOCH)
+            .setSplit(Split.TRAIN)
+            .setLabel("good")
+            .setLabelIndex(0)
+            .setFeatures(List.of(1f))
+            .build();
+
+    DeadLetter deadLetter = rejected(envelope(serialize(example)));
+
+    assertThat(deadLetter.getStage()).isEqualTo("deserialize");
+    assertThat(deadLetter.getReason()).startsWith("wrong record type").contains("Example");
+  }
+
+  @Test
+  void emptyValueIsDeadLettered() {
+    assertThat(rejected(envelope(null)).getReason()).isEqualTo("empty value");
+    assertThat(rejected(envelope(new byte[0])).getReason()).isEqualTo("empty value");
+  }
+
+  @Test
+  void ruleBreakingRecordIsDeadLetteredAtValidateWithItsId() {
+    RawRecord text =
+        RawRecord.newBuilder()
+            .setId("t1")
+            .setEventTime(Instant.EPOCH)
+            .setSource("test")
+            .setLabel("good")
+            .setPayload(TextPayload.newBuilder().setText("hi").build())
+            .setAttributes(Map.of())
+            .build();
+    byte[] value = serialize(text);
+
+    DeadLetter deadLetter = rejected(envelope(value));
+
+    assertThat(deadLetter.getStage()).isEqualTo("validate");
+    assertThat(deadLetter.getRecordId()).isEqualTo("t1");
+    assertThat(deadLetter.getReason()).isEqualTo("wrong payload type: expected tabular, got text");
+    assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(value);
+  }
+
+  @Test
+  void unreachableRegistryFailsInsteadOfDeadLetteringGoodData() {
+    byte[] value = serialize(tabular("r1", "good"));
+    // a real registry client against a closed port; retries off to keep the test fast
+    Map<String, Object> config = new HashMap<>(AvroSerdes.config("http://127.0.0.1:9"));
+    config.put("max.retries", 0);
+    KafkaAvroDeserializer client = new KafkaAvroDeserializer();
+    client.configure(config, false);
+    RecordIntake offline =
+        new RecordIntake(
+            (topic, data) -> (RawRecord) client.deserialize(topic, data),
+            new RecordValidator(TestSpecs.credit()),
+            Clock.systemUTC());
+
+    assertThatThrownBy(() -> offline.accept(envelope(value)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("schema registry unreachable");
+  }
+}

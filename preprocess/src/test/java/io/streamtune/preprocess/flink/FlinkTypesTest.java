@@ -1,0 +1,61 @@
+package io.streamtune.preprocess.flink;
+
+import static io.streamtune.preprocess.core.TabularStatistics.empty;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.preprocess.TestSpecs;
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.TabularLayout;
+import io.streamtune.preprocess.core.TabularStatistics;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.schemas.avro.Split;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The types that cross operators or live in state are Flink POJOs, not Kryo blobs. */
+class FlinkTypesTest {
+
+  private static <T> T roundTrip(Class<T> type, T value) throws Exception {
+    TypeInformation<T> info = TypeInformation.of(type);
+    assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
+    TypeSerializer<T> serializer = info.createSerializer(new SerializerConfigImpl());
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(value, out);
+    return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+  }
+
+  @Test
+  void validatedRowRoundTripsWithMissingValues() throws Exception {
+    ValidatedRow row =
+        new ValidatedRow(
+            "r1", 5L, "bad", 1, new double[] {Double.NaN, 2.5}, new String[] {null}, Split.HOLDOUT);
+
+    assertThat(roundTrip(ValidatedRow.class, row)).isEqualTo(row);
+    ValidatedRow unsplit = row.withSplit(null);
+    assertThat(roundTrip(ValidatedRow.class, unsplit)).isEqualTo(unsplit);
+  }
+
+  @Test
+  void statisticsRoundTrip() throws Exception {
+    TabularLayout layout = TabularLayout.of(TestSpecs.credit());
+    TabularStatistics statistics = empty(layout);
+    statistics.fit(
+        new ValidatedRow(
+            "a", 0, "good", 0, new double[] {1, 2}, new String[] {"rent"}, Split.TRAIN),
+        layout);
+
+    assertThat(roundTrip(TabularStatistics.class, statistics)).isEqualTo(statistics);
+  }
+
+  @Test
+  void envelopeRoundTrips() throws Exception {
+    RawEnvelope envelope = new RawEnvelope("t", 1, 2L, null, new byte[] {1, 2, 3});
+
+    assertThat(roundTrip(RawEnvelope.class, envelope)).isEqualTo(envelope);
+  }
+}

@@ -1,0 +1,139 @@
+package io.streamtune.trainer;
+
+import io.streamtune.schemas.config.CommonKeys;
+import io.streamtune.schemas.config.ConfigException;
+import io.streamtune.schemas.config.ConfigKey;
+import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The trainer's configuration: where Kafka and the model store are, and how to train.
+ *
+ * @param threads PyTorch intra-op threads; applied only if the engine has not started yet in this
+ *     JVM (an in-process launcher sets {@code ai.djl.pytorch.num_threads} itself)
+ */
+public record TrainerConfig(
+    KafkaConnection kafka,
+    PipelineSpec spec,
+    Path modelStore,
+    String consumerGroup,
+    DeviceChoice device,
+    int threads,
+    Duration pollTimeout) {
+
+  /** Where to train. */
+  public enum DeviceChoice {
+    /** A GPU when PyTorch sees one, else the CPU. */
+    AUTO,
+    CPU,
+    /** A GPU or fail at start. */
+    GPU
+  }
+
+  public static final ConfigKey<String> MODEL_STORE =
+      ConfigKey.string(
+          "trainer.model.store",
+          "model-store",
+          "Directory of the model store (versions live here)");
+  public static final ConfigKey<String> CONSUMER_GROUP =
+      ConfigKey.string(
+          "trainer.consumer.group",
+          "streamtune-trainer",
+          "Consumer group of the trainer on the examples.train topic");
+  public static final ConfigKey<DeviceChoice> DEVICE =
+      ConfigKey.enumKey(
+          "trainer.device", DeviceChoice.class, DeviceChoice.AUTO, "Where to train: auto|cpu|gpu");
+  public static final ConfigKey<Integer> THREADS =
+      ConfigKey.integer("trainer.threads", 1, "PyTorch intra-op threads (>= 1)");
+  public static final ConfigKey<Long> POLL_TIMEOUT_MS =
+      ConfigKey.longKey(
+          "trainer.poll.timeout.ms", 200, "Longest wait of one Kafka poll in milliseconds (>= 1)");
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          CommonKeys.BOOTSTRAP_SERVERS,
+          CommonKeys.SCHEMA_REGISTRY_URL,
+          CommonKeys.TOPIC_PREFIX,
+          CommonKeys.PIPELINE_SPEC,
+          MODEL_STORE,
+          CONSUMER_GROUP,
+          DEVICE,
+          THREADS,
+          POLL_TIMEOUT_MS);
+
+  public TrainerConfig {
+    if (kafka == null || spec == null || modelStore == null || device == null) {
+      throw new ConfigException("trainer config needs kafka, spec, modelStore and device");
+    }
+    if (consumerGroup == null || consumerGroup.isBlank()) {
+      throw new ConfigException(
+          "configuration key '" + CONSUMER_GROUP.name() + "' must not be blank");
+    }
+    if (threads < 1) {
+      throw new ConfigException(
+          "configuration key '" + THREADS.name() + "' must be >= 1, got " + threads);
+    }
+    if (pollTimeout == null || pollTimeout.toMillis() < 1) {
+      throw new ConfigException(
+          "configuration key '"
+              + POLL_TIMEOUT_MS.name()
+              + "' must be >= 1 ms, got "
+              + (pollTimeout == null ? null : pollTimeout.toMillis()));
+    }
+  }
+
+  /** Reads every key (environment or overrides), then loads the pipeline spec it names. */
+  public static TrainerConfig from(ConfigSource source) {
+    KafkaConnection kafka = KafkaConnection.from(source);
+    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
+    String modelStore = source.get(MODEL_STORE);
+    String consumerGroup = source.get(CONSUMER_GROUP);
+    DeviceChoice device = source.get(DEVICE);
+    int threads = source.get(THREADS);
+    long pollTimeoutMs = source.get(POLL_TIMEOUT_MS);
+    source.rejectUnknown(KEYS);
+    PipelineSpec spec = PipelineSpecs.load(Path.of(specPath));
+    return new TrainerConfig(
+        kafka,
+        spec,
+        Path.of(modelStore),
+        consumerGroup,
+        device,
+        threads,
+        Duration.ofMillis(pollTimeoutMs));
+  }
+
+  /** For a launcher that holds the spec in memory; other settings take their defaults. */
+  public static TrainerConfig of(KafkaConnection kafka, PipelineSpec spec, Path modelStore) {
+    PipelineSpecs.validate(spec, "pipeline spec '" + spec.name() + "'");
+    return new TrainerConfig(
+        kafka,
+        spec,
+        modelStore,
+        CONSUMER_GROUP.defaultValue(),
+        DEVICE.defaultValue(),
+        THREADS.defaultValue(),
+        Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()));
+  }
+
+  public TrainerConfig withConsumerGroup(String group) {
+    return new TrainerConfig(kafka, spec, modelStore, group, device, threads, pollTimeout);
+  }
+
+  public TrainerConfig withDevice(DeviceChoice choice) {
+    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, choice, threads, pollTimeout);
+  }
+
+  public TrainerConfig withThreads(int count) {
+    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, device, count, pollTimeout);
+  }
+
+  public TrainerConfig withPollTimeout(Duration timeout) {
+    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, device, threads, timeout);
+  }
+}

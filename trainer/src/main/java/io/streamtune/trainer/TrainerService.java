@@ -1,0 +1,587 @@
+package io.streamtune.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.streamtune.model.MlpClassifier;
+import io.streamtune.model.ModelMetadata;
+import io.streamtune.model.ModelStore;
+import io.streamtune.model.StoredModel;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.OffsetRange;
+import io.streamtune.schemas.config.ConfigException;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer as a Kafka service: consumes {@code examples.train}, keeps the buffer, trains a
+ * version when the trigger fires, stores it and publishes its {@link ModelVersion}.
+ *
+ * <p>Exactly what each version covers: a version's ModelVersion and the consumer offsets up to the
+ * end of its {@code consumedOffsets} are committed in one Kafka transaction, so a reader of the
+ * models topic ({@code read_committed}) sees a version if and only if the trainer will resume after
+ * its ranges. Values are decoded per record (the consumer reads bytes), so an undecodable record is
+ * dead-lettered with its original bytes instead of breaking {@code poll}.
+ *
+ * <p>While a round trains on a worker thread the consumer is paused and keeps polling, so the group
+ * does not evict it; rounds never overlap. Run it on its own thread; {@link #close()} stops it.
+ *
+ * <p>On start, the latest version in the model store is loaded and training continues from it
+ * (numbering goes on at k+1). The buffer itself is not persisted yet: after a restart it refills
+ * from examples consumed after the last committed version.
+ *
+ * <p>Assumes one trainer per model id (the transactional id fences a second one).
+ */
+public final class TrainerService implements Runnable, AutoCloseable {
+
+  /** Stage name in dead-letter records. */
+  public static final String STAGE = "trainer";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+  private static final long CLOSE_WAIT_SECONDS = 60;
+
+  /** Counters for monitoring and tests. */
+  public record Stats(
+      int versionsPublished,
+      int lastVersion,
+      long examplesConsumed,
+      long deadLettered,
+      int bufferSize) {}
+
+  private final TrainerConfig config;
+  private final PipelineSpec spec;
+  private final String modelId;
+  private final String trainTopic;
+  private final String modelsTopic;
+  private final String deadLetterTopic;
+  private final String specYaml;
+  private final ModelStore store;
+  private final TrainingState state;
+  private final RoundTrainer roundTrainer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Deserializer<Example> exampleDeserializer;
+  private final KafkaProducer<String, ModelVersion> versionProducer;
+  private final KafkaProducer<String, DeadLetter> deadLetterProducer;
+  private final ExecutorService roundExecutor;
+  private final Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean cancelRound = new AtomicBoolean(false);
+  private final AtomicBoolean started = new AtomicBoolean(false);
+  private final AtomicBoolean resourcesClosed = new AtomicBoolean(false);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private volatile boolean roundInProgress;
+  private int nextVersion;
+  private Integer parentVersion;
+  private volatile int versionsPublished;
+  private volatile int lastVersion;
+  private volatile long deadLettered;
+
+  public TrainerService(TrainerConfig config) {
+    this.config = config;
+    this.spec = config.spec();
+    this.modelId = spec.name();
+    Topics topics = config.kafka().topics();
+    this.trainTopic = topics.name(Topics.EXAMPLES_TRAIN);
+    this.modelsTopic = topics.name(Topics.MODELS);
+    this.deadLetterTopic = topics.name(Topics.DEADLETTER);
+    this.specYaml = PipelineSpecs.toYaml(spec);
+    this.store = new ModelStore(config.modelStore());
+    this.state = new TrainingState(spec, () -> System.nanoTime() / 1_000_000);
+
+    applyThreads(config.threads());
+    Device device = resolveDevice(config.device());
+    this.roundTrainer = createOrResume(device);
+    try {
+      String registry = config.kafka().schemaRegistryUrl();
+      this.exampleDeserializer = AvroSerdes.valueDeserializer(registry, Example.class);
+      this.consumer = new KafkaConsumer<>(consumerProperties());
+      this.versionProducer =
+          new KafkaProducer<>(
+              producerProperties(true),
+              new StringSerializer(),
+              AvroSerdes.valueSerializer(registry));
+      this.deadLetterProducer =
+          new KafkaProducer<>(
+              producerProperties(false),
+              new StringSerializer(),
+              AvroSerdes.valueSerializer(registry));
+    } catch (RuntimeException e) {
+      roundTrainer.close();
+      throw e;
+    }
+    this.roundExecutor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, "streamtune-trainer-round-" + modelId);
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  private static void applyThreads(int threads) {
+    // Read by the PyTorch engine when it starts; a JVM that already started it keeps its setting.
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+  }
+
+  private static Device resolveDevice(TrainerConfig.DeviceChoice choice) {
+    Engine engine = Engine.getInstance();
+    return switch (choice) {
+      case CPU -> Device.cpu();
+      case AUTO -> engine.defaultDevice();
+      case GPU -> {
+        if (engine.getGpuCount() == 0) {
+          throw new ConfigException(
+              "configuration key '"
+                  + TrainerConfig.DEVICE.name()
+                  + "' is gpu but PyTorch sees no GPU; allowed values: [auto, cpu, gpu]");
+        }
+        yield Device.gpu();
+      }
+    };
+  }
+
+  private RoundTrainer createOrResume(Device device) {
+    List<Integer> hidden = spec.trainer().hiddenUnits();
+    List<String> labels = spec.label().classes();
+    int featureCount = state.featureCount();
+    Optional<Integer> latest = store.latestVersion(modelId);
+    if (latest.isEmpty()) {
+      nextVersion = 1;
+      parentVersion = null;
+      LOG.info(
+          "model {}: no stored versions in {}, starting from version 1", modelId, store.root());
+      return RoundTrainer.create(modelId, featureCount, labels.size(), spec.trainer(), device);
+    }
+    int version = latest.get();
+    nextVersion = version + 1;
+    Path dir = store.versionDir(modelId, version);
+    ModelMetadata stored = store.readMetadata(dir);
+    if (stored.featureCount() != featureCount
+        || !stored.hiddenUnits().equals(hidden)
+        || !stored.labels().equals(labels)) {
+      LOG.warn(
+          "model {}: stored v{} ({} features, {}, labels {}) does not match the spec ({} features,"
+              + " {}, labels {}); training a new model from scratch as v{}",
+          modelId,
+          version,
+          stored.featureCount(),
+          stored.architecture(),
+          stored.labels(),
+          featureCount,
+          MlpClassifier.architecture(hidden),
+          labels,
+          nextVersion);
+      parentVersion = null;
+      return RoundTrainer.create(modelId, featureCount, labels.size(), spec.trainer(), device);
+    }
+    StoredModel model = store.load(dir, device);
+    parentVersion = version;
+    LOG.info(
+        "model {}: resuming from stored v{} ({}); next version v{}",
+        modelId,
+        version,
+        dir,
+        nextVersion);
+    return RoundTrainer.continueFrom(model, spec.trainer());
+  }
+
+  private Properties consumerProperties() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return props;
+  }
+
+  private Properties producerProperties(boolean transactional) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    if (transactional) {
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-versions");
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.consumerGroup() + "." + modelId);
+    } else {
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-deadletter");
+      props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    }
+    return props;
+  }
+
+  /** The consume–train–publish loop; returns after {@link #close()}. */
+  @Override
+  public void run() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("TrainerService.run() may only be called once");
+    }
+    try {
+      if (!running.get()) {
+        return;
+      }
+      versionProducer.initTransactions();
+      consumer.subscribe(List.of(trainTopic), new Rebalance());
+      LOG.info(
+          "trainer for model {} consuming {} (group {}), publishing to {}, store {}, device {}",
+          modelId,
+          trainTopic,
+          config.consumerGroup(),
+          modelsTopic,
+          store.root(),
+          roundTrainer.device());
+      while (running.get()) {
+        consumer.poll(config.pollTimeout()).forEach(pending::add);
+        processPending();
+        Optional<RetrainTrigger.Reason> due = state.roundDue();
+        if (due.isPresent() && running.get()) {
+          trainAndPublish(due.get());
+        }
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      LOG.error("trainer for model {} stopped: {}", modelId, e.toString(), e);
+      throw e;
+    } finally {
+      closeResources();
+      stopped.countDown();
+      LOG.info("trainer for model {} stopped; {}", modelId, stats());
+    }
+  }
+
+  private void processPending() {
+    while (!pending.isEmpty() && running.get()) {
+      handle(pending.poll());
+      Optional<RetrainTrigger.Reason> due = state.roundDue();
+      if (due.isPresent()) {
+        trainAndPublish(due.get());
+      }
+    }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    Example example;
+    try {
+      example =
+          record.value() == null
+              ? null
+              : exampleDeserializer.deserialize(record.topic(), record.headers(), record.value());
+    } catch (RuntimeException e) {
+      state.reject(partition, record.offset());
+      deadLetter(record, "cannot decode an Example: " + e.getMessage());
+      return;
+    }
+    Optional<String> problem = state.offer(partition, record.offset(), example);
+    problem.ifPresent(reason -> deadLetter(record, reason));
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+    deadLettered++;
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    LOG.warn(
+        "dead-lettering {}-{}@{} (key {}): {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        key,
+        reason);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setRecordId(key)
+            .setTopic(record.topic())
+            .setPartition(record.partition())
+            .setOffset(record.offset())
+            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setStage(STAGE)
+            .setReason(reason)
+            .setFailedAt(Instant.now())
+            .build();
+    deadLetterProducer.send(
+        new ProducerRecord<>(deadLetterTopic, key, letter),
+        (metadata, error) -> {
+          if (error != null) {
+            LOG.error(
+                "cannot write dead letter for offset {}: {}", record.offset(), error.toString());
+          }
+        });
+  }
+
+  /** One round: train on a worker thread while the paused consumer keeps polling, then publish. */
+  private void trainAndPublish(RetrainTrigger.Reason reason) {
+    TrainingState.Round round = state.startRound(reason);
+    Collection<TopicPartition> assignment = consumer.assignment();
+    consumer.pause(assignment);
+    roundInProgress = true;
+    cancelRound.set(false);
+    RoundTrainer.Result result;
+    try {
+      Future<RoundTrainer.Result> training =
+          roundExecutor.submit(() -> roundTrainer.train(round.data(), cancelRound::get));
+      try {
+        while (!training.isDone()) {
+          // Paused partitions return nothing; records of partitions assigned meanwhile wait.
+          consumer.poll(config.pollTimeout()).forEach(pending::add);
+        }
+      } catch (WakeupException e) {
+        cancelRound.set(true);
+        awaitQuietly(training);
+        throw e;
+      }
+      result = getResult(training);
+    } finally {
+      roundInProgress = false;
+    }
+    publish(round, result);
+    consumer.resume(consumer.paused());
+  }
+
+  private RoundTrainer.Result getResult(Future<RoundTrainer.Result> training) {
+    try {
+      return training.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException("training round failed", cause);
+    }
+  }
+
+  private static void awaitQuietly(Future<?> future) {
+    try {
+      future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // cancelled or failed: either way the round is abandoned and nothing is published
+    }
+  }
+
+  private void publish(TrainingState.Round round, RoundTrainer.Result result) {
+    int version = nextVersion;
+    Instant createdAt = Instant.now();
+    List<Integer> hidden = spec.trainer().hiddenUnits();
+    ModelMetadata metadata =
+        new ModelMetadata(
+            modelId,
+            version,
+            MlpClassifier.architecture(hidden),
+            spec.label().classes(),
+            spec.featureNames(),
+            state.featureCount(),
+            hidden,
+            spec.trainer().seed(),
+            createdAt.toString());
+    Path dir = store.save(roundTrainer.model(), metadata, specYaml);
+    List<OffsetRange> ranges = state.drainRanges();
+    ModelVersion modelVersion =
+        ModelVersion.newBuilder()
+            .setModelId(modelId)
+            .setVersion(version)
+            .setParentVersion(parentVersion)
+            .setCreatedAt(createdAt)
+            .setStorePath(dir.toString())
+            .setArchitecture(metadata.architecture())
+            .setLabels(metadata.labels())
+            .setFeatureCount(metadata.featureCount())
+            .setExamplesTrainedOn(round.data().size())
+            .setNewExamples(round.newExamples())
+            .setTotalExamplesConsumed(state.totalExamplesConsumed())
+            .setConsumedOffsets(ranges)
+            .setTrainLoss(result.trainLoss())
+            .setEpochs(result.epochs())
+            .setDurationMs(result.durationMs())
+            .setDevice(result.device())
+            .setMaxTransformVersion(state.maxTransformVersion())
+            .build();
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    for (OffsetRange range : ranges) {
+      commit.put(
+          new TopicPartition(range.getTopic(), range.getPartition()),
+          new OffsetAndMetadata(range.getUntilOffset()));
+    }
+    // Dead letters for offsets this commit covers must be durable first.
+    deadLetterProducer.flush();
+    versionProducer.beginTransaction();
+    try {
+      versionProducer.send(new ProducerRecord<>(modelsTopic, modelId, modelVersion));
+      versionProducer.sendOffsetsToTransaction(commit, consumer.groupMetadata());
+      versionProducer.commitTransaction();
+    } catch (RuntimeException e) {
+      try {
+        versionProducer.abortTransaction();
+      } catch (RuntimeException abortError) {
+        e.addSuppressed(abortError);
+      }
+      throw new IllegalStateException(
+          "model "
+              + modelId
+              + " v"
+              + version
+              + " is stored in "
+              + dir
+              + " but could not be published; the next start resumes after v"
+              + (version - 1)
+              + "'s offsets",
+          e);
+    }
+    parentVersion = version;
+    lastVersion = version;
+    nextVersion = version + 1;
+    versionsPublished++;
+    LOG.info(
+        "model {} v{} ({}): trained on {} examples ({} new, classes {}), loss {} after {} epochs"
+            + " in {} ms on {}; offsets {}",
+        modelId,
+        version,
+        round.reason(),
+        round.data().size(),
+        round.newExamples(),
+        java.util.Arrays.toString(round.data().classCounts()),
+        String.format(java.util.Locale.ROOT, "%.4f", result.trainLoss()),
+        result.epochs(),
+        result.durationMs(),
+        result.device(),
+        ranges.stream()
+            .map(
+                r ->
+                    r.getTopic()
+                        + "-"
+                        + r.getPartition()
+                        + "["
+                        + r.getFromOffset()
+                        + ","
+                        + r.getUntilOffset()
+                        + ")")
+            .collect(Collectors.joining(" ")));
+  }
+
+  /** Keeps the offset tracker in step with where the consumer reads. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        Optional<Long> consumedUpTo = state.offsets().position(partition);
+        if (consumedUpTo.isPresent()) {
+          // Records after the last commit are already in the buffer: continue after them.
+          consumer.seek(partition, consumedUpTo.get());
+        } else {
+          state.offsets().startAt(partition, consumer.position(partition));
+        }
+      }
+      if (roundInProgress) {
+        consumer.pause(partitions);
+      }
+      LOG.info("trainer for model {} assigned {}", modelId, partitions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        LOG.info("trainer for model {} revoked {}", modelId, partitions);
+      }
+    }
+  }
+
+  public Stats stats() {
+    return new Stats(
+        versionsPublished,
+        lastVersion,
+        state.totalExamplesConsumed(),
+        deadLettered,
+        state.buffer().size());
+  }
+
+  /**
+   * Stops the loop (an in-flight round is abandoned, nothing of it is published) and waits up to a
+   * minute for it to finish. Safe to call from any thread, more than once.
+   */
+  @Override
+  public void close() {
+    running.set(false);
+    cancelRound.set(true);
+    if (started.get()) {
+      consumer.wakeup();
+      try {
+        if (!stopped.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          LOG.warn("trainer for model {} did not stop within {} s", modelId, CLOSE_WAIT_SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      closeResources();
+    }
+  }
+
+  private void closeResources() {
+    if (!resourcesClosed.compareAndSet(false, true)) {
+      return;
+    }
+    roundExecutor.shutdownNow();
+    closeQuietly(consumer);
+    closeQuietly(versionProducer);
+    closeQuietly(deadLetterProducer);
+    closeQuietly(exampleDeserializer);
+    closeQuietly(roundTrainer);
+  }
+
+  private void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("error while closing the trainer for model {}: {}", modelId, e.toString());
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.streamtune.trainer;
+
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.OffsetRange;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.spec.PipelineSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Everything the trainer knows between rounds, without Kafka or DJL: which examples it took (the
+ * buffer), which offsets it consumed, and whether a round is due. The Kafka adapter ({@link
+ * TrainerService}) feeds it records and acts on its answers.
+ */
+public final class TrainingState {
+
+  /** What one round trains on. */
+  public record Round(
+      ExampleBuffer.Snapshot data, long newExamples, RetrainTrigger.Reason reason) {}
+
+  private final List<String> labels;
+  private final int featureCount;
+  private final ExampleBuffer buffer;
+  private final RetrainTrigger trigger;
+  private final OffsetTracker offsets = new OffsetTracker();
+  private long totalExamplesConsumed;
+  private long rejected;
+  private long maxTransformVersion;
+
+  public TrainingState(PipelineSpec spec, LongSupplier clockMillis) {
+    this.labels = spec.label().classes();
+    this.featureCount = spec.featureNames().size();
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    this.buffer = new ExampleBuffer(trainer.bufferCapacity(), labels.size(), trainer.seed());
+    this.trigger =
+        new RetrainTrigger(trainer.retrainEvery(), trainer.maxWaitSeconds(), clockMillis);
+  }
+
+  /**
+   * Takes one consumed record's example into the buffer, or explains why not. Either way its offset
+   * counts as consumed.
+   *
+   * @return the reason the example was rejected (for the dead-letter record), or empty
+   */
+  public Optional<String> offer(TopicPartition partition, long offset, Example example) {
+    offsets.consumed(partition, offset);
+    Optional<String> problem = problemWith(example);
+    if (problem.isPresent()) {
+      rejected++;
+      return problem;
+    }
+    float[] features = new float[featureCount];
+    List<Float> values = example.getFeatures();
+    for (int i = 0; i < featureCount; i++) {
+      features[i] = values.get(i);
+    }
+    buffer.add(features, example.getLabelIndex());
+    trigger.exampleAdded();
+    totalExamplesConsumed++;
+    maxTransformVersion = Math.max(maxTransformVersion, example.getTransformVersion());
+    return Optional.empty();
+  }
+
+  /** A record that could not even be decoded: consumed, rejected, not trained on. */
+  public void reject(TopicPartition partition, long offset) {
+    offsets.consumed(partition, offset);
+    rejected++;
+  }
+
+  private Optional<String> problemWith(Example example) {
+    if (example == null) {
+      return Optional.of("the record has no value (tombstone)");
+    }
+    if (example.getSplit() != Split.TRAIN) {
+      return Optional.of(
+          "a " + example.getSplit() + " example on the training topic would leak the holdout");
+    }
+    Optional<String> problem =
+        buffer.problemWith(example.getFeatures(), example.getLabelIndex(), featureCount);
+    if (problem.isPresent()) {
+      return problem;
+    }
+    String expected = labels.get(example.getLabelIndex());
+    if (!expected.equals(example.getLabel())) {
+      return Optional.of(
+          "label '"
+              + example.getLabel()
+              + "' does not match labelIndex "
+              + example.getLabelIndex()
+              + " ('"
+              + expected
+              + "' in the spec)");
+    }
+    return Optional.empty();
+  }
+
+  public Optional<RetrainTrigger.Reason> roundDue() {
+    return trigger.due();
+  }
+
+  /** Takes the buffer for a round and starts counting new examples again. */
+  public Round startRound(RetrainTrigger.Reason reason) {
+    Round round = new Round(buffer.snapshot(), trigger.newExamplesSinceLastRound(), reason);
+    trigger.roundStarted();
+    return round;
+  }
+
+  /** The offset ranges the version being published covers (see {@link OffsetTracker}). */
+  public List<OffsetRange> drainRanges() {
+    return offsets.drainRanges();
+  }
+
+  public OffsetTracker offsets() {
+    return offsets;
+  }
+
+  public ExampleBuffer buffer() {
+    return buffer;
+  }
+
+  /** Examples taken into the buffer (valid ones) since this trainer started. */
+  public long totalExamplesConsumed() {
+    return totalExamplesConsumed;
+  }
+
+  /** Records consumed but rejected (dead-lettered) since this trainer started. */
+  public long rejected() {
+    return rejected;
+  }
+
+  public long maxTransformVersion() {
+    return maxTransformVersion;
+  }
+
+  public int featureCount() {
+    return featureCount;
+  }
+}
