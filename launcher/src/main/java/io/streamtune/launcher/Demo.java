@@ -110,7 +110,10 @@ final class Demo {
             new MetricsWatcher(
                 kafka,
                 report -> {
-                  out.println(MetricsWatcher.line(report));
+                  // Versions finished while the demo stops are not printed: it asked for K lines.
+                  if (options.versions() == 0 || enoughVersions.getCount() > 0) {
+                    out.println(MetricsWatcher.line(report));
+                  }
                   lastReportNanos.set(System.nanoTime());
                   enoughVersions.countDown();
                 })) {
@@ -128,8 +131,8 @@ final class Demo {
         exitCode = 1;
       }
       TopicCounts counts = TopicCounts.read(kafka);
-      out.println("topics: " + counts);
-      out.printf("%d model version(s) evaluated; stopping%n", watcher.reports().size());
+      out.println("committed so far: " + counts);
+      out.println("stopped");
       return new Outcome(exitCode, watcher.reports(), counts);
     }
   }
