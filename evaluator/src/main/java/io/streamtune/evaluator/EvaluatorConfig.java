@@ -6,9 +6,6 @@ import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
-import io.streamtune.schemas.spec.SpecException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,47 +61,34 @@ public record EvaluatorConfig(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(spec, "spec");
     if (consumerGroup == null || consumerGroup.isBlank()) {
-      throw invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
+      throw ConfigException.invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
     }
     if (holdoutMaxExamples < 1) {
-      throw invalid(HOLDOUT_MAX_EXAMPLES, holdoutMaxExamples, "must be at least 1");
+      throw ConfigException.invalid(HOLDOUT_MAX_EXAMPLES, holdoutMaxExamples, "must be at least 1");
     }
     if (pollTimeout == null || pollTimeout.toMillis() < 1) {
-      throw invalid(POLL_TIMEOUT_MS, pollTimeout, "must be at least 1 ms");
+      throw ConfigException.invalid(POLL_TIMEOUT_MS, pollTimeout, "must be at least 1 ms");
     }
     if (holdoutWait == null || holdoutWait.isNegative()) {
-      throw invalid(HOLDOUT_WAIT_MS, holdoutWait, "must be at least 0 ms");
+      throw ConfigException.invalid(HOLDOUT_WAIT_MS, holdoutWait, "must be at least 0 ms");
     }
   }
 
   /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
   public static EvaluatorConfig from(ConfigSource source) {
     KafkaConnection kafka = KafkaConnection.from(source);
-    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
     String group = source.get(CONSUMER_GROUP);
     int maxExamples = source.get(HOLDOUT_MAX_EXAMPLES);
     long pollMs = source.get(POLL_TIMEOUT_MS);
     long waitMs = source.get(HOLDOUT_WAIT_MS);
     source.rejectUnknown(KEYS);
     if (pollMs < 1) {
-      throw invalid(POLL_TIMEOUT_MS, pollMs, "must be at least 1 ms");
+      throw ConfigException.invalid(POLL_TIMEOUT_MS, pollMs, "must be at least 1 ms");
     }
     if (waitMs < 0) {
-      throw invalid(HOLDOUT_WAIT_MS, waitMs, "must be at least 0 ms");
+      throw ConfigException.invalid(HOLDOUT_WAIT_MS, waitMs, "must be at least 0 ms");
     }
-    PipelineSpec spec;
-    try {
-      spec = PipelineSpecs.load(Path.of(specPath));
-    } catch (SpecException e) {
-      throw new ConfigException(
-          "configuration key '"
-              + CommonKeys.PIPELINE_SPEC.name()
-              + "' (env "
-              + CommonKeys.PIPELINE_SPEC.envName()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new EvaluatorConfig(
         kafka, spec, group, maxExamples, Duration.ofMillis(pollMs), Duration.ofMillis(waitMs));
   }
@@ -138,19 +122,5 @@ public record EvaluatorConfig(
 
   public double minMacroF1Gain() {
     return spec.evaluator().minMacroF1Gain();
-  }
-
-  private static ConfigException invalid(ConfigKey<?> key, Object value, String rule) {
-    return new ConfigException(
-        "invalid value '"
-            + value
-            + "' for configuration key '"
-            + key.name()
-            + "' (env "
-            + key.envName()
-            + "): "
-            + rule
-            + "; "
-            + key.doc());
   }
 }

@@ -7,8 +7,6 @@ import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
-import io.streamtune.schemas.spec.SpecException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,29 +80,29 @@ public record PreprocessConfig(
     Objects.requireNonNull(spec, "spec");
     PipelineSpecs.validate(spec, "pipeline spec '" + spec.name() + "'");
     if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
-      throw invalid(CHECKPOINT_INTERVAL_MS, millis(checkpointInterval), "must be at least 10 ms");
+      throw ConfigException.invalid(
+          CHECKPOINT_INTERVAL_MS, millis(checkpointInterval), "must be at least 10 ms");
     }
     if (parallelism < 1) {
-      throw invalid(PARALLELISM, parallelism, "must be at least 1");
+      throw ConfigException.invalid(PARALLELISM, parallelism, "must be at least 1");
     }
     if (consumerGroup == null || consumerGroup.isBlank()) {
-      throw invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
+      throw ConfigException.invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
     }
     if (transactionTimeout == null || transactionTimeout.compareTo(checkpointInterval) <= 0) {
-      throw invalid(
+      throw ConfigException.invalid(
           TRANSACTION_TIMEOUT_MS,
           millis(transactionTimeout),
           "must be longer than the checkpoint interval (" + checkpointInterval.toMillis() + " ms)");
     }
     if (restartAttempts < 0) {
-      throw invalid(RESTART_ATTEMPTS, restartAttempts, "must be at least 0");
+      throw ConfigException.invalid(RESTART_ATTEMPTS, restartAttempts, "must be at least 0");
     }
   }
 
   /** Reads every key and loads the pipeline spec named by {@code pipeline.spec}. */
   public static PreprocessConfig from(ConfigSource source) {
     KafkaConnection kafka = KafkaConnection.from(source);
-    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
     long checkpointMs = source.get(CHECKPOINT_INTERVAL_MS);
     int parallelism = source.get(PARALLELISM);
     String group = source.get(CONSUMER_GROUP);
@@ -113,24 +111,12 @@ public record PreprocessConfig(
     source.rejectUnknown(KEYS);
     // range checks before the spec is loaded, so a bad number is reported as such
     if (checkpointMs < 10) {
-      throw invalid(CHECKPOINT_INTERVAL_MS, checkpointMs, "must be at least 10 ms");
+      throw ConfigException.invalid(CHECKPOINT_INTERVAL_MS, checkpointMs, "must be at least 10 ms");
     }
     if (transactionMs < 1) {
-      throw invalid(TRANSACTION_TIMEOUT_MS, transactionMs, "must be at least 1 ms");
+      throw ConfigException.invalid(TRANSACTION_TIMEOUT_MS, transactionMs, "must be at least 1 ms");
     }
-    PipelineSpec spec;
-    try {
-      spec = PipelineSpecs.load(Path.of(specPath));
-    } catch (SpecException e) {
-      throw new ConfigException(
-          "configuration key '"
-              + CommonKeys.PIPELINE_SPEC.name()
-              + "' (env "
-              + CommonKeys.PIPELINE_SPEC.envName()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new PreprocessConfig(
         kafka,
         spec,
@@ -190,19 +176,5 @@ public record PreprocessConfig(
 
   private static Long millis(Duration duration) {
     return duration == null ? null : duration.toMillis();
-  }
-
-  private static ConfigException invalid(ConfigKey<?> key, Object value, String rule) {
-    return new ConfigException(
-        "invalid value '"
-            + value
-            + "' for configuration key '"
-            + key.name()
-            + "' (env "
-            + key.envName()
-            + "): "
-            + rule
-            + "; "
-            + key.doc());
   }
 }

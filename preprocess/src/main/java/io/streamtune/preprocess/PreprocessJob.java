@@ -3,9 +3,8 @@ package io.streamtune.preprocess;
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.flink.DeadLetterSerializationSchema;
+import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;
 import io.streamtune.preprocess.flink.DecodeAndValidateFunction;
-import io.streamtune.preprocess.flink.ExampleSerializationSchema;
 import io.streamtune.preprocess.flink.FitTransformFunction;
 import io.streamtune.preprocess.flink.GlobalKey;
 import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
@@ -159,7 +158,7 @@ public final class PreprocessJob {
         KafkaSink.<Example>builder()
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
-                new ExampleSerializationSchema(
+                AvroRecordSerializationSchema.examples(
                     registry,
                     topics.name(Topics.EXAMPLES_TRAIN),
                     topics.name(Topics.EXAMPLES_HOLDOUT)))
@@ -171,7 +170,7 @@ public final class PreprocessJob {
         KafkaSink.<DeadLetter>builder()
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
-                new DeadLetterSerializationSchema(registry, topics.name(Topics.DEADLETTER)))
+                AvroRecordSerializationSchema.deadLetters(registry, topics.name(Topics.DEADLETTER)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)

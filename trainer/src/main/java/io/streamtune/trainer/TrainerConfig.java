@@ -90,14 +90,13 @@ public record TrainerConfig(
   /** Reads every key (environment or overrides), then loads the pipeline spec it names. */
   public static TrainerConfig from(ConfigSource source) {
     KafkaConnection kafka = KafkaConnection.from(source);
-    String specPath = source.get(CommonKeys.PIPELINE_SPEC);
     String modelStore = source.get(MODEL_STORE);
     String consumerGroup = source.get(CONSUMER_GROUP);
     DeviceChoice device = source.get(DEVICE);
     int threads = source.get(THREADS);
     long pollTimeoutMs = source.get(POLL_TIMEOUT_MS);
     source.rejectUnknown(KEYS);
-    PipelineSpec spec = PipelineSpecs.load(Path.of(specPath));
+    PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new TrainerConfig(
         kafka,
         spec,

@@ -7,7 +7,6 @@ import io.streamtune.schemas.config.ConfigException;
 import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.SpecException;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +106,8 @@ class TrainerConfigTest {
     Map<String, String> missingFile = allKeys();
     missingFile.put("pipeline.spec", dir.resolve("nope.yaml").toString());
     assertThatThrownBy(() -> TrainerConfig.from(ConfigSource.of(missingFile)))
-        .isInstanceOf(SpecException.class)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'pipeline.spec'")
         .hasMessageContaining("nope.yaml");
   }
 

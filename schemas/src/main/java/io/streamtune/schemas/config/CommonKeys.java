@@ -1,6 +1,10 @@
 package io.streamtune.schemas.config;
 
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.spec.SpecException;
 import io.streamtune.schemas.topics.Topics;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Keys every service reads: where Kafka and the schema registry are, topic names, the spec. */
@@ -22,4 +26,23 @@ public final class CommonKeys {
       List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_PREFIX, PIPELINE_SPEC);
 
   private CommonKeys() {}
+
+  /**
+   * Loads the spec named by {@code pipeline.spec}; a bad spec is a configuration error of that key.
+   */
+  public static PipelineSpec loadPipelineSpec(ConfigSource source) {
+    String path = source.get(PIPELINE_SPEC);
+    try {
+      return PipelineSpecs.load(Path.of(path));
+    } catch (SpecException e) {
+      throw new ConfigException(
+          "configuration key '"
+              + PIPELINE_SPEC.name()
+              + "' (env "
+              + PIPELINE_SPEC.envName()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
 }
