@@ -1,11 +1,16 @@
 package io.streamtune.ingest;
 
+import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,17 +18,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Produces RawRecords (key = record id) to the raw topic, paced and with progress. */
+/**
+ * Produces RawRecords (key = record id) to the raw topic, paced and with progress. Inputs a reader
+ * rejected go to the dead-letter topic (stage {@value #STAGE}, the reader's location as topic,
+ * partition and offset -1) so nothing read is lost silently.
+ */
 public final class RawRecordProducer implements AutoCloseable {
+
+  public static final String STAGE = "ingest";
 
   private static final Logger LOG = LoggerFactory.getLogger(RawRecordProducer.class);
 
-  private final KafkaProducer<String, RawRecord> producer;
-  private final String topic;
+  /** How many inputs became records and how many were dead-lettered. */
+  public record Counts(long produced, long deadLettered) {}
+
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final String rawTopic;
+  private final String deadLetterTopic;
+  private final Clock clock;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
-  public RawRecordProducer(String bootstrapServers, String schemaRegistryUrl, String topic) {
+  public RawRecordProducer(String bootstrapServers, String schemaRegistryUrl, Topics topics) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -32,35 +48,42 @@ public final class RawRecordProducer implements AutoCloseable {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-ingest");
     this.producer =
         new KafkaProducer<>(
-            props,
-            new StringSerializer(),
-            AvroSerdes.<RawRecord>valueSerializer(schemaRegistryUrl));
-    this.topic = topic;
+            props, new StringSerializer(), AvroSerdes.valueSerializer(schemaRegistryUrl));
+    this.rawTopic = topics.name(Topics.RAW);
+    this.deadLetterTopic = topics.name(Topics.DEADLETTER);
+    this.clock = Clock.systemUTC();
+  }
+
+  /** {@link #produce} for readers that never reject (CSV rows always become records). */
+  public long produceAll(Iterator<RawRecord> records, double ratePerSecond, ProgressMeter progress)
+      throws InterruptedException {
+    return produce(IngestItem.acceptAll(records), ratePerSecond, progress).produced();
   }
 
   /**
-   * Sends every record, at most {@code ratePerSecond} a second (0 = as fast as possible), and waits
+   * Sends every item, at most {@code ratePerSecond} a second (0 = as fast as possible), and waits
    * until all are acknowledged.
    *
-   * @return the number of records acknowledged by the broker
    * @throws IngestException if any send failed (after flushing the rest)
    */
-  public long produceAll(Iterator<RawRecord> records, double ratePerSecond, ProgressMeter progress)
+  public Counts produce(Iterator<IngestItem> items, double ratePerSecond, ProgressMeter progress)
       throws InterruptedException {
     RateLimiter limiter = new RateLimiter(ratePerSecond);
     long sent = 0;
-    while (records.hasNext() && !Thread.currentThread().isInterrupted()) {
+    long rejected = 0;
+    while (items.hasNext() && !Thread.currentThread().isInterrupted()) {
       limiter.acquire();
-      RawRecord record = records.next();
-      producer.send(
-          new ProducerRecord<>(topic, record.getId(), record),
-          (metadata, error) -> {
-            if (error == null) {
-              acknowledged.incrementAndGet();
-            } else if (firstFailure.compareAndSet(null, error)) {
-              LOG.error("send of record {} failed: {}", record.getId(), error.toString());
-            }
-          });
+      IngestItem item = items.next();
+      if (item instanceof IngestItem.Accepted accepted) {
+        RawRecord record = accepted.record();
+        send(new ProducerRecord<>(rawTopic, record.getId(), record), record.getId());
+      } else if (item instanceof IngestItem.Rejected reject) {
+        LOG.warn("rejected {}: {}", reject.location(), reject.reason());
+        send(
+            new ProducerRecord<>(deadLetterTopic, reject.location(), deadLetter(reject)),
+            reject.location());
+        rejected++;
+      }
       sent++;
       if (progress != null) {
         progress.update(sent);
@@ -78,7 +101,33 @@ public final class RawRecordProducer implements AutoCloseable {
               + " records were not acknowledged: "
               + firstFailure.get().getMessage());
     }
-    return acknowledged.get();
+    return new Counts(acknowledged.get() - rejected, rejected);
+  }
+
+  private void send(ProducerRecord<String, SpecificRecord> record, String what) {
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error == null) {
+            acknowledged.incrementAndGet();
+          } else if (firstFailure.compareAndSet(null, error)) {
+            LOG.error("send of {} failed: {}", what, error.toString());
+          }
+        });
+  }
+
+  private DeadLetter deadLetter(IngestItem.Rejected reject) {
+    return DeadLetter.newBuilder()
+        .setRecordId(null)
+        .setTopic(reject.location())
+        .setPartition(-1)
+        .setOffset(-1)
+        .setOriginalKey(null)
+        .setOriginalValue(ByteBuffer.wrap(reject.original()))
+        .setStage(STAGE)
+        .setReason(reject.reason())
+        .setFailedAt(clock.instant())
+        .build();
   }
 
   @Override

@@ -249,9 +249,7 @@ final class Demo {
     public void run() {
       try (RawRecordProducer producer =
               new RawRecordProducer(
-                  kafka.bootstrapServers(),
-                  kafka.schemaRegistryUrl(),
-                  kafka.topics().name(Topics.RAW));
+                  kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.topics());
           CsvRecordReader records = dataset.open(Clock.systemUTC())) {
         producer.produceAll(
             records,

@@ -1,7 +1,9 @@
 package io.streamtune.launcher;
 
 import io.streamtune.ingest.CsvDataset;
-import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.ingest.IdxImageReader;
+import io.streamtune.ingest.IngestException;
+import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.ProgressMeter;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.schemas.config.KafkaConnection;
@@ -9,8 +11,11 @@ import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,24 +23,67 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    description = "Produce the rows of a CSV file to the raw topic as RawRecords (Confluent Avro).")
+    description = {
+      "Produce records to the raw topic as RawRecords (Confluent Avro): CSV rows, IDX images,",
+      "a folder-per-class image directory, JSON Lines or CSV texts. Inputs that cannot become a",
+      "record (a broken image, a line that is not JSON) go to the dead-letter topic with a reason."
+    })
 final class IngestCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(names = "--csv", required = true, description = "CSV file with a header row")
-  Path csv;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--csv", description = "Tabular CSV file with a header row")
+    Path csv;
+
+    @Option(
+        names = "--idx-images",
+        description = "IDX image file (MNIST format, .gz allowed); needs --idx-labels")
+    Path idxImages;
+
+    @Option(names = "--image-dir", description = "Directory of <class>/<image>.png|jpg folders")
+    Path imageDir;
+
+    @Option(names = "--jsonl", description = "JSON Lines file of texts (.gz allowed)")
+    Path jsonl;
+
+    @Option(
+        names = "--text-csv",
+        description = "CSV file with a text column (--text-field) and a label column")
+    Path textCsv;
+  }
 
   @Option(
       names = "--label",
-      description = "Label column (required unless --pipeline names it); types are inferred")
+      description = "Label column or field (CSV: required unless --pipeline; JSONL default: label)")
   String label;
 
-  @Option(names = "--pipeline", description = "Pipeline spec whose column types to use")
+  @Option(names = "--pipeline", description = "Pipeline spec whose column types to use (--csv)")
   Path pipeline;
 
-  @Option(names = "--id-column", description = "Column holding record ids (default: row numbers)")
+  @Option(
+      names = "--id-column",
+      description = "Column or field holding record ids (default: row numbers)")
   String idColumn;
+
+  @Option(names = "--idx-labels", description = "IDX label file matching --idx-images")
+  Path idxLabels;
+
+  @Option(
+      names = "--class-names",
+      defaultValue = "digits",
+      description =
+          "IDX label names: digits, fashion-mnist, or a comma-separated list (default: ${DEFAULT-VALUE})")
+  String classNames;
+
+  @Option(
+      names = "--text-field",
+      defaultValue = "text",
+      description = "Text field/column (default: ${DEFAULT-VALUE})")
+  String textField;
 
   @Option(
       names = "--rate",
@@ -45,19 +93,54 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CsvDataset dataset = dataset(csv, label, pipeline, idColumn);
     KafkaConnection connection = KafkaConnection.from(kafka.configSource(Map.of()));
-    long rows = dataset.countRows();
-    try (RawRecordProducer producer =
+    try (IngestSource source = source(Clock.systemUTC());
+        RawRecordProducer producer =
             new RawRecordProducer(
                 connection.bootstrapServers(),
                 connection.schemaRegistryUrl(),
-                connection.topics().name(Topics.RAW));
-        CsvRecordReader records = dataset.open(Clock.systemUTC())) {
-      long sent = producer.produceAll(records, rate, ProgressMeter.toStdout("ingest", rows));
-      System.out.printf("produced %,d records to %s%n", sent, connection.topics().name(Topics.RAW));
+                connection.topics())) {
+      RawRecordProducer.Counts counts =
+          producer.produce(source.items(), rate, ProgressMeter.toStdout("ingest", source.size()));
+      System.out.printf(
+          "produced %,d records to %s; %,d inputs rejected to %s%n",
+          counts.produced(),
+          connection.topics().name(Topics.RAW),
+          counts.deadLettered(),
+          connection.topics().name(Topics.DEADLETTER));
     }
     return 0;
+  }
+
+  private IngestSource source(Clock clock) {
+    if (input.csv != null) {
+      return IngestSource.csv(dataset(input.csv, label, pipeline, idColumn), clock);
+    }
+    if (input.idxImages != null) {
+      if (idxLabels == null) {
+        throw new IngestException("--idx-images needs --idx-labels FILE");
+      }
+      return IngestSource.idx(input.idxImages, idxLabels, idxClassNames(classNames), clock);
+    }
+    if (input.imageDir != null) {
+      return IngestSource.imageFolder(input.imageDir, clock);
+    }
+    if (input.jsonl != null) {
+      return IngestSource.jsonl(
+          input.jsonl, textField, label == null ? "label" : label, idColumn, clock);
+    }
+    if (label == null) {
+      throw new IngestException("--text-csv needs --label COLUMN");
+    }
+    return IngestSource.textCsv(input.textCsv, textField, label, idColumn, clock);
+  }
+
+  static List<String> idxClassNames(String names) {
+    return switch (names) {
+      case "digits" -> IdxImageReader.DIGIT_CLASSES;
+      case "fashion-mnist" -> IdxImageReader.FASHION_MNIST_CLASSES;
+      default -> Arrays.stream(names.split(",")).map(String::trim).toList();
+    };
   }
 
   static CsvDataset dataset(Path csv, String label, Path pipeline, String idColumn) {
@@ -65,7 +148,7 @@ final class IngestCommand implements Callable<Integer> {
       return CsvDataset.withSpec(csv, PipelineSpecs.load(pipeline), idColumn);
     }
     if (label == null) {
-      throw new io.streamtune.ingest.IngestException("give --label COLUMN or --pipeline SPEC");
+      throw new IngestException("give --label COLUMN or --pipeline SPEC");
     }
     return CsvDataset.infer(csv, label, idColumn);
   }

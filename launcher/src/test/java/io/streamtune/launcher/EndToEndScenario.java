@@ -61,7 +61,7 @@ final class EndToEndScenario {
       long produced;
       try (RawRecordProducer producer =
               new RawRecordProducer(
-                  kafka.bootstrapServers(), kafka.schemaRegistryUrl(), topics.name(Topics.RAW));
+                  kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.topics());
           CsvRecordReader records = dataset.open(Clock.systemUTC())) {
         produced = producer.produceAll(records, 0, null);
       }

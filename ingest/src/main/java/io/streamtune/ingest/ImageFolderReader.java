@@ -1,0 +1,120 @@
+package io.streamtune.ingest;
+
+import io.streamtune.schemas.avro.ImageEncoding;
+import io.streamtune.schemas.avro.ImagePayload;
+import io.streamtune.schemas.avro.RawRecord;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Reads a folder-per-class directory ({@code root/<class>/<image>.png|jpg|jpeg}) in sorted order.
+ * The encoded bytes are kept as they are (PNG or JPEG payloads); a file that does not decode is
+ * rejected with a reason instead of being skipped.
+ */
+public final class ImageFolderReader implements Iterator<IngestItem> {
+
+  private final Path root;
+  private final List<Path> files;
+  private final String sourceName;
+  private final Clock clock;
+  private int next;
+
+  public ImageFolderReader(Path root, String sourceName, Clock clock) {
+    if (!Files.isDirectory(root)) {
+      throw new IngestException(root + " is not a directory of class folders");
+    }
+    this.root = root;
+    this.sourceName = sourceName;
+    this.clock = clock;
+    try (Stream<Path> walk = Files.walk(root, 2)) {
+      this.files =
+          walk.filter(Files::isRegularFile)
+              .filter(file -> root.relativize(file).getNameCount() == 2)
+              .filter(ImageFolderReader::looksLikeAnImage)
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+    if (files.isEmpty()) {
+      throw new IngestException(root + " holds no <class>/<image>.png|jpg|jpeg files");
+    }
+  }
+
+  /** Class names in sorted order: the folder names that hold images. */
+  public List<String> classNames() {
+    return files.stream()
+        .map(file -> root.relativize(file).getName(0).toString())
+        .distinct()
+        .toList();
+  }
+
+  public int size() {
+    return files.size();
+  }
+
+  private static boolean looksLikeAnImage(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
+  }
+
+  @Override
+  public boolean hasNext() {
+    return next < files.size();
+  }
+
+  @Override
+  public IngestItem next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Path file = files.get(next++);
+    String relative = root.relativize(file).toString().replace('\\', '/');
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return new IngestItem.Rejected(relative, new byte[0], "cannot read: " + e.getMessage());
+    }
+    BufferedImage image;
+    try {
+      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException | RuntimeException e) {
+      image = null;
+    }
+    if (image == null) {
+      return new IngestItem.Rejected(relative, bytes, "not a readable PNG or JPEG image");
+    }
+    boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+    RawRecord record =
+        RawRecord.newBuilder()
+            .setId(sourceName + "/" + relative)
+            .setEventTime(clock.instant())
+            .setSource(sourceName + ":" + relative)
+            .setLabel(root.relativize(file).getName(0).toString())
+            .setPayload(
+                ImagePayload.newBuilder()
+                    .setWidth(image.getWidth())
+                    .setHeight(image.getHeight())
+                    .setChannels(image.getColorModel().getNumComponents())
+                    .setEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG)
+                    .setData(ByteBuffer.wrap(bytes))
+                    .build())
+            .setAttributes(Map.of())
+            .build();
+    return new IngestItem.Accepted(record);
+  }
+}

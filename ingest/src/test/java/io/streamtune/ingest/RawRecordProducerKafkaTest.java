@@ -1,0 +1,69 @@
+package io.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.embedded.EmbeddedKafkaExtension;
+import io.streamtune.embedded.TopicReader;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.Topics;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RawRecordProducerKafkaTest {
+
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  @Test
+  void recordsReachTheRawTopicAndRejectsTheDeadLetterTopic() throws Exception {
+    String jsonl =
+        "{\"id\": \"a\", \"label\": \"spam\", \"text\": \"one\"}\n"
+            + "{broken\n"
+            + "{\"id\": \"c\", \"label\": \"ham\", \"text\": \"three\"}\n";
+    RawRecordProducer.Counts counts;
+    try (RawRecordProducer producer =
+            new RawRecordProducer(
+                KAFKA.bootstrapServers(), KAFKA.schemaRegistryUrl(), KAFKA.topics());
+        JsonlTextReader reader =
+            new JsonlTextReader(
+                new BufferedReader(new StringReader(jsonl)),
+                "text",
+                "label",
+                "id",
+                "mail",
+                Clock.systemUTC())) {
+      counts = producer.produce(reader, 0, null);
+    }
+
+    assertThat(counts).isEqualTo(new RawRecordProducer.Counts(2, 1));
+    List<ConsumerRecord<String, RawRecord>> raw =
+        TopicReader.readAtLeast(
+            KAFKA.bootstrapServers(),
+            KAFKA.topics().name(Topics.RAW),
+            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RawRecord.class),
+            2,
+            Duration.ofSeconds(30));
+    assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a", "c");
+    List<ConsumerRecord<String, DeadLetter>> dead =
+        TopicReader.readAtLeast(
+            KAFKA.bootstrapServers(),
+            KAFKA.topics().name(Topics.DEADLETTER),
+            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), DeadLetter.class),
+            1,
+            Duration.ofSeconds(30));
+    DeadLetter letter = dead.get(0).value();
+    assertThat(letter.getStage()).isEqualTo("ingest");
+    assertThat(letter.getTopic()).isEqualTo("mail:2");
+    assertThat(letter.getReason()).startsWith("not valid JSON");
+    assertThat(StandardCharsets.UTF_8.decode(letter.getOriginalValue()).toString())
+        .isEqualTo("{broken");
+  }
+}
