@@ -63,7 +63,8 @@ public final class ProgressMeter {
     } else {
       line.append(String.format(Locale.ROOT, "%,d", done));
     }
-    line.append(String.format(Locale.ROOT, " %,.0f/s", rate));
+    // slow jobs (epochs, rounds) need decimals to show a rate at all
+    line.append(String.format(Locale.ROOT, rate < 10 ? " %.2f/s" : " %,.0f/s", rate));
     if (total > 0 && done < total && rate > 0) {
       line.append(" ETA ").append(formatSeconds((total - done) / rate));
     } else if (total > 0 && done >= total) {

@@ -35,6 +35,7 @@ class ProgressMeterTest {
     nanos.set(5_000_000_000L);
     meter.finish(10);
 
-    assertThat(lines).containsExactly("ingest [####################] 10/10 (100%) 2/s done in 5s");
+    assertThat(lines)
+        .containsExactly("ingest [####################] 10/10 (100%) 2.00/s done in 5s");
   }
 }

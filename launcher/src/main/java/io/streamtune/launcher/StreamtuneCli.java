@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TrainerCommand.class,
       EvaluatorCommand.class,
       EmbeddedCommand.class,
+      PretrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamtuneCli implements Runnable {

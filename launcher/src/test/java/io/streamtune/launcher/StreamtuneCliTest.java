@@ -31,7 +31,16 @@ class StreamtuneCliTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"demo", "ingest", "infer-spec", "preprocess", "trainer", "evaluator", "embedded"})
+      strings = {
+        "demo",
+        "ingest",
+        "infer-spec",
+        "preprocess",
+        "trainer",
+        "evaluator",
+        "embedded",
+        "pretrain"
+      })
   void everyCommandHasHelp(String command) {
     Run run = run(command, "--help");
 
