@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -63,6 +65,21 @@ public final class ModelStore {
    * @throws ModelStoreException when the version already exists or cannot be written
    */
   public Path save(Model model, ModelMetadata metadata, String specYaml) {
+    return save(model, metadata, specYaml, Map.of());
+  }
+
+  /** Writes one extra file of a version (e.g. the trainer's buffer snapshot). */
+  @FunctionalInterface
+  public interface FileContent {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Saves a version with extra files beside the parameters; all of it appears at once (written to a
+   * temporary directory, then renamed), so a crash never leaves half a version.
+   */
+  public Path save(
+      Model model, ModelMetadata metadata, String specYaml, Map<String, FileContent> extraFiles) {
     Path target = versionDir(metadata.modelId(), metadata.version());
     if (Files.exists(target)) {
       throw new ModelStoreException(
@@ -77,6 +94,11 @@ public final class ModelStore {
       Files.writeString(temp.resolve(METADATA_FILE), metadata.toJson(), StandardCharsets.UTF_8);
       Files.writeString(
           temp.resolve(SPEC_FILE), specYaml == null ? "" : specYaml, StandardCharsets.UTF_8);
+      for (Map.Entry<String, FileContent> file : extraFiles.entrySet()) {
+        try (OutputStream out = Files.newOutputStream(temp.resolve(file.getKey()))) {
+          file.getValue().writeTo(out);
+        }
+      }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {

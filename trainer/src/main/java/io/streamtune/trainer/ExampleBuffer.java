@@ -1,5 +1,12 @@
 package io.streamtune.trainer;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +28,7 @@ public final class ExampleBuffer {
 
   private final int capacity;
   private final int numClasses;
-  private final Random random;
+  private Random random;
   private final long[] classCounts;
   // Grown on demand so a large capacity costs nothing until examples arrive.
   private float[][] storage;
@@ -151,6 +158,82 @@ public final class ExampleBuffer {
   public Snapshot snapshot() {
     return new Snapshot(
         Arrays.copyOf(storage, size), Arrays.copyOf(storageLabels, size), numClasses);
+  }
+
+  private static final int FORMAT = 1;
+
+  /**
+   * Writes the whole buffer, including the reservoir's random state, so a restored buffer goes on
+   * exactly as this one would have.
+   */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeInt(FORMAT);
+    out.writeInt(capacity);
+    out.writeInt(numClasses);
+    out.writeInt(featureCount);
+    out.writeInt(size);
+    out.writeLong(totalAdded);
+    ByteArrayOutputStream randomBytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream objects = new ObjectOutputStream(randomBytes)) {
+      objects.writeObject(random);
+    }
+    out.writeInt(randomBytes.size());
+    out.write(randomBytes.toByteArray());
+    for (int row = 0; row < size; row++) {
+      out.writeInt(storageLabels[row]);
+      for (float value : storage[row]) {
+        out.writeFloat(value);
+      }
+    }
+  }
+
+  /**
+   * Reads a buffer written by {@link #writeTo}. Its capacity and classes must be the ones given
+   * (the spec's), or the snapshot belongs to another configuration.
+   */
+  public static ExampleBuffer readFrom(DataInputStream in, int capacity, int numClasses)
+      throws IOException {
+    int format = in.readInt();
+    if (format != FORMAT) {
+      throw new IOException("unknown buffer snapshot format " + format);
+    }
+    int storedCapacity = in.readInt();
+    int storedClasses = in.readInt();
+    if (storedCapacity != capacity || storedClasses != numClasses) {
+      throw new IOException(
+          "the snapshot holds a buffer of capacity "
+              + storedCapacity
+              + " over "
+              + storedClasses
+              + " classes; the spec asks for "
+              + capacity
+              + " over "
+              + numClasses);
+    }
+    ExampleBuffer buffer = new ExampleBuffer(capacity, numClasses, 0);
+    buffer.featureCount = in.readInt();
+    int size = in.readInt();
+    buffer.totalAdded = in.readLong();
+    byte[] randomBytes = new byte[in.readInt()];
+    in.readFully(randomBytes);
+    try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(randomBytes))) {
+      buffer.random = (Random) objects.readObject();
+    } catch (ClassNotFoundException | ClassCastException e) {
+      throw new IOException("the snapshot's random state is unreadable", e);
+    }
+    buffer.ensureStorage(size);
+    for (int row = 0; row < size; row++) {
+      int label = in.readInt();
+      float[] features = new float[buffer.featureCount];
+      for (int f = 0; f < features.length; f++) {
+        features[f] = in.readFloat();
+      }
+      buffer.storage[row] = features;
+      buffer.storageLabels[row] = label;
+      buffer.classCounts[label]++;
+    }
+    buffer.size = size;
+    return buffer;
   }
 
   /** Training data: rows of features and their class indices. */

@@ -15,8 +15,14 @@ import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -64,13 +70,18 @@ import org.slf4j.LoggerFactory;
  * <p>While a round trains on a worker thread the consumer is paused and keeps polling, so the group
  * does not evict it; rounds never overlap. Run it on its own thread; {@link #close()} stops it.
  *
- * <p>On start, the latest version in the model store is loaded and training continues from it
- * (numbering goes on at k+1). The buffer itself is not persisted yet: after a restart it refills
- * from examples consumed after the last committed version.
+ * <p>Every version stores a snapshot of the buffer it was trained on ({@value #BUFFER_FILE}), taken
+ * while the consumer is paused, so it holds exactly the examples up to the version's offsets. On
+ * start, the latest version in the model store is loaded with its buffer and training continues
+ * from it (numbering goes on at k+1) and from the committed offsets: a trainer killed at any point
+ * loses no example and trains none twice.
  *
  * <p>Assumes one trainer per model id (the transactional id fences a second one).
  */
 public final class TrainerService implements Runnable, AutoCloseable {
+
+  /** The buffer snapshot stored with every version. */
+  public static final String BUFFER_FILE = "buffer.bin";
 
   /** Stage name in dead-letter records. */
   public static final String STAGE = "trainer";
@@ -216,6 +227,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       parentVersion = null;
       return RoundTrainer.create(modelId, featureCount, labels.size(), spec.trainer(), device);
     }
+    restoreBuffer(dir);
     StoredModel model = store.load(dir, device);
     parentVersion = version;
     LOG.info(
@@ -225,6 +237,27 @@ public final class TrainerService implements Runnable, AutoCloseable {
         dir,
         nextVersion);
     return RoundTrainer.continueFrom(model, spec.trainer());
+  }
+
+  private void restoreBuffer(Path versionDir) {
+    Path snapshot = versionDir.resolve(BUFFER_FILE);
+    if (!Files.exists(snapshot)) {
+      LOG.warn("model {}: {} has no buffer snapshot; the buffer starts empty", modelId, versionDir);
+      return;
+    }
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(snapshot)))) {
+      state.restoreBuffer(
+          ExampleBuffer.readFrom(in, trainer.bufferCapacity(), spec.label().classes().size()));
+      LOG.info(
+          "model {}: restored a buffer of {} examples from {}",
+          modelId,
+          state.buffer().size(),
+          snapshot);
+    } catch (IOException e) {
+      LOG.warn("model {}: cannot restore the buffer from {}: {}", modelId, snapshot, e.toString());
+    }
   }
 
   private Properties consumerProperties() {
@@ -423,7 +456,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
             hidden,
             spec.trainer().seed(),
             createdAt.toString());
-    Path dir = store.save(roundTrainer.model(), metadata, specYaml);
+    Path dir =
+        store.save(
+            roundTrainer.model(),
+            metadata,
+            specYaml,
+            Map.of(
+                BUFFER_FILE,
+                out -> {
+                  DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                  state.buffer().writeTo(data);
+                  data.flush();
+                }));
     List<OffsetRange> ranges = state.drainRanges();
     ModelVersion modelVersion =
         ModelVersion.newBuilder()

@@ -22,7 +22,7 @@ public final class TrainingState {
 
   private final List<String> labels;
   private final int featureCount;
-  private final ExampleBuffer buffer;
+  private ExampleBuffer buffer;
   private final RetrainTrigger trigger;
   private final OffsetTracker offsets = new OffsetTracker();
   private long totalExamplesConsumed;
@@ -118,6 +118,20 @@ public final class TrainingState {
 
   public ExampleBuffer buffer() {
     return buffer;
+  }
+
+  /**
+   * Replaces the (empty) buffer with one restored from the last version's snapshot, so a restarted
+   * trainer trains on what the version was trained on plus what comes after its offsets.
+   */
+  public void restoreBuffer(ExampleBuffer restored) {
+    if (buffer.totalAdded() > 0) {
+      throw new IllegalStateException("the buffer can only be restored before any example arrives");
+    }
+    if (restored.capacity() != buffer.capacity() || restored.numClasses() != buffer.numClasses()) {
+      throw new IllegalArgumentException("the restored buffer does not match the spec's");
+    }
+    buffer = restored;
   }
 
   /** Examples taken into the buffer (valid ones) since this trainer started. */

@@ -100,4 +100,48 @@ class ExampleBufferTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> buffer.add(row(1), -1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  private static byte[] written(ExampleBuffer buffer) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      buffer.writeTo(out);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static ExampleBuffer read(byte[] bytes, int capacity, int classes)
+      throws java.io.IOException {
+    return ExampleBuffer.readFrom(
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)), capacity, classes);
+  }
+
+  @Test
+  void aRestoredSnapshotGoesOnExactlyAsTheOriginal() throws Exception {
+    ExampleBuffer original = new ExampleBuffer(5, 3, 11L);
+    for (int i = 0; i < 20; i++) {
+      original.add(row(i), i % 3);
+    }
+
+    ExampleBuffer restored = read(written(original), 5, 3);
+
+    assertThat(restored.size()).isEqualTo(5);
+    assertThat(restored.totalAdded()).isEqualTo(20);
+    assertThat(restored.classCounts()).containsExactly(original.classCounts());
+    for (int i = 20; i < 40; i++) {
+      original.add(row(i), i % 3);
+      restored.add(row(i), i % 3);
+    }
+    assertThat(restored.snapshot().labels()).containsExactly(original.snapshot().labels());
+    assertThat(restored.snapshot().features()).isDeepEqualTo(original.snapshot().features());
+  }
+
+  @Test
+  void aSnapshotOfAnotherConfigurationIsRejected() throws Exception {
+    ExampleBuffer original = new ExampleBuffer(5, 3, 11L);
+    original.add(row(1), 0);
+
+    assertThatThrownBy(() -> read(written(original), 6, 3))
+        .hasMessageContaining("capacity 5 over 3 classes")
+        .hasMessageContaining("6 over 3");
+  }
 }

@@ -238,8 +238,8 @@ class TrainerServiceKafkaTest {
     ModelVersion fourth = versions.get(3);
     assertThat(fourth.getParentVersion()).isEqualTo(3);
     assertThat(fourth.getNewExamples()).isEqualTo(100);
-    // The buffer is not persisted yet: after a restart it holds only what came since.
-    assertThat(fourth.getExamplesTrainedOn()).isEqualTo(100);
+    // The buffer was restored from v3's snapshot: v4 trains on v3's 300 examples plus the 100 new.
+    assertThat(fourth.getExamplesTrainedOn()).isEqualTo(400);
     assertContiguous(versions);
     assertThat(rangeSize(versions)).isEqualTo(401);
     assertAccurate(fourth, more);
