@@ -53,6 +53,34 @@ class FlinkTypesTest {
   }
 
   @Test
+  void resamplerStateRoundTripsWithoutKryo() throws Exception {
+    io.streamtune.schemas.spec.SamplingSpec sampling =
+        io.streamtune.schemas.spec.SamplingSpec.of(
+                io.streamtune.schemas.spec.SamplingSpec.Method.SMOTE_TOMEK)
+            .withStreaming(5, 6, 1);
+    io.streamtune.preprocess.sampling.StreamingResampler resampler =
+        new io.streamtune.preprocess.sampling.StreamingResampler(
+            sampling, java.util.List.of("good", "bad"));
+    io.streamtune.preprocess.sampling.ResamplerState state = resampler.emptyState();
+    ResampleFunctionHarnessTest.stream(60, 9).forEach(e -> resampler.accept(e, state, out -> {}));
+    assertThat(state.getWindow()).isNotEmpty();
+    assertThat(state.getReservoir()).isNotEmpty();
+
+    SerializerConfigImpl noKryo = new SerializerConfigImpl();
+    noKryo.setGenericTypes(false); // any field Flink could only serialize with Kryo fails here
+    TypeInformation<io.streamtune.preprocess.sampling.ResamplerState> info =
+        TypeInformation.of(io.streamtune.preprocess.sampling.ResamplerState.class);
+    assertThat(info).isInstanceOf(PojoTypeInfo.class);
+    TypeSerializer<io.streamtune.preprocess.sampling.ResamplerState> serializer =
+        info.createSerializer(noKryo);
+    DataOutputSerializer out = new DataOutputSerializer(1024);
+    serializer.serialize(state, out);
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isEqualTo(state);
+    assertThat(serializer.copy(state)).isEqualTo(state).isNotSameAs(state);
+  }
+
+  @Test
   void envelopeRoundTrips() throws Exception {
     RawEnvelope envelope = new RawEnvelope("t", 1, 2L, null, new byte[] {1, 2, 3});
 
