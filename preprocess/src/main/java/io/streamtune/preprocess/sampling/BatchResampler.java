@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Resamples a finite batch of labelled vectors the way imbalanced-learn 0.10 does: random over- and
@@ -179,12 +180,11 @@ public final class BatchResampler {
     double[][] points = members.stream().map(LabeledVector::features).toArray(double[][]::new);
     KdTree tree = KdTree.build(points, points[0].length);
     long[][] neighbours = new long[n][];
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(i -> neighbours[i] = tree.nearest(points[i], k, key -> key == i));
     for (long s = 0; s < wanted; s++) {
       int parent = random.nextInt(n);
-      if (neighbours[parent] == null) {
-        final long self = parent;
-        neighbours[parent] = tree.nearest(points[parent], k, key -> key == self);
-      }
       int neighbour = (int) neighbours[parent][random.nextInt(k)];
       double step = random.nextDouble();
       LabeledVector from = members.get(parent);
@@ -245,11 +245,23 @@ public final class BatchResampler {
     }
     double[][] points = rows.stream().map(LabeledVector::features).toArray(double[][]::new);
     KdTree tree = KdTree.build(points, points[0].length);
+    // every query is independent: ask them all at once, on every core; Tomek needs the nearest
+    // neighbour of every row (partners may be of a class that is not cleaned)
+    boolean tomek = spec.method().cleaning() == Cleaning.TOMEK;
+    int k = tomek ? 1 : spec.ennNeighbors();
+    long[][] neighbours = new long[rows.size()][];
+    IntStream.range(0, rows.size())
+        .parallel()
+        .filter(i -> tomek || cleanable[classOf[i]])
+        .forEach(i -> neighbours[i] = tree.nearest(points[i], k, other -> other == i));
     CleaningRules.Source source =
         new CleaningRules.Source() {
           @Override
-          public long[] nearestTo(long key, int k) {
-            return tree.nearest(points[(int) key], k, other -> other == key);
+          public long[] nearestTo(long key, int count) {
+            if (count != k || neighbours[(int) key] == null) {
+              throw new IllegalStateException("no precomputed neighbours for row " + key);
+            }
+            return neighbours[(int) key];
           }
 
           @Override

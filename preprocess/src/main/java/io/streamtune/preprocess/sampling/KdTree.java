@@ -4,25 +4,26 @@ import java.util.function.LongPredicate;
 
 /**
  * A static k-d tree for exact k-nearest-neighbour queries in Euclidean distance. Cells split at the
- * median of their widest dimension; a query descends to the nearer child first and visits the other
- * only if the cell can still hold a closer point, with the exact query-to-cell distance kept up
- * incrementally (Arya and Mount). Points are copied in tree order, so a leaf scan reads memory
- * sequentially. Each point carries a key; equally distant points are ordered by key.
+ * median of their widest dimension; every node keeps the bounding box of its points, and a query
+ * visits the nearer child first and the other only if its box can still hold a closer point (tight
+ * data boxes prune far better than split planes on skewed, standardized features). Points are
+ * copied in tree order, so a leaf scan reads memory sequentially. Each point carries a key; equally
+ * distant points are ordered by key.
  */
 public final class KdTree {
 
-  private static final int LEAF_SIZE = 16;
+  private static final int LEAF_SIZE = 32;
 
   private final int dims;
   private final int size;
   private final double[] coordinates;
   private final long[] keys;
-  private int[] nodeStart;
-  private int[] nodeEnd;
-  private int[] nodeDim;
-  private double[] nodeSplit;
-  private int[] nodeLeft;
-  private int[] nodeRight;
+  private final int[] nodeStart;
+  private final int[] nodeEnd;
+  private final int[] nodeLeft;
+  private final int[] nodeRight;
+  private final double[] nodeLow;
+  private final double[] nodeHigh;
   private int nodeCount;
 
   private KdTree(double[][] points, long[] pointKeys, int dims) {
@@ -36,13 +37,14 @@ public final class KdTree {
             "point " + i + " has " + points[i].length + " dimensions, expected " + dims);
       }
     }
+    // leaves hold more than LEAF_SIZE / 2 points, so there are fewer than 4n / LEAF_SIZE nodes
     int maxNodes = Math.max(1, 4 * (size / LEAF_SIZE + 1));
     nodeStart = new int[maxNodes];
     nodeEnd = new int[maxNodes];
-    nodeDim = new int[maxNodes];
-    nodeSplit = new double[maxNodes];
     nodeLeft = new int[maxNodes];
     nodeRight = new int[maxNodes];
+    nodeLow = new double[maxNodes * dims];
+    nodeHigh = new double[maxNodes * dims];
     if (size > 0) {
       build(points, order, 0, size);
     }
@@ -55,8 +57,7 @@ public final class KdTree {
   }
 
   /**
-   * @param points one vector per point, all of the same length (not copied until the tree is built;
-   *     later changes to them are not seen)
+   * @param points one vector per point, all {@code dims} long (copied when the tree is built)
    * @param keys one key per point: what queries return, and the tie-break between equal distances
    */
   public static KdTree build(double[][] points, long[] keys, int dims) {
@@ -96,7 +97,7 @@ public final class KdTree {
           "query has " + query.length + " dimensions, expected " + dims);
     }
     if (size > 0) {
-      search(0, 0.0, new double[dims], query, skip, nearest);
+      search(0, query, skip, nearest);
     }
   }
 
@@ -106,11 +107,8 @@ public final class KdTree {
     nodeEnd[node] = end;
     nodeLeft[node] = -1;
     nodeRight[node] = -1;
-    if (end - start <= LEAF_SIZE) {
-      return node;
-    }
-    int widest = 0;
-    double widestSpread = -1;
+    double widestSpread = 0;
+    int box = node * dims;
     for (int d = 0; d < dims; d++) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
@@ -119,30 +117,96 @@ public final class KdTree {
         min = Math.min(min, v);
         max = Math.max(max, v);
       }
-      if (max - min > widestSpread) {
-        widestSpread = max - min;
-        widest = d;
-      }
+      nodeLow[box + d] = min;
+      nodeHigh[box + d] = max;
+      widestSpread = Math.max(widestSpread, max - min);
     }
-    if (widestSpread <= 0) {
-      return node; // all points equal: a leaf, however many
+    if (end - start <= LEAF_SIZE || widestSpread <= 0) {
+      return node; // small enough, or all points equal
     }
+    int widest = splitDimension(points, order, start, end, box);
     int middle = (start + end) >>> 1;
     select(points, order, start, end - 1, middle, widest);
-    nodeDim[node] = widest;
-    nodeSplit[node] = points[order[middle]][widest];
     nodeLeft[node] = build(points, order, start, middle);
     nodeRight[node] = build(points, order, middle, end);
     return node;
   }
 
   /**
-   * Quickselect: afterwards order[k] holds the k-th smallest, smaller ones before, larger after.
+   * The dimension whose middle half of the values is widest: on skewed features (counts that are
+   * mostly 0, with far outliers) the full range picks a dimension the median cannot split, which
+   * leaves both children overlapping; the interquartile range does not. Falls back to the full
+   * range when every middle half is flat.
    */
+  private int splitDimension(double[][] points, int[] order, int start, int end, int box) {
+    int n = end - start;
+    double[] values = new double[n];
+    int best = -1;
+    double bestSpread = 0;
+    for (int d = 0; d < dims; d++) {
+      if (nodeHigh[box + d] - nodeLow[box + d] <= bestSpread) {
+        continue; // cannot beat the best: its interquartile range is at most its range
+      }
+      for (int i = 0; i < n; i++) {
+        values[i] = points[order[start + i]][d];
+      }
+      double lower = selectValue(values, n / 4);
+      double upper = selectValue(values, (3 * n) / 4);
+      if (upper - lower > bestSpread) {
+        bestSpread = upper - lower;
+        best = d;
+      }
+    }
+    if (best >= 0) {
+      return best;
+    }
+    int widest = 0;
+    for (int d = 1; d < dims; d++) {
+      if (nodeHigh[box + d] - nodeLow[box + d] > nodeHigh[box + widest] - nodeLow[box + widest]) {
+        widest = d;
+      }
+    }
+    return widest;
+  }
+
+  /** The k-th smallest of values (which it reorders). */
+  private static double selectValue(double[] values, int k) {
+    int lo = 0;
+    int hi = values.length - 1;
+    while (hi > lo) {
+      double pivot = values[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (values[i] < pivot) {
+          i++;
+        }
+        while (values[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double swap = values[i];
+          values[i] = values[j];
+          values[j] = swap;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        break;
+      }
+    }
+    return values[k];
+  }
+
+  /** Quickselect: afterwards order[k] holds the k-th smallest, smaller before, larger after. */
   private static void select(double[][] points, int[] order, int lo, int hi, int k, int dim) {
     while (hi > lo) {
-      int mid = (lo + hi) >>> 1;
-      double pivot = points[order[mid]][dim];
+      double pivot = points[order[(lo + hi) >>> 1]][dim];
       int i = lo;
       int j = hi;
       while (i <= j) {
@@ -170,33 +234,36 @@ public final class KdTree {
     }
   }
 
-  /**
-   * @param cellDistance squared distance from the query to this node's cell
-   * @param offsets per dimension, the query's offset from the cell (0 inside the cell's slab)
-   */
-  private void search(
-      int node,
-      double cellDistance,
-      double[] offsets,
-      double[] query,
-      LongPredicate skip,
-      NearestCollector nearest) {
-    if (nodeLeft[node] < 0) {
+  private void search(int node, double[] query, LongPredicate skip, NearestCollector nearest) {
+    int left = nodeLeft[node];
+    if (left < 0) {
       scanLeaf(node, query, skip, nearest);
       return;
     }
-    int dim = nodeDim[node];
-    double diff = query[dim] - nodeSplit[node];
-    int near = diff < 0 ? nodeLeft[node] : nodeRight[node];
-    int far = diff < 0 ? nodeRight[node] : nodeLeft[node];
-    search(near, cellDistance, offsets, query, skip, nearest);
-    double previous = offsets[dim];
-    double farDistance = cellDistance - previous * previous + diff * diff;
-    if (farDistance <= nearest.bound()) {
-      offsets[dim] = diff;
-      search(far, farDistance, offsets, query, skip, nearest);
-      offsets[dim] = previous;
+    int right = nodeRight[node];
+    double leftDistance = boxDistance(left, query, nearest.bound());
+    double rightDistance = boxDistance(right, query, nearest.bound());
+    boolean leftFirst = leftDistance <= rightDistance;
+    if (Math.min(leftDistance, rightDistance) <= nearest.bound()) {
+      search(leftFirst ? left : right, query, skip, nearest);
     }
+    if (Math.max(leftDistance, rightDistance) <= nearest.bound()) {
+      search(leftFirst ? right : left, query, skip, nearest);
+    }
+  }
+
+  /** Squared distance from the query to a node's bounding box; stops adding once above cap. */
+  private double boxDistance(int node, double[] query, double cap) {
+    int box = node * dims;
+    double sum = 0;
+    for (int d = 0; d < dims && sum <= cap; d++) {
+      double q = query[d];
+      double low = nodeLow[box + d];
+      double high = nodeHigh[box + d];
+      double outside = q < low ? low - q : (q > high ? q - high : 0);
+      sum += outside * outside;
+    }
+    return sum;
   }
 
   private void scanLeaf(int node, double[] query, LongPredicate skip, NearestCollector nearest) {

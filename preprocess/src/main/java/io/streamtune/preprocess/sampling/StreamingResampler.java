@@ -178,12 +178,17 @@ public final class StreamingResampler {
     Example from = parent.getExample();
     long number = state.getSyntheticCount() + 1;
     state.setSyntheticCount(number);
+    // a fresh builder, not newBuilder(from): that deep-copies through Avro's class checks
     Example.Builder synthetic =
-        Example.newBuilder(from)
+        Example.newBuilder()
             .setSourceId(from.getSourceId())
+            .setEventTime(trigger.getEventTime())
+            .setSplit(from.getSplit())
+            .setLabel(from.getLabel())
+            .setLabelIndex(from.getLabelIndex())
+            .setTransformVersion(from.getTransformVersion())
             .setAugmentedFrom(from.getId())
-            .setSynthetic(true)
-            .setEventTime(trigger.getEventTime());
+            .setSynthetic(true);
     if (method.interpolating()) {
       long[] nearest = reservoirIndexes[label].nearestTo(parent.getKey(), spec.kNeighbors());
       long neighbourKey = nearest[random.nextInt(nearest.length)];
