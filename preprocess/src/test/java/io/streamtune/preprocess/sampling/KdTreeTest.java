@@ -48,14 +48,18 @@ class KdTreeTest {
   @Test
   void findsExactlyTheBruteForceNeighboursInOrderIncludingTies() {
     Random random = new Random(3);
-    for (int dims : new int[] {1, 2, 5, 17}) {
+    // 17 dimensions: 9,000 points are split into a tree, 700 are scanned
+    int[][] cases = {{1, 700}, {2, 700}, {5, 700}, {17, 700}, {17, 9_000}};
+    for (int[] shape : cases) {
+      int dims = shape[0];
       for (boolean grid : new boolean[] {false, true}) {
-        double[][] points = randomPoints(random, 700, dims, grid);
+        double[][] points = randomPoints(random, shape[1], dims, grid);
         long[] keys = new long[points.length];
         for (int i = 0; i < keys.length; i++) {
           keys[i] = 1000L + (i * 7919L) % 997; // unordered, distinct keys
         }
         KdTree tree = KdTree.build(points, keys, dims);
+        assertThat(tree.isSplit()).isEqualTo(points.length >= KdTree.bruteForceBelow(dims));
         for (int q = 0; q < 60; q++) {
           int self = random.nextInt(points.length);
           double[] query = q % 2 == 0 ? points[self] : randomPoints(random, 1, dims, grid)[0];
@@ -71,6 +75,20 @@ class KdTreeTest {
   }
 
   @Test
+  void onlyTreesWithManyMorePointsThanTwoToTheHalfDimensionAreSplit() {
+    assertThat(KdTree.bruteForceBelow(2)).isEqualTo(32);
+    assertThat(KdTree.bruteForceBelow(17)).isEqualTo(8_192);
+    assertThat(KdTree.bruteForceBelow(384)).isEqualTo(16 << 26);
+    double[][] line = new double[200][];
+    for (int i = 0; i < line.length; i++) {
+      line[i] = new double[] {i, -i};
+    }
+    KdTree tree = KdTree.build(line, 2);
+    assertThat(tree.isSplit()).isTrue();
+    assertThat(tree.nearest(new double[] {100.2, -100.2}, 2, null)).containsExactly(100L, 101L);
+  }
+
+  @Test
   void smallAndDegenerateTrees() {
     double[][] same = {{1, 1}, {1, 1}, {1, 1}};
     KdTree tree = KdTree.build(same, 2);
@@ -80,7 +98,7 @@ class KdTreeTest {
     KdTree empty = KdTree.build(new double[0][], 3);
     assertThat(empty.nearest(new double[] {0, 0, 0}, 2, null)).isEmpty();
 
-    double[][] many = new double[100][];
+    double[][] many = new double[100][]; // one dimension: a split tree
     for (int i = 0; i < many.length; i++) {
       many[i] = new double[] {i};
     }

@@ -17,8 +17,11 @@ import java.util.function.Supplier;
  * Throughput of the sampling core, for bench/sampling_bench.py (which runs imbalanced-learn on the
  * same file in the same run). Not a test: run with the test classpath.
  *
- * <p>Arguments: csv (id,label,features...), repeats, warm-up runs. Prints one line per case: {@code
- * RESULT <case> rows=<n> seconds=<median> rows_per_s=<n/median> out=<rows out>}.
+ * <p>Arguments: csv (id,label,features...), repeats, warm-up seconds. Each case is timed once cold
+ * (its first run in this JVM), then run for the warm-up seconds (the JIT compiles the hot loops, as
+ * in a long-running job), then timed {@code repeats} times. Prints one line per case: {@code RESULT
+ * <case> rows=<n> seconds=<warm median> rows_per_s=<n/median> cold_seconds=<first run> out=<rows
+ * out>}.
  */
 public final class SamplingBenchmark {
 
@@ -27,24 +30,24 @@ public final class SamplingBenchmark {
   public static void main(String[] args) throws IOException {
     Path csv = Path.of(args[0]);
     int repeats = Integer.parseInt(args[1]);
-    int warmups = Integer.parseInt(args[2]);
+    double warmupSeconds = Double.parseDouble(args[2]);
     List<LabeledVector> rows = read(csv);
     List<String> classes = rows.stream().map(LabeledVector::label).distinct().sorted().toList();
     List<Example> examples = rows.stream().map(row -> example(row, classes)).toList();
 
-    measure("batch-smote", rows.size(), repeats, warmups, () -> batch(rows, Method.SMOTE));
-    measure("batch-tomek", rows.size(), repeats, warmups, () -> batch(rows, Method.TOMEK));
+    measure("batch-smote", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.SMOTE));
+    measure("batch-tomek", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.TOMEK));
     measure(
         "stream-smote",
         rows.size(),
         repeats,
-        warmups,
+        warmupSeconds,
         () -> stream(examples, classes, SamplingSpec.of(Method.SMOTE)));
     measure(
         "stream-tomek-window2000",
         rows.size(),
         repeats,
-        warmups,
+        warmupSeconds,
         () -> stream(examples, classes, SamplingSpec.of(Method.TOMEK)));
   }
 
@@ -64,8 +67,12 @@ public final class SamplingBenchmark {
   }
 
   private static void measure(
-      String name, int rows, int repeats, int warmups, Supplier<Integer> run) {
-    for (int i = 0; i < warmups; i++) {
+      String name, int rows, int repeats, double warmupSeconds, Supplier<Integer> run) {
+    long coldStart = System.nanoTime();
+    run.get();
+    double cold = (System.nanoTime() - coldStart) / 1e9;
+    long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+    while (System.nanoTime() < warmupEnd) {
       run.get();
     }
     double[] seconds = new double[repeats];
@@ -79,11 +86,12 @@ public final class SamplingBenchmark {
     double median = seconds[repeats / 2];
     System.out.printf(
         java.util.Locale.ROOT,
-        "RESULT %s rows=%d seconds=%.6f rows_per_s=%.0f out=%d%n",
+        "RESULT %s rows=%d seconds=%.6f rows_per_s=%.0f cold_seconds=%.6f out=%d%n",
         name,
         rows,
         median,
         rows / median,
+        cold,
         out);
   }
 
