@@ -9,6 +9,7 @@ import io.streamtune.preprocess.flink.FitTransformFunction;
 import io.streamtune.preprocess.flink.GlobalKey;
 import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
 import io.streamtune.preprocess.flink.SplitFunction;
+import io.streamtune.preprocess.flink.TrainBranch;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.config.ConfigSource;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * The preprocess Flink job for tabular records:
  *
  * <pre>
- * raw ─► decode + validate ─► split (id hash) ─► fit/transform (one global state) ─► examples.train
- *             │                                                                   └► examples.holdout
+ * raw ─► decode + validate ─► split (id hash) ─► fit/transform (one global state)
+ *             │                    ├─ train ─► rebalance (sampling; one global state) ─► examples.train
+ *             │                    └─ holdout ─────────────────────────────────────────► examples.holdout
  *             └─► deadletter (original bytes, stage, reason)
  * </pre>
  *
@@ -84,7 +86,10 @@ public final class PreprocessJob {
             // one key holds the global statistics; more subtasks would only idle
             .setParallelism(1);
 
-    examples.sinkTo(sinks.examples()).uid("examples-sink").name("examples sink");
+    TrainBranch.rebalance(examples, spec)
+        .sinkTo(sinks.examples())
+        .uid("examples-sink")
+        .name("examples sink");
 
     validated
         .getSideOutput(DecodeAndValidateFunction.DEAD_LETTERS)

@@ -8,7 +8,11 @@ import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.TabularLayout;
 import io.streamtune.preprocess.core.TabularStatistics;
 import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.sampling.ResamplerState;
+import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.spec.SamplingSpec;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -50,6 +54,27 @@ class FlinkTypesTest {
         layout);
 
     assertThat(roundTrip(TabularStatistics.class, statistics)).isEqualTo(statistics);
+  }
+
+  @Test
+  void resamplerStateRoundTripsWithoutKryo() throws Exception {
+    SamplingSpec sampling = SamplingSpec.of(SamplingSpec.Method.SMOTE_TOMEK).withStreaming(5, 6, 1);
+    StreamingResampler resampler = new StreamingResampler(sampling, List.of("good", "bad"));
+    ResamplerState state = resampler.emptyState();
+    ResampleFunctionHarnessTest.stream(60, 9).forEach(e -> resampler.accept(e, state, out -> {}));
+    assertThat(state.getWindow()).isNotEmpty();
+    assertThat(state.getReservoir()).isNotEmpty();
+
+    SerializerConfigImpl noKryo = new SerializerConfigImpl();
+    noKryo.setGenericTypes(false); // any field Flink could only serialize with Kryo fails here
+    TypeInformation<ResamplerState> info = TypeInformation.of(ResamplerState.class);
+    assertThat(info).isInstanceOf(PojoTypeInfo.class);
+    TypeSerializer<ResamplerState> serializer = info.createSerializer(noKryo);
+    DataOutputSerializer out = new DataOutputSerializer(1024);
+    serializer.serialize(state, out);
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isEqualTo(state);
+    assertThat(serializer.copy(state)).isEqualTo(state).isNotSameAs(state);
   }
 
   @Test

@@ -18,7 +18,8 @@ public record PipelineSpec(
     SplitSpec split,
     PreprocessSpec preprocess,
     TrainerSpec trainer,
-    EvaluatorSpec evaluator) {
+    EvaluatorSpec evaluator,
+    SamplingSpec sampling) {
 
   public PipelineSpec {
     name = name == null ? "pipeline" : name;
@@ -31,6 +32,20 @@ public record PipelineSpec(
     preprocess = preprocess == null ? PreprocessSpec.defaults() : preprocess;
     trainer = trainer == null ? TrainerSpec.defaults() : trainer;
     evaluator = evaluator == null ? EvaluatorSpec.defaults() : evaluator;
+    sampling = sampling == null ? SamplingSpec.defaults() : sampling;
+  }
+
+  /** A spec without a {@code sampling} section (it takes its defaults: no resampling). */
+  public PipelineSpec(
+      String name,
+      Modality modality,
+      LabelSpec label,
+      Map<String, ColumnSpec> columns,
+      SplitSpec split,
+      PreprocessSpec preprocess,
+      TrainerSpec trainer,
+      EvaluatorSpec evaluator) {
+    this(name, modality, label, columns, split, preprocess, trainer, evaluator, null);
   }
 
   public enum Modality {
@@ -208,6 +223,11 @@ public record PipelineSpec(
 
   public PipelineSpec withTrainer(TrainerSpec newTrainer) {
     return new PipelineSpec(
-        name, modality, label, columns, split, preprocess, newTrainer, evaluator);
+        name, modality, label, columns, split, preprocess, newTrainer, evaluator, sampling);
+  }
+
+  public PipelineSpec withSampling(SamplingSpec newSampling) {
+    return new PipelineSpec(
+        name, modality, label, columns, split, preprocess, trainer, evaluator, newSampling);
   }
 }

@@ -173,6 +173,7 @@ public final class PipelineSpecs {
       throw new SpecException(origin + ": key 'trainer.weightDecay' must be >= 0");
     }
     trainer.hiddenUnits().forEach(units -> requirePositive(origin, "trainer.hiddenUnits", units));
+    spec.sampling().validate(origin, classes);
   }
 
   private static void requirePositive(String origin, String key, Integer value) {

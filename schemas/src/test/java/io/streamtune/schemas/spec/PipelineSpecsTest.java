@@ -2,6 +2,7 @@ package io.streamtune.schemas.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
 import io.streamtune.schemas.spec.PipelineSpec.Scaling;
@@ -136,5 +137,116 @@ class PipelineSpecsTest {
     assertThat(spec.preprocess()).isEqualTo(PipelineSpec.PreprocessSpec.defaults());
     assertThat(spec.trainer()).isEqualTo(PipelineSpec.TrainerSpec.defaults());
     assertThat(spec.evaluator()).isEqualTo(PipelineSpec.EvaluatorSpec.defaults());
+    assertThat(spec.sampling()).isEqualTo(SamplingSpec.defaults());
+  }
+
+  @Test
+  void samplingDefaultsToNoResampling() {
+    SamplingSpec sampling = PipelineSpecs.parse(MINIMAL, "test").sampling();
+
+    assertThat(sampling.method()).isEqualTo(SamplingSpec.Method.NONE);
+    assertThat(sampling.target()).isEqualTo("auto");
+    assertThat(sampling.minorityToMajorityRatio()).isEmpty();
+    assertThat(sampling.classWeights()).isEmpty();
+    assertThat(sampling.kNeighbors()).isEqualTo(5);
+    assertThat(sampling.ennNeighbors()).isEqualTo(3);
+    assertThat(sampling.reservoirSize()).isEqualTo(10_000);
+    assertThat(sampling.cleaningWindow()).isEqualTo(2_000);
+    assertThat(sampling.idleFlushMillis()).isEqualTo(2_000L);
+    assertThat(sampling.seed()).isEqualTo(42L);
+  }
+
+  @Test
+  void samplingSectionIsReadAndRoundTrips() {
+    String yaml =
+        MINIMAL
+            + """
+            sampling:
+              method: smote_tomek
+              target: "1:2"
+              kNeighbors: 3
+              reservoirSize: 500
+              cleaningWindow: 100
+              seed: 7
+            """;
+
+    PipelineSpec spec = PipelineSpecs.parse(yaml, "test");
+
+    assertThat(spec.sampling().method()).isEqualTo(SamplingSpec.Method.SMOTE_TOMEK);
+    assertThat(spec.sampling().minorityToMajorityRatio()).hasValue(0.5);
+    assertThat(spec.sampling().kNeighbors()).isEqualTo(3);
+    assertThat(spec.sampling().reservoirSize()).isEqualTo(500);
+    assertThat(spec.sampling().cleaningWindow()).isEqualTo(100);
+    assertThat(spec.sampling().seed()).isEqualTo(7L);
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(spec), "round-trip")).isEqualTo(spec);
+  }
+
+  @Test
+  void classWeightsAreReadPerClass() {
+    String yaml =
+        MINIMAL + "sampling:\n  method: random_under\n  classWeights: {good: 2, bad: 1}\n";
+
+    assertThat(PipelineSpecs.parse(yaml, "test").sampling().classWeights())
+        .containsExactly(entry("good", 2.0), entry("bad", 1.0));
+  }
+
+  @Test
+  void unknownSamplingKeyIsAnErrorThatNamesIt() {
+    String yaml = MINIMAL + "sampling:\n  kNeighbours: 3\n";
+
+    assertThatThrownBy(() -> PipelineSpecs.parse(yaml, "spec.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("unknown key 'sampling.kNeighbours'")
+        .hasMessageContaining("kNeighbors");
+  }
+
+  @Test
+  void unknownSamplingMethodNamesTheAllowedOnes() {
+    String yaml = MINIMAL + "sampling:\n  method: adasyn\n";
+
+    assertThatThrownBy(() -> PipelineSpecs.parse(yaml, "spec.yaml"))
+        .hasMessageContaining("sampling.method")
+        .hasMessageContaining(
+            "[none, random_over, smote, random_under, tomek, enn, smote_tomek, smote_enn]");
+  }
+
+  @Test
+  void invalidSamplingValuesAreRejectedNamingTheKey() {
+    assertThatThrownBy(() -> parseSampling("method: smote\n  target: \"2:1\""))
+        .hasMessageContaining("sampling.target")
+        .hasMessageContaining("1:2");
+    assertThatThrownBy(() -> parseSampling("method: smote\n  target: half"))
+        .hasMessageContaining("sampling.target");
+    assertThatThrownBy(() -> parseSampling("method: smote\n  kNeighbors: 0"))
+        .hasMessageContaining("sampling.kNeighbors");
+    assertThatThrownBy(() -> parseSampling("method: smote\n  reservoirSize: 5"))
+        .hasMessageContaining("sampling.reservoirSize");
+    assertThatThrownBy(() -> parseSampling("method: enn\n  cleaningWindow: 3"))
+        .hasMessageContaining("sampling.cleaningWindow");
+    assertThatThrownBy(() -> parseSampling("method: tomek\n  target: \"1:2\""))
+        .hasMessageContaining("no effect with method 'tomek'");
+    assertThatThrownBy(() -> parseSampling("method: smote\n  classWeights: {good: 1, ugly: 1}"))
+        .hasMessageContaining("sampling.classWeights.ugly");
+    assertThatThrownBy(() -> parseSampling("method: smote\n  classWeights: {good: 1}"))
+        .hasMessageContaining("every class");
+    assertThatThrownBy(
+            () ->
+                parseSampling(
+                    "method: smote\n  target: \"1:2\"\n  classWeights: {good: 1, bad: 1}"))
+        .hasMessageContaining("exclude each other");
+    assertThatThrownBy(() -> parseSampling("method: tomek\n  idleFlushMillis: 0"))
+        .hasMessageContaining("sampling.idleFlushMillis");
+  }
+
+  @Test
+  void unquotedRatioIsReadAsTextNotAsASexagesimalNumber() {
+    SamplingSpec sampling = parseSampling("method: smote\n  target: 1:4").sampling();
+
+    assertThat(sampling.target()).isEqualTo("1:4");
+    assertThat(sampling.minorityToMajorityRatio()).hasValue(0.25);
+  }
+
+  private static PipelineSpec parseSampling(String body) {
+    return PipelineSpecs.parse(MINIMAL + "sampling:\n  " + body + "\n", "spec.yaml");
   }
 }

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""SMOTE and Tomek links: streamtune's sampling core against imbalanced-learn, same data, same run.
+
+    /usr/bin/python3 bench/sampling_bench.py [--rounds 3] [--repeats 7] [--no-build]
+
+Data: preprocess/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
+numeric columns, standardized; 9,857 rows, 5.2% minority). Each round runs the Java benchmark
+(io.streamtune.preprocess.sampling.SamplingBenchmark, a fresh JVM with warm-up runs) and then
+imbalanced-learn's SMOTE() and TomekLinks() in this process; each figure is the median of
+--repeats timed runs, and the table shows the median over rounds. rows/s = input rows / seconds.
+The JVM runs each case for --warmup seconds before timing (a long-running job is JIT-compiled);
+its first, cold run is shown too. imbalanced-learn gets one untimed warm-up run per case.
+Needs Debian's python3-imblearn (0.10) and python3-sklearn (1.2), a JDK 17, and the Maven repo.
+"""
+import argparse
+import csv
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import imblearn
+import numpy as np
+import sklearn
+from imblearn.over_sampling import SMOTE
+from imblearn.under_sampling import TomekLinks
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+DATA = os.path.join(ROOT, "preprocess/src/test/resources/golden/sampling/lending_club_numeric.csv")
+CLASSPATH_FILE = os.path.join(ROOT, "preprocess/target/bench-classpath.txt")
+
+
+def mvn(*args):
+    subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-o", "-q", *args], cwd=ROOT, check=True)
+
+
+def java_classpath(build):
+    if build:
+        mvn("-pl", "preprocess", "-am", "test-compile")
+        mvn("-pl", "preprocess", "dependency:build-classpath",
+            "-Dmdep.outputFile=" + CLASSPATH_FILE, "-Dmdep.includeScope=test")
+    with open(CLASSPATH_FILE) as f:
+        jars = [p for p in f.read().strip().split(":") if "/io/streamtune/" not in p]
+    own = [os.path.join(ROOT, p) for p in
+           ("schemas/target/classes", "preprocess/target/classes", "preprocess/target/test-classes")]
+    return ":".join(own + jars)
+
+
+def run_java(classpath, repeats, warmup):
+    out = subprocess.run(
+        ["java", "-Xmx2g", "-cp", classpath, "io.streamtune.preprocess.sampling.SamplingBenchmark",
+         DATA, str(repeats), str(warmup)],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    results = {}
+    for line in out.splitlines():
+        m = re.match(r"RESULT (\S+) rows=(\d+) seconds=([\d.]+) rows_per_s=\d+ "
+                     r"cold_seconds=([\d.]+) out=(\d+)", line)
+        if m:
+            results[m.group(1)] = (float(m.group(3)), int(m.group(2)), int(m.group(5)),
+                                   float(m.group(4)))
+    return results
+
+
+def load():
+    with open(DATA, newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    y = np.array([r[1] for r in rows])
+    x = np.array([[float(v) for v in r[2:]] for r in rows])
+    return x, y
+
+
+def run_imblearn(x, y, repeats):
+    results = {}
+    for name, make in (("batch-smote", lambda: SMOTE(random_state=0)),
+                       ("batch-tomek", lambda: TomekLinks())):
+        make().fit_resample(x, y)  # warm-up (imports, BLAS threads)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            _, y_out = make().fit_resample(x, y)
+            times.append(time.perf_counter() - start)
+        results[name] = (statistics.median(times), len(y), len(y_out))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--warmup", type=float, default=3.0, help="JVM warm-up seconds per case")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+
+    classpath = java_classpath(not args.no_build)
+    x, y = load()
+    java_rounds, peer_rounds = [], []
+    for r in range(args.rounds):
+        java_rounds.append(run_java(classpath, args.repeats, args.warmup))
+        peer_rounds.append(run_imblearn(x, y, args.repeats))
+        print("round %d: java %s | imblearn %s" % (
+            r + 1,
+            {k: "%.4fs" % v[0] for k, v in java_rounds[-1].items()},
+            {k: "%.4fs" % v[0] for k, v in peer_rounds[-1].items()}), flush=True)
+
+    def median_seconds(rounds, case):
+        return statistics.median(rd[case][0] for rd in rounds)
+
+    print()
+    print("data: %s (%d rows x %d features, minority %d)" % (
+        os.path.relpath(DATA, ROOT), x.shape[0], x.shape[1], int((y == "bad").sum())))
+    print("peers: imbalanced-learn %s, scikit-learn %s, numpy %s, python %s; %s, %d CPUs" % (
+        imblearn.__version__, sklearn.__version__, np.__version__, platform.python_version(),
+        subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
+        os.cpu_count()))
+    print("rounds %d x repeats %d (median of medians), JVM warm-up %.0f s per case" % (
+        args.rounds, args.repeats, args.warmup))
+    print()
+    print("| case | rows out | streamtune rows/s (cold first run) | imbalanced-learn rows/s "
+          "| ratio |")
+    print("|---|---|---|---|---|")
+    for case in ("batch-smote", "batch-tomek"):
+        java_s, peer_s = median_seconds(java_rounds, case), median_seconds(peer_rounds, case)
+        cold_s = statistics.median(rd[case][3] for rd in java_rounds)
+        rows = java_rounds[0][case][1]
+        print("| %s | %d (imblearn %d) | %.0f (%.0f) | %.0f | %.1fx |" % (
+            case, java_rounds[0][case][2], peer_rounds[0][case][2], rows / java_s, rows / cold_s,
+            rows / peer_s, peer_s / java_s))
+    for case in ("stream-smote", "stream-tomek-window2000"):
+        java_s = median_seconds(java_rounds, case)
+        cold_s = statistics.median(rd[case][3] for rd in java_rounds)
+        rows = java_rounds[0][case][1]
+        print("| %s | %d | %.0f (%.0f) | (no streaming peer) | |" % (
+            case, java_rounds[0][case][2], rows / java_s, rows / cold_s))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
