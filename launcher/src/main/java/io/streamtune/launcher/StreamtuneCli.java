@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EvaluatorCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
+      PrepareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamtuneCli implements Runnable {

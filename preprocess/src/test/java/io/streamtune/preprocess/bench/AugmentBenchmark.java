@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Throughput of the augmentation cores on one thread (run by bench/augment.sh beside torchvision and a
- * plain Python EDA on the same inputs). Not a test.
+ * Throughput of the augmentation cores on one thread (run by bench/augment.sh beside torchvision
+ * and a plain Python EDA on the same inputs). Not a test.
  *
  * <p>Arguments: fashion-mnist images .gz, a text file (one sentence a line), repeats.
  */
@@ -32,9 +32,11 @@ public final class AugmentBenchmark {
     int repeats = Integer.parseInt(args[2]);
     List<Image> pictures = readImages(images, 10_000);
     // The torchvision side applies the same: RandomResizedCrop(28, scale=(0.5, 1)), flip p=0.5,
-    // RandomRotation(15), ColorJitter(brightness=0.4, contrast=0.4); no noise (torchvision 0.14 has none).
+    // RandomRotation(15), ColorJitter(brightness=0.4, contrast=0.4); no noise (torchvision 0.14 has
+    // none).
     ImageAugmentation config =
-        new ImageAugmentation(1, Map.of(), 1, 0.5, 0.75, 0.5, 0, 1, 15, 1, 0.4, 0.4, 0, 0, 0, 0, 42);
+        new ImageAugmentation(
+            1, Map.of(), 1, 0.5, 0.75, 0.5, 0, 1, 15, 1, 0.4, 0.4, 0, 0, 0, 0, 42);
     ImageAugmenter augmenter = new ImageAugmenter(config);
     for (int r = 0; r < repeats; r++) {
       long start = System.nanoTime();
@@ -72,7 +74,8 @@ public final class AugmentBenchmark {
 
   private static List<Image> readImages(Path file, int limit) throws IOException {
     List<Image> images = new ArrayList<>();
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
       in.readInt();
       int count = Math.min(limit, in.readInt());
       int rows = in.readInt();
