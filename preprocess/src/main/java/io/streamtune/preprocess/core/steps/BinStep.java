@@ -78,12 +78,19 @@ final class BinStep implements Step {
     if (sketches.count(i) == 0) {
       return;
     }
+    if (sketches.quantile(i, 0) == sketches.quantile(i, 1)) {
+      edges[i] = new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+      return;
+    }
     int kept = 0;
+    double previous = Double.NaN;
     for (int b = 0; b <= bins; b++) {
       double edge = sketches.quantile(i, (double) b / bins);
-      if (kept == 0 || edge - e[kept - 1] > 1e-8) {
+      // as scikit-learn: an edge within 1e-8 of the one before it (kept or not) is dropped
+      if (b == 0 || edge - previous > 1e-8) {
         e[kept++] = edge;
       }
+      previous = edge;
     }
     edges[i] =
         kept < 2
