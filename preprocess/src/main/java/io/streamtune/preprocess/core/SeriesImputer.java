@@ -152,6 +152,11 @@ final class SeriesImputer {
     return released;
   }
 
+  /** Rows waiting for a key's next known value. */
+  int waiting() {
+    return waiting.size();
+  }
+
   /** Releases every waiting row (end of a batch), filled with the last known values. */
   List<RowInFlight> flush() {
     List<RowInFlight> released = new ArrayList<>();

@@ -154,6 +154,15 @@ public final class TabularPipeline {
     return warmupBuffer.size();
   }
 
+  /** Rows not emitted yet: buffered by the warm-up or waiting for an interpolation. */
+  public int held() {
+    int held = warmupBuffer.size();
+    for (SeriesImputer imputer : series) {
+      held += imputer.waiting();
+    }
+    return held;
+  }
+
   // ---------------------------------------------------------------- streaming
 
   /**

@@ -29,6 +29,8 @@ public final class PipelineSpecs {
       JsonMapper.builder(
               new YAMLFactory()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  // steps as `- scale: {...}`, not YAML tags
+                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
