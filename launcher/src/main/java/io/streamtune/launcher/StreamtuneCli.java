@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       IngestCommand.class,
       InferSpecCommand.class,
+      PrepareCommand.class,
       PreprocessCommand.class,
       TrainerCommand.class,
       EvaluatorCommand.class,

@@ -31,7 +31,16 @@ class StreamtuneCliTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"demo", "ingest", "infer-spec", "preprocess", "trainer", "evaluator", "embedded"})
+      strings = {
+        "demo",
+        "ingest",
+        "infer-spec",
+        "prepare",
+        "preprocess",
+        "trainer",
+        "evaluator",
+        "embedded"
+      })
   void everyCommandHasHelp(String command) {
     Run run = run(command, "--help");
 
@@ -44,7 +53,8 @@ class StreamtuneCliTest {
     Run run = run("--help");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("demo", "ingest", "infer-spec", "trainer", "evaluator");
+    assertThat(run.out())
+        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator");
   }
 
   @Test
@@ -91,12 +101,14 @@ class StreamtuneCliTest {
     Files.writeString(
         spec,
         Files.readString(EndToEndScenario.CREDIT_SPEC)
-            .replace("scaling: standard", "scaling: fancy"));
+            .replace("scale: {method: standard}", "scale: {method: fancy}"));
 
     Run run = run("trainer", "--pipeline", spec.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("preprocess.scaling").contains("[standard, none]");
+    assertThat(run.err())
+        .contains("preprocess.steps[2].method")
+        .contains("[standard, minmax, robust]");
   }
 
   @Test

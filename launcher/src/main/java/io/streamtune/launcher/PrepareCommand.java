@@ -1,0 +1,194 @@
+package io.streamtune.launcher;
+
+import io.streamtune.ingest.CsvDataset;
+import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.preprocess.core.FitTransform;
+import io.streamtune.preprocess.core.PreparedRowsStep;
+import io.streamtune.preprocess.core.RecordValidator;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.core.Validation;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "prepare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a pipeline's preprocess steps over a CSV file in batch: the same operator code as the"
+          + " stream, fitted on all rows (or the train split) at once, like a scikit-learn"
+          + " Pipeline's fit_transform.",
+      "Writes the transformed rows (id, split, label, features) and, with --fitted, the fitted"
+          + " parameters as JSON (means, scales, quantiles, categories, PCA components...), which"
+          + " any service can load to apply the same transform."
+    })
+final class PrepareCommand implements Callable<Integer> {
+
+  enum FitOn {
+    ALL,
+    TRAIN
+  }
+
+  @Option(names = "--pipeline", required = true, description = "Pipeline spec (YAML)")
+  Path pipeline;
+
+  @Option(names = "--input", required = true, description = "CSV file with a header row")
+  Path input;
+
+  @Option(names = "--output", required = true, description = "Transformed rows (CSV)")
+  Path output;
+
+  @Option(names = "--fitted", description = "Write the fitted transform (JSON) here")
+  Path fitted;
+
+  @Option(
+      names = "--fit-on",
+      defaultValue = "all",
+      description =
+          "Rows the steps are fitted on: all, or train (the spec's split; holdout rows are only"
+              + " transformed, as in the stream) (default: ${DEFAULT-VALUE})")
+  String fitOn;
+
+  @Option(
+      names = "--rejected",
+      description = "Write rejected rows (line, id, stage, reason) here as CSV")
+  Path rejected;
+
+  @Option(names = "--id-column", description = "Column holding record ids (default: row numbers)")
+  String idColumn;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  /** After the transform, before writing: where rebalancing plugs in. */
+  PreparedRowsStep afterTransform = PreparedRowsStep.none();
+
+  private record Rejection(String source, String id, String stage, String reason) {}
+
+  @Override
+  public Integer call() throws IOException {
+    PipelineSpec spec = PipelineSpecs.load(pipeline);
+    FitOn fitOnRows = parseFitOn(fitOn);
+    java.io.PrintWriter err = commandSpec.commandLine().getErr();
+    CsvDataset dataset = CsvDataset.withSpec(input, spec, idColumn);
+    RecordValidator validator = new RecordValidator(spec);
+    Splitter splitter = Splitter.of(spec.split());
+    List<ValidatedRow> rows = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    try (CsvRecordReader reader = dataset.open(Clock.systemUTC())) {
+      while (reader.hasNext()) {
+        RawRecord record = reader.next();
+        Validation validation = validator.validate(record);
+        if (validation instanceof Validation.Valid valid) {
+          rows.add(splitter.assign(valid.row()));
+        } else {
+          rejections.add(
+              new Rejection(
+                  record.getSource(),
+                  record.getId(),
+                  "validate",
+                  ((Validation.Rejected) validation).reason()));
+        }
+      }
+    }
+    Predicate<ValidatedRow> fits =
+        fitOnRows == FitOn.ALL ? row -> true : row -> row.split() == Split.TRAIN;
+    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, fits);
+
+    List<Example> examples = new ArrayList<>();
+    for (TabularPipeline.Outcome outcome : result.outcomes()) {
+      if (outcome instanceof TabularPipeline.Outcome.Prepared prepared) {
+        examples.add(FitTransform.example(prepared));
+      } else {
+        TabularPipeline.Outcome.Rejected r = (TabularPipeline.Outcome.Rejected) outcome;
+        rejections.add(new Rejection(null, r.row().id(), r.stage(), r.reason()));
+      }
+    }
+    examples = afterTransform.apply(spec, examples);
+    writeExamples(result.pipeline().featureNames(), examples);
+    if (fitted != null) {
+      Files.writeString(fitted, result.pipeline().toJson());
+    }
+    if (rejected != null) {
+      writeRejections(rejections);
+    }
+    err.printf(
+        "prepared %,d rows (fitted on %,d) -> %s; %,d rejected%s%s%n",
+        examples.size(),
+        result.pipeline().version(),
+        output,
+        rejections.size(),
+        rejected != null ? " -> " + rejected : "",
+        fitted != null ? "; fitted transform -> " + fitted : "");
+    if (rejected == null) {
+      rejections.stream()
+          .limit(10)
+          .forEach(r -> err.printf("  rejected %s (%s): %s%n", r.id(), r.stage(), r.reason()));
+    }
+    err.flush();
+    return 0;
+  }
+
+  private FitOn parseFitOn(String value) {
+    try {
+      return FitOn.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "invalid value '" + value + "' for --fit-on; allowed values: [all, train]");
+    }
+  }
+
+  private void writeExamples(List<String> featureNames, List<Example> examples) throws IOException {
+    List<String> header = new ArrayList<>(List.of("id", "split", "label"));
+    header.addAll(featureNames);
+    try (BufferedWriter writer = Files.newBufferedWriter(output);
+        CSVPrinter printer =
+            CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator('\n')
+                .setHeader(header.toArray(String[]::new))
+                .build()
+                .print(writer)) {
+      for (Example example : examples) {
+        List<Object> cells = new ArrayList<>(header.size());
+        cells.add(example.getId());
+        cells.add(example.getSplit().name().toLowerCase(java.util.Locale.ROOT));
+        cells.add(example.getLabel());
+        cells.addAll(example.getFeatures());
+        printer.printRecord(cells);
+      }
+    }
+  }
+
+  private void writeRejections(List<Rejection> rejections) throws IOException {
+    try (BufferedWriter writer = Files.newBufferedWriter(rejected);
+        CSVPrinter printer =
+            CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator('\n')
+                .setHeader("source", "id", "stage", "reason")
+                .build()
+                .print(writer)) {
+      for (Rejection r : rejections) {
+        printer.printRecord(r.source(), r.id(), r.stage(), r.reason());
+      }
+    }
+  }
+}
