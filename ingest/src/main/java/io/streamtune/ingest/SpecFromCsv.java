@@ -4,8 +4,8 @@ import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpec.ColumnSpec;
 import io.streamtune.schemas.spec.PipelineSpec.LabelSpec;
 import io.streamtune.schemas.spec.PipelineSpec.Modality;
-import io.streamtune.schemas.spec.PipelineSpec.PreprocessSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.spec.PreprocessSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

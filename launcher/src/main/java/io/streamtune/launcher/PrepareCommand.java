@@ -2,20 +2,29 @@ package io.streamtune.launcher;
 
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
-import io.streamtune.preprocess.batch.BatchPreparer;
-import io.streamtune.preprocess.sampling.LabeledVector;
+import io.streamtune.preprocess.core.FitTransform;
+import io.streamtune.preprocess.core.RecordValidator;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.core.Validation;
+import io.streamtune.preprocess.sampling.BatchRebalancing;
 import io.streamtune.preprocess.sampling.ResampledRows;
 import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.spec.SamplingSpec;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -25,101 +34,202 @@ import picocli.CommandLine.Option;
     name = "prepare",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the preprocessing of a pipeline spec on a CSV file, offline, with the job's own code:",
-      "validate, split, impute/encode/scale (fitted on the train split, row by row as the stream would),",
-      "and rebalance the train rows (sampling.*). Writes the train rows after rebalancing (synthetic",
-      "rows carry their parents' ids) and, with --holdout, the holdout rows."
+      "Run a pipeline's preprocess steps over a CSV file in batch: the same operator code as the"
+          + " stream, fitted on all rows (or the train split) at once, like a scikit-learn"
+          + " Pipeline's fit_transform.",
+      "Then rebalances the train rows as the spec's sampling section says (synthetic rows carry"
+          + " synthetic=true and their parents' ids; --removed lists what was removed and why).",
+      "Writes the transformed rows (id, split, label, features) and, with --fitted, the fitted"
+          + " parameters as JSON (means, scales, quantiles, categories, PCA components...), which"
+          + " any service can load to apply the same transform."
     })
 final class PrepareCommand implements Callable<Integer> {
 
-  @Option(names = "--pipeline", required = true, description = "Pipeline spec YAML")
+  enum FitOn {
+    ALL,
+    TRAIN
+  }
+
+  @Option(names = "--pipeline", required = true, description = "Pipeline spec (YAML)")
   Path pipeline;
 
   @Option(names = "--input", required = true, description = "CSV file with a header row")
   Path input;
 
-  @Option(names = "--output", required = true, description = "CSV of the prepared train rows")
+  @Option(names = "--output", required = true, description = "Transformed rows (CSV)")
   Path output;
 
-  @Option(names = "--holdout", description = "CSV of the prepared holdout rows")
-  Path holdout;
+  @Option(names = "--fitted", description = "Write the fitted transform (JSON) here")
+  Path fitted;
 
   @Option(
-      names = "--removed",
-      description = "CSV of the train rows rebalancing removed, with reasons")
-  Path removed;
+      names = "--fit-on",
+      defaultValue = "all",
+      description =
+          "Rows the steps are fitted on: all, or train (the spec's split; holdout rows are only"
+              + " transformed, as in the stream) (default: ${DEFAULT-VALUE})")
+  String fitOn;
 
-  @Option(names = "--rejected", description = "CSV of the rows validation rejected, with reasons")
+  @Option(
+      names = "--rejected",
+      description = "Write rejected rows (line, id, stage, reason) here as CSV")
   Path rejected;
 
   @Option(names = "--id-column", description = "Column holding record ids (default: row numbers)")
   String idColumn;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Option(
+      names = "--removed",
+      description =
+          "Write the train rows rebalancing removed (id, label, synthetic, reason, neighbour ids) here as CSV")
+  Path removed;
+
+  /** After the transform, before writing: rebalancing of the train rows (sampling.*). */
+  private final BatchRebalancing afterTransform = new BatchRebalancing();
+
+  private record Rejection(String source, String id, String stage, String reason) {}
+
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws IOException {
     PipelineSpec spec = PipelineSpecs.load(pipeline);
+    FitOn fitOnRows = parseFitOn(fitOn);
+    java.io.PrintWriter err = commandSpec.commandLine().getErr();
     CsvDataset dataset = CsvDataset.withSpec(input, spec, idColumn);
-    BatchPreparer.Result result;
-    try (CsvRecordReader records = dataset.open(Clock.systemUTC())) {
-      result = new BatchPreparer(spec).prepare(records);
+    RecordValidator validator = new RecordValidator(spec);
+    Splitter splitter = Splitter.of(spec.split());
+    List<ValidatedRow> rows = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    try (CsvRecordReader reader = dataset.open(Clock.systemUTC())) {
+      while (reader.hasNext()) {
+        RawRecord record = reader.next();
+        Validation validation = validator.validate(record);
+        if (validation instanceof Validation.Valid valid) {
+          rows.add(splitter.assign(valid.row()));
+        } else {
+          rejections.add(
+              new Rejection(
+                  record.getSource(),
+                  record.getId(),
+                  "validate",
+                  ((Validation.Rejected) validation).reason()));
+        }
+      }
     }
-    String labelColumn = spec.label().column();
-    List<String> features = spec.featureNames();
-    write(
-        output,
-        ResampledRows.keptHeader(labelColumn, features),
-        result.resampled().kept().stream().map(ResampledRows::keptCells).toList());
-    if (holdout != null) {
-      List<String> header = new ArrayList<>(List.of("id", labelColumn));
-      header.addAll(features);
-      write(holdout, header, result.holdout().stream().map(PrepareCommand::holdoutCells).toList());
+    Predicate<ValidatedRow> fits =
+        fitOnRows == FitOn.ALL ? row -> true : row -> row.split() == Split.TRAIN;
+    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, fits);
+
+    List<Example> examples = new ArrayList<>();
+    for (TabularPipeline.Outcome outcome : result.outcomes()) {
+      if (outcome instanceof TabularPipeline.Outcome.Prepared prepared) {
+        examples.add(FitTransform.example(prepared));
+      } else {
+        TabularPipeline.Outcome.Rejected r = (TabularPipeline.Outcome.Rejected) outcome;
+        rejections.add(new Rejection(null, r.row().id(), r.stage(), r.reason()));
+      }
     }
-    if (removed != null) {
-      write(
-          removed,
-          ResampledRows.removedHeader(labelColumn),
-          result.resampled().removed().stream().map(ResampledRows::removedCells).toList());
+    examples = afterTransform.apply(spec, examples);
+    writeExamples(spec, result.pipeline().featureNames(), examples);
+    if (fitted != null) {
+      Files.writeString(fitted, result.pipeline().toJson());
     }
     if (rejected != null) {
-      write(
-          rejected,
-          List.of("id", "source", "reason"),
-          result.rejections().stream()
-              .map(r -> List.of(r.recordId(), r.source(), r.reason()))
-              .toList());
+      writeRejections(rejections);
     }
-    long synthetic = result.resampled().kept().stream().filter(LabeledVector::synthetic).count();
-    System.out.printf(
-        "%s: %,d rows -> train %,d (after %s: %,d kept incl. %,d synthetic, %,d removed), holdout %,d,"
-            + " rejected %,d; class counts after rebalancing %s%n",
-        input.getFileName(),
-        result.examples().size() + result.rejections().size(),
-        result.examples().size() - result.holdout().size(),
-        spec.sampling().method().name().toLowerCase(java.util.Locale.ROOT),
-        result.resampled().kept().size(),
-        synthetic,
-        result.resampled().removed().size(),
-        result.holdout().size(),
-        result.rejections().size(),
-        result.resampled().keptCounts());
+    if (removed != null) {
+      writeRows(
+          removed,
+          ResampledRows.removedHeader(spec.label().column()),
+          afterTransform.removed().stream().map(ResampledRows::removedCells).toList());
+    }
+    err.printf(
+        "prepared %,d rows (fitted on %,d) -> %s; %,d rejected%s%s%n",
+        examples.size(),
+        result.pipeline().version(),
+        output,
+        rejections.size(),
+        rejected != null ? " -> " + rejected : "",
+        fitted != null ? "; fitted transform -> " + fitted : "");
+    if (rejected == null) {
+      rejections.stream()
+          .limit(10)
+          .forEach(r -> err.printf("  rejected %s (%s): %s%n", r.id(), r.stage(), r.reason()));
+    }
+    err.flush();
     return 0;
   }
 
-  private static List<String> holdoutCells(Example example) {
-    List<String> cells = new ArrayList<>(List.of(example.getId(), example.getLabel()));
-    example.getFeatures().forEach(f -> cells.add(Float.toString(f)));
-    return cells;
+  private FitOn parseFitOn(String value) {
+    try {
+      return FitOn.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "invalid value '" + value + "' for --fit-on; allowed values: [all, train]");
+    }
   }
 
-  private static void write(Path file, List<String> header, List<List<String>> rows)
+  private void writeExamples(PipelineSpec spec, List<String> featureNames, List<Example> examples)
       throws IOException {
-    try (Writer writer = Files.newBufferedWriter(file);
+    List<String> header = new ArrayList<>(List.of("id", "split", "label"));
+    header.addAll(featureNames);
+    // rebalancing adds synthetic rows: say which, and from which parents
+    boolean rebalanced = spec.sampling().method() != SamplingSpec.Method.NONE;
+    if (rebalanced) {
+      header.addAll(List.of("synthetic", "parent_ids"));
+    }
+    try (BufferedWriter writer = Files.newBufferedWriter(output);
         CSVPrinter printer =
-            new CSVPrinter(
-                writer,
-                CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get())) {
+            CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator('\n')
+                .setHeader(header.toArray(String[]::new))
+                .build()
+                .print(writer)) {
+      for (Example example : examples) {
+        List<Object> cells = new ArrayList<>(header.size());
+        cells.add(example.getId());
+        cells.add(example.getSplit().name().toLowerCase(java.util.Locale.ROOT));
+        cells.add(example.getLabel());
+        cells.addAll(example.getFeatures());
+        if (rebalanced) {
+          cells.add(example.getSynthetic());
+          cells.add(String.join(ResampledRows.ID_SEPARATOR, example.getParentIds()));
+        }
+        printer.printRecord(cells);
+      }
+    }
+  }
+
+  private static void writeRows(Path file, List<String> header, List<List<String>> rows)
+      throws IOException {
+    try (BufferedWriter writer = Files.newBufferedWriter(file);
+        CSVPrinter printer =
+            CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator('\n')
+                .setHeader(header.toArray(String[]::new))
+                .build()
+                .print(writer)) {
       for (List<String> row : rows) {
         printer.printRecord(row);
+      }
+    }
+  }
+
+  private void writeRejections(List<Rejection> rejections) throws IOException {
+    try (BufferedWriter writer = Files.newBufferedWriter(rejected);
+        CSVPrinter printer =
+            CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator('\n')
+                .setHeader("source", "id", "stage", "reason")
+                .build()
+                .print(writer)) {
+      for (Rejection r : rejections) {
+        printer.printRecord(r.source(), r.id(), r.stage(), r.reason());
       }
     }
   }

@@ -14,12 +14,12 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       IngestCommand.class,
       InferSpecCommand.class,
+      PrepareCommand.class,
       PreprocessCommand.class,
       TrainerCommand.class,
       EvaluatorCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
-      PrepareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamtuneCli implements Runnable {

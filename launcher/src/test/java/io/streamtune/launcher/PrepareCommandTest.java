@@ -1,91 +1,167 @@
 package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.io.Reader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtune.preprocess.core.TabularPipeline;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class PrepareCommandTest {
 
-  private static List<CSVRecord> read(Path csv) throws IOException {
-    try (Reader reader = Files.newBufferedReader(csv)) {
-      return CSVFormat.RFC4180
-          .builder()
-          .setHeader()
-          .setSkipHeaderRecord(true)
-          .get()
-          .parse(reader)
-          .getRecords();
-    }
+  private static final Path GOLDEN =
+      Path.of("..", "preprocess", "src", "test", "resources", "golden");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = StreamtuneCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** The bundled credit spec with the preprocess section of a golden case. */
+  private static Path specFor(JsonNode golden, Path dir) throws Exception {
+    String credit = Files.readString(EndToEndScenario.CREDIT_SPEC);
+    int start = credit.indexOf("preprocess:");
+    int end = credit.indexOf("trainer:");
+    Path spec = dir.resolve("spec.yaml");
+    Files.writeString(
+        spec,
+        credit.substring(0, start)
+            + "preprocess:\n"
+            + golden.get("preprocess").asText()
+            + credit.substring(end));
+    return spec;
   }
 
   @Test
-  void creditDataIsPreparedAndRebalancedWithSyntheticRowsNamingTheirParents(@TempDir Path dir)
+  void prepareWritesScikitLearnsStandardScalingAndTheFittedParameters(@TempDir Path dir)
       throws Exception {
-    Path spec = dir.resolve("credit-smote.yaml");
+    JsonNode golden = JSON.readTree(GOLDEN.resolve("credit/standard_scaler.json").toFile());
+    Path output = dir.resolve("out.csv");
+    Path fitted = dir.resolve("fitted.json");
+
+    Run run =
+        run(
+            "prepare",
+            "--pipeline",
+            specFor(golden, dir).toString(),
+            "--input",
+            Path.of("..", "data", "credit_data.csv").toString(),
+            "--output",
+            output.toString(),
+            "--fitted",
+            fitted.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = Files.readAllLines(output);
+    assertThat(lines).hasSize(4455);
+    assertThat(lines.get(0)).startsWith("id,split,label,Seniority,Home=owner,");
+    JsonNode sample = golden.get("rows");
+    for (int s = 0; s < sample.size(); s++) {
+      String[] cells = lines.get(1 + sample.get(s).asInt()).split(",");
+      JsonNode expected = golden.get("output").get(s);
+      assertThat(cells).hasSize(3 + expected.size());
+      for (int j = 0; j < expected.size(); j++) {
+        double e = expected.get(j).asDouble();
+        assertThat(Double.parseDouble(cells[3 + j]))
+            .as("row %d feature %d", sample.get(s).asInt(), j)
+            .isCloseTo(e, within(1e-6 * Math.abs(e) + 1e-6));
+      }
+    }
+    JsonNode scale = JSON.readTree(fitted.toFile()).get("steps").get(2);
+    JsonNode expectedMean = golden.get("checks").get(0).get("expected");
+    for (int j = 0; j < expectedMean.size(); j++) {
+      assertThat(scale.get("mean").get(j).asDouble())
+          .isCloseTo(
+              expectedMean.get(j).asDouble(),
+              within(1e-6 * Math.abs(expectedMean.get(j).asDouble())));
+    }
+    TabularPipeline reloaded = TabularPipeline.fromJson(Files.readString(fitted));
+    assertThat(reloaded.version()).isEqualTo(4454);
+    assertThat(run.err()).contains("prepared 4,454 rows (fitted on 4,454)");
+  }
+
+  @Test
+  void fittingOnTheTrainSplitOnlyAndRejectedRowsAreReported(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("small.csv");
+    Files.writeString(
+        csv,
+        "Status,Income,Age,Home\ngood,10,30,rent\nbad,20,40,owner\ngood,abc,50,rent\nbad,-5,20,rent\n");
+    Path spec = dir.resolve("small.yaml");
     Files.writeString(
         spec,
-        Files.readString(EndToEndScenario.CREDIT_SPEC)
-            .replaceFirst("(?m)^  method: none", "  method: smote_tomek"));
-    Path csv = dir.resolve("credit.csv");
-    Files.writeString(
-        csv, Files.readString(EndToEndScenario.CREDIT_CSV) + EndToEndScenario.BAD_ROWS);
-    Path out = dir.resolve("train.csv");
-    Path holdout = dir.resolve("holdout.csv");
-    Path removed = dir.resolve("removed.csv");
+        """
+        label: {column: Status, classes: [good, bad]}
+        columns:
+          Income: {type: numeric}
+          Age: {type: numeric}
+          Home: {type: categorical, categories: [owner, rent]}
+        split: {holdoutFraction: 0.5}
+        preprocess:
+          steps:
+            - log1p: {columns: [Income]}
+            - oneHot: {}
+        """);
     Path rejected = dir.resolve("rejected.csv");
 
-    int code =
-        StreamtuneCli.commandLine()
-            .execute(
-                "prepare",
-                "--pipeline",
-                spec.toString(),
-                "--input",
-                csv.toString(),
-                "--output",
-                out.toString(),
-                "--holdout",
-                holdout.toString(),
-                "--removed",
-                removed.toString(),
-                "--rejected",
-                rejected.toString());
+    Run run =
+        run(
+            "prepare",
+            "--pipeline",
+            spec.toString(),
+            "--input",
+            csv.toString(),
+            "--output",
+            dir.resolve("out.csv").toString(),
+            "--fit-on",
+            "train",
+            "--rejected",
+            rejected.toString());
 
-    assertThat(code).isZero();
-    List<CSVRecord> train = read(out);
-    List<CSVRecord> held = read(holdout);
-    List<CSVRecord> gone = read(removed);
-    List<CSVRecord> bad = read(rejected);
-    assertThat(bad).hasSize(3);
-    assertThat(bad.get(1).get("reason")).contains("missing label");
-    // SMOTE balances the classes, Tomek then removes linked pairs from both
-    Map<String, Long> counts =
-        train.stream().collect(Collectors.groupingBy(r -> r.get("Status"), Collectors.counting()));
-    assertThat((double) counts.get("bad") / counts.get("good")).isBetween(0.9, 1.1);
-    List<CSVRecord> synthetic =
-        train.stream().filter(r -> r.get("synthetic").equals("true")).toList();
-    assertThat(synthetic)
-        .isNotEmpty()
-        .allSatisfy(r -> assertThat(r.get("parent_ids")).isNotBlank());
-    assertThat(gone)
-        .isNotEmpty()
-        .allSatisfy(r -> assertThat(r.get("reason")).isEqualTo("tomek_link"));
-    long originalTrain =
-        train.size()
-            - synthetic.size()
-            + gone.stream().filter(r -> r.get("synthetic").equals("false")).count();
-    assertThat(originalTrain + held.size() + bad.size())
-        .isEqualTo(EndToEndScenario.CREDIT_ROWS + 3);
-    assertThat(train.get(0).size()).isEqualTo(2 + 30 + 2);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("out.csv")))
+        .hasSize(3)
+        .element(1)
+        .asString()
+        .startsWith("small-1,")
+        .endsWith("," + (float) Math.log1p(10) + ",30.0,0.0,1.0,0.0");
+    assertThat(Files.readAllLines(rejected))
+        .containsExactly(
+            "source,id,stage,reason",
+            "small:4,small-3,validate,column 'Income': 'abc' is not a number",
+            ",small-4,transform,column 'Income': log1p of -5.0 is not finite (values must be > -1)");
+  }
+
+  @Test
+  void anUnknownFitOnValueIsAClearError(@TempDir Path dir) {
+    Run run =
+        run(
+            "prepare",
+            "--pipeline",
+            EndToEndScenario.CREDIT_SPEC.toString(),
+            "--input",
+            "x.csv",
+            "--output",
+            dir.resolve("o.csv").toString(),
+            "--fit-on",
+            "holdout");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--fit-on").contains("[all, train]");
   }
 }

@@ -35,6 +35,7 @@ class StreamtuneCliTest {
         "demo",
         "ingest",
         "infer-spec",
+        "prepare",
         "preprocess",
         "trainer",
         "evaluator",
@@ -53,7 +54,8 @@ class StreamtuneCliTest {
     Run run = run("--help");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("demo", "ingest", "infer-spec", "trainer", "evaluator");
+    assertThat(run.out())
+        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator");
   }
 
   @Test
@@ -100,12 +102,14 @@ class StreamtuneCliTest {
     Files.writeString(
         spec,
         Files.readString(EndToEndScenario.CREDIT_SPEC)
-            .replace("scaling: standard", "scaling: fancy"));
+            .replace("scale: {method: standard}", "scale: {method: fancy}"));
 
     Run run = run("trainer", "--pipeline", spec.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("preprocess.scaling").contains("[standard, none]");
+    assertThat(run.err())
+        .contains("preprocess.steps[2].method")
+        .contains("[standard, minmax, robust]");
   }
 
   @Test

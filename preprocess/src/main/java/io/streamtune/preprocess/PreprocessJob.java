@@ -6,7 +6,6 @@ import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;
 import io.streamtune.preprocess.flink.DecodeAndValidateFunction;
 import io.streamtune.preprocess.flink.FitTransformFunction;
-import io.streamtune.preprocess.flink.GlobalKey;
 import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
 import io.streamtune.preprocess.flink.SplitFunction;
 import io.streamtune.preprocess.flink.TrainBranch;
@@ -18,7 +17,6 @@ import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -40,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * The preprocess Flink job for tabular records:
  *
  * <pre>
- * raw ─► decode + validate ─► split (id hash) ─► fit/transform (one global state)
+ * raw ─► decode + validate ─► split (id hash) ─► preprocess steps (one global state)
  *             │                    ├─ train ─► rebalance (sampling; one global state) ─► examples.train
  *             │                    └─ holdout ─────────────────────────────────────────► examples.holdout
- *             └─► deadletter (original bytes, stage, reason)
+ *             └─► deadletter (original bytes, stage, reason) ◄─ (clean / transform rejects)
  * </pre>
  *
  * Every operator's logic lives in {@code io.streamtune.preprocess.core}; the functions in {@code
@@ -77,14 +75,14 @@ public final class PreprocessJob {
             .uid("split")
             .name("split by id hash");
 
-    DataStream<Example> examples =
+    SingleOutputStreamOperator<Example> examples =
         split
-            .keyBy(new GlobalKey(), Types.INT)
             .process(new FitTransformFunction(specYaml), TypeInformation.of(Example.class))
-            .uid("fit-transform")
+            .uid("fit-transform-steps")
             .name("fit and transform")
-            // one key holds the global statistics; more subtasks would only idle
-            .setParallelism(1);
+            // the fitted statistics are global: one subtask holds them, never rescaled
+            .setParallelism(1)
+            .setMaxParallelism(1);
 
     TrainBranch.rebalance(examples, spec)
         .sinkTo(sinks.examples())
@@ -93,6 +91,7 @@ public final class PreprocessJob {
 
     validated
         .getSideOutput(DecodeAndValidateFunction.DEAD_LETTERS)
+        .union(examples.getSideOutput(FitTransformFunction.DEAD_LETTERS))
         .sinkTo(sinks.deadLetters())
         .uid("deadletter-sink")
         .name("dead-letter sink");

@@ -75,6 +75,55 @@ class PreprocessWorkflowTest {
     assertThat(byStage.get("deserialize").getOffset()).isEqualTo(41);
   }
 
+  @Test
+  void rowsAStepRejectsReachTheDeadLetterSinkWithTheirBytes() throws Exception {
+    PipelineSpec spec =
+        TestSpecs.credit(
+            """
+            preprocess:
+              steps:
+                - dropMissing: {columns: [Age]}
+                - impute: {strategy: mean}
+                - log1p: {columns: [Income]}
+                - impute: {strategy: most_frequent}
+                - oneHot: {}
+            """);
+    List<RawEnvelope> envelopes = new ArrayList<>();
+    try (Serializer<RawRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
+      envelopes.add(
+          envelope(
+              0,
+              "ok",
+              serializer.serialize(TOPIC, tabular("ok", "good", "Income", 5.0, "Age", 30.0))));
+      envelopes.add(
+          envelope(
+              1, "no-age", serializer.serialize(TOPIC, tabular("no-age", "good", "Income", 5.0))));
+      envelopes.add(
+          envelope(
+              2,
+              "neg",
+              serializer.serialize(TOPIC, tabular("neg", "good", "Income", -5.0, "Age", 30.0))));
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    CollectingSink<Example> examples = new CollectingSink<>("workflow-step-examples");
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("workflow-step-deadletters");
+    PreprocessJob.defineWorkflow(
+        env.fromData(envelopes, TypeInformation.of(RawEnvelope.class)),
+        spec,
+        REGISTRY,
+        new Sinks(examples, deadLetters));
+    env.execute("workflow-step-test");
+
+    assertThat(examples.collected()).extracting(Example::getId).containsExactly("ok");
+    Map<String, DeadLetter> byStage =
+        deadLetters.collected().stream()
+            .collect(Collectors.toMap(DeadLetter::getStage, Function.identity()));
+    assertThat(byStage).containsOnlyKeys("clean", "transform");
+    assertThat(byStage.get("clean").getOffset()).isEqualTo(1);
+    assertThat(byStage.get("transform").getOffset()).isEqualTo(2);
+    assertThat(byStage.get("transform").getOriginalValue()).isNotNull();
+  }
+
   private static RawEnvelope envelope(long offset, String key, byte[] value) {
     return new RawEnvelope(TOPIC, 0, offset, key.getBytes(StandardCharsets.UTF_8), value);
   }

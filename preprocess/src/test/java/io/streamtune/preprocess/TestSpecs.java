@@ -26,6 +26,17 @@ public final class TestSpecs {
         salt: test
       """;
 
+  /** The default steps, but one-hot without the unseen slot. */
+  public static final String STRICT_ONE_HOT =
+      """
+      preprocess:
+        steps:
+          - impute: {strategy: mean}
+          - impute: {strategy: most_frequent}
+          - scale: {method: standard}
+          - oneHot: {unseenBucket: false}
+      """;
+
   private TestSpecs() {}
 
   public static PipelineSpec credit() {

@@ -14,7 +14,14 @@ public final class DeadLetters {
   /** The record decoded but broke a rule of the pipeline spec. */
   public static final String STAGE_VALIDATE = "validate";
 
-  public static final List<String> STAGES = List.of(STAGE_DESERIALIZE, STAGE_VALIDATE);
+  /** A cleaning step (dropMissing) removed the record. */
+  public static final String STAGE_CLEAN = "clean";
+
+  /** A preprocessing step could not produce finite features for the record. */
+  public static final String STAGE_TRANSFORM = "transform";
+
+  public static final List<String> STAGES =
+      List.of(STAGE_DESERIALIZE, STAGE_VALIDATE, STAGE_CLEAN, STAGE_TRANSFORM);
 
   private DeadLetters() {}
 

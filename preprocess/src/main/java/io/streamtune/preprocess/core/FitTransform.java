@@ -1,38 +1,23 @@
 package io.streamtune.preprocess.core;
 
+import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fit/transform step for one split row. A training row first updates the statistics and is then
- * transformed with them; a holdout row is transformed with the current statistics and never changes
- * them, so nothing of the holdout leaks into what the model sees.
+ * Turns the pipeline's outcomes into what the job writes: an {@link Example} per prepared row
+ * (features, label, split, and the version of the fitted transform), a {@link DeadLetter} with the
+ * original bytes per rejected one.
  */
 public final class FitTransform {
 
-  private final TabularTransformer transformer;
+  private FitTransform() {}
 
-  public FitTransform(PipelineSpec spec) {
-    this.transformer = new TabularTransformer(spec);
-  }
-
-  public TabularStatistics emptyStatistics() {
-    return TabularStatistics.empty(transformer.layout());
-  }
-
-  /** Returns the example; updates {@code statistics} in place for a training row. */
-  public Example apply(ValidatedRow row, TabularStatistics statistics) {
-    if (row.split() == null) {
-      throw new IllegalArgumentException("row " + row.id() + " has not been split");
-    }
-    if (row.split() == Split.TRAIN) {
-      statistics.fit(row, transformer.layout());
-    }
-    float[] features = transformer.transform(row, statistics);
+  public static Example example(TabularPipeline.Outcome.Prepared prepared) {
+    ValidatedRow row = prepared.row();
+    float[] features = prepared.features();
     List<Float> featureList = new ArrayList<>(features.length);
     for (float feature : features) {
       featureList.add(feature);
@@ -45,10 +30,19 @@ public final class FitTransform {
         .setLabel(row.label())
         .setLabelIndex(row.labelIndex())
         .setFeatures(featureList)
-        .setTransformVersion(statistics.version())
+        .setTransformVersion(prepared.version())
         .setAugmentedFrom(null)
         .setSynthetic(false)
         .setParentIds(List.of())
         .build();
+  }
+
+  /** A dead letter for a row a step rejected; without a source the coordinates are unknown. */
+  public static DeadLetter deadLetter(TabularPipeline.Outcome.Rejected rejected, Instant at) {
+    RawEnvelope source = rejected.row().source();
+    if (source == null) {
+      source = new RawEnvelope("", -1, -1L, null, null);
+    }
+    return DeadLetters.of(source, rejected.stage(), rejected.reason(), rejected.row().id(), at);
   }
 }

@@ -58,7 +58,7 @@ public final class RecordIntake {
     }
     Validation validation = validator.validate(record);
     if (validation instanceof Validation.Valid valid) {
-      return new Outcome.Accepted(valid.row());
+      return new Outcome.Accepted(valid.row().withSource(envelope));
     }
     String reason = ((Validation.Rejected) validation).reason();
     return rejected(envelope, DeadLetters.STAGE_VALIDATE, reason, record.getId());

@@ -5,7 +5,7 @@ import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
 import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.UnknownColumnPolicy;
+import io.streamtune.schemas.spec.PreprocessSpec.UnknownColumnPolicy;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * number or a boolean (numbers and booleans become their string form); a spec column that is
  * absent, null or blank is missing and imputed later; a column the spec does not know is an error
  * unless {@code preprocess.unknownColumns: ignore}; a category outside the spec is kept for the
- * unseen slot when {@code preprocess.unseenCategoryBucket} is on and is an error otherwise. Every
- * problem of a record is reported, not only the first.
+ * unseen slot unless a oneHot step without {@code unseenBucket} encodes the column, where it is an
+ * error. Every problem of a record is reported, not only the first.
  */
 public final class RecordValidator {
 
@@ -168,7 +168,7 @@ public final class RecordValidator {
               + ", expected categorical");
       return null;
     }
-    if (layout.categoryIndex(column.index(), text) < 0 && !layout.unseenBucket()) {
+    if (layout.categoryIndex(column.index(), text) < 0 && !layout.acceptsUnseen(column.index())) {
       problems.add(
           "column '"
               + column.name()

@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core;
 
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import io.streamtune.schemas.spec.PreprocessSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class TabularLayout {
   private final List<Column> numericColumns;
   private final List<Column> categoricalColumns;
   private final List<Map<String, Integer>> categoryIndexes;
-  private final boolean unseenBucket;
+  private final boolean[] acceptsUnseen;
   private final int featureCount;
 
   private TabularLayout(PipelineSpec spec) {
@@ -55,7 +56,18 @@ public final class TabularLayout {
     this.numericColumns = List.copyOf(numerics);
     this.categoricalColumns = List.copyOf(categoricals);
     this.categoryIndexes = List.copyOf(indexes);
-    this.unseenBucket = spec.preprocess().unseenCategoryBucket();
+    this.acceptsUnseen = new boolean[categoricals.size()];
+    java.util.Arrays.fill(acceptsUnseen, true);
+    // a column one-hot encoded without an unseen slot takes only the spec's categories
+    for (PreprocessSpec.StepSpec step : spec.preprocess().steps()) {
+      if (step instanceof PreprocessSpec.OneHot oneHot && !oneHot.unseenBucket()) {
+        for (Column column : categoricals) {
+          if (oneHot.columns() == null || oneHot.columns().contains(column.name())) {
+            acceptsUnseen[column.index()] = false;
+          }
+        }
+      }
+    }
     this.featureCount = spec.featureNames().size();
   }
 
@@ -89,9 +101,12 @@ public final class TabularLayout {
     return categoryIndexes.get(categoricalIndex).getOrDefault(value, -1);
   }
 
-  /** Whether one-hot encoding has a last slot for values outside the spec's categories. */
-  public boolean unseenBucket() {
-    return unseenBucket;
+  /**
+   * Whether a categorical column may hold a value outside the spec's categories: false when a
+   * oneHot step without an unseen bucket encodes it.
+   */
+  public boolean acceptsUnseen(int categoricalIndex) {
+    return acceptsUnseen[categoricalIndex];
   }
 
   /** Length of a feature vector; equals {@code spec.featureNames().size()}. */

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param categoricalValues one per categorical column; {@code null} marks a missing value; a value
  *     outside the spec's categories is kept as is and lands in the unseen slot
  * @param split {@code null} until the splitter has run
+ * @param source the raw record as it arrived, so a later stage can still dead-letter it; {@code
+ *     null} for rows that did not come from a topic (batch mode, tests)
  */
 public record ValidatedRow(
     String id,
@@ -21,7 +23,8 @@ public record ValidatedRow(
     int labelIndex,
     double[] numericValues,
     String[] categoricalValues,
-    Split split) {
+    Split split,
+    RawEnvelope source) {
 
   public ValidatedRow {
     Objects.requireNonNull(id, "id");
@@ -30,9 +33,25 @@ public record ValidatedRow(
     Objects.requireNonNull(categoricalValues, "categoricalValues");
   }
 
+  public ValidatedRow(
+      String id,
+      long eventTimeMillis,
+      String label,
+      int labelIndex,
+      double[] numericValues,
+      String[] categoricalValues,
+      Split split) {
+    this(id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, null);
+  }
+
   public ValidatedRow withSplit(Split newSplit) {
     return new ValidatedRow(
-        id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, newSplit);
+        id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, newSplit, source);
+  }
+
+  public ValidatedRow withSource(RawEnvelope newSource) {
+    return new ValidatedRow(
+        id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, newSource);
   }
 
   public boolean isMissingNumeric(int numericIndex) {
@@ -48,7 +67,8 @@ public record ValidatedRow(
         && label.equals(that.label)
         && Arrays.equals(numericValues, that.numericValues)
         && Arrays.equals(categoricalValues, that.categoricalValues)
-        && split == that.split;
+        && split == that.split
+        && Objects.equals(source, that.source);
   }
 
   @Override

@@ -129,7 +129,7 @@ class RecordValidatorTest {
                 label: {column: y, classes: [a, b]}
                 columns:
                   Level: {type: categorical, categories: ["1", "2", "2.5", "true"]}
-                preprocess: {unseenCategoryBucket: false}
+                preprocess: {steps: [oneHot: {unseenBucket: false}]}
                 """,
                 "test"));
 
@@ -171,8 +171,7 @@ class RecordValidatorTest {
 
   @Test
   void unseenCategoryIsRejectedWithoutTheUnseenSlot() {
-    RecordValidator strict =
-        new RecordValidator(TestSpecs.credit("preprocess: {unseenCategoryBucket: false}\n"));
+    RecordValidator strict = new RecordValidator(TestSpecs.credit(TestSpecs.STRICT_ONE_HOT));
 
     assertThat(rejected(strict, tabular("r1", "good", "Home", "castle")))
         .isEqualTo("column 'Home': unknown category 'castle'; expected one of [owner, rent]");

@@ -3,161 +3,227 @@ package io.streamtune.preprocess.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.preprocess.TestSpecs;
-import io.streamtune.preprocess.core.FitTransform;
+import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
-import io.streamtune.preprocess.core.TabularStatistics;
+import io.streamtune.preprocess.core.TabularPipeline;
 import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
+import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class FitTransformFunctionHarnessTest {
 
-  private static final PipelineSpec SPEC = TestSpecs.credit();
-  private static final String SPEC_YAML = PipelineSpecs.toYaml(SPEC);
+  /**
+   * Every kind of state at once: interpolation holding rows per key, a warm-up buffer, KLL sketches
+   * past their first compaction, most-frequent counts, Yeo-Johnson and mutual information decided
+   * at the end of the warm-up, and incremental PCA with a pending batch.
+   */
+  private static final PipelineSpec SPEC =
+      TestSpecs.credit(
+          """
+          preprocess:
+            warmup: 300
+            steps:
+              - impute: {strategy: interpolate, columns: [Income], by: Home, maxHold: 50}
+              - impute: {strategy: median}
+              - impute: {strategy: most_frequent}
+              - winsorize: {lower: 0.02, upper: 0.98}
+              - yeoJohnson: {columns: [Age]}
+              - scale: {method: robust}
+              - oneHot: {}
+              - selectKBest: {k: 4}
+              - pca: {components: 2, batchSize: 37}
+          """);
 
-  private static KeyedOneInputStreamOperatorTestHarness<Integer, ValidatedRow, Example> harness()
-      throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new FitTransformFunction(SPEC_YAML)),
-        new GlobalKey(),
-        Types.INT);
+  private static OneInputStreamOperatorTestHarness<ValidatedRow, Example> harness(
+      FitTransformFunction function) throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function));
   }
 
-  private static ValidatedRow row(String id, Split split, double income, double age, String home) {
-    return new ValidatedRow(
-        id, 1_000L, "good", 0, new double[] {income, age}, new String[] {home}, split);
-  }
-
-  /** 60 rows with every kind of cell: missing values, all categories, unseen values. */
+  /** 2500 rows: missing values, all categories, unseen ones, a log-normal income. */
   private static List<ValidatedRow> stream() {
     Splitter splitter = Splitter.of(SPEC.split());
+    Random random = new Random(7);
     String[] homes = {"owner", "rent", null, "castle", "rent"};
     List<ValidatedRow> rows = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      double income = i % 7 == 0 ? Double.NaN : 50 + (i * 37) % 200;
-      double age = i % 5 == 0 ? Double.NaN : 20 + (i * 13) % 50;
-      rows.add(splitter.assign(row("r" + i, null, income, age, homes[i % homes.length])));
+    for (int i = 0; i < 2500; i++) {
+      double income = i % 7 == 0 ? Double.NaN : Math.exp(4 + random.nextGaussian());
+      double age = i % 5 == 0 ? Double.NaN : 20 + random.nextInt(50);
+      String home = homes[random.nextInt(homes.length)];
+      int label = income > 60 ? 1 : 0;
+      rows.add(
+          splitter.assign(
+              new ValidatedRow(
+                  "r" + i,
+                  1_000L + i,
+                  label == 1 ? "bad" : "good",
+                  label,
+                  new double[] {income, age},
+                  new String[] {home},
+                  null)));
     }
     return rows;
   }
 
-  private static List<Example> run(
-      KeyedOneInputStreamOperatorTestHarness<Integer, ValidatedRow, Example> harness,
-      List<ValidatedRow> rows)
+  private static List<Object> run(
+      OneInputStreamOperatorTestHarness<ValidatedRow, Example> harness, List<ValidatedRow> rows)
       throws Exception {
     for (ValidatedRow row : rows) {
       harness.processElement(row, row.eventTimeMillis());
     }
-    return harness.extractOutputValues();
-  }
-
-  private static TabularStatistics statisticsIn(
-      KeyedOneInputStreamOperatorTestHarness<Integer, ValidatedRow, Example> harness)
-      throws Exception {
-    @SuppressWarnings("unchecked")
-    KeyedProcessOperator<Integer, ValidatedRow, Example> operator =
-        (KeyedProcessOperator<Integer, ValidatedRow, Example>) harness.getOperator();
-    operator.setCurrentKey(GlobalKey.KEY);
-    return operator
-        .getKeyedStateBackend()
-        .getPartitionedState(
-            VoidNamespace.INSTANCE,
-            VoidNamespaceSerializer.INSTANCE,
-            FitTransformFunction.statisticsDescriptor())
-        .value();
-  }
-
-  @Test
-  void trainRowsFitAndHoldoutRowsOnlyTransform() throws Exception {
-    try (var harness = harness()) {
-      harness.open();
-
-      List<Example> out =
-          run(
-              harness,
-              List.of(
-                  row("r1", Split.TRAIN, 100, Double.NaN, "rent"),
-                  row("h1", Split.HOLDOUT, 400, 70, "owner"),
-                  row("r2", Split.TRAIN, 200, 30, "owner"),
-                  row("r3", Split.TRAIN, Double.NaN, 50, null),
-                  row("h2", Split.HOLDOUT, 250, Double.NaN, "castle")));
-
-      assertThat(out).extracting(Example::getId).containsExactly("r1", "h1", "r2", "r3", "h2");
-      assertThat(out).extracting(Example::getTransformVersion).containsExactly(1L, 1L, 2L, 3L, 3L);
-      assertThat(out.get(0).getFeatures()).containsExactly(0f, 0f, 0f, 1f, 0f);
-      // h1 sees only r1: Income mean 100 (std 0 -> 1), Age nothing yet (mean 0, std 1)
-      assertThat(out.get(1).getFeatures()).containsExactly(300f, 70f, 1f, 0f, 0f);
-      assertThat(out.get(2).getFeatures()).containsExactly(1f, 0f, 1f, 0f, 0f);
-      assertThat(out.get(3).getFeatures()).containsExactly(0f, 1f, 1f, 0f, 0f);
-      assertThat(out.get(4).getFeatures()).containsExactly(2f, 0f, 0f, 0f, 1f);
-
-      TabularStatistics statistics = statisticsIn(harness);
-      assertThat(statistics.version()).isEqualTo(3);
-      assertThat(statistics.mean(0)).isEqualTo(150.0);
-      assertThat(statistics.std(0)).isEqualTo(50.0);
-      assertThat(statistics.mean(1)).isEqualTo(40.0);
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    List<Object> out = new ArrayList<>();
+    for (Object record : harness.getOutput()) {
+      out.add(((StreamRecord<?>) record).getValue());
     }
-  }
-
-  @Test
-  void outputMatchesTheCoreAppliedInOrder() throws Exception {
-    List<ValidatedRow> rows = stream();
-    FitTransform core = new FitTransform(SPEC);
-    TabularStatistics statistics = core.emptyStatistics();
-    List<Example> expected = new ArrayList<>();
-    for (ValidatedRow row : rows) {
-      expected.add(core.apply(row, statistics));
-    }
-
-    try (var harness = harness()) {
-      harness.open();
-      assertThat(run(harness, rows)).containsExactlyElementsOf(expected);
-    }
-    assertThat(rows).extracting(ValidatedRow::split).contains(Split.TRAIN, Split.HOLDOUT);
+    harness.getOutput().clear();
+    return out;
   }
 
   @Test
   void restoringASnapshotMidStreamContinuesExactlyLikeAnUninterruptedRun() throws Exception {
+    String yaml = PipelineSpecs.toYaml(SPEC);
     List<ValidatedRow> rows = stream();
-    List<ValidatedRow> before = rows.subList(0, 23);
-    List<ValidatedRow> after = rows.subList(23, rows.size());
-    long trainBefore = before.stream().filter(r -> r.split() == Split.TRAIN).count();
+    List<ValidatedRow> before = rows.subList(0, 1_234);
+    List<ValidatedRow> after = rows.subList(1_234, rows.size());
 
-    List<Example> uninterrupted;
-    try (var harness = harness()) {
+    List<Object> uninterrupted;
+    String finalState;
+    int deadLetters;
+    FitTransformFunction reference = new FitTransformFunction(yaml);
+    try (var harness = harness(reference)) {
       harness.open();
       uninterrupted = run(harness, rows);
+      finalState = reference.pipeline().toJson();
+      var side = harness.getSideOutput(FitTransformFunction.DEAD_LETTERS);
+      deadLetters = side == null ? 0 : side.size();
     }
 
-    List<Example> resumed = new ArrayList<>();
+    List<Object> resumed = new ArrayList<>();
     OperatorSubtaskState snapshot;
-    try (var first = harness()) {
-      first.open();
-      resumed.addAll(run(first, before));
-      snapshot = first.snapshot(1L, 1L);
+    FitTransformFunction first = new FitTransformFunction(yaml);
+    try (var harness = harness(first)) {
+      harness.open();
+      resumed.addAll(run(harness, before));
+      assertThat(first.pipeline().version()).isGreaterThan(300);
+      snapshot = harness.snapshot(1L, 1L);
     }
-    try (var second = harness()) {
-      second.setup();
-      second.initializeState(snapshot);
-      second.open();
-      TabularStatistics restored = statisticsIn(second);
-      assertThat(restored.version()).isEqualTo(trainBefore);
-      assertThat(restored.count(0)).isPositive();
-      resumed.addAll(run(second, after));
+    FitTransformFunction second = new FitTransformFunction(yaml);
+    try (var harness = harness(second)) {
+      harness.setup();
+      harness.initializeState(snapshot);
+      harness.open();
+      assertThat(second.pipeline().version()).isEqualTo(first.pipeline().version());
+      resumed.addAll(run(harness, after));
+      assertThat(second.pipeline().toJson()).isEqualTo(finalState);
     }
 
-    assertThat(resumed).hasSize(rows.size()).containsExactlyElementsOf(uninterrupted);
+    assertThat(resumed).hasSize(uninterrupted.size()).containsExactlyElementsOf(uninterrupted);
+    // nothing is lost: every row is an example, a dead letter, or still held by interpolation
+    assertThat(uninterrupted.size() + deadLetters + reference.pipeline().held())
+        .isEqualTo(rows.size());
+    assertThat(reference.pipeline().held()).isBetween(0, 50);
+    assertThat(uninterrupted)
+        .filteredOn(Example.class::isInstance)
+        .extracting(e -> ((Example) e).getSplit())
+        .contains(Split.TRAIN, Split.HOLDOUT);
+  }
+
+  @Test
+  void restoringDuringTheWarmupEmitsTheBufferedRowsLater() throws Exception {
+    String yaml = PipelineSpecs.toYaml(SPEC);
+    List<ValidatedRow> rows = stream().subList(0, 600);
+    OperatorSubtaskState snapshot;
+    FitTransformFunction first = new FitTransformFunction(yaml);
+    try (var harness = harness(first)) {
+      harness.open();
+      assertThat(run(harness, rows.subList(0, 100))).isEmpty();
+      assertThat(first.pipeline().buffered()).isGreaterThan(90);
+      snapshot = harness.snapshot(1L, 1L);
+    }
+    FitTransformFunction second = new FitTransformFunction(yaml);
+    try (var harness = harness(second)) {
+      harness.setup();
+      harness.initializeState(snapshot);
+      harness.open();
+      List<Object> out = run(harness, rows.subList(100, rows.size()));
+      var side = harness.getSideOutput(FitTransformFunction.DEAD_LETTERS);
+      assertThat(out.size() + (side == null ? 0 : side.size()) + second.pipeline().held())
+          .isEqualTo(600);
+      assertThat(out.size()).isGreaterThan(590);
+      assertThat(out)
+          .filteredOn(Example.class::isInstance)
+          .extracting(e -> ((Example) e).getId())
+          .contains("r0", "r1", "r2", "r99");
+      // nothing was emitted before the warm-up fitted on 300 training rows
+      assertThat(out)
+          .filteredOn(Example.class::isInstance)
+          .allMatch(e -> ((Example) e).getTransformVersion() >= 300);
+    }
+  }
+
+  @Test
+  void rejectedRowsLeaveThroughTheSideOutputWithTheirOriginalBytes() throws Exception {
+    PipelineSpec spec =
+        TestSpecs.credit(
+            """
+            preprocess:
+              steps:
+                - dropMissing: {columns: [Income]}
+                - impute: {strategy: mean}
+                - log1p: {columns: [Age]}
+                - impute: {strategy: most_frequent}
+                - oneHot: {}
+            """);
+    RawEnvelope source =
+        new RawEnvelope("streamtune.raw", 2, 17L, new byte[] {1}, new byte[] {4, 2});
+    try (var harness = harness(new FitTransformFunction(PipelineSpecs.toYaml(spec)))) {
+      harness.open();
+      harness.processElement(row("a", Double.NaN, 30, source), 0);
+      harness.processElement(row("b", 10, -3, source), 0);
+      harness.processElement(row("c", 10, 3, source), 0);
+
+      List<DeadLetter> deadLetters = new ArrayList<>();
+      harness
+          .getSideOutput(FitTransformFunction.DEAD_LETTERS)
+          .forEach(record -> deadLetters.add(record.getValue()));
+      assertThat(deadLetters)
+          .extracting(DeadLetter::getStage)
+          .containsExactly("clean", "transform");
+      assertThat(deadLetters.get(0).getReason())
+          .isEqualTo("missing value in column 'Income' (dropMissing)");
+      assertThat(deadLetters.get(1).getReason())
+          .isEqualTo("column 'Age': log1p of -3.0 is not finite (values must be > -1)");
+      assertThat(deadLetters.get(1).getOffset()).isEqualTo(17L);
+      assertThat(deadLetters.get(1).getOriginalValue().array()).containsExactly(4, 2);
+      assertThat(harness.extractOutputValues()).extracting(Example::getId).containsExactly("c");
+    }
+  }
+
+  @Test
+  void theStateIsTheFittedTransformJson() throws Exception {
+    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(SPEC));
+    try (var harness = harness(function)) {
+      harness.open();
+      run(harness, stream().subList(0, 400));
+      OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+      assertThat(snapshot.getManagedOperatorState()).isNotEmpty();
+      TabularPipeline copy = TabularPipeline.fromJson(function.pipeline().toJson());
+      assertThat(copy.toJson()).isEqualTo(function.pipeline().toJson());
+    }
+  }
+
+  private static ValidatedRow row(String id, double income, double age, RawEnvelope source) {
+    return new ValidatedRow(
+        id, 0L, "good", 0, new double[] {income, age}, new String[] {"rent"}, Split.TRAIN, source);
   }
 }

@@ -1,12 +1,8 @@
 package io.streamtune.preprocess.flink;
 
-import static io.streamtune.preprocess.core.TabularStatistics.empty;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.preprocess.core.RawEnvelope;
-import io.streamtune.preprocess.core.TabularLayout;
-import io.streamtune.preprocess.core.TabularStatistics;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.sampling.ResamplerState;
 import io.streamtune.preprocess.sampling.StreamingResampler;
@@ -45,15 +41,19 @@ class FlinkTypesTest {
   }
 
   @Test
-  void statisticsRoundTrip() throws Exception {
-    TabularLayout layout = TabularLayout.of(TestSpecs.credit());
-    TabularStatistics statistics = empty(layout);
-    statistics.fit(
+  void validatedRowRoundTripsWithItsSource() throws Exception {
+    ValidatedRow row =
         new ValidatedRow(
-            "a", 0, "good", 0, new double[] {1, 2}, new String[] {"rent"}, Split.TRAIN),
-        layout);
+            "r2",
+            6L,
+            "good",
+            0,
+            new double[] {1.5},
+            new String[] {"rent"},
+            Split.TRAIN,
+            new RawEnvelope("raw", 1, 7L, new byte[] {9}, new byte[] {1, 2}));
 
-    assertThat(roundTrip(TabularStatistics.class, statistics)).isEqualTo(statistics);
+    assertThat(roundTrip(ValidatedRow.class, row)).isEqualTo(row);
   }
 
   @Test

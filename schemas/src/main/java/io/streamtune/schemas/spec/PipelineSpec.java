@@ -100,50 +100,6 @@ public record PipelineSpec(
     }
   }
 
-  public enum NumericImputation {
-    MEAN
-  }
-
-  public enum CategoricalImputation {
-    MOST_FREQUENT
-  }
-
-  public enum Scaling {
-    STANDARD,
-    NONE
-  }
-
-  public enum UnknownColumnPolicy {
-    REJECT,
-    IGNORE
-  }
-
-  /**
-   * @param unseenCategoryBucket whether one-hot encoding adds a last slot for categories not in the
-   *     spec (otherwise such a record is dead-lettered)
-   */
-  public record PreprocessSpec(
-      NumericImputation numericImputation,
-      CategoricalImputation categoricalImputation,
-      Scaling scaling,
-      Boolean unseenCategoryBucket,
-      UnknownColumnPolicy unknownColumns) {
-    public PreprocessSpec {
-      numericImputation = numericImputation == null ? NumericImputation.MEAN : numericImputation;
-      categoricalImputation =
-          categoricalImputation == null
-              ? CategoricalImputation.MOST_FREQUENT
-              : categoricalImputation;
-      scaling = scaling == null ? Scaling.STANDARD : scaling;
-      unseenCategoryBucket = unseenCategoryBucket == null ? Boolean.TRUE : unseenCategoryBucket;
-      unknownColumns = unknownColumns == null ? UnknownColumnPolicy.REJECT : unknownColumns;
-    }
-
-    public static PreprocessSpec defaults() {
-      return new PreprocessSpec(null, null, null, null, null);
-    }
-  }
-
   /**
    * @param retrainEvery train a new version after this many new training examples
    * @param maxWaitSeconds also train when this long has passed since the last round and there are
@@ -204,21 +160,13 @@ public record PipelineSpec(
     }
   }
 
-  /** Feature names in the order of Example.features: numerics, then one-hot slots per category. */
+  /**
+   * Names of the features of every Example, in order: the frame after the last preprocess step
+   * (one-hot slots, hash buckets, principal components... replace their inputs). Its size is the
+   * model's input width, fixed before the stream starts.
+   */
   public List<String> featureNames() {
-    List<String> names = new java.util.ArrayList<>();
-    columns.forEach(
-        (column, spec) -> {
-          if (spec.type() == ColumnType.NUMERIC) {
-            names.add(column);
-          } else {
-            spec.categories().forEach(category -> names.add(column + "=" + category));
-            if (preprocess.unseenCategoryBucket()) {
-              names.add(column + "=<unseen>");
-            }
-          }
-        });
-    return names;
+    return preprocess.featureNames(columns);
   }
 
   public PipelineSpec withTrainer(TrainerSpec newTrainer) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Reads, validates and writes pipeline specs (YAML, camelCase keys). */
 public final class PipelineSpecs {
@@ -29,6 +29,8 @@ public final class PipelineSpecs {
       JsonMapper.builder(
               new YAMLFactory()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  // steps as `- scale: {...}`, not YAML tags
+                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -61,6 +63,16 @@ public final class PipelineSpecs {
               + "'; allowed keys here: "
               + e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList(),
           e);
+    } catch (InvalidTypeIdException e) {
+      throw new SpecException(
+          origin
+              + ": unknown step '"
+              + e.getTypeId()
+              + "' at key '"
+              + path(e)
+              + "'; allowed steps: "
+              + PreprocessSpec.STEP_NAMES,
+          e);
     } catch (InvalidFormatException e) {
       String allowed =
           e.getTargetType() != null && e.getTargetType().isEnum()
@@ -90,9 +102,15 @@ public final class PipelineSpecs {
   }
 
   private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining("."));
+    StringBuilder path = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   /** Checks what the types alone cannot; every message names the key. */
@@ -158,6 +176,7 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
     }
+    spec.preprocess().validate(spec.columns(), origin);
     PipelineSpec.TrainerSpec trainer = spec.trainer();
     requirePositive(origin, "trainer.retrainEvery", trainer.retrainEvery());
     requirePositive(origin, "trainer.bufferCapacity", trainer.bufferCapacity());

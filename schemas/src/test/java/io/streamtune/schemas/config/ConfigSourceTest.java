@@ -3,12 +3,16 @@ package io.streamtune.schemas.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.schemas.spec.PipelineSpec.Scaling;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigSourceTest {
+
+  private enum Scaling {
+    STANDARD,
+    NONE
+  }
 
   private static final ConfigKey<Integer> PARALLELISM =
       ConfigKey.integer("preprocess.parallelism", 2, "Flink parallelism");

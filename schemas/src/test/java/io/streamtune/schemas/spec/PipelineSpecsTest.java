@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
-import io.streamtune.schemas.spec.PipelineSpec.Scaling;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,9 @@ class PipelineSpecsTest {
     assertThat(spec.columns().keySet()).containsExactly("Income", "Home");
     assertThat(spec.columns().get("Home").type()).isEqualTo(ColumnType.CATEGORICAL);
     assertThat(spec.split().holdoutFraction()).isEqualTo(0.2);
-    assertThat(spec.preprocess().scaling()).isEqualTo(Scaling.STANDARD);
+    assertThat(spec.preprocess().steps()).isEqualTo(PreprocessSpec.defaultSteps());
+    assertThat(spec.preprocess().warmup()).isZero();
+    assertThat(spec.preprocess().freezeAfter()).isZero();
     assertThat(spec.trainer().retrainEvery()).isEqualTo(500);
     assertThat(spec.trainer().hiddenUnits()).containsExactly(32);
     assertThat(spec.evaluator().minMacroF1Gain()).isEqualTo(0.0);
@@ -66,12 +67,12 @@ class PipelineSpecsTest {
 
   @Test
   void invalidEnumValueNamesTheAllowedValues() {
-    String yaml = MINIMAL + "preprocess:\n  scaling: fancy\n";
+    String yaml = MINIMAL + "preprocess:\n  steps:\n    - scale: {method: fancy}\n";
 
     assertThatThrownBy(() -> PipelineSpecs.parse(yaml, "spec.yaml"))
         .isInstanceOf(SpecException.class)
-        .hasMessageContaining("preprocess.scaling")
-        .hasMessageContaining("[standard, none]");
+        .hasMessageContaining("preprocess.steps[0].method")
+        .hasMessageContaining("[standard, minmax, robust]");
   }
 
   @Test
@@ -134,7 +135,7 @@ class PipelineSpecsTest {
     assertThat(spec.label().classes()).containsExactly("good", "bad");
     assertThat(spec.columns()).hasSize(13);
     assertThat(spec.split()).isEqualTo(PipelineSpec.SplitSpec.defaults());
-    assertThat(spec.preprocess()).isEqualTo(PipelineSpec.PreprocessSpec.defaults());
+    assertThat(spec.preprocess()).isEqualTo(PreprocessSpec.defaults());
     assertThat(spec.trainer()).isEqualTo(PipelineSpec.TrainerSpec.defaults());
     assertThat(spec.evaluator()).isEqualTo(PipelineSpec.EvaluatorSpec.defaults());
     assertThat(spec.sampling()).isEqualTo(SamplingSpec.defaults());

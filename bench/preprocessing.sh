@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Records/s of a full clean + feature pipeline (impute, winsorize, scale, one-hot, PCA) from Kafka
+# through the Flink preprocess job to Kafka with the exactly-once sinks, lending_club replayed to
+# N records (default 1,000,000), on the embedded broker + registry; then the same transforms in
+# scikit-learn on the same rows. Usage: bench/preprocessing.sh [records] [runs]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+records="${1:-1000000}"
+runs="${2:-3}"
+csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
+[ -f "$csv" ] || { echo "lending_club.csv not found at $csv (set LENDING_CSV)"; exit 1; }
+
+./mvnw -B -q -o -DskipTests package -pl launcher -am >&2
+spec="$(mktemp --suffix=.yaml)"
+cat preprocess/src/test/resources/golden/lending_club.yaml > "$spec"
+cat >> "$spec" <<'YAML'
+preprocess:
+  steps:
+    - impute: {strategy: mean}
+    - impute: {strategy: most_frequent}
+    - winsorize: {lower: 0.01, upper: 0.99}
+    - scale: {method: standard}
+    - oneHot: {}
+    - pca: {components: 8}
+YAML
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)"
+java -Xmx4g -Dlog4j2.configurationFile=streamtune-log4j2.xml \
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+  -cp "launcher/target/test-classes:launcher/target/streamtune-launcher-0.1.0-SNAPSHOT.jar:$(cat launcher/target/classpath.txt)" \
+  io.streamtune.launcher.bench.PreprocessBenchmark "$csv" "$spec" "$records" "$runs"
+/usr/bin/python3 bench/preprocessing_sklearn.py "$csv" "$records" "$runs"
+rm -f "$spec"

@@ -1,0 +1,156 @@
+package io.streamtune.launcher.bench;
+
+import io.streamtune.embedded.EmbeddedStack;
+import io.streamtune.ingest.CsvDataset;
+import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.ingest.ProgressMeter;
+import io.streamtune.ingest.RawRecordProducer;
+import io.streamtune.preprocess.PreprocessConfig;
+import io.streamtune.preprocess.PreprocessJob;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Records per second of the preprocess job (impute, winsorize, scale, one-hot, PCA) from Kafka to
+ * Kafka with the exactly-once sinks, on the embedded broker and registry in this JVM: a CSV
+ * replayed to N records is produced first (not timed), then the job runs from the start of the raw
+ * topic until every record is committed to examples.train + examples.holdout + deadletter.
+ *
+ * <p>Arguments: csv, spec, records, runs. Run by bench/preprocessing.sh.
+ */
+public final class PreprocessBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    Path csv = Path.of(args[0]);
+    PipelineSpec spec = PipelineSpecs.load(Path.of(args[1]));
+    long records = Long.parseLong(args[2]);
+    int runs = Integer.parseInt(args[3]);
+    int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    Path dataDir = Files.createTempDirectory("streamtune-bench");
+    Topics topics = new Topics(Topics.DEFAULT_PREFIX);
+    try (EmbeddedStack stack = EmbeddedStack.start(dataDir, topics)) {
+      KafkaConnection kafka =
+          new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
+      CsvDataset dataset = CsvDataset.withSpec(csv, spec, null);
+      long start = System.nanoTime();
+      try (RawRecordProducer producer =
+          new RawRecordProducer(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), topics)) {
+        producer.produceAll(
+            new Replay(dataset, records), 0, ProgressMeter.toStdout("produce", records));
+      }
+      System.out.printf(
+          "produced %,d raw records in %.1f s (not timed below)%n",
+          records, (System.nanoTime() - start) / 1e9);
+      List<String> outputs =
+          List.of(
+              topics.name(Topics.EXAMPLES_TRAIN),
+              topics.name(Topics.EXAMPLES_HOLDOUT),
+              topics.name(Topics.DEADLETTER));
+      for (int run = 1; run <= runs; run++) {
+        long before = committedRecords(kafka, outputs);
+        StreamExecutionEnvironment env =
+            StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        PreprocessConfig config =
+            PreprocessConfig.of(kafka, spec)
+                .withParallelism(parallelism)
+                .withConsumerGroup("bench-" + run);
+        long t0 = System.nanoTime();
+        JobClient job = PreprocessJob.start(env, config);
+        long done;
+        while (true) {
+          Thread.sleep(200);
+          done = committedRecords(kafka, outputs) - before;
+          if (done >= records) {
+            break;
+          }
+          if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
+            throw new IllegalStateException("run " + run + " did not finish: " + done);
+          }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        job.cancel().get();
+        System.out.printf(
+            "run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s = %,.0f records/s%n",
+            run, records, seconds, records / seconds);
+      }
+    }
+  }
+
+  /** Records committed to the topics: read_committed end offsets (LSO) minus control markers. */
+  private static long committedRecords(KafkaConnection kafka, List<String> topicNames) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topicNames) {
+        consumer
+            .partitionsFor(topic)
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      long sum = 0;
+      for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions).entrySet()) {
+        sum += end.getValue();
+      }
+      return sum;
+    }
+  }
+
+  /** The CSV's records again and again, with fresh ids, up to a count. */
+  private static final class Replay implements Iterator<RawRecord> {
+    private final CsvDataset dataset;
+    private final long total;
+    private long produced;
+    private int pass;
+    private CsvRecordReader reader;
+
+    Replay(CsvDataset dataset, long total) {
+      this.dataset = dataset;
+      this.total = total;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return produced < total;
+    }
+
+    @Override
+    public RawRecord next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      if (reader == null || !reader.hasNext()) {
+        if (reader != null) {
+          reader.close();
+        }
+        reader = dataset.open(Clock.systemUTC());
+        pass++;
+      }
+      RawRecord record = reader.next();
+      record.setId(record.getId() + "-" + pass);
+      produced++;
+      return record;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.streamtune.preprocess.core.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers for the fitted-state JSON; NaN and ±Inf are written as strings. */
+public final class Json {
+
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private Json() {}
+
+  public static ArrayNode array(double[] values) {
+    ArrayNode array = NODES.arrayNode(values.length);
+    for (double value : values) {
+      array.add(number(value));
+    }
+    return array;
+  }
+
+  public static JsonNode number(double value) {
+    return Double.isFinite(value)
+        ? NODES.numberNode(value)
+        : NODES.textNode(Double.toString(value));
+  }
+
+  public static double asDouble(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Double.NaN;
+    }
+    return node.isTextual() ? Double.parseDouble(node.asText()) : node.asDouble();
+  }
+
+  public static ArrayNode array(long[] values) {
+    ArrayNode array = NODES.arrayNode(values.length);
+    for (long value : values) {
+      array.add(value);
+    }
+    return array;
+  }
+
+  public static ArrayNode array(int[] values) {
+    ArrayNode array = NODES.arrayNode(values.length);
+    for (int value : values) {
+      array.add(value);
+    }
+    return array;
+  }
+
+  public static ArrayNode array(boolean[] values) {
+    ArrayNode array = NODES.arrayNode(values.length);
+    for (boolean value : values) {
+      array.add(value);
+    }
+    return array;
+  }
+
+  public static ArrayNode strings(List<String> values) {
+    ArrayNode array = NODES.arrayNode(values.size());
+    values.forEach(array::add);
+    return array;
+  }
+
+  public static ArrayNode strings(String[] values) {
+    ArrayNode array = NODES.arrayNode(values.length);
+    for (String value : values) {
+      if (value == null) {
+        array.addNull();
+      } else {
+        array.add(value);
+      }
+    }
+    return array;
+  }
+
+  public static ArrayNode matrix(double[][] rows) {
+    ArrayNode array = NODES.arrayNode(rows.length);
+    for (double[] row : rows) {
+      array.add(array(row));
+    }
+    return array;
+  }
+
+  public static double[] doubles(JsonNode node) {
+    double[] values = new double[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = asDouble(node.get(i));
+    }
+    return values;
+  }
+
+  public static long[] longs(JsonNode node) {
+    long[] values = new long[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = node.get(i).asLong();
+    }
+    return values;
+  }
+
+  public static int[] ints(JsonNode node) {
+    int[] values = new int[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = node.get(i).asInt();
+    }
+    return values;
+  }
+
+  public static boolean[] booleans(JsonNode node) {
+    boolean[] values = new boolean[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = node.get(i).asBoolean();
+    }
+    return values;
+  }
+
+  public static String[] texts(JsonNode node) {
+    String[] values = new String[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = node.get(i).isNull() ? null : node.get(i).asText();
+    }
+    return values;
+  }
+
+  public static double[][] matrix(JsonNode node) {
+    double[][] rows = new double[node.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = doubles(node.get(i));
+    }
+    return rows;
+  }
+
+  public static List<String> stringList(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    node.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
+  public static ObjectNode object() {
+    return NODES.objectNode();
+  }
+}

@@ -1,0 +1,117 @@
+package io.streamtune.preprocess.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.flink.FitTransformFunction;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every operator against scikit-learn 1.2 on credit_data and a lending_club sample, through the
+ * batch mode and through the Flink operator (whose warm-up fits exactly like the batch mode).
+ */
+class GoldenTest {
+
+  static Stream<Goldens.Case> cases() {
+    return Goldens.cases();
+  }
+
+  static Stream<Goldens.Case> exactSketchCases() {
+    return Goldens.cases().filter(Goldens.Case::hasExactSketch);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void batchModeMatchesScikitLearn(Goldens.Case c) {
+    PipelineSpec spec = Goldens.spec(c, "");
+    List<ValidatedRow> rows = Goldens.rows(c, spec);
+
+    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
+
+    Goldens.checkParameters(c, c.doc().get("checks"), result.pipeline());
+    if (c.hasOutput()) {
+      Goldens.checkOutput(c, c.doc().get("output"), result.outcomes(), "batch");
+    }
+    assertThat(result.pipeline().version()).isEqualTo(rows.size());
+  }
+
+  /** With a sketch larger than the data KLL keeps every value: outputs compare at 1e-6 too. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("exactSketchCases")
+  void batchModeWithAnExactSketchMatchesTheInvertedCdfQuantiles(Goldens.Case c) {
+    PipelineSpec spec = Goldens.spec(c, "  sketchK: 65535\n");
+    List<ValidatedRow> rows = Goldens.rows(c, spec);
+
+    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
+
+    Goldens.checkParameters(c, c.doc().get("exact_sketch").get("checks"), result.pipeline());
+    Goldens.checkOutput(
+        c, c.doc().get("exact_sketch").get("output"), result.outcomes(), "exact sketch");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void flinkOperatorMatchesScikitLearn(Goldens.Case c) throws Exception {
+    PipelineSpec base = Goldens.spec(c, "");
+    List<ValidatedRow> rows = Goldens.rows(c, base);
+    PipelineSpec spec = Goldens.spec(c, "  warmup: " + rows.size() + "\n");
+    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(spec));
+
+    List<Example> examples;
+    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
+      harness.open();
+      for (ValidatedRow row : rows) {
+        harness.processElement(row, row.eventTimeMillis());
+      }
+      examples = harness.extractOutputValues();
+    }
+
+    assertThat(examples).hasSize(rows.size());
+    assertThat(examples).allMatch(e -> e.getTransformVersion() == rows.size());
+    Goldens.checkParameters(c, c.doc().get("checks"), function.pipeline());
+    if (c.hasOutput()) {
+      List<TabularPipeline.Outcome> outcomes = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        float[] features = new float[examples.get(i).getFeatures().size()];
+        for (int j = 0; j < features.length; j++) {
+          features[j] = examples.get(i).getFeatures().get(j);
+        }
+        outcomes.add(new TabularPipeline.Outcome.Prepared(rows.get(i), features, rows.size()));
+      }
+      Goldens.checkOutput(c, c.doc().get("output"), outcomes, "flink");
+    }
+  }
+
+  /**
+   * Without a warm-up the operator fits row by row; a single fitted step on data without missing
+   * values then ends with exactly scikit-learn's parameters.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void streamingFitEndsWithScikitLearnsParameters(Goldens.Case c) throws Exception {
+    Assumptions.assumeTrue(
+        c.dataset().equals("lending_club")
+            && List.of("standard_scaler", "minmax_scaler", "zscore_clip", "impute_mean_onehot")
+                .contains(c.name()));
+    PipelineSpec spec = Goldens.spec(c, "");
+    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(spec));
+    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
+      harness.open();
+      for (ValidatedRow row : Goldens.rows(c, spec)) {
+        harness.processElement(row, row.eventTimeMillis());
+      }
+      Goldens.checkParameters(c, c.doc().get("checks"), function.pipeline());
+    }
+  }
+}
