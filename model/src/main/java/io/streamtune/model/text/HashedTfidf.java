@@ -14,6 +14,11 @@ import java.util.List;
  * number of buckets, sublinear tf ({@code 1 + ln tf}), idf fitted on training texts (smoothed as in
  * scikit-learn: {@code ln((1 + n) / (1 + df)) + 1}), each vector L2-normalised.
  *
+ * <p>A bucket no training text reached is dropped, as a vocabulary-based vectoriser drops unknown
+ * words. Giving it the largest idf instead (what hashing plus a plain idf does) lets every new word
+ * of a long e-mail dilute the norm of the known ones: the head's scores shrink towards its bias and
+ * macro F1 at 250 SpamAssassin examples falls from 0.94 to 0.90.
+ *
  * <p>Tokens are lower-cased runs of two or more letters, digits or underscores (scikit-learn's
  * default token pattern). Hashing needs no vocabulary, so the feature width is known before any
  * text is seen; collisions at 2^18 buckets cost little. Immutable once fitted; thread-safe.
@@ -54,7 +59,9 @@ public final class HashedTfidf {
     int n = texts.size();
     float[] idf = new float[buckets];
     for (int b = 0; b < buckets; b++) {
-      idf[b] = (float) (Math.log((1.0 + n) / (1.0 + documentFrequency[b])) + 1.0);
+      if (documentFrequency[b] > 0) {
+        idf[b] = (float) (Math.log((1.0 + n) / (1.0 + documentFrequency[b])) + 1.0);
+      }
     }
     return new HashedTfidf(buckets, idf, n);
   }
@@ -74,7 +81,7 @@ public final class HashedTfidf {
     Arrays.sort(hashed);
     int distinct = 0;
     for (int i = 0; i < hashed.length; i++) {
-      if (i == 0 || hashed[i] != hashed[i - 1]) {
+      if ((i == 0 || hashed[i] != hashed[i - 1]) && idf[hashed[i]] > 0) {
         distinct++;
       }
     }
@@ -86,6 +93,10 @@ public final class HashedTfidf {
       int j = i;
       while (j < hashed.length && hashed[j] == hashed[i]) {
         j++;
+      }
+      if (idf[hashed[i]] == 0) {
+        i = j;
+        continue;
       }
       at++;
       indices[at] = hashed[i];

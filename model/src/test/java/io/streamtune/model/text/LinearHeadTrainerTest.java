@@ -79,7 +79,7 @@ class LinearHeadTrainerTest {
 
     assertThat(MacroF1.of(testLabels, result.head().predict(test), 3)).isGreaterThan(0.95);
     assertThat(again.head()).isEqualTo(result.head());
-    assertThat(result.grid()).hasSize(11);
+    assertThat(result.grid()).hasSize(13);
     double bestValidation =
         result.grid().stream()
             .mapToDouble(LinearHeadTrainer.GridPoint::validationMacroF1)
@@ -133,7 +133,7 @@ class LinearHeadTrainerTest {
     double looseF1 = MacroF1.of(testLabels, loose.predict(test), 2);
     System.out.printf("tuned l2 %.0e F1 %.3f, l2 1e-6 F1 %.3f%n", tuned.l2(), tunedF1, looseF1);
     assertThat(tuned.l2()).isGreaterThan(1e-6);
-    assertThat(tunedF1).isGreaterThan(looseF1 + 0.05);
+    assertThat(tunedF1).isGreaterThan(looseF1 + 0.03);
   }
 
   private static float[][] noisy(int[] labels, int dims, Random random) {
@@ -203,7 +203,7 @@ class LinearHeadTrainerTest {
         .hasMessageContaining("2 rows but 1 labels");
     assertThatThrownBy(() -> trainer.fit(rows, new int[] {0, 1}, 2, LinearHead.zeros(2, 5)))
         .hasMessageContaining("reads 5 features");
-    assertThatThrownBy(() -> new LinearHeadTrainer.Options(List.of(0.0), 0.2, 10, 1e-5, 1))
+    assertThatThrownBy(() -> new LinearHeadTrainer.Options(List.of(0.0), 0.2, 10, 1e-4, 1))
         .hasMessageContaining("l2Grid");
     assertThatThrownBy(
             () -> FeatureRows.sparse(List.of(new SparseVector(new int[] {9}, new float[] {1})), 5))
