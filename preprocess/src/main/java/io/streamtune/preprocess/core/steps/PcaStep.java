@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Incremental PCA, the algorithm of scikit-learn's IncrementalPCA (Ross et al.): each batch of rows
  * is centred and stacked under the current components (scaled by their singular values) and a
- * mean-correction row, and a thin SVD of that stack gives the new components. Signs follow svd_flip
- * (largest |loading| of each component positive). In a stream rows wait in a pending batch; before
- * the first batch is fitted the output is all zeros.
+ * mean-correction row, and the stack's leading right singular vectors (the top eigenvectors of its
+ * Gram matrix) are the new components. Signs follow svd_flip (largest |loading| of each component
+ * positive). In a stream rows wait in a pending batch; before the first batch is fitted the output
+ * is all zeros.
  */
 final class PcaStep implements Step {
 
@@ -154,21 +154,54 @@ final class PcaStep implements Step {
         x.set(r, j, factor * (mean[j] - batchMean[j]));
       }
     }
-    SingularValueDecomposition_F64<DMatrixRMaj> svd =
-        DecompositionFactory_DDRM.svd(rows, d, false, true, true);
-    if (!svd.decompose(x)) {
-      throw new ArithmeticException("SVD did not converge");
+    // The top-k right singular vectors of the stack are the top-k eigenvectors of its Gram matrix
+    // (d x d): cheaper than a thin SVD of the (k + n + 1) x d stack, and as accurate for the
+    // leading components that are kept.
+    DMatrixRMaj gram = new DMatrixRMaj(d, d);
+    double[] g = gram.data;
+    double[] a = x.data;
+    for (int row = 0; row < rows; row++) {
+      int offset = row * d;
+      for (int i = 0; i < d; i++) {
+        double xi = a[offset + i];
+        if (xi == 0) {
+          continue;
+        }
+        int gi = i * d;
+        for (int j = i; j < d; j++) {
+          g[gi + j] += xi * a[offset + j];
+        }
+      }
     }
-    DMatrixRMaj w = svd.getW(null);
-    DMatrixRMaj v = svd.getV(null, true); // rows are right singular vectors
-    SingularOps_DDRM.descendingOrder(null, false, w, v, true);
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < i; j++) {
+        g[i * d + j] = g[j * d + i];
+      }
+    }
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+    if (!eig.decompose(gram)) {
+      throw new ArithmeticException("eigen decomposition did not converge");
+    }
+    Integer[] order = new Integer[d];
+    double[] eigenvalues = new double[d];
+    for (int i = 0; i < d; i++) {
+      order[i] = i;
+      eigenvalues[i] = eig.getEigenvalue(i).getReal();
+    }
+    java.util.Arrays.sort(order, (p, q) -> Double.compare(eigenvalues[q], eigenvalues[p]));
     double[][] newComponents = new double[k][d];
     double[] newSingular = new double[k];
     for (int c = 0; c < k; c++) {
-      newSingular[c] = w.get(c, c);
+      newSingular[c] = Math.sqrt(Math.max(0, eigenvalues[order[c]]));
+      DMatrixRMaj vector = eig.getEigenVector(order[c]);
+      double norm = 0;
+      for (int j = 0; j < d; j++) {
+        norm += vector.get(j) * vector.get(j);
+      }
+      norm = Math.sqrt(norm);
       int largest = 0;
       for (int j = 0; j < d; j++) {
-        newComponents[c][j] = v.get(c, j);
+        newComponents[c][j] = vector.get(j) / norm;
         if (Math.abs(newComponents[c][j]) > Math.abs(newComponents[c][largest])) {
           largest = j;
         }
