@@ -1,7 +1,11 @@
 package io.streamtune.ingest;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 
 /**
  * How CSV files are read: a header row, RFC 4180 quoting, and the tokens that mean "missing".
@@ -18,6 +22,23 @@ public record CsvFormat(Set<String> missingTokens) {
 
   boolean isMissing(String cell) {
     return cell == null || missingTokens.contains(cell.trim());
+  }
+
+  /** Opens a CSV for reading row by row; the header row names the columns. */
+  CSVParser open(Reader csv, String sourceName) {
+    try {
+      return commonsFormat().parse(csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CSV " + sourceName + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void close(CSVParser parser) {
+    try {
+      parser.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   CSVFormat commonsFormat() {

@@ -3,9 +3,7 @@ package io.streamtune.ingest;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
-import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -39,11 +37,7 @@ public final class CsvRecordReader implements Iterator<RawRecord>, AutoCloseable
       String sourceName,
       String idColumn,
       Clock clock) {
-    try {
-      this.parser = format.commonsFormat().parse(csv);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read CSV " + sourceName + ": " + e.getMessage(), e);
-    }
+    this.parser = format.open(csv, sourceName);
     this.rows = parser.iterator();
     this.header = parser.getHeaderNames();
     this.format = format;
@@ -106,10 +100,6 @@ public final class CsvRecordReader implements Iterator<RawRecord>, AutoCloseable
 
   @Override
   public void close() {
-    try {
-      parser.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    CsvFormat.close(parser);
   }
 }

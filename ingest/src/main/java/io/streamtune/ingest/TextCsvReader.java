@@ -2,9 +2,7 @@ package io.streamtune.ingest;
 
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;
-import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
@@ -37,11 +35,7 @@ public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable 
       String idColumn,
       String sourceName,
       Clock clock) {
-    try {
-      this.parser = format.commonsFormat().parse(csv);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read CSV " + sourceName + ": " + e.getMessage(), e);
-    }
+    this.parser = format.open(csv, sourceName);
     for (String column : new String[] {textColumn, labelColumn, idColumn}) {
       if (column != null && !parser.getHeaderNames().contains(column)) {
         throw new IngestException(
@@ -98,10 +92,6 @@ public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable 
 
   @Override
   public void close() {
-    try {
-      parser.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    CsvFormat.close(parser);
   }
 }
