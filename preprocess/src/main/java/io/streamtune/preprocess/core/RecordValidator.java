@@ -8,10 +8,11 @@ import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PreprocessSpec.UnknownColumnPolicy;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * Checks a decoded raw record against the pipeline spec and turns its cells into typed values.
@@ -30,12 +31,15 @@ public final class RecordValidator {
   private final String labelColumn;
   private final List<String> classes;
   private final UnknownColumnPolicy unknownColumns;
+  private final Set<String> knownColumns = new HashSet<>();
 
   public RecordValidator(PipelineSpec spec) {
     this.layout = TabularLayout.of(spec);
     this.labelColumn = spec.label().column();
     this.classes = spec.label().classes();
     this.unknownColumns = spec.preprocess().unknownColumns();
+    knownColumns.add(labelColumn);
+    layout.columns().forEach(column -> knownColumns.add(column.name()));
   }
 
   public Validation validate(RawRecord record) {
@@ -73,11 +77,16 @@ public final class RecordValidator {
     }
 
     if (unknownColumns == UnknownColumnPolicy.REJECT) {
-      // sorted so the reason is the same whatever order the map iterates in
-      for (String name : new TreeSet<>(values.keySet())) {
-        if (!isKnownColumn(name)) {
-          problems.add("unknown column '" + name + "'");
+      List<String> unknown = null;
+      for (String name : values.keySet()) {
+        if (!knownColumns.contains(name)) {
+          unknown = unknown == null ? new ArrayList<>() : unknown;
+          unknown.add(name);
         }
+      }
+      if (unknown != null) {
+        // sorted so the reason is the same whatever order the map iterates in
+        unknown.stream().sorted().forEach(name -> problems.add("unknown column '" + name + "'"));
       }
     }
 
@@ -87,11 +96,6 @@ public final class RecordValidator {
     long eventTime = record.getEventTime() == null ? 0L : record.getEventTime().toEpochMilli();
     return new Validation.Valid(
         new ValidatedRow(id, eventTime, label, labelIndex, numerics, categoricals, null));
-  }
-
-  private boolean isKnownColumn(String name) {
-    return name.equals(labelColumn)
-        || layout.columns().stream().anyMatch(column -> column.name().equals(name));
   }
 
   /** The record's label, or the label column among the cells when a producer put it there. */

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Incremental PCA, the algorithm of scikit-learn's IncrementalPCA (Ross et al.): each batch of rows
@@ -126,97 +123,170 @@ final class PcaStep implements Step {
         newVariance[j] = updated / total;
       }
     }
-    int rows = seen == 0 ? n : components.length + n + 1;
-    DMatrixRMaj x = new DMatrixRMaj(rows, d);
-    int r = 0;
-    if (seen == 0) {
-      for (double[] row : batch) {
-        for (int j = 0; j < d; j++) {
-          x.set(r, j, row[j] - newMean[j]);
-        }
-        r++;
-      }
-    } else {
+    // The stack is the centred batch, plus (after the first batch) the scaled components and a
+    // mean-correction row. Its top-k right singular vectors are the top-k eigenvectors of its Gram
+    // matrix (d x d): cheaper than a thin SVD of the (k + n + 1) x d stack, and as accurate for
+    // the leading components that are kept. Only those k vectors are computed.
+    double[] gram = centredGram(batch, batchMean, d);
+    if (seen > 0) {
+      int extraRows = components.length + 1;
+      double[] extra = new double[extraRows * d];
       for (int c = 0; c < components.length; c++) {
         for (int j = 0; j < d; j++) {
-          x.set(r, j, singularValues[c] * components[c][j]);
+          extra[c * d + j] = singularValues[c] * components[c][j];
         }
-        r++;
-      }
-      for (double[] row : batch) {
-        for (int j = 0; j < d; j++) {
-          x.set(r, j, row[j] - batchMean[j]);
-        }
-        r++;
       }
       double factor = Math.sqrt(((double) seen / total) * n);
       for (int j = 0; j < d; j++) {
-        x.set(r, j, factor * (mean[j] - batchMean[j]));
+        extra[components.length * d + j] = factor * (mean[j] - batchMean[j]);
       }
-    }
-    // The top-k right singular vectors of the stack are the top-k eigenvectors of its Gram matrix
-    // (d x d): cheaper than a thin SVD of the (k + n + 1) x d stack, and as accurate for the
-    // leading components that are kept.
-    DMatrixRMaj gram = new DMatrixRMaj(d, d);
-    double[] g = gram.data;
-    double[] a = x.data;
-    for (int row = 0; row < rows; row++) {
-      int offset = row * d;
-      for (int i = 0; i < d; i++) {
-        double xi = a[offset + i];
-        if (xi == 0) {
-          continue;
-        }
-        int gi = i * d;
-        for (int j = i; j < d; j++) {
-          g[gi + j] += xi * a[offset + j];
-        }
-      }
+      addUpperGram(gram, extra, extraRows, d);
     }
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < i; j++) {
-        g[i * d + j] = g[j * d + i];
+        gram[i * d + j] = gram[j * d + i];
       }
     }
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-    if (!eig.decompose(gram)) {
-      throw new ArithmeticException("eigen decomposition did not converge");
-    }
-    Integer[] order = new Integer[d];
-    double[] eigenvalues = new double[d];
-    for (int i = 0; i < d; i++) {
-      order[i] = i;
-      eigenvalues[i] = eig.getEigenvalue(i).getReal();
-    }
-    java.util.Arrays.sort(order, (p, q) -> Double.compare(eigenvalues[q], eigenvalues[p]));
-    double[][] newComponents = new double[k][d];
+    TopEigen.Result top = TopEigen.top(gram, d, k);
+    double[][] newComponents = new double[k][];
     double[] newSingular = new double[k];
     for (int c = 0; c < k; c++) {
-      newSingular[c] = Math.sqrt(Math.max(0, eigenvalues[order[c]]));
-      DMatrixRMaj vector = eig.getEigenVector(order[c]);
-      double norm = 0;
-      for (int j = 0; j < d; j++) {
-        norm += vector.get(j) * vector.get(j);
-      }
-      norm = Math.sqrt(norm);
+      newSingular[c] = Math.sqrt(Math.max(0, top.values()[c]));
+      double[] vector = top.vectors()[c];
       int largest = 0;
       for (int j = 0; j < d; j++) {
-        newComponents[c][j] = vector.get(j) / norm;
-        if (Math.abs(newComponents[c][j]) > Math.abs(newComponents[c][largest])) {
+        if (Math.abs(vector[j]) > Math.abs(vector[largest])) {
           largest = j;
         }
       }
-      if (newComponents[c][largest] < 0) {
+      if (vector[largest] < 0) {
         for (int j = 0; j < d; j++) {
-          newComponents[c][j] = -newComponents[c][j];
+          vector[j] = -vector[j];
         }
       }
+      newComponents[c] = vector;
     }
     seen = total;
     mean = newMean;
     variance = newVariance;
     components = newComponents;
     singularValues = newSingular;
+  }
+
+  /**
+   * The upper triangle of aᵀa for a rows × d row-major matrix, four rows per pass so each Gram
+   * entry is loaded and stored once per four rows (the loop is memory-bound otherwise).
+   */
+  static double[] upperGram(double[] a, int rows, int d) {
+    double[] g = new double[d * d];
+    addUpperGram(g, a, rows, d);
+    return g;
+  }
+
+  /**
+   * The upper triangle of Σ (r - m)(r - m)ᵀ over the batch rows r with column means m.
+   *
+   * <p>Rows after one-hot encoding are mostly zeros, so the product runs over each row's non-zero
+   * entries only: columns that are zero in at most half the rows are centred first (as a dense
+   * product would), the mostly-zero ones are not (keeping them sparse) and are corrected afterwards
+   * with Σ y_i y_j - n δ_i δ_j, δ = the uncentred columns' means. A mostly-zero column has mean² ≤
+   * mean of squares / 2, so that subtraction loses at most a bit of precision.
+   */
+  static double[] centredGram(List<double[]> batch, double[] means, int d) {
+    int n = batch.size();
+    int[] zeros = new int[d];
+    for (double[] row : batch) {
+      for (int j = 0; j < d; j++) {
+        if (row[j] == 0) {
+          zeros[j]++;
+        }
+      }
+    }
+    boolean[] sparse = new boolean[d];
+    double[] shift = new double[d];
+    int sparseColumns = 0;
+    for (int j = 0; j < d; j++) {
+      sparse[j] = 2 * zeros[j] > n;
+      if (sparse[j]) {
+        sparseColumns++;
+      } else {
+        shift[j] = means[j];
+      }
+    }
+    double[] g = new double[d * d];
+    if (4 * sparseColumns < d) {
+      double[] centred = new double[n * d];
+      for (int r = 0; r < n; r++) {
+        double[] row = batch.get(r);
+        for (int j = 0; j < d; j++) {
+          centred[r * d + j] = row[j] - means[j];
+        }
+      }
+      addUpperGram(g, centred, n, d);
+      return g;
+    }
+    int[] index = new int[d];
+    double[] value = new double[d];
+    for (double[] row : batch) {
+      int nonZero = 0;
+      for (int j = 0; j < d; j++) {
+        double y = row[j] - shift[j];
+        if (y != 0) {
+          index[nonZero] = j;
+          value[nonZero] = y;
+          nonZero++;
+        }
+      }
+      for (int a = 0; a < nonZero; a++) {
+        int gi = index[a] * d;
+        double ya = value[a];
+        for (int b = a; b < nonZero; b++) {
+          g[gi + index[b]] += ya * value[b];
+        }
+      }
+    }
+    for (int i = 0; i < d; i++) {
+      if (!sparse[i]) {
+        continue;
+      }
+      for (int j = i; j < d; j++) {
+        if (sparse[j]) {
+          g[i * d + j] -= n * means[i] * means[j];
+        }
+      }
+    }
+    return g;
+  }
+
+  /** Adds the upper triangle of aᵀa for a rows × d row-major matrix to g. */
+  static void addUpperGram(double[] g, double[] a, int rows, int d) {
+    int row = 0;
+    for (; row + 3 < rows; row += 4) {
+      int o0 = row * d;
+      int o1 = o0 + d;
+      int o2 = o1 + d;
+      int o3 = o2 + d;
+      for (int i = 0; i < d; i++) {
+        double x0 = a[o0 + i];
+        double x1 = a[o1 + i];
+        double x2 = a[o2 + i];
+        double x3 = a[o3 + i];
+        int gi = i * d;
+        for (int j = i; j < d; j++) {
+          g[gi + j] += x0 * a[o0 + j] + x1 * a[o1 + j] + x2 * a[o2 + j] + x3 * a[o3 + j];
+        }
+      }
+    }
+    for (; row < rows; row++) {
+      int offset = row * d;
+      for (int i = 0; i < d; i++) {
+        double xi = a[offset + i];
+        int gi = i * d;
+        for (int j = i; j < d; j++) {
+          g[gi + j] += xi * a[offset + j];
+        }
+      }
+    }
   }
 
   @Override
