@@ -477,9 +477,19 @@ public final class TabularPipeline {
     return root;
   }
 
+  /** {@link #toJsonTree} indented, for people ({@code prepare --fitted}). */
   public String toJson() {
     try {
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the fitted transform", e);
+    }
+  }
+
+  /** {@link #toJsonTree} without indentation, as UTF-8: what a checkpoint stores. */
+  public byte[] toCompactJson() {
+    try {
+      return Json.MAPPER.writeValueAsBytes(toJsonTree());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the fitted transform", e);
     }

@@ -80,7 +80,7 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    checkpointed.update(java.util.List.of(pipeline.toJson().getBytes(StandardCharsets.UTF_8)));
+    checkpointed.update(java.util.List.of(pipeline.toCompactJson()));
   }
 
   @Override

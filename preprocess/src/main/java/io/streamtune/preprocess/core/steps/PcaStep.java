@@ -1,7 +1,6 @@
 package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +169,7 @@ final class PcaStep implements Step {
     mean = newMean;
     variance = newVariance;
     components = newComponents;
+    projection = null;
     singularValues = newSingular;
   }
 
@@ -295,15 +295,56 @@ final class PcaStep implements Step {
     if (components == null) {
       return out;
     }
-    for (int c = 0; c < k; c++) {
-      double sum = 0;
-      double[] component = components[c];
-      for (int j = 0; j < d; j++) {
-        sum += (in.numbers[j] - mean[j]) * component[j];
+    if (projection == null) {
+      prepareProjection();
+    }
+    double[] sums = out.numbers;
+    System.arraycopy(projection.offsets, 0, sums, 0, k);
+    double[] x = in.numbers;
+    for (int j = 0; j < d; j++) {
+      double t;
+      if (projection.uncentred[j]) {
+        if (x[j] == 0) {
+          continue;
+        }
+        t = x[j];
+      } else {
+        t = x[j] - mean[j];
       }
-      out.numbers[c] = sum;
+      int at = j * k;
+      for (int c = 0; c < k; c++) {
+        sums[c] += t * projection.byFeature[at + c];
+      }
     }
     return out;
+  }
+
+  /**
+   * (x - mean)·component, rearranged so a zero input costs nothing: for a column whose mean is
+   * small next to its spread (one-hot slots, scaled columns) the term -mean·component goes into a
+   * constant per component and only non-zero inputs are multiplied; a column with a large mean is
+   * centred first as before, so no precision is lost to cancellation.
+   *
+   * @param byFeature the components transposed: feature j's loadings at [j * k, j * k + k)
+   */
+  private record Projection(double[] byFeature, double[] offsets, boolean[] uncentred) {}
+
+  private Projection projection;
+
+  private void prepareProjection() {
+    double[] byFeature = new double[d * k];
+    double[] offsets = new double[k];
+    boolean[] uncentred = new boolean[d];
+    for (int j = 0; j < d; j++) {
+      uncentred[j] = Math.abs(mean[j]) <= 10 * Math.sqrt(Math.max(0, variance[j]));
+      for (int c = 0; c < k; c++) {
+        byFeature[j * k + c] = components[c][j];
+        if (uncentred[j]) {
+          offsets[c] -= mean[j] * components[c][j];
+        }
+      }
+    }
+    projection = new Projection(byFeature, offsets, uncentred);
   }
 
   @Override
@@ -317,8 +358,8 @@ final class PcaStep implements Step {
       node.set("components", Json.matrix(components));
       node.set("singularValues", Json.array(singularValues));
     }
-    ArrayNode rows = node.putArray("pending");
-    pending.forEach(row -> rows.add(Json.array(row)));
+    node.put("pendingRows", pending.size());
+    node.set("pending", Json.packedRows(pending, d));
   }
 
   @Override
@@ -328,9 +369,10 @@ final class PcaStep implements Step {
     variance = Json.doubles(node.get("variance"));
     if (node.has("components")) {
       components = Json.matrix(node.get("components"));
+      projection = null;
       singularValues = Json.doubles(node.get("singularValues"));
     }
     pending.clear();
-    node.get("pending").forEach(row -> pending.add(Json.doubles(row)));
+    pending.addAll(Json.unpackRows(node.get("pending"), d));
   }
 }
