@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka serdes for the project's Avro records in the Confluent wire format (magic byte, 4-byte
- * schema id, Avro binary), built on the Confluent serializers and schema-registry client.
+ * schema id, Avro binary), built on the Confluent serializers and schema-registry client (with
+ * their per-record lookups cached, see {@link CachedAvroSerdes}).
  *
  * <p>The Confluent classes are not {@link java.io.Serializable}: Flink functions must create them
  * in {@code open()}.
@@ -51,19 +52,20 @@ public final class AvroSerdes {
         valueSerializer(schemaRegistryUrl), valueDeserializer(schemaRegistryUrl, type));
   }
 
-  @SuppressWarnings("unchecked")
   private static <T extends SpecificRecord> Serializer<T> serializer(
       String schemaRegistryUrl, boolean isKey) {
     KafkaAvroSerializer inner = new KafkaAvroSerializer();
     inner.configure(config(schemaRegistryUrl), isKey);
-    return (Serializer<T>) (Serializer<?>) inner;
+    return new CachedAvroSerdes.CachedSerializer<>(inner);
   }
 
   private static <T extends SpecificRecord> Deserializer<T> deserializer(
       String schemaRegistryUrl, Class<T> type, boolean isKey) {
-    KafkaAvroDeserializer inner = new KafkaAvroDeserializer();
+    CachedAvroSerdes.CachedDeserializer.Confluent inner =
+        new CachedAvroSerdes.CachedDeserializer.Confluent();
     inner.configure(config(schemaRegistryUrl), isKey);
-    return new TypedDeserializer<>(inner, type);
+    return new CachedAvroSerdes.CachedDeserializer<>(
+        inner, new TypedDeserializer<>(inner, type), type);
   }
 
   /** Narrows the Confluent deserializer's {@code Object} to the expected record type. */

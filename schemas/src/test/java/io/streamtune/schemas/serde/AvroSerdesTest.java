@@ -66,4 +66,71 @@ class AvroSerdesTest {
                     .deserialize("raw", "not avro".getBytes()))
         .isInstanceOf(SerializationException.class);
   }
+
+  /**
+   * After the first record (written by Confluent's serializer, which registers the schema), the
+   * cached path writes byte for byte what Confluent's serializer writes, and Confluent's
+   * deserializer reads it; the cached reader reads Confluent's bytes.
+   */
+  @Test
+  void cachedPathsMatchTheConfluentSerdesByteForByte() {
+    String registry = "mock://avro-serdes-cached";
+    io.confluent.kafka.serializers.KafkaAvroSerializer confluentWriter =
+        new io.confluent.kafka.serializers.KafkaAvroSerializer();
+    confluentWriter.configure(AvroSerdes.config(registry), false);
+    io.confluent.kafka.serializers.KafkaAvroDeserializer confluentReader =
+        new io.confluent.kafka.serializers.KafkaAvroDeserializer();
+    confluentReader.configure(AvroSerdes.config(registry), false);
+    org.apache.kafka.common.serialization.Serializer<RawRecord> cached =
+        AvroSerdes.valueSerializer(registry);
+    org.apache.kafka.common.serialization.Deserializer<RawRecord> cachedReader =
+        AvroSerdes.valueDeserializer(registry, RawRecord.class);
+
+    for (int i = 0; i < 5; i++) {
+      Map<String, Object> values = new HashMap<>();
+      values.put("Income", 10.0 * i);
+      values.put("Home", i % 2 == 0 ? "rent" : null);
+      values.put("Count", (long) i);
+      RawRecord record =
+          RawRecord.newBuilder()
+              .setId("r-" + i)
+              .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+              .setSource("test:" + i)
+              .setLabel(i % 3 == 0 ? null : "good")
+              .setPayload(TabularPayload.newBuilder().setValues(values).build())
+              .build();
+      byte[] ours = cached.serialize("raw", record);
+      byte[] theirs = confluentWriter.serialize("raw", record);
+      assertThat(ours).as("record %d", i).isEqualTo(theirs);
+      assertThat(confluentReader.deserialize("raw", ours)).isEqualTo(record);
+      assertThat(cachedReader.deserialize("raw", theirs)).isEqualTo(record);
+    }
+    // a record of another type on the same deserializer is still refused by type
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setStage("ingest")
+            .setReason("r")
+            .setTopic("raw")
+            .setPartition(0)
+            .setOffset(0L)
+            .setFailedAt(Instant.EPOCH)
+            .build();
+    byte[] letterBytes = AvroSerdes.<DeadLetter>valueSerializer(registry).serialize("x", letter);
+    assertThatThrownBy(() -> cachedReader.deserialize("x", letterBytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("expected RawRecord");
+    // and a corrupt body after a known schema id is a serialization error, not garbage
+    byte[] corrupt =
+        cached.serialize(
+            "raw",
+            RawRecord.newBuilder()
+                .setId("c")
+                .setEventTime(Instant.EPOCH)
+                .setSource("s")
+                .setPayload(TabularPayload.newBuilder().setValues(Map.of()).build())
+                .build());
+    byte[] truncated = java.util.Arrays.copyOf(corrupt, 7);
+    assertThatThrownBy(() -> cachedReader.deserialize("raw", truncated))
+        .isInstanceOf(SerializationException.class);
+  }
 }

@@ -106,11 +106,22 @@ final class TopEigen {
       double pv = 0;
       for (int r = 0; r < m; r++) {
         int row = (base + r) * n + base;
-        double sum = 0;
-        for (int c = 0; c < m; c++) {
-          sum += a[row + c] * v[c];
+        // four partial sums: the JIT keeps a floating-point reduction in order, one add at a time
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int c = 0;
+        for (; c + 3 < m; c += 4) {
+          s0 += a[row + c] * v[c];
+          s1 += a[row + c + 1] * v[c + 1];
+          s2 += a[row + c + 2] * v[c + 2];
+          s3 += a[row + c + 3] * v[c + 3];
         }
-        p[r] = beta * sum;
+        for (; c < m; c++) {
+          s0 += a[row + c] * v[c];
+        }
+        p[r] = beta * ((s0 + s1) + (s2 + s3));
         pv += p[r] * v[r];
       }
       double half = 0.5 * beta * pv;
