@@ -171,6 +171,49 @@ public final class BertFineTuner {
             "label " + label + " outside 0.." + (classifier.numClasses() - 1));
       }
     }
+    int batchesPerEpoch = (texts.size() + config.batchSize() - 1) / config.batchSize();
+    Random random = new Random(config.seed());
+    int[][] order = new int[1][];
+    return train(
+        model,
+        batchesPerEpoch * config.epochs(),
+        step -> {
+          int b = step % batchesPerEpoch;
+          if (b == 0) {
+            order[0] = shuffled(texts.size(), random);
+          }
+          int from = b * config.batchSize();
+          int to = Math.min(texts.size(), from + config.batchSize());
+          List<String> batchTexts = new ArrayList<>(to - from);
+          float[] batchLabels = new float[to - from];
+          for (int i = from; i < to; i++) {
+            batchTexts.add(texts.get(order[0][i]));
+            batchLabels[i - from] = labels[order[0][i]];
+          }
+          return new Batch(tokenizer.encode(batchTexts), batchLabels);
+        });
+  }
+
+  /**
+   * Trains {@code steps} optimizer steps on one fixed batch of token ids (no padding, token type
+   * 0): for timing the training step alone, as the PyTorch peer in bench/ does.
+   */
+  public Result fitIds(Model model, long[] ids, int rows, int length, int[] labels, int steps) {
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1);
+    MiniLmTokenizer.TokenBatch tokens =
+        new MiniLmTokenizer.TokenBatch(ids, mask, new long[ids.length], rows, length);
+    float[] y = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      y[r] = labels[r];
+    }
+    return train(model, steps, step -> new Batch(tokens, y));
+  }
+
+  private record Batch(MiniLmTokenizer.TokenBatch tokens, float[] labels) {}
+
+  private Result train(Model model, int totalSteps, java.util.function.IntFunction<Batch> batches) {
+    BertClassifier classifier = (BertClassifier) model.getBlock();
     Engine.getInstance().setRandomSeed((int) config.seed());
     Device device = model.getNDManager().getDevice();
     DataType computeType = computeType(config.precision(), device);
@@ -178,45 +221,30 @@ public final class BertFineTuner {
 
     List<Unit> units = trainableUnits(classifier);
     classifier.freezeParameters(true);
-    int batchesPerEpoch = (texts.size() + config.batchSize() - 1) / config.batchSize();
-    int totalSteps = batchesPerEpoch * config.epochs();
-    Random random = new Random(config.seed());
     List<Float> losses = new ArrayList<>(totalSteps);
     Map<Parameter, Moments> moments = new IdentityHashMap<>();
     long start = System.nanoTime();
-    int step = 0;
     int unfrozen = 0;
     try (NDManager state = model.getNDManager().newSubManager()) {
-      for (int epoch = 0; epoch < config.epochs(); epoch++) {
-        int[] order = shuffled(texts.size(), random);
-        for (int b = 0; b < batchesPerEpoch; b++, step++) {
-          int wanted = unitsTraining(step, units.size());
-          while (unfrozen < wanted) {
-            units.get(unfrozen).block().freezeParameters(false);
-            LOG.debug("step {}: {} trains from now on", step, units.get(unfrozen).name());
-            unfrozen++;
-          }
-          int from = b * config.batchSize();
-          int to = Math.min(texts.size(), from + config.batchSize());
-          List<String> batchTexts = new ArrayList<>(to - from);
-          float[] batchLabels = new float[to - from];
-          for (int i = from; i < to; i++) {
-            batchTexts.add(texts.get(order[i]));
-            batchLabels[i - from] = labels[order[i]];
-          }
-          double factor = schedule(step, totalSteps);
-          losses.add(
-              step(
-                  classifier,
-                  tokenizer.encode(batchTexts),
-                  batchLabels,
-                  units.subList(0, unfrozen),
-                  factor,
-                  step + 1,
-                  moments,
-                  state,
-                  device));
+      for (int step = 0; step < totalSteps; step++) {
+        int wanted = unitsTraining(step, units.size());
+        while (unfrozen < wanted) {
+          units.get(unfrozen).block().freezeParameters(false);
+          LOG.debug("step {}: {} trains from now on", step, units.get(unfrozen).name());
+          unfrozen++;
         }
+        Batch batch = batches.apply(step);
+        losses.add(
+            step(
+                classifier,
+                batch.tokens(),
+                batch.labels(),
+                units.subList(0, unfrozen),
+                schedule(step, totalSteps),
+                step + 1,
+                moments,
+                state,
+                device));
       }
     } finally {
       classifier.freezeParameters(false);
