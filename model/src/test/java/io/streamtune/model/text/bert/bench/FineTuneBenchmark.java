@@ -103,10 +103,11 @@ public final class FineTuneBenchmark {
       BertFineTuner.Result warm = tuner.fitIds(model, ids, rows, length, labels, 2);
       BertFineTuner.Result result = tuner.fitIds(model, ids, rows, length, labels, steps);
       System.out.printf(
-          "DJL %s (PyTorch %s native, %s threads): full fine-tuning, batch %d x %d tokens: %.3f steps/s"
+          "DJL %s (%s %s native, %s threads): full fine-tuning, batch %d x %d tokens: %.3f steps/s"
               + " (%.2f s/step over %d steps; %s products; warm-up %d steps)%n",
-          Engine.getInstance().getVersion(),
+          Engine.getDjlVersion(),
           Engine.getInstance().getEngineName(),
+          Engine.getInstance().getVersion(),
           System.getProperty("ai.djl.pytorch.num_threads", "default"),
           rows,
           length,
