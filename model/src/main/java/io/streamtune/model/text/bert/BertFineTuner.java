@@ -1,0 +1,397 @@
+package io.streamtune.model.text.bert;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fine-tunes a {@link BertClassifier} on labelled texts with the strategies of {@link
+ * TransformerFineTuneConfig}: frozen / last k layers / full, layer-wise learning-rate decay,
+ * gradual unfreezing, linear warm-up then linear decay, global-norm gradient clipping, AdamW, and
+ * bfloat16 products where the device is a GPU. Batches live on the model's device.
+ *
+ * <p>The optimizer is written out here rather than taken from DJL's {@code Trainer}: DJL's
+ * optimizers clip each gradient element, not the global norm, and take one learning-rate schedule
+ * for all parameters.
+ */
+public final class BertFineTuner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BertFineTuner.class);
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.999f;
+  private static final float EPSILON = 1e-8f;
+
+  /**
+   * @param stepLosses training loss of every optimizer step, in order
+   * @param stepsPerSecond optimizer steps per second of wall time (tokenising included)
+   * @param computeType the number format the dense products ran in
+   */
+  public record Result(
+      List<Float> stepLosses,
+      int steps,
+      double seconds,
+      double stepsPerSecond,
+      DataType computeType) {
+
+    /** Mean loss of the first (or last) {@code n} steps. */
+    public double meanLoss(boolean first, int n) {
+      int count = Math.min(n, stepLosses.size());
+      int start = first ? 0 : stepLosses.size() - count;
+      double sum = 0;
+      for (int i = start; i < start + count; i++) {
+        sum += stepLosses.get(i);
+      }
+      return sum / count;
+    }
+  }
+
+  /** AdamW state of one parameter; its own update count, so late-joining units start fresh. */
+  private static final class Moments {
+    final NDArray first;
+    final NDArray second;
+    int updates;
+
+    Moments(NDArray first, NDArray second) {
+      this.first = first;
+      this.second = second;
+    }
+  }
+
+  /** One unit that freezes and gets a learning rate as a whole. */
+  private record Unit(String name, AbstractBlock block, double learningRate) {}
+
+  private final TransformerFineTuneConfig config;
+
+  public BertFineTuner(TransformerFineTuneConfig config) {
+    this.config = config;
+  }
+
+  /** The number format {@code precision} means on {@code device}. */
+  public static DataType computeType(Precision precision, Device device) {
+    return switch (precision) {
+      case FLOAT32 -> DataType.FLOAT32;
+      case BFLOAT16 -> DataType.BFLOAT16;
+      case AUTO -> device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
+    };
+  }
+
+  /**
+   * A model on {@code device} with the pretrained MiniLM and a fresh head initialised from the
+   * config's seed. The caller owns (closes) the model.
+   */
+  public Model newModel(String name, int numClasses, Device device) {
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    Model model = Model.newInstance(name, device);
+    try {
+      BertClassifier.pretrainedMiniLm(model, numClasses, config.dropout());
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Units from the head down: head, layer L-1, …, layer 0, embeddings, with their peak learning
+   * rates. The strategy decides how many of them may ever train.
+   */
+  private List<Unit> trainableUnits(BertClassifier classifier) {
+    BertEncoder encoder = classifier.encoder();
+    int layers = encoder.config().layers();
+    List<Unit> units = new ArrayList<>();
+    units.add(new Unit("head", classifier.head(), config.headLearningRate()));
+    int encoderUnits =
+        switch (config.strategy()) {
+          case FROZEN -> 0;
+          case LAST_K -> config.unfreezeLastLayers();
+          case FULL -> layers + 1;
+        };
+    for (int depth = 0; depth < encoderUnits; depth++) {
+      double rate = config.learningRate() * Math.pow(config.layerDecay(), depth);
+      if (depth < layers) {
+        int layer = layers - 1 - depth;
+        units.add(new Unit("layer" + layer, encoder.layerBlock(layer), rate));
+      } else {
+        units.add(new Unit("embeddings", encoder.embeddingsBlock(), rate));
+      }
+    }
+    return units;
+  }
+
+  /** How many units (from the head down) train at {@code step}. */
+  private int unitsTraining(int step, int maxUnits) {
+    if (config.unfreezeEverySteps() == 0) {
+      return maxUnits;
+    }
+    return Math.min(maxUnits, 1 + step / config.unfreezeEverySteps());
+  }
+
+  /** Warm-up from 0 to 1 over the first share of steps, then linear decay to 0 at the end. */
+  double schedule(int step, int totalSteps) {
+    int warmup = (int) Math.round(config.warmupShare() * totalSteps);
+    if (step < warmup) {
+      return (step + 1.0) / (warmup + 1.0);
+    }
+    return Math.max(0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmup));
+  }
+
+  /**
+   * Trains {@code model} (from {@link #newModel}) on the texts. Parameters outside the trained
+   * units are frozen and stay bit-identical.
+   */
+  public Result fit(Model model, MiniLmTokenizer tokenizer, List<String> texts, int[] labels) {
+    if (texts.size() != labels.length || texts.isEmpty()) {
+      throw new IllegalArgumentException(
+          "need one label per text, got "
+              + texts.size()
+              + " texts and "
+              + labels.length
+              + " labels");
+    }
+    BertClassifier classifier = (BertClassifier) model.getBlock();
+    for (int label : labels) {
+      if (label < 0 || label >= classifier.numClasses()) {
+        throw new IllegalArgumentException(
+            "label " + label + " outside 0.." + (classifier.numClasses() - 1));
+      }
+    }
+    int batchesPerEpoch = (texts.size() + config.batchSize() - 1) / config.batchSize();
+    Random random = new Random(config.seed());
+    int[][] order = new int[1][];
+    return train(
+        model,
+        batchesPerEpoch * config.epochs(),
+        step -> {
+          int b = step % batchesPerEpoch;
+          if (b == 0) {
+            order[0] = shuffled(texts.size(), random);
+          }
+          int from = b * config.batchSize();
+          int to = Math.min(texts.size(), from + config.batchSize());
+          List<String> batchTexts = new ArrayList<>(to - from);
+          float[] batchLabels = new float[to - from];
+          for (int i = from; i < to; i++) {
+            batchTexts.add(texts.get(order[0][i]));
+            batchLabels[i - from] = labels[order[0][i]];
+          }
+          return new Batch(tokenizer.encode(batchTexts), batchLabels);
+        });
+  }
+
+  /**
+   * Trains {@code steps} optimizer steps on one fixed batch of token ids (no padding, token type
+   * 0): for timing the training step alone, as the PyTorch peer in bench/ does.
+   */
+  public Result fitIds(Model model, long[] ids, int rows, int length, int[] labels, int steps) {
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1);
+    MiniLmTokenizer.TokenBatch tokens =
+        new MiniLmTokenizer.TokenBatch(ids, mask, new long[ids.length], rows, length);
+    float[] y = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      y[r] = labels[r];
+    }
+    return train(model, steps, step -> new Batch(tokens, y));
+  }
+
+  private record Batch(MiniLmTokenizer.TokenBatch tokens, float[] labels) {}
+
+  private Result train(Model model, int totalSteps, java.util.function.IntFunction<Batch> batches) {
+    BertClassifier classifier = (BertClassifier) model.getBlock();
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    Device device = model.getNDManager().getDevice();
+    DataType computeType = computeType(config.precision(), device);
+    classifier.encoder().setComputeType(computeType);
+
+    List<Unit> units = trainableUnits(classifier);
+    classifier.freezeParameters(true);
+    List<Float> losses = new ArrayList<>(totalSteps);
+    Map<Parameter, Moments> moments = new IdentityHashMap<>();
+    long start = System.nanoTime();
+    int unfrozen = 0;
+    try (NDManager state = model.getNDManager().newSubManager()) {
+      for (int step = 0; step < totalSteps; step++) {
+        int wanted = unitsTraining(step, units.size());
+        while (unfrozen < wanted) {
+          units.get(unfrozen).block().freezeParameters(false);
+          LOG.debug("step {}: {} trains from now on", step, units.get(unfrozen).name());
+          unfrozen++;
+        }
+        Batch batch = batches.apply(step);
+        losses.add(
+            step(
+                classifier,
+                batch.tokens(),
+                batch.labels(),
+                units.subList(0, unfrozen),
+                schedule(step, totalSteps),
+                step + 1,
+                moments,
+                state,
+                device));
+      }
+    } finally {
+      classifier.freezeParameters(false);
+      classifier.encoder().setComputeType(DataType.FLOAT32);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(List.copyOf(losses), totalSteps, seconds, totalSteps / seconds, computeType);
+  }
+
+  private float step(
+      BertClassifier classifier,
+      MiniLmTokenizer.TokenBatch batch,
+      float[] labels,
+      List<Unit> training,
+      double factor,
+      int t,
+      Map<Parameter, Moments> moments,
+      NDManager state,
+      Device device) {
+    try (NDManager step = state.newSubManager(device)) {
+      NDList inputs = batch.toNDList(step, device);
+      NDArray target = step.create(labels).toDevice(device, false).toType(DataType.INT64, false);
+      NDArray loss;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray logits = classifier.forward(new ParameterStore(step, false), inputs, true).head();
+        loss =
+            logits
+                .logSoftmax(1)
+                .mul(target.oneHot(classifier.numClasses()))
+                .sum(new int[] {1})
+                .neg()
+                .mean();
+        collector.backward(loss);
+      }
+      float lossValue = loss.getFloat();
+      if (!Float.isFinite(lossValue)) {
+        throw new IllegalStateException("training loss is " + lossValue + " at step " + t);
+      }
+
+      List<Parameter> parameters = new ArrayList<>();
+      List<Double> rates = new ArrayList<>();
+      List<NDArray> gradients = new ArrayList<>();
+      NDArray squares = null;
+      for (Unit unit : training) {
+        for (Parameter parameter : unit.block().getParameters().values()) {
+          NDArray gradient = parameter.getArray().getGradient();
+          gradient.attach(step);
+          parameters.add(parameter);
+          rates.add(unit.learningRate() * factor);
+          gradients.add(gradient);
+          NDArray sum = gradient.square().sum();
+          squares = squares == null ? sum : squares.add(sum);
+        }
+      }
+      float norm = (float) Math.sqrt(squares.getFloat());
+      float clip =
+          config.maxGradNorm() > 0 && norm > config.maxGradNorm()
+              ? (float) (config.maxGradNorm() / (norm + 1e-6))
+              : 1f;
+      for (int i = 0; i < parameters.size(); i++) {
+        adamW(
+            parameters.get(i),
+            gradients.get(i),
+            clip,
+            rates.get(i).floatValue(),
+            moments,
+            state,
+            step);
+      }
+      return lossValue;
+    }
+  }
+
+  /** One AdamW step on a parameter, in place, outside autograd; zeroes its gradient after. */
+  private void adamW(
+      Parameter parameter,
+      NDArray gradient,
+      float clip,
+      float rate,
+      Map<Parameter, Moments> moments,
+      NDManager state,
+      NDManager step) {
+    Moments m =
+        moments.computeIfAbsent(
+            parameter,
+            p -> {
+              NDArray w = p.getArray();
+              return new Moments(
+                  state.zeros(w.getShape(), w.getDataType(), w.getDevice()),
+                  state.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+            });
+    int t = ++m.updates;
+    NDArray first = m.first;
+    NDArray second = m.second;
+    first.tempAttach(step);
+    second.tempAttach(step);
+    NDArray g = clip == 1f ? gradient : gradient.mul(clip);
+    first.muli(BETA1).addi(g.mul(1 - BETA1));
+    second.muli(BETA2).addi(g.square().mul(1 - BETA2));
+    NDArray weight = parameter.getArray().stopGradient();
+    weight.attach(step);
+    float correction1 = 1 - (float) Math.pow(BETA1, t);
+    float correction2 = 1 - (float) Math.pow(BETA2, t);
+    NDArray update = first.div(correction1).div(second.div(correction2).sqrt().add(EPSILON));
+    if (config.weightDecay() > 0 && parameter.getType() == Parameter.Type.WEIGHT) {
+      update = update.add(weight.mul((float) config.weightDecay()));
+    }
+    weight.subi(update.mul(rate));
+    gradient.subi(gradient);
+  }
+
+  /** Class probabilities for each text (eval mode, batches of {@code batchSize}). */
+  public static float[][] predictProbabilities(
+      Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
+    BertClassifier classifier = (BertClassifier) model.getBlock();
+    Device device = model.getNDManager().getDevice();
+    float[][] out = new float[texts.size()][];
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      try (NDManager step = model.getNDManager().newSubManager(device)) {
+        NDList inputs = tokenizer.encode(batch).toNDList(step, device);
+        float[] p =
+            classifier
+                .forward(new ParameterStore(step, false), inputs, false)
+                .head()
+                .softmax(1)
+                .toFloatArray();
+        int c = classifier.numClasses();
+        for (int r = 0; r < batch.size(); r++) {
+          out[from + r] = java.util.Arrays.copyOfRange(p, r * c, (r + 1) * c);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int[] shuffled(int n, Random random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
+  }
+}

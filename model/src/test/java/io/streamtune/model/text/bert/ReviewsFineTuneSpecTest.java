@@ -1,0 +1,33 @@
+package io.streamtune.model.text.bert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
+import io.streamtune.model.text.bert.TransformerFineTuneConfig.Strategy;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReviewsFineTuneSpecTest {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDemoSpecNamesMiniLmAndItsFineTuningSettingsLoad() throws Exception {
+    Path spec = Path.of("..", "pipelines", "reviews-finetune.yaml");
+    Map<String, Object> yaml = new YAMLMapper().readValue(spec.toFile(), Map.class);
+    Map<String, Object> trainer = (Map<String, Object>) yaml.get("trainer");
+
+    TransformerFineTuneConfig config =
+        TransformerFineTuneConfig.fromMap((Map<String, Object>) trainer.get("transformer"));
+
+    assertThat(yaml.get("modality")).isEqualTo("text");
+    assertThat(config.backbone()).isEqualTo("all-MiniLM-L6-v2");
+    assertThat(config.strategy()).isEqualTo(Strategy.FULL);
+    assertThat(config.learningRate()).isEqualTo(5e-5);
+    assertThat(config.headLearningRate()).isEqualTo(1e-3);
+    assertThat(config.layerDecay()).isEqualTo(0.9);
+    assertThat(config.maxLength()).isEqualTo(128);
+    assertThat(config.precision()).isEqualTo(Precision.AUTO);
+  }
+}
