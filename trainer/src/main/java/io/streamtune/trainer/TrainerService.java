@@ -36,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -108,7 +107,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       long deadLettered,
       int bufferSize,
       boolean controlAssigned,
-      int controlRequests) {}
+      int controlRequests,
+      boolean roundInProgress) {}
 
   private final TrainerConfig config;
   private final PipelineSpec spec;
@@ -123,6 +123,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final String controlTopic;
   private final KafkaConsumer<String, String> controlConsumer;
   private volatile boolean controlAssigned;
+  private long nextControlAttemptNanos;
   private volatile int controlRequests;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<Example> exampleDeserializer;
@@ -339,24 +340,50 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   /**
-   * The control topic is read by every trainer instance from its end (a group of its own, nothing
-   * committed): a message asks the live trainers of its key's model (or of every model, without a
-   * key) for a round now.
+   * The control topic is read by every trainer instance from its end, without a consumer group
+   * (nothing committed): a message asks the live trainers of its key's model (or of every model,
+   * without a key) for a round now.
    */
   private Properties controlConsumerProperties() {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-    props.put(
-        ConsumerConfig.GROUP_ID_CONFIG,
-        config.consumerGroup() + ".control." + modelId + "." + UUID.randomUUID());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     return props;
   }
 
+  /** Assigns every control partition at its end; retried every 10 s while the topic is missing. */
+  private void assignControl() {
+    if (controlAssigned || System.nanoTime() < nextControlAttemptNanos) {
+      return;
+    }
+    nextControlAttemptNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try {
+      List<org.apache.kafka.common.PartitionInfo> infos =
+          controlConsumer.partitionsFor(controlTopic, Duration.ofSeconds(2));
+      if (infos == null || infos.isEmpty()) {
+        LOG.warn("model {}: control topic {} not found yet", modelId, controlTopic);
+        return;
+      }
+      List<TopicPartition> partitions =
+          infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      controlConsumer.assign(partitions);
+      controlConsumer.seekToEnd(partitions);
+      // resolve the end offsets now: a message sent after this point is seen
+      partitions.forEach(p -> controlConsumer.position(p, Duration.ofSeconds(5)));
+      controlAssigned = true;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      LOG.warn("model {}: cannot assign control topic {}: {}", modelId, controlTopic, e.toString());
+    }
+  }
+
   /** Takes control messages; a request for this model forces a round (after a running one). */
   private void pollControl() {
+    assignControl();
+    if (!controlAssigned) {
+      return;
+    }
     for (ConsumerRecord<String, String> record : controlConsumer.poll(Duration.ZERO)) {
       if (record.key() == null || record.key().equals(modelId)) {
         controlRequests++;
@@ -399,17 +426,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
       }
       versionProducer.initTransactions();
       consumer.subscribe(List.of(trainTopic), new Rebalance());
-      controlConsumer.subscribe(
-          List.of(controlTopic),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              controlAssigned = true;
-            }
-
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
-          });
       LOG.info(
           "trainer for model {} consuming {} (group {}), publishing to {}, store {}, device {}",
           modelId,
@@ -723,7 +739,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
         deadLettered,
         state.buffer().size(),
         controlAssigned,
-        controlRequests);
+        controlRequests,
+        roundInProgress);
   }
 
   /**
