@@ -60,20 +60,12 @@ public final class ImageFineTuner implements AutoCloseable {
   private int rounds;
 
   private ImageFineTuner(
-      Model model,
-      Block backbone,
-      int numClasses,
-      TrainSettings settings,
-      Device device,
-      boolean initialised) {
+      Model model, Block backbone, int numClasses, TrainSettings settings, Device device) {
     this.model = model;
     this.backbone = backbone;
     this.numClasses = numClasses;
     this.settings = settings;
     this.device = device;
-    if (!initialised) {
-      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
-    }
     this.backboneBlocks = new ArrayList<>();
     for (Pair<String, Block> child : backbone.getChildren()) {
       if (!child.getValue().getParameters().isEmpty()) {
@@ -118,7 +110,7 @@ public final class ImageFineTuner implements AutoCloseable {
         backbone.loadParameters(
             model.getNDManager(), new DataInputStream(new BufferedInputStream(pretrainedBackbone)));
       }
-      return new ImageFineTuner(model, backbone, numClasses, settings, device, true);
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -138,7 +130,7 @@ public final class ImageFineTuner implements AutoCloseable {
       model.setBlock(SmallCnn.classifier(backbone, numClasses));
       model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
       model.load(versionDir, paramsPrefix);
-      return new ImageFineTuner(model, backbone, numClasses, settings, device, true);
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -180,7 +172,7 @@ public final class ImageFineTuner implements AutoCloseable {
         head.initialize(model.getNDManager(), DataType.FLOAT32, features);
         features = head.getOutputShapes(new Shape[] {features})[0];
       }
-      return new ImageFineTuner(model, backbone, numClasses, settings, device, true);
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
     } catch (RuntimeException e) {
       model.close();
       throw e;
