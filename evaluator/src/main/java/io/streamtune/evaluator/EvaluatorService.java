@@ -74,6 +74,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private final String metricsTopic;
   private final String deadLetterTopic;
   private final HoldoutSet holdout;
+  private final ModelLoader loader;
   private final VersionEvaluator evaluator;
   private final Clock clock;
   private final KafkaConsumer<String, Example> holdoutConsumer;
@@ -110,6 +111,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     this.deadLetterTopic = topics.name(Topics.DEADLETTER);
     this.holdout = new HoldoutSet(config.holdoutMaxExamples());
     this.evaluator = new VersionEvaluator(loader, new ChampionGate(config.minMacroF1Gain()), clock);
+    this.loader = loader;
     String registry = config.kafka().schemaRegistryUrl();
     this.holdoutConsumer =
         new KafkaConsumer<>(
@@ -592,6 +594,9 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     closeQuietly(modelsConsumer, "models consumer");
     closeQuietly(producer, "report producer");
     closeQuietly(reserializer, "serializer");
+    if (loader instanceof AutoCloseable closeable) {
+      closeQuietly(closeable, "model loader");
+    }
   }
 
   private static void closeQuietly(AutoCloseable closeable, String what) {

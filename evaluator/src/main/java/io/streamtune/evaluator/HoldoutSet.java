@@ -50,7 +50,8 @@ public final class HoldoutSet {
       List<String> labels,
       int[] labelIndexes,
       float[][] features,
-      long revision) {
+      long revision,
+      List<String> texts) {
     public int size() {
       return ids.size();
     }
@@ -62,6 +63,7 @@ public final class HoldoutSet {
     final String label;
     final int labelIndex;
     float[] features;
+    String text;
     long transformVersion;
     final Source source;
     final long offset;
@@ -100,21 +102,42 @@ public final class HoldoutSet {
     this.maxExamples = maxExamples;
   }
 
-  /** Adds a holdout example consumed from {@code topic}/{@code partition} at {@code offset}. */
+  /**
+   * Adds a holdout example consumed from {@code topic}/{@code partition} at {@code offset}. An
+   * image example is held as its pixels scaled to [0, 1] (its features for the image model); a text
+   * example keeps its text (and no features).
+   */
   public Outcome add(Example example, String topic, int partition, long offset) {
-    float[] features = new float[example.getFeatures().size()];
-    for (int i = 0; i < features.length; i++) {
-      features[i] = example.getFeatures().get(i);
+    float[] features;
+    if (example.getImage() != null) {
+      java.nio.ByteBuffer data = example.getImage().getData().duplicate();
+      features = new float[data.remaining()];
+      for (int i = 0; i < features.length; i++) {
+        features[i] = (data.get() & 0xff) / 255f;
+      }
+    } else {
+      features = new float[example.getFeatures().size()];
+      for (int i = 0; i < features.length; i++) {
+        features[i] = example.getFeatures().get(i);
+      }
     }
-    return add(
-        example.getId(),
-        example.getLabel(),
-        example.getLabelIndex(),
-        features,
-        example.getTransformVersion(),
-        topic,
-        partition,
-        offset);
+    Outcome outcome =
+        add(
+            example.getId(),
+            example.getLabel(),
+            example.getLabelIndex(),
+            features,
+            example.getTransformVersion(),
+            topic,
+            partition,
+            offset);
+    if (example.getText() != null && outcome != Outcome.REJECTED_FEATURE_COUNT) {
+      Held held = byId.get(example.getId());
+      if (held != null && (outcome != Outcome.DUPLICATE || held.text == null)) {
+        held.text = example.getText();
+      }
+    }
+    return outcome;
   }
 
   /** Adds one example; {@code features} is not copied, the caller must not change it. */
@@ -230,6 +253,7 @@ public final class HoldoutSet {
     List<String> labels = new ArrayList<>(n);
     int[] labelIndexes = new int[n];
     float[][] features = new float[n][];
+    List<String> texts = new ArrayList<>(n);
     int i = 0;
     for (Map.Entry<String, Held> entry : byId.entrySet()) {
       Held held = entry.getValue();
@@ -237,9 +261,16 @@ public final class HoldoutSet {
       labels.add(held.label);
       labelIndexes[i] = held.labelIndex;
       features[i] = held.features.clone();
+      texts.add(held.text);
       i++;
     }
-    return new Snapshot(List.copyOf(ids), List.copyOf(labels), labelIndexes, features, revision);
+    return new Snapshot(
+        List.copyOf(ids),
+        List.copyOf(labels),
+        labelIndexes,
+        features,
+        revision,
+        java.util.Collections.unmodifiableList(texts));
   }
 
   @Override

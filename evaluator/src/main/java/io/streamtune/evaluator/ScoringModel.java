@@ -14,6 +14,14 @@ public interface ScoringModel extends AutoCloseable {
   /** The predicted class index, into {@link #labels()}, of each row. */
   int[] predict(float[][] features);
 
+  /**
+   * The predicted class index of each holdout example: from its features by default; a text model
+   * reads the texts instead.
+   */
+  default int[] predict(HoldoutSet.Snapshot holdout) {
+    return predict(holdout.features());
+  }
+
   @Override
   void close();
 }

@@ -107,9 +107,7 @@ public final class VersionEvaluator {
                 + model.labels(),
             true);
       }
-      metrics =
-          ClassificationMetrics.compute(
-              actual.get(), model.predict(holdout.features()), model.labels());
+      metrics = ClassificationMetrics.compute(actual.get(), model.predict(holdout), model.labels());
     } catch (RuntimeException e) {
       String message = String.valueOf(e.getMessage());
       String where =
@@ -180,8 +178,7 @@ public final class VersionEvaluator {
         return OptionalDouble.empty();
       }
       return OptionalDouble.of(
-          ClassificationMetrics.compute(
-                  actual.get(), model.predict(holdout.features()), model.labels())
+          ClassificationMetrics.compute(actual.get(), model.predict(holdout), model.labels())
               .macroF1());
     } catch (RuntimeException e) {
       LOG.warn("cannot re-score champion {}: {}", name, e.getMessage());

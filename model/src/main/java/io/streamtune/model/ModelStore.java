@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import io.streamtune.model.image.SmallCnn;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,8 @@ public final class ModelStore {
 
   /**
    * Saves a version with extra files beside the parameters; all of it appears at once (written to a
-   * temporary directory, then renamed), so a crash never leaves half a version.
+   * temporary directory, then renamed), so a crash never leaves half a version. {@code model} is
+   * null for a version that is not a DJL model (a text classifier's head lives in the extra files).
    */
   public Path save(
       Model model, ModelMetadata metadata, String specYaml, Map<String, FileContent> extraFiles) {
@@ -90,7 +92,9 @@ public final class ModelStore {
             .resolve(".tmp-v" + metadata.version() + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(temp);
-      model.save(temp, PARAMS_PREFIX);
+      if (model != null) {
+        model.save(temp, PARAMS_PREFIX);
+      }
       Files.writeString(temp.resolve(METADATA_FILE), metadata.toJson(), StandardCharsets.UTF_8);
       Files.writeString(
           temp.resolve(SPEC_FILE), specYaml == null ? "" : specYaml, StandardCharsets.UTF_8);
@@ -119,7 +123,8 @@ public final class ModelStore {
   }
 
   /**
-   * Loads a version's metadata and parameters.
+   * Loads a version's metadata and parameters: an MLP or a SmallCnn classifier (text classifiers
+   * are read with {@link io.streamtune.model.text.TextClassifier#read}).
    *
    * @throws ModelStoreException naming the path when the directory is missing, incomplete or
    *     corrupt
@@ -130,9 +135,15 @@ public final class ModelStore {
     requireParamsFile(dir);
     Model model = Model.newInstance(metadata.modelId(), device);
     try {
-      model.setBlock(MlpClassifier.block(metadata));
+      boolean image = metadata.architecture().startsWith(SmallCnn.ARCHITECTURE_PREFIX);
+      model.setBlock(
+          image
+              ? SmallCnn.classifier(SmallCnn.backbone(), metadata.numClasses())
+              : MlpClassifier.block(metadata));
       model.load(dir, PARAMS_PREFIX);
-      checkInputWidth(model.getBlock(), metadata, dir);
+      if (!image) {
+        checkInputWidth(model.getBlock(), metadata, dir);
+      }
       return new StoredModel(model, metadata, dir);
     } catch (ModelStoreException e) {
       model.close();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.streamtune.model.image.SmallCnn;
 import java.nio.file.Path;
 
 /**
@@ -95,7 +96,7 @@ public final class StoredModel implements AutoCloseable {
       }
       float[] probabilities;
       try (NDManager batch = model.getNDManager().newSubManager()) {
-        NDArray input = batch.create(flat, new Shape(rows, width));
+        NDArray input = batch.create(flat, inputShape(rows, width));
         NDList output =
             model.getBlock().forward(new ParameterStore(batch, false), new NDList(input), false);
         probabilities = output.singletonOrThrow().softmax(1).toFloatArray();
@@ -107,6 +108,14 @@ public final class StoredModel implements AutoCloseable {
       }
     }
     return result;
+  }
+
+  /** Image models read [rows, 1, side, side]; an MLP reads [rows, width]. */
+  private Shape inputShape(int rows, int width) {
+    if (metadata.architecture().startsWith(SmallCnn.ARCHITECTURE_PREFIX)) {
+      return new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE);
+    }
+    return new Shape(rows, width);
   }
 
   @Override

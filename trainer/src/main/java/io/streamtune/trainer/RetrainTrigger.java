@@ -17,7 +17,9 @@ public final class RetrainTrigger {
   /** Why a round was triggered (logged with the round). */
   public enum Reason {
     COUNT,
-    MAX_WAIT
+    MAX_WAIT,
+    /** A message on the control topic asked for a round. */
+    CONTROL
   }
 
   private final int retrainEvery;
@@ -25,6 +27,7 @@ public final class RetrainTrigger {
   private final LongSupplier clockMillis;
   private long newExamples;
   private long firstNewExampleAtMillis;
+  private boolean forced;
 
   /**
    * @param clockMillis a monotonic millisecond clock (tests inject their own)
@@ -58,8 +61,16 @@ public final class RetrainTrigger {
     return newExamples;
   }
 
+  /** Asks for a round at the next check, whatever the count and the clock say. */
+  public void force() {
+    forced = true;
+  }
+
   /** Why a round should start now, or empty when it should not. */
   public Optional<Reason> due() {
+    if (forced) {
+      return Optional.of(Reason.CONTROL);
+    }
     if (newExamples >= retrainEvery) {
       return Optional.of(Reason.COUNT);
     }
@@ -78,5 +89,6 @@ public final class RetrainTrigger {
   /** A round took the examples so far: start counting again. */
   public void roundStarted() {
     newExamples = 0;
+    forced = false;
   }
 }

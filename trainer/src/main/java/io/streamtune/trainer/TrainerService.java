@@ -5,7 +5,7 @@ import ai.djl.engine.Engine;
 import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
-import io.streamtune.model.StoredModel;
+import io.streamtune.model.text.TextClassifier;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
@@ -24,12 +24,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -53,6 +56,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +87,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /** The buffer snapshot stored with every version. */
   public static final String BUFFER_FILE = "buffer.bin";
 
+  /** How the version was trained (JSON) stored with every version. */
+  public static final String TRAINING_FILE = "training.json";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** Stage name in dead-letter records. */
   public static final String STAGE = "trainer";
 
@@ -95,7 +105,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
       int lastVersion,
       long examplesConsumed,
       long deadLettered,
-      int bufferSize) {}
+      int bufferSize,
+      boolean controlAssigned,
+      int controlRequests,
+      boolean roundInProgress) {}
 
   private final TrainerConfig config;
   private final PipelineSpec spec;
@@ -106,7 +119,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final String specYaml;
   private final ModelStore store;
   private final TrainingState state;
-  private final RoundTrainer roundTrainer;
+  private final ModelTrainer roundTrainer;
+  private final String controlTopic;
+  private final KafkaConsumer<String, String> controlConsumer;
+  private volatile boolean controlAssigned;
+  private long nextControlAttemptNanos;
+  private volatile int controlRequests;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<Example> exampleDeserializer;
   private final KafkaProducer<String, ModelVersion> versionProducer;
@@ -114,6 +132,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final ExecutorService roundExecutor;
   private final Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final int threads;
   private final AtomicBoolean cancelRound = new AtomicBoolean(false);
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final AtomicBoolean resourcesClosed = new AtomicBoolean(false);
@@ -134,17 +153,28 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.trainTopic = topics.name(Topics.EXAMPLES_TRAIN);
     this.modelsTopic = topics.name(Topics.MODELS);
     this.deadLetterTopic = topics.name(Topics.DEADLETTER);
+    this.controlTopic = topics.name(Topics.CONTROL);
     this.specYaml = PipelineSpecs.toYaml(spec);
     this.store = new ModelStore(config.modelStore());
     this.state = new TrainingState(spec, () -> System.nanoTime() / 1_000_000);
 
-    applyThreads(config.threads());
-    Device device = resolveDevice(config.device());
+    PipelineSpec.TrainerSpec trainerSpec = spec.trainer();
+    // the spec's device and threads, when set, win over the service's settings
+    this.threads = trainerSpec.threads() != null ? trainerSpec.threads() : config.threads();
+    applyThreads(threads);
+    TrainerConfig.DeviceChoice choice =
+        trainerSpec.device() != null
+            ? TrainerConfig.DeviceChoice.valueOf(trainerSpec.device().name())
+            : config.device();
+    Device device = resolveDevice(choice);
     this.roundTrainer = createOrResume(device);
     try {
       String registry = config.kafka().schemaRegistryUrl();
       this.exampleDeserializer = AvroSerdes.valueDeserializer(registry, Example.class);
       this.consumer = new KafkaConsumer<>(consumerProperties());
+      this.controlConsumer =
+          new KafkaConsumer<>(
+              controlConsumerProperties(), new StringDeserializer(), new StringDeserializer());
       this.versionProducer =
           new KafkaProducer<>(
               producerProperties(true),
@@ -193,8 +223,27 @@ public final class TrainerService implements Runnable, AutoCloseable {
     };
   }
 
-  private RoundTrainer createOrResume(Device device) {
-    List<Integer> hidden = spec.trainer().hiddenUnits();
+  private ModelTrainer newTrainer(Device device) {
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    int classes = spec.label().classes().size();
+    return switch (spec.modality()) {
+      case TABULAR -> RoundTrainer.create(modelId, state.featureCount(), classes, trainer, device);
+      case IMAGE -> ImageRoundTrainer.create(trainer, classes, device);
+      case TEXT -> TextRoundTrainer.create(trainer, classes, threads);
+    };
+  }
+
+  /** The architecture string the spec asks for (a stored version must match it to resume). */
+  private String expectedArchitecture() {
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    return switch (spec.modality()) {
+      case TABULAR -> MlpClassifier.architecture(trainer.hiddenUnits());
+      case IMAGE -> ImageRoundTrainer.architecture(trainer);
+      case TEXT -> TextClassifier.architecture(TextRoundTrainer.featuresOf(trainer));
+    };
+  }
+
+  private ModelTrainer createOrResume(Device device) {
     List<String> labels = spec.label().classes();
     int featureCount = state.featureCount();
     Optional<Integer> latest = store.latestVersion(modelId);
@@ -203,32 +252,43 @@ public final class TrainerService implements Runnable, AutoCloseable {
       parentVersion = null;
       LOG.info(
           "model {}: no stored versions in {}, starting from version 1", modelId, store.root());
-      return RoundTrainer.create(modelId, featureCount, labels.size(), spec.trainer(), device);
+      return newTrainer(device);
     }
     int version = latest.get();
     nextVersion = version + 1;
     Path dir = store.versionDir(modelId, version);
     ModelMetadata stored = store.readMetadata(dir);
-    if (stored.featureCount() != featureCount
-        || !stored.hiddenUnits().equals(hidden)
+    String architecture = expectedArchitecture();
+    boolean resumable = !spec.trainer().backboneIsPath(spec.modality());
+    if (!resumable
+        || !stored.architecture().equals(architecture)
+        || (spec.modality() == PipelineSpec.Modality.TABULAR
+            && stored.featureCount() != featureCount)
         || !stored.labels().equals(labels)) {
       LOG.warn(
-          "model {}: stored v{} ({} features, {}, labels {}) does not match the spec ({} features,"
-              + " {}, labels {}); training a new model from scratch as v{}",
+          "model {}: stored v{} ({}, {} features, labels {}) does not match the spec ({}, {}"
+              + " features, labels {}){}; training a new model as v{}",
           modelId,
           version,
-          stored.featureCount(),
           stored.architecture(),
+          stored.featureCount(),
           stored.labels(),
+          architecture,
           featureCount,
-          MlpClassifier.architecture(hidden),
           labels,
+          resumable ? "" : " or its backbone is a user file",
           nextVersion);
       parentVersion = null;
-      return RoundTrainer.create(modelId, featureCount, labels.size(), spec.trainer(), device);
+      return newTrainer(device);
     }
     restoreBuffer(dir);
-    StoredModel model = store.load(dir, device);
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    ModelTrainer resumed =
+        switch (spec.modality()) {
+          case TABULAR -> RoundTrainer.continueFrom(store.load(dir, device), trainer);
+          case IMAGE -> ImageRoundTrainer.resume(dir, trainer, labels.size(), device);
+          case TEXT -> TextRoundTrainer.resume(dir, trainer, labels.size(), threads);
+        };
     parentVersion = version;
     LOG.info(
         "model {}: resuming from stored v{} ({}); next version v{}",
@@ -236,7 +296,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         version,
         dir,
         nextVersion);
-    return RoundTrainer.continueFrom(model, spec.trainer());
+    return resumed;
   }
 
   private void restoreBuffer(Path versionDir) {
@@ -249,7 +309,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(snapshot)))) {
       state.restoreBuffer(
-          ExampleBuffer.readFrom(in, trainer.bufferCapacity(), spec.label().classes().size()));
+          ExampleBuffer.readFrom(
+              in,
+              trainer.bufferCapacity(),
+              trainer.bufferMaxBytes(),
+              trainer.replayShare(),
+              spec.label().classes().size()));
       LOG.info(
           "model {}: restored a buffer of {} examples from {}",
           modelId,
@@ -272,6 +337,66 @@ public final class TrainerService implements Runnable, AutoCloseable {
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
+  }
+
+  /**
+   * The control topic is read by every trainer instance from its end, without a consumer group
+   * (nothing committed): a message asks the live trainers of its key's model (or of every model,
+   * without a key) for a round now.
+   */
+  private Properties controlConsumerProperties() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    return props;
+  }
+
+  /** Assigns every control partition at its end; retried every 10 s while the topic is missing. */
+  private void assignControl() {
+    if (controlAssigned || System.nanoTime() < nextControlAttemptNanos) {
+      return;
+    }
+    nextControlAttemptNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try {
+      List<org.apache.kafka.common.PartitionInfo> infos =
+          controlConsumer.partitionsFor(controlTopic, Duration.ofSeconds(2));
+      if (infos == null || infos.isEmpty()) {
+        LOG.warn("model {}: control topic {} not found yet", modelId, controlTopic);
+        return;
+      }
+      List<TopicPartition> partitions =
+          infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      controlConsumer.assign(partitions);
+      controlConsumer.seekToEnd(partitions);
+      // resolve the end offsets now: a message sent after this point is seen
+      partitions.forEach(p -> controlConsumer.position(p, Duration.ofSeconds(5)));
+      controlAssigned = true;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      LOG.warn("model {}: cannot assign control topic {}: {}", modelId, controlTopic, e.toString());
+    }
+  }
+
+  /** Takes control messages; a request for this model forces a round (after a running one). */
+  private void pollControl() {
+    assignControl();
+    if (!controlAssigned) {
+      return;
+    }
+    for (ConsumerRecord<String, String> record : controlConsumer.poll(Duration.ZERO)) {
+      if (record.key() == null || record.key().equals(modelId)) {
+        controlRequests++;
+        LOG.info(
+            "model {}: control message '{}' at {}-{}@{}: a round is due",
+            modelId,
+            record.value(),
+            record.topic(),
+            record.partition(),
+            record.offset());
+        state.forceRound();
+      }
+    }
   }
 
   private Properties producerProperties(boolean transactional) {
@@ -308,9 +433,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
           config.consumerGroup(),
           modelsTopic,
           store.root(),
-          roundTrainer.device());
+          roundTrainer.deviceName());
       while (running.get()) {
         consumer.poll(config.pollTimeout()).forEach(pending::add);
+        pollControl();
         processPending();
         Optional<RetrainTrigger.Reason> due = state.roundDue();
         if (due.isPresent() && running.get()) {
@@ -397,14 +523,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
     consumer.pause(assignment);
     roundInProgress = true;
     cancelRound.set(false);
-    RoundTrainer.Result result;
+    ModelTrainer.Result result;
     try {
-      Future<RoundTrainer.Result> training =
+      Future<ModelTrainer.Result> training =
           roundExecutor.submit(() -> roundTrainer.train(round.data(), cancelRound::get));
       try {
         while (!training.isDone()) {
           // Paused partitions return nothing; records of partitions assigned meanwhile wait.
           consumer.poll(config.pollTimeout()).forEach(pending::add);
+          // a request during the round is kept for a round after it: rounds never overlap
+          pollControl();
         }
       } catch (WakeupException e) {
         cancelRound.set(true);
@@ -419,7 +547,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     consumer.resume(consumer.paused());
   }
 
-  private RoundTrainer.Result getResult(Future<RoundTrainer.Result> training) {
+  private ModelTrainer.Result getResult(Future<ModelTrainer.Result> training) {
     try {
       return training.get();
     } catch (InterruptedException e) {
@@ -441,33 +569,34 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  private void publish(TrainingState.Round round, RoundTrainer.Result result) {
+  private void publish(TrainingState.Round round, ModelTrainer.Result result) {
     int version = nextVersion;
     Instant createdAt = Instant.now();
-    List<Integer> hidden = spec.trainer().hiddenUnits();
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    List<Integer> hidden = tabular ? spec.trainer().hiddenUnits() : List.of();
     ModelMetadata metadata =
         new ModelMetadata(
             modelId,
             version,
-            MlpClassifier.architecture(hidden),
+            roundTrainer.architecture(),
             spec.label().classes(),
-            spec.featureNames(),
-            state.featureCount(),
+            tabular ? spec.featureNames() : List.of(),
+            roundTrainer.metadataFeatureCount(),
             hidden,
             spec.trainer().seed(),
             createdAt.toString());
-    Path dir =
-        store.save(
-            roundTrainer.model(),
-            metadata,
-            specYaml,
-            Map.of(
-                BUFFER_FILE,
-                out -> {
-                  DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
-                  state.buffer().writeTo(data);
-                  data.flush();
-                }));
+    Map<String, ModelStore.FileContent> files = new HashMap<>(roundTrainer.files());
+    files.put(
+        BUFFER_FILE,
+        out -> {
+          DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+          state.buffer().writeTo(data);
+          data.flush();
+        });
+    files.put(
+        TRAINING_FILE,
+        out -> out.write(trainingJson(round, result).getBytes(StandardCharsets.UTF_8)));
+    Path dir = store.save(roundTrainer.model(), metadata, specYaml, files);
     List<OffsetRange> ranges = state.drainRanges();
     ModelVersion modelVersion =
         ModelVersion.newBuilder()
@@ -478,7 +607,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
             .setStorePath(dir.toString())
             .setArchitecture(metadata.architecture())
             .setLabels(metadata.labels())
-            .setFeatureCount(metadata.featureCount())
+            .setFeatureCount(roundTrainer.inputWidth())
             .setExamplesTrainedOn(round.data().size())
             .setNewExamples(round.newExamples())
             .setTotalExamplesConsumed(state.totalExamplesConsumed())
@@ -551,6 +680,30 @@ public final class TrainerService implements Runnable, AutoCloseable {
             .collect(Collectors.joining(" ")));
   }
 
+  /** What trained the version, beside its metadata: transform version, backbone, strategy, loss. */
+  private String trainingJson(TrainingState.Round round, ModelTrainer.Result result) {
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("modality", spec.modality().name().toLowerCase(Locale.ROOT));
+    fields.put("backbone", trainer.backboneFor(spec.modality()));
+    fields.put("strategy", trainer.strategyFor(spec.modality()).name().toLowerCase(Locale.ROOT));
+    fields.put("maxTransformVersion", state.maxTransformVersion());
+    fields.put("trigger", round.reason().name().toLowerCase(Locale.ROOT));
+    fields.put("examplesTrainedOn", round.data().size());
+    fields.put("trainLoss", result.trainLoss());
+    fields.put("epochLosses", result.epochLosses());
+    fields.put("epochs", result.epochs());
+    fields.put("steps", result.steps());
+    fields.put("durationMs", result.durationMs());
+    fields.put("device", result.device());
+    fields.put("threads", threads);
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fields);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + TRAINING_FILE, e);
+    }
+  }
+
   /** Keeps the offset tracker in step with where the consumer reads. */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
@@ -584,7 +737,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
         lastVersion,
         state.totalExamplesConsumed(),
         deadLettered,
-        state.buffer().size());
+        state.buffer().size(),
+        controlAssigned,
+        controlRequests,
+        roundInProgress);
   }
 
   /**
@@ -597,6 +753,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     cancelRound.set(true);
     if (started.get()) {
       consumer.wakeup();
+      controlConsumer.wakeup();
       try {
         if (!stopped.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
           LOG.warn("trainer for model {} did not stop within {} s", modelId, CLOSE_WAIT_SECONDS);
@@ -615,6 +772,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     roundExecutor.shutdownNow();
     closeQuietly(consumer);
+    closeQuietly(controlConsumer);
     closeQuietly(versionProducer);
     closeQuietly(deadLetterProducer);
     closeQuietly(exampleDeserializer);

@@ -21,6 +21,7 @@ public final class TrainingState {
       ExampleBuffer.Snapshot data, long newExamples, RetrainTrigger.Reason reason) {}
 
   private final List<String> labels;
+  private final PipelineSpec.Modality modality;
   private final int featureCount;
   private ExampleBuffer buffer;
   private final RetrainTrigger trigger;
@@ -31,9 +32,16 @@ public final class TrainingState {
 
   public TrainingState(PipelineSpec spec, LongSupplier clockMillis) {
     this.labels = spec.label().classes();
-    this.featureCount = spec.featureNames().size();
+    this.modality = spec.modality();
+    this.featureCount = modality == PipelineSpec.Modality.TABULAR ? spec.featureNames().size() : 0;
     PipelineSpec.TrainerSpec trainer = spec.trainer();
-    this.buffer = new ExampleBuffer(trainer.bufferCapacity(), labels.size(), trainer.seed());
+    this.buffer =
+        new ExampleBuffer(
+            trainer.bufferCapacity(),
+            trainer.bufferMaxBytes(),
+            trainer.replayShare(),
+            labels.size(),
+            trainer.seed());
     this.trigger =
         new RetrainTrigger(trainer.retrainEvery(), trainer.maxWaitSeconds(), clockMillis);
   }
@@ -51,16 +59,38 @@ public final class TrainingState {
       rejected++;
       return problem;
     }
-    float[] features = new float[featureCount];
-    List<Float> values = example.getFeatures();
-    for (int i = 0; i < featureCount; i++) {
-      features[i] = values.get(i);
-    }
-    buffer.add(features, example.getLabelIndex());
+    buffer.add(item(example));
     trigger.exampleAdded();
     totalExamplesConsumed++;
     maxTransformVersion = Math.max(maxTransformVersion, example.getTransformVersion());
     return Optional.empty();
+  }
+
+  private ExampleBuffer.Item item(Example example) {
+    String id = example.getId();
+    int label = example.getLabelIndex();
+    return switch (modality) {
+      case TABULAR -> {
+        float[] features = new float[featureCount];
+        List<Float> values = example.getFeatures();
+        for (int i = 0; i < featureCount; i++) {
+          features[i] = values.get(i);
+        }
+        yield new ExampleBuffer.Item(id, label, features, null, null);
+      }
+      case IMAGE -> {
+        java.nio.ByteBuffer data = example.getImage().getData().duplicate();
+        byte[] pixels = new byte[data.remaining()];
+        data.get(pixels);
+        yield new ExampleBuffer.Item(id, label, null, pixels, null);
+      }
+      case TEXT -> new ExampleBuffer.Item(id, label, null, null, example.getText());
+    };
+  }
+
+  /** A message on the control topic: train at the next check (once something is buffered). */
+  public void forceRound() {
+    trigger.force();
   }
 
   /** A record that could not even be decoded: consumed, rejected, not trained on. */
@@ -78,7 +108,13 @@ public final class TrainingState {
           "a " + example.getSplit() + " example on the training topic would leak the holdout");
     }
     Optional<String> problem =
-        buffer.problemWith(example.getFeatures(), example.getLabelIndex(), featureCount);
+        switch (modality) {
+          case TABULAR ->
+              buffer.problemWith(example.getFeatures(), example.getLabelIndex(), featureCount);
+          case IMAGE ->
+              buffer.labelProblem(example.getLabelIndex()).or(() -> imageProblem(example));
+          case TEXT -> buffer.labelProblem(example.getLabelIndex()).or(() -> textProblem(example));
+        };
     if (problem.isPresent()) {
       return problem;
     }
@@ -96,8 +132,54 @@ public final class TrainingState {
     return Optional.empty();
   }
 
+  /** Grey 28x28 RAW_U8: what the image model reads. */
+  static Optional<String> imageProblem(Example example) {
+    io.streamtune.schemas.avro.ImagePayload image = example.getImage();
+    if (image == null) {
+      return Optional.of("an image example without an image");
+    }
+    if (image.getEncoding() != io.streamtune.schemas.avro.ImageEncoding.RAW_U8) {
+      return Optional.of("image encoding " + image.getEncoding() + "; the trainer reads RAW_U8");
+    }
+    int expected = image.getWidth() * image.getHeight() * image.getChannels();
+    if (image.getData() == null || image.getData().remaining() != expected) {
+      return Optional.of(
+          "image data has "
+              + (image.getData() == null ? 0 : image.getData().remaining())
+              + " bytes, "
+              + image.getWidth()
+              + "x"
+              + image.getHeight()
+              + "x"
+              + image.getChannels()
+              + " needs "
+              + expected);
+    }
+    if (image.getWidth() != 28 || image.getHeight() != 28 || image.getChannels() != 1) {
+      return Optional.of(
+          "the image is "
+              + image.getWidth()
+              + "x"
+              + image.getHeight()
+              + "x"
+              + image.getChannels()
+              + "; the image model takes 28x28x1 (grey)");
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> textProblem(Example example) {
+    String text = example.getText();
+    if (text == null || text.isBlank()) {
+      return Optional.of("a text example without text");
+    }
+    return Optional.empty();
+  }
+
   public Optional<RetrainTrigger.Reason> roundDue() {
-    return trigger.due();
+    Optional<RetrainTrigger.Reason> due = trigger.due();
+    // a forced round waits until there is something to train on
+    return due.isPresent() && buffer.size() == 0 ? Optional.empty() : due;
   }
 
   /** Takes the buffer for a round and starts counting new examples again. */
@@ -128,7 +210,10 @@ public final class TrainingState {
     if (buffer.totalAdded() > 0) {
       throw new IllegalStateException("the buffer can only be restored before any example arrives");
     }
-    if (restored.capacity() != buffer.capacity() || restored.numClasses() != buffer.numClasses()) {
+    if (restored.capacity() != buffer.capacity()
+        || restored.numClasses() != buffer.numClasses()
+        || restored.maxBytes() != buffer.maxBytes()
+        || restored.replayShare() != buffer.replayShare()) {
       throw new IllegalArgumentException("the restored buffer does not match the spec's");
     }
     buffer = restored;
@@ -148,6 +233,11 @@ public final class TrainingState {
     return maxTransformVersion;
   }
 
+  public PipelineSpec.Modality modality() {
+    return modality;
+  }
+
+  /** Feature width of tabular examples (0 for image and text). */
   public int featureCount() {
     return featureCount;
   }

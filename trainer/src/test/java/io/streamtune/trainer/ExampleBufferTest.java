@@ -3,8 +3,14 @@ package io.streamtune.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ExampleBufferTest {
@@ -13,24 +19,28 @@ class ExampleBufferTest {
     return new float[] {value, -value};
   }
 
+  private static ExampleBuffer.Item image(String id, int label, int fill) {
+    byte[] pixels = new byte[784];
+    java.util.Arrays.fill(pixels, (byte) fill);
+    return new ExampleBuffer.Item(id, label, null, pixels, null);
+  }
+
   @Test
-  void keepsEveryExampleUntilFullAndCountsClasses() {
-    ExampleBuffer buffer = new ExampleBuffer(5, 3, 1L);
+  void keepsEveryExampleUntilAClassFillsItsSlotsAndCountsClasses() {
+    ExampleBuffer buffer = new ExampleBuffer(6, 3, 1L);
     buffer.add(row(1), 0);
     buffer.add(row(2), 2);
     buffer.add(row(3), 2);
 
     assertThat(buffer.size()).isEqualTo(3);
     assertThat(buffer.classCounts()).containsExactly(1, 0, 2);
-    ExampleBuffer.Snapshot snapshot = buffer.snapshot();
-    assertThat(snapshot.labels()).containsExactly(0, 2, 2);
-    assertThat(snapshot.features()[1]).containsExactly(2f, -2f);
-    assertThat(snapshot.featureCount()).isEqualTo(2);
+    assertThat(buffer.snapshot().labels()).containsExactly(0, 2, 2);
+    assertThat(buffer.snapshot().featureCount()).isEqualTo(2);
   }
 
   @Test
   void addedRowsAreCopiedSoCallersCanReuseTheirArrays() {
-    ExampleBuffer buffer = new ExampleBuffer(5, 2, 1L);
+    ExampleBuffer buffer = new ExampleBuffer(6, 2, 1L);
     float[] reused = row(1);
     buffer.add(reused, 0);
     reused[0] = 99;
@@ -39,25 +49,62 @@ class ExampleBufferTest {
   }
 
   @Test
-  void whenFullItStaysAUniformSampleSoOldExamplesKeepTheirShare() {
-    ExampleBuffer buffer = new ExampleBuffer(200, 2, 7L);
-    // 2,000 old examples of class 0, then 2,000 new ones of class 1.
-    for (int i = 0; i < 4_000; i++) {
-      buffer.add(row(i), i < 2_000 ? 0 : 1);
+  void eachClassHoldsItsNewestExamplesPlusAUniformReplayShareOfOlderOnes() {
+    // 200 slots over 2 classes, half replay: 50 newest + 50 older per class
+    ExampleBuffer buffer = new ExampleBuffer(200, Long.MAX_VALUE, 0.5, 2, 7L);
+    for (int i = 0; i < 5000; i++) {
+      buffer.add(row(i), 0);
+    }
+    for (int i = 0; i < 10; i++) {
+      buffer.add(row(-i - 1), 1); // a rare class keeps everything it has
     }
 
-    assertThat(buffer.size()).isEqualTo(200);
-    assertThat(buffer.totalAdded()).isEqualTo(4_000);
-    long[] counts = buffer.classCounts();
-    assertThat(counts[0] + counts[1]).isEqualTo(200);
-    assertThat(counts).containsExactly(buffer.snapshot().classCounts());
-    // A uniform sample of 4,000 holds ~100 of each half (binomial sd ~7).
-    assertThat(counts[0]).isBetween(75L, 125L);
-    // The sample spans the whole stream, not only its start or end.
-    assertThat(Arrays.stream(buffer.snapshot().features()).filter(f -> f[0] < 1_000).count())
-        .isBetween(25L, 80L);
-    assertThat(Arrays.stream(buffer.snapshot().features()).filter(f -> f[0] >= 3_000).count())
-        .isBetween(25L, 80L);
+    assertThat(buffer.classCounts()).containsExactly(100, 10);
+    assertThat(buffer.replayCount(0)).isEqualTo(50);
+    List<ExampleBuffer.Item> items = buffer.items();
+    List<Float> replay = items.subList(0, 50).stream().map(i -> i.features()[0]).toList();
+    List<Float> recent = items.subList(50, 100).stream().map(i -> i.features()[0]).toList();
+    assertThat(recent)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(4950, 5000).mapToObj(i -> (float) i).toList());
+    // the replayed ones are a uniform sample of the 4,950 older ones: mean near 2,475, spread out
+    double mean = replay.stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+    assertThat(mean).isBetween(2475 - 500.0, 2475 + 500.0);
+    assertThat(replay.stream().filter(v -> v < 2475).count()).isBetween(15L, 35L);
+    assertThat(replay).allMatch(v -> v < 4950);
+  }
+
+  @Test
+  void noReplayShareIsPureFifoAndAllReplayIsAUniformReservoir() {
+    ExampleBuffer fifo = new ExampleBuffer(20, Long.MAX_VALUE, 0.0, 2, 7L);
+    ExampleBuffer reservoir = new ExampleBuffer(20, Long.MAX_VALUE, 1.0, 2, 7L);
+    for (int i = 0; i < 1000; i++) {
+      fifo.add(row(i), 0);
+      reservoir.add(row(i), 0);
+    }
+    assertThat(fifo.items().stream().map(i -> i.features()[0]).toList())
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(990, 1000).mapToObj(i -> (float) i).toList());
+    assertThat(reservoir.replayCount(0)).isEqualTo(10);
+    assertThat(reservoir.items().stream().filter(i -> i.features()[0] < 500).count())
+        .isBetween(2L, 8L);
+  }
+
+  @Test
+  void boundedInBytesPerClassAsWellAsInExamples() {
+    long perImage = image("x-000", 0, 0).bytes();
+    // room for 10 images per class, though the slots would take 100
+    long maxBytes = 2 * 10 * perImage;
+    ExampleBuffer buffer = new ExampleBuffer(200, maxBytes, 0.5, 2, 3L);
+    for (int i = 0; i < 300; i++) {
+      buffer.add(image(String.format("x-%03d", i), i % 2, i));
+    }
+
+    assertThat(buffer.bytes()).isLessThanOrEqualTo(maxBytes);
+    assertThat(buffer.classCounts()).containsExactly(10, 10);
+    // the newest of each class is always held
+    assertThat(buffer.items()).anyMatch(item -> "x-299".equals(item.id()));
+    assertThat(buffer.items()).anyMatch(item -> "x-298".equals(item.id()));
   }
 
   @Test
@@ -65,19 +112,20 @@ class ExampleBufferTest {
     ExampleBuffer first = new ExampleBuffer(50, 2, 99L);
     ExampleBuffer second = new ExampleBuffer(50, 2, 99L);
     ExampleBuffer otherSeed = new ExampleBuffer(50, 2, 100L);
-    for (int i = 0; i < 1_000; i++) {
-      first.add(row(i), i % 2);
-      second.add(row(i), i % 2);
-      otherSeed.add(row(i), i % 2);
+    Random labels = new Random(5);
+    for (int i = 0; i < 1000; i++) {
+      int label = labels.nextInt(2);
+      first.add(row(i), label);
+      second.add(row(i), label);
+      otherSeed.add(row(i), label);
     }
-
     assertThat(second.snapshot().features()).isDeepEqualTo(first.snapshot().features());
     assertThat(otherSeed.snapshot().features()).isNotEqualTo(first.snapshot().features());
   }
 
   @Test
   void namesWhatIsWrongWithABadExample() {
-    ExampleBuffer buffer = new ExampleBuffer(5, 2, 1L);
+    ExampleBuffer buffer = new ExampleBuffer(6, 2, 1L);
 
     assertThat(buffer.problemWith(List.of(1f, 2f), 0, 2)).isEmpty();
     assertThat(buffer.problemWith(List.of(1f, 2f), 2, 2)).get().asString().contains("labelIndex 2");
@@ -101,47 +149,105 @@ class ExampleBufferTest {
     assertThatThrownBy(() -> buffer.add(row(1), -1)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static byte[] written(ExampleBuffer buffer) throws java.io.IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+  private static byte[] written(ExampleBuffer buffer) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
       buffer.writeTo(out);
     }
     return bytes.toByteArray();
   }
 
-  private static ExampleBuffer read(byte[] bytes, int capacity, int classes)
-      throws java.io.IOException {
+  private static ExampleBuffer read(
+      byte[] bytes, int capacity, long maxBytes, double replayShare, int classes)
+      throws IOException {
     return ExampleBuffer.readFrom(
-        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)), capacity, classes);
+        new DataInputStream(new ByteArrayInputStream(bytes)),
+        capacity,
+        maxBytes,
+        replayShare,
+        classes);
   }
 
   @Test
-  void aRestoredSnapshotGoesOnExactlyAsTheOriginal() throws Exception {
-    ExampleBuffer original = new ExampleBuffer(5, 3, 11L);
-    for (int i = 0; i < 20; i++) {
-      original.add(row(i), i % 3);
+  void imagesAndTextsAreRestoredExactlyAndTheRestoredBufferGoesOnAsTheOriginal() throws Exception {
+    ExampleBuffer original = new ExampleBuffer(12, 1 << 20, 0.5, 3, 11L);
+    for (int i = 0; i < 40; i++) {
+      if (i % 2 == 0) {
+        original.add(image("img-" + i, i % 3, i));
+      } else {
+        original.add(new ExampleBuffer.Item("txt-" + i, i % 3, null, null, "text é " + i));
+      }
     }
 
-    ExampleBuffer restored = read(written(original), 5, 3);
+    ExampleBuffer restored = read(written(original), 12, 1 << 20, 0.5, 3);
 
-    assertThat(restored.size()).isEqualTo(5);
-    assertThat(restored.totalAdded()).isEqualTo(20);
+    assertThat(restored.size()).isEqualTo(original.size());
+    assertThat(restored.bytes()).isEqualTo(original.bytes());
+    assertThat(restored.totalAdded()).isEqualTo(40);
     assertThat(restored.classCounts()).containsExactly(original.classCounts());
-    for (int i = 20; i < 40; i++) {
-      original.add(row(i), i % 3);
-      restored.add(row(i), i % 3);
+    assertThat(restored.items())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(original.items());
+    for (int i = 40; i < 80; i++) {
+      ExampleBuffer.Item next = image("img-" + i, i % 3, i);
+      original.add(next);
+      restored.add(next);
     }
-    assertThat(restored.snapshot().labels()).containsExactly(original.snapshot().labels());
-    assertThat(restored.snapshot().features()).isDeepEqualTo(original.snapshot().features());
+    assertThat(restored.snapshot().ids()).containsExactlyElementsOf(original.snapshot().ids());
+    assertThat(restored.snapshot().texts()).containsExactlyElementsOf(original.snapshot().texts());
+  }
+
+  @Test
+  void changedLimitsReAddTheHeldExamplesUnderTheNewOnes() throws Exception {
+    ExampleBuffer original = new ExampleBuffer(20, Long.MAX_VALUE, 0.5, 2, 11L);
+    for (int i = 0; i < 100; i++) {
+      original.add(row(i), i % 2);
+    }
+
+    ExampleBuffer fifo = read(written(original), 20, Long.MAX_VALUE, 0.0, 2);
+
+    assertThat(fifo.size()).isEqualTo(20);
+    assertThat(fifo.replayCount(0)).isZero();
+    assertThat(fifo.totalAdded()).isEqualTo(100);
+  }
+
+  @Test
+  void aSnapshotOfTheEarlierUniformReservoirFormatIsRead() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(1); // format 1: capacity, classes, width, size, total added, random, rows
+      out.writeInt(10);
+      out.writeInt(2);
+      out.writeInt(2);
+      out.writeInt(3);
+      out.writeLong(57);
+      ByteArrayOutputStream random = new ByteArrayOutputStream();
+      try (ObjectOutputStream objects = new ObjectOutputStream(random)) {
+        objects.writeObject(new Random(1));
+      }
+      out.writeInt(random.size());
+      out.write(random.toByteArray());
+      for (int r = 0; r < 3; r++) {
+        out.writeInt(r % 2);
+        out.writeFloat(r);
+        out.writeFloat(-r);
+      }
+    }
+
+    ExampleBuffer restored = read(bytes.toByteArray(), 10, Long.MAX_VALUE, 0.5, 2);
+
+    assertThat(restored.size()).isEqualTo(3);
+    assertThat(restored.totalAdded()).isEqualTo(57);
+    assertThat(restored.classCounts()).containsExactly(2, 1);
   }
 
   @Test
   void aSnapshotOfAnotherConfigurationIsRejected() throws Exception {
-    ExampleBuffer original = new ExampleBuffer(5, 3, 11L);
+    ExampleBuffer original = new ExampleBuffer(6, 3, 11L);
     original.add(row(1), 0);
 
-    assertThatThrownBy(() -> read(written(original), 6, 3))
-        .hasMessageContaining("capacity 5 over 3 classes")
-        .hasMessageContaining("6 over 3");
+    assertThatThrownBy(() -> read(written(original), 9, Long.MAX_VALUE, 0.5, 3))
+        .hasMessageContaining("capacity 6 over 3 classes")
+        .hasMessageContaining("9 over 3");
   }
 }

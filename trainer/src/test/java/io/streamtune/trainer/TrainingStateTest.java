@@ -29,7 +29,8 @@ class TrainingStateTest {
     TrainingState.Round round = state.startRound(RetrainTrigger.Reason.COUNT);
     assertThat(round.newExamples()).isEqualTo(100);
     assertThat(round.data().size()).isEqualTo(100);
-    assertThat(round.data().features()[7])
+    int at = round.data().ids().indexOf(examples.get(7).getId());
+    assertThat(round.data().features()[at])
         .containsExactly(TestSpecs.features(List.of(examples.get(7)))[0]);
     assertThat(state.roundDue()).isEmpty();
     assertThat(state.drainRanges())

@@ -23,6 +23,9 @@ public final class SmallCnn {
   public static final Shape INPUT_SHAPE = new Shape(1, 1, SIDE, SIDE);
   public static final String ARCHITECTURE = "small-cnn[conv32,conv64 | dense128]";
 
+  /** Every stored SmallCnn classifier's architecture string starts with this. */
+  public static final String ARCHITECTURE_PREFIX = "small-cnn";
+
   private SmallCnn() {}
 
   public static SequentialBlock backbone() {

@@ -115,13 +115,6 @@ public final class PipelineSpecs {
 
   /** Checks what the types alone cannot; every message names the key. */
   public static void validate(PipelineSpec spec, String origin) {
-    if (spec.modality() != PipelineSpec.Modality.TABULAR) {
-      throw new SpecException(
-          origin
-              + ": modality '"
-              + spec.modality().name().toLowerCase(java.util.Locale.ROOT)
-              + "' is not supported yet; allowed values: [tabular]");
-    }
     if (spec.label() == null || spec.label().column() == null || spec.label().column().isBlank()) {
       throw new SpecException(origin + ": key 'label.column' is required");
     }
@@ -130,7 +123,7 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'label.classes' needs at least two distinct values, got " + classes);
     }
-    if (spec.columns().isEmpty()) {
+    if (spec.columns().isEmpty() && spec.modality() == PipelineSpec.Modality.TABULAR) {
       throw new SpecException(origin + ": key 'columns' needs at least one feature column");
     }
     if (spec.columns().containsKey(spec.label().column())) {
@@ -176,12 +169,15 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
     }
-    spec.preprocess().validate(spec.columns(), origin);
+    if (spec.modality() == PipelineSpec.Modality.TABULAR) {
+      spec.preprocess().validate(spec.columns(), origin);
+    }
     PipelineSpec.TrainerSpec trainer = spec.trainer();
     requirePositive(origin, "trainer.retrainEvery", trainer.retrainEvery());
     requirePositive(origin, "trainer.bufferCapacity", trainer.bufferCapacity());
     requirePositive(origin, "trainer.epochs", trainer.epochs());
     requirePositive(origin, "trainer.batchSize", trainer.batchSize());
+    trainer.validate(origin, spec.modality());
     if (trainer.maxWaitSeconds() < 0) {
       throw new SpecException(origin + ": key 'trainer.maxWaitSeconds' must be >= 0 (0 disables)");
     }

@@ -120,15 +120,6 @@ class PipelineSpecsTest {
   }
 
   @Test
-  void modalitiesOtherThanTabularAreNotAcceptedYet() {
-    String yaml = "modality: image\n" + MINIMAL;
-
-    assertThatThrownBy(() -> PipelineSpecs.parse(yaml, "spec.yaml"))
-        .hasMessageContaining("modality 'image'")
-        .hasMessageContaining("[tabular]");
-  }
-
-  @Test
   void bundledCreditSpecIsValidAndSpellsOutEveryDefault() {
     PipelineSpec spec = PipelineSpecs.load(java.nio.file.Path.of("..", "pipelines", "credit.yaml"));
 

@@ -1,0 +1,342 @@
+package io.streamtune.model.image;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import io.streamtune.model.training.RoundLoop;
+import io.streamtune.model.training.ScheduledLearningRate;
+import io.streamtune.model.training.TrainSettings;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Fine-tunes a {@link SmallCnn}-shaped image classifier round after round: a backbone (pretrained,
+ * random, or stored by an earlier round) under a dense head, with the strategy of the spec.
+ *
+ * <p>The backbone's blocks are its children that hold parameters (for SmallCnn the two
+ * convolutions). {@code linear_probe} freezes them all, {@code partial} trains the last k, {@code
+ * full} trains all; gradual unfreezing adds one block from the top every n epochs of a round. The
+ * backbone's learning rate is the head's times {@code backboneLrFactor} (a per-parameter rate,
+ * which DJL's optimizers take as a {@link ai.djl.training.tracker.ParameterTracker}). Frozen
+ * parameters get no gradient and no update, so they stay bit-identical.
+ *
+ * <p>The model, the trainer and the optimizer state live from round to round, so each round
+ * warm-starts from the previous one.
+ */
+public final class ImageFineTuner implements AutoCloseable {
+
+  /** Pixels per image the model reads (28 x 28, one channel). */
+  public static final int PIXELS = SmallCnn.SIDE * SmallCnn.SIDE;
+
+  private final Model model;
+  private final Block backbone;
+  private final List<Block> backboneBlocks;
+  private final List<Parameter> parameters;
+  private final Trainer trainer;
+  private final TrainSettings settings;
+  private final ScheduledLearningRate rate;
+  private final int numClasses;
+  private final Device device;
+  private int rounds;
+
+  private ImageFineTuner(
+      Model model, Block backbone, int numClasses, TrainSettings settings, Device device) {
+    this.model = model;
+    this.backbone = backbone;
+    this.numClasses = numClasses;
+    this.settings = settings;
+    this.device = device;
+    this.backboneBlocks = new ArrayList<>();
+    for (Pair<String, Block> child : backbone.getChildren()) {
+      if (!child.getValue().getParameters().isEmpty()) {
+        backboneBlocks.add(child.getValue());
+      }
+    }
+    if (backboneBlocks.isEmpty()) {
+      // an opaque backbone (e.g. TorchScript) is one block
+      backboneBlocks.add(backbone);
+    }
+    this.parameters = new ArrayList<>(model.getBlock().getParameters().values());
+    this.rate =
+        new ScheduledLearningRate(
+            settings.learningRate(), settings.schedule(), settings.warmupFraction());
+    for (Pair<String, Parameter> parameter : backbone.getParameters()) {
+      rate.setFactor(parameter.getValue().getId(), (float) settings.backboneLrFactor());
+    }
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optDevices(new Device[] {device})
+            .optOptimizer(RoundLoop.optimizer(settings, rate));
+    // Parameters are initialised and loaded before the trainer exists: a trainer caches the arrays
+    // it sees, and loading afterwards would leave it computing with the replaced (closed) ones.
+    this.trainer = model.newTrainer(config);
+    trainer.initialize(SmallCnn.INPUT_SHAPE);
+    applyFreezing(0);
+  }
+
+  /**
+   * A classifier over a SmallCnn backbone: from saved backbone parameters (the shipped MNIST
+   * backbone), or random when {@code pretrainedBackbone} is null.
+   */
+  public static ImageFineTuner create(
+      int numClasses, TrainSettings settings, InputStream pretrainedBackbone, Device device) {
+    Engine.getInstance().setRandomSeed((int) settings.seed());
+    SequentialBlock backbone = SmallCnn.backbone();
+    Model model = Model.newInstance("small-cnn", device);
+    try {
+      model.setBlock(SmallCnn.classifier(backbone, numClasses));
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
+      if (pretrainedBackbone != null) {
+        backbone.loadParameters(
+            model.getNDManager(), new DataInputStream(new BufferedInputStream(pretrainedBackbone)));
+      }
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+    } catch (IOException | MalformedModelException e) {
+      model.close();
+      throw new IllegalArgumentException(
+          "cannot load the pretrained backbone: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Continues from a version stored by {@link Model#save} (a restarted trainer). */
+  public static ImageFineTuner resume(
+      Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
+    SequentialBlock backbone = SmallCnn.backbone();
+    Model model = Model.newInstance("small-cnn", device);
+    try {
+      model.setBlock(SmallCnn.classifier(backbone, numClasses));
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
+      model.load(versionDir, paramsPrefix);
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+    } catch (IOException | MalformedModelException e) {
+      model.close();
+      throw new IllegalArgumentException(
+          "cannot load the image model from " + versionDir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A classifier over a user-supplied backbone block (e.g. a TorchScript module) that maps a
+   * [batch, 1, 28, 28] input to features of any shape; {@code model} holds the backbone's arrays
+   * and becomes owned by the fine-tuner. The backbone counts as one block for {@code partial}.
+   */
+  public static ImageFineTuner overBackbone(
+      Model model, Block userBackbone, int numClasses, TrainSettings settings, Device device) {
+    try {
+      Engine.getInstance().setRandomSeed((int) settings.seed());
+      // the dense head takes flat features, whatever shape the user's block returns
+      SequentialBlock backbone =
+          new SequentialBlock().add(userBackbone).add(ai.djl.nn.Blocks.batchFlattenBlock());
+      SequentialBlock classifier = SmallCnn.classifier(backbone, numClasses);
+      model.setBlock(classifier);
+      Shape features;
+      try (NDManager probe = model.getNDManager().newSubManager()) {
+        NDArray out =
+            backbone
+                .forward(
+                    new ParameterStore(probe, false),
+                    new NDList(probe.zeros(SmallCnn.INPUT_SHAPE)),
+                    false)
+                .singletonOrThrow();
+        features = out.getShape();
+      }
+      // only the new head is initialised: the user's backbone comes with its weights
+      for (int i = 1; i < classifier.getChildren().size(); i++) {
+        Block head = classifier.getChildren().get(i).getValue();
+        head.initialize(model.getNDManager(), DataType.FLOAT32, features);
+        features = head.getOutputShapes(new Shape[] {features})[0];
+      }
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Freezes the backbone but the top {@code settings.unfrozenBlocks(epoch)} blocks. */
+  private void applyFreezing(int epoch) {
+    int unfrozen = settings.unfrozenBlocks(epoch, backboneBlocks.size());
+    for (int i = 0; i < backboneBlocks.size(); i++) {
+      boolean trains = i >= backboneBlocks.size() - unfrozen;
+      backboneBlocks.get(i).freezeParameters(!trains);
+    }
+  }
+
+  /**
+   * Trains one round on grey 28x28 images.
+   *
+   * @param images row-major unsigned bytes, {@link #PIXELS} per image
+   */
+  public RoundLoop.Result train(byte[][] images, int[] labels, BooleanSupplier cancelled) {
+    return train(inputs(images, labels), cancelled);
+  }
+
+  /** Trains one round on images already scaled to [0, 1]. */
+  public RoundLoop.Result train(LabeledImages data, BooleanSupplier cancelled) {
+    return train(
+        new RoundLoop.Inputs() {
+          @Override
+          public int size() {
+            return data.size();
+          }
+
+          @Override
+          public int label(int row) {
+            return data.labels()[row];
+          }
+
+          @Override
+          public NDArray batch(NDManager manager, int[] rows) {
+            float[] pixels = new float[rows.length * PIXELS];
+            for (int r = 0; r < rows.length; r++) {
+              System.arraycopy(data.pixels()[rows[r]], 0, pixels, r * PIXELS, PIXELS);
+            }
+            return manager.create(pixels, new Shape(rows.length, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+          }
+        },
+        cancelled);
+  }
+
+  private RoundLoop.Result train(RoundLoop.Inputs inputs, BooleanSupplier cancelled) {
+    try {
+      return RoundLoop.run(
+          trainer,
+          parameters,
+          inputs,
+          numClasses,
+          settings,
+          rate,
+          rounds,
+          this::applyFreezing,
+          cancelled);
+    } finally {
+      rounds++;
+      applyFreezing(0);
+    }
+  }
+
+  /** Grey 28x28 byte images as the loop's inputs, scaled to [0, 1] batch by batch. */
+  public static RoundLoop.Inputs inputs(byte[][] images, int[] labels) {
+    return new RoundLoop.Inputs() {
+      @Override
+      public int size() {
+        return labels.length;
+      }
+
+      @Override
+      public int label(int row) {
+        return labels[row];
+      }
+
+      @Override
+      public NDArray batch(NDManager manager, int[] rows) {
+        float[] pixels = new float[rows.length * PIXELS];
+        for (int r = 0; r < rows.length; r++) {
+          byte[] image = images[rows[r]];
+          for (int p = 0; p < PIXELS; p++) {
+            pixels[r * PIXELS + p] = (image[p] & 0xff) / 255f;
+          }
+        }
+        return manager.create(pixels, new Shape(rows.length, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+      }
+    };
+  }
+
+  /** Share of images whose arg-max prediction equals the label. */
+  public double accuracy(LabeledImages data) {
+    int correct = 0;
+    int batch = 512;
+    for (int start = 0; start < data.size(); start += batch) {
+      int rows = Math.min(batch, data.size() - start);
+      float[] pixels = new float[rows * PIXELS];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(data.pixels()[start + r], 0, pixels, r * PIXELS, PIXELS);
+      }
+      try (NDManager manager = model.getNDManager().newSubManager()) {
+        NDArray x = manager.create(pixels, new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+        long[] predicted =
+            trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
+        for (int r = 0; r < rows; r++) {
+          correct += predicted[r] == data.labels()[start + r] ? 1 : 0;
+        }
+      }
+    }
+    return correct / (double) data.size();
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** Number of backbone blocks the strategy counts. */
+  public int backboneBlockCount() {
+    return backboneBlocks.size();
+  }
+
+  /** The parameter values of backbone block i (0 = bottom), flattened, in order. */
+  public List<float[]> blockValues(int block) {
+    List<float[]> values = new ArrayList<>();
+    backboneBlocks
+        .get(block)
+        .getParameters()
+        .values()
+        .forEach(p -> values.add(p.getArray().toFloatArray()));
+    return values;
+  }
+
+  /** The head's parameter values (everything after the backbone), flattened, in order. */
+  public List<float[]> headValues() {
+    List<float[]> values = new ArrayList<>();
+    List<Pair<String, Block>> children = model.getBlock().getChildren().stream().toList();
+    for (int i = 1; i < children.size(); i++) {
+      children
+          .get(i)
+          .getValue()
+          .getParameters()
+          .values()
+          .forEach(p -> values.add(p.getArray().toFloatArray()));
+    }
+    return values;
+  }
+
+  /** The backbone block. */
+  public Block backbone() {
+    return backbone;
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+  }
+}

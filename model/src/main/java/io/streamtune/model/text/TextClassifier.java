@@ -1,0 +1,118 @@
+package io.streamtune.model.text;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A text classifier version: a linear head over frozen MiniLM embeddings or over hashed tf-idf
+ * features (the from-scratch baseline). Stored as {@value #HEAD_FILE} (and {@value #TFIDF_FILE} for
+ * tf-idf) beside the version's metadata. Texts are reduced the same way for training and scoring:
+ * an e-mail to its Subject and body ({@link EmailText#subjectAndBody}).
+ */
+public final class TextClassifier {
+
+  public static final String HEAD_FILE = "head.bin";
+  public static final String TFIDF_FILE = "tfidf.bin";
+
+  /** The frozen text features a head reads. */
+  public enum Features {
+    MINILM,
+    TFIDF
+  }
+
+  private final Features features;
+  private final LinearHead head;
+  private final HashedTfidf tfidf;
+
+  public TextClassifier(Features features, LinearHead head, HashedTfidf tfidf) {
+    if (features == Features.TFIDF && tfidf == null) {
+      throw new IllegalArgumentException("a tf-idf classifier needs its fitted tf-idf");
+    }
+    this.features = features;
+    this.head = head;
+    this.tfidf = tfidf;
+  }
+
+  /** The architecture string stored with a version, e.g. {@code text-linear[minilm]}. */
+  public static String architecture(Features features) {
+    return "text-linear[" + features.name().toLowerCase(java.util.Locale.ROOT) + "]";
+  }
+
+  /** The features of a stored architecture string, or null when it is not a text classifier. */
+  public static Features featuresOf(String architecture) {
+    for (Features f : Features.values()) {
+      if (architecture(f).equals(architecture)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** What the models read of a raw text. */
+  public static String prepare(String text) {
+    return EmailText.subjectAndBody(text);
+  }
+
+  public Features features() {
+    return features;
+  }
+
+  public LinearHead head() {
+    return head;
+  }
+
+  public HashedTfidf tfidf() {
+    return tfidf;
+  }
+
+  /**
+   * Predicted class indexes.
+   *
+   * @param encoder needed for MiniLM features (may be null for tf-idf)
+   * @param cache MiniLM embeddings by id (may be null)
+   */
+  public int[] predict(
+      List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
+    List<String> prepared = texts.stream().map(TextClassifier::prepare).toList();
+    FeatureRows rows =
+        switch (features) {
+          case TFIDF -> FeatureRows.sparse(tfidf.transform(prepared), tfidf.buckets());
+          case MINILM -> {
+            float[][] vectors =
+                cache == null ? encoder.encode(prepared) : cache.embed(ids, prepared, encoder);
+            yield FeatureRows.dense(vectors);
+          }
+        };
+    return head.predict(rows);
+  }
+
+  public void writeHead(OutputStream out) throws IOException {
+    head.write(out);
+  }
+
+  public void writeTfidf(OutputStream out) throws IOException {
+    tfidf.write(out);
+  }
+
+  /** Reads a stored version's classifier. */
+  public static TextClassifier read(Path versionDir, Features features) throws IOException {
+    LinearHead head;
+    try (InputStream in =
+        new BufferedInputStream(Files.newInputStream(versionDir.resolve(HEAD_FILE)))) {
+      head = LinearHead.read(in);
+    }
+    HashedTfidf tfidf = null;
+    if (features == Features.TFIDF) {
+      try (InputStream in =
+          new BufferedInputStream(Files.newInputStream(versionDir.resolve(TFIDF_FILE)))) {
+        tfidf = HashedTfidf.read(in);
+      }
+    }
+    return new TextClassifier(features, head, tfidf);
+  }
+}

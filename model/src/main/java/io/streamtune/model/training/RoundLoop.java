@@ -1,0 +1,271 @@
+package io.streamtune.model.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+/**
+ * One round of mini-batch training shared by every modality's DJL model: shuffled epochs, softmax
+ * cross-entropy with balanced class weights, the scheduled (and per-parameter) learning rate, and
+ * early stopping on a stratified validation slice that keeps the best epoch's parameters.
+ *
+ * <p>Balanced weights (n / (classes * n_c)) make a minority class weigh as much in total as the
+ * majority. Reproducible: the shuffle and the validation slice of round r come from the seed and r.
+ * Every step's arrays live in a sub-manager closed at the end of the step.
+ */
+public final class RoundLoop {
+
+  /** The examples of a round, as the model reads them. */
+  public interface Inputs {
+    int size();
+
+    int label(int row);
+
+    /** The model input for these rows, created in {@code manager}. */
+    NDArray batch(NDManager manager, int[] rows);
+  }
+
+  /**
+   * The outcome of a round.
+   *
+   * @param trainLoss mean training loss of the last epoch run
+   * @param validationLoss best validation loss (NaN without a validation slice)
+   * @param bestEpoch 1-based epoch whose parameters were kept
+   */
+  public record Result(
+      double trainLoss,
+      List<Double> epochLosses,
+      int epochs,
+      int steps,
+      int trainExamples,
+      int validationExamples,
+      double validationLoss,
+      int bestEpoch,
+      long durationMs) {}
+
+  private RoundLoop() {}
+
+  /** The optimizer the settings name, reading its rate from {@code rate}. */
+  public static Optimizer optimizer(TrainSettings settings, ScheduledLearningRate rate) {
+    float decay = (float) settings.weightDecay();
+    return switch (settings.optimizer()) {
+      case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).build();
+      case SGD ->
+          Optimizer.sgd()
+              .setLearningRateTracker(rate)
+              .optMomentum(0.9f)
+              .optWeightDecays(decay)
+              .build();
+    };
+  }
+
+  /**
+   * Trains one round.
+   *
+   * @param parameters every parameter of the model (to keep the best epoch's values)
+   * @param beforeEpoch called with the 0-based epoch before it starts (gradual unfreezing)
+   * @param cancelled checked before every step; when true the round stops with a {@link
+   *     CancellationException}
+   */
+  public static Result run(
+      Trainer trainer,
+      List<Parameter> parameters,
+      Inputs data,
+      int numClasses,
+      TrainSettings settings,
+      ScheduledLearningRate rate,
+      int round,
+      IntConsumer beforeEpoch,
+      BooleanSupplier cancelled) {
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("cannot train on an empty buffer");
+    }
+    long startNanos = System.nanoTime();
+    Random random = new Random(settings.seed() * 1_000_003L + round);
+    int[][] split = split(data, numClasses, settings.validationFraction(), random);
+    int[] train = split[0];
+    int[] validation = split[1];
+    long[] counts = new long[numClasses];
+    for (int row : train) {
+      counts[data.label(row)]++;
+    }
+    float[] classWeights = balancedClassWeights(counts);
+    int batchSize = settings.batchSize();
+    int stepsPerEpoch = (train.length + batchSize - 1) / batchSize;
+    rate.startRound(stepsPerEpoch * settings.epochs());
+
+    List<Double> epochLosses = new ArrayList<>();
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    float[][] best = null;
+    int steps = 0;
+    for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+      beforeEpoch.accept(epoch);
+      shuffle(train, random);
+      double lossSum = 0;
+      for (int start = 0; start < train.length; start += batchSize) {
+        if (cancelled.getAsBoolean()) {
+          throw new CancellationException("training round cancelled");
+        }
+        int rows = Math.min(batchSize, train.length - start);
+        int[] batch = new int[rows];
+        System.arraycopy(train, start, batch, 0, rows);
+        rate.setStep(steps);
+        float loss = step(trainer, data, batch, numClasses, classWeights);
+        if (!Float.isFinite(loss)) {
+          throw new IllegalStateException(
+              "training diverged: loss " + loss + " in epoch " + (epoch + 1));
+        }
+        lossSum += (double) loss * rows;
+        steps++;
+      }
+      epochLosses.add(lossSum / train.length);
+      if (validation.length > 0) {
+        double loss = validationLoss(trainer, data, validation, numClasses, batchSize);
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestEpoch = epoch + 1;
+          best = values(parameters);
+        } else if (epoch + 1 - bestEpoch >= settings.patience()) {
+          break;
+        }
+      } else {
+        bestEpoch = epoch + 1;
+      }
+    }
+    int epochsRun = epochLosses.size();
+    if (best != null && bestEpoch != epochsRun) {
+      restore(parameters, best);
+    }
+    return new Result(
+        epochLosses.get(epochsRun - 1),
+        List.copyOf(epochLosses),
+        epochsRun,
+        steps,
+        train.length,
+        validation.length,
+        validation.length > 0 ? bestLoss : Double.NaN,
+        bestEpoch,
+        (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  private static float step(
+      Trainer trainer, Inputs data, int[] rows, int numClasses, float[] classWeights) {
+    try (NDManager stepManager = trainer.getManager().newSubManager()) {
+      NDArray x = data.batch(stepManager, rows);
+      float[] weightedTargets = new float[rows.length * numClasses];
+      float weightSum = 0;
+      for (int r = 0; r < rows.length; r++) {
+        int label = data.label(rows[r]);
+        weightedTargets[r * numClasses + label] = classWeights[label];
+        weightSum += classWeights[label];
+      }
+      // One-hot targets scaled by the class weight: the loss is then one dot product per row.
+      NDArray targets = stepManager.create(weightedTargets, new Shape(rows.length, numClasses));
+      float lossValue;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+        NDArray loss = logits.logSoftmax(1).mul(targets).sum().neg().div(weightSum);
+        collector.backward(loss);
+        lossValue = loss.getFloat();
+      }
+      trainer.step();
+      return lossValue;
+    }
+  }
+
+  /** Unweighted mean cross-entropy on the validation rows. */
+  private static double validationLoss(
+      Trainer trainer, Inputs data, int[] rows, int numClasses, int batchSize) {
+    double sum = 0;
+    for (int start = 0; start < rows.length; start += batchSize) {
+      int n = Math.min(batchSize, rows.length - start);
+      int[] batch = new int[n];
+      System.arraycopy(rows, start, batch, 0, n);
+      try (NDManager manager = trainer.getManager().newSubManager()) {
+        NDArray logits =
+            trainer.evaluate(new NDList(data.batch(manager, batch))).singletonOrThrow();
+        float[] logProbabilities = logits.logSoftmax(1).toFloatArray();
+        for (int r = 0; r < n; r++) {
+          sum -= logProbabilities[r * numClasses + data.label(batch[r])];
+        }
+      }
+    }
+    return sum / rows.length;
+  }
+
+  /** A stratified validation slice: the same share of every class (none below 2 rows). */
+  static int[][] split(Inputs data, int numClasses, double fraction, Random random) {
+    List<List<Integer>> byClass = new ArrayList<>();
+    for (int c = 0; c < numClasses; c++) {
+      byClass.add(new ArrayList<>());
+    }
+    for (int row = 0; row < data.size(); row++) {
+      byClass.get(data.label(row)).add(row);
+    }
+    List<Integer> train = new ArrayList<>();
+    List<Integer> validation = new ArrayList<>();
+    for (List<Integer> rows : byClass) {
+      java.util.Collections.shuffle(rows, random);
+      int held = rows.size() < 2 ? 0 : (int) Math.floor(fraction * rows.size());
+      validation.addAll(rows.subList(0, held));
+      train.addAll(rows.subList(held, rows.size()));
+    }
+    java.util.Collections.sort(train);
+    java.util.Collections.sort(validation);
+    return new int[][] {
+      train.stream().mapToInt(Integer::intValue).toArray(),
+      validation.stream().mapToInt(Integer::intValue).toArray()
+    };
+  }
+
+  private static float[][] values(List<Parameter> parameters) {
+    float[][] values = new float[parameters.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = parameters.get(i).getArray().toFloatArray();
+    }
+    return values;
+  }
+
+  private static void restore(List<Parameter> parameters, float[][] values) {
+    for (int i = 0; i < values.length; i++) {
+      parameters.get(i).getArray().set(FloatBuffer.wrap(values[i]));
+    }
+  }
+
+  /** n / (present classes * n_c) for each present class; absent classes get no weight. */
+  public static float[] balancedClassWeights(long[] counts) {
+    long total = 0;
+    int present = 0;
+    for (long count : counts) {
+      total += count;
+      present += count > 0 ? 1 : 0;
+    }
+    float[] weights = new float[counts.length];
+    for (int c = 0; c < counts.length; c++) {
+      weights[c] = counts[c] == 0 ? 0f : (float) ((double) total / (present * (double) counts[c]));
+    }
+    return weights;
+  }
+
+  private static void shuffle(int[] values, Random random) {
+    for (int i = values.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = values[i];
+      values[i] = values[j];
+      values[j] = tmp;
+    }
+  }
+}

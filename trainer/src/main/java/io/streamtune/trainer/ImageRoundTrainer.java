@@ -1,0 +1,113 @@
+package io.streamtune.trainer;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import io.streamtune.model.ModelStore;
+import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.training.TrainSettings;
+import io.streamtune.schemas.spec.PipelineSpec.Modality;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The image modality: a SmallCnn classifier fine-tuned from the spec's backbone ({@code mnist-cnn}
+ * or {@code scratch}) with the spec's strategy, warm-started round after round; on restart from the
+ * last stored version.
+ */
+final class ImageRoundTrainer implements ModelTrainer {
+
+  /** The shipped MNIST-pretrained backbone (made by {@code streamtune pretrain}). */
+  static final String MNIST_BACKBONE = "/backbones/mnist-cnn.params";
+
+  private final ImageFineTuner tuner;
+  private final String architecture;
+
+  private ImageRoundTrainer(ImageFineTuner tuner, String architecture) {
+    this.tuner = tuner;
+    this.architecture = architecture;
+  }
+
+  /** The architecture string of a spec's image model (what a restart must match). */
+  static String architecture(TrainerSpec spec) {
+    return SmallCnn.ARCHITECTURE + " from " + spec.backboneFor(Modality.IMAGE);
+  }
+
+  static ImageRoundTrainer create(TrainerSpec spec, int numClasses, Device device) {
+    TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
+    String backbone = spec.backboneFor(Modality.IMAGE);
+    if (TrainerSpec.SCRATCH.equals(backbone)) {
+      return new ImageRoundTrainer(
+          ImageFineTuner.create(numClasses, settings, null, device), architecture(spec));
+    }
+    if (TrainerSpec.MNIST_CNN.equals(backbone)) {
+      try (InputStream in = ImageRoundTrainer.class.getResourceAsStream(MNIST_BACKBONE)) {
+        if (in == null) {
+          throw new IllegalStateException("the backbone " + MNIST_BACKBONE + " is not packaged");
+        }
+        return new ImageRoundTrainer(
+            ImageFineTuner.create(numClasses, settings, in, device), architecture(spec));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + MNIST_BACKBONE, e);
+      }
+    }
+    return new ImageRoundTrainer(
+        UserBackbones.fineTuner(Path.of(backbone), numClasses, settings, device),
+        architecture(spec));
+  }
+
+  static ImageRoundTrainer resume(
+      Path versionDir, TrainerSpec spec, int numClasses, Device device) {
+    if (spec.backboneIsPath(Modality.IMAGE)) {
+      throw new IllegalArgumentException(
+          "a version over a user-supplied backbone cannot be resumed from the store");
+    }
+    TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
+    return new ImageRoundTrainer(
+        ImageFineTuner.resume(versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device),
+        architecture(spec));
+  }
+
+  @Override
+  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
+    return Result.of(tuner.train(data.images(), data.labels(), cancelled), deviceName());
+  }
+
+  ImageFineTuner tuner() {
+    return tuner;
+  }
+
+  @Override
+  public String architecture() {
+    return architecture;
+  }
+
+  @Override
+  public int inputWidth() {
+    return ImageFineTuner.PIXELS;
+  }
+
+  @Override
+  public int metadataFeatureCount() {
+    return ImageFineTuner.PIXELS;
+  }
+
+  @Override
+  public String deviceName() {
+    return tuner.device().toString();
+  }
+
+  @Override
+  public Model model() {
+    return tuner.model();
+  }
+
+  @Override
+  public void close() {
+    tuner.close();
+  }
+}

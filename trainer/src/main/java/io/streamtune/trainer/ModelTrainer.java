@@ -1,0 +1,71 @@
+package io.streamtune.trainer;
+
+import ai.djl.Model;
+import io.streamtune.model.ModelStore;
+import io.streamtune.model.training.RoundLoop;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One modality's model as the trainer service drives it: trains a round on a buffer snapshot, keeps
+ * its state in memory for the next round, and says how it is stored.
+ */
+public interface ModelTrainer extends AutoCloseable {
+
+  /** The outcome of one round. */
+  record Result(
+      double trainLoss,
+      List<Double> epochLosses,
+      int epochs,
+      int steps,
+      int examples,
+      long durationMs,
+      String device) {
+
+    static Result of(RoundLoop.Result round, String device) {
+      return new Result(
+          round.trainLoss(),
+          round.epochLosses(),
+          round.epochs(),
+          round.steps(),
+          round.trainExamples() + round.validationExamples(),
+          round.durationMs(),
+          device);
+    }
+  }
+
+  /**
+   * Trains one round.
+   *
+   * @param cancelled checked between steps; when true the round stops with a {@link
+   *     java.util.concurrent.CancellationException}
+   */
+  Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled);
+
+  /** Stored in the version's metadata; a restarted trainer resumes only the same architecture. */
+  String architecture();
+
+  /**
+   * Features per holdout example the evaluator hands this model: tabular features, image pixels, 0
+   * for text (scored from the text itself). Published as {@code ModelVersion.featureCount}.
+   */
+  int inputWidth();
+
+  /** Width of the model's own input (metadata.json). */
+  int metadataFeatureCount();
+
+  /** Where it trains, e.g. {@code cpu()} or {@code gpu(0)}. */
+  String deviceName();
+
+  /** The DJL model to save as the version's parameters, or null when {@link #files} hold it. */
+  Model model();
+
+  /** Files of the version beside the parameters (e.g. a text head). */
+  default Map<String, ModelStore.FileContent> files() {
+    return Map.of();
+  }
+
+  @Override
+  void close();
+}
