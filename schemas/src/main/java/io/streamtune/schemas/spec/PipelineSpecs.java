@@ -115,12 +115,11 @@ public final class PipelineSpecs {
 
   /** Checks what the types alone cannot; every message names the key. */
   public static void validate(PipelineSpec spec, String origin) {
-    if (spec.modality() != PipelineSpec.Modality.TABULAR) {
-      throw new SpecException(
-          origin
-              + ": modality '"
-              + spec.modality().name().toLowerCase(java.util.Locale.ROOT)
-              + "' is not supported yet; allowed values: [tabular]");
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    if (tabular) {
+      MediaSpecs.rejectMediaSections(spec, origin);
+    } else {
+      MediaSpecs.validate(spec, origin);
     }
     if (spec.label() == null || spec.label().column() == null || spec.label().column().isBlank()) {
       throw new SpecException(origin + ": key 'label.column' is required");
@@ -130,7 +129,7 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'label.classes' needs at least two distinct values, got " + classes);
     }
-    if (spec.columns().isEmpty()) {
+    if (tabular && spec.columns().isEmpty()) {
       throw new SpecException(origin + ": key 'columns' needs at least one feature column");
     }
     if (spec.columns().containsKey(spec.label().column())) {
@@ -176,7 +175,9 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
     }
-    spec.preprocess().validate(spec.columns(), origin);
+    if (tabular) {
+      spec.preprocess().validate(spec.columns(), origin);
+    }
     PipelineSpec.TrainerSpec trainer = spec.trainer();
     requirePositive(origin, "trainer.retrainEvery", trainer.retrainEvery());
     requirePositive(origin, "trainer.bufferCapacity", trainer.bufferCapacity());
