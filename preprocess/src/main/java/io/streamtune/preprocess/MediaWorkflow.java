@@ -33,6 +33,10 @@ public final class MediaWorkflow {
   public static void define(
       DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
     String specYaml = PipelineSpecs.toYaml(spec);
+    // Chained operators would otherwise deep-copy every record (pixels, Avro examples) between
+    // them; safe here because no function of this topology keeps or changes a record after
+    // emitting it (split stamps the record before passing it on).
+    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
 
     SingleOutputStreamOperator<MediaRecord> validated =
         raw.process(
