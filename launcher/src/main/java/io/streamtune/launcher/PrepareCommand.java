@@ -41,7 +41,13 @@ import picocli.CommandLine.Option;
           + " synthetic=true and their parents' ids; --removed lists what was removed and why).",
       "Writes the transformed rows (id, split, label, features) and, with --fitted, the fitted"
           + " parameters as JSON (means, scales, quantiles, categories, PCA components...), which"
-          + " any service can load to apply the same transform."
+          + " any service can load to apply the same transform.",
+      "Image and text specs: a preview of the job's validation, split and augmentation. --input is"
+          + " an IDX image file (with --labels) or a folder-per-class directory, or JSON Lines /"
+          + " CSV texts (the spec's text.field, label.column, text.idField); --output is a"
+          + " directory that receives every original and augmented copy (PNG files listed in"
+          + " examples.csv, or one JSON line per text variant in examples.jsonl) and"
+          + " rejected.csv."
     })
 final class PrepareCommand implements Callable<Integer> {
 
@@ -53,11 +59,27 @@ final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--pipeline", required = true, description = "Pipeline spec (YAML)")
   Path pipeline;
 
-  @Option(names = "--input", required = true, description = "CSV file with a header row")
+  @Option(
+      names = "--input",
+      required = true,
+      description =
+          "CSV file with a header row; image/text specs: IDX images, an image folder, JSONL or CSV")
   Path input;
 
-  @Option(names = "--output", required = true, description = "Transformed rows (CSV)")
+  @Option(
+      names = "--output",
+      required = true,
+      description = "Transformed rows (CSV); image/text specs: a directory")
   Path output;
+
+  @Option(names = "--labels", description = "Image specs: the IDX label file of --input")
+  Path labels;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      description = "Image/text specs: read at most this many records (0 = all)")
+  long limit;
 
   @Option(names = "--fitted", description = "Write the fitted transform (JSON) here")
   Path fitted;
@@ -94,6 +116,9 @@ final class PrepareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PipelineSpec spec = PipelineSpecs.load(pipeline);
+    if (spec.modality() != PipelineSpec.Modality.TABULAR) {
+      return previewMedia(spec);
+    }
     FitOn fitOnRows = parseFitOn(fitOn);
     java.io.PrintWriter err = commandSpec.commandLine().getErr();
     CsvDataset dataset = CsvDataset.withSpec(input, spec, idColumn);
@@ -159,6 +184,46 @@ final class PrepareCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
+  }
+
+  private int previewMedia(PipelineSpec spec) throws IOException {
+    java.io.PrintWriter err = commandSpec.commandLine().getErr();
+    for (Object[] tabularOnly :
+        new Object[][] {{"--fitted", fitted}, {"--removed", removed}, {"--id-column", idColumn}}) {
+      if (tabularOnly[1] != null) {
+        throw new picocli.CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            tabularOnly[0] + " applies to tabular specs only (this one is " + modality(spec) + ")");
+      }
+    }
+    if (rejected != null) {
+      throw new picocli.CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "--rejected: image/text specs write rejected.csv into the --output directory");
+    }
+    MediaPreview preview = new MediaPreview(spec);
+    MediaPreview.Counts counts;
+    try (io.streamtune.ingest.IngestSource source = preview.open(input, labels)) {
+      counts = preview.run(source, output, limit);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+    }
+    err.printf(
+        "prepared %,d %s records -> %s: %,d originals (%,d holdout, never augmented) + %,d"
+            + " augmented copies; %,d rejected (rejected.csv)%n",
+        counts.records(),
+        modality(spec),
+        output,
+        counts.originals(),
+        counts.holdout(),
+        counts.copies(),
+        counts.rejected());
+    err.flush();
+    return 0;
+  }
+
+  private static String modality(PipelineSpec spec) {
+    return spec.modality().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private FitOn parseFitOn(String value) {

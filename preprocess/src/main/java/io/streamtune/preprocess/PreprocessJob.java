@@ -55,9 +55,13 @@ public final class PreprocessJob {
 
   private PreprocessJob() {}
 
-  /** The topology, from raw envelopes to the sinks. */
+  /** The topology, from raw envelopes to the sinks; images and texts: {@link MediaWorkflow}. */
   public static void defineWorkflow(
       DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
+    if (spec.modality() != PipelineSpec.Modality.TABULAR) {
+      MediaWorkflow.define(raw, spec, schemaRegistryUrl, sinks);
+      return;
+    }
     String specYaml = PipelineSpecs.toYaml(spec);
 
     SingleOutputStreamOperator<ValidatedRow> validated =

@@ -176,8 +176,13 @@ public final class EdaAugmenter {
 
   /** The augmented copies (not including the original); with every alpha 0 they equal the text. */
   public List<String> copies(String recordId, String text) {
-    List<String> copies = new ArrayList<>(config.copies());
-    for (int k = 0; k < config.copies(); k++) {
+    return copies(recordId, text, config.copies());
+  }
+
+  /** {@code count} augmented copies (e.g. a per-class count instead of the configured one). */
+  public List<String> copies(String recordId, String text, int count) {
+    List<String> copies = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
       if (enabled.isEmpty()) {
         copies.add(text);
         continue;

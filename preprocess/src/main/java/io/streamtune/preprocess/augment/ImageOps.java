@@ -13,15 +13,17 @@ public final class ImageOps {
   private ImageOps() {}
 
   public static Image flipHorizontal(Image image) {
-    Image out = Image.blank(image.width(), image.height(), image.channels());
+    int w = image.width();
+    int c = image.channels();
+    byte[] in = image.pixels();
+    byte[] out = new byte[in.length];
     for (int y = 0; y < image.height(); y++) {
-      for (int x = 0; x < image.width(); x++) {
-        for (int c = 0; c < image.channels(); c++) {
-          out.set(image.width() - 1 - x, y, c, image.get(x, y, c));
-        }
+      int row = y * w * c;
+      for (int x = 0; x < w; x++) {
+        System.arraycopy(in, row + x * c, out, row + (w - 1 - x) * c, c);
       }
     }
-    return out;
+    return new Image(w, image.height(), c, out);
   }
 
   public static Image flipVertical(Image image) {
@@ -46,22 +48,51 @@ public final class ImageOps {
     double radians = Math.toRadians(degrees);
     double cos = Math.cos(radians);
     double sin = Math.sin(radians);
-    double cx = (image.width() - 1) / 2.0;
-    double cy = (image.height() - 1) / 2.0;
-    Image out = Image.blank(image.width(), image.height(), image.channels());
-    for (int y = 0; y < image.height(); y++) {
-      for (int x = 0; x < image.width(); x++) {
+    int w = image.width();
+    int h = image.height();
+    int channels = image.channels();
+    double cx = (w - 1) / 2.0;
+    double cy = (h - 1) / 2.0;
+    // the products of the inverse mapping, once per column and per row (same values, same order of
+    // operations as computing them per pixel)
+    double[] cosDx = new double[w];
+    double[] sinDx = new double[w];
+    for (int x = 0; x < w; x++) {
+      cosDx[x] = cos * (x - cx);
+      sinDx[x] = sin * (x - cx);
+    }
+    byte[] in = image.pixels();
+    byte[] out = new byte[in.length];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      double dy = y - cy;
+      double sinDy = sin * dy;
+      double cosDy = cos * dy;
+      for (int x = 0; x < w; x++) {
         // inverse mapping: where in the source does this output pixel come from (y grows downwards)
-        double dx = x - cx;
-        double dy = y - cy;
-        double sx = cos * dx - sin * dy + cx;
-        double sy = sin * dx + cos * dy + cy;
-        for (int c = 0; c < image.channels(); c++) {
-          out.set(x, y, c, Image.clamp(bilinear(image, sx, sy, c, fill)));
+        double sx = cosDx[x] - sinDy + cx;
+        double sy = sinDx[x] + cosDy + cy;
+        int x0 = (int) Math.floor(sx);
+        int y0 = (int) Math.floor(sy);
+        double fx = sx - x0;
+        double fy = sy - y0;
+        boolean inside = x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h;
+        for (int c = 0; c < channels; c++) {
+          double value;
+          if (inside) {
+            int i = (y0 * w + x0) * channels + c;
+            int below = i + w * channels;
+            double top = lerp(in[i] & 0xff, in[i + channels] & 0xff, fx);
+            double bottom = lerp(in[below] & 0xff, in[below + channels] & 0xff, fx);
+            value = lerp(top, bottom, fy);
+          } else {
+            value = bilinear(image, sx, sy, c, fill);
+          }
+          out[o++] = (byte) Image.clamp(value);
         }
       }
     }
-    return out;
+    return new Image(w, h, channels, out);
   }
 
   /**
@@ -70,19 +101,45 @@ public final class ImageOps {
    */
   public static Image resizedCrop(
       Image image, double x, double y, double w, double h, int outWidth, int outHeight) {
-    Image out = Image.blank(outWidth, outHeight, image.channels());
+    int width = image.width();
+    int height = image.height();
+    int channels = image.channels();
     double scaleX = w / outWidth;
     double scaleY = h / outHeight;
+    // the sampling positions depend on the column or the row only: computed once each
+    int[] x0s = new int[outWidth];
+    int[] x1s = new int[outWidth];
+    double[] fxs = new double[outWidth];
+    for (int ox = 0; ox < outWidth; ox++) {
+      double sx = Math.max(0, Math.min(width - 1, x + (ox + 0.5) * scaleX - 0.5));
+      x0s[ox] = (int) Math.floor(sx);
+      x1s[ox] = Math.min(x0s[ox] + 1, width - 1);
+      fxs[ox] = sx - x0s[ox];
+    }
+    byte[] in = image.pixels();
+    byte[] out = new byte[outWidth * outHeight * channels];
+    int o = 0;
     for (int oy = 0; oy < outHeight; oy++) {
-      double sy = y + (oy + 0.5) * scaleY - 0.5;
+      double sy = Math.max(0, Math.min(height - 1, y + (oy + 0.5) * scaleY - 0.5));
+      int y0 = (int) Math.floor(sy);
+      int y1 = Math.min(y0 + 1, height - 1);
+      double fy = sy - y0;
+      int row0 = y0 * width;
+      int row1 = y1 * width;
       for (int ox = 0; ox < outWidth; ox++) {
-        double sx = x + (ox + 0.5) * scaleX - 0.5;
-        for (int c = 0; c < image.channels(); c++) {
-          out.set(ox, oy, c, Image.clamp(bilinearClamped(image, sx, sy, c)));
+        double fx = fxs[ox];
+        int a = (row0 + x0s[ox]) * channels;
+        int b = (row0 + x1s[ox]) * channels;
+        int d = (row1 + x0s[ox]) * channels;
+        int e = (row1 + x1s[ox]) * channels;
+        for (int c = 0; c < channels; c++) {
+          double top = lerp(in[a + c] & 0xff, in[b + c] & 0xff, fx);
+          double bottom = lerp(in[d + c] & 0xff, in[e + c] & 0xff, fx);
+          out[o++] = (byte) Image.clamp(lerp(top, bottom, fy));
         }
       }
     }
-    return out;
+    return new Image(outWidth, outHeight, channels, out);
   }
 
   /** Multiplies every value by factor (blend with black). */
@@ -147,9 +204,15 @@ public final class ImageOps {
   }
 
   private static Image map(Image image, ValueMap f) {
-    byte[] pixels = new byte[image.pixels().length];
+    // one evaluation per possible value, not per pixel
+    byte[] table = new byte[256];
+    for (int v = 0; v < 256; v++) {
+      table[v] = (byte) Image.clamp(f.apply(v));
+    }
+    byte[] in = image.pixels();
+    byte[] pixels = new byte[in.length];
     for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (byte) Image.clamp(f.apply(image.pixels()[i] & 0xff));
+      pixels[i] = table[in[i] & 0xff];
     }
     return new Image(image.width(), image.height(), image.channels(), pixels);
   }
@@ -164,9 +227,15 @@ public final class ImageOps {
 
   private static double meanGrey(Image image) {
     double sum = 0;
-    for (int y = 0; y < image.height(); y++) {
-      for (int x = 0; x < image.width(); x++) {
-        sum += grey(image, x, y);
+    if (image.channels() == 1) {
+      for (byte value : image.pixels()) {
+        sum += value & 0xff;
+      }
+    } else {
+      for (int y = 0; y < image.height(); y++) {
+        for (int x = 0; x < image.width(); x++) {
+          sum += grey(image, x, y);
+        }
       }
     }
     return sum / (image.width() * (double) image.height());

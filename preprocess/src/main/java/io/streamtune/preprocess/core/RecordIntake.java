@@ -69,7 +69,7 @@ public final class RecordIntake {
   }
 
   /** Network trouble shows up as a java.net exception somewhere in the cause chain. */
-  private static boolean isInfrastructureFailure(Throwable e) {
+  public static boolean isInfrastructureFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t.getClass().getName().startsWith("java.net.")) {
         return true;
@@ -79,7 +79,7 @@ public final class RecordIntake {
   }
 
   /** The exception's message and, when it adds something, its root cause's. */
-  private static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.sampling.ResamplerState;
 import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Split;
@@ -54,6 +55,21 @@ class FlinkTypesTest {
             new RawEnvelope("raw", 1, 7L, new byte[] {9}, new byte[] {1, 2}));
 
     assertThat(roundTrip(ValidatedRow.class, row)).isEqualTo(row);
+  }
+
+  @Test
+  void mediaRecordIsAPojoWithoutKryo() throws Exception {
+    MediaRecord image = MediaRecord.image("i1", 3L, "coat", 1, 2, 2, 1, new byte[] {1, 2, 3, 4});
+    image.split = Split.TRAIN;
+    MediaRecord text = MediaRecord.text("t1", 4L, "spam", 1, "buy now");
+
+    SerializerConfigImpl noKryo = new SerializerConfigImpl();
+    noKryo.setGenericTypes(false);
+    TypeSerializer<MediaRecord> serializer =
+        TypeInformation.of(MediaRecord.class).createSerializer(noKryo);
+    assertThat(roundTrip(MediaRecord.class, image)).isEqualTo(image);
+    assertThat(roundTrip(MediaRecord.class, text)).isEqualTo(text);
+    assertThat(serializer.copy(image)).isEqualTo(image).isNotSameAs(image);
   }
 
   @Test

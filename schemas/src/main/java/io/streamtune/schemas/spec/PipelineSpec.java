@@ -19,11 +19,18 @@ public record PipelineSpec(
     PreprocessSpec preprocess,
     TrainerSpec trainer,
     EvaluatorSpec evaluator,
-    SamplingSpec sampling) {
+    SamplingSpec sampling,
+    ImageSpec image,
+    TextSpec text,
+    AugmentSpec augment) {
 
   public PipelineSpec {
     name = name == null ? "pipeline" : name;
     modality = modality == null ? Modality.TABULAR : modality;
+    if (modality != Modality.TABULAR && label != null && label.column() == null) {
+      // images and texts carry their label in the record; the name is for files (prepare)
+      label = new LabelSpec("label", label.classes());
+    }
     columns =
         columns == null
             ? Map.of()
@@ -33,6 +40,34 @@ public record PipelineSpec(
     trainer = trainer == null ? TrainerSpec.defaults() : trainer;
     evaluator = evaluator == null ? EvaluatorSpec.defaults() : evaluator;
     sampling = sampling == null ? SamplingSpec.defaults() : sampling;
+    text = text == null && modality == Modality.TEXT ? TextSpec.defaults() : text;
+    augment = augment == null ? AugmentSpec.defaults() : augment;
+  }
+
+  /** A spec without the image, text and augment sections (tabular). */
+  public PipelineSpec(
+      String name,
+      Modality modality,
+      LabelSpec label,
+      Map<String, ColumnSpec> columns,
+      SplitSpec split,
+      PreprocessSpec preprocess,
+      TrainerSpec trainer,
+      EvaluatorSpec evaluator,
+      SamplingSpec sampling) {
+    this(
+        name,
+        modality,
+        label,
+        columns,
+        split,
+        preprocess,
+        trainer,
+        evaluator,
+        sampling,
+        null,
+        null,
+        null);
   }
 
   /** A spec without a {@code sampling} section (it takes its defaults: no resampling). */
@@ -436,19 +471,61 @@ public record PipelineSpec(
   /**
    * Names of the features of every Example, in order: the frame after the last preprocess step
    * (one-hot slots, hash buckets, principal components... replace their inputs). Its size is the
-   * model's input width, fixed before the stream starts.
+   * model's input width, fixed before the stream starts. Empty for images and texts: their examples
+   * carry the image or text itself.
    */
   public List<String> featureNames() {
+    if (modality != Modality.TABULAR) {
+      return List.of();
+    }
     return preprocess.featureNames(columns);
   }
 
   public PipelineSpec withTrainer(TrainerSpec newTrainer) {
     return new PipelineSpec(
-        name, modality, label, columns, split, preprocess, newTrainer, evaluator, sampling);
+        name,
+        modality,
+        label,
+        columns,
+        split,
+        preprocess,
+        newTrainer,
+        evaluator,
+        sampling,
+        image,
+        text,
+        augment);
   }
 
   public PipelineSpec withSampling(SamplingSpec newSampling) {
     return new PipelineSpec(
-        name, modality, label, columns, split, preprocess, trainer, evaluator, newSampling);
+        name,
+        modality,
+        label,
+        columns,
+        split,
+        preprocess,
+        trainer,
+        evaluator,
+        newSampling,
+        image,
+        text,
+        augment);
+  }
+
+  public PipelineSpec withAugment(AugmentSpec newAugment) {
+    return new PipelineSpec(
+        name,
+        modality,
+        label,
+        columns,
+        split,
+        preprocess,
+        trainer,
+        evaluator,
+        sampling,
+        image,
+        text,
+        newAugment);
   }
 }

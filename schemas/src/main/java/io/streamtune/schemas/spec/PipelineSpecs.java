@@ -115,6 +115,12 @@ public final class PipelineSpecs {
 
   /** Checks what the types alone cannot; every message names the key. */
   public static void validate(PipelineSpec spec, String origin) {
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    if (tabular) {
+      MediaSpecs.rejectMediaSections(spec, origin);
+    } else {
+      MediaSpecs.validate(spec, origin);
+    }
     if (spec.label() == null || spec.label().column() == null || spec.label().column().isBlank()) {
       throw new SpecException(origin + ": key 'label.column' is required");
     }
@@ -123,7 +129,7 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'label.classes' needs at least two distinct values, got " + classes);
     }
-    if (spec.columns().isEmpty() && spec.modality() == PipelineSpec.Modality.TABULAR) {
+    if (tabular && spec.columns().isEmpty()) {
       throw new SpecException(origin + ": key 'columns' needs at least one feature column");
     }
     if (spec.columns().containsKey(spec.label().column())) {
@@ -169,7 +175,7 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
     }
-    if (spec.modality() == PipelineSpec.Modality.TABULAR) {
+    if (tabular) {
       spec.preprocess().validate(spec.columns(), origin);
     }
     PipelineSpec.TrainerSpec trainer = spec.trainer();

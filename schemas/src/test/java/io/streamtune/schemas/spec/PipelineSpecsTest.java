@@ -119,6 +119,161 @@ class PipelineSpecsTest {
         .hasMessageContaining("label column 'Income'");
   }
 
+  private static final String IMAGE =
+      """
+      name: shirts
+      modality: image
+      label:
+        classes: [shirt, coat]
+      image: {width: 28, height: 28}
+      """;
+
+  private static final String TEXT =
+      """
+      name: mails
+      modality: text
+      label:
+        classes: [ham, spam]
+      """;
+
+  @Test
+  void imageSpecNeedsNoColumnsAndTakesTheAugmentDefaults() {
+    PipelineSpec spec = PipelineSpecs.parse(IMAGE, "test");
+
+    assertThat(spec.modality()).isEqualTo(PipelineSpec.Modality.IMAGE);
+    assertThat(spec.image()).isEqualTo(new ImageSpec(28, 28, 1));
+    assertThat(spec.text()).isNull();
+    assertThat(spec.label().column()).isEqualTo("label");
+    AugmentSpec augment = spec.augment();
+    assertThat(augment.copies()).isZero();
+    assertThat(augment.enabled()).isFalse();
+    assertThat(augment.seed()).isEqualTo(42L);
+    assertThat(augment.image().crop()).isEqualTo(new AugmentSpec.Crop(0.5, 0.5, 0.75));
+    assertThat(augment.image().flipHorizontal().probability()).isEqualTo(0.5);
+    assertThat(augment.image().flipVertical().probability()).isZero();
+    assertThat(augment.image().rotation()).isEqualTo(new AugmentSpec.Rotation(0.5, 15.0));
+    assertThat(augment.image().colorJitter())
+        .isEqualTo(new AugmentSpec.ColorJitter(0.5, 0.4, 0.4, 0.0, 0.0));
+    assertThat(augment.image().noise()).isEqualTo(new AugmentSpec.Noise(0.0, 10.0));
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(spec), "round-trip")).isEqualTo(spec);
+  }
+
+  @Test
+  void textSpecGetsTheTextDefaults() {
+    PipelineSpec spec = PipelineSpecs.parse(TEXT, "test");
+
+    assertThat(spec.text()).isEqualTo(new TextSpec("text", null, 10_000));
+    assertThat(spec.augment().text()).isEqualTo(new AugmentSpec.TextOps(0.1, 0.1, 0.1, 0.1));
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(spec), "round-trip")).isEqualTo(spec);
+  }
+
+  @Test
+  void perClassCopiesOverrideTheDefaultCount() {
+    PipelineSpec spec =
+        PipelineSpecs.parse(IMAGE + "augment: {copies: 2, copiesPerClass: {coat: 5}}\n", "test");
+
+    assertThat(spec.augment().copiesFor("coat")).isEqualTo(5);
+    assertThat(spec.augment().copiesFor("shirt")).isEqualTo(2);
+    assertThat(spec.augment().enabled()).isTrue();
+  }
+
+  @Test
+  void tabularSectionsAreRejectedForImagesAndTexts() {
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE + "columns:\n  a: {type: numeric}\n", "spec.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("key 'columns' does not apply to modality image");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    TEXT + "preprocess:\n  steps:\n    - scale: {method: minmax}\n", "spec.yaml"))
+        .hasMessageContaining("key 'preprocess'")
+        .hasMessageContaining("modality text");
+    assertThatThrownBy(() -> PipelineSpecs.parse(TEXT + "sampling: {method: smote}\n", "spec.yaml"))
+        .hasMessageContaining("key 'sampling.method' must be none for modality text");
+  }
+
+  @Test
+  void imageSpecNeedsItsShape() {
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE.replace("image: {width: 28, height: 28}", ""), "s"))
+        .hasMessageContaining("key 'image' is required for modality image");
+    assertThatThrownBy(() -> PipelineSpecs.parse(IMAGE.replace("width: 28, ", ""), "s"))
+        .hasMessageContaining("key 'image.width' is required");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE.replace("height: 28", "height: 28, channels: 4"), "s"))
+        .hasMessageContaining("'4' for key 'image.channels'; allowed values: [1, 3]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(TEXT + "image: {width: 2, height: 2}\n", "s"))
+        .hasMessageContaining("key 'image' applies to modality image only");
+  }
+
+  @Test
+  void augmentValuesAreCheckedByKeyWithTheirRange() {
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    IMAGE + "augment:\n  image:\n    rotation: {probability: 1.5}\n", "s"))
+        .hasMessageContaining(
+            "key 'augment.image.rotation.probability' must be in [0, 1], got 1.5");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE + "augment:\n  image:\n    crop: {minScale: 0}\n", "s"))
+        .hasMessageContaining("key 'augment.image.crop.minScale' must be in (0, 1]");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    IMAGE + "augment:\n  image:\n    colorJitter: {hue: 0.1}\n", "s"))
+        .hasMessageContaining("augment.image.colorJitter.hue")
+        .hasMessageContaining("no effect on grey images");
+    assertThatThrownBy(() -> PipelineSpecs.parse(IMAGE + "augment: {copies: -1}\n", "s"))
+        .hasMessageContaining("key 'augment.copies' must be in [0, 100], got -1");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE + "augment: {copiesPerClass: {hat: 2}}\n", "s"))
+        .hasMessageContaining("key 'augment.copiesPerClass.hat' is not a class")
+        .hasMessageContaining("[shirt, coat]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(TEXT + "augment:\n  text: {randomSwap: 2}\n", "s"))
+        .hasMessageContaining("key 'augment.text.randomSwap' must be in [0, 1], got 2.0");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(IMAGE + "augment:\n  text: {randomSwap: 0.2}\n", "s"))
+        .hasMessageContaining("key 'augment.text' applies to modality text only");
+  }
+
+  @Test
+  void unknownAugmentKeyNamesTheKeyAndTheAllowedOnes() {
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    IMAGE + "augment:\n  image:\n    rotation: {degrees: 10}\n", "s"))
+        .hasMessageContaining("unknown key 'augment.image.rotation.degrees'")
+        .hasMessageContaining("maxDegrees");
+  }
+
+  @Test
+  void tabularSpecRejectsTheAugmentSection() {
+    assertThatThrownBy(() -> PipelineSpecs.parse(MINIMAL + "augment: {copies: 2}\n", "s"))
+        .hasMessageContaining("key 'augment' applies to modality image or text only");
+    assertThatThrownBy(() -> PipelineSpecs.parse("modality: video\n" + MINIMAL, "s"))
+        .hasMessageContaining("'video' for key 'modality'")
+        .hasMessageContaining("[tabular, image, text]");
+  }
+
+  @Test
+  void bundledImageAndTextSpecsAreValid() {
+    PipelineSpec fashion =
+        PipelineSpecs.load(java.nio.file.Path.of("..", "pipelines", "fashion-mnist.yaml"));
+    assertThat(fashion.modality()).isEqualTo(PipelineSpec.Modality.IMAGE);
+    assertThat(fashion.label().classes()).hasSize(10).contains("Shirt", "Ankle boot");
+    assertThat(fashion.image()).isEqualTo(new ImageSpec(28, 28, 1));
+    assertThat(fashion.augment().copiesFor("Shirt")).isEqualTo(4);
+    assertThat(fashion.augment().copiesFor("Bag")).isEqualTo(2);
+    assertThat(fashion.augment().image()).isEqualTo(AugmentSpec.ImageOps.defaults());
+
+    PipelineSpec spam = PipelineSpecs.load(java.nio.file.Path.of("..", "pipelines", "spam.yaml"));
+    assertThat(spam.modality()).isEqualTo(PipelineSpec.Modality.TEXT);
+    assertThat(spam.text()).isEqualTo(new TextSpec("text", "id", 10_000));
+    assertThat(spam.augment().copiesFor("spam")).isEqualTo(4);
+    assertThat(spam.augment().text()).isEqualTo(AugmentSpec.TextOps.defaults());
+  }
+
   @Test
   void bundledCreditSpecIsValidAndSpellsOutEveryDefault() {
     PipelineSpec spec = PipelineSpecs.load(java.nio.file.Path.of("..", "pipelines", "credit.yaml"));

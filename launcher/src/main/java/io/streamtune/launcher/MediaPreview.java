@@ -1,0 +1,216 @@
+package io.streamtune.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.ingest.IngestItem;
+import io.streamtune.ingest.IngestSource;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.media.MediaAugmenter;
+import io.streamtune.preprocess.media.MediaRecord;
+import io.streamtune.preprocess.media.MediaValidation;
+import io.streamtune.preprocess.media.MediaValidator;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.ImagePayload;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.spec.PipelineSpec;
+import java.awt.image.BufferedImage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * {@code streamtune prepare} for image and text specs: reads a dataset, validates, splits and
+ * augments every record with the job's own cores ({@link MediaValidator}, {@link Splitter}, {@link
+ * MediaAugmenter}) and writes every example — originals and augmented copies — so a person can look
+ * before streaming. Images become PNG files {@code DIR/<split>/<label>/<id>[_aug<k>].png} listed in
+ * {@code DIR/examples.csv}; texts become one JSON line per variant in {@code DIR/examples.jsonl}.
+ * Records the job would dead-letter go to {@code DIR/rejected.csv}.
+ */
+final class MediaPreview {
+
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What was written. */
+  record Counts(long records, long originals, long copies, long holdout, long rejected) {}
+
+  private final PipelineSpec spec;
+  private final MediaValidator validator;
+  private final Splitter splitter;
+  private final MediaAugmenter augmenter;
+
+  MediaPreview(PipelineSpec spec) {
+    this.spec = spec;
+    this.validator = new MediaValidator(spec);
+    this.splitter = Splitter.of(spec.split());
+    this.augmenter = MediaAugmenter.of(spec);
+  }
+
+  /**
+   * The dataset a spec's modality reads: for images an IDX file (with {@code labels}) or a
+   * folder-per-class directory; for texts JSON Lines (.jsonl, .gz allowed) or CSV.
+   */
+  IngestSource open(Path input, Path labels) {
+    Clock clock = Clock.systemUTC();
+    if (spec.modality() == PipelineSpec.Modality.IMAGE) {
+      if (Files.isDirectory(input)) {
+        return IngestSource.imageFolder(input, clock);
+      }
+      if (labels == null) {
+        throw new IllegalArgumentException(
+            "--labels is required with an IDX image file (or give a folder-per-class directory)");
+      }
+      return IngestSource.idx(input, labels, spec.label().classes(), clock);
+    }
+    String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+      return IngestSource.textCsv(
+          input, spec.text().field(), spec.label().column(), spec.text().idField(), clock);
+    }
+    return IngestSource.jsonl(
+        input, spec.text().field(), spec.label().column(), spec.text().idField(), clock);
+  }
+
+  Counts run(IngestSource source, Path output, long limit) throws IOException {
+    Files.createDirectories(output);
+    long records = 0;
+    long originals = 0;
+    long copies = 0;
+    long holdout = 0;
+    long rejected = 0;
+    boolean images = spec.modality() == PipelineSpec.Modality.IMAGE;
+    try (BufferedWriter index =
+            Files.newBufferedWriter(output.resolve(images ? "examples.csv" : "examples.jsonl"));
+        CSVPrinter imageIndex =
+            images
+                ? csv(index, "file", "id", "source_id", "split", "label", "augmented_from")
+                : null;
+        CSVPrinter rejections =
+            csv(
+                Files.newBufferedWriter(output.resolve("rejected.csv")),
+                "source",
+                "id",
+                "stage",
+                "reason")) {
+      Iterator<IngestItem> items = source.items();
+      while (items.hasNext() && (limit <= 0 || records < limit)) {
+        IngestItem item = items.next();
+        records++;
+        if (item instanceof IngestItem.Rejected r) {
+          rejections.printRecord(r.location(), null, "ingest", r.reason());
+          rejected++;
+          continue;
+        }
+        RawRecord raw = ((IngestItem.Accepted) item).record();
+        MediaValidation validation = validator.validate(raw);
+        if (validation instanceof MediaValidation.Rejected r) {
+          rejections.printRecord(raw.getSource(), raw.getId(), "validate", r.reason());
+          rejected++;
+          continue;
+        }
+        MediaRecord record = ((MediaValidation.Valid) validation).record();
+        record.split = splitter.splitOf(record.id);
+        originals++;
+        if (record.split == Split.HOLDOUT) {
+          holdout++;
+        }
+        copies +=
+            augmenter.expand(
+                record,
+                example -> {
+                  try {
+                    if (images) {
+                      writeImage(output, example, imageIndex);
+                    } else {
+                      writeText(index, example);
+                    }
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+      }
+    }
+    return new Counts(records, originals, copies, holdout, rejected);
+  }
+
+  /** File name of an example: its source id made safe, plus {@code _aug<k>} for a copy. */
+  static String fileName(Example example) {
+    String base = UNSAFE.matcher(example.getSourceId()).replaceAll("_");
+    String id = example.getId();
+    int mark = id.lastIndexOf(MediaAugmenter.COPY_MARK);
+    String suffix =
+        example.getAugmentedFrom() == null
+            ? ""
+            : "_aug" + id.substring(mark + MediaAugmenter.COPY_MARK.length());
+    return base + suffix + ".png";
+  }
+
+  private static void writeImage(Path output, Example example, CSVPrinter index)
+      throws IOException {
+    Path dir =
+        output
+            .resolve(example.getSplit().name().toLowerCase(Locale.ROOT))
+            .resolve(UNSAFE.matcher(example.getLabel()).replaceAll("_"));
+    Files.createDirectories(dir);
+    Path file = dir.resolve(fileName(example));
+    ImageIO.write(toBufferedImage(example.getImage()), "png", file.toFile());
+    index.printRecord(
+        output.relativize(file).toString().replace('\\', '/'),
+        example.getId(),
+        example.getSourceId(),
+        example.getSplit().name().toLowerCase(Locale.ROOT),
+        example.getLabel(),
+        example.getAugmentedFrom());
+  }
+
+  static BufferedImage toBufferedImage(ImagePayload image) {
+    ByteBuffer data = image.getData().duplicate();
+    byte[] pixels = new byte[data.remaining()];
+    data.get(pixels);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    if (image.getChannels() == 1) {
+      BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+      grey.getRaster().setDataElements(0, 0, w, h, pixels);
+      return grey;
+    }
+    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    int[] samples = new int[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      samples[i] = pixels[i] & 0xff;
+    }
+    rgb.getRaster().setPixels(0, 0, w, h, samples);
+    return rgb;
+  }
+
+  private static void writeText(BufferedWriter out, Example example) throws IOException {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", example.getId());
+    line.put("sourceId", example.getSourceId());
+    line.put("split", example.getSplit().name().toLowerCase(Locale.ROOT));
+    line.put("label", example.getLabel());
+    line.put("augmentedFrom", example.getAugmentedFrom());
+    line.put("text", example.getText());
+    out.write(JSON.writeValueAsString(line));
+    out.write('\n');
+  }
+
+  private static CSVPrinter csv(java.io.Writer writer, String... header) throws IOException {
+    return CSVFormat.RFC4180
+        .builder()
+        .setRecordSeparator('\n')
+        .setHeader(header)
+        .build()
+        .print(writer);
+  }
+}
