@@ -3,7 +3,7 @@ package io.streamtune.preprocess.flink;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.serde.RegisteredAvroSerializer;
+import io.streamtune.schemas.serde.AvroSerdes;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
   public void open(
       SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
     // the Confluent serializer is not Serializable, so it is made here, on the task manager
-    serializer = new RegisteredAvroSerializer<>(schemaRegistryUrl);
+    serializer = AvroSerdes.valueSerializer(schemaRegistryUrl);
   }
 
   @Override
