@@ -1,11 +1,10 @@
 package io.streamtune.preprocess.media;
 
 import io.streamtune.preprocess.core.DeadLetters;
+import io.streamtune.preprocess.core.RawDecoding;
 import io.streamtune.preprocess.core.RawEnvelope;
-import io.streamtune.preprocess.core.RecordIntake;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.serde.AvroSerdes.WrongRecordTypeException;
 import java.time.Clock;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -13,7 +12,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Decodes and validates one raw envelope of an image or text pipeline: either a media record or a
  * dead letter naming the stage and the reason. Bad bytes never throw; only an unreachable schema
- * registry does (as in {@link RecordIntake}), because that says nothing about the record.
+ * registry does (see {@link RawDecoding}), because that says nothing about the record.
  */
 public final class MediaIntake {
 
@@ -35,29 +34,11 @@ public final class MediaIntake {
   }
 
   public Outcome accept(RawEnvelope envelope) {
-    if (envelope.value == null || envelope.value.length == 0) {
-      return rejected(envelope, DeadLetters.STAGE_DESERIALIZE, "empty value", null);
+    RawDecoding.Decoded decoded = RawDecoding.decode(envelope, deserializer, clock);
+    if (decoded.deadLetter() != null) {
+      return new Outcome.Rejected(decoded.deadLetter());
     }
-    RawRecord record;
-    try {
-      record = deserializer.deserialize(envelope.topic, envelope.value);
-    } catch (WrongRecordTypeException e) {
-      return rejected(
-          envelope, DeadLetters.STAGE_DESERIALIZE, "wrong record type: " + e.getMessage(), null);
-    } catch (RuntimeException e) {
-      if (RecordIntake.isInfrastructureFailure(e)) {
-        throw new IllegalStateException(
-            "cannot decode " + envelope + ": schema registry unreachable", e);
-      }
-      return rejected(
-          envelope,
-          DeadLetters.STAGE_DESERIALIZE,
-          "not a Confluent-Avro RawRecord: " + RecordIntake.describe(e),
-          null);
-    }
-    if (record == null) {
-      return rejected(envelope, DeadLetters.STAGE_DESERIALIZE, "empty value", null);
-    }
+    RawRecord record = decoded.record();
     MediaValidation validation = validator.validate(record);
     if (validation instanceof MediaValidation.Valid valid) {
       return new Outcome.Accepted(valid.record());
