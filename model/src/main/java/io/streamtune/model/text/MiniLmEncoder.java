@@ -1,11 +1,11 @@
 package io.streamtune.model.text;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.streamtune.model.text.bert.MiniLmTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -160,20 +160,12 @@ public final class MiniLmEncoder implements AutoCloseable {
   }
 
   private float[][] encodeBatch(List<String> batch) {
-    Encoding[] encodings = tokenizer.batchEncode(batch);
-    int rows = encodings.length;
-    int length = encodings[0].getIds().length;
-    long[] ids = new long[rows * length];
-    long[] mask = new long[rows * length];
-    long[] types = new long[rows * length];
-    for (int r = 0; r < rows; r++) {
-      if (encodings[r].getIds().length != length) {
-        throw new IllegalStateException("tokenizer did not pad the batch to one length");
-      }
-      System.arraycopy(encodings[r].getIds(), 0, ids, r * length, length);
-      System.arraycopy(encodings[r].getAttentionMask(), 0, mask, r * length, length);
-      System.arraycopy(encodings[r].getTypeIds(), 0, types, r * length, length);
-    }
+    MiniLmTokenizer.TokenBatch tokens = MiniLmTokenizer.TokenBatch.of(tokenizer.batchEncode(batch));
+    int rows = tokens.rows();
+    int length = tokens.length();
+    long[] ids = tokens.ids();
+    long[] mask = tokens.mask();
+    long[] types = tokens.types();
     long[] shape = {rows, length};
     try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);

@@ -27,6 +27,24 @@ public final class MiniLmTokenizer implements AutoCloseable {
   /** A padded batch: row-major int64 ids, mask and types of {@code rows × length}. */
   public record TokenBatch(long[] ids, long[] mask, long[] types, int rows, int length) {
 
+    /** The tokenizer's encodings of one padded batch, flattened row-major. */
+    public static TokenBatch of(Encoding[] encodings) {
+      int rows = encodings.length;
+      int length = encodings[0].getIds().length;
+      long[] ids = new long[rows * length];
+      long[] mask = new long[rows * length];
+      long[] types = new long[rows * length];
+      for (int r = 0; r < rows; r++) {
+        if (encodings[r].getIds().length != length) {
+          throw new IllegalStateException("tokenizer did not pad the batch to one length");
+        }
+        System.arraycopy(encodings[r].getIds(), 0, ids, r * length, length);
+        System.arraycopy(encodings[r].getAttentionMask(), 0, mask, r * length, length);
+        System.arraycopy(encodings[r].getTypeIds(), 0, types, r * length, length);
+      }
+      return new TokenBatch(ids, mask, types, rows, length);
+    }
+
     /** ids, mask, types as int64 NDArrays {@code [rows, length]} on {@code device}. */
     public NDList toNDList(NDManager manager, Device device) {
       Shape shape = new Shape(rows, length);
@@ -94,21 +112,7 @@ public final class MiniLmTokenizer implements AutoCloseable {
     for (String text : texts) {
       cut.add(EmailText.truncateChars(text == null ? "" : text, maxChars));
     }
-    Encoding[] encodings = tokenizer.batchEncode(cut);
-    int rows = encodings.length;
-    int length = encodings[0].getIds().length;
-    long[] ids = new long[rows * length];
-    long[] mask = new long[rows * length];
-    long[] types = new long[rows * length];
-    for (int r = 0; r < rows; r++) {
-      if (encodings[r].getIds().length != length) {
-        throw new IllegalStateException("tokenizer did not pad the batch to one length");
-      }
-      System.arraycopy(encodings[r].getIds(), 0, ids, r * length, length);
-      System.arraycopy(encodings[r].getAttentionMask(), 0, mask, r * length, length);
-      System.arraycopy(encodings[r].getTypeIds(), 0, types, r * length, length);
-    }
-    return new TokenBatch(ids, mask, types, rows, length);
+    return TokenBatch.of(tokenizer.batchEncode(cut));
   }
 
   @Override
