@@ -37,6 +37,7 @@ class ImagePipelineKafkaTest {
       """
       name: fashion
       modality: image
+      image: {width: 28, height: 28}
       label:
         column: label
         classes: [T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot]

@@ -24,7 +24,8 @@ class UserBackboneTest {
 
   private static PipelineSpec spec(String strategy) throws Exception {
     return PipelineSpecs.parse(
-        "name: byo\nmodality: image\nlabel: {column: l, classes: [a, b]}\ntrainer:\n"
+        "name: byo\nmodality: image\nlabel: {column: l, classes: [a, b]}\n"
+            + "image: {width: 28, height: 28}\ntrainer:\n"
             + "  backbone: "
             + tinyConv()
             + "\n  strategy: "

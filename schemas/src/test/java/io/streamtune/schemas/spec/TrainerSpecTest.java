@@ -17,6 +17,7 @@ class TrainerSpecTest {
         + modality
         + "\nlabel:\n  column: label\n  classes: [a, b]\n"
         + (modality.equals("tabular") ? "columns:\n  x: {type: numeric}\n" : "")
+        + (modality.equals("image") ? "image: {width: 28, height: 28}\n" : "")
         + "trainer:\n"
         + trainer.indent(2);
   }
