@@ -43,10 +43,29 @@ public final class WordNetSynonyms implements SynonymSource {
     return shared;
   }
 
+  /** More separators than any WordNet lemma has ("jack-in-the-pulpit" has three). */
+  static final int MAX_SEPARATORS = 3;
+
   @Override
   public List<String> synonyms(String word) {
+    // extJWNL's morphological lookup tries every split of a token at '-' and '_': 2^n lookups, so
+    // one e-mail rule line ("----------") or MIME boundary stalls the job for minutes.
+    if (separators(word) > MAX_SEPARATORS) {
+      return List.of();
+    }
     String key = word.toLowerCase(Locale.ROOT);
     return cache.computeIfAbsent(key, this::lookUp);
+  }
+
+  private static int separators(String word) {
+    int count = 0;
+    for (int i = 0; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (c == '-' || c == '_') {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The synsets of a word, each as its lemmas; for tests that check where a synonym came from. */
