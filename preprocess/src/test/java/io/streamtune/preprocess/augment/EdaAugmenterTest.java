@@ -27,7 +27,9 @@ class EdaAugmenterTest {
 
     assertThat(wordNet.synonyms("-".repeat(60))).isEmpty();
     assertThat(wordNet.synonyms("--==_Exmh_-2058972181P-boundary-part-two")).isEmpty();
+    assertThat(wordNet.synonyms("http://example.com/a-b/c-d?e-f")).isEmpty();
     assertThat(wordNet.synonyms("jack-in-the-pulpit")).isNotEmpty();
+    assertThat(wordNet.synonyms("Quick")).isNotEmpty();
     List<String> copies =
         augmenter(0.1, 0.1, 0.1, 0.1, 3)
             .copies("mail", "please review the ------------------------------------ draft today");
