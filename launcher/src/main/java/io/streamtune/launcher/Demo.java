@@ -2,7 +2,10 @@ package io.streamtune.launcher;
 
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.CsvDataset;
-import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.ingest.IdxImageReader;
+import io.streamtune.ingest.IngestException;
+import io.streamtune.ingest.IngestItem;
+import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.ProgressMeter;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.schemas.avro.EvaluationReport;
@@ -19,32 +22,44 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
- * The whole system in one JVM: embedded broker + registry, the local pipeline, a CSV streamed in,
- * and one printed line per evaluated model version.
+ * The whole system in one JVM: embedded broker + registry, the local pipeline, a dataset streamed
+ * in (CSV rows, images or texts, as the spec's modality says), and one printed line per evaluated
+ * model version.
  */
 final class Demo {
 
   static final String BUNDLED_CSV = "data/credit_data.csv";
   static final String BUNDLED_SPEC = "pipelines/credit.yaml";
+  static final String BUNDLED_IMAGES = "data/fashion-mnist/fashion-mnist-500-images-idx3-ubyte.gz";
+  static final String BUNDLED_IMAGE_LABELS =
+      "data/fashion-mnist/fashion-mnist-500-labels-idx1-ubyte.gz";
+  static final String BUNDLED_TEXTS = "data/spam-assassin/spam-assassin-600.jsonl.gz";
 
   /**
-   * @param csv null for the bundled credit data
+   * @param input null for the bundled data of the spec's modality; else a CSV (tabular), IDX images
+   *     (with {@code labels}) or a folder-per-class directory (image), JSON Lines or CSV (text)
+   * @param labels IDX label file of IDX {@code input} images
    * @param label label column of a CSV without a spec (types are then inferred)
-   * @param pipeline spec to use (for the bundled data: the bundled spec when null)
+   * @param pipeline spec to use (for the bundled data: the bundled credit spec when null)
    * @param versions stop after this many evaluated versions; 0 = run until interrupted
    * @param rate records per second; 0 = as fast as possible
    * @param retrainEvery overrides the spec's trainer.retrainEvery when not null
    * @param idleTimeout give up waiting for versions this long after the stream was fully ingested
    */
   record Options(
-      Path csv,
+      Path input,
+      Path labels,
       String label,
       Path pipeline,
       String idColumn,
@@ -75,8 +90,8 @@ final class Demo {
 
   Outcome run(Options options) throws Exception {
     Files.createDirectories(options.workDir());
-    CsvDataset dataset = dataset(options);
-    long rows = dataset.countRows();
+    Dataset dataset = dataset(options);
+    long rows = dataset.count();
     PipelineSpec spec = withReachableRetrainEvery(dataset.spec(), rows, options);
     out.println(describe(spec, dataset, rows));
 
@@ -98,7 +113,7 @@ final class Demo {
   }
 
   private Outcome runOn(
-      KafkaConnection kafka, CsvDataset dataset, PipelineSpec spec, long rows, Options options)
+      KafkaConnection kafka, Dataset dataset, PipelineSpec spec, long rows, Options options)
       throws Exception {
     CountDownLatch enoughVersions =
         new CountDownLatch(options.versions() > 0 ? options.versions() : Integer.MAX_VALUE);
@@ -165,7 +180,10 @@ final class Demo {
     }
   }
 
-  /** Lowers retrainEvery when the file is too small to reach the asked number of versions. */
+  /**
+   * Lowers retrainEvery when the file is too small to reach the asked number of versions. Image and
+   * text records reach the trainer with their augmented copies, which count as training examples.
+   */
   PipelineSpec withReachableRetrainEvery(PipelineSpec spec, long rows, Options options) {
     if (options.retrainEvery() != null) {
       return spec.withTrainer(spec.trainer().withRetrainEvery(options.retrainEvery()));
@@ -175,30 +193,156 @@ final class Demo {
     }
     // Dead letters and the split's randomness make the train share smaller than expected: keep 10%
     // slack.
-    long expectedTrain = (long) (rows * (1 - spec.split().holdoutFraction()) * 0.9);
+    long expectedTrain =
+        (long) (rows * (1 - spec.split().holdoutFraction()) * 0.9 * (1 + fewestCopies(spec)));
     int needed = spec.trainer().retrainEvery() * options.versions();
     if (needed <= expectedTrain) {
       return spec;
     }
     int lowered = (int) Math.max(1, expectedTrain / options.versions());
     out.printf(
-        "note: %,d rows give about %,d training examples; training a version every %,d examples"
+        "note: %,d %s give about %,d training examples; training a version every %,d examples"
             + " (not %,d) to reach %d versions%n",
-        rows, expectedTrain, lowered, spec.trainer().retrainEvery(), options.versions());
+        rows,
+        unit(spec),
+        expectedTrain,
+        lowered,
+        spec.trainer().retrainEvery(),
+        options.versions());
     return spec.withTrainer(spec.trainer().withRetrainEvery(lowered));
   }
 
-  private CsvDataset dataset(Options options) {
-    if (options.csv() != null) {
-      return IngestCommand.dataset(
-          options.csv(), options.label(), options.pipeline(), options.idColumn());
+  /**
+   * What the demo streams: a CSV typed by inference or a spec, or the images or texts a spec reads
+   * (through {@link SpecSources}, like {@code ingest} and {@code prepare}).
+   */
+  private record Dataset(
+      PipelineSpec spec, Path file, Path labels, String idColumn, CsvDataset csv) {
+
+    IngestSource open(Clock clock) {
+      return csv != null
+          ? IngestSource.csv(csv, clock)
+          : SpecSources.open(spec, file, labels, idColumn, clock);
     }
-    Path csv = copyResource(BUNDLED_CSV, options.workDir().resolve("credit_data.csv"));
-    Path specFile =
-        options.pipeline() != null
-            ? options.pipeline()
-            : copyResource(BUNDLED_SPEC, options.workDir().resolve("credit.yaml"));
-    return CsvDataset.withSpec(csv, PipelineSpecs.load(specFile), options.idColumn());
+
+    long count() {
+      if (csv != null) {
+        return csv.countRows();
+      }
+      try (IngestSource source = open(Clock.systemUTC())) {
+        if (source.size() >= 0) {
+          return source.size();
+        }
+        long items = 0;
+        for (Iterator<IngestItem> it = source.items(); it.hasNext(); it.next()) {
+          items++;
+        }
+        return items;
+      }
+    }
+  }
+
+  private Dataset dataset(Options options) {
+    if (options.input() != null && options.pipeline() == null) {
+      if (options.labels() != null) {
+        throw new IngestException("--labels needs --pipeline with an image spec");
+      }
+      CsvDataset csv =
+          IngestCommand.dataset(options.input(), options.label(), null, options.idColumn());
+      return new Dataset(csv.spec(), csv.file(), null, options.idColumn(), csv);
+    }
+    PipelineSpec spec =
+        PipelineSpecs.load(
+            options.pipeline() != null
+                ? options.pipeline()
+                : copyResource(BUNDLED_SPEC, options.workDir().resolve("credit.yaml")));
+    Path input = options.input();
+    Path labels = options.labels();
+    if (input == null) {
+      if (labels != null) {
+        throw new IngestException("--labels goes with --input IMAGES (an IDX image file)");
+      }
+      switch (spec.modality()) {
+        case TABULAR ->
+            input = copyResource(BUNDLED_CSV, options.workDir().resolve("credit_data.csv"));
+        case IMAGE -> {
+          requireBundledFits(
+              spec,
+              spec.label().classes().equals(IdxImageReader.FASHION_MNIST_CLASSES),
+              "the bundled Fashion-MNIST sample has the classes "
+                  + IdxImageReader.FASHION_MNIST_CLASSES,
+              "--input IMAGES.idx3-ubyte.gz --labels LABELS.idx1-ubyte.gz, or --input a"
+                  + " folder-per-class directory");
+          input = copyResource(BUNDLED_IMAGES, options.workDir().resolve(fileName(BUNDLED_IMAGES)));
+          labels =
+              copyResource(
+                  BUNDLED_IMAGE_LABELS, options.workDir().resolve(fileName(BUNDLED_IMAGE_LABELS)));
+        }
+        case TEXT -> {
+          requireBundledFits(
+              spec,
+              new HashSet<>(spec.label().classes()).equals(Set.of("ham", "spam"))
+                  && spec.text().field().equals("text")
+                  && spec.label().column().equals("label"),
+              "the bundled SpamAssassin sample has classes [ham, spam] in the fields text and"
+                  + " label",
+              "--input TEXTS.jsonl[.gz] or TEXTS.csv");
+          input = copyResource(BUNDLED_TEXTS, options.workDir().resolve(fileName(BUNDLED_TEXTS)));
+        }
+      }
+    }
+    if (spec.modality() == PipelineSpec.Modality.TABULAR) {
+      if (labels != null) {
+        throw new IngestException(
+            "--labels applies to an IDX image file only (spec '" + spec.name() + "' is tabular)");
+      }
+      if (!Files.exists(input)) {
+        throw new IngestException("--input " + input + ": no such file or directory");
+      }
+      CsvDataset csv = CsvDataset.withSpec(input, spec, options.idColumn());
+      return new Dataset(spec, input, null, options.idColumn(), csv);
+    }
+    // Opened once here so a bad input fails before the broker starts.
+    Dataset dataset = new Dataset(spec, input, labels, options.idColumn(), null);
+    dataset.open(Clock.systemUTC()).close();
+    return dataset;
+  }
+
+  private static void requireBundledFits(
+      PipelineSpec spec, boolean fits, String bundled, String inputOptions) {
+    if (!fits) {
+      throw new IngestException(
+          "spec '"
+              + spec.name()
+              + "' ("
+              + SpecSources.name(spec.modality())
+              + ") does not fit the bundled data ("
+              + bundled
+              + "): give "
+              + inputOptions);
+    }
+  }
+
+  private static String fileName(String resource) {
+    return resource.substring(resource.lastIndexOf('/') + 1);
+  }
+
+  private static int fewestCopies(PipelineSpec spec) {
+    if (spec.modality() == PipelineSpec.Modality.TABULAR) {
+      return 0;
+    }
+    return spec.label().classes().stream()
+        .mapToInt(c -> spec.augment().copiesFor(c))
+        .min()
+        .orElse(0);
+  }
+
+  private static String unit(PipelineSpec spec) {
+    return switch (spec.modality()) {
+      case TABULAR -> "rows";
+      case IMAGE -> "images";
+      case TEXT -> "texts";
+    };
   }
 
   private static Path copyResource(String resource, Path target) {
@@ -213,32 +357,77 @@ final class Demo {
     }
   }
 
-  private static String describe(PipelineSpec spec, CsvDataset dataset, long rows) {
+  private static String describe(PipelineSpec spec, Dataset dataset, long rows) {
+    if (spec.modality() == PipelineSpec.Modality.TABULAR) {
+      return String.format(
+          Locale.ROOT,
+          "pipeline %s: %s (%,d rows), %d columns -> %d features, label %s %s, holdout %.0f%%,"
+              + " a version every %,d training examples",
+          spec.name(),
+          dataset.file().getFileName(),
+          rows,
+          spec.columns().size(),
+          spec.featureNames().size(),
+          spec.label().column(),
+          spec.label().classes(),
+          100 * spec.split().holdoutFraction(),
+          spec.trainer().retrainEvery());
+    }
+    String shape =
+        spec.modality() == PipelineSpec.Modality.IMAGE
+            ? String.format(
+                Locale.ROOT,
+                "%dx%dx%d",
+                spec.image().width(),
+                spec.image().height(),
+                spec.image().channels())
+            : "text field " + spec.text().field();
     return String.format(
         Locale.ROOT,
-        "pipeline %s: %s (%,d rows), %d columns -> %d features, label %s %s, holdout %.0f%%,"
+        "pipeline %s: %s (%,d %s), %s, label %s, holdout %.0f%%, %s, backbone %s (%s),"
             + " a version every %,d training examples",
         spec.name(),
         dataset.file().getFileName(),
         rows,
-        spec.columns().size(),
-        spec.featureNames().size(),
-        spec.label().column(),
+        unit(spec),
+        shape,
         spec.label().classes(),
         100 * spec.split().holdoutFraction(),
+        copies(spec),
+        spec.trainer().backboneFor(spec.modality()),
+        spec.trainer().strategyFor(spec.modality()).name().toLowerCase(Locale.ROOT),
         spec.trainer().retrainEvery());
   }
 
-  /** Streams the CSV into the raw topic on its own thread. */
+  /** The augmentation in words: the default count of copies and the classes that differ. */
+  private static String copies(PipelineSpec spec) {
+    int copies = spec.augment().copies();
+    String perClass =
+        spec.label().classes().stream()
+            .filter(c -> spec.augment().copiesFor(c) != copies)
+            .map(c -> c + " " + spec.augment().copiesFor(c))
+            .collect(Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "%d augmented copies per training %s%s",
+        copies,
+        spec.modality() == PipelineSpec.Modality.IMAGE ? "image" : "text",
+        perClass.isEmpty() ? "" : " (" + perClass + ")");
+  }
+
+  /**
+   * Streams the dataset into the raw topic on its own thread; inputs a reader rejects go to the
+   * dead-letter topic.
+   */
   private final class Ingestion implements Runnable {
     private final KafkaConnection kafka;
-    private final CsvDataset dataset;
+    private final Dataset dataset;
     private final long rows;
     private final double rate;
     final AtomicLong finishedNanos = new AtomicLong();
     final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    Ingestion(KafkaConnection kafka, CsvDataset dataset, long rows, double rate) {
+    Ingestion(KafkaConnection kafka, Dataset dataset, long rows, double rate) {
       this.kafka = kafka;
       this.dataset = dataset;
       this.rows = rows;
@@ -250,9 +439,9 @@ final class Demo {
       try (RawRecordProducer producer =
               new RawRecordProducer(
                   kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.topics());
-          CsvRecordReader records = dataset.open(Clock.systemUTC())) {
-        producer.produceAll(
-            records,
+          IngestSource source = dataset.open(Clock.systemUTC())) {
+        producer.produce(
+            source.items(),
             rate,
             new ProgressMeter(
                 "ingest", rows, Duration.ofSeconds(2), out::println, System::nanoTime));

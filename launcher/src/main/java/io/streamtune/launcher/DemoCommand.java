@@ -14,13 +14,24 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run everything in one JVM: embedded Kafka + schema registry, the Flink preprocessing job,",
-      "trainer and evaluator; stream a CSV in and print one line per model version.",
-      "Default: the bundled credit data (data/credit_data.csv) with pipelines/credit.yaml."
+      "trainer and evaluator; stream a dataset in and print one line per model version.",
+      "Default: the bundled credit data (data/credit_data.csv) with pipelines/credit.yaml.",
+      "An image or text spec without --input streams its bundled sample: --pipeline",
+      "pipelines/fashion-mnist.yaml (500 Fashion-MNIST images), --pipeline pipelines/spam.yaml",
+      "(600 SpamAssassin e-mails)."
     })
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--csv", description = "CSV file to stream instead of the bundled credit data")
-  Path csv;
+  @Option(
+      names = {"--input", "--csv"},
+      description =
+          "Data to stream instead of the bundled sample, read as the spec's modality says: a CSV"
+              + " (tabular); IDX images with --labels, or a folder-per-class directory (image);"
+              + " JSON Lines (.gz allowed) or CSV (text)")
+  Path input;
+
+  @Option(names = "--labels", description = "IDX label file of IDX --input images")
+  Path labels;
 
   @Option(names = "--label", description = "Label column of --csv (types are then inferred)")
   String label;
@@ -88,9 +99,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (csv != null && label == null && pipeline == null) {
+    if (input != null && label == null && pipeline == null) {
       throw new io.streamtune.ingest.IngestException(
-          "--csv needs --label COLUMN or --pipeline SPEC");
+          "--input/--csv needs --label COLUMN (a CSV) or --pipeline SPEC");
     }
     if (versions < 0 || partitions < 1 || parallelism < 1 || rate < 0) {
       throw new io.streamtune.schemas.config.ConfigException(
@@ -116,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
       Demo.Outcome outcome =
           demo.run(
               new Demo.Options(
-                  csv,
+                  input,
+                  labels,
                   label,
                   pipeline,
                   idColumn,

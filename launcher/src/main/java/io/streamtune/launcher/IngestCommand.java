@@ -54,6 +54,15 @@ final class IngestCommand implements Callable<Integer> {
         names = "--text-csv",
         description = "CSV file with a text column (--text-field) and a label column")
     Path textCsv;
+
+    @Option(
+        names = "--input",
+        description =
+            "Read as --pipeline's modality says (the demo and prepare read it the same way): a"
+                + " CSV (tabular); IDX images with --labels, or a folder-per-class directory"
+                + " (image); JSON Lines (.gz allowed) or CSV with the spec's text, label and id"
+                + " fields (text)")
+    Path specInput;
   }
 
   @Option(
@@ -61,7 +70,10 @@ final class IngestCommand implements Callable<Integer> {
       description = "Label column or field (CSV: required unless --pipeline; JSONL default: label)")
   String label;
 
-  @Option(names = "--pipeline", description = "Pipeline spec whose column types to use (--csv)")
+  @Option(
+      names = "--pipeline",
+      description =
+          "Pipeline spec whose column types (--csv) or modality and fields (--input) to use")
   Path pipeline;
 
   @Option(
@@ -69,7 +81,9 @@ final class IngestCommand implements Callable<Integer> {
       description = "Column or field holding record ids (default: row numbers)")
   String idColumn;
 
-  @Option(names = "--idx-labels", description = "IDX label file matching --idx-images")
+  @Option(
+      names = {"--idx-labels", "--labels"},
+      description = "IDX label file matching --idx-images (or an IDX --input)")
   Path idxLabels;
 
   @Option(
@@ -113,6 +127,14 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   private IngestSource source(Clock clock) {
+    if (input.specInput != null) {
+      if (pipeline == null) {
+        throw new IngestException(
+            "--input needs --pipeline SPEC (its modality says how to read it)");
+      }
+      return SpecSources.open(
+          PipelineSpecs.load(pipeline), input.specInput, idxLabels, idColumn, clock);
+    }
     if (input.csv != null) {
       return IngestSource.csv(dataset(input.csv, label, pipeline, idColumn), clock);
     }

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -54,31 +53,6 @@ final class MediaPreview {
     this.validator = new MediaValidator(spec);
     this.splitter = Splitter.of(spec.split());
     this.augmenter = MediaAugmenter.of(spec);
-  }
-
-  /**
-   * The dataset a spec's modality reads: for images an IDX file (with {@code labels}) or a
-   * folder-per-class directory; for texts JSON Lines (.jsonl, .gz allowed) or CSV.
-   */
-  IngestSource open(Path input, Path labels) {
-    Clock clock = Clock.systemUTC();
-    if (spec.modality() == PipelineSpec.Modality.IMAGE) {
-      if (Files.isDirectory(input)) {
-        return IngestSource.imageFolder(input, clock);
-      }
-      if (labels == null) {
-        throw new IllegalArgumentException(
-            "--labels is required with an IDX image file (or give a folder-per-class directory)");
-      }
-      return IngestSource.idx(input, labels, spec.label().classes(), clock);
-    }
-    String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
-      return IngestSource.textCsv(
-          input, spec.text().field(), spec.label().column(), spec.text().idField(), clock);
-    }
-    return IngestSource.jsonl(
-        input, spec.text().field(), spec.label().column(), spec.text().idField(), clock);
   }
 
   Counts run(IngestSource source, Path output, long limit) throws IOException {

@@ -203,7 +203,8 @@ final class PrepareCommand implements Callable<Integer> {
     }
     MediaPreview preview = new MediaPreview(spec);
     MediaPreview.Counts counts;
-    try (io.streamtune.ingest.IngestSource source = preview.open(input, labels)) {
+    try (io.streamtune.ingest.IngestSource source =
+        SpecSources.open(spec, input, labels, null, Clock.systemUTC())) {
       counts = preview.run(source, output, limit);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());

@@ -1,14 +1,18 @@
 package io.streamtune.launcher;
 
+import static io.streamtune.preprocess.media.MediaAugmenter.COPY_MARK;
+
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,22 +22,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * letters}. Transactional topics hold commit markers, so offsets cannot be summed: the records are
  * read ({@code read_committed}) and counted.
  */
-record TopicCounts(long raw, long train, long holdout, long deadLetters) {
+record TopicCounts(long raw, long train, long augmented, long holdout, long deadLetters) {
 
+  /** Records of the raw topic accounted for: augmented copies are extra, not raw records. */
   long prepared() {
-    return train + holdout + deadLetters;
+    return train - augmented + holdout + deadLetters;
   }
 
   static TopicCounts read(KafkaConnection kafka) {
     Topics topics = kafka.topics();
+    long[] train = count(kafka, topics, Topics.EXAMPLES_TRAIN);
     return new TopicCounts(
-        count(kafka, topics, Topics.RAW),
-        count(kafka, topics, Topics.EXAMPLES_TRAIN),
-        count(kafka, topics, Topics.EXAMPLES_HOLDOUT),
-        count(kafka, topics, Topics.DEADLETTER));
+        count(kafka, topics, Topics.RAW)[0],
+        train[0],
+        train[1],
+        count(kafka, topics, Topics.EXAMPLES_HOLDOUT)[0],
+        count(kafka, topics, Topics.DEADLETTER)[0]);
   }
 
-  private static long count(KafkaConnection kafka, Topics topics, TopicDef<?, ?> topic) {
+  /** Committed records, and how many of them are augmented copies (keyed {@code <id>#aug<k>}). */
+  private static long[] count(KafkaConnection kafka, Topics topics, TopicDef<?, ?> topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -52,10 +60,17 @@ record TopicCounts(long raw, long train, long holdout, long deadLetters) {
       // reaches them.
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long count = 0;
+      long copies = 0;
       while (!reached(consumer, end)) {
-        count += consumer.poll(Duration.ofMillis(200)).count();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          count++;
+          if (record.key() != null
+              && new String(record.key(), StandardCharsets.UTF_8).contains(COPY_MARK)) {
+            copies++;
+          }
+        }
       }
-      return count;
+      return new long[] {count, copies};
     }
   }
 
@@ -65,6 +80,19 @@ record TopicCounts(long raw, long train, long holdout, long deadLetters) {
 
   @Override
   public String toString() {
+    if (augmented > 0) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "raw %,d -> examples.train %,d (%,d originals + %,d augmented copies) + examples.holdout"
+              + " %,d + deadletter %,d = %,d",
+          raw,
+          train,
+          train - augmented,
+          augmented,
+          holdout,
+          deadLetters,
+          prepared());
+    }
     return String.format(
         java.util.Locale.ROOT,
         "raw %,d -> examples.train %,d + examples.holdout %,d + deadletter %,d = %,d",

@@ -42,6 +42,7 @@ class DemoTest {
             .run(
                 new Demo.Options(
                     unseenCsv(dir),
+                    null,
                     "kind",
                     null,
                     null,

@@ -119,4 +119,51 @@ class StreamtuneCliTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--label");
   }
+
+  @Test
+  void demoAndIngestNameTheOptionAtFaultForImageAndTextInputs(@TempDir Path dir) throws Exception {
+    String fashion = Path.of("..", "pipelines", "fashion-mnist.yaml").toString();
+    String spam = Path.of("..", "pipelines", "spam.yaml").toString();
+    Path images = Path.of("..", "data", "fashion-mnist", "fashion-mnist-500-images-idx3-ubyte.gz");
+
+    Run missing = run("demo", "--pipeline", fashion, "--input", dir.resolve("nope.gz").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--input").contains("nope.gz: no such file or directory");
+
+    Run noLabels =
+        run(
+            "demo",
+            "--pipeline",
+            fashion,
+            "--input",
+            images.toString(),
+            "--work-dir",
+            dir.toString());
+    assertThat(noLabels.exitCode()).isEqualTo(2);
+    assertThat(noLabels.err()).contains("--labels is required with an IDX image file");
+
+    // An image spec whose classes are not the bundled sample's has no data unless --input gives it.
+    Path digits = dir.resolve("digits.yaml");
+    Files.writeString(
+        digits,
+        Files.readString(Path.of(fashion))
+            .replaceAll("classes: \\[T-shirt.*", "classes: [zero, one]")
+            .replaceAll("copiesPerClass: .*", "copiesPerClass: {}"));
+    Run noData = run("demo", "--pipeline", digits.toString(), "--work-dir", dir.toString());
+    assertThat(noData.exitCode()).as(noData.err()).isEqualTo(2);
+    assertThat(noData.err()).contains("does not fit the bundled data").contains("--input");
+
+    Run textDir = run("ingest", "--pipeline", spam, "--input", dir.toString());
+    assertThat(textDir.exitCode()).isEqualTo(2);
+    assertThat(textDir.err()).contains("--input").contains("is a directory").contains("text");
+
+    Run textLabels =
+        run("ingest", "--pipeline", spam, "--input", images.toString(), "--labels", "x.gz");
+    assertThat(textLabels.exitCode()).isEqualTo(2);
+    assertThat(textLabels.err()).contains("--labels applies to an IDX image file only");
+
+    Run noSpec = run("ingest", "--input", images.toString());
+    assertThat(noSpec.exitCode()).isEqualTo(2);
+    assertThat(noSpec.err()).contains("--input needs --pipeline SPEC");
+  }
 }

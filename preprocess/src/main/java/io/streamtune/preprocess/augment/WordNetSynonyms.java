@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import net.sf.extjwnl.JWNLException;
 import net.sf.extjwnl.data.IndexWord;
 import net.sf.extjwnl.data.IndexWordSet;
@@ -43,8 +44,21 @@ public final class WordNetSynonyms implements SynonymSource {
     return shared;
   }
 
+  /**
+   * What is looked up: letters, with at most three inner hyphens or apostrophes
+   * ("jack-in-the-pulpit", "o'clock"). WordNet has no other entries worth a lookup, and extJWNL's
+   * morphological lookup tries every split of a token at its delimiters (2^n lookups), so one
+   * e-mail rule line, URL or MIME boundary stalled the job for minutes.
+   */
+  static final Pattern LOOKED_UP = Pattern.compile("\\p{L}+(?:['-]\\p{L}+){0,3}");
+
+  static final int MAX_LENGTH = 40;
+
   @Override
   public List<String> synonyms(String word) {
+    if (word.length() > MAX_LENGTH || !LOOKED_UP.matcher(word).matches()) {
+      return List.of();
+    }
     String key = word.toLowerCase(Locale.ROOT);
     return cache.computeIfAbsent(key, this::lookUp);
   }

@@ -16,6 +16,26 @@ class EdaAugmenterTest {
     return new EdaAugmenter(new EdaAugmentation(sr, ri, rs, rd, 4, seed), WordNetSynonyms.shared());
   }
 
+  /**
+   * E-mail rule lines and MIME boundaries made extJWNL try 2^n splits of one token (minutes per
+   * e-mail); such tokens have no synonyms and are not looked up, while hyphenated lemmas still are.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void tokensWithManySeparatorsAreNotLookedUp() {
+    WordNetSynonyms wordNet = WordNetSynonyms.shared();
+
+    assertThat(wordNet.synonyms("-".repeat(60))).isEmpty();
+    assertThat(wordNet.synonyms("--==_Exmh_-2058972181P-boundary-part-two")).isEmpty();
+    assertThat(wordNet.synonyms("http://example.com/a-b/c-d?e-f")).isEmpty();
+    assertThat(wordNet.synonyms("jack-in-the-pulpit")).isNotEmpty();
+    assertThat(wordNet.synonyms("Quick")).isNotEmpty();
+    List<String> copies =
+        augmenter(0.1, 0.1, 0.1, 0.1, 3)
+            .copies("mail", "please review the ------------------------------------ draft today");
+    assertThat(copies).hasSize(4);
+  }
+
   @Test
   void alphaZeroIsTheIdentity() {
     assertThat(augmenter(0, 0, 0, 0, 1).copies("r", TEXT)).containsOnly(TEXT).hasSize(4);
