@@ -25,8 +25,14 @@ public final class EmailText {
       return collapseWhitespace(stripHtml(text));
     }
     int blank = text.indexOf("\n\n");
-    String headers = blank < 0 ? text : text.substring(0, blank);
-    String body = blank < 0 ? "" : text.substring(blank + 2);
+    if (blank < 0) {
+      // headers only, or no header/body boundary left (an augmented copy whose words were re-joined
+      // by spaces): the subject when a line carries one, else every word rather than nothing
+      String subject = collapseWhitespace(header(text, "subject"));
+      return subject.isEmpty() ? collapseWhitespace(stripHtml(text)) : subject;
+    }
+    String headers = text.substring(0, blank);
+    String body = text.substring(blank + 2);
     String subject = collapseWhitespace(header(headers, "subject"));
     String cleanBody = collapseWhitespace(stripHtml(body));
     if (subject.isEmpty()) {

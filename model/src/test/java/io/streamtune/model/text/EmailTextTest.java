@@ -21,6 +21,15 @@ class EmailTextTest {
           + "\n"
           + "<script type=\"text/javascript\">var x = 1 < 2;</script>Visit us.</body></html>\n";
 
+  /** An augmented copy re-joins words with single spaces: headers and body run together. */
+  @Test
+  void anEmailWithoutAHeaderBodyBoundaryKeepsAllItsWords() {
+    String flattened = "Return-Path: <a@example.com> Subject: cheap meds Buy now and save";
+
+    assertThat(EmailText.subjectAndBody(flattened))
+        .isEqualTo("Return-Path: Subject: cheap meds Buy now and save");
+  }
+
   @Test
   void keepsSubjectAndBodyAndDropsOtherHeadersAndTags() {
     String text = EmailText.subjectAndBody(RAW);
