@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+"""SmallCnn training speed: DJL (streamtune's ImageFineTuner / RoundLoop) against PyTorch 1.13.
+
+Run through bench/cnn_train_bench.sh, which builds the Java side and passes its command line.
+For each thread count this script starts one JVM (CnnTrainBenchmark, commands on stdin), builds
+the same network in PyTorch, checks that both have the same parameter count and, with DJL's
+initial weights copied in, the same logits on a probe batch, warms both up, then times one
+training epoch over the same Fashion-MNIST images on each side in turn (the side that goes first
+alternates between rounds). Both sides: Adam (lr 1e-3), batch 64, class-weighted cross-entropy,
+pixels scaled from uint8 per batch, the loss read back every step, shuffled order.
+"""
+import argparse
+import gzip
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path, magic, count):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    if int.from_bytes(data[0:4], "big") != magic:
+        raise SystemExit(f"{path}: not an IDX file")
+    n = min(count, int.from_bytes(data[4:8], "big"))
+    if magic == 2051:
+        side = int.from_bytes(data[8:12], "big") * int.from_bytes(data[12:16], "big")
+        return np.frombuffer(data, np.uint8, n * side, 16).reshape(n, side)
+    return np.frombuffer(data, np.uint8, n, 8)
+
+
+def small_cnn(classes=10):
+    """streamtune's SmallCnn: conv32-relu-pool, conv64-relu-pool, flatten, dense128-relu, logits."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Flatten(),
+        nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+        nn.Linear(128, classes))
+
+
+class Torch:
+    def __init__(self, images, labels, batch, seed):
+        torch.manual_seed(seed)
+        self.model = small_cnn()
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+        self.images = torch.from_numpy(images.copy())
+        self.labels = torch.from_numpy(labels.astype(np.int64))
+        counts = torch.bincount(self.labels, minlength=10).double()
+        present = int((counts > 0).sum())
+        # balanced weights n / (classes * n_c), as RoundLoop.balancedClassWeights
+        self.weights = torch.where(counts > 0, len(labels) / (present * counts), counts).float()
+        self.batch = batch
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def parameters(self):
+        return sum(p.numel() for p in self.model.parameters())
+
+    def load_djl(self, folder):
+        names = [line.split() for line in open(os.path.join(folder, "params.txt"))]
+        flat = np.fromfile(os.path.join(folder, "params.bin"), dtype="<f4")
+        offset = 0
+        with torch.no_grad():
+            for (name, *dims), p in zip(names, self.model.parameters()):
+                shape = tuple(int(d) for d in dims)
+                if shape != tuple(p.shape):
+                    raise SystemExit(f"shape mismatch at {name}: DJL {shape}, torch {tuple(p.shape)}")
+                n = int(np.prod(shape))
+                p.copy_(torch.from_numpy(flat[offset:offset + n].reshape(shape)))
+                offset += n
+        if offset != flat.size or len(names) != len(list(self.model.parameters())):
+            raise SystemExit("parameter lists differ")
+        probe = np.fromfile(os.path.join(folder, "probe.bin"), dtype="<f4")
+        rows = probe.size // 10
+        x = self.images[:rows].float().div_(255).view(rows, 1, 28, 28)
+        with torch.no_grad():
+            logits = self.model(x).numpy().reshape(-1)
+        return float(np.abs(logits - probe).max()), float(np.abs(probe).max())
+
+    def epoch(self):
+        self.model.train()
+        order = torch.randperm(len(self.labels), generator=self.generator)
+        total = 0.0
+        for start in range(0, len(order), self.batch):
+            rows = order[start:start + self.batch]
+            x = self.images[rows].float().div_(255).view(-1, 1, 28, 28)
+            y = self.labels[rows]
+            logits = self.model(x)
+            loss = F.cross_entropy(logits, y, weight=self.weights)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimizer.step()
+            value = loss.item()
+            if value != value:
+                raise SystemExit("torch loss is NaN")
+            total += value * len(rows)
+        return total / len(order)
+
+
+class Djl:
+    def __init__(self, command, threads, log):
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=log, text=True, env=env)
+        self.ready = self.expect("ready").split()
+
+    def expect(self, word):
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise SystemExit(f"the Java side exited (rc {self.proc.wait()}); see its log")
+            if line.startswith("@@ " + word):
+                return line[3:].strip()
+
+    def send(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def epoch(self):
+        self.send("run")
+        _, seconds, loss, steps = self.expect("run").split()
+        return float(seconds), float(loss)
+
+    def close(self):
+        self.send("quit")
+        self.proc.wait(timeout=60)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--java", required=True, help="Java command line up to (excluding) its arguments")
+    ap.add_argument("--data", required=True, help="folder with the Fashion-MNIST IDX files")
+    ap.add_argument("--images", type=int, default=12800)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=2, help="untimed epochs per side first")
+    ap.add_argument("--log", default=None, help="where the JVM's stderr goes")
+    args = ap.parse_args()
+
+    images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"), 2051, args.images)
+    labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"), 2049, args.images)
+    n = len(labels)
+    torch.set_num_interop_threads(1)
+    print(f"PyTorch {torch.__version__} ({'MKL' if torch.backends.mkl.is_available() else 'no MKL'}, "
+          f"oneDNN {torch.backends.mkldnn.is_available()}); {n} Fashion-MNIST images, batch "
+          f"{args.batch}, {args.rounds} rounds after {args.warmup} warm-up epochs per side", flush=True)
+    log = open(args.log, "a") if args.log else subprocess.DEVNULL
+    summary = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        torch.set_num_threads(threads)
+        java = shlex.split(args.java) + [args.data, str(n), str(args.batch)]
+        java.insert(1, f"-Dai.djl.pytorch.num_threads={threads}")
+        djl = Djl(java, threads, log)
+        peer = Torch(images, labels, args.batch, seed=7)
+        djl_params = int(djl.ready[djl.ready.index("params") + 1])
+        print(f"\n== {threads} thread(s): parameters DJL {djl_params:,}, PyTorch "
+              f"{peer.parameters():,}", flush=True)
+        if djl_params != peer.parameters():
+            raise SystemExit("parameter counts differ")
+        with tempfile.TemporaryDirectory() as folder:
+            djl.send(f"export {folder}")
+            djl.expect("exported")
+            diff, scale = peer.load_djl(folder)
+        print(f"   same weights -> max |logit difference| {diff:.2e} (logits up to {scale:.2f})",
+              flush=True)
+        if diff > 1e-4 * max(1.0, scale):
+            raise SystemExit("the two networks do not compute the same function")
+        for _ in range(args.warmup):
+            djl.epoch()
+            peer.epoch()
+        print("   round | DJL samples/s (loss) | PyTorch samples/s (loss) | DJL/PyTorch", flush=True)
+        rates = []
+        for r in range(args.rounds):
+            sides = ["djl", "torch"] if r % 2 == 0 else ["torch", "djl"]
+            result = {}
+            for side in sides:
+                if side == "djl":
+                    seconds, loss = djl.epoch()
+                else:
+                    t0 = time.perf_counter()
+                    loss = peer.epoch()
+                    seconds = time.perf_counter() - t0
+                result[side] = (n / seconds, loss)
+            ratio = result["djl"][0] / result["torch"][0]
+            rates.append((result["djl"][0], result["torch"][0], ratio))
+            print(f"   {r + 1:5d} | {result['djl'][0]:10,.0f} ({result['djl'][1]:.3f}) | "
+                  f"{result['torch'][0]:10,.0f} ({result['torch'][1]:.3f}) | {ratio:.2f}x"
+                  f"  [{'DJL first' if sides[0] == 'djl' else 'PyTorch first'}]", flush=True)
+        djl.close()
+        med = [statistics.median(x) for x in zip(*rates)]
+        print(f"   median: DJL {med[0]:,.0f} samples/s, PyTorch {med[1]:,.0f} samples/s, "
+              f"ratio {med[2]:.2f}x (range {min(x[2] for x in rates):.2f}-"
+              f"{max(x[2] for x in rates):.2f})", flush=True)
+        summary.append((threads, med))
+    print("\nthreads | DJL samples/s | PyTorch samples/s | DJL/PyTorch (median of rounds)")
+    for threads, med in summary:
+        print(f"{threads:7d} | {med[0]:13,.0f} | {med[1]:17,.0f} | {med[2]:.2f}x")
+    try:
+        print(f"load average at the end: {os.getloadavg()}")
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
