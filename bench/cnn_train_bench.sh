@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SmallCnn training speed, DJL (streamtune's ImageFineTuner/RoundLoop) vs Debian PyTorch 1.13,
 # side by side in one run (docs/benchmarks.md, "Image CNN training speed").
-#   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 5 rounds, 1,2 threads, 12800
+#   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 6 rounds, 1,2 threads, 6400 images
 # Env: PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
 #      DATA (default ../shared/datasets/fashion-mnist).
 # Needs Debian python3-torch, python3-numpy.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rounds="${1:-5}"
+rounds="${1:-6}"
 threads="${2:-1,2}"
-images="${3:-12800}"
+images="${3:-6400}"
 py="${PYTHON:-/usr/bin/python3}"
 data="${DATA:-$root/../shared/datasets/fashion-mnist}"
 cd "$root"

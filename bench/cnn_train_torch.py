@@ -126,8 +126,8 @@ class Djl:
 
     def epoch(self):
         self.send("run")
-        _, seconds, loss, steps = self.expect("run").split()
-        return float(seconds), float(loss)
+        _, seconds, cpu, loss, steps = self.expect("run").split()
+        return float(seconds), float(cpu), float(loss)
 
     def close(self):
         self.send("quit")
@@ -138,10 +138,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--java", required=True, help="Java command line up to (excluding) its arguments")
     ap.add_argument("--data", required=True, help="folder with the Fashion-MNIST IDX files")
-    ap.add_argument("--images", type=int, default=12800)
+    ap.add_argument("--images", type=int, default=6400)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--warmup", type=int, default=2, help="untimed epochs per side first")
     ap.add_argument("--log", default=None, help="where the JVM's stderr goes")
     args = ap.parse_args()
@@ -177,33 +177,37 @@ def main():
         for _ in range(args.warmup):
             djl.epoch()
             peer.epoch()
-        print("   round | DJL samples/s (loss) | PyTorch samples/s (loss) | DJL/PyTorch", flush=True)
+        print("   round | DJL samples/s (per CPU-s) loss | PyTorch samples/s (per CPU-s) loss"
+              " | DJL/PyTorch wall (CPU)", flush=True)
         rates = []
         for r in range(args.rounds):
             sides = ["djl", "torch"] if r % 2 == 0 else ["torch", "djl"]
             result = {}
             for side in sides:
                 if side == "djl":
-                    seconds, loss = djl.epoch()
+                    seconds, cpu, loss = djl.epoch()
                 else:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     loss = peer.epoch()
-                    seconds = time.perf_counter() - t0
-                result[side] = (n / seconds, loss)
-            ratio = result["djl"][0] / result["torch"][0]
-            rates.append((result["djl"][0], result["torch"][0], ratio))
-            print(f"   {r + 1:5d} | {result['djl'][0]:10,.0f} ({result['djl'][1]:.3f}) | "
-                  f"{result['torch'][0]:10,.0f} ({result['torch'][1]:.3f}) | {ratio:.2f}x"
+                    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+                result[side] = (n / seconds, n / cpu, loss)
+            d, t = result["djl"], result["torch"]
+            rates.append((d[0], t[0], d[0] / t[0], d[1], t[1], d[1] / t[1]))
+            print(f"   {r + 1:5d} | {d[0]:7,.0f} ({d[1]:7,.0f}) {d[2]:.3f} | "
+                  f"{t[0]:7,.0f} ({t[1]:7,.0f}) {t[2]:.3f} | {d[0] / t[0]:.2f}x ({d[1] / t[1]:.2f}x)"
                   f"  [{'DJL first' if sides[0] == 'djl' else 'PyTorch first'}]", flush=True)
         djl.close()
         med = [statistics.median(x) for x in zip(*rates)]
-        print(f"   median: DJL {med[0]:,.0f} samples/s, PyTorch {med[1]:,.0f} samples/s, "
-              f"ratio {med[2]:.2f}x (range {min(x[2] for x in rates):.2f}-"
-              f"{max(x[2] for x in rates):.2f})", flush=True)
+        print(f"   median: DJL {med[0]:,.0f} samples/s ({med[3]:,.0f} per CPU-s), PyTorch "
+              f"{med[1]:,.0f} ({med[4]:,.0f}); median of the rounds' ratios {med[2]:.2f}x "
+              f"(range {min(x[2] for x in rates):.2f}-{max(x[2] for x in rates):.2f}), "
+              f"per CPU-s {med[5]:.2f}x (range {min(x[5] for x in rates):.2f}-"
+              f"{max(x[5] for x in rates):.2f})", flush=True)
         summary.append((threads, med))
-    print("\nthreads | DJL samples/s | PyTorch samples/s | DJL/PyTorch (median of rounds)")
+    print("\nthreads | DJL samples/s | PyTorch samples/s | DJL/PyTorch | DJL/PyTorch per CPU-s"
+          "   (medians over rounds)")
     for threads, med in summary:
-        print(f"{threads:7d} | {med[0]:13,.0f} | {med[1]:17,.0f} | {med[2]:.2f}x")
+        print(f"{threads:7d} | {med[0]:13,.0f} | {med[1]:17,.0f} | {med[2]:10.2f}x | {med[5]:.2f}x")
     try:
         print(f"load average at the end: {os.getloadavg()}")
     except OSError:

@@ -38,7 +38,7 @@ import java.util.zip.GZIPInputStream;
  * <pre>
  *   java ... CnnTrainBenchmark &lt;fashion-mnist dir&gt; &lt;images&gt; &lt;batch&gt;
  *   stdin:  export &lt;dir&gt;   parameters + logits of a probe batch, for the peer's equality check
- *           run             one epoch over the images; answers "@@ run &lt;seconds&gt; &lt;loss&gt;"
+ *           run             one epoch over the images; answers "@@ run &lt;seconds&gt; &lt;cpu seconds&gt; &lt;loss&gt; &lt;steps&gt;"
  *           quit
  * </pre>
  *
@@ -56,6 +56,11 @@ public final class CnnTrainBenchmark {
     byte[][] images = readImages(dir.resolve("train-images-idx3-ubyte.gz"), count);
     int[] labels = readLabels(dir.resolve("train-labels-idx1-ubyte.gz"), count);
     TrainSettings settings = TrainSettings.simple(0.001, 0.0, 1, batch, 7);
+    // CPU time of the whole process (all threads): on a shared machine it shows the work done,
+    // which wall time mixes with waiting for a core
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (ImageFineTuner tuner = ImageFineTuner.create(10, settings, null, Device.cpu())) {
       long parameters = 0;
       for (Pair<String, Parameter> p : tuner.model().getBlock().getParameters()) {
@@ -78,11 +83,18 @@ public final class CnnTrainBenchmark {
             out.println("@@ exported");
           }
           case "run" -> {
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             RoundLoop.Result result = tuner.train(images, labels, () -> false);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
             out.printf(
-                Locale.ROOT, "@@ run %.6f %.6f %d%n", seconds, result.trainLoss(), result.steps());
+                Locale.ROOT,
+                "@@ run %.6f %.6f %.6f %d%n",
+                seconds,
+                cpuSeconds,
+                result.trainLoss(),
+                result.steps());
           }
           case "quit" -> {
             return;
