@@ -123,7 +123,9 @@ public final class TrainerMemoryBenchmark {
           capacity,
           epochs,
           threads);
-      OUT.println("round | examples trained on | RSS MiB | heap used MiB | direct MiB | round s");
+      OUT.println(
+          "round | examples trained on | RSS MiB | heap used MiB | direct MiB | RssAnon MiB |"
+              + " RssFile MiB | open NDArrays | round s");
       try (KafkaProducer<String, Example> producer = producer(stack);
           TrainerService service = new TrainerService(config)) {
         Thread loop = new Thread(service, "trainer");
@@ -148,12 +150,15 @@ public final class TrainerMemoryBenchmark {
           rows.add(memory);
           OUT.printf(
               Locale.ROOT,
-              "%5d | %19d | %7.1f | %13.1f | %10.1f | %7.2f%n",
+              "%5d | %19d | %7.1f | %13.1f | %10.1f | %11.1f | %11.1f | %12.0f | %7.2f%n",
               round,
               Math.min(round * perRound, capacity),
               memory[0],
               memory[1],
               memory[2],
+              memory[3],
+              memory[4],
+              memory[5],
               seconds);
         }
       }
@@ -163,7 +168,11 @@ public final class TrainerMemoryBenchmark {
     summary(rows, warmup);
   }
 
-  /** RSS, heap used and direct buffers in MiB, after a full GC. */
+  /**
+   * RSS, heap used, direct buffers, anonymous RSS (heaps: Java, malloc, libtorch) and file-backed
+   * RSS (mapped jars, native libraries, the embedded broker's memory-mapped log indexes) in MiB,
+   * after a full GC.
+   */
   private static double[] memory() throws IOException {
     MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
     for (int i = 0; i < 2; i++) {
@@ -177,12 +186,28 @@ public final class TrainerMemoryBenchmark {
       }
     }
     double rss = 0;
+    double anon = 0;
+    double file = 0;
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      double mib = line.matches("^(VmRSS|RssAnon|RssFile):.*") ? kib(line) / 1024.0 : 0;
       if (line.startsWith("VmRSS:")) {
-        rss = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        rss = mib;
+      } else if (line.startsWith("RssAnon:")) {
+        anon = mib;
+      } else if (line.startsWith("RssFile:")) {
+        file = mib;
       }
     }
-    return new double[] {rss, heap, direct};
+    // every NDArray still open in the engine (all managers hang below its system manager)
+    double arrays;
+    try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+      arrays = probe.getParentManager().getManagedArrays().size();
+    }
+    return new double[] {rss, heap, direct, anon, file, arrays};
+  }
+
+  private static long kib(String statusLine) {
+    return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
   }
 
   private static void summary(List<double[]> rows, int warmup) {
