@@ -16,6 +16,12 @@ epochs="${4:-2}"
 threads="${5:-1}"
 data="${DATA:-$root/../shared/datasets/fashion-mnist}"
 cd "$root"
+# as the launcher (./streamtune) and the service image run the JVM; GLIBC_MALLOC=default leaves
+# glibc's dynamic thresholds on (3-4x slower training steps in DJL: docs/benchmarks.md)
+if [[ "${GLIBC_MALLOC:-}" != default ]]; then
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+fi
 # one reactor build: the sibling modules then resolve to their target/classes (nothing is installed)
 ./mvnw -B -q -o -pl trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
@@ -25,7 +31,8 @@ if [[ -n "${JFR:-}" ]]; then
   jfr=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1);" \
-  "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic}"
 log="$root/trainer/target/trainer-memory.log"
 # shellcheck disable=SC2086
 OMP_NUM_THREADS="$threads" java -Xmx1g ${JAVA_OPTS:-} "${jfr[@]}" -Dai.djl.offline=true \
