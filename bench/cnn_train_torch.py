@@ -10,6 +10,7 @@ alternates between rounds). Both sides: Adam (lr 1e-3), batch 64, class-weighted
 pixels scaled from uint8 per batch, the loss read back every step, shuffled order.
 """
 import argparse
+import ctypes
 import gzip
 import os
 import shlex
@@ -45,6 +46,18 @@ def small_cnn(classes=10):
         nn.Flatten(),
         nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
         nn.Linear(128, classes))
+
+
+def blas_threads(n):
+    """Debian's torch does its matrix products in OpenBLAS, whose own thread pool ignores
+    torch.set_num_threads (it used both cores at "1 thread", spinning in sched_yield): set it too."""
+    for line in open("/proc/self/maps"):
+        path = line.split()[-1]
+        if "openblas" in path and path.endswith((".so", ".so.0")) or "libopenblas" in path:
+            lib = ctypes.CDLL(path)
+            lib.openblas_set_num_threads(n)
+            return f"OpenBLAS threads {lib.openblas_get_num_threads()}"
+    return "no OpenBLAS loaded"
 
 
 class Torch:
@@ -157,12 +170,13 @@ def main():
     summary = []
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
+        blas = blas_threads(threads)
         java = shlex.split(args.java) + [args.data, str(n), str(args.batch)]
         java.insert(1, f"-Dai.djl.pytorch.num_threads={threads}")
         djl = Djl(java, threads, log)
         peer = Torch(images, labels, args.batch, seed=7)
         djl_params = int(djl.ready[djl.ready.index("params") + 1])
-        print(f"\n== {threads} thread(s): parameters DJL {djl_params:,}, PyTorch "
+        print(f"\n== {threads} thread(s) ({blas}): parameters DJL {djl_params:,}, PyTorch "
               f"{peer.parameters():,}", flush=True)
         if djl_params != peer.parameters():
             raise SystemExit("parameter counts differ")
