@@ -6,6 +6,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.text.TextClassifier;
+import io.streamtune.model.training.MallocSettings;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
@@ -162,6 +163,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     // the spec's device and threads, when set, win over the service's settings
     this.threads = trainerSpec.threads() != null ? trainerSpec.threads() : config.threads();
     applyThreads(threads);
+    MallocSettings.warning(System.getenv(), System.getProperty("os.name"))
+        .ifPresent(warning -> LOG.warn("model {}: {}", modelId, warning));
     TrainerConfig.DeviceChoice choice =
         trainerSpec.device() != null
             ? TrainerConfig.DeviceChoice.valueOf(trainerSpec.device().name())

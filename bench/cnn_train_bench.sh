@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SmallCnn training speed, DJL (streamtune's ImageFineTuner/RoundLoop) vs Debian PyTorch 1.13,
+# side by side in one run (docs/benchmarks.md, "Image CNN training speed").
+#   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 12 rounds, 1,2 threads, 1920 images (30 steps per timed epoch)
+# Env: PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
+#      DATA (default ../shared/datasets/fashion-mnist).
+# Needs Debian python3-torch, python3-numpy.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds="${1:-12}"
+threads="${2:-1,2}"
+images="${3:-1920}"
+py="${PYTHON:-/usr/bin/python3}"
+data="${DATA:-$root/../shared/datasets/fashion-mnist}"
+cd "$root"
+# as the launcher (./streamtune) and the service image run the JVM; GLIBC_MALLOC=default leaves
+# glibc's dynamic thresholds on (3-4x slower training steps in DJL: docs/benchmarks.md)
+if [[ "${GLIBC_MALLOC:-}" != default ]]; then
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+fi
+# one reactor build: the sibling modules then resolve to their target/classes (nothing is installed)
+./mvnw -B -q -o -pl model -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+cp="$(cat model/target/bench-classpath.txt)"
+jfr=""
+if [[ -n "${JFR:-}" ]]; then
+  jfr="-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
+fi
+java="java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=$root/model/target/djl-cache \
+  -DENGINE_CACHE_DIR=$root/model/target/djl-cache -Dai.djl.pytorch.num_interop_threads=1 \
+  -Djava.io.tmpdir=$root/model/target $jfr \
+  -cp model/target/test-classes:model/target/classes:$cp \
+  io.streamtune.model.image.bench.CnnTrainBenchmark"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1);" \
+  "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic}"
+"$py" bench/cnn_train_torch.py --java "$java" --data "$data" --images "$images" \
+  --threads "$threads" --rounds "$rounds" --log "$root/model/target/cnn-train-bench-java.log"
