@@ -20,15 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Augmented 28x28 images per second through the preprocess job, Kafka to Kafka with the
@@ -126,12 +123,12 @@ public final class AugmentJobBenchmark {
         long cpu0;
         JobClient job;
         // one consumer polls the end offsets: a new one per poll costs more than the job's tasks
-        try (KafkaConsumer<byte[], byte[]> watcher = consumer(kafka)) {
-          List<TopicPartition> partitions = partitions(watcher, outputs);
+        try (KafkaConsumer<byte[], byte[]> watcher = CommittedOffsets.consumer(kafka)) {
+          List<TopicPartition> partitions = CommittedOffsets.partitions(watcher, outputs);
           long t0 = System.nanoTime();
           cpu0 = os.getProcessCpuTime();
           job = PreprocessJob.start(env, config);
-          while (endOffsets(watcher, partitions) - beforeEnd < expectedOut) {
+          while (CommittedOffsets.endOffsets(watcher, partitions) - beforeEnd < expectedOut) {
             Thread.sleep(100);
             if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
               throw new IllegalStateException("run " + run + " did not finish");
@@ -180,24 +177,16 @@ public final class AugmentJobBenchmark {
    * markers early; {@link #count} checks the exact number afterwards.
    */
   private static long endOffsets(KafkaConnection kafka, List<String> topicNames) {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-      return endOffsets(consumer, partitions(consumer, topicNames));
+    try (KafkaConsumer<byte[], byte[]> consumer = CommittedOffsets.consumer(kafka)) {
+      return CommittedOffsets.endOffsets(
+          consumer, CommittedOffsets.partitions(consumer, topicNames));
     }
-  }
-
-  private static long endOffsets(
-      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-    long sum = 0;
-    for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions).entrySet()) {
-      sum += end.getValue();
-    }
-    return sum;
   }
 
   /** The committed records themselves, read to the end (markers are not records). */
   private static long count(KafkaConnection kafka, List<String> topicNames) {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-      List<TopicPartition> partitions = partitions(consumer, topicNames);
+    try (KafkaConsumer<byte[], byte[]> consumer = CommittedOffsets.consumer(kafka)) {
+      List<TopicPartition> partitions = CommittedOffsets.partitions(consumer, topicNames);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -208,24 +197,5 @@ public final class AugmentJobBenchmark {
       }
       return count;
     }
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static List<TopicPartition> partitions(
-      KafkaConsumer<byte[], byte[]> consumer, List<String> topicNames) {
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : topicNames) {
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    }
-    return partitions;
   }
 }

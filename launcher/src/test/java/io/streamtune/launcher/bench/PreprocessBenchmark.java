@@ -16,19 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Records per second of the preprocess job (impute, winsorize, scale, one-hot, PCA) from Kafka to
@@ -71,7 +65,7 @@ public final class PreprocessBenchmark {
               topics.name(Topics.EXAMPLES_TRAIN),
               topics.name(Topics.EXAMPLES_HOLDOUT),
               topics.name(Topics.DEADLETTER));
-      KafkaConsumer<byte[], byte[]> progress = progressConsumer(kafka);
+      KafkaConsumer<byte[], byte[]> progress = CommittedOffsets.consumer(kafka);
       for (int run = 1; run <= runs; run++) {
         long before = committedRecords(progress, outputs);
         StreamExecutionEnvironment env =
@@ -110,25 +104,7 @@ public final class PreprocessBenchmark {
   /** Records committed to the topics: read_committed end offsets (LSO) minus control markers. */
   private static long committedRecords(
       KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : topics) {
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    }
-    long sum = 0;
-    for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions).entrySet()) {
-      sum += end.getValue();
-    }
-    return sum;
-  }
-
-  /** One consumer for all progress polls, so polling costs the measured JVM little. */
-  private static KafkaConsumer<byte[], byte[]> progressConsumer(KafkaConnection kafka) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return CommittedOffsets.endOffsets(consumer, CommittedOffsets.partitions(consumer, topics));
   }
 
   /** The CSV's records again and again, with fresh ids, up to a count. */
