@@ -107,6 +107,8 @@ final class CachedAvroSerdes {
         try {
           return schemaRegistry.getSchemaById(id);
         } catch (Exception e) {
+          // not silent: the caller then hands the bytes to Confluent's deserializer, which fails
+          // the same lookup with its own error (or an infrastructure error the intake rethrows)
           return null;
         }
       }

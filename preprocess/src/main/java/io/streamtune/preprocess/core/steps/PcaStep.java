@@ -25,6 +25,8 @@ final class PcaStep implements Step {
   private double[][] components;
   private double[] singularValues;
   private final List<double[]> pending = new ArrayList<>();
+  // derived from mean, variance and components; rebuilt on the first transform after they change
+  private Projection projection;
 
   PcaStep(String[] inputNames, int components, int batchSize) {
     this.inputNames = inputNames;
@@ -328,8 +330,6 @@ final class PcaStep implements Step {
    * @param byFeature the components transposed: feature j's loadings at [j * k, j * k + k)
    */
   private record Projection(double[] byFeature, double[] offsets, boolean[] uncentred) {}
-
-  private Projection projection;
 
   private void prepareProjection() {
     double[] byFeature = new double[d * k];
