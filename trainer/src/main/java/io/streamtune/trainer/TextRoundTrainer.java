@@ -83,7 +83,7 @@ final class TextRoundTrainer implements ModelTrainer {
       throw new IllegalArgumentException("cannot train on an empty buffer");
     }
     long start = System.nanoTime();
-    List<String> texts = data.texts().stream().map(TextClassifier::prepare).toList();
+    List<String> texts = data.texts();
     FeatureRows rows;
     HashedTfidf tfidf = null;
     if (features == TextClassifier.Features.MINILM) {

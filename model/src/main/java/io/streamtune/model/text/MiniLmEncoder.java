@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.streamtune.model.text.bert.MiniLmTokenizer;
+import io.streamtune.schemas.text.EmailText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * A text classifier version: a linear head over frozen MiniLM embeddings or over hashed tf-idf
  * features (the from-scratch baseline). Stored as {@value #HEAD_FILE} (and {@value #TFIDF_FILE} for
- * tf-idf) beside the version's metadata. Texts are reduced the same way for training and scoring:
- * an e-mail to its Subject and body ({@link EmailText#subjectAndBody}).
+ * tf-idf) beside the version's metadata. It reads texts as the pipeline prepared them (e-mails
+ * reduced to Subject and body there with {@code text.format: email}), for training and scoring
+ * alike.
  */
 public final class TextClassifier {
 
@@ -53,11 +54,6 @@ public final class TextClassifier {
     return null;
   }
 
-  /** What the models read of a raw text. */
-  public static String prepare(String text) {
-    return EmailText.subjectAndBody(text);
-  }
-
   public Features features() {
     return features;
   }
@@ -78,13 +74,12 @@ public final class TextClassifier {
    */
   public int[] predict(
       List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
-    List<String> prepared = texts.stream().map(TextClassifier::prepare).toList();
     FeatureRows rows =
         switch (features) {
-          case TFIDF -> FeatureRows.sparse(tfidf.transform(prepared), tfidf.buckets());
+          case TFIDF -> FeatureRows.sparse(tfidf.transform(texts), tfidf.buckets());
           case MINILM -> {
             float[][] vectors =
-                cache == null ? encoder.encode(prepared) : cache.embed(ids, prepared, encoder);
+                cache == null ? encoder.encode(texts) : cache.embed(ids, texts, encoder);
             yield FeatureRows.dense(vectors);
           }
         };

@@ -6,6 +6,8 @@ import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.TextSpec;
+import io.streamtune.schemas.text.EmailText;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -35,6 +37,7 @@ public final class MediaValidator {
   private final int height;
   private final int channels;
   private final int maxChars;
+  private final boolean email;
 
   public MediaValidator(PipelineSpec spec) {
     if (spec.modality() == PipelineSpec.Modality.TABULAR) {
@@ -47,6 +50,7 @@ public final class MediaValidator {
     this.height = image ? spec.image().height() : 0;
     this.channels = image ? spec.image().channels() : 0;
     this.maxChars = image ? 0 : spec.text().maxChars();
+    this.email = !image && spec.text().format() == TextSpec.Format.EMAIL;
   }
 
   public MediaValidation validate(RawRecord record) {
@@ -82,7 +86,7 @@ public final class MediaValidator {
       if (payload instanceof TextPayload textPayload) {
         String text = clean(textPayload.getText());
         if (text.isEmpty()) {
-          problems.add("empty text");
+          problems.add(email ? "empty text (no Subject and no body in the e-mail)" : "empty text");
         } else if (problems.isEmpty()) {
           valid = MediaRecord.text(id, eventTime, label, labelIndex, text);
         }
@@ -96,9 +100,13 @@ public final class MediaValidator {
     return new MediaValidation.Valid(valid);
   }
 
-  /** Trimmed, and cut at the last whitespace before {@code maxChars} (hard cut when none). */
+  /**
+   * Reduced to Subject + body for e-mails, trimmed, and cut at the last whitespace before {@code
+   * maxChars} (hard cut when none).
+   */
   String clean(CharSequence raw) {
-    String text = raw == null ? "" : raw.toString().strip();
+    String text = raw == null ? "" : raw.toString();
+    text = (email ? EmailText.subjectAndBody(text) : text).strip();
     if (text.length() <= maxChars) {
       return text;
     }

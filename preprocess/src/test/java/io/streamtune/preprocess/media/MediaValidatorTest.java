@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.TabularPayload;
+import io.streamtune.schemas.spec.PipelineSpecs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
@@ -127,6 +128,31 @@ class MediaValidatorTest {
     assertThat(record.text.length()).isLessThanOrEqualTo(40);
     assertThat(record.labelIndex).isEqualTo(1);
     assertThat(record.isImage()).isFalse();
+  }
+
+  @Test
+  void emailTextIsReducedToSubjectAndBodyBeforeTheCut() {
+    MediaValidator emails =
+        new MediaValidator(
+            PipelineSpecs.parse(
+                MediaSpecs.TEXT_YAML.replace(
+                    "text: {maxChars: 40}", "text: {maxChars: 40, format: email}"),
+                "test"));
+    String raw =
+        "From a@example.com  Thu Aug 22 12:36:23 2002\n"
+            + "Received: from localhost by a very long routing header that fills the budget\n"
+            + "Subject: Re: cheap watches\n"
+            + "\n"
+            + "<p>Buy one now and get a second one free today</p>\n";
+
+    MediaRecord record = valid(emails.validate(raw("m", "spam", text(raw))));
+
+    assertThat(record.text).isEqualTo("Re: cheap watches\n\nBuy one now and get a");
+    assertThat(reason(emails.validate(raw("h", "ham", text("To: x@y.z\nFrom: a@b.c\n")))))
+        .isEqualTo("empty text (no Subject and no body in the e-mail)");
+    // a plain-text spec keeps the headers: the cut then sees routing noise only
+    assertThat(valid(texts.validate(raw("p", "spam", text(raw)))).text)
+        .startsWith("From a@example.com");
   }
 
   private static byte[] encode(BufferedImage image, String format) throws Exception {

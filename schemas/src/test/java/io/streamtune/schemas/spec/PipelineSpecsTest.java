@@ -162,7 +162,7 @@ class PipelineSpecsTest {
   void textSpecGetsTheTextDefaults() {
     PipelineSpec spec = PipelineSpecs.parse(TEXT, "test");
 
-    assertThat(spec.text()).isEqualTo(new TextSpec("text", null, 10_000));
+    assertThat(spec.text()).isEqualTo(new TextSpec("text", null, 10_000, TextSpec.Format.PLAIN));
     assertThat(spec.augment().text()).isEqualTo(new AugmentSpec.TextOps(0.1, 0.1, 0.1, 0.1));
     assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(spec), "round-trip")).isEqualTo(spec);
   }
@@ -205,6 +205,14 @@ class PipelineSpecsTest {
         .hasMessageContaining("'4' for key 'image.channels'; allowed values: [1, 3]");
     assertThatThrownBy(() -> PipelineSpecs.parse(TEXT + "image: {width: 2, height: 2}\n", "s"))
         .hasMessageContaining("key 'image' applies to modality image only");
+  }
+
+  @Test
+  void textFormatTakesPlainOrEmail() {
+    assertThat(PipelineSpecs.parse(TEXT + "text: {format: email}\n", "s").text().format())
+        .isEqualTo(TextSpec.Format.EMAIL);
+    assertThatThrownBy(() -> PipelineSpecs.parse(TEXT + "text: {format: mbox}\n", "s"))
+        .hasMessageContaining("'mbox' for key 'text.format'; allowed values: [plain, email]");
   }
 
   @Test
@@ -269,7 +277,7 @@ class PipelineSpecsTest {
 
     PipelineSpec spam = PipelineSpecs.load(java.nio.file.Path.of("..", "pipelines", "spam.yaml"));
     assertThat(spam.modality()).isEqualTo(PipelineSpec.Modality.TEXT);
-    assertThat(spam.text()).isEqualTo(new TextSpec("text", "id", 10_000));
+    assertThat(spam.text()).isEqualTo(new TextSpec("text", "id", 10_000, TextSpec.Format.EMAIL));
     assertThat(spam.augment().copiesFor("spam")).isEqualTo(4);
     assertThat(spam.augment().text()).isEqualTo(AugmentSpec.TextOps.defaults());
   }

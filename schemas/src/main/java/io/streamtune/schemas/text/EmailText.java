@@ -1,4 +1,4 @@
-package io.streamtune.model.text;
+package io.streamtune.schemas.text;
 
 import java.util.Locale;
 
@@ -7,6 +7,9 @@ import java.util.Locale;
  * body, the part a text model should see: with the headers first, a 256-token window of MiniLM sees
  * only Received lines and routing noise. Nothing is decoded (no MIME, no quoted-printable, no
  * base64); HTML tags are dropped crudely and whitespace collapsed so a character budget buys words.
+ * Text pipelines with {@code text.format: email} apply it when a record enters the job, before the
+ * split and augmentation, so every later stage (EDA, trainer, evaluator) sees the same reduced
+ * text.
  */
 public final class EmailText {
 
@@ -14,7 +17,8 @@ public final class EmailText {
 
   /**
    * "Subject\n\nbody" for an e-mail with headers; a text that does not start with a header block is
-   * taken to be all body. An e-mail without a Subject header gives the body alone.
+   * taken to be all body. An e-mail without a Subject header gives the body alone; headers without
+   * a body give the subject alone, and nothing when there is no subject.
    */
   public static String subjectAndBody(String raw) {
     if (raw == null || raw.isEmpty()) {
@@ -26,10 +30,8 @@ public final class EmailText {
     }
     int blank = text.indexOf("\n\n");
     if (blank < 0) {
-      // headers only, or no header/body boundary left (an augmented copy whose words were re-joined
-      // by spaces): the subject when a line carries one, else every word rather than nothing
-      String subject = collapseWhitespace(header(text, "subject"));
-      return subject.isEmpty() ? collapseWhitespace(stripHtml(text)) : subject;
+      // headers only: the subject, or nothing (the caller dead-letters an empty text)
+      return collapseWhitespace(header(text, "subject"));
     }
     String headers = text.substring(0, blank);
     String body = text.substring(blank + 2);
