@@ -3,7 +3,6 @@ package io.streamtune.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
-import io.streamtune.embedded.TopicReader;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.ingest.IngestItem;
 import io.streamtune.ingest.JsonlTextReader;
@@ -24,7 +23,6 @@ import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.text.EmailText;
 import io.streamtune.schemas.topics.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,20 +32,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,7 +60,6 @@ class MediaJobKafkaTest {
   private static final Path LABELS =
       Path.of("..", "data", "fashion-mnist", "fashion-mnist-500-labels-idx1-ubyte.gz");
   private static final int IMAGE_COUNT = 300;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -108,7 +100,7 @@ class MediaJobKafkaTest {
             topic,
             MediaSpecs.raw("bad-label", "Hat", MediaSpecs.rawImage(28, 28, 1, new byte[784]))));
     bad.put("garbage", "definitely not avro".getBytes(StandardCharsets.UTF_8));
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = JobTestKit.byteProducer(KAFKA)) {
       for (RawRecord record : good) {
         producer.send(
             new ProducerRecord<>(topic, record.getId(), serializer.serialize(topic, record)));
@@ -156,17 +148,19 @@ class MediaJobKafkaTest {
         PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
     try {
       List<ConsumerRecord<String, Example>> train =
-          read(topics.name(Topics.EXAMPLES_TRAIN), Example.class, expectedTrain.size());
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_TRAIN), Example.class, expectedTrain.size());
       List<ConsumerRecord<String, Example>> holdout =
-          read(topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
       List<ConsumerRecord<String, DeadLetter>> deadLetters =
-          read(topics.name(Topics.DEADLETTER), DeadLetter.class, bad.size());
+          JobTestKit.read(KAFKA, topics.name(Topics.DEADLETTER), DeadLetter.class, bad.size());
 
       assertThat(train).hasSize(expectedTrain.size());
       assertThat(holdout).hasSize(expectedHoldout.size());
       assertThat(deadLetters).hasSize(bad.size());
-      assertThat(keys(train)).isEqualTo(expectedTrain.keySet());
-      assertThat(keys(holdout)).isEqualTo(expectedHoldout);
+      assertThat(JobTestKit.uniqueKeys(train)).isEqualTo(expectedTrain.keySet());
+      assertThat(JobTestKit.uniqueKeys(holdout)).isEqualTo(expectedHoldout);
 
       for (ConsumerRecord<String, Example> record : train) {
         Example example = record.value();
@@ -181,9 +175,9 @@ class MediaJobKafkaTest {
         assertThat(example.getImage().getWidth()).isEqualTo(28);
         assertThat(example.getImage().getEncoding()).isEqualTo(ImageEncoding.RAW_U8);
         // deterministic from (seed, id, k): the stream wrote exactly what the core computes
-        assertThat(bytes(example.getImage().getData()))
+        assertThat(JobTestKit.bytes(example.getImage().getData()))
             .as(example.getId())
-            .isEqualTo(bytes(expected.getImage().getData()));
+            .isEqualTo(JobTestKit.bytes(expected.getImage().getData()));
       }
       assertThat(train.stream().filter(r -> r.value().getAugmentedFrom() == null))
           .hasSize(trainOriginals);
@@ -207,14 +201,14 @@ class MediaJobKafkaTest {
       assertThat(byKey.get("bad-label").getReason()).startsWith("unknown label 'Hat'");
       assertThat(byKey.get("garbage").getStage()).isEqualTo("deserialize");
       for (String key : bad.keySet()) {
-        assertThat(bytes(byKey.get(key).getOriginalValue())).isEqualTo(bad.get(key));
+        assertThat(JobTestKit.bytes(byKey.get(key).getOriginalValue())).isEqualTo(bad.get(key));
         if (!key.equals("garbage")) {
           assertThat(byKey.get(key).getStage()).isEqualTo("validate");
           assertThat(byKey.get(key).getRecordId()).isEqualTo(key);
         }
       }
     } finally {
-      cancelAndAwait(job);
+      JobTestKit.cancelAndAwait(job);
     }
   }
 
@@ -270,7 +264,7 @@ class MediaJobKafkaTest {
       reader.forEachRemaining(item -> records.add(((IngestItem.Accepted) item).record()));
     }
     assertThat(records).hasSize(62);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = JobTestKit.byteProducer(KAFKA)) {
       for (RawRecord record : records) {
         producer.send(
             new ProducerRecord<>(topic, record.getId(), serializer.serialize(topic, record)));
@@ -302,15 +296,17 @@ class MediaJobKafkaTest {
         PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
     try {
       List<ConsumerRecord<String, Example>> train =
-          read(topics.name(Topics.EXAMPLES_TRAIN), Example.class, expectedTrainCount);
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_TRAIN), Example.class, expectedTrainCount);
       List<ConsumerRecord<String, Example>> holdout =
-          read(topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
       List<ConsumerRecord<String, DeadLetter>> deadLetters =
-          read(topics.name(Topics.DEADLETTER), DeadLetter.class, 2);
+          JobTestKit.read(KAFKA, topics.name(Topics.DEADLETTER), DeadLetter.class, 2);
 
       assertThat(train).hasSize(expectedTrainCount);
-      assertThat(keys(holdout)).isEqualTo(expectedHoldout);
-      Set<String> trainKeys = keys(train);
+      assertThat(JobTestKit.uniqueKeys(holdout)).isEqualTo(expectedHoldout);
+      Set<String> trainKeys = JobTestKit.uniqueKeys(train);
       expectedTrain.forEach(
           (id, copies) -> {
             assertThat(trainKeys).contains(id);
@@ -355,7 +351,7 @@ class MediaJobKafkaTest {
       assertThat(byKey.get("phish").getReason())
           .isEqualTo("unknown label 'phishing'; expected one of [ham, spam]");
     } finally {
-      cancelAndAwait(job);
+      JobTestKit.cancelAndAwait(job);
     }
   }
 
@@ -373,46 +369,6 @@ class MediaJobKafkaTest {
         image.getWidth(),
         image.getHeight(),
         image.getChannels(),
-        bytes(image.getData()));
-  }
-
-  private static <T extends org.apache.avro.specific.SpecificRecord>
-      List<ConsumerRecord<String, T>> read(String topic, Class<T> type, int count) {
-    return TopicReader.readAtLeast(
-        KAFKA.bootstrapServers(),
-        topic,
-        AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), type),
-        count,
-        READ_TIMEOUT);
-  }
-
-  /** Cancels and waits until the job is gone, so it does not outlive the broker. */
-  static void cancelAndAwait(JobClient job) throws Exception {
-    job.cancel().get(30, TimeUnit.SECONDS);
-    try {
-      job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException cancelled) {
-      // expected: a cancelled job ends with an exception
-    }
-  }
-
-  static Set<String> keys(List<ConsumerRecord<String, Example>> records) {
-    List<String> keys = records.stream().map(ConsumerRecord::key).toList();
-    assertThat(keys).doesNotHaveDuplicates();
-    assertThat(records).allMatch(r -> r.key().equals(r.value().getId()));
-    return new HashSet<>(keys);
-  }
-
-  static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
-  }
-
-  static KafkaProducer<String, byte[]> producer() {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        JobTestKit.bytes(image.getData()));
   }
 }

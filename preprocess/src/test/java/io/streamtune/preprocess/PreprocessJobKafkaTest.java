@@ -4,7 +4,6 @@ import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
-import io.streamtune.embedded.TopicReader;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
@@ -15,7 +14,6 @@ import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.topics.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +22,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -35,12 +31,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,7 +44,6 @@ class PreprocessJobKafkaTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
   private static final int VALID = 200;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
 
   /** A produced record: its bytes and where the broker put them. */
   private record Produced(String key, byte[] value, RecordMetadata metadata) {}
@@ -66,7 +58,7 @@ class PreprocessJobKafkaTest {
 
     Map<String, Produced> produced = new HashMap<>();
     Serializer<RawRecord> rawSerializer = AvroSerdes.valueSerializer(registry);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = JobTestKit.byteProducer(KAFKA)) {
       Random random = new Random(11);
       String[] homes = {"owner", "rent", "rent", null, "castle"};
       for (int i = 0; i < VALID; i++) {
@@ -133,31 +125,18 @@ class PreprocessJobKafkaTest {
         PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
     try {
       List<ConsumerRecord<String, Example>> train =
-          TopicReader.readAtLeast(
-              KAFKA.bootstrapServers(),
-              topics.name(Topics.EXAMPLES_TRAIN),
-              AvroSerdes.valueDeserializer(registry, Example.class),
-              expectedTrain.size(),
-              READ_TIMEOUT);
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_TRAIN), Example.class, expectedTrain.size());
       List<ConsumerRecord<String, Example>> holdout =
-          TopicReader.readAtLeast(
-              KAFKA.bootstrapServers(),
-              topics.name(Topics.EXAMPLES_HOLDOUT),
-              AvroSerdes.valueDeserializer(registry, Example.class),
-              expectedHoldout.size(),
-              READ_TIMEOUT);
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
       List<ConsumerRecord<String, DeadLetter>> deadLetters =
-          TopicReader.readAtLeast(
-              KAFKA.bootstrapServers(),
-              topics.name(Topics.DEADLETTER),
-              AvroSerdes.valueDeserializer(registry, DeadLetter.class),
-              4,
-              READ_TIMEOUT);
+          JobTestKit.read(KAFKA, topics.name(Topics.DEADLETTER), DeadLetter.class, 4);
 
       // nothing lost, nothing twice: produced = train + holdout + dead-lettered
       assertThat(train.size() + holdout.size() + deadLetters.size()).isEqualTo(produced.size());
-      assertThat(keys(train)).isEqualTo(expectedTrain);
-      assertThat(keys(holdout)).isEqualTo(expectedHoldout);
+      assertThat(JobTestKit.uniqueKeys(train)).isEqualTo(expectedTrain);
+      assertThat(JobTestKit.uniqueKeys(holdout)).isEqualTo(expectedHoldout);
       assertThat((double) expectedHoldout.size() / VALID).isBetween(0.1, 0.3);
 
       List<Example> examples = new ArrayList<>();
@@ -191,17 +170,7 @@ class PreprocessJobKafkaTest {
       assertThat(byKey.get("garbage").getRecordId()).isNull();
       assertThat(byKey.get("bad-number").getRecordId()).isEqualTo("bad-number");
     } finally {
-      cancelAndAwait(job);
-    }
-  }
-
-  /** Cancels and waits until the job is gone, so it does not outlive the broker. */
-  private static void cancelAndAwait(JobClient job) throws Exception {
-    job.cancel().get(30, TimeUnit.SECONDS);
-    try {
-      job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException cancelled) {
-      // expected: a cancelled job ends with an exception
+      JobTestKit.cancelAndAwait(job);
     }
   }
 
@@ -212,29 +181,9 @@ class PreprocessJobKafkaTest {
     assertThat(deadLetter.getTopic()).isEqualTo(produced.metadata().topic());
     assertThat(deadLetter.getPartition()).isEqualTo(produced.metadata().partition());
     assertThat(deadLetter.getOffset()).isEqualTo(produced.metadata().offset());
-    assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(produced.value());
-    assertThat(bytes(deadLetter.getOriginalKey()))
+    assertThat(JobTestKit.bytes(deadLetter.getOriginalValue())).isEqualTo(produced.value());
+    assertThat(JobTestKit.bytes(deadLetter.getOriginalKey()))
         .isEqualTo(produced.key().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Set<String> keys(List<ConsumerRecord<String, Example>> records) {
-    List<String> keys = records.stream().map(ConsumerRecord::key).toList();
-    assertThat(keys).doesNotHaveDuplicates();
-    assertThat(records).allMatch(r -> r.key().equals(r.value().getId()));
-    return new HashSet<>(keys);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
-  }
-
-  private static KafkaProducer<String, byte[]> producer() {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static void send(

@@ -17,20 +17,15 @@ import io.streamtune.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +40,6 @@ class PreprocessJobRebalanceKafkaTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
   private static final int RECORDS = 1500;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -64,7 +58,7 @@ class PreprocessJobRebalanceKafkaTest {
     Set<String> expectedHoldout = new HashSet<>();
     List<String> trainInOrder = new java.util.ArrayList<>();
     Serializer<RawRecord> serializer = AvroSerdes.valueSerializer(registry);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = JobTestKit.byteProducer(KAFKA)) {
       Random random = new Random(17);
       for (int i = 0; i < RECORDS; i++) {
         String id = "rec-" + i;
@@ -98,12 +92,8 @@ class PreprocessJobRebalanceKafkaTest {
         PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
     try {
       List<ConsumerRecord<String, Example>> holdout =
-          TopicReader.readAtLeast(
-              KAFKA.bootstrapServers(),
-              topics.name(Topics.EXAMPLES_HOLDOUT),
-              AvroSerdes.valueDeserializer(registry, Example.class),
-              expectedHoldout.size(),
-              READ_TIMEOUT);
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
       // the last training examples wait in the cleaning window until the stream is quiet for 1 s
       List<Example> train =
           TopicReader.readAll(
@@ -155,23 +145,7 @@ class PreprocessJobRebalanceKafkaTest {
       long badOriginals = originals.stream().filter(e -> e.getLabel().equals("bad")).count();
       assertThat(badOriginals / (double) originals.size()).isLessThan(0.15); // it was imbalanced
     } finally {
-      cancelAndAwait(job);
+      JobTestKit.cancelAndAwait(job);
     }
-  }
-
-  private static void cancelAndAwait(JobClient job) throws Exception {
-    job.cancel().get(30, TimeUnit.SECONDS);
-    try {
-      job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException cancelled) {
-      // expected: a cancelled job ends with an exception
-    }
-  }
-
-  private static KafkaProducer<String, byte[]> producer() {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 }
