@@ -262,15 +262,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Path dir = store.versionDir(modelId, version);
     ModelMetadata stored = store.readMetadata(dir);
     String architecture = expectedArchitecture();
-    boolean resumable = !spec.trainer().backboneIsPath(spec.modality());
-    if (!resumable
-        || !stored.architecture().equals(architecture)
+    if (!stored.architecture().equals(architecture)
         || (spec.modality() == PipelineSpec.Modality.TABULAR
             && stored.featureCount() != featureCount)
         || !stored.labels().equals(labels)) {
       LOG.warn(
           "model {}: stored v{} ({}, {} features, labels {}) does not match the spec ({}, {}"
-              + " features, labels {}){}; training a new model as v{}",
+              + " features, labels {}); training a new model as v{}",
           modelId,
           version,
           stored.architecture(),
@@ -279,7 +277,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
           architecture,
           featureCount,
           labels,
-          resumable ? "" : " or its backbone is a user file",
           nextVersion);
       parentVersion = null;
       return newTrainer(device);
