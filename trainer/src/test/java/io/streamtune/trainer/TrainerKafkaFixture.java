@@ -128,8 +128,8 @@ final class TrainerKafkaFixture {
     final TrainerService service;
     private final Thread loop;
 
-    private Running() {
-      service = new TrainerService(config());
+    private Running(TrainerConfig config) {
+      service = new TrainerService(config);
       loop = new Thread(service, "trainer-under-test-" + spec.name());
       loop.start();
     }
@@ -144,7 +144,12 @@ final class TrainerKafkaFixture {
   }
 
   Running start() {
-    return new Running();
+    return new Running(config());
+  }
+
+  /** A trainer with a config derived from {@link #config()}. */
+  Running start(TrainerConfig config) {
+    return new Running(config);
   }
 
   /** Runs a trainer until {@code versions} ModelVersions are on the topic, then stops it. */

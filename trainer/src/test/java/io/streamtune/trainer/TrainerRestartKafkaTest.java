@@ -1,15 +1,19 @@
 package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
+import io.streamtune.embedded.TopicReader;
 import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -279,5 +284,59 @@ class TrainerRestartKafkaTest {
 
   private static Path tinyConv() throws URISyntaxException {
     return Path.of(TrainerRestartKafkaTest.class.getResource("/backbones/tiny-conv.pt").toURI());
+  }
+
+  @Test
+  void anUnreadableBufferSnapshotStopsTheStartUnlessConfiguredToStartEmpty(@TempDir Path store)
+      throws Exception {
+    PipelineSpec spec =
+        PipelineSpecs.parse(TestSpecs.YAML.replace("name: blobs", "name: snapshots"), "spec");
+    TrainerKafkaFixture fixture = fixture(spec, store);
+    fixture.produce(TestSpecs.examples(100, 21));
+    ModelVersion first = fixture.runTrainerUntil(1).get(0);
+    Path snapshot = Path.of(first.getStorePath()).resolve(TrainerService.BUFFER_FILE);
+    Files.write(snapshot, new byte[] {0, 0, 0, 9, 1, 2});
+
+    assertThatThrownBy(() -> new TrainerService(fixture.config()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stored v1 of model snapshots")
+        .hasMessageContaining(snapshot.toString())
+        .hasMessageContaining("trainer.buffer.on.unreadable.snapshot");
+
+    fixture.produce(TestSpecs.examples(100, 22));
+    List<ModelVersion> versions;
+    try (TrainerKafkaFixture.Running running =
+        fixture.start(
+            fixture.config().withOnUnreadableSnapshot(TrainerConfig.UnreadableSnapshot.EMPTY))) {
+      assertThat(running.service.stats().bufferSnapshotDiscarded()).isTrue();
+      versions = fixture.readVersions(2);
+    }
+    ModelVersion second = versions.get(1);
+    assertThat(second.getParentVersion()).isEqualTo(1);
+    assertThat(second.getNewExamples()).isEqualTo(100);
+    assertThat(second.getExamplesTrainedOn())
+        .as("the unreadable snapshot's 100 examples are gone; only the new ones train")
+        .isEqualTo(100);
+    assertThat(TrainerKafkaFixture.rangeSize(versions)).isEqualTo(200);
+    fixture.assertContiguous(versions);
+
+    List<DeadLetter> letters =
+        TopicReader.readAtLeast(
+                KAFKA.bootstrapServers(),
+                fixture.topics().name(Topics.DEADLETTER),
+                AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), DeadLetter.class),
+                1,
+                TrainerKafkaFixture.TIMEOUT)
+            .stream()
+            .map(ConsumerRecord::value)
+            .toList();
+    assertThat(letters).hasSize(1);
+    DeadLetter letter = letters.get(0);
+    assertThat(letter.getRecordId()).isEqualTo("snapshots/v1/buffer.bin");
+    assertThat(letter.getStage()).isEqualTo(TrainerService.STAGE);
+    assertThat(letter.getPartition()).isEqualTo(-1);
+    assertThat(letter.getReason())
+        .contains(snapshot.toString())
+        .contains("started with an empty buffer");
   }
 }
