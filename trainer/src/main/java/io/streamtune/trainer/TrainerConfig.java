@@ -14,10 +14,10 @@ import java.util.List;
 /**
  * The trainer's configuration: where Kafka and the model store are, and how to train.
  *
- * @param onUnreadableSnapshot what a start does when the last version's buffer snapshot cannot be
- *     read
  * @param threads PyTorch intra-op threads; applied only if the engine has not started yet in this
  *     JVM (an in-process launcher sets {@code ai.djl.pytorch.num_threads} itself)
+ * @param onUnreadableSnapshot what a start does when the last version's buffer snapshot cannot be
+ *     read
  */
 public record TrainerConfig(
     KafkaConnection kafka,

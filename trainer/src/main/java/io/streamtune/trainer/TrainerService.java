@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  * while the consumer is paused, so it holds exactly the examples up to the version's offsets. On
  * start, the latest version in the model store is loaded with its buffer and training continues
  * from it (numbering goes on at k+1) and from the committed offsets: a trainer killed at any point
- * loses no example and trains none twice.
+ * loses no example and trains none twice. A snapshot that cannot be read stops the start (its
+ * examples' offsets are committed, so Kafka would not give them again) unless the configuration
+ * accepts starting empty ({@link TrainerConfig#ON_UNREADABLE_SNAPSHOT}), which is dead-lettered.
  *
  * <p>Assumes one trainer per model id (the transactional id fences a second one).
  */
