@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.image.UserBackbone;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,8 +124,9 @@ public final class ModelStore {
   }
 
   /**
-   * Loads a version's metadata and parameters: an MLP or a SmallCnn classifier (text classifiers
-   * are read with {@link io.streamtune.model.text.TextClassifier#read}).
+   * Loads a version's metadata and parameters: an MLP, a SmallCnn classifier or a classifier over a
+   * user's TorchScript backbone (text classifiers are read with {@link
+   * io.streamtune.model.text.TextClassifier#read}).
    *
    * @throws ModelStoreException naming the path when the directory is missing, incomplete or
    *     corrupt
@@ -135,11 +137,16 @@ public final class ModelStore {
     requireParamsFile(dir);
     Model model = Model.newInstance(metadata.modelId(), device);
     try {
-      boolean image = metadata.architecture().startsWith(SmallCnn.ARCHITECTURE_PREFIX);
-      model.setBlock(
-          image
-              ? SmallCnn.classifier(SmallCnn.backbone(), metadata.numClasses())
-              : MlpClassifier.block(metadata));
+      String architecture = metadata.architecture();
+      boolean image = UserBackbone.readsImages(architecture);
+      if (architecture.startsWith(UserBackbone.ARCHITECTURE_PREFIX)) {
+        model.setBlock(UserBackbone.forLoading(model, metadata.numClasses()));
+      } else {
+        model.setBlock(
+            image
+                ? SmallCnn.classifier(SmallCnn.backbone(), metadata.numClasses())
+                : MlpClassifier.block(metadata));
+      }
       model.load(dir, PARAMS_PREFIX);
       if (!image) {
         checkInputWidth(model.getBlock(), metadata, dir);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.image.UserBackbone;
 import java.nio.file.Path;
 
 /**
@@ -112,7 +113,7 @@ public final class StoredModel implements AutoCloseable {
 
   /** Image models read [rows, 1, side, side]; an MLP reads [rows, width]. */
   private Shape inputShape(int rows, int width) {
-    if (metadata.architecture().startsWith(SmallCnn.ARCHITECTURE_PREFIX)) {
+    if (UserBackbone.readsImages(metadata.architecture())) {
       return new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE);
     }
     return new Shape(rows, width);

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.image.ImageFineTuner;
 import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.schemas.spec.PipelineSpec.Modality;
 import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec;
@@ -16,8 +17,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The image modality: a SmallCnn classifier fine-tuned from the spec's backbone ({@code mnist-cnn}
- * or {@code scratch}) with the spec's strategy, warm-started round after round; on restart from the
- * last stored version.
+ * or {@code scratch}) or over a user's TorchScript backbone, with the spec's strategy, warm-started
+ * round after round; on restart from the last stored version.
  */
 final class ImageRoundTrainer implements ModelTrainer {
 
@@ -34,7 +35,10 @@ final class ImageRoundTrainer implements ModelTrainer {
 
   /** The architecture string of a spec's image model (what a restart must match). */
   static String architecture(TrainerSpec spec) {
-    return SmallCnn.ARCHITECTURE + " from " + spec.backboneFor(Modality.IMAGE);
+    String backbone = spec.backboneFor(Modality.IMAGE);
+    return spec.backboneIsPath(Modality.IMAGE)
+        ? UserBackbone.architecture(backbone)
+        : SmallCnn.ARCHITECTURE + " from " + backbone;
   }
 
   static ImageRoundTrainer create(TrainerSpec spec, int numClasses, Device device) {
@@ -62,14 +66,15 @@ final class ImageRoundTrainer implements ModelTrainer {
 
   static ImageRoundTrainer resume(
       Path versionDir, TrainerSpec spec, int numClasses, Device device) {
-    if (spec.backboneIsPath(Modality.IMAGE)) {
-      throw new IllegalArgumentException(
-          "a version over a user-supplied backbone cannot be resumed from the store");
-    }
     TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
-    return new ImageRoundTrainer(
-        ImageFineTuner.resume(versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device),
-        architecture(spec));
+    // a version over a user backbone carries the trained TorchScript module itself
+    ImageFineTuner tuner =
+        spec.backboneIsPath(Modality.IMAGE)
+            ? ImageFineTuner.resumeOverBackbone(
+                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device)
+            : ImageFineTuner.resume(
+                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device);
+    return new ImageRoundTrainer(tuner, architecture(spec));
   }
 
   @Override

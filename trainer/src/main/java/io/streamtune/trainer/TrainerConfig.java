@@ -16,6 +16,8 @@ import java.util.List;
  *
  * @param threads PyTorch intra-op threads; applied only if the engine has not started yet in this
  *     JVM (an in-process launcher sets {@code ai.djl.pytorch.num_threads} itself)
+ * @param onUnreadableSnapshot what a start does when the last version's buffer snapshot cannot be
+ *     read
  */
 public record TrainerConfig(
     KafkaConnection kafka,
@@ -24,7 +26,8 @@ public record TrainerConfig(
     String consumerGroup,
     DeviceChoice device,
     int threads,
-    Duration pollTimeout) {
+    Duration pollTimeout,
+    UnreadableSnapshot onUnreadableSnapshot) {
 
   /** Where to train. */
   public enum DeviceChoice {
@@ -33,6 +36,17 @@ public record TrainerConfig(
     CPU,
     /** A GPU or fail at start. */
     GPU
+  }
+
+  /** What a start does when the last version's buffer snapshot cannot be read. */
+  public enum UnreadableSnapshot {
+    /** Refuse to start, naming the version and the file: an operator decides. */
+    FAIL,
+    /**
+     * Start with an empty buffer; the snapshot's examples are lost to training (their offsets are
+     * committed), so a dead-letter record says so.
+     */
+    EMPTY
   }
 
   public static final ConfigKey<String> MODEL_STORE =
@@ -54,6 +68,13 @@ public record TrainerConfig(
       ConfigKey.longKey(
           "trainer.poll.timeout.ms", 200, "Longest wait of one Kafka poll in milliseconds (>= 1)");
 
+  public static final ConfigKey<UnreadableSnapshot> ON_UNREADABLE_SNAPSHOT =
+      ConfigKey.enumKey(
+          "trainer.buffer.on.unreadable.snapshot",
+          UnreadableSnapshot.class,
+          UnreadableSnapshot.FAIL,
+          "When the last version's buffer snapshot cannot be read at start: fail|empty");
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           CommonKeys.BOOTSTRAP_SERVERS,
@@ -64,11 +85,19 @@ public record TrainerConfig(
           CONSUMER_GROUP,
           DEVICE,
           THREADS,
-          POLL_TIMEOUT_MS);
+          POLL_TIMEOUT_MS,
+          ON_UNREADABLE_SNAPSHOT);
 
   public TrainerConfig {
     if (kafka == null || spec == null || modelStore == null || device == null) {
       throw new ConfigException("trainer config needs kafka, spec, modelStore and device");
+    }
+    if (onUnreadableSnapshot == null) {
+      throw new ConfigException(
+          "configuration key '"
+              + ON_UNREADABLE_SNAPSHOT.name()
+              + "' must be set; allowed values: "
+              + ON_UNREADABLE_SNAPSHOT.allowed());
     }
     if (consumerGroup == null || consumerGroup.isBlank()) {
       throw new ConfigException(
@@ -95,6 +124,7 @@ public record TrainerConfig(
     DeviceChoice device = source.get(DEVICE);
     int threads = source.get(THREADS);
     long pollTimeoutMs = source.get(POLL_TIMEOUT_MS);
+    UnreadableSnapshot onUnreadableSnapshot = source.get(ON_UNREADABLE_SNAPSHOT);
     source.rejectUnknown(KEYS);
     PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new TrainerConfig(
@@ -104,7 +134,8 @@ public record TrainerConfig(
         consumerGroup,
         device,
         threads,
-        Duration.ofMillis(pollTimeoutMs));
+        Duration.ofMillis(pollTimeoutMs),
+        onUnreadableSnapshot);
   }
 
   /** For a launcher that holds the spec in memory; other settings take their defaults. */
@@ -117,22 +148,32 @@ public record TrainerConfig(
         CONSUMER_GROUP.defaultValue(),
         DEVICE.defaultValue(),
         THREADS.defaultValue(),
-        Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()));
+        Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
+        ON_UNREADABLE_SNAPSHOT.defaultValue());
   }
 
   public TrainerConfig withConsumerGroup(String group) {
-    return new TrainerConfig(kafka, spec, modelStore, group, device, threads, pollTimeout);
+    return new TrainerConfig(
+        kafka, spec, modelStore, group, device, threads, pollTimeout, onUnreadableSnapshot);
   }
 
   public TrainerConfig withDevice(DeviceChoice choice) {
-    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, choice, threads, pollTimeout);
+    return new TrainerConfig(
+        kafka, spec, modelStore, consumerGroup, choice, threads, pollTimeout, onUnreadableSnapshot);
   }
 
   public TrainerConfig withThreads(int count) {
-    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, device, count, pollTimeout);
+    return new TrainerConfig(
+        kafka, spec, modelStore, consumerGroup, device, count, pollTimeout, onUnreadableSnapshot);
   }
 
   public TrainerConfig withPollTimeout(Duration timeout) {
-    return new TrainerConfig(kafka, spec, modelStore, consumerGroup, device, threads, timeout);
+    return new TrainerConfig(
+        kafka, spec, modelStore, consumerGroup, device, threads, timeout, onUnreadableSnapshot);
+  }
+
+  public TrainerConfig withOnUnreadableSnapshot(UnreadableSnapshot policy) {
+    return new TrainerConfig(
+        kafka, spec, modelStore, consumerGroup, device, threads, pollTimeout, policy);
   }
 }

@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  * while the consumer is paused, so it holds exactly the examples up to the version's offsets. On
  * start, the latest version in the model store is loaded with its buffer and training continues
  * from it (numbering goes on at k+1) and from the committed offsets: a trainer killed at any point
- * loses no example and trains none twice.
+ * loses no example and trains none twice. A snapshot that cannot be read stops the start (its
+ * examples' offsets are committed, so Kafka would not give them again) unless the configuration
+ * accepts starting empty ({@link TrainerConfig#ON_UNREADABLE_SNAPSHOT}), which is dead-lettered.
  *
  * <p>Assumes one trainer per model id (the transactional id fences a second one).
  */
@@ -109,7 +111,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       int bufferSize,
       boolean controlAssigned,
       int controlRequests,
-      boolean roundInProgress) {}
+      boolean roundInProgress,
+      boolean bufferSnapshotDiscarded) {}
 
   private final TrainerConfig config;
   private final PipelineSpec spec;
@@ -145,6 +148,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile int versionsPublished;
   private volatile int lastVersion;
   private volatile long deadLettered;
+  private DiscardedSnapshot discardedSnapshot;
 
   public TrainerService(TrainerConfig config) {
     this.config = config;
@@ -262,15 +266,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Path dir = store.versionDir(modelId, version);
     ModelMetadata stored = store.readMetadata(dir);
     String architecture = expectedArchitecture();
-    boolean resumable = !spec.trainer().backboneIsPath(spec.modality());
-    if (!resumable
-        || !stored.architecture().equals(architecture)
+    if (!stored.architecture().equals(architecture)
         || (spec.modality() == PipelineSpec.Modality.TABULAR
             && stored.featureCount() != featureCount)
         || !stored.labels().equals(labels)) {
       LOG.warn(
           "model {}: stored v{} ({}, {} features, labels {}) does not match the spec ({}, {}"
-              + " features, labels {}){}; training a new model as v{}",
+              + " features, labels {}); training a new model as v{}",
           modelId,
           version,
           stored.architecture(),
@@ -279,12 +281,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
           architecture,
           featureCount,
           labels,
-          resumable ? "" : " or its backbone is a user file",
           nextVersion);
       parentVersion = null;
       return newTrainer(device);
     }
-    restoreBuffer(dir);
+    restoreBuffer(dir, version);
     PipelineSpec.TrainerSpec trainer = spec.trainer();
     ModelTrainer resumed =
         switch (spec.modality()) {
@@ -302,12 +303,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return resumed;
   }
 
-  private void restoreBuffer(Path versionDir) {
+  /**
+   * Restores the buffer the stored version was trained on. Its examples' offsets are committed, so
+   * Kafka does not give them again: an unreadable (or missing) snapshot loses them from training.
+   * By default that stops the start; with {@code trainer.buffer.on.unreadable.snapshot=empty} the
+   * trainer starts with an empty buffer and reports the loss as a dead letter once running.
+   */
+  private void restoreBuffer(Path versionDir, int version) {
     Path snapshot = versionDir.resolve(BUFFER_FILE);
-    if (!Files.exists(snapshot)) {
-      LOG.warn("model {}: {} has no buffer snapshot; the buffer starts empty", modelId, versionDir);
-      return;
-    }
     PipelineSpec.TrainerSpec trainer = spec.trainer();
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(snapshot)))) {
@@ -323,8 +326,60 @@ public final class TrainerService implements Runnable, AutoCloseable {
           modelId,
           state.buffer().size(),
           snapshot);
-    } catch (IOException e) {
-      LOG.warn("model {}: cannot restore the buffer from {}: {}", modelId, snapshot, e.toString());
+    } catch (IOException | RuntimeException e) {
+      String problem =
+          "cannot read the buffer snapshot of stored v"
+              + version
+              + " of model "
+              + modelId
+              + " at "
+              + snapshot
+              + ": "
+              + e;
+      if (config.onUnreadableSnapshot() == TrainerConfig.UnreadableSnapshot.FAIL) {
+        throw new IllegalStateException(
+            problem
+                + "; its examples would not be trained on again (their offsets are committed)."
+                + " Restore the file, or set "
+                + TrainerConfig.ON_UNREADABLE_SNAPSHOT.name()
+                + " (env "
+                + TrainerConfig.ON_UNREADABLE_SNAPSHOT.envName()
+                + ")=empty to start with an empty buffer",
+            e);
+      }
+      discardedSnapshot =
+          new DiscardedSnapshot(version, snapshot, problem + "; started with an empty buffer");
+      LOG.error("model {}: {}; starting with an empty buffer", modelId, problem);
+    }
+  }
+
+  /** A buffer snapshot given up at start, reported as a dead letter once the producer runs. */
+  private record DiscardedSnapshot(int version, Path file, String reason) {}
+
+  private void reportDiscardedSnapshot() {
+    if (discardedSnapshot == null) {
+      return;
+    }
+    deadLettered++;
+    // not a record of the topic: no partition, no offset; the id names the version and the file
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setRecordId(modelId + "/v" + discardedSnapshot.version() + "/" + BUFFER_FILE)
+            .setTopic(trainTopic)
+            .setPartition(-1)
+            .setOffset(-1)
+            .setStage(STAGE)
+            .setReason(discardedSnapshot.reason())
+            .setFailedAt(Instant.now())
+            .build();
+    try {
+      deadLetterProducer.send(new ProducerRecord<>(deadLetterTopic, modelId, letter)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reporting " + discardedSnapshot, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot report the discarded buffer snapshot " + discardedSnapshot.file(), e.getCause());
     }
   }
 
@@ -428,6 +483,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         return;
       }
       versionProducer.initTransactions();
+      reportDiscardedSnapshot();
       consumer.subscribe(List.of(trainTopic), new Rebalance());
       LOG.info(
           "trainer for model {} consuming {} (group {}), publishing to {}, store {}, device {}",
@@ -743,7 +799,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
         state.buffer().size(),
         controlAssigned,
         controlRequests,
-        roundInProgress);
+        roundInProgress,
+        discardedSnapshot != null);
   }
 
   /**

@@ -204,7 +204,9 @@ public final class TrainingState {
 
   /**
    * Replaces the (empty) buffer with one restored from the last version's snapshot, so a restarted
-   * trainer trains on what the version was trained on plus what comes after its offsets.
+   * trainer trains on what the version was trained on plus what comes after its offsets. The count
+   * of consumed examples goes on from the snapshot's, so {@code ModelVersion.totalExamplesConsumed}
+   * does not fall back to zero after a restart.
    */
   public void restoreBuffer(ExampleBuffer restored) {
     if (buffer.totalAdded() > 0) {
@@ -217,9 +219,10 @@ public final class TrainingState {
       throw new IllegalArgumentException("the restored buffer does not match the spec's");
     }
     buffer = restored;
+    totalExamplesConsumed = restored.totalAdded();
   }
 
-  /** Examples taken into the buffer (valid ones) since this trainer started. */
+  /** Examples taken into the buffer (valid ones), including those of a restored snapshot. */
   public long totalExamplesConsumed() {
     return totalExamplesConsumed;
   }

@@ -33,6 +33,7 @@ class TrainerConfigTest {
     values.put("trainer.device", "CPU");
     values.put("trainer.threads", "3");
     values.put("trainer.poll.timeout.ms", "50");
+    values.put("trainer.buffer.on.unreadable.snapshot", "empty");
     return values;
   }
 
@@ -54,6 +55,7 @@ class TrainerConfigTest {
     assertThat(config.device()).isEqualTo(TrainerConfig.DeviceChoice.CPU);
     assertThat(config.threads()).isEqualTo(3);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.EMPTY);
   }
 
   @Test
@@ -69,6 +71,7 @@ class TrainerConfigTest {
     assertThat(config.device()).isEqualTo(TrainerConfig.DeviceChoice.AUTO);
     assertThat(config.threads()).isEqualTo(1);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.FAIL);
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
   }
 
@@ -79,6 +82,12 @@ class TrainerConfigTest {
     assertBad("trainer.device", "tpu", "'trainer.device'", "[auto, cpu, gpu]");
     assertBad("trainer.poll.timeout.ms", "0", "'trainer.poll.timeout.ms' must be >= 1");
     assertBad("trainer.poll.timeout.ms", "soon", "'trainer.poll.timeout.ms'");
+    assertBad(
+        "trainer.buffer.on.unreadable.snapshot",
+        "skip",
+        "'trainer.buffer.on.unreadable.snapshot'",
+        "STREAMTUNE_TRAINER_BUFFER_ON_UNREADABLE_SNAPSHOT",
+        "[fail, empty]");
   }
 
   private void assertBad(String key, String value, String... expected) throws Exception {
@@ -124,6 +133,10 @@ class TrainerConfigTest {
         .isEqualTo(2);
     assertThatThrownBy(() -> config.withPollTimeout(Duration.ZERO))
         .hasMessageContaining("trainer.poll.timeout.ms");
+    assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.FAIL);
+    assertThatThrownBy(() -> config.withOnUnreadableSnapshot(null))
+        .hasMessageContaining("'trainer.buffer.on.unreadable.snapshot'")
+        .hasMessageContaining("[fail, empty]");
     assertThatThrownBy(() -> config.withConsumerGroup(" "))
         .hasMessageContaining("'trainer.consumer.group' must not be blank");
   }

@@ -9,28 +9,15 @@ import io.streamtune.model.StoredModel;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
-import io.streamtune.schemas.avro.OffsetRange;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -46,72 +33,17 @@ class TrainerServiceKafkaTest {
 
   @TempDir static Path storeRoot;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = TrainerKafkaFixture.TIMEOUT;
+
+  private static TrainerKafkaFixture fixture;
+
+  @BeforeAll
+  static void fixture() {
+    fixture = new TrainerKafkaFixture(KAFKA, TestSpecs.spec(), storeRoot);
+  }
 
   private static Topics topics() {
-    return KAFKA.topics();
-  }
-
-  private static TrainerConfig config() {
-    KafkaConnection kafka =
-        new KafkaConnection(KAFKA.bootstrapServers(), KAFKA.schemaRegistryUrl(), topics());
-    return TrainerConfig.of(kafka, TestSpecs.spec(), storeRoot)
-        .withDevice(TrainerConfig.DeviceChoice.CPU)
-        .withPollTimeout(Duration.ofMillis(100));
-  }
-
-  private static void produce(List<Example> examples) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<String, Example> producer =
-        new KafkaProducer<>(
-            props, new StringSerializer(), AvroSerdes.valueSerializer(KAFKA.schemaRegistryUrl()))) {
-      for (Example example : examples) {
-        producer.send(
-            new ProducerRecord<>(topics().name(Topics.EXAMPLES_TRAIN), example.getId(), example));
-      }
-    }
-  }
-
-  private static void produceGarbage(String key) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(
-          new ProducerRecord<>(
-              topics().name(Topics.EXAMPLES_TRAIN),
-              key,
-              "not avro".getBytes(StandardCharsets.UTF_8)));
-    }
-  }
-
-  private static List<ModelVersion> readVersions(int atLeast) {
-    return TopicReader.readAtLeast(
-            KAFKA.bootstrapServers(),
-            topics().name(Topics.MODELS),
-            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), ModelVersion.class),
-            atLeast,
-            TIMEOUT)
-        .stream()
-        .peek(record -> assertThat(record.key()).isEqualTo("blobs"))
-        .map(ConsumerRecord::value)
-        .sorted(Comparator.comparingInt(ModelVersion::getVersion))
-        .toList();
-  }
-
-  /** Runs a trainer until {@code versions} ModelVersions are on the topic, then stops it. */
-  private static List<ModelVersion> runTrainerUntil(int versions) throws Exception {
-    TrainerService service = new TrainerService(config());
-    Thread loop = new Thread(service, "trainer-under-test");
-    loop.start();
-    try {
-      return readVersions(versions);
-    } finally {
-      service.close();
-      loop.join(30_000);
-      assertThat(loop.isAlive()).isFalse();
-    }
+    return fixture.topics();
   }
 
   private static void assertAccurate(ModelVersion version, List<Example> data) {
@@ -129,51 +61,14 @@ class TrainerServiceKafkaTest {
     }
   }
 
-  /** Checks the versions' ranges tile each partition from 0 and returns where each ends. */
-  private static Map<Integer, Long> assertContiguous(List<ModelVersion> versions) {
-    Map<Integer, Long> next = new HashMap<>();
-    for (ModelVersion version : versions) {
-      for (OffsetRange range : version.getConsumedOffsets()) {
-        assertThat(range.getTopic()).isEqualTo(topics().name(Topics.EXAMPLES_TRAIN));
-        long expectedFrom = next.getOrDefault(range.getPartition(), 0L);
-        assertThat(range.getFromOffset())
-            .as(
-                "v%d partition %d starts where the last range ended",
-                version.getVersion(), range.getPartition())
-            .isEqualTo(expectedFrom);
-        assertThat(range.getUntilOffset()).isGreaterThan(range.getFromOffset());
-        next.put(range.getPartition(), range.getUntilOffset());
-      }
-    }
-    return next;
-  }
-
-  private static long rangeSize(List<ModelVersion> versions) {
-    return versions.stream()
-        .flatMap(v -> v.getConsumedOffsets().stream())
-        .mapToLong(r -> r.getUntilOffset() - r.getFromOffset())
-        .sum();
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> committedOffsets() throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-      return admin
-          .listConsumerGroupOffsets("streamtune-trainer")
-          .partitionsToOffsetAndMetadata()
-          .get();
-    }
-  }
-
   @Test
   @Order(1)
   void trainsAVersionPerHundredExamplesWithExactOffsetRanges() throws Exception {
     List<Example> examples = TestSpecs.examples(300, 11);
-    produceGarbage("broken-1"); // first, so every version-3 range covers it
-    produce(examples);
+    fixture.produceGarbage("broken-1"); // first, so every version-3 range covers it
+    fixture.produce(examples);
 
-    List<ModelVersion> versions = runTrainerUntil(3);
+    List<ModelVersion> versions = fixture.runTrainerUntil(3);
 
     assertThat(versions).extracting(ModelVersion::getVersion).containsExactly(1, 2, 3);
     assertThat(versions).extracting(ModelVersion::getParentVersion).containsExactly(null, 1, 2);
@@ -194,16 +89,9 @@ class TrainerServiceKafkaTest {
     assertThat(last.getTrainLoss()).isLessThan(versions.get(0).getTrainLoss());
 
     // 300 examples + 1 undecodable record, each offset in exactly one version.
-    Map<Integer, Long> ends = assertContiguous(versions);
-    assertThat(rangeSize(versions)).isEqualTo(301);
-    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets();
-    ends.forEach(
-        (partition, until) ->
-            assertThat(
-                    committed
-                        .get(new TopicPartition(topics().name(Topics.EXAMPLES_TRAIN), partition))
-                        .offset())
-                .isEqualTo(until));
+    Map<Integer, Long> ends = fixture.assertContiguous(versions);
+    assertThat(TrainerKafkaFixture.rangeSize(versions)).isEqualTo(301);
+    fixture.assertCommittedAt(ends);
 
     for (ModelVersion version : versions) {
       assertAccurate(version, examples);
@@ -230,9 +118,9 @@ class TrainerServiceKafkaTest {
   @Order(2)
   void aRestartedTrainerResumesFromTheStoreAndTheCommittedOffsets() throws Exception {
     List<Example> more = TestSpecs.examples(100, 12);
-    produce(more);
+    fixture.produce(more);
 
-    List<ModelVersion> versions = runTrainerUntil(4);
+    List<ModelVersion> versions = fixture.runTrainerUntil(4);
 
     assertThat(versions).extracting(ModelVersion::getVersion).containsExactly(1, 2, 3, 4);
     ModelVersion fourth = versions.get(3);
@@ -240,8 +128,8 @@ class TrainerServiceKafkaTest {
     assertThat(fourth.getNewExamples()).isEqualTo(100);
     // The buffer was restored from v3's snapshot: v4 trains on v3's 300 examples plus the 100 new.
     assertThat(fourth.getExamplesTrainedOn()).isEqualTo(400);
-    assertContiguous(versions);
-    assertThat(rangeSize(versions)).isEqualTo(401);
+    fixture.assertContiguous(versions);
+    assertThat(TrainerKafkaFixture.rangeSize(versions)).isEqualTo(401);
     assertAccurate(fourth, more);
   }
 }

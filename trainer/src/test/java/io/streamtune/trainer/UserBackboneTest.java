@@ -3,14 +3,19 @@ package io.streamtune.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import io.streamtune.model.ModelMetadata;
+import io.streamtune.model.ModelStore;
+import io.streamtune.model.StoredModel;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's TorchScript backbone named by path (tiny-conv.pt, written by make_tiny_torchscript.py
@@ -23,11 +28,15 @@ class UserBackboneTest {
   }
 
   private static PipelineSpec spec(String strategy) throws Exception {
+    return spec(tinyConv(), strategy);
+  }
+
+  private static PipelineSpec spec(Path backbone, String strategy) {
     return PipelineSpecs.parse(
         "name: byo\nmodality: image\nlabel: {column: l, classes: [a, b]}\n"
             + "image: {width: 28, height: 28}\ntrainer:\n"
             + "  backbone: "
-            + tinyConv()
+            + backbone
             + "\n  strategy: "
             + strategy
             + "\n  epochs: 3\n  batchSize: 16\n  learningRate: 0.003\n  seed: 1\n",
@@ -62,6 +71,76 @@ class UserBackboneTest {
       }
     }
     return true;
+  }
+
+  private static float[][] pixels(ExampleBuffer.Snapshot data) {
+    byte[][] images = data.images();
+    float[][] pixels = new float[images.length][];
+    for (int i = 0; i < images.length; i++) {
+      pixels[i] = new float[images[i].length];
+      for (int p = 0; p < images[i].length; p++) {
+        pixels[i][p] = (images[i][p] & 0xff) / 255f;
+      }
+    }
+    return pixels;
+  }
+
+  /**
+   * A stored version carries the trained TorchScript module: it resumes (bit-identical weights,
+   * same predictions) and loads for scoring after the user's original file is gone.
+   */
+  @Test
+  void aVersionOverATorchScriptBackboneResumesAndLoadsWithoutTheOriginalFile(@TempDir Path dir)
+      throws Exception {
+    Path userFile = Files.copy(tinyConv(), dir.resolve("user-conv.pt"));
+    PipelineSpec spec = spec(userFile, "full");
+    ModelStore store = new ModelStore(dir.resolve("store"));
+    ExampleBuffer.Snapshot unseenData = squares(40, 2);
+    float[][] unseen = pixels(unseenData);
+    Path versionDir;
+    int[] trained;
+    List<float[]> backbone;
+    List<float[]> head;
+    try (ImageRoundTrainer trainer = ImageRoundTrainer.create(spec.trainer(), 2, Device.cpu())) {
+      List<float[]> initial = trainer.tuner().blockValues(0);
+      trainer.train(squares(96, 1), () -> false);
+      backbone = trainer.tuner().blockValues(0);
+      assertThat(same(backbone, initial)).as("full trains the user backbone").isFalse();
+      head = trainer.tuner().headValues();
+      trained = trainer.tuner().predict(unseen);
+      ModelMetadata metadata =
+          new ModelMetadata(
+              "byo",
+              1,
+              trainer.architecture(),
+              List.of("a", "b"),
+              List.of(),
+              trainer.metadataFeatureCount(),
+              List.of(),
+              1,
+              "2026-01-01T00:00:00Z");
+      versionDir = store.save(trainer.model(), metadata, "");
+    }
+    Files.delete(userFile);
+    long correct = 0;
+    for (int i = 0; i < trained.length; i++) {
+      correct += trained[i] == unseenData.labels()[i] ? 1 : 0;
+    }
+    assertThat(correct).as("the trained model separates the squares").isGreaterThan(36);
+
+    try (ImageRoundTrainer resumed =
+        ImageRoundTrainer.resume(versionDir, spec.trainer(), 2, Device.cpu())) {
+      assertThat(resumed.architecture()).startsWith("user-backbone[torchscript");
+      assertThat(same(resumed.tuner().blockValues(0), backbone)).isTrue();
+      assertThat(same(resumed.tuner().headValues(), head)).isTrue();
+      assertThat(resumed.tuner().predict(unseen)).containsExactly(trained);
+      // and it goes on training from there: the backbone is trainable after the reload
+      resumed.train(squares(96, 3), () -> false);
+      assertThat(same(resumed.tuner().blockValues(0), backbone)).isFalse();
+    }
+    try (StoredModel stored = store.load(versionDir, Device.cpu())) {
+      assertThat(stored.predict(unseen)).containsExactly(trained);
+    }
   }
 
   @Test

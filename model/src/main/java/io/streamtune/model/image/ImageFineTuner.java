@@ -142,6 +142,33 @@ public final class ImageFineTuner implements AutoCloseable {
   }
 
   /**
+   * Continues from a version over a user backbone stored by {@link Model#save}: the stored
+   * parameter file carries the TorchScript module with its trained weights.
+   */
+  public static ImageFineTuner resumeOverBackbone(
+      Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
+    Model model = Model.newInstance("user-backbone", device, "PyTorch");
+    try {
+      SequentialBlock classifier = UserBackbone.forLoading(model, numClasses);
+      model.setBlock(classifier);
+      model.load(versionDir, paramsPrefix);
+      Block backbone = classifier.getChildren().get(0).getValue();
+      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+    } catch (IOException | MalformedModelException e) {
+      model.close();
+      throw new IllegalArgumentException(
+          "cannot load the image model over a user backbone from "
+              + versionDir
+              + ": "
+              + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
    * A classifier over a user-supplied backbone block (e.g. a TorchScript module) that maps a
    * [batch, 1, 28, 28] input to features of any shape; {@code model} holds the backbone's arrays
    * and becomes owned by the fine-tuner. The backbone counts as one block for {@code partial}.
@@ -151,8 +178,7 @@ public final class ImageFineTuner implements AutoCloseable {
     try {
       Engine.getInstance().setRandomSeed((int) settings.seed());
       // the dense head takes flat features, whatever shape the user's block returns
-      SequentialBlock backbone =
-          new SequentialBlock().add(userBackbone).add(ai.djl.nn.Blocks.batchFlattenBlock());
+      SequentialBlock backbone = UserBackbone.wrap(userBackbone);
       SequentialBlock classifier = SmallCnn.classifier(backbone, numClasses);
       model.setBlock(classifier);
       Shape features;
@@ -270,24 +296,33 @@ public final class ImageFineTuner implements AutoCloseable {
 
   /** Share of images whose arg-max prediction equals the label. */
   public double accuracy(LabeledImages data) {
+    int[] predicted = predict(data.pixels());
     int correct = 0;
+    for (int i = 0; i < predicted.length; i++) {
+      correct += predicted[i] == data.labels()[i] ? 1 : 0;
+    }
+    return correct / (double) data.size();
+  }
+
+  /** The arg-max class of each image (pixels in [0, 1]), as the model in training predicts it. */
+  public int[] predict(float[][] images) {
+    int[] predicted = new int[images.length];
     int batch = 512;
-    for (int start = 0; start < data.size(); start += batch) {
-      int rows = Math.min(batch, data.size() - start);
+    for (int start = 0; start < images.length; start += batch) {
+      int rows = Math.min(batch, images.length - start);
       float[] pixels = new float[rows * PIXELS];
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(data.pixels()[start + r], 0, pixels, r * PIXELS, PIXELS);
+        System.arraycopy(images[start + r], 0, pixels, r * PIXELS, PIXELS);
       }
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray x = manager.create(pixels, new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE));
-        long[] predicted =
-            trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
+        long[] classes = trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
         for (int r = 0; r < rows; r++) {
-          correct += predicted[r] == data.labels()[start + r] ? 1 : 0;
+          predicted[start + r] = (int) classes[r];
         }
       }
     }
-    return correct / (double) data.size();
+    return predicted;
   }
 
   public Model model() {

@@ -1,0 +1,52 @@
+package io.streamtune.model.image;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+
+/**
+ * An image classifier over a user-supplied TorchScript backbone: the user's module, flattened,
+ * under the dense head of {@link SmallCnn}.
+ *
+ * <p>A stored version is self-contained: DJL writes a TorchScript block's whole module (code and
+ * current weights) into the parameter file, so a version is resumed and scored without the user's
+ * original file, which may change or vanish after the first round.
+ */
+public final class UserBackbone {
+
+  /** Every stored classifier over a user backbone has an architecture starting with this. */
+  public static final String ARCHITECTURE_PREFIX = "user-backbone";
+
+  private UserBackbone() {}
+
+  /** The architecture string of a classifier over the backbone named {@code source} in a spec. */
+  public static String architecture(String source) {
+    return ARCHITECTURE_PREFIX + "[torchscript | dense" + SmallCnn.HIDDEN + "] from " + source;
+  }
+
+  /** True for classifiers that read [batch, 1, 28, 28] images (SmallCnn or a user backbone). */
+  public static boolean readsImages(String architecture) {
+    return architecture.startsWith(SmallCnn.ARCHITECTURE_PREFIX)
+        || architecture.startsWith(ARCHITECTURE_PREFIX);
+  }
+
+  /** The backbone as the classifier holds it: the user's block, then a flatten for the head. */
+  public static SequentialBlock wrap(Block userBlock) {
+    return new SequentialBlock().add(userBlock).add(Blocks.batchFlattenBlock());
+  }
+
+  /**
+   * The classifier's block shape with an empty TorchScript block, for {@link Model#load} to fill
+   * from a stored parameter file.
+   */
+  public static SequentialBlock forLoading(Model model, int numClasses) {
+    if (!(model.getNDManager() instanceof PtNDManager manager)) {
+      throw new IllegalArgumentException(
+          "a TorchScript backbone needs the PyTorch engine, not " + model.getNDManager());
+    }
+    return SmallCnn.classifier(wrap(new PtSymbolBlock(manager)), numClasses);
+  }
+}
