@@ -2,6 +2,7 @@ package io.streamtune.schemas.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,8 @@ public final class PipelineSpecs {
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // a key written twice (two `trainer:` sections) is an error, not "the last one wins"
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .propertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE)
           .serializationInclusion(JsonInclude.Include.NON_NULL)

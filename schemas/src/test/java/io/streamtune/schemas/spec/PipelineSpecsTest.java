@@ -208,6 +208,16 @@ class PipelineSpecsTest {
   }
 
   @Test
+  void aKeyWrittenTwiceIsAnError() {
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    TEXT + "text: {maxChars: 10}\nsplit: {salt: a}\ntext: {maxChars: 20}\n", "s"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("s: Duplicate field 'text'");
+  }
+
+  @Test
   void textFormatTakesPlainOrEmail() {
     assertThat(PipelineSpecs.parse(TEXT + "text: {format: email}\n", "s").text().format())
         .isEqualTo(TextSpec.Format.EMAIL);
