@@ -156,6 +156,20 @@ public final class BertFineTuner {
    * units are frozen and stay bit-identical.
    */
   public Result fit(Model model, MiniLmTokenizer tokenizer, List<String> texts, int[] labels) {
+    return fit(model, tokenizer, texts, labels, () -> false);
+  }
+
+  /**
+   * As {@link #fit(Model, MiniLmTokenizer, List, int[])}, stopping with a {@link
+   * java.util.concurrent.CancellationException} before the first step after {@code cancelled} turns
+   * true (the parameters are then partly updated).
+   */
+  public Result fit(
+      Model model,
+      MiniLmTokenizer tokenizer,
+      List<String> texts,
+      int[] labels,
+      java.util.function.BooleanSupplier cancelled) {
     if (texts.size() != labels.length || texts.isEmpty()) {
       throw new IllegalArgumentException(
           "need one label per text, got "
@@ -177,6 +191,7 @@ public final class BertFineTuner {
     return train(
         model,
         batchesPerEpoch * config.epochs(),
+        cancelled,
         step -> {
           int b = step % batchesPerEpoch;
           if (b == 0) {
@@ -207,12 +222,16 @@ public final class BertFineTuner {
     for (int r = 0; r < rows; r++) {
       y[r] = labels[r];
     }
-    return train(model, steps, step -> new Batch(tokens, y));
+    return train(model, steps, () -> false, step -> new Batch(tokens, y));
   }
 
   private record Batch(MiniLmTokenizer.TokenBatch tokens, float[] labels) {}
 
-  private Result train(Model model, int totalSteps, java.util.function.IntFunction<Batch> batches) {
+  private Result train(
+      Model model,
+      int totalSteps,
+      java.util.function.BooleanSupplier cancelled,
+      java.util.function.IntFunction<Batch> batches) {
     BertClassifier classifier = (BertClassifier) model.getBlock();
     Engine.getInstance().setRandomSeed((int) config.seed());
     Device device = model.getNDManager().getDevice();
@@ -227,6 +246,10 @@ public final class BertFineTuner {
     int unfrozen = 0;
     try (NDManager state = model.getNDManager().newSubManager()) {
       for (int step = 0; step < totalSteps; step++) {
+        if (cancelled.getAsBoolean()) {
+          throw new java.util.concurrent.CancellationException(
+              "fine-tuning cancelled before step " + (step + 1) + " of " + totalSteps);
+        }
         int wanted = unitsTraining(step, units.size());
         while (unfrozen < wanted) {
           units.get(unfrozen).block().freezeParameters(false);
@@ -379,6 +402,23 @@ public final class BertFineTuner {
       }
     }
     return out;
+  }
+
+  /** The most probable class of each text (ties: the lower index). */
+  public static int[] predictClasses(
+      Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
+    float[][] probabilities = predictProbabilities(model, tokenizer, texts, batchSize);
+    int[] classes = new int[probabilities.length];
+    for (int r = 0; r < probabilities.length; r++) {
+      int best = 0;
+      for (int c = 1; c < probabilities[r].length; c++) {
+        if (probabilities[r][c] > probabilities[r][best]) {
+          best = c;
+        }
+      }
+      classes[r] = best;
+    }
+    return classes;
   }
 
   private static int[] shuffled(int n, Random random) {
