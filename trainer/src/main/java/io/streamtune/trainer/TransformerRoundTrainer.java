@@ -126,7 +126,13 @@ final class TransformerRoundTrainer implements ModelTrainer {
     for (int from = 0; from < round.stepLosses().size(); from += perEpoch) {
       List<Float> epoch =
           round.stepLosses().subList(from, Math.min(round.stepLosses().size(), from + perEpoch));
-      epochLosses.add(epoch.stream().mapToDouble(Float::doubleValue).average().orElse(Double.NaN));
+      // skipped (non-finite) steps left out
+      epochLosses.add(
+          epoch.stream()
+              .mapToDouble(Float::doubleValue)
+              .filter(Double::isFinite)
+              .average()
+              .orElse(Double.NaN));
     }
     return new Result(
         epochLosses.get(epochLosses.size() - 1),
@@ -161,6 +167,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
     if (lastRound != null) {
       details.put("computeType", lastRound.computeType().name().toLowerCase(Locale.ROOT));
       details.put("stepsPerSecond", lastRound.stepsPerSecond());
+      details.put("skippedSteps", lastRound.skippedSteps());
     }
     return details;
   }
