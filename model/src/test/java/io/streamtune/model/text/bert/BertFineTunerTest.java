@@ -188,7 +188,8 @@ class BertFineTunerTest {
   void aNonFiniteBatchIsSkippedAndLeavesNoNanBehind() {
     List<String> texts = new ArrayList<>(TEXTS);
     texts.set(5, "xylophone xylophone");
-    BertFineTuner tuner = new BertFineTuner(config(Strategy.FULL, 1, 0, 1));
+    // the top layer and the head train: the NaN reaches their gradients from the embeddings up
+    BertFineTuner tuner = new BertFineTuner(config(Strategy.LAST_K, 1, 0, 1));
     try (Model model = tuner.newModel("nan", 2, Device.cpu());
         MiniLmTokenizer tokenizer = new MiniLmTokenizer(32, 512)) {
       BertClassifier classifier = (BertClassifier) model.getBlock();
