@@ -6,6 +6,8 @@ import io.streamtune.model.StoredModel;
 import io.streamtune.model.text.EmbeddingCache;
 import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.model.text.TextClassifier;
+import io.streamtune.model.text.bert.BertClassifier;
+import io.streamtune.model.text.bert.BertClassifierStore;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,8 +15,9 @@ import java.util.List;
 
 /**
  * Loads versions from the model store directory named by {@code ModelVersion.storePath}: DJL models
- * (the tabular MLP, the image CNN) and text classifiers (a linear head over MiniLM or tf-idf
- * features).
+ * (the tabular MLP, the image CNN), text classifiers (a linear head over MiniLM or tf-idf features)
+ * and fine-tuned MiniLM classifiers ({@link BertClassifierStore}, scored in batches on the default
+ * device).
  *
  * <p>For MiniLM heads one encoder is created on first use and kept, with the holdout's embeddings
  * cached by example id, so each holdout text is encoded once however many versions are scored.
@@ -33,6 +36,9 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     Path root = versionDir.getParent() == null ? versionDir : versionDir.getParent();
     ModelStore store = new ModelStore(root);
     ModelMetadata metadata = store.readMetadata(versionDir);
+    if (BertClassifier.ARCHITECTURE.equals(metadata.architecture())) {
+      return new TransformerScoringModel(BertClassifierStore.load(store, versionDir));
+    }
     TextClassifier.Features features = TextClassifier.featuresOf(metadata.architecture());
     if (features != null) {
       try {
@@ -88,6 +94,52 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
   }
 
+  /** Checks that every holdout example carries a text. */
+  private static void requireTexts(HoldoutSet.Snapshot holdout) {
+    for (int i = 0; i < holdout.size(); i++) {
+      if (holdout.texts().get(i) == null) {
+        throw new IllegalArgumentException(
+            "holdout example " + holdout.ids().get(i) + " has no text to score");
+      }
+    }
+  }
+
+  /** A fine-tuned transformer: texts reduced as in training, batched through the whole model. */
+  private record TransformerScoringModel(BertClassifierStore.Loaded loaded)
+      implements ScoringModel {
+    @Override
+    public List<String> labels() {
+      return loaded.metadata().labels();
+    }
+
+    /** Text examples carry no features: the holdout's width is 0. */
+    @Override
+    public int featureCount() {
+      return 0;
+    }
+
+    @Override
+    public int[] predict(float[][] features) {
+      throw new UnsupportedOperationException(
+          "model "
+              + loaded.metadata().modelId()
+              + " v"
+              + loaded.metadata().version()
+              + " scores texts");
+    }
+
+    @Override
+    public int[] predict(HoldoutSet.Snapshot holdout) {
+      requireTexts(holdout);
+      return loaded.predictClasses(holdout.texts());
+    }
+
+    @Override
+    public void close() {
+      loaded.close();
+    }
+  }
+
   private final class TextScoringModel implements ScoringModel {
     private final ModelMetadata metadata;
     private final TextClassifier classifier;
@@ -116,12 +168,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
     @Override
     public int[] predict(HoldoutSet.Snapshot holdout) {
-      for (int i = 0; i < holdout.size(); i++) {
-        if (holdout.texts().get(i) == null) {
-          throw new IllegalArgumentException(
-              "holdout example " + holdout.ids().get(i) + " has no text to score");
-        }
-      }
+      requireTexts(holdout);
       boolean minilm = classifier.features() == TextClassifier.Features.MINILM;
       return classifier.predict(
           holdout.ids(), holdout.texts(), minilm ? encoder() : null, minilm ? cache : null);

@@ -45,6 +45,7 @@ final class Demo {
   static final String BUNDLED_IMAGE_LABELS =
       "data/fashion-mnist/fashion-mnist-500-labels-idx1-ubyte.gz";
   static final String BUNDLED_TEXTS = "data/spam-assassin/spam-assassin-600.jsonl.gz";
+  static final String BUNDLED_REVIEWS = "data/reviews/amazon-reviews-400.csv.gz";
 
   /**
    * @param input null for the bundled data of the spec's modality; else a CSV (tabular), IDX images
@@ -279,15 +280,8 @@ final class Demo {
                   BUNDLED_IMAGE_LABELS, options.workDir().resolve(fileName(BUNDLED_IMAGE_LABELS)));
         }
         case TEXT -> {
-          requireBundledFits(
-              spec,
-              new HashSet<>(spec.label().classes()).equals(Set.of("ham", "spam"))
-                  && spec.text().field().equals("text")
-                  && spec.label().column().equals("label"),
-              "the bundled SpamAssassin sample has classes [ham, spam] in the fields text and"
-                  + " label",
-              "--input TEXTS.jsonl[.gz] or TEXTS.csv");
-          input = copyResource(BUNDLED_TEXTS, options.workDir().resolve(fileName(BUNDLED_TEXTS)));
+          String bundled = bundledTexts(spec);
+          input = copyResource(bundled, options.workDir().resolve(fileName(bundled)));
         }
       }
     }
@@ -306,6 +300,25 @@ final class Demo {
     Dataset dataset = new Dataset(spec, input, labels, options.idColumn(), null);
     dataset.open(Clock.systemUTC()).close();
     return dataset;
+  }
+
+  /** The bundled text sample whose classes and fields the spec names. */
+  private static String bundledTexts(PipelineSpec spec) {
+    Set<String> classes = new HashSet<>(spec.label().classes());
+    String field = spec.text().field();
+    String label = spec.label().column();
+    if (classes.equals(Set.of("great", "other"))
+        && field.equals("review")
+        && label.equals("score")) {
+      return BUNDLED_REVIEWS;
+    }
+    requireBundledFits(
+        spec,
+        classes.equals(Set.of("ham", "spam")) && field.equals("text") && label.equals("label"),
+        "the bundled SpamAssassin sample has classes [ham, spam] in the fields text and label,"
+            + " the bundled Amazon reviews [great, other] in the columns review and score",
+        "--input TEXTS.jsonl[.gz] or TEXTS.csv");
+    return BUNDLED_TEXTS;
   }
 
   private static void requireBundledFits(

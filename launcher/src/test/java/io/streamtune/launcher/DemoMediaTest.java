@@ -120,4 +120,44 @@ class DemoMediaTest {
     assertThat(run.outcome().counts().prepared()).isEqualTo(200);
     assertThat(run.outcome().counts().augmented()).isZero();
   }
+
+  /**
+   * The fine-tuned transformer spec on the bundled Amazon reviews, shrunk to seconds: 16 tokens and
+   * a 32-example buffer, so each round is 2 steps. Proves the wiring (the trainer service stores a
+   * {@code minilm-finetune} version, the evaluator service loads and scores it), not the quality:
+   * two steps leave the model near the majority class.
+   */
+  @Test
+  void fineTunedTransformerSpecStreamsTheBundledReviews(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("reviews-test.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(Path.of("..", "pipelines", "reviews-finetune.yaml"))
+            .replace("name: reviews-finetune", "name: reviews-test")
+            .replaceAll("bufferCapacity: .*", "bufferCapacity: 32")
+            .replaceAll("maxLength: .*", "maxLength: 16"));
+
+    Printed run = demo(spec, null, dir.resolve("work"));
+
+    System.out.println(run.text());
+    assertThat(run.outcome().exitCode()).as(run.text()).isZero();
+    assertThat(run.text())
+        .contains("pipeline reviews-test: amazon-reviews-400.csv.gz (400 texts)")
+        .contains("backbone minilm-finetune (full)");
+    assertThat(run.text().lines().filter(line -> line.startsWith("version ")).count())
+        .as(run.text())
+        .isEqualTo(2);
+    EvaluationReport first = run.outcome().reports().get(0);
+    assertThat(first.getLabels()).containsExactly("great", "other");
+    assertThat(first.getHoldoutSize()).isPositive();
+    assertThat(first.getMacroF1()).isBetween(0.0, 1.0);
+    assertThat(run.outcome().counts().raw()).isEqualTo(400);
+    Path v1 = dir.resolve("work").resolve("model-store").resolve("reviews-test").resolve("v1");
+    assertThat(Files.readString(v1.resolve("metadata.json")))
+        .contains("minilm-l6-mean-pool-linear");
+    assertThat(v1.resolve("transformer.json")).exists();
+    assertThat(Files.readString(v1.resolve("training.json")))
+        .contains("\"backbone\" : \"minilm-finetune\"")
+        .contains("\"steps\" : 2");
+  }
 }

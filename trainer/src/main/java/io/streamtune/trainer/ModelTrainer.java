@@ -66,6 +66,11 @@ public interface ModelTrainer extends AutoCloseable {
     return Map.of();
   }
 
+  /** Backbone-specific facts of the last round for {@code training.json} (none by default). */
+  default Map<String, Object> trainingDetails() {
+    return Map.of();
+  }
+
   @Override
   void close();
 }

@@ -6,6 +6,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.text.TextClassifier;
+import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.training.MallocSettings;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
@@ -236,7 +237,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return switch (spec.modality()) {
       case TABULAR -> RoundTrainer.create(modelId, state.featureCount(), classes, trainer, device);
       case IMAGE -> ImageRoundTrainer.create(trainer, classes, device);
-      case TEXT -> TextRoundTrainer.create(trainer, classes, threads);
+      case TEXT ->
+          TransformerRoundTrainer.selected(trainer)
+              ? TransformerRoundTrainer.create(modelId, trainer, classes, device)
+              : TextRoundTrainer.create(trainer, classes, threads);
     };
   }
 
@@ -246,7 +250,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return switch (spec.modality()) {
       case TABULAR -> MlpClassifier.architecture(trainer.hiddenUnits());
       case IMAGE -> ImageRoundTrainer.architecture(trainer);
-      case TEXT -> TextClassifier.architecture(TextRoundTrainer.featuresOf(trainer));
+      case TEXT ->
+          TransformerRoundTrainer.selected(trainer)
+              ? BertClassifier.ARCHITECTURE
+              : TextClassifier.architecture(TextRoundTrainer.featuresOf(trainer));
     };
   }
 
@@ -291,7 +298,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
         switch (spec.modality()) {
           case TABULAR -> RoundTrainer.continueFrom(store.load(dir, device), trainer);
           case IMAGE -> ImageRoundTrainer.resume(dir, trainer, labels.size(), device);
-          case TEXT -> TextRoundTrainer.resume(dir, trainer, labels.size(), threads);
+          case TEXT ->
+              TransformerRoundTrainer.selected(trainer)
+                  ? TransformerRoundTrainer.resume(store, dir, trainer, labels.size(), device)
+                  : TextRoundTrainer.resume(dir, trainer, labels.size(), threads);
         };
     parentVersion = version;
     LOG.info(
@@ -756,6 +766,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     fields.put("durationMs", result.durationMs());
     fields.put("device", result.device());
     fields.put("threads", threads);
+    fields.putAll(roundTrainer.trainingDetails());
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fields);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -149,11 +149,14 @@ public record PipelineSpec(
    *     examples (replay); the rest hold its most recent examples
    * @param backbone what the model starts from: tabular {@code mlp}; image {@code mnist-cnn} (the
    *     shipped MNIST-pretrained CNN), {@code scratch} (the same CNN from random weights) or a path
-   *     to a TorchScript file or DJL model directory; text {@code minilm} (frozen encoder) or
-   *     {@code tfidf} (hashed word 1-2-gram tf-idf baseline). Null means the modality's default
+   *     to a TorchScript file or DJL model directory; text {@code minilm} (frozen encoder, a tuned
+   *     linear head), {@code minilm-finetune} (all-MiniLM-L6-v2 fine-tuned end to end, set up by
+   *     {@code transformer}) or {@code tfidf} (hashed word 1-2-gram tf-idf baseline). Null means
+   *     the modality's default
    * @param strategy which parameters train: {@code linear_probe} (the head only), {@code partial}
    *     (the head and the last {@code unfreezeLastBlocks} backbone blocks) or {@code full}. Null
-   *     means the modality's default (text: linear_probe, otherwise full)
+   *     means the modality's default (text: linear_probe, otherwise full); backbone {@code
+   *     minilm-finetune} takes it from {@code transformer.strategy} instead
    * @param backboneLrFactor the backbone's learning rate is the head's times this (discriminative
    *     learning rates)
    * @param gradualUnfreezing epochs after which one more backbone block (from the top) is unfrozen
@@ -164,6 +167,9 @@ public record PipelineSpec(
    * @param earlyStoppingPatience epochs without a lower validation loss before a round stops
    * @param device where to train; null means the service's {@code trainer.device}
    * @param threads PyTorch intra-op threads; null means the service's {@code trainer.threads}
+   * @param transformer backbone {@code minilm-finetune} only: the fine-tuning keys of {@code
+   *     io.streamtune.model.text.bert.TransformerFineTuneConfig} (checked when the trainer starts);
+   *     null takes their defaults
    */
   public record TrainerSpec(
       Integer retrainEvery,
@@ -188,7 +194,8 @@ public record PipelineSpec(
       Double validationFraction,
       Integer earlyStoppingPatience,
       DeviceKind device,
-      Integer threads) {
+      Integer threads,
+      Map<String, Object> transformer) {
 
     /** Named backbones; anything else is a path. */
     public static final String MLP = "mlp";
@@ -196,7 +203,12 @@ public record PipelineSpec(
     public static final String MNIST_CNN = "mnist-cnn";
     public static final String SCRATCH = "scratch";
     public static final String MINILM = "minilm";
+    public static final String MINILM_FINETUNE = "minilm-finetune";
     public static final String TFIDF = "tfidf";
+
+    /** Values of {@code transformer.strategy}, as {@link Strategy} names them. */
+    private static final Map<String, Strategy> TRANSFORMER_STRATEGIES =
+        Map.of("frozen", Strategy.LINEAR_PROBE, "last_k", Strategy.PARTIAL, "full", Strategy.FULL);
 
     /** Which parameters a round trains. */
     public enum Strategy {
@@ -245,6 +257,62 @@ public record PipelineSpec(
       warmupFraction = warmupFraction == null ? 0.1 : warmupFraction;
       validationFraction = validationFraction == null ? 0.0 : validationFraction;
       earlyStoppingPatience = earlyStoppingPatience == null ? 3 : earlyStoppingPatience;
+      transformer =
+          transformer == null
+              ? null
+              : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(transformer));
+    }
+
+    /** Every key but {@code transformer}. */
+    public TrainerSpec(
+        Integer retrainEvery,
+        Integer maxWaitSeconds,
+        Integer bufferCapacity,
+        List<Integer> hiddenUnits,
+        Double learningRate,
+        Double weightDecay,
+        Integer epochs,
+        Integer batchSize,
+        Long seed,
+        Long bufferMaxBytes,
+        Double replayShare,
+        String backbone,
+        Strategy strategy,
+        Integer unfreezeLastBlocks,
+        Double backboneLrFactor,
+        Integer gradualUnfreezing,
+        OptimizerKind optimizer,
+        LrSchedule lrSchedule,
+        Double warmupFraction,
+        Double validationFraction,
+        Integer earlyStoppingPatience,
+        DeviceKind device,
+        Integer threads) {
+      this(
+          retrainEvery,
+          maxWaitSeconds,
+          bufferCapacity,
+          hiddenUnits,
+          learningRate,
+          weightDecay,
+          epochs,
+          batchSize,
+          seed,
+          bufferMaxBytes,
+          replayShare,
+          backbone,
+          strategy,
+          unfreezeLastBlocks,
+          backboneLrFactor,
+          gradualUnfreezing,
+          optimizer,
+          lrSchedule,
+          warmupFraction,
+          validationFraction,
+          earlyStoppingPatience,
+          device,
+          threads,
+          null);
     }
 
     /** The tabular trainer's keys; the others take their defaults. */
@@ -305,13 +373,20 @@ public record PipelineSpec(
       if (strategy != null) {
         return strategy;
       }
+      if (modality == Modality.TEXT && MINILM_FINETUNE.equals(backboneFor(modality))) {
+        Object value = transformer == null ? null : transformer.get("strategy");
+        return value == null
+            ? Strategy.FULL
+            : TRANSFORMER_STRATEGIES.getOrDefault(
+                value.toString().toLowerCase(java.util.Locale.ROOT), Strategy.FULL);
+      }
       return modality == Modality.TEXT ? Strategy.LINEAR_PROBE : Strategy.FULL;
     }
 
     /** True when {@link #backboneFor} names a file or directory rather than a known backbone. */
     public boolean backboneIsPath(Modality modality) {
       String name = backboneFor(modality);
-      return !List.of(MLP, MNIST_CNN, SCRATCH, MINILM, TFIDF).contains(name);
+      return !List.of(MLP, MNIST_CNN, SCRATCH, MINILM, MINILM_FINETUNE, TFIDF).contains(name);
     }
 
     /** Checks the keys the types alone cannot; every message names the key. */
@@ -345,13 +420,37 @@ public record PipelineSpec(
           }
         }
         case TEXT -> {
-          if (!MINILM.equals(name) && !TFIDF.equals(name)) {
-            throw invalid(origin, "backbone", name, "[minilm, tfidf]");
+          if (!MINILM.equals(name) && !MINILM_FINETUNE.equals(name) && !TFIDF.equals(name)) {
+            throw invalid(origin, "backbone", name, "[minilm, minilm-finetune, tfidf]");
           }
         }
       }
+      boolean fineTunedTransformer = modality == Modality.TEXT && MINILM_FINETUNE.equals(name);
+      if (transformer != null && !fineTunedTransformer) {
+        throw new SpecException(
+            origin
+                + ": key 'trainer.transformer' applies to backbone minilm-finetune only (text);"
+                + " the backbone is '"
+                + name
+                + "'");
+      }
+      if (fineTunedTransformer) {
+        if (strategy != null) {
+          throw new SpecException(
+              origin
+                  + ": key 'trainer.strategy' does not apply to backbone minilm-finetune; set"
+                  + " 'trainer.transformer.strategy' to one of "
+                  + List.of("frozen", "last_k", "full"));
+        }
+        Object value = transformer == null ? null : transformer.get("strategy");
+        if (value != null
+            && !TRANSFORMER_STRATEGIES.containsKey(
+                value.toString().toLowerCase(java.util.Locale.ROOT))) {
+          throw invalid(origin, "transformer.strategy", value.toString(), "[frozen, last_k, full]");
+        }
+      }
       Strategy effective = strategyFor(modality);
-      boolean hasBackbone = modality == Modality.IMAGE;
+      boolean hasBackbone = modality == Modality.IMAGE || fineTunedTransformer;
       if (!hasBackbone
           && effective != (modality == Modality.TEXT ? Strategy.LINEAR_PROBE : Strategy.FULL)) {
         throw invalid(
@@ -362,7 +461,7 @@ public record PipelineSpec(
                 ? "[linear_probe] (the text backbones are frozen)"
                 : "[full] (the tabular MLP has no pretrained backbone)");
       }
-      if (hasBackbone && SCRATCH.equals(name) && effective != Strategy.FULL) {
+      if (modality == Modality.IMAGE && SCRATCH.equals(name) && effective != Strategy.FULL) {
         throw invalid(
             origin,
             "strategy",
@@ -450,7 +549,8 @@ public record PipelineSpec(
           validationFraction,
           earlyStoppingPatience,
           device,
-          threads);
+          threads,
+          transformer);
     }
   }
 

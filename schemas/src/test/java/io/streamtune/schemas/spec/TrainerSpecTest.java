@@ -99,7 +99,7 @@ class TrainerSpecTest {
   void backbonesAreCheckedPerModality() {
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("text", "backbone: bert"), "s.yaml"))
         .hasMessageContaining("'bert' for key 'trainer.backbone'")
-        .hasMessageContaining("[minilm, tfidf]");
+        .hasMessageContaining("[minilm, minilm-finetune, tfidf]");
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "backbone: minilm"), "s.yaml"))
         .hasMessageContaining("trainer.backbone")
         .hasMessageContaining("[mlp]");
@@ -108,6 +108,52 @@ class TrainerSpecTest {
         .hasMessageContaining("trainer.backbone")
         .hasMessageContaining("/no/such/model.pt")
         .hasMessageContaining("mnist-cnn, scratch");
+  }
+
+  @Test
+  void theFineTunedTransformerTakesItsStrategyFromItsOwnSection() {
+    String trainer =
+        """
+        backbone: minilm-finetune
+        transformer:
+          strategy: last_k
+          unfreezeLastLayers: 2
+          maxLength: 32
+        """;
+    PipelineSpec parsed = PipelineSpecs.parse(spec("text", trainer), "s");
+    TrainerSpec t = parsed.trainer();
+
+    assertThat(t.backboneFor(Modality.TEXT)).isEqualTo(TrainerSpec.MINILM_FINETUNE);
+    assertThat(t.backboneIsPath(Modality.TEXT)).isFalse();
+    assertThat(t.strategyFor(Modality.TEXT)).isEqualTo(TrainerSpec.Strategy.PARTIAL);
+    assertThat(t.transformer()).containsEntry("maxLength", 32).containsEntry("strategy", "last_k");
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(parsed), "again")).isEqualTo(parsed);
+    assertThat(t.withRetrainEvery(7).transformer()).isEqualTo(t.transformer());
+    assertThat(
+            PipelineSpecs.parse(spec("text", "backbone: minilm-finetune"), "s")
+                .trainer()
+                .strategyFor(Modality.TEXT))
+        .as("full fine-tuning by default")
+        .isEqualTo(TrainerSpec.Strategy.FULL);
+
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm\ntransformer: {epochs: 1}"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.transformer' applies to backbone minilm-finetune");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm-finetune\nstrategy: full"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.strategy' does not apply")
+        .hasMessageContaining("trainer.transformer.strategy");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm-finetune\ntransformer: {strategy: most}"),
+                    "s.yaml"))
+        .hasMessageContaining("'most' for key 'trainer.transformer.strategy'")
+        .hasMessageContaining("[frozen, last_k, full]");
   }
 
   @Test

@@ -60,13 +60,18 @@ public final class BertClassifierStore {
               + metadata.numClasses()
               + " labels");
     }
+    return store.save(model, metadata, specYaml, Map.of(CONFIG_FILE, configFile(model, maxLength)));
+  }
+
+  /**
+   * The {@value #CONFIG_FILE} of {@code model}'s classifier, for a caller that saves the version
+   * through {@link ModelStore#save(Model, ModelMetadata, String, Map)} with files of its own.
+   */
+  public static ModelStore.FileContent configFile(Model model, int maxLength) {
+    BertClassifier classifier = (BertClassifier) model.getBlock();
     StoredConfig config =
         new StoredConfig(classifier.encoder().config(), classifier.numClasses(), maxLength);
-    return store.save(
-        model,
-        metadata,
-        specYaml,
-        Map.of(CONFIG_FILE, out -> out.write(JSON.writeValueAsBytes(config))));
+    return out -> out.write(JSON.writeValueAsBytes(config));
   }
 
   /** A loaded version with its tokenizer. Close it when done. */
@@ -76,6 +81,11 @@ public final class BertClassifierStore {
     /** Softmax probabilities per text, columns in {@code metadata().labels()} order. */
     public float[][] predictProbabilities(List<String> texts) {
       return BertFineTuner.predictProbabilities(model, tokenizer, texts, 32);
+    }
+
+    /** The most probable class index per text. */
+    public int[] predictClasses(List<String> texts) {
+      return BertFineTuner.predictClasses(model, tokenizer, texts, 32);
     }
 
     @Override
@@ -89,7 +99,16 @@ public final class BertClassifierStore {
     return load(store, versionDir, Engine.getInstance().defaultDevice());
   }
 
+  /** For scoring: no dropout. */
   public static Loaded load(ModelStore store, Path versionDir, Device device) {
+    return load(store, versionDir, device, 0f);
+  }
+
+  /**
+   * @param dropout the rebuilt block's dropout while training (it is not stored: a version resumed
+   *     for more fine-tuning takes the spec's)
+   */
+  public static Loaded load(ModelStore store, Path versionDir, Device device, float dropout) {
     ModelMetadata metadata = store.readMetadata(versionDir);
     Path configFile = versionDir.resolve(CONFIG_FILE);
     if (!BertClassifier.ARCHITECTURE.equals(metadata.architecture())) {
@@ -108,7 +127,7 @@ public final class BertClassifierStore {
     }
     Model model = Model.newInstance(metadata.modelId(), device);
     try {
-      model.setBlock(new BertClassifier(config.encoder(), config.numClasses(), 0f));
+      model.setBlock(new BertClassifier(config.encoder(), config.numClasses(), dropout));
       model.load(versionDir, ModelStore.PARAMS_PREFIX);
       return new Loaded(
           model, metadata, new MiniLmTokenizer(config.maxLength(), config.maxLength() * 16));

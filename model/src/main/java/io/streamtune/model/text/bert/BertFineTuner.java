@@ -36,30 +36,43 @@ public final class BertFineTuner {
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float EPSILON = 1e-8f;
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
   /**
-   * @param stepLosses training loss of every optimizer step, in order
+   * @param stepLosses training loss of every optimizer step, in order; NaN for a skipped step
    * @param stepsPerSecond optimizer steps per second of wall time (tokenising included)
    * @param computeType the number format the dense products ran in
+   * @param skippedSteps steps whose loss or gradient norm was not finite: no parameter moved
    */
   public record Result(
       List<Float> stepLosses,
       int steps,
       double seconds,
       double stepsPerSecond,
-      DataType computeType) {
+      DataType computeType,
+      int skippedSteps) {
 
-    /** Mean loss of the first (or last) {@code n} steps. */
+    /** Mean loss of the first (or last) {@code n} steps, skipped steps left out. */
     public double meanLoss(boolean first, int n) {
       int count = Math.min(n, stepLosses.size());
       int start = first ? 0 : stepLosses.size() - count;
       double sum = 0;
+      int finite = 0;
       for (int i = start; i < start + count; i++) {
-        sum += stepLosses.get(i);
+        if (Float.isFinite(stepLosses.get(i))) {
+          sum += stepLosses.get(i);
+          finite++;
+        }
       }
-      return sum / count;
+      return finite == 0 ? Double.NaN : sum / finite;
     }
   }
+
+  /**
+   * Consecutive skipped steps after which a run fails: one bad batch is skipped, a run whose every
+   * step overflows (parameters or data gone non-finite) stops instead of training on garbage.
+   */
+  static final int MAX_CONSECUTIVE_SKIPS = 3;
 
   /** AdamW state of one parameter; its own update count, so late-joining units start fresh. */
   private static final class Moments {
@@ -156,6 +169,20 @@ public final class BertFineTuner {
    * units are frozen and stay bit-identical.
    */
   public Result fit(Model model, MiniLmTokenizer tokenizer, List<String> texts, int[] labels) {
+    return fit(model, tokenizer, texts, labels, () -> false);
+  }
+
+  /**
+   * As {@link #fit(Model, MiniLmTokenizer, List, int[])}, stopping with a {@link
+   * java.util.concurrent.CancellationException} before the first step after {@code cancelled} turns
+   * true (the parameters are then partly updated).
+   */
+  public Result fit(
+      Model model,
+      MiniLmTokenizer tokenizer,
+      List<String> texts,
+      int[] labels,
+      java.util.function.BooleanSupplier cancelled) {
     if (texts.size() != labels.length || texts.isEmpty()) {
       throw new IllegalArgumentException(
           "need one label per text, got "
@@ -177,6 +204,7 @@ public final class BertFineTuner {
     return train(
         model,
         batchesPerEpoch * config.epochs(),
+        cancelled,
         step -> {
           int b = step % batchesPerEpoch;
           if (b == 0) {
@@ -207,12 +235,16 @@ public final class BertFineTuner {
     for (int r = 0; r < rows; r++) {
       y[r] = labels[r];
     }
-    return train(model, steps, step -> new Batch(tokens, y));
+    return train(model, steps, () -> false, step -> new Batch(tokens, y));
   }
 
   private record Batch(MiniLmTokenizer.TokenBatch tokens, float[] labels) {}
 
-  private Result train(Model model, int totalSteps, java.util.function.IntFunction<Batch> batches) {
+  private Result train(
+      Model model,
+      int totalSteps,
+      java.util.function.BooleanSupplier cancelled,
+      java.util.function.IntFunction<Batch> batches) {
     BertClassifier classifier = (BertClassifier) model.getBlock();
     Engine.getInstance().setRandomSeed((int) config.seed());
     Device device = model.getNDManager().getDevice();
@@ -225,8 +257,14 @@ public final class BertFineTuner {
     Map<Parameter, Moments> moments = new IdentityHashMap<>();
     long start = System.nanoTime();
     int unfrozen = 0;
+    int skipped = 0;
+    int consecutiveSkips = 0;
     try (NDManager state = model.getNDManager().newSubManager()) {
       for (int step = 0; step < totalSteps; step++) {
+        if (cancelled.getAsBoolean()) {
+          throw new java.util.concurrent.CancellationException(
+              "fine-tuning cancelled before step " + (step + 1) + " of " + totalSteps);
+        }
         int wanted = unitsTraining(step, units.size());
         while (unfrozen < wanted) {
           units.get(unfrozen).block().freezeParameters(false);
@@ -234,7 +272,7 @@ public final class BertFineTuner {
           unfrozen++;
         }
         Batch batch = batches.apply(step);
-        losses.add(
+        float loss =
             step(
                 classifier,
                 batch.tokens(),
@@ -244,14 +282,37 @@ public final class BertFineTuner {
                 step + 1,
                 moments,
                 state,
-                device));
+                device);
+        losses.add(loss);
+        if (Float.isFinite(loss)) {
+          consecutiveSkips = 0;
+        } else {
+          skipped++;
+          consecutiveSkips++;
+          LOG.warn(
+              "step {} of {}: non-finite loss or gradient norm, step skipped ({} in a row)",
+              step + 1,
+              totalSteps,
+              consecutiveSkips);
+          if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+            throw new IllegalStateException(
+                "non-finite loss or gradient norm in "
+                    + consecutiveSkips
+                    + " consecutive steps (the last is step "
+                    + (step + 1)
+                    + " of "
+                    + totalSteps
+                    + "): the parameters or the inputs hold non-finite values");
+          }
+        }
       }
     } finally {
       classifier.freezeParameters(false);
       classifier.encoder().setComputeType(DataType.FLOAT32);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(List.copyOf(losses), totalSteps, seconds, totalSteps / seconds, computeType);
+    return new Result(
+        List.copyOf(losses), totalSteps, seconds, totalSteps / seconds, computeType, skipped);
   }
 
   private float step(
@@ -280,9 +341,6 @@ public final class BertFineTuner {
         collector.backward(loss);
       }
       float lossValue = loss.getFloat();
-      if (!Float.isFinite(lossValue)) {
-        throw new IllegalStateException("training loss is " + lossValue + " at step " + t);
-      }
 
       List<Parameter> parameters = new ArrayList<>();
       List<Double> rates = new ArrayList<>();
@@ -300,6 +358,14 @@ public final class BertFineTuner {
         }
       }
       float norm = (float) Math.sqrt(squares.getFloat());
+      if (!Float.isFinite(lossValue) || !Float.isFinite(norm)) {
+        // Skipped as a loss scaler skips an overflowed step. The gradients are overwritten, not
+        // subtracted from themselves: NaN - NaN stays NaN and would poison every later step.
+        for (NDArray gradient : gradients) {
+          gradient.set(ALL, 0f);
+        }
+        return Float.NaN;
+      }
       float clip =
           config.maxGradNorm() > 0 && norm > config.maxGradNorm()
               ? (float) (config.maxGradNorm() / (norm + 1e-6))
@@ -379,6 +445,23 @@ public final class BertFineTuner {
       }
     }
     return out;
+  }
+
+  /** The most probable class of each text (ties: the lower index). */
+  public static int[] predictClasses(
+      Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
+    float[][] probabilities = predictProbabilities(model, tokenizer, texts, batchSize);
+    int[] classes = new int[probabilities.length];
+    for (int r = 0; r < probabilities.length; r++) {
+      int best = 0;
+      for (int c = 1; c < probabilities[r].length; c++) {
+        if (probabilities[r][c] > probabilities[r][best]) {
+          best = c;
+        }
+      }
+      classes[r] = best;
+    }
+    return classes;
   }
 
   private static int[] shuffled(int n, Random random) {

@@ -114,6 +114,27 @@ public record TransformerFineTuneConfig(
     }
   }
 
+  /** The same settings with another seed (e.g. one per training round). */
+  public TransformerFineTuneConfig withSeed(long newSeed) {
+    return new TransformerFineTuneConfig(
+        backbone,
+        strategy,
+        unfreezeLastLayers,
+        learningRate,
+        headLearningRate,
+        layerDecay,
+        unfreezeEverySteps,
+        warmupShare,
+        weightDecay,
+        maxGradNorm,
+        epochs,
+        batchSize,
+        maxLength,
+        dropout,
+        precision,
+        newSeed);
+  }
+
   private static void positive(String key, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException(key + " must be > 0, got " + value);

@@ -179,6 +179,62 @@ class BertFineTunerTest {
         .isCloseTo(1 / 18.0, org.assertj.core.data.Offset.offset(1e-9));
   }
 
+  /**
+   * One batch with a non-finite value (here a NaN word-embedding row that only one text uses) is
+   * skipped without moving any parameter, and the run goes on with clean gradients; a run whose
+   * every step is non-finite stops after {@value BertFineTuner#MAX_CONSECUTIVE_SKIPS} steps.
+   */
+  @Test
+  void aNonFiniteBatchIsSkippedAndLeavesNoNanBehind() {
+    List<String> texts = new ArrayList<>(TEXTS);
+    texts.set(5, "xylophone xylophone");
+    // the top layer and the head train: the NaN reaches their gradients from the embeddings up
+    BertFineTuner tuner = new BertFineTuner(config(Strategy.LAST_K, 1, 0, 1));
+    try (Model model = tuner.newModel("nan", 2, Device.cpu());
+        MiniLmTokenizer tokenizer = new MiniLmTokenizer(32, 512)) {
+      BertClassifier classifier = (BertClassifier) model.getBlock();
+      MiniLmTokenizer.TokenBatch poison = tokenizer.encode(List.of("xylophone"));
+      List<Long> poisonIds = new ArrayList<>();
+      for (int t = 1; t < poison.tokens(0) - 1; t++) {
+        poisonIds.add(poison.ids()[t]);
+      }
+      List<String> clean = new ArrayList<>(texts);
+      clean.remove(5);
+      MiniLmTokenizer.TokenBatch others = tokenizer.encode(clean);
+      for (long id : others.ids()) {
+        assertThat(poisonIds)
+            .as("the poisoned word pieces occur in no other text")
+            .doesNotContain(id);
+      }
+      ai.djl.ndarray.NDArray words = classifier.encoder().embeddings().words().getArray();
+      for (long id : poisonIds) {
+        words.set(new ai.djl.ndarray.index.NDIndex(id), Float.NaN);
+      }
+
+      BertFineTuner.Result result = tuner.fit(model, tokenizer, texts, labels);
+
+      assertThat(result.steps()).isEqualTo(4);
+      assertThat(result.skippedSteps()).isEqualTo(1);
+      assertThat(result.stepLosses().stream().filter(l -> !Float.isFinite(l))).hasSize(1);
+      for (var entry : classifier.getParameters()) {
+        if (entry.getValue() == classifier.encoder().embeddings().words()) {
+          continue;
+        }
+        for (float v : entry.getValue().getArray().toFloatArray()) {
+          assertThat(Float.isFinite(v)).as(entry.getKey()).isTrue();
+        }
+      }
+      for (float[] p : BertFineTuner.predictProbabilities(model, tokenizer, clean, 16)) {
+        assertThat(Float.isFinite(p[0]) && Float.isFinite(p[1])).isTrue();
+      }
+
+      long[] ids = new long[] {101, poisonIds.get(0), 102, 101, poisonIds.get(0), 102};
+      assertThatThrownBy(() -> tuner.fitIds(model, ids, 2, 3, new int[] {0, 1}, 5))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("non-finite loss or gradient norm in 3 consecutive steps");
+    }
+  }
+
   @Test
   void configFromSpecMapValidatesKeysAndValues() {
     TransformerFineTuneConfig c =

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig.Strategy;
+import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpecs;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,12 +24,21 @@ class ReviewsFineTuneSpecTest {
         TransformerFineTuneConfig.fromMap((Map<String, Object>) trainer.get("transformer"));
 
     assertThat(yaml.get("modality")).isEqualTo("text");
+    // the pipeline spec reader takes it too (trainer.backbone minilm-finetune, trainer.transformer)
+    PipelineSpec parsed = PipelineSpecs.load(spec);
+    assertThat(parsed.trainer().backboneFor(PipelineSpec.Modality.TEXT))
+        .isEqualTo(PipelineSpec.TrainerSpec.MINILM_FINETUNE);
+    assertThat(parsed.trainer().strategyFor(PipelineSpec.Modality.TEXT))
+        .isEqualTo(PipelineSpec.TrainerSpec.Strategy.FULL);
+    assertThat(parsed.trainer().transformer()).isEqualTo(trainer.get("transformer"));
     assertThat(config.backbone()).isEqualTo("all-MiniLM-L6-v2");
     assertThat(config.strategy()).isEqualTo(Strategy.FULL);
-    assertThat(config.learningRate()).isEqualTo(5e-5);
-    assertThat(config.headLearningRate()).isEqualTo(1e-3);
+    assertThat(config.learningRate()).isEqualTo(1e-4);
+    assertThat(config.headLearningRate()).isEqualTo(2e-3);
     assertThat(config.layerDecay()).isEqualTo(0.9);
-    assertThat(config.maxLength()).isEqualTo(128);
+    assertThat(config.maxLength()).isEqualTo(64);
+    assertThat(config.epochs()).isEqualTo(1);
+    assertThat(trainer.get("backbone")).isEqualTo("minilm-finetune");
     assertThat(config.precision()).isEqualTo(Precision.AUTO);
   }
 }
