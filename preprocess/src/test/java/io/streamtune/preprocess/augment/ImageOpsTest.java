@@ -1,6 +1,7 @@
 package io.streamtune.preprocess.augment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -110,5 +111,92 @@ class ImageOpsTest {
     for (byte b : out.pixels()) {
       assertThat(b & 0xff).isEqualTo(77);
     }
+  }
+
+  @Test
+  void rotationStaysWithinOneLevelOfExactBilinearSampling() {
+    Random random = new Random(7);
+    for (int trial = 0; trial < 20; trial++) {
+      int channels = trial % 2 == 0 ? 1 : 3;
+      Image image = randomImage(5 + random.nextInt(30), 5 + random.nextInt(30), channels, trial);
+      double degrees = random.nextDouble() * 360 - 180;
+      int fill = random.nextInt(256);
+
+      Image rotated = ImageOps.rotate(image, degrees, fill);
+
+      double radians = Math.toRadians(degrees);
+      double cx = (image.width() - 1) / 2.0;
+      double cy = (image.height() - 1) / 2.0;
+      for (int y = 0; y < image.height(); y++) {
+        for (int x = 0; x < image.width(); x++) {
+          double sx = Math.cos(radians) * (x - cx) - Math.sin(radians) * (y - cy) + cx;
+          double sy = Math.sin(radians) * (x - cx) + Math.cos(radians) * (y - cy) + cy;
+          for (int c = 0; c < channels; c++) {
+            double exact = bilinear(image, sx, sy, c, fill, false);
+            assertThat((double) rotated.get(x, y, c))
+                .as("trial %d, %.2f degrees, pixel (%d, %d, %d)", trial, degrees, x, y, c)
+                .isCloseTo(exact, within(1.0));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void resizedCropStaysWithinOneLevelOfExactBilinearSamplingAndClampsToTheEdge() {
+    Random random = new Random(8);
+    for (int trial = 0; trial < 20; trial++) {
+      int channels = trial % 2 == 0 ? 1 : 3;
+      // one-pixel-wide and -high images included
+      Image image = randomImage(1 + random.nextInt(20), 1 + random.nextInt(20), channels, trial);
+      // fractional bounds, partly outside the image on purpose
+      double x = random.nextDouble() * image.width() - 2;
+      double y = random.nextDouble() * image.height() - 2;
+      double w = 0.5 + random.nextDouble() * image.width();
+      double h = 0.5 + random.nextDouble() * image.height();
+      int outWidth = 1 + random.nextInt(40);
+      int outHeight = 1 + random.nextInt(40);
+
+      Image crop = ImageOps.resizedCrop(image, x, y, w, h, outWidth, outHeight);
+
+      for (int oy = 0; oy < outHeight; oy++) {
+        for (int ox = 0; ox < outWidth; ox++) {
+          double sx = x + (ox + 0.5) * w / outWidth - 0.5;
+          double sy = y + (oy + 0.5) * h / outHeight - 0.5;
+          for (int c = 0; c < channels; c++) {
+            double exact = bilinear(image, sx, sy, c, 0, true);
+            assertThat((double) crop.get(ox, oy, c))
+                .as("trial %d, pixel (%d, %d, %d)", trial, ox, oy, c)
+                .isCloseTo(exact, within(1.0));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Bilinear sampling in doubles, the definition the fixed-point pass approximates: neighbours
+   * outside the image are its nearest edge pixel (clamp) or {@code fill}.
+   */
+  static double bilinear(Image image, double sx, double sy, int c, int fill, boolean clamp) {
+    if (clamp) {
+      sx = Math.max(0, Math.min(image.width() - 1, sx));
+      sy = Math.max(0, Math.min(image.height() - 1, sy));
+    }
+    int x0 = (int) Math.floor(sx);
+    int y0 = (int) Math.floor(sy);
+    double fx = sx - x0;
+    double fy = sy - y0;
+    double top = pixel(image, x0, y0, c, fill) * (1 - fx) + pixel(image, x0 + 1, y0, c, fill) * fx;
+    double bottom =
+        pixel(image, x0, y0 + 1, c, fill) * (1 - fx) + pixel(image, x0 + 1, y0 + 1, c, fill) * fx;
+    return top * (1 - fy) + bottom * fy;
+  }
+
+  private static double pixel(Image image, int x, int y, int c, int fill) {
+    if (x < 0 || y < 0 || x >= image.width() || y >= image.height()) {
+      return fill;
+    }
+    return image.get(x, y, c);
   }
 }
