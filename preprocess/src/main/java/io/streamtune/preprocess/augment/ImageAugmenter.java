@@ -121,10 +121,10 @@ public final class ImageAugmenter {
       toSource = Affine.cropInverse(c[0], c[1], c[2], c[3], w, h).after(toSource);
       geometric = true;
     }
-    Image out =
-        geometric
-            ? new Image(w, h, image.channels(), Warp.apply(image, toSource, toBox, w, h, 0, w, h))
-            : image;
+    Image out = image;
+    if (geometric) {
+      out = new Image(w, h, image.channels(), Warp.apply(image, toSource, toBox, w, h, 0, w, h));
+    }
     if (plan.jitter()) {
       out = jitter(out, plan, geometric);
     }

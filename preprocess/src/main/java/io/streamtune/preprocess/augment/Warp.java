@@ -18,6 +18,7 @@ final class Warp {
   private static final int WEIGHT_BITS = 11;
 
   private static final int WEIGHT_SHIFT = FRAC - WEIGHT_BITS;
+  private static final int WEIGHT_MASK = (1 << WEIGHT_BITS) - 1;
   private static final int VALUE_SHIFT = 2 * WEIGHT_BITS;
   private static final int HALF = 1 << (VALUE_SHIFT - 1);
 
@@ -39,6 +40,14 @@ final class Warp {
       int fill,
       int outWidth,
       int outHeight) {
+    if (source.channels() == 1
+        && source.width() >= 2
+        && source.height() >= 2
+        && outWidth == source.width()
+        && outHeight == source.height()
+        && (toBox == null || (boxWidth == outWidth && boxHeight == outHeight))) {
+      return applyGrey(source, toSource, toBox, fill);
+    }
     Sampler sampler = new Sampler(source);
     int channels = source.channels();
     byte[] out = new byte[outWidth * outHeight * channels];
@@ -72,6 +81,102 @@ final class Warp {
       }
     }
     return out;
+  }
+
+  /**
+   * {@link #apply} for a grey image of at least 2 x 2 pixels into an output of its own size, with
+   * the box (if any) of that size too: the augmenter's hot path. Each row splits into the run of
+   * pixels whose four neighbours lie inside the image (and inside the box), sampled without any
+   * clamp or test, and the few pixels either side of it, which take the general path.
+   */
+  private static byte[] applyGrey(Image source, Affine toSource, Affine toBox, int fill) {
+    int width = source.width();
+    int height = source.height();
+    byte[] in = source.pixels();
+    byte[] out = new byte[in.length];
+    Sampler edges = new Sampler(source);
+    long maxX = (width - 1L) << FRAC;
+    long maxY = (height - 1L) << FRAC;
+    long stepX = fix(toSource.a());
+    long stepY = fix(toSource.d());
+    boolean boxed = toBox != null;
+    long boxStepX = boxed ? fix(toBox.a()) : 0;
+    long boxStepY = boxed ? fix(toBox.d()) : 0;
+    for (int oy = 0; oy < height; oy++) {
+      long sx0 = fix(toSource.b() * oy + toSource.c());
+      long sy0 = fix(toSource.e() * oy + toSource.f());
+      long qx0 = boxed ? fix(toBox.b() * oy + toBox.c()) : 0;
+      long qy0 = boxed ? fix(toBox.e() * oy + toBox.f()) : 0;
+      // the interior run: 0 <= s < max on both axes (so x0 + 1 and y0 + 1 exist), q in the box
+      long lo = 0;
+      long hi = width - 1L;
+      lo = Math.max(lo, from(sx0, stepX, 0, maxX - 1));
+      hi = Math.min(hi, to(sx0, stepX, 0, maxX - 1));
+      lo = Math.max(lo, from(sy0, stepY, 0, maxY - 1));
+      hi = Math.min(hi, to(sy0, stepY, 0, maxY - 1));
+      if (boxed) {
+        lo = Math.max(lo, from(qx0, boxStepX, 0, maxX));
+        hi = Math.min(hi, to(qx0, boxStepX, 0, maxX));
+        lo = Math.max(lo, from(qy0, boxStepY, 0, maxY));
+        hi = Math.min(hi, to(qy0, boxStepY, 0, maxY));
+      }
+      int start = (int) Math.min(lo, width);
+      int end = (int) Math.max(start, hi + 1);
+      int row = oy * width;
+      for (int ox = 0; ox < width; ox++) {
+        if (ox == start) {
+          // the interior run is sampled below
+          ox = end;
+          if (ox >= width) {
+            break;
+          }
+        }
+        long inside =
+            boxed
+                ? inside(qx0 + ox * boxStepX, maxX) * inside(qy0 + ox * boxStepY, maxY)
+                : ONE * ONE;
+        out[row + ox] = edges.grey(sx0 + ox * stepX, sy0 + ox * stepY, inside, fill);
+      }
+      long sx = sx0 + start * stepX;
+      long sy = sy0 + start * stepY;
+      for (int ox = start; ox < end; ox++) {
+        int fx = (int) (sx >> WEIGHT_SHIFT) & WEIGHT_MASK;
+        int fy = (int) (sy >> WEIGHT_SHIFT) & WEIGHT_MASK;
+        int i = (int) (sy >> FRAC) * width + (int) (sx >> FRAC);
+        int p00 = in[i] & 0xff;
+        int p01 = in[i + 1] & 0xff;
+        int p10 = in[i + width] & 0xff;
+        int p11 = in[i + width + 1] & 0xff;
+        int top = (p00 << WEIGHT_BITS) + (p01 - p00) * fx;
+        int bottom = (p10 << WEIGHT_BITS) + (p11 - p10) * fx;
+        out[row + ox] = (byte) (((top << WEIGHT_BITS) + (bottom - top) * fy + HALF) >> VALUE_SHIFT);
+        sx += stepX;
+        sy += stepY;
+      }
+    }
+    return out;
+  }
+
+  /** With {@link #to}: the n >= 0 with low <= a + n d <= high are [from, to]. */
+  private static long from(long a, long d, long low, long high) {
+    if (d > 0) {
+      return Math.max(0, -Math.floorDiv(-(low - a), d));
+    }
+    if (d < 0) {
+      return Math.max(0, -Math.floorDiv(-(a - high), -d));
+    }
+    return a >= low && a <= high ? 0 : Long.MAX_VALUE / 2;
+  }
+
+  /** The upper end of the n with low <= a + n d <= high (see {@link #from}). */
+  private static long to(long a, long d, long low, long high) {
+    if (d > 0) {
+      return Math.floorDiv(high - a, d);
+    }
+    if (d < 0) {
+      return Math.floorDiv(a - low, -d);
+    }
+    return a >= low && a <= high ? Long.MAX_VALUE / 2 : -1;
   }
 
   /** Bilinear sampling of one image at fixed-point positions, clamped to its edge. */
@@ -137,10 +242,14 @@ final class Warp {
      */
     private static byte round(int value, long inside, int fill) {
       if (inside != ONE * ONE) {
-        long filled = (long) fill << VALUE_SHIFT;
-        value = (int) (filled + (((value - filled) * inside) >> (2 * FRAC)));
+        value = faded(value, inside, fill);
       }
       return (byte) ((value + HALF) >> VALUE_SHIFT);
+    }
+
+    static int faded(int value, long inside, int fill) {
+      long filled = (long) fill << VALUE_SHIFT;
+      return (int) (filled + (((value - filled) * inside) >> (2 * FRAC)));
     }
   }
 
