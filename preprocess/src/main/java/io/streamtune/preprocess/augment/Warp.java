@@ -135,7 +135,11 @@ final class Warp {
             boxed
                 ? inside(qx0 + ox * boxStepX, maxX) * inside(qy0 + ox * boxStepY, maxY)
                 : ONE * ONE;
-        out[row + ox] = edges.grey(sx0 + ox * stepX, sy0 + ox * stepY, inside, fill);
+        // beyond the box's one-pixel fringe there is nothing to sample
+        out[row + ox] =
+            inside == 0
+                ? (byte) fill
+                : edges.grey(sx0 + ox * stepX, sy0 + ox * stepY, inside, fill);
       }
       long sx = sx0 + start * stepX;
       long sy = sy0 + start * stepY;
