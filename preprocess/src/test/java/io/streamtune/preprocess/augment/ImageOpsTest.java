@@ -179,6 +179,25 @@ class ImageOpsTest {
   }
 
   @Test
+  void oneByOneAndOnePixelWideImagesResampleToTheirOwnValues() {
+    Image dot = new Image(1, 1, 1, new byte[] {(byte) 200});
+    Image column = new Image(1, 3, 3, new byte[] {10, 20, 30, 10, 20, 30, 10, 20, 30});
+
+    assertThat(ImageOps.resizedCrop(dot, 0, 0, 1, 1, 3, 2).pixels()).containsOnly((byte) 200);
+    assertThat(ImageOps.rotate(dot, 45, 0)).isEqualTo(dot);
+    assertThat(ImageOps.resizedCrop(column, 0, 0, 1, 3, 4, 5).pixels())
+        .containsExactly(new Image(4, 5, 3, repeat(new byte[] {10, 20, 30}, 20)).pixels());
+  }
+
+  private static byte[] repeat(byte[] unit, int times) {
+    byte[] out = new byte[unit.length * times];
+    for (int i = 0; i < times; i++) {
+      System.arraycopy(unit, 0, out, i * unit.length, unit.length);
+    }
+    return out;
+  }
+
+  @Test
   void clampRoundsExactlyLikeMathRound() {
     Random random = new Random(9);
     List<Double> values =
