@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,151 @@ class ImageAugmenterTest {
 
     assertThat(new ImageAugmenter(ImageAugmentation.none()).copies("r", "x", image))
         .containsExactly(image);
+  }
+
+  @Test
+  void flipsAloneAreExactMirrorsAndBothAreAHalfTurn() {
+    Image image = ImageOpsTest.randomImage(28, 28, 1, 4);
+    ImageAugmentation none = ImageAugmentation.none();
+
+    Image horizontal = only(none, 1, 0, 0, 0).copies("r", "x", image).get(0);
+    Image vertical = only(none, 0, 1, 0, 0).copies("r", "x", image).get(0);
+    Image both = only(none, 1, 1, 0, 0).copies("r", "x", image).get(0);
+
+    assertThat(horizontal).isEqualTo(ImageOps.flipHorizontal(image));
+    assertThat(vertical).isEqualTo(ImageOps.flipVertical(image));
+    assertThat(both).isEqualTo(ImageOps.rotate(image, 180, 0));
+  }
+
+  @Test
+  void rotationByZeroAndAFullSizeCropLeaveTheImageExactlyAsItWas() {
+    Image image = ImageOpsTest.randomImage(28, 28, 3, 5);
+    ImageAugmentation none = ImageAugmentation.none();
+    // crop scale 1 and ratio 1: the whole 28x28 image, resized to 28x28
+    ImageAugmentation fullCrop =
+        new ImageAugmentation(1, Map.of(), 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9);
+
+    Image rotated = only(none, 0, 0, 1, 0).copies("r", "x", image).get(0);
+    Image cropped = new ImageAugmenter(fullCrop).copies("r", "x", image).get(0);
+
+    assertThat(rotated).isEqualTo(image);
+    assertThat(cropped).isEqualTo(image);
+  }
+
+  @Test
+  void greyJitterEqualsBrightnessThenContrastExactly() {
+    Image image = ImageOpsTest.randomImage(28, 28, 1, 6);
+    ImageAugmentation jitter =
+        new ImageAugmentation(1, Map.of(), 0, 0.5, 0.75, 0, 0, 0, 0, 1, 0.4, 0.4, 0, 0, 0, 0, 1);
+    ImageAugmenter augmenter = new ImageAugmenter(jitter);
+
+    for (int k = 0; k < 20; k++) {
+      ImageAugmenter.Plan plan = augmenter.plan(image, new Random(k));
+      Image copy = augmenter.augment(image, new Random(k));
+
+      Image stepByStep =
+          ImageOps.adjustContrast(
+              ImageOps.adjustBrightness(image, plan.brightness()), plan.contrast());
+      assertThat(plan.brightness()).isNotEqualTo(1.0);
+      assertThat(copy).isEqualTo(stepByStep);
+    }
+  }
+
+  /**
+   * The one-pass copy against the same draws applied one operation after another with {@link
+   * ImageOps} (two bilinear resamplings where crop and rotation meet, so not bit-equal): close on
+   * every image, and the same on average.
+   */
+  @Test
+  void fusedCopiesMatchTheOperationsAppliedOneAfterAnother() {
+    ImageAugmentation geometry =
+        new ImageAugmentation(
+            1, Map.of(), 1, 0.5, 0.75, 0.5, 0.5, 1, 30, 1, 0.4, 0.4, 0.4, 0.1, 0, 0, 3);
+    ImageAugmenter augmenter = new ImageAugmenter(geometry);
+    double totalDifference = 0;
+    long totalValues = 0;
+    for (int k = 0; k < 200; k++) {
+      Image image = smoothImage(28, 28, k % 4 == 0 ? 3 : 1, k);
+      ImageAugmenter.Plan plan = augmenter.plan(image, new Random(k));
+
+      Image fused = augmenter.augment(image, new Random(k));
+      Image stepByStep = stepByStep(image, plan);
+
+      long difference = 0;
+      for (int i = 0; i < fused.pixels().length; i++) {
+        difference += Math.abs((fused.pixels()[i] & 0xff) - (stepByStep.pixels()[i] & 0xff));
+      }
+      assertThat(difference / (double) fused.pixels().length).as("copy %d", k).isLessThan(2.0);
+      totalDifference += difference;
+      totalValues += fused.pixels().length;
+    }
+    assertThat(totalDifference / totalValues).isLessThan(1.0);
+  }
+
+  private static Image stepByStep(Image image, ImageAugmenter.Plan plan) {
+    Image out = image;
+    if (plan.crop() != null) {
+      int[] c = plan.crop();
+      out = ImageOps.resizedCrop(out, c[0], c[1], c[2], c[3], out.width(), out.height());
+    }
+    if (plan.flipHorizontal()) {
+      out = ImageOps.flipHorizontal(out);
+    }
+    if (plan.flipVertical()) {
+      out = ImageOps.flipVertical(out);
+    }
+    if (!Double.isNaN(plan.degrees())) {
+      out = ImageOps.rotate(out, plan.degrees(), 0);
+    }
+    if (plan.jitter()) {
+      out = ImageOps.adjustBrightness(out, plan.brightness());
+      out = ImageOps.adjustContrast(out, plan.contrast());
+      out = ImageOps.adjustSaturation(out, plan.saturation());
+      out = ImageOps.adjustHue(out, plan.hue());
+    }
+    return out;
+  }
+
+  /** A picture-like image: smooth shapes of random frequency and phase, not noise. */
+  private static Image smoothImage(int width, int height, int channels, long seed) {
+    Random random = new Random(seed);
+    byte[] pixels = new byte[width * height * channels];
+    for (int c = 0; c < channels; c++) {
+      double fx = 0.1 + random.nextDouble() * 0.4;
+      double fy = 0.1 + random.nextDouble() * 0.4;
+      double phase = random.nextDouble() * 6;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          double v = 128 + 120 * Math.sin(fx * x + phase) * Math.cos(fy * y);
+          pixels[(y * width + x) * channels + c] = (byte) Math.round(v);
+        }
+      }
+    }
+    return new Image(width, height, channels, pixels);
+  }
+
+  /** An augmenter with only the flips and the rotation (max 0 degrees) switched as given. */
+  private static ImageAugmenter only(
+      ImageAugmentation base, double flipH, double flipV, double rotation, double maxDegrees) {
+    return new ImageAugmenter(
+        new ImageAugmentation(
+            1,
+            Map.of(),
+            0,
+            base.cropMinScale(),
+            base.cropMinRatio(),
+            flipH,
+            flipV,
+            rotation,
+            maxDegrees,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            11));
   }
 
   /** Writes a few Fashion-MNIST images and their copies under target/ for a person to look at. */
