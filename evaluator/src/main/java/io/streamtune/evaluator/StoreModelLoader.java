@@ -94,59 +94,15 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
   }
 
-  /** Checks that every holdout example carries a text. */
-  private static void requireTexts(HoldoutSet.Snapshot holdout) {
-    for (int i = 0; i < holdout.size(); i++) {
-      if (holdout.texts().get(i) == null) {
-        throw new IllegalArgumentException(
-            "holdout example " + holdout.ids().get(i) + " has no text to score");
-      }
-    }
-  }
+  /**
+   * A version that scores texts: it has no feature width and refuses feature rows; every holdout
+   * example must carry a text.
+   */
+  private abstract static class TextVersion implements ScoringModel {
+    final ModelMetadata metadata;
 
-  /** A fine-tuned transformer: texts reduced as in training, batched through the whole model. */
-  private record TransformerScoringModel(BertClassifierStore.Loaded loaded)
-      implements ScoringModel {
-    @Override
-    public List<String> labels() {
-      return loaded.metadata().labels();
-    }
-
-    /** Text examples carry no features: the holdout's width is 0. */
-    @Override
-    public int featureCount() {
-      return 0;
-    }
-
-    @Override
-    public int[] predict(float[][] features) {
-      throw new UnsupportedOperationException(
-          "model "
-              + loaded.metadata().modelId()
-              + " v"
-              + loaded.metadata().version()
-              + " scores texts");
-    }
-
-    @Override
-    public int[] predict(HoldoutSet.Snapshot holdout) {
-      requireTexts(holdout);
-      return loaded.predictClasses(holdout.texts());
-    }
-
-    @Override
-    public void close() {
-      loaded.close();
-    }
-  }
-
-  private final class TextScoringModel implements ScoringModel {
-    private final ModelMetadata metadata;
-    private final TextClassifier classifier;
-
-    TextScoringModel(ModelMetadata metadata, TextClassifier classifier) {
+    TextVersion(ModelMetadata metadata) {
       this.metadata = metadata;
-      this.classifier = classifier;
     }
 
     @Override
@@ -168,7 +124,49 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
     @Override
     public int[] predict(HoldoutSet.Snapshot holdout) {
-      requireTexts(holdout);
+      for (int i = 0; i < holdout.size(); i++) {
+        if (holdout.texts().get(i) == null) {
+          throw new IllegalArgumentException(
+              "holdout example " + holdout.ids().get(i) + " has no text to score");
+        }
+      }
+      return predictTexts(holdout);
+    }
+
+    abstract int[] predictTexts(HoldoutSet.Snapshot holdout);
+  }
+
+  /** A fine-tuned transformer, batched through the whole model. */
+  private static final class TransformerScoringModel extends TextVersion {
+    private final BertClassifierStore.Loaded loaded;
+
+    TransformerScoringModel(BertClassifierStore.Loaded loaded) {
+      super(loaded.metadata());
+      this.loaded = loaded;
+    }
+
+    @Override
+    int[] predictTexts(HoldoutSet.Snapshot holdout) {
+      return loaded.predictClasses(holdout.texts());
+    }
+
+    @Override
+    public void close() {
+      loaded.close();
+    }
+  }
+
+  /** A linear head over frozen MiniLM embeddings (shared encoder and cache) or hashed tf-idf. */
+  private final class TextScoringModel extends TextVersion {
+    private final TextClassifier classifier;
+
+    TextScoringModel(ModelMetadata metadata, TextClassifier classifier) {
+      super(metadata);
+      this.classifier = classifier;
+    }
+
+    @Override
+    int[] predictTexts(HoldoutSet.Snapshot holdout) {
       boolean minilm = classifier.features() == TextClassifier.Features.MINILM;
       return classifier.predict(
           holdout.ids(), holdout.texts(), minilm ? encoder() : null, minilm ? cache : null);
