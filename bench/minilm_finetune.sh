@@ -2,7 +2,7 @@
 # all-MiniLM-L6-v2 fine-tuning benchmarks (docs/benchmarks.md, "Transformer fine-tuning").
 #   bench/minilm_finetune.sh speed [steps] [threads]   DJL vs Debian PyTorch 1.13, full fine-tuning
 #                                                      steps/s at batch 16 x 128, same weights
-#   bench/minilm_finetune.sh f1 [N,N,...] [seeds]       Amazon reviews macro F1: full fine-tuning vs
+#   bench/minilm_finetune.sh f1 [N,N,...] [seeds] [first seed]  Amazon reviews macro F1: full fine-tuning vs
 #                                                      frozen MiniLM probe vs TF-IDF + linear head
 # Needs Debian python3-torch, python3-numpy; ../shared/datasets/reviews. CPU runs of `f1` take hours
 # for N = 250..4000 x 4 seeds (a step at 16 x 128 tokens takes seconds on 2 cores).
@@ -38,6 +38,7 @@ case "$mode" in
   f1)
     ns="${2:-250,500,1000}"
     seeds="${3:-4}"
+    first_seed="${4:-0}"
     for split in train test; do
       "$py" - "$root/../shared/datasets/reviews/amazon_reviews_$split.csv" "$work/$split.tsv" <<'PY'
 import csv, re, sys
@@ -47,7 +48,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
         out.write(row["score"] + "\t" + text + "\n")
 PY
     done
-    java_run f1 "$work/train.tsv" "$work/test.tsv" "$ns" "$seeds"
+    java_run f1 "$work/train.tsv" "$work/test.tsv" "$ns" "$seeds" "$first_seed"
     ;;
   *) echo "mode must be speed or f1" >&2; exit 2 ;;
 esac

@@ -36,7 +36,8 @@ import java.util.Random;
  * <pre>
  *   speed &lt;weights-out&gt; &lt;steps&gt;   export weights for the PyTorch peer, time full fine-tuning steps
  *                                     at batch 16 x 128 tokens
- *   f1 &lt;train.csv&gt; &lt;test.csv&gt; &lt;N,N,..&gt; &lt;seeds&gt;  macro F1: full fine-tuning vs frozen probe vs TF-IDF
+ *   f1 &lt;train.csv&gt; &lt;test.csv&gt; &lt;N,N,..&gt; &lt;seeds&gt; [first seed]  macro F1: full fine-tuning
+ *                                     vs frozen probe vs TF-IDF, seeds first .. first + seeds - 1
  * </pre>
  */
 public final class FineTuneBenchmark {
@@ -44,7 +45,13 @@ public final class FineTuneBenchmark {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "speed" -> speed(Path.of(args[1]), Integer.parseInt(args[2]));
-      case "f1" -> f1(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]));
+      case "f1" ->
+          f1(
+              Path.of(args[1]),
+              Path.of(args[2]),
+              args[3],
+              Integer.parseInt(args[4]),
+              args.length > 5 ? Integer.parseInt(args[5]) : 0);
       default -> throw new IllegalArgumentException("mode must be speed or f1");
     }
   }
@@ -207,7 +214,8 @@ public final class FineTuneBenchmark {
     return picked;
   }
 
-  static void f1(Path trainCsv, Path testCsv, String ns, int seeds) throws Exception {
+  static void f1(Path trainCsv, Path testCsv, String ns, int seeds, int firstSeed)
+      throws Exception {
     Rows train = read(trainCsv);
     Rows test = read(testCsv);
     Device device = Engine.getInstance().defaultDevice();
@@ -221,7 +229,7 @@ public final class FineTuneBenchmark {
     }
     for (String nText : ns.split(",")) {
       int n = Integer.parseInt(nText);
-      for (int seed = 0; seed < seeds; seed++) {
+      for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
         int[] rows = sample(train.labels(), n, seed);
         List<String> texts = new ArrayList<>();
         int[] labels = new int[n];
