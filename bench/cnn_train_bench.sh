@@ -18,6 +18,7 @@ cd "$root"
 if [[ "${GLIBC_MALLOC:-}" != default ]]; then
   export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-134217728}"
 fi
 # one reactor build: the sibling modules then resolve to their target/classes (nothing is installed)
 ./mvnw -B -q -o -pl model -am test-compile dependency:build-classpath \
@@ -34,6 +35,6 @@ java="java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=$root/model/target/djl-c
   io.streamtune.model.image.bench.CnnTrainBenchmark"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1);" \
   "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic}"
+  "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-default}"
 "$py" bench/cnn_train_torch.py --java "$java" --data "$data" --images "$images" \
   --threads "$threads" --rounds "$rounds" --log "$root/model/target/cnn-train-bench-java.log"

@@ -11,6 +11,6 @@ COPY --from=build /app/lib /app/lib
 ENV DJL_OFFLINE=true DJL_CACHE_DIR=/var/cache/djl ENGINE_CACHE_DIR=/var/cache/djl
 # glibc malloc keeps libtorch's per-step buffers instead of unmapping and re-faulting them (3-4x
 # faster CNN training; docs/benchmarks.md). Both are needed.
-ENV MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296
+ENV MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=134217728
 ENTRYPOINT ["java", "-Dai.djl.offline=true", "-cp", "/app/lib/*", "io.streamtune.launcher.StreamtuneCli"]
 CMD ["--help"]

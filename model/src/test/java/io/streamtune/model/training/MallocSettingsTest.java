@@ -23,7 +23,7 @@ class MallocSettingsTest {
   }
 
   @Test
-  void quietWhenBothAreSetEitherWayOrNotOnLinux() {
+  void warnsAboutTheTopPadWhenOnlyTheThresholdsAreSet() {
     assertThat(
             MallocSettings.warning(
                 Map.of(
@@ -32,12 +32,31 @@ class MallocSettingsTest {
                     "MALLOC_TRIM_THRESHOLD_",
                     MallocSettings.TRIM_THRESHOLD),
                 "Linux"))
+        .get()
+        .asString()
+        .contains("top pad is not set")
+        .contains("MALLOC_TOP_PAD_=134217728");
+  }
+
+  @Test
+  void quietWhenAllAreSetEitherWayOrNotOnLinux() {
+    assertThat(
+            MallocSettings.warning(
+                Map.of(
+                    "MALLOC_MMAP_THRESHOLD_",
+                    MallocSettings.MMAP_THRESHOLD,
+                    "MALLOC_TRIM_THRESHOLD_",
+                    MallocSettings.TRIM_THRESHOLD,
+                    "MALLOC_TOP_PAD_",
+                    MallocSettings.TOP_PAD),
+                "Linux"))
         .isEmpty();
     assertThat(
             MallocSettings.warning(
                 Map.of(
                     "GLIBC_TUNABLES",
-                    "glibc.malloc.trim_threshold=4294967296:glibc.malloc.mmap_threshold=33554432"),
+                    "glibc.malloc.trim_threshold=4294967296:glibc.malloc.mmap_threshold=33554432"
+                        + ":glibc.malloc.top_pad=134217728"),
                 "Linux"))
         .isEmpty();
     assertThat(
@@ -46,6 +65,8 @@ class MallocSettingsTest {
                     "GLIBC_TUNABLES",
                     "glibc.malloc.trim_threshold=1",
                     "MALLOC_MMAP_THRESHOLD_",
+                    "1",
+                    "MALLOC_TOP_PAD_",
                     "1"),
                 "Linux"))
         .isEmpty();
