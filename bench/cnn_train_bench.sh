@@ -13,17 +13,9 @@ images="${3:-1920}"
 py="${PYTHON:-/usr/bin/python3}"
 data="${DATA:-$root/../shared/datasets/fashion-mnist}"
 cd "$root"
-# as the launcher (./streamtune) and the service image run the JVM; GLIBC_MALLOC=default leaves
-# glibc's dynamic thresholds on (3-4x slower training steps in DJL: docs/benchmarks.md)
-if [[ "${GLIBC_MALLOC:-}" != default ]]; then
-  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
-  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-134217728}"
-fi
-# one reactor build: the sibling modules then resolve to their target/classes (nothing is installed)
-./mvnw -B -q -o -pl model -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-cp="$(cat model/target/bench-classpath.txt)"
+source "$root/bench/lib.sh"
+bench_training_malloc
+cp="$(bench_classpath model)"
 jfr=""
 if [[ -n "${JFR:-}" ]]; then
   jfr="-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"

@@ -12,14 +12,9 @@ mode="${1:-speed}"
 py="${PYTHON:-/usr/bin/python3}"
 threads="${THREADS:-$(nproc)}"
 cd "$root"
-# as the launcher (./streamtune) runs the JVM: fixed glibc malloc thresholds (docs/benchmarks.md)
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
-export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-134217728}"
-# one reactor build: the sibling modules then resolve to their target/classes (nothing is installed)
-./mvnw -B -q -o -pl model -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-cp="$(cat model/target/bench-classpath.txt)"
+source "$root/bench/lib.sh"
+bench_training_malloc
+cp="$(bench_classpath model)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 java_run() {
