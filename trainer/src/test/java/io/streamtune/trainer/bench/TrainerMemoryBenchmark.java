@@ -63,6 +63,7 @@ public final class TrainerMemoryBenchmark {
       label:
         column: label
         classes: [T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot]
+      image: {width: 28, height: 28}
       trainer:
         retrainEvery: %d
         maxWaitSeconds: 0
@@ -93,16 +94,17 @@ public final class TrainerMemoryBenchmark {
     int epochs = Integer.parseInt(args[4]);
     int threads = Integer.parseInt(args[5]);
     int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 10;
+    PipelineSpec spec =
+        PipelineSpecs.parse(String.format(Locale.ROOT, SPEC, perRound, capacity, epochs), "bench");
     List<Example> examples =
         examples(
             data.resolve("train-images-idx3-ubyte.gz"),
             data.resolve("train-labels-idx1-ubyte.gz"),
-            rounds * perRound);
+            rounds * perRound,
+            spec.label().classes());
     if (examples.size() < rounds * perRound) {
       throw new IllegalArgumentException("only " + examples.size() + " images in " + data);
     }
-    PipelineSpec spec =
-        PipelineSpecs.parse(String.format(Locale.ROOT, SPEC, perRound, capacity, epochs), "bench");
     Path work = Files.createTempDirectory("trainer-memory");
     List<double[]> rows = new ArrayList<>();
     try (EmbeddedStack stack =
@@ -257,19 +259,8 @@ public final class TrainerMemoryBenchmark {
   }
 
   /** Fashion-MNIST training images as the examples the preprocess job would publish. */
-  private static List<Example> examples(Path images, Path labels, int count) throws IOException {
-    List<String> classes =
-        List.of(
-            "T-shirt/top",
-            "Trouser",
-            "Pullover",
-            "Dress",
-            "Coat",
-            "Sandal",
-            "Shirt",
-            "Sneaker",
-            "Bag",
-            "Ankle boot");
+  private static List<Example> examples(Path images, Path labels, int count, List<String> classes)
+      throws IOException {
     List<Example> examples = new ArrayList<>();
     try (DataInputStream pixels = gz(images);
         DataInputStream names = gz(labels)) {
