@@ -69,7 +69,7 @@ class TrainerConfigTest {
     assertThat(config.modelStore()).isEqualTo(Path.of("model-store"));
     assertThat(config.consumerGroup()).isEqualTo("streamtune-trainer");
     assertThat(config.device()).isEqualTo(TrainerConfig.DeviceChoice.AUTO);
-    assertThat(config.threads()).isEqualTo(1);
+    assertThat(config.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.FAIL);
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
