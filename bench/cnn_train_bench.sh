@@ -2,7 +2,8 @@
 # SmallCnn training speed, DJL (streamtune's ImageFineTuner/RoundLoop) vs Debian PyTorch 1.13,
 # side by side in one run (docs/benchmarks.md, "Image CNN training speed").
 #   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 12 rounds, 1,2 threads, 1920 images (30 steps per timed epoch)
-# Env: PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
+# Env: TORCH_MEMORY_FORMAT=contiguous|channels_last (PyTorch side's layout; default contiguous, PyTorch's
+#      default; the DJL side trains channels-last), PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
 #      DATA (default ../shared/datasets/fashion-mnist).
 # Needs Debian python3-torch, python3-numpy.
 set -euo pipefail
@@ -29,4 +30,4 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -
   "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
   "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-default}"
 "$py" bench/cnn_train_torch.py --java "$java" --data "$data" --images "$images" \
-  --threads "$threads" --rounds "$rounds" --log "$root/model/target/cnn-train-bench-java.log"
+  --threads "$threads" --rounds "$rounds" --torch-memory-format "${TORCH_MEMORY_FORMAT:-contiguous}" --log "$root/model/target/cnn-train-bench-java.log"

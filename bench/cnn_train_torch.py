@@ -61,9 +61,10 @@ def blas_threads(n):
 
 
 class Torch:
-    def __init__(self, images, labels, batch, seed):
+    def __init__(self, images, labels, batch, seed, memory_format):
         torch.manual_seed(seed)
-        self.model = small_cnn()
+        self.memory_format = memory_format
+        self.model = small_cnn().to(memory_format=memory_format)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.images = torch.from_numpy(images.copy())
         self.labels = torch.from_numpy(labels.astype(np.int64))
@@ -94,6 +95,7 @@ class Torch:
         probe = np.fromfile(os.path.join(folder, "probe.bin"), dtype="<f4")
         rows = probe.size // 10
         x = self.images[:rows].float().div_(255).view(rows, 1, 28, 28)
+        x = x.contiguous(memory_format=self.memory_format)
         with torch.no_grad():
             logits = self.model(x).numpy().reshape(-1)
         return float(np.abs(logits - probe).max()), float(np.abs(probe).max())
@@ -105,6 +107,7 @@ class Torch:
         for start in range(0, len(order), self.batch):
             rows = order[start:start + self.batch]
             x = self.images[rows].float().div_(255).view(-1, 1, 28, 28)
+            x = x.contiguous(memory_format=self.memory_format)
             y = self.labels[rows]
             logits = self.model(x)
             loss = F.cross_entropy(logits, y, weight=self.weights)
@@ -157,6 +160,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--warmup", type=int, default=2, help="untimed epochs per side first")
     ap.add_argument("--log", default=None, help="where the JVM's stderr goes")
+    ap.add_argument("--torch-memory-format", choices=["contiguous", "channels_last"],
+                    default="contiguous",
+                    help="PyTorch side's layout: contiguous (NCHW, PyTorch's default) or channels_last "
+                         "(the layout the DJL side trains in)")
     args = ap.parse_args()
 
     images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"), 2051, args.images)
@@ -165,7 +172,8 @@ def main():
     torch.set_num_interop_threads(1)
     print(f"PyTorch {torch.__version__} ({'MKL' if torch.backends.mkl.is_available() else 'no MKL'}, "
           f"oneDNN {torch.backends.mkldnn.is_available()}); {n} Fashion-MNIST images, batch "
-          f"{args.batch}, {args.rounds} rounds after {args.warmup} warm-up epochs per side", flush=True)
+          f"{args.batch}, {args.rounds} rounds after {args.warmup} warm-up epochs per side; PyTorch "
+          f"layout {args.torch_memory_format}", flush=True)
     log = open(args.log, "a") if args.log else subprocess.DEVNULL
     summary = []
     for threads in [int(t) for t in args.threads.split(",")]:
@@ -174,7 +182,9 @@ def main():
         java = shlex.split(args.java) + [args.data, str(n), str(args.batch)]
         java.insert(1, f"-Dai.djl.pytorch.num_threads={threads}")
         djl = Djl(java, threads, log)
-        peer = Torch(images, labels, args.batch, seed=7)
+        memory_format = {"contiguous": torch.contiguous_format,
+                         "channels_last": torch.channels_last}[args.torch_memory_format]
+        peer = Torch(images, labels, args.batch, seed=7, memory_format=memory_format)
         djl_params = int(djl.ready[djl.ready.index("params") + 1])
         print(f"\n== {threads} thread(s) ({blas}): parameters DJL {djl_params:,}, PyTorch "
               f"{peer.parameters():,}", flush=True)

@@ -243,7 +243,7 @@ public final class ImageFineTuner implements AutoCloseable {
             for (int r = 0; r < rows.length; r++) {
               System.arraycopy(data.pixels()[rows[r]], 0, pixels, r * PIXELS, PIXELS);
             }
-            return manager.create(pixels, new Shape(rows.length, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+            return SmallCnn.input(manager, pixels, rows.length);
           }
         },
         cancelled);
@@ -289,7 +289,7 @@ public final class ImageFineTuner implements AutoCloseable {
             pixels[r * PIXELS + p] = (image[p] & 0xff) / 255f;
           }
         }
-        return manager.create(pixels, new Shape(rows.length, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+        return SmallCnn.input(manager, pixels, rows.length);
       }
     };
   }
@@ -315,7 +315,7 @@ public final class ImageFineTuner implements AutoCloseable {
         System.arraycopy(images[start + r], 0, pixels, r * PIXELS, PIXELS);
       }
       try (NDManager manager = model.getNDManager().newSubManager()) {
-        NDArray x = manager.create(pixels, new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE));
+        NDArray x = SmallCnn.input(manager, pixels, rows);
         long[] classes = trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
         for (int r = 0; r < rows; r++) {
           predicted[start + r] = (int) classes[r];

@@ -1,5 +1,7 @@
 package io.streamtune.model.image;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -27,6 +29,16 @@ public final class SmallCnn {
   public static final String ARCHITECTURE_PREFIX = "small-cnn";
 
   private SmallCnn() {}
+
+  /**
+   * A batch of grey images ({@code rows} x 28 x 28 pixels, row-major) as the network's [rows, 1,
+   * 28, 28] input, strided channels-last. For one channel that is the same memory, but it makes
+   * PyTorch keep the whole network channels-last, where max pooling has a vectorised kernel; its
+   * NCHW max-pool kernel is scalar and took 29% of a 1-thread training step (docs/benchmarks.md).
+   */
+  public static NDArray input(NDManager manager, float[] pixels, int rows) {
+    return manager.create(pixels, new Shape(rows, SIDE, SIDE, 1)).transpose(0, 3, 1, 2);
+  }
 
   public static SequentialBlock backbone() {
     return new SequentialBlock()
