@@ -1,9 +1,9 @@
 package io.streamtune.launcher;
 
 import io.streamtune.ingest.IdxImageReader;
-import io.streamtune.ingest.ProgressMeter;
 import io.streamtune.model.image.ImageClassifierTraining;
 import io.streamtune.model.image.LabeledImages;
+import io.streamtune.schemas.progress.ProgressMeter;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

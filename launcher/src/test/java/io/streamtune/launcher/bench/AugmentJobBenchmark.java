@@ -2,7 +2,6 @@ package io.streamtune.launcher.bench;
 
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.IdxImageReader;
-import io.streamtune.ingest.ProgressMeter;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
@@ -10,6 +9,7 @@ import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.progress.ProgressMeter;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;

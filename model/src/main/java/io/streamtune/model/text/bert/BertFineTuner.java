@@ -12,6 +12,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
+import io.streamtune.schemas.progress.ProgressMeter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class BertFineTuner {
 
   private static final Logger LOG = LoggerFactory.getLogger(BertFineTuner.class);
+
+  /** A CPU round runs for minutes (seconds per step): a progress line this often. */
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float EPSILON = 1e-8f;
@@ -256,6 +262,9 @@ public final class BertFineTuner {
     List<Float> losses = new ArrayList<>(totalSteps);
     Map<Parameter, Moments> moments = new IdentityHashMap<>();
     long start = System.nanoTime();
+    ProgressMeter progress =
+        new ProgressMeter(
+            "fine-tuning steps", totalSteps, PROGRESS_INTERVAL, LOG::info, System::nanoTime);
     int unfrozen = 0;
     int skipped = 0;
     int consecutiveSkips = 0;
@@ -284,6 +293,7 @@ public final class BertFineTuner {
                 state,
                 device);
         losses.add(loss);
+        progress.update(step + 1);
         if (Float.isFinite(loss)) {
           consecutiveSkips = 0;
         } else {

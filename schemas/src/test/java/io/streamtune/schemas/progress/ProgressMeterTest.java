@@ -1,4 +1,4 @@
-package io.streamtune.ingest;
+package io.streamtune.schemas.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

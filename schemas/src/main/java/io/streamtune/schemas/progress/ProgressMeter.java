@@ -1,4 +1,4 @@
-package io.streamtune.ingest;
+package io.streamtune.schemas.progress;
 
 import java.time.Duration;
 import java.util.Locale;
