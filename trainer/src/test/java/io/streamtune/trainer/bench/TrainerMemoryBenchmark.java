@@ -1,9 +1,10 @@
 package io.streamtune.trainer.bench;
 
 import io.streamtune.embedded.EmbeddedStack;
+import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
+import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
@@ -12,7 +13,6 @@ import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
-import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -20,10 +20,10 @@ import java.io.PrintStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -259,47 +258,26 @@ public final class TrainerMemoryBenchmark {
   }
 
   /** Fashion-MNIST training images as the examples the preprocess job would publish. */
-  private static List<Example> examples(Path images, Path labels, int count, List<String> classes)
-      throws IOException {
+  private static List<Example> examples(Path images, Path labels, int count, List<String> classes) {
     List<Example> examples = new ArrayList<>();
-    try (DataInputStream pixels = gz(images);
-        DataInputStream names = gz(labels)) {
-      if (pixels.readInt() != 2051 || names.readInt() != 2049) {
-        throw new IOException("not IDX image/label files: " + images + ", " + labels);
-      }
-      int n = Math.min(count, Math.min(pixels.readInt(), names.readInt()));
-      int side = pixels.readInt();
-      pixels.readInt();
-      for (int i = 0; i < n; i++) {
-        byte[] image = new byte[side * side];
-        pixels.readFully(image);
-        int label = names.readUnsignedByte();
-        String id = "fashion-" + i;
+    try (IdxImageReader reader =
+        new IdxImageReader(images, labels, classes, "fashion", Clock.systemUTC())) {
+      while (reader.hasNext() && examples.size() < count) {
+        RawRecord image = reader.next();
         examples.add(
             Example.newBuilder()
-                .setId(id)
-                .setSourceId(id)
+                .setId(image.getId())
+                .setSourceId(image.getId())
                 .setEventTime(Instant.parse("2026-01-01T00:00:00Z"))
                 .setSplit(Split.TRAIN)
-                .setLabel(classes.get(label))
-                .setLabelIndex(label)
-                .setImage(
-                    ImagePayload.newBuilder()
-                        .setWidth(side)
-                        .setHeight(side)
-                        .setChannels(1)
-                        .setEncoding(ImageEncoding.RAW_U8)
-                        .setData(ByteBuffer.wrap(image))
-                        .build())
+                .setLabel(image.getLabel())
+                .setLabelIndex(classes.indexOf(image.getLabel()))
+                .setImage((ImagePayload) image.getPayload())
                 .setTransformVersion(1)
                 .build());
       }
     }
     return examples;
-  }
-
-  private static DataInputStream gz(Path file) throws IOException {
-    return new DataInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16));
   }
 
   private static void deleteQuietly(Path root) {
