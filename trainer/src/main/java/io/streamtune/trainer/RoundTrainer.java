@@ -3,8 +3,6 @@ package io.streamtune.trainer;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -134,27 +132,10 @@ public final class RoundTrainer implements ModelTrainer {
         RoundLoop.run(
             trainer,
             parameters,
-            new RoundLoop.Inputs() {
-              @Override
-              public int size() {
-                return data.size();
-              }
-
-              @Override
-              public int label(int row) {
-                return data.labels()[row];
-              }
-
-              @Override
-              public NDArray batch(NDManager manager, int[] rows) {
-                float[] inputs = new float[rows.length * featureCount];
-                for (int r = 0; r < rows.length; r++) {
-                  System.arraycopy(
-                      data.features()[rows[r]], 0, inputs, r * featureCount, featureCount);
-                }
-                return manager.create(inputs, new Shape(rows.length, featureCount));
-              }
-            },
+            RoundLoop.Inputs.ofRows(
+                data.features(),
+                data.labels(),
+                (manager, values, rows) -> manager.create(values, new Shape(rows, featureCount))),
             numClasses,
             settings,
             rate,

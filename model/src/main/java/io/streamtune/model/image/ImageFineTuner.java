@@ -225,28 +225,7 @@ public final class ImageFineTuner implements AutoCloseable {
 
   /** Trains one round on images already scaled to [0, 1]. */
   public RoundLoop.Result train(LabeledImages data, BooleanSupplier cancelled) {
-    return train(
-        new RoundLoop.Inputs() {
-          @Override
-          public int size() {
-            return data.size();
-          }
-
-          @Override
-          public int label(int row) {
-            return data.labels()[row];
-          }
-
-          @Override
-          public NDArray batch(NDManager manager, int[] rows) {
-            float[] pixels = new float[rows.length * PIXELS];
-            for (int r = 0; r < rows.length; r++) {
-              System.arraycopy(data.pixels()[rows[r]], 0, pixels, r * PIXELS, PIXELS);
-            }
-            return SmallCnn.input(manager, pixels, rows.length);
-          }
-        },
-        cancelled);
+    return train(RoundLoop.Inputs.ofRows(data.pixels(), data.labels(), SmallCnn::input), cancelled);
   }
 
   private RoundLoop.Result train(RoundLoop.Inputs inputs, BooleanSupplier cancelled) {

@@ -35,6 +35,40 @@ public final class RoundLoop {
 
     /** The model input for these rows, created in {@code manager}. */
     NDArray batch(NDManager manager, int[] rows);
+
+    /**
+     * Rows of equal-length float vectors (features, or pixels scaled to [0, 1]) and their labels;
+     * {@code toArray} shapes a batch's values, row after row, as the model's input.
+     */
+    static Inputs ofRows(float[][] values, int[] labels, BatchArray toArray) {
+      return new Inputs() {
+        @Override
+        public int size() {
+          return labels.length;
+        }
+
+        @Override
+        public int label(int row) {
+          return labels[row];
+        }
+
+        @Override
+        public NDArray batch(NDManager manager, int[] rows) {
+          int width = values[rows[0]].length;
+          float[] batch = new float[rows.length * width];
+          for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(values[rows[r]], 0, batch, r * width, width);
+          }
+          return toArray.create(manager, batch, rows.length);
+        }
+      };
+    }
+  }
+
+  /** Shapes {@code rows} rows of values, one after another, as a model input. */
+  @FunctionalInterface
+  public interface BatchArray {
+    NDArray create(NDManager manager, float[] values, int rows);
   }
 
   /**
