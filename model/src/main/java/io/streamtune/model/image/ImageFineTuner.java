@@ -248,29 +248,18 @@ public final class ImageFineTuner implements AutoCloseable {
 
   /** Grey 28x28 byte images as the loop's inputs, scaled to [0, 1] batch by batch. */
   public static RoundLoop.Inputs inputs(byte[][] images, int[] labels) {
-    return new RoundLoop.Inputs() {
-      @Override
-      public int size() {
-        return labels.length;
-      }
-
-      @Override
-      public int label(int row) {
-        return labels[row];
-      }
-
-      @Override
-      public NDArray batch(NDManager manager, int[] rows) {
-        float[] pixels = new float[rows.length * PIXELS];
-        for (int r = 0; r < rows.length; r++) {
-          byte[] image = images[rows[r]];
-          for (int p = 0; p < PIXELS; p++) {
-            pixels[r * PIXELS + p] = (image[p] & 0xff) / 255f;
+    return RoundLoop.Inputs.of(
+        labels,
+        (manager, rows) -> {
+          float[] pixels = new float[rows.length * PIXELS];
+          for (int r = 0; r < rows.length; r++) {
+            byte[] image = images[rows[r]];
+            for (int p = 0; p < PIXELS; p++) {
+              pixels[r * PIXELS + p] = (image[p] & 0xff) / 255f;
+            }
           }
-        }
-        return SmallCnn.input(manager, pixels, rows.length);
-      }
-    };
+          return SmallCnn.input(manager, pixels, rows.length);
+        });
   }
 
   /** Share of images whose arg-max prediction equals the label. */

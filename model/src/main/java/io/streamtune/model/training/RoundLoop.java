@@ -36,11 +36,8 @@ public final class RoundLoop {
     /** The model input for these rows, created in {@code manager}. */
     NDArray batch(NDManager manager, int[] rows);
 
-    /**
-     * Rows of equal-length float vectors (features, or pixels scaled to [0, 1]) and their labels;
-     * {@code toArray} shapes a batch's values, row after row, as the model's input.
-     */
-    static Inputs ofRows(float[][] values, int[] labels, BatchArray toArray) {
+    /** Labelled rows whose batches {@code batches} builds. */
+    static Inputs of(int[] labels, Batches batches) {
       return new Inputs() {
         @Override
         public int size() {
@@ -54,15 +51,33 @@ public final class RoundLoop {
 
         @Override
         public NDArray batch(NDManager manager, int[] rows) {
-          int width = values[rows[0]].length;
-          float[] batch = new float[rows.length * width];
-          for (int r = 0; r < rows.length; r++) {
-            System.arraycopy(values[rows[r]], 0, batch, r * width, width);
-          }
-          return toArray.create(manager, batch, rows.length);
+          return batches.batch(manager, rows);
         }
       };
     }
+
+    /**
+     * Rows of equal-length float vectors (features, or pixels scaled to [0, 1]) and their labels;
+     * {@code toArray} shapes a batch's values, row after row, as the model's input.
+     */
+    static Inputs ofRows(float[][] values, int[] labels, BatchArray toArray) {
+      return of(
+          labels,
+          (manager, rows) -> {
+            int width = values[rows[0]].length;
+            float[] batch = new float[rows.length * width];
+            for (int r = 0; r < rows.length; r++) {
+              System.arraycopy(values[rows[r]], 0, batch, r * width, width);
+            }
+            return toArray.create(manager, batch, rows.length);
+          });
+    }
+  }
+
+  /** Builds the model input for some rows. */
+  @FunctionalInterface
+  public interface Batches {
+    NDArray batch(NDManager manager, int[] rows);
   }
 
   /** Shapes {@code rows} rows of values, one after another, as a model input. */
