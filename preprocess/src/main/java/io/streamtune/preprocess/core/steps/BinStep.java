@@ -44,21 +44,7 @@ final class BinStep implements Step {
 
   @Override
   public void fit(Frame in, int label) {
-    for (int i = 0; i < columns.length; i++) {
-      double x = in.numbers[columns[i]];
-      if (Double.isNaN(x)) {
-        continue;
-      }
-      if (moments != null) {
-        moments.add(i, x);
-        update(i);
-      } else {
-        sketches.add(i, x);
-        if (QuantileSketches.refreshDue(sketches.count(i), refresh)) {
-          update(i);
-        }
-      }
-    }
+    ColumnFit.observe(in, columns, moments, sketches, refresh, this::update);
   }
 
   private void update(int i) {

@@ -63,21 +63,14 @@ final class ClipStep implements Step {
     if (kind == Kind.FIXED) {
       return;
     }
-    for (int i = 0; i < columns.length; i++) {
-      double x = in.numbers[columns[i]];
-      if (Double.isNaN(x)) {
-        continue;
-      }
-      if (kind == Kind.ZSCORE) {
-        moments.add(i, x);
-        updateZscore(i);
-      } else {
-        sketches.add(i, x);
-        if (QuantileSketches.refreshDue(sketches.count(i), refresh)) {
-          updateQuantiles(i);
-        }
-      }
-    }
+    // moments exist for ZSCORE only, sketches for the quantile kinds
+    ColumnFit.observe(
+        in,
+        columns,
+        moments,
+        sketches,
+        refresh,
+        kind == Kind.ZSCORE ? this::updateZscore : this::updateQuantiles);
   }
 
   private void updateZscore(int i) {
