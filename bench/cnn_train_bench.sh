@@ -4,7 +4,8 @@
 #   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 12 rounds, 1,2 threads, 1920 images (30 steps per timed epoch)
 # Env: TORCH_MEMORY_FORMAT=contiguous|channels_last (PyTorch side's layout; default contiguous, PyTorch's
 #      default; the DJL side trains channels-last), PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
-#      DATA (default ../shared/datasets/fashion-mnist).
+#      DATA (default ../shared/datasets/fashion-mnist), DJL_PYTORCH=0.36.0/2.7.1 to run the DJL side on another
+#      DJL / libtorch release (bench/lib.sh, bench_djl_swap; the build itself pins 0.33.0/2.5.1).
 # Needs Debian python3-torch, python3-numpy.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,17 +17,19 @@ data="${DATA:-$root/../shared/datasets/fashion-mnist}"
 cd "$root"
 source "$root/bench/lib.sh"
 bench_training_malloc
-cp="$(bench_classpath model)"
+cp="$(bench_djl_swap "$(bench_classpath model)")"
+cache="$root/model/target/djl-cache${DJL_PYTORCH:+-${DJL_PYTORCH//\//-}}"
 jfr=""
 if [[ -n "${JFR:-}" ]]; then
   jfr="-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
 fi
-java="java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=$root/model/target/djl-cache \
-  -DENGINE_CACHE_DIR=$root/model/target/djl-cache -Dai.djl.pytorch.num_interop_threads=1 \
+java="java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=$cache \
+  -DENGINE_CACHE_DIR=$cache -Dai.djl.pytorch.num_interop_threads=1 \
   -Djava.io.tmpdir=$root/model/target $jfr \
   -cp model/target/test-classes:model/target/classes:$cp \
   io.streamtune.model.image.bench.CnnTrainBenchmark"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1);" \
+  "DJL/libtorch ${DJL_PYTORCH:-0.33.0/2.5.1 (as built)};" \
   "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
   "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-default}"
 "$py" bench/cnn_train_torch.py --java "$java" --data "$data" --images "$images" \

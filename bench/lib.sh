@@ -18,3 +18,26 @@ bench_classpath() {
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2 || return 1
   cat "$1/target/bench-classpath.txt"
 }
+
+# With DJL_PYTORCH=<djl>/<pytorch> (e.g. 0.36.0/2.7.1), prints classpath $1 with DJL's api, PyTorch
+# engine, JNI and CPU natives swapped for those versions (fetched from Maven Central into ~/.m2 once),
+# to measure another libtorch under the same streamtune code; without it, prints $1 unchanged. Only
+# for benchmarks: the build pins DJL 0.33 / PyTorch 2.5.1 (shared/platform-notes.md: the only CUDA
+# natives on Central are 2.5.1's).
+bench_djl_swap() {
+  if [[ -z "${DJL_PYTORCH:-}" ]]; then
+    echo "$1"
+    return
+  fi
+  local djl="${DJL_PYTORCH%/*}" torch="${DJL_PYTORCH#*/}" m2="$HOME/.m2/repository/ai/djl" a
+  for a in "ai.djl:api:$djl" "ai.djl.pytorch:pytorch-engine:$djl" "ai.djl.pytorch:pytorch-jni:$torch-$djl" \
+    "ai.djl.pytorch:pytorch-native-cpu:$torch:jar:linux-x86_64"; do
+    ./mvnw -B -q dependency:get -Dartifact="$a" -Dtransitive=false >&2 || return 1
+  done
+  echo "$1" | tr ':' '\n' | sed -E \
+    -e "s#/ai/djl/api/[^/]+/api-[^/]+\.jar#/ai/djl/api/$djl/api-$djl.jar#" \
+    -e "s#/pytorch-engine/[^/]+/pytorch-engine-[^/]+\.jar#/pytorch-engine/$djl/pytorch-engine-$djl.jar#" \
+    -e "s#/pytorch-jni/[^/]+/pytorch-jni-[^/]+\.jar#/pytorch-jni/$torch-$djl/pytorch-jni-$torch-$djl.jar#" \
+    -e "s#/pytorch-native-cpu/[^/]+/pytorch-native-cpu-[^/]+\.jar#/pytorch-native-cpu/$torch/pytorch-native-cpu-$torch-linux-x86_64.jar#" \
+    | paste -sd:
+}
