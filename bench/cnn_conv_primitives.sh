@@ -21,7 +21,7 @@ steps=$(((images + 63) / 64))
 # Sums the last epoch's exec lines (field layout differs between oneDNN 2.6 and 3.x: from the end, the
 # time is the last field and the problem the one before; kind and implementation follow "cpu").
 summarise() {
-  grep -E '^onednn_verbose,(primitive,)?exec,cpu,' "$1" | tail -n "$2" | awk -F, -v steps="$3" '
+  grep -E '^onednn_verbose,([a-z0-9.]+,)?(primitive,)?exec,cpu,' "$1" | tail -n "$2" | awk -F, -v steps="$3" '
     { for (i = 1; i <= NF; i++) if ($i == "cpu") { kind = $(i + 1); impl = $(i + 2); prop = $(i + 3); break }
       key = sprintf("%-12s %-16s %-45s %s", kind, prop, impl, $(NF - 1)); t[key] += $NF; total += $NF }
     END { for (k in t) printf "  %6.2f ms/step  %s\n", t[k] / steps, k; printf "  %6.2f ms/step  all oneDNN primitives\n", total / steps }' \
@@ -34,7 +34,7 @@ printf 'run\nrun\nrun\nrun\nquit\n' | ONEDNN_VERBOSE=profile_exec OMP_NUM_THREAD
   -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.pytorch.num_threads=1 -Djava.io.tmpdir="$root/model/target" \
   -cp "model/target/test-classes:model/target/classes:$cp" io.streamtune.model.image.bench.CnnTrainBenchmark \
   "$data" "$images" 64 > "$logs/djl.log" 2> "$logs/djl.err"
-per_epoch=$(($(grep -cE '^onednn_verbose,primitive,exec' "$logs/djl.log") / 4))
+per_epoch=$(($(grep -cE '^onednn_verbose,([a-z0-9.]+,)?primitive,exec' "$logs/djl.log") / 4))
 echo "== DJL ${DJL_PYTORCH:-0.33.0/2.5.1} (channels-last, as the trainer runs it); epochs (s): $(grep '^@@ run' "$logs/djl.log" | awk '{printf "%.3f ", $3}')"
 summarise "$logs/djl.log" "$per_epoch" "$steps"
 for fmt in contiguous channels_last; do
