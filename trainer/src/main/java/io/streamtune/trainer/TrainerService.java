@@ -112,6 +112,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       int bufferSize,
       boolean controlAssigned,
       int controlRequests,
+      int controlRequestsDuringRound,
       boolean roundInProgress,
       boolean bufferSnapshotDiscarded) {}
 
@@ -130,6 +131,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile boolean controlAssigned;
   private long nextControlAttemptNanos;
   private volatile int controlRequests;
+  private volatile int controlRequestsDuringRound;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<Example> exampleDeserializer;
   private final KafkaProducer<String, ModelVersion> versionProducer;
@@ -455,6 +457,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     for (ConsumerRecord<String, String> record : controlConsumer.poll(Duration.ZERO)) {
       if (record.key() == null || record.key().equals(modelId)) {
         controlRequests++;
+        if (roundInProgress) {
+          controlRequestsDuringRound++;
+        }
         LOG.info(
             "model {}: control message '{}' at {}-{}@{}: a round is due",
             modelId,
@@ -810,6 +815,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         state.buffer().size(),
         controlAssigned,
         controlRequests,
+        controlRequestsDuringRound,
         roundInProgress,
         discardedSnapshot != null);
   }

@@ -31,11 +31,14 @@ class TrainerControlKafkaTest {
 
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-  /** Never by count or time: only control messages start rounds; rounds take a few seconds. */
+  /**
+   * Never by count or time: only control messages start rounds. A round is 7,500 steps (a second or
+   * more), so the request sent once a round is seen running arrives while it runs.
+   */
   private static final String YAML =
       TestSpecs.YAML
           .replace("retrainEvery: 100", "retrainEvery: 100000")
-          .replace("epochs: 6", "epochs: 30")
+          .replace("epochs: 6", "epochs: 300")
           .replace("batchSize: 32", "batchSize: 8");
 
   private static void control(String key, String value) {
@@ -103,8 +106,9 @@ class TrainerControlKafkaTest {
       // the second round started after the first was published
       long secondStart = second.getCreatedAt().toEpochMilli() - second.getDurationMs();
       assertThat(secondStart).isGreaterThanOrEqualTo(first.getCreatedAt().toEpochMilli() - 5);
-      assertThat(first.getDurationMs()).isGreaterThan(200);
       assertThat(service.stats().controlRequests()).isEqualTo(2);
+      // the overlap case was exercised, whatever the machine's speed
+      assertThat(service.stats().controlRequestsDuringRound()).isEqualTo(1);
       Thread.sleep(1000);
       assertThat(service.stats().versionsPublished()).isEqualTo(2);
     } finally {
