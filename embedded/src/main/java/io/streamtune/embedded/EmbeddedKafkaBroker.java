@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,9 +25,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -181,8 +184,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Creates the topics with one replica each and waits until every partition has a leader. Topics
-   * that already exist are left as they are.
+   * Creates the topics with one replica each and waits until every partition has a leader that
+   * takes requests. Topics that already exist are left as they are.
    */
   public void createTopics(Collection<String> names, int partitions) {
     if (names.isEmpty()) {
@@ -236,6 +239,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .map(TopicPartitionInfo::leader)
                 .allMatch(leader -> leader != null && !leader.isEmpty());
         if (allLed) {
+          // The broker's metadata cache names a leader a moment before its replica manager acts as
+          // one; a produce in that moment gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer
+          // whose later batches got through then retries its first one as out of order until it
+          // times out. A list-offsets request is answered by the replica manager itself.
+          Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+          descriptions.forEach(
+              (topic, description) ->
+                  description
+                      .partitions()
+                      .forEach(
+                          partition ->
+                              partitions.put(
+                                  new TopicPartition(topic, partition.partition()),
+                                  OffsetSpec.latest())));
+          admin.listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           return;
         }
       } catch (ExecutionException | TimeoutException notYetVisible) {
