@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,12 +24,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -211,7 +206,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           }
         }
       }
-      awaitLeaders(admin, names);
+      TopicLeaders.await(admin, names, ADMIN_TIMEOUT);
       if (!created.isEmpty()) {
         LOG.info("Created topics {} with {} partitions", created, partitions);
       }
@@ -220,49 +215,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new KafkaException("interrupted while creating topics " + names, e);
     } catch (TimeoutException e) {
       throw new KafkaException("timed out creating topics " + names, e);
-    }
-  }
-
-  private static void awaitLeaders(Admin admin, Collection<String> names)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        Map<String, TopicDescription> descriptions =
-            admin
-                .describeTopics(names)
-                .allTopicNames()
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        boolean allLed =
-            descriptions.values().stream()
-                .flatMap(description -> description.partitions().stream())
-                .map(TopicPartitionInfo::leader)
-                .allMatch(leader -> leader != null && !leader.isEmpty());
-        if (allLed) {
-          // The broker's metadata cache names a leader a moment before its replica manager acts as
-          // one; a produce in that moment gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer
-          // whose later batches got through then retries its first one as out of order until it
-          // times out. A list-offsets request is answered by the replica manager itself.
-          Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-          descriptions.forEach(
-              (topic, description) ->
-                  description
-                      .partitions()
-                      .forEach(
-                          partition ->
-                              partitions.put(
-                                  new TopicPartition(topic, partition.partition()),
-                                  OffsetSpec.latest())));
-          admin.listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-          return;
-        }
-      } catch (ExecutionException | TimeoutException notYetVisible) {
-        // metadata of a just-created topic reaches the broker a moment after the controller
-      }
-      if (System.nanoTime() > deadline) {
-        throw new KafkaException("topics " + names + " have no leader after " + ADMIN_TIMEOUT);
-      }
-      Thread.sleep(50);
     }
   }
 

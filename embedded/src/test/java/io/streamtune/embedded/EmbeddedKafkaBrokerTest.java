@@ -72,6 +72,71 @@ class EmbeddedKafkaBrokerTest {
     assertThat(records).extracting(ConsumerRecord::key).containsOnly("key");
   }
 
+  /**
+   * Idempotent producers writing the moment createTopics returns, many batches in flight: before
+   * createTopics waited for leaders that answer, a first batch could be refused as not-leader,
+   * overtaken by the next, and then retried as out of order until it expired (KAFKA-15591).
+   */
+  @Test
+  void everyRecordSentRightAfterCreateTopicsIsWritten() throws Exception {
+    // many partitions: the broker takes longer to open their logs after announcing their leader
+    int topics = 4;
+    int partitions = 48;
+    int perTopic = 960;
+    Map<String, Object> manySmallBatches =
+        Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.BATCH_SIZE_CONFIG, 256,
+            ProducerConfig.LINGER_MS_CONFIG, 0,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+    List<String> names = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = producer(manySmallBatches)) {
+      List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+      for (int t = 0; t < topics; t++) {
+        String topic = "fresh-" + t;
+        names.add(topic);
+        broker.createTopics(List.of(topic), partitions);
+        for (int i = 0; i < perTopic; i++) {
+          sends.add(
+              producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i + "-padding")));
+        }
+      }
+      producer.flush();
+      for (java.util.concurrent.Future<?> send : sends) {
+        send.get(); // throws if a batch expired
+      }
+    }
+    try (Admin admin = admin()) {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+          new java.util.HashMap<>();
+      for (String topic : names) {
+        for (int p = 0; p < partitions; p++) {
+          ends.put(
+              new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+      }
+      long written =
+          admin.listOffsets(ends).all().get().values().stream()
+              .mapToLong(
+                  org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset)
+              .sum();
+      assertThat(written).isEqualTo((long) topics * perTopic);
+    }
+  }
+
+  @Test
+  void waitingForTopicsThatNeverAppearFailsWithTheirNames() throws Exception {
+    try (Admin admin = admin()) {
+      assertThatThrownBy(
+              () -> TopicLeaders.await(admin, Set.of("never-created"), Duration.ofSeconds(1)))
+          .isInstanceOf(org.apache.kafka.common.KafkaException.class)
+          .hasMessageContaining("never-created")
+          .hasMessageContaining("no leader");
+    }
+  }
+
   @Test
   void createTopicsIsIdempotentAndKeepsTheFirstPartitionCount() throws Exception {
     broker.createTopics(List.of("twice-a", "twice-b"), 3);

@@ -1,5 +1,6 @@
 package io.streamtune.embedded.registry;
 
+import io.streamtune.embedded.TopicLeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -147,39 +147,12 @@ public final class KafkaRegistryStorage implements RegistryStorage, AutoCloseabl
           throw new KafkaException("Could not create schema registry topic " + topic, e.getCause());
         }
       }
-      awaitLeader(admin, topic, timeout);
+      TopicLeaders.await(admin, Set.of(topic), timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("Interrupted while creating " + topic, e);
     } catch (TimeoutException e) {
       throw new KafkaException("Timed out creating schema registry topic " + topic, e);
-    }
-  }
-
-  /** Metadata of a just-created topic reaches the broker a moment after the controller. */
-  private static void awaitLeader(Admin admin, String topic, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        TopicDescription description =
-            admin
-                .describeTopics(Set.of(topic))
-                .allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .get(topic);
-        if (description.partitions().stream()
-            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
-          return;
-        }
-      } catch (ExecutionException | TimeoutException notYetVisible) {
-        // retried below
-      }
-      if (System.nanoTime() > deadline) {
-        throw new KafkaException(
-            "schema registry topic " + topic + " has no leader after " + timeout);
-      }
-      Thread.sleep(50);
     }
   }
 }
