@@ -1,5 +1,7 @@
 package io.streamtune.embedded;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,13 +34,11 @@ public final class TopicLeaders {
   public static void await(Admin admin, Collection<String> topics, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Exception lastFailure = null;
     while (true) {
       try {
         Map<String, TopicDescription> descriptions =
-            admin
-                .describeTopics(topics)
-                .allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            admin.describeTopics(topics).allTopicNames().get(millisLeft(deadline), MILLISECONDS);
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         boolean allLed = true;
         for (TopicDescription description : descriptions.values()) {
@@ -49,16 +49,24 @@ public final class TopicLeaders {
           }
         }
         if (allLed) {
-          admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          admin.listOffsets(partitions).all().get(millisLeft(deadline), MILLISECONDS);
           return;
         }
-      } catch (ExecutionException | TimeoutException notYetVisible) {
-        // metadata of a just-created topic reaches the broker a moment after the controller
+      } catch (ExecutionException e) {
+        lastFailure = (Exception) e.getCause(); // e.g. the topic is not in the metadata yet
+      } catch (TimeoutException e) {
+        // the broker's own error, where it gave one, says more than running out of time
+        lastFailure = lastFailure == null ? e : lastFailure;
       }
       if (System.nanoTime() > deadline) {
-        throw new KafkaException("topics " + topics + " have no leader after " + timeout);
+        throw new KafkaException(
+            "topics " + topics + " have no leader that answers after " + timeout, lastFailure);
       }
       Thread.sleep(50);
     }
+  }
+
+  private static long millisLeft(long deadlineNanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 }

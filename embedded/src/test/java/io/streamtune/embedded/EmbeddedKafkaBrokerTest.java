@@ -8,12 +8,16 @@ import io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +25,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +99,7 @@ class EmbeddedKafkaBrokerTest {
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
     List<String> names = new ArrayList<>();
     try (KafkaProducer<String, String> producer = producer(manySmallBatches)) {
-      List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+      List<Future<?>> sends = new ArrayList<>();
       for (int t = 0; t < topics; t++) {
         String topic = "fresh-" + t;
         names.add(topic);
@@ -104,23 +110,20 @@ class EmbeddedKafkaBrokerTest {
         }
       }
       producer.flush();
-      for (java.util.concurrent.Future<?> send : sends) {
+      for (Future<?> send : sends) {
         send.get(); // throws if a batch expired
       }
     }
     try (Admin admin = admin()) {
-      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
-          new java.util.HashMap<>();
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
       for (String topic : names) {
         for (int p = 0; p < partitions; p++) {
-          ends.put(
-              new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+          ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
       }
       long written =
           admin.listOffsets(ends).all().get().values().stream()
-              .mapToLong(
-                  org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset)
+              .mapToLong(ListOffsetsResultInfo::offset)
               .sum();
       assertThat(written).isEqualTo((long) topics * perTopic);
     }
@@ -131,9 +134,10 @@ class EmbeddedKafkaBrokerTest {
     try (Admin admin = admin()) {
       assertThatThrownBy(
               () -> TopicLeaders.await(admin, Set.of("never-created"), Duration.ofSeconds(1)))
-          .isInstanceOf(org.apache.kafka.common.KafkaException.class)
+          .isInstanceOf(KafkaException.class)
           .hasMessageContaining("never-created")
-          .hasMessageContaining("no leader");
+          .hasMessageContaining("no leader")
+          .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
     }
   }
 
