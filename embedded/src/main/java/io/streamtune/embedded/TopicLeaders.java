@@ -34,7 +34,7 @@ public final class TopicLeaders {
   public static void await(Admin admin, Collection<String> topics, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Exception lastFailure = null;
+    Throwable lastFailure = null;
     while (true) {
       try {
         Map<String, TopicDescription> descriptions =
@@ -53,7 +53,7 @@ public final class TopicLeaders {
           return;
         }
       } catch (ExecutionException e) {
-        lastFailure = (Exception) e.getCause(); // e.g. the topic is not in the metadata yet
+        lastFailure = e.getCause(); // e.g. the topic is not in the metadata yet
       } catch (TimeoutException e) {
         // the broker's own error, where it gave one, says more than running out of time
         lastFailure = lastFailure == null ? e : lastFailure;
