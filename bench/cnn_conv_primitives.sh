@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Per-primitive oneDNN times of SmallCnn training at 1 thread: DJL (libtorch 2.5.1, oneDNN 3.5) beside
+# Per-primitive oneDNN times of SmallCnn training at 1 thread: DJL (libtorch 2.7.1, oneDNN 3.7) beside
 # Debian's PyTorch 1.13 (oneDNN 2.6), NCHW and channels-last (docs/benchmarks.md, "Where the 1-thread
 # gap is"). Each side trains 4 epochs of 30 steps with oneDNN's verbose log on; the table sums the last
 # epoch's convolutions and reorders, in ms per training step. Verbose logging slows both sides a little.
-#   bench/cnn_conv_primitives.sh [images=1920]       DJL_PYTORCH=0.36.0/2.7.1: DJL side on that release (bench/lib.sh)
+#   bench/cnn_conv_primitives.sh [images=1920]       DJL_PYTORCH=0.33.0/2.5.1: DJL side on that release (bench/lib.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 images="${1:-1920}"
@@ -35,7 +35,7 @@ printf 'run\nrun\nrun\nrun\nquit\n' | ONEDNN_VERBOSE=profile_exec OMP_NUM_THREAD
   -cp "model/target/test-classes:model/target/classes:$cp" io.streamtune.model.image.bench.CnnTrainBenchmark \
   "$data" "$images" 64 > "$logs/djl.log" 2> "$logs/djl.err"
 per_epoch=$(($(grep -cE '^onednn_verbose,([a-z0-9.]+,)?primitive,exec' "$logs/djl.log") / 4))
-echo "== DJL ${DJL_PYTORCH:-0.33.0/2.5.1} (channels-last, as the trainer runs it); epochs (s): $(grep '^@@ run' "$logs/djl.log" | awk '{printf "%.3f ", $3}')"
+echo "== DJL ${DJL_PYTORCH:-0.36.0/2.7.1} (channels-last, as the trainer runs it); epochs (s): $(grep '^@@ run' "$logs/djl.log" | awk '{printf "%.3f ", $3}')"
 summarise "$logs/djl.log" "$per_epoch" "$steps"
 for fmt in contiguous channels_last; do
   DNNL_VERBOSE=1 "$py" bench/cnn_conv_primitives_torch.py --data "$data" --images "$images" \

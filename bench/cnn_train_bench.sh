@@ -5,7 +5,7 @@
 # Env: TORCH_MEMORY_FORMAT=contiguous|channels_last (PyTorch side's layout; default contiguous, PyTorch's
 #      default; the DJL side trains channels-last), PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
 #      DATA (default ../shared/datasets/fashion-mnist), DJL_PYTORCH=0.36.0/2.7.1 to run the DJL side on another
-#      DJL / libtorch release (bench/lib.sh, bench_djl_swap; the build itself pins 0.33.0/2.5.1).
+#      DJL / libtorch release (bench/lib.sh, bench_djl_swap; the build itself pins 0.36.0/2.7.1).
 # Needs Debian python3-torch, python3-numpy.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,7 +29,7 @@ java="java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=$cache \
   -cp model/target/test-classes:model/target/classes:$cp \
   io.streamtune.model.image.bench.CnnTrainBenchmark"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1);" \
-  "DJL/libtorch ${DJL_PYTORCH:-0.33.0/2.5.1 (as built)};" \
+  "DJL/libtorch ${DJL_PYTORCH:-0.36.0/2.7.1 (as built)};" \
   "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
   "malloc: MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-dynamic} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-dynamic} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-default}"
 "$py" bench/cnn_train_torch.py --java "$java" --data "$data" --images "$images" \

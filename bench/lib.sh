@@ -19,11 +19,10 @@ bench_classpath() {
   cat "$1/target/bench-classpath.txt"
 }
 
-# With DJL_PYTORCH=<djl>/<pytorch> (e.g. 0.36.0/2.7.1), prints classpath $1 with DJL's api, PyTorch
+# With DJL_PYTORCH=<djl>/<pytorch> (e.g. 0.33.0/2.5.1), prints classpath $1 with DJL's api, PyTorch
 # engine, JNI and CPU natives swapped for those versions (fetched from Maven Central into ~/.m2 once),
 # to measure another libtorch under the same streamtune code; without it, prints $1 unchanged. Only
-# for benchmarks: the build pins DJL 0.33 / PyTorch 2.5.1 (shared/platform-notes.md: the only CUDA
-# natives on Central are 2.5.1's).
+# for benchmarks: the build pins DJL 0.36.0 / PyTorch 2.7.1.
 bench_djl_swap() {
   if [[ -z "${DJL_PYTORCH:-}" ]]; then
     echo "$1"

@@ -1,9 +1,11 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -94,7 +96,13 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private volatile Throwable failure;
 
   public EvaluatorService(EvaluatorConfig config) {
-    this(config, new StoreModelLoader(), Clock.systemUTC());
+    this(config, storeLoader(), Clock.systemUTC());
+  }
+
+  private static ModelLoader storeLoader() {
+    // before any model loads: the natives decide whether DJL may stay offline
+    TorchNatives.configure();
+    return new StoreModelLoader();
   }
 
   /**
@@ -515,24 +523,15 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private ProducerRecord<String, SpecificRecord> deadLetter(
       ConsumerRecord<String, ?> record, SpecificRecord value, String reason) {
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setRecordId(record.key())
-            .setTopic(record.topic())
-            .setPartition(record.partition())
-            .setOffset(record.offset())
-            .setOriginalKey(
-                record.key() == null
-                    ? null
-                    : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+        DeadLetterRecords.of(
+            new DeadLetterRecords.Origin(record.topic(), record.partition(), record.offset()),
+            record.key(),
+            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
             // the typed consumer keeps no bytes; the same Avro record re-encodes identically
-            .setOriginalValue(
-                value == null
-                    ? null
-                    : ByteBuffer.wrap(reserializer.serialize(record.topic(), value)))
-            .setStage(DEAD_LETTER_STAGE)
-            .setReason(reason)
-            .setFailedAt(clock.instant())
-            .build();
+            value == null ? null : reserializer.serialize(record.topic(), value),
+            DEAD_LETTER_STAGE,
+            reason,
+            clock.instant());
     return new ProducerRecord<>(deadLetterTopic, record.key(), letter);
   }
 
@@ -545,24 +544,22 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
       recordId = new String(bytes, StandardCharsets.UTF_8);
     }
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setRecordId(recordId)
-            .setTopic(e.topicPartition().topic())
-            .setPartition(e.topicPartition().partition())
-            .setOffset(e.offset())
-            .setOriginalKey(key == null ? null : copy(key))
-            .setOriginalValue(e.valueBuffer() == null ? null : copy(e.valueBuffer()))
-            .setStage(DEAD_LETTER_STAGE)
-            .setReason("cannot decode record: " + rootMessage(e))
-            .setFailedAt(clock.instant())
-            .build();
+        DeadLetterRecords.of(
+            new DeadLetterRecords.Origin(
+                e.topicPartition().topic(), e.topicPartition().partition(), e.offset()),
+            recordId,
+            key == null ? null : bytes(key),
+            e.valueBuffer() == null ? null : bytes(e.valueBuffer()),
+            DEAD_LETTER_STAGE,
+            "cannot decode record: " + rootMessage(e),
+            clock.instant());
     return new ProducerRecord<>(deadLetterTopic, recordId, letter);
   }
 
-  private static ByteBuffer copy(ByteBuffer buffer) {
+  private static byte[] bytes(ByteBuffer buffer) {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
-    return ByteBuffer.wrap(bytes);
+    return bytes;
   }
 
   private static String rootMessage(Throwable e) {

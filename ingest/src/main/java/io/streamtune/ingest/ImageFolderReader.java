@@ -3,8 +3,7 @@ package io.streamtune.ingest;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import io.streamtune.schemas.image.ImageHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Reads a folder-per-class directory ({@code root/<class>/<image>.png|jpg|jpeg}) in sorted order.
@@ -89,14 +87,13 @@ public final class ImageFolderReader implements Iterator<IngestItem> {
     } catch (IOException e) {
       return new IngestItem.Rejected(relative, new byte[0], "cannot read: " + e.getMessage());
     }
-    BufferedImage image;
+    // the header is all ingest needs (size, channels); the job decodes, after checking it
+    ImageHeaders.Header header;
     try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
-    } catch (IOException | RuntimeException e) {
-      image = null;
-    }
-    if (image == null) {
-      return new IngestItem.Rejected(relative, bytes, "not a readable PNG or JPEG image");
+      header = ImageHeaders.readHeader(bytes);
+    } catch (IOException e) {
+      return new IngestItem.Rejected(
+          relative, bytes, "not a readable PNG or JPEG image: " + e.getMessage());
     }
     boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
     RawRecord record =
@@ -107,9 +104,9 @@ public final class ImageFolderReader implements Iterator<IngestItem> {
             .setLabel(root.relativize(file).getName(0).toString())
             .setPayload(
                 ImagePayload.newBuilder()
-                    .setWidth(image.getWidth())
-                    .setHeight(image.getHeight())
-                    .setChannels(image.getColorModel().getNumComponents())
+                    .setWidth(header.width())
+                    .setHeight(header.height())
+                    .setChannels(header.channels())
                     .setEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG)
                     .setData(ByteBuffer.wrap(bytes))
                     .build())

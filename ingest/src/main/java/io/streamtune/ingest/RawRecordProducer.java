@@ -2,10 +2,10 @@ package io.streamtune.ingest;
 
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.progress.ProgressMeter;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Properties;
@@ -118,17 +118,14 @@ public final class RawRecordProducer implements AutoCloseable {
   }
 
   private DeadLetter deadLetter(IngestItem.Rejected reject) {
-    return DeadLetter.newBuilder()
-        .setRecordId(null)
-        .setTopic(reject.location())
-        .setPartition(-1)
-        .setOffset(-1)
-        .setOriginalKey(null)
-        .setOriginalValue(ByteBuffer.wrap(reject.original()))
-        .setStage(STAGE)
-        .setReason(reject.reason())
-        .setFailedAt(clock.instant())
-        .build();
+    return DeadLetterRecords.of(
+        new DeadLetterRecords.Origin(reject.location(), -1, -1),
+        null,
+        null,
+        reject.original(),
+        STAGE,
+        reject.reason(),
+        clock.instant());
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
@@ -71,7 +72,7 @@ final class ModalityPipelines {
     TrainerService trainer =
         new TrainerService(
             TrainerConfig.of(connection, spec, store)
-                .withDevice(TrainerConfig.DeviceChoice.AUTO)
+                .withDevice(DeviceKind.AUTO)
                 .withPollTimeout(Duration.ofMillis(100)));
     EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.of(connection, spec));
     Thread trainerLoop = new Thread(trainer, "trainer-" + spec.name());

@@ -99,6 +99,14 @@ class PreprocessJobKafkaTest {
           tabular("bad-nolabel", null, "Income", 10.0),
           rawSerializer,
           rawTopic);
+      // one 950 KB cell: its dead letter once went over the broker's limit and the job died
+      send(
+          producer,
+          produced,
+          "bad-huge",
+          tabular("bad-huge", "good", "Income", "x".repeat(950_000), "Home", "rent"),
+          rawSerializer,
+          rawTopic);
       send(
           producer,
           produced,
@@ -131,7 +139,7 @@ class PreprocessJobKafkaTest {
           JobTestKit.read(
               KAFKA, topics.name(Topics.EXAMPLES_HOLDOUT), Example.class, expectedHoldout.size());
       List<ConsumerRecord<String, DeadLetter>> deadLetters =
-          JobTestKit.read(KAFKA, topics.name(Topics.DEADLETTER), DeadLetter.class, 4);
+          JobTestKit.read(KAFKA, topics.name(Topics.DEADLETTER), DeadLetter.class, 5);
 
       // nothing lost, nothing twice: produced = train + holdout + dead-lettered
       assertThat(train.size() + holdout.size() + deadLetters.size()).isEqualTo(produced.size());
@@ -160,13 +168,24 @@ class PreprocessJobKafkaTest {
       Map<String, DeadLetter> byKey =
           deadLetters.stream()
               .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
-      assertThat(byKey).containsOnlyKeys("bad-text", "bad-number", "bad-nolabel", "garbage");
+      assertThat(byKey)
+          .containsOnlyKeys("bad-text", "bad-number", "bad-nolabel", "bad-huge", "garbage");
       assertDeadLetter(byKey.get("bad-text"), produced.get("bad-text"), "validate", "text");
       assertDeadLetter(
           byKey.get("bad-number"), produced.get("bad-number"), "validate", "'abc' is not a number");
       assertDeadLetter(
           byKey.get("bad-nolabel"), produced.get("bad-nolabel"), "validate", "missing label");
       assertDeadLetter(byKey.get("garbage"), produced.get("garbage"), "deserialize", "magic byte");
+      DeadLetter huge = byKey.get("bad-huge");
+      assertThat(huge.getStage()).isEqualTo("validate");
+      assertThat(huge.getReason())
+          .startsWith("column 'Income': 'xxx")
+          .contains("(950000 chars in all)' is not a number (too long)")
+          .contains("original value of " + produced.get("bad-huge").value().length + " bytes")
+          .hasSizeLessThan(1_000);
+      assertThat(huge.getOriginalValue()).isNull();
+      assertThat(huge.getOriginalSize()).isEqualTo(produced.get("bad-huge").value().length);
+      assertThat(huge.getOffset()).isEqualTo(produced.get("bad-huge").metadata().offset());
       assertThat(byKey.get("garbage").getRecordId()).isNull();
       assertThat(byKey.get("bad-number").getRecordId()).isEqualTo("bad-number");
     } finally {

@@ -6,6 +6,7 @@ import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,19 +25,10 @@ public record TrainerConfig(
     PipelineSpec spec,
     Path modelStore,
     String consumerGroup,
-    DeviceChoice device,
+    DeviceKind device,
     int threads,
     Duration pollTimeout,
     UnreadableSnapshot onUnreadableSnapshot) {
-
-  /** Where to train. */
-  public enum DeviceChoice {
-    /** A GPU when PyTorch sees one, else the CPU. */
-    AUTO,
-    CPU,
-    /** A GPU or fail at start. */
-    GPU
-  }
 
   /** What a start does when the last version's buffer snapshot cannot be read. */
   public enum UnreadableSnapshot {
@@ -59,9 +51,9 @@ public record TrainerConfig(
           "trainer.consumer.group",
           "streamtune-trainer",
           "Consumer group of the trainer on the examples.train topic");
-  public static final ConfigKey<DeviceChoice> DEVICE =
+  public static final ConfigKey<DeviceKind> DEVICE =
       ConfigKey.enumKey(
-          "trainer.device", DeviceChoice.class, DeviceChoice.AUTO, "Where to train: auto|cpu|gpu");
+          "trainer.device", DeviceKind.class, DeviceKind.AUTO, "Where to train: auto|cpu|gpu");
   public static final ConfigKey<Integer> THREADS =
       ConfigKey.integer(
           "trainer.threads",
@@ -126,7 +118,7 @@ public record TrainerConfig(
     KafkaConnection kafka = KafkaConnection.from(source);
     String modelStore = source.get(MODEL_STORE);
     String consumerGroup = source.get(CONSUMER_GROUP);
-    DeviceChoice device = source.get(DEVICE);
+    DeviceKind device = source.get(DEVICE);
     int threads = source.get(THREADS);
     long pollTimeoutMs = source.get(POLL_TIMEOUT_MS);
     UnreadableSnapshot onUnreadableSnapshot = source.get(ON_UNREADABLE_SNAPSHOT);
@@ -162,7 +154,7 @@ public record TrainerConfig(
         kafka, spec, modelStore, group, device, threads, pollTimeout, onUnreadableSnapshot);
   }
 
-  public TrainerConfig withDevice(DeviceChoice choice) {
+  public TrainerConfig withDevice(DeviceKind choice) {
     return new TrainerConfig(
         kafka, spec, modelStore, consumerGroup, choice, threads, pollTimeout, onUnreadableSnapshot);
   }

@@ -5,6 +5,8 @@ import ai.djl.engine.Engine;
 import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
+import io.streamtune.model.engine.EngineInfo;
+import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.text.TextClassifier;
 import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.training.MallocSettings;
@@ -12,9 +14,10 @@ import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
-import io.streamtune.schemas.config.ConfigException;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import java.io.BufferedInputStream;
@@ -22,7 +25,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +142,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final int threads;
+  private final EngineInfo engineInfo;
   private final AtomicBoolean cancelRound = new AtomicBoolean(false);
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final AtomicBoolean resourcesClosed = new AtomicBoolean(false);
@@ -172,11 +175,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     applyThreads(threads);
     MallocSettings.warning(System.getenv(), System.getProperty("os.name"))
         .ifPresent(warning -> LOG.warn("model {}: {}", modelId, warning));
-    TrainerConfig.DeviceChoice choice =
-        trainerSpec.device() != null
-            ? TrainerConfig.DeviceChoice.valueOf(trainerSpec.device().name())
-            : config.device();
-    Device device = resolveDevice(choice);
+    DeviceKind choice = trainerSpec.device() != null ? trainerSpec.device() : config.device();
+    TorchNatives.configure();
+    Device device =
+        DeviceSelection.select(
+            choice, Engine.getEngine("PyTorch").getGpuCount(), TrainerConfig.DEVICE.name());
+    this.engineInfo = EngineInfo.of(device);
+    LOG.info("model {}: training on {}", modelId, engineInfo.describe());
     this.roundTrainer = createOrResume(device);
     try {
       String registry = config.kafka().schemaRegistryUrl();
@@ -214,23 +219,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
       System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-  }
-
-  private static Device resolveDevice(TrainerConfig.DeviceChoice choice) {
-    Engine engine = Engine.getInstance();
-    return switch (choice) {
-      case CPU -> Device.cpu();
-      case AUTO -> engine.defaultDevice();
-      case GPU -> {
-        if (engine.getGpuCount() == 0) {
-          throw new ConfigException(
-              "configuration key '"
-                  + TrainerConfig.DEVICE.name()
-                  + "' is gpu but PyTorch sees no GPU; allowed values: [auto, cpu, gpu]");
-        }
-        yield Device.gpu();
-      }
-    };
   }
 
   private ModelTrainer newTrainer(Device device) {
@@ -375,15 +363,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
     deadLettered++;
     // not a record of the topic: no partition, no offset; the id names the version and the file
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setRecordId(modelId + "/v" + discardedSnapshot.version() + "/" + BUFFER_FILE)
-            .setTopic(trainTopic)
-            .setPartition(-1)
-            .setOffset(-1)
-            .setStage(STAGE)
-            .setReason(discardedSnapshot.reason())
-            .setFailedAt(Instant.now())
-            .build();
+        DeadLetterRecords.of(
+            new DeadLetterRecords.Origin(trainTopic, -1, -1),
+            modelId + "/v" + discardedSnapshot.version() + "/" + BUFFER_FILE,
+            null,
+            null,
+            STAGE,
+            discardedSnapshot.reason(),
+            Instant.now());
     try {
       deadLetterProducer.send(new ProducerRecord<>(deadLetterTopic, modelId, letter)).get();
     } catch (InterruptedException e) {
@@ -569,17 +556,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
         key,
         reason);
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setRecordId(key)
-            .setTopic(record.topic())
-            .setPartition(record.partition())
-            .setOffset(record.offset())
-            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setStage(STAGE)
-            .setReason(reason)
-            .setFailedAt(Instant.now())
-            .build();
+        DeadLetterRecords.of(
+            new DeadLetterRecords.Origin(record.topic(), record.partition(), record.offset()),
+            key,
+            record.key(),
+            record.value(),
+            STAGE,
+            reason,
+            Instant.now());
     deadLetterProducer.send(
         new ProducerRecord<>(deadLetterTopic, key, letter),
         (metadata, error) -> {
@@ -690,6 +674,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
             .setEpochs(result.epochs())
             .setDurationMs(result.durationMs())
             .setDevice(result.device())
+            .setNativeFlavor(engineInfo.flavor())
             .setMaxTransformVersion(state.maxTransformVersion())
             .build();
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();

@@ -7,6 +7,7 @@ import io.streamtune.schemas.config.ConfigException;
 import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class TrainerConfigTest {
     assertThat(config.spec().name()).isEqualTo("blobs");
     assertThat(config.modelStore()).isEqualTo(Path.of("/data/models"));
     assertThat(config.consumerGroup()).isEqualTo("group-a");
-    assertThat(config.device()).isEqualTo(TrainerConfig.DeviceChoice.CPU);
+    assertThat(config.device()).isEqualTo(DeviceKind.CPU);
     assertThat(config.threads()).isEqualTo(3);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.EMPTY);
@@ -68,7 +69,7 @@ class TrainerConfigTest {
 
     assertThat(config.modelStore()).isEqualTo(Path.of("model-store"));
     assertThat(config.consumerGroup()).isEqualTo("streamtune-trainer");
-    assertThat(config.device()).isEqualTo(TrainerConfig.DeviceChoice.AUTO);
+    assertThat(config.device()).isEqualTo(DeviceKind.AUTO);
     assertThat(config.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.FAIL);
@@ -129,8 +130,7 @@ class TrainerConfigTest {
     assertThat(config.spec().trainer().retrainEvery()).isEqualTo(100);
     assertThat(config.modelStore()).isEqualTo(dir);
     assertThat(config.consumerGroup()).isEqualTo("streamtune-trainer");
-    assertThat(config.withThreads(2).withDevice(TrainerConfig.DeviceChoice.CPU).threads())
-        .isEqualTo(2);
+    assertThat(config.withThreads(2).withDevice(DeviceKind.CPU).threads()).isEqualTo(2);
     assertThatThrownBy(() -> config.withPollTimeout(Duration.ZERO))
         .hasMessageContaining("trainer.poll.timeout.ms");
     assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.FAIL);

@@ -10,6 +10,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class TrainerControlKafkaTest {
     TrainerService service =
         new TrainerService(
             TrainerConfig.of(kafka, spec, store)
-                .withDevice(TrainerConfig.DeviceChoice.CPU)
+                .withDevice(DeviceKind.CPU)
                 .withPollTimeout(Duration.ofMillis(50)));
     Thread loop = new Thread(service, "trainer-under-test");
     loop.start();

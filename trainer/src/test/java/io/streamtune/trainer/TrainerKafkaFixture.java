@@ -10,6 +10,7 @@ import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ final class TrainerKafkaFixture {
         new KafkaConnection(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), topics);
     return TrainerConfig.of(connection, spec, storeRoot)
         .withConsumerGroup(consumerGroup)
-        .withDevice(TrainerConfig.DeviceChoice.CPU)
+        .withDevice(DeviceKind.CPU)
         .withPollTimeout(Duration.ofMillis(100));
   }
 

@@ -245,6 +245,10 @@ class TransformerRoundTrainerTest {
     assertThatThrownBy(() -> TransformerRoundTrainer.configOf(badPrecision.trainer()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("precision must be one of [auto, float32, bfloat16]");
+    PipelineSpec bfloat16 =
+        PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: bfloat16"), "test spec");
+    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(bfloat16.trainer()))
+        .hasMessageContaining("precision bfloat16 is not supported");
 
     PipelineSpec defaults =
         PipelineSpecs.parse(

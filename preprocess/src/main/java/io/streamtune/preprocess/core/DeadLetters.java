@@ -1,11 +1,14 @@
 package io.streamtune.preprocess.core;
 
 import io.streamtune.schemas.avro.DeadLetter;
-import java.nio.ByteBuffer;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import java.time.Instant;
 import java.util.List;
 
-/** Builds dead letters that carry a rejected record exactly as it arrived. */
+/**
+ * Builds the job's dead letters: the rejected record as it arrived, bounded by {@link
+ * DeadLetterRecords}.
+ */
 public final class DeadLetters {
 
   /** The bytes were not a Confluent-Avro RawRecord. */
@@ -30,16 +33,13 @@ public final class DeadLetters {
    */
   public static DeadLetter of(
       RawEnvelope envelope, String stage, String reason, String recordId, Instant failedAt) {
-    return DeadLetter.newBuilder()
-        .setRecordId(recordId)
-        .setTopic(envelope.topic)
-        .setPartition(envelope.partition)
-        .setOffset(envelope.offset)
-        .setOriginalKey(envelope.key == null ? null : ByteBuffer.wrap(envelope.key.clone()))
-        .setOriginalValue(envelope.value == null ? null : ByteBuffer.wrap(envelope.value.clone()))
-        .setStage(stage)
-        .setReason(reason)
-        .setFailedAt(failedAt)
-        .build();
+    return DeadLetterRecords.of(
+        new DeadLetterRecords.Origin(envelope.topic, envelope.partition, envelope.offset),
+        recordId,
+        envelope.key,
+        envelope.value,
+        stage,
+        reason,
+        failedAt);
   }
 }

@@ -4,6 +4,7 @@ import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PreprocessSpec.UnknownColumnPolicy;
 import java.math.BigDecimal;
@@ -107,6 +108,14 @@ public final class RecordValidator {
     return cell instanceof CharSequence text ? text.toString().trim() : null;
   }
 
+  /** Longest text parsed as a number; {@code BigDecimal} reads any length, slowly. */
+  static final int MAX_NUMBER_CHARS = 400;
+
+  /** A cell's text as a reason quotes it: in quotes, cut and escaped. */
+  private static String quote(String text) {
+    return "'" + DeadLetterRecords.quote(text) + "'";
+  }
+
   private static double numeric(String column, Object value, List<String> problems) {
     if (value == null) {
       return Double.NaN;
@@ -127,16 +136,22 @@ public final class RecordValidator {
       if (text.isEmpty()) {
         return Double.NaN;
       }
+      if (text.length() > MAX_NUMBER_CHARS) {
+        // no number needs this many characters; parsing a megabyte of digits only costs time
+        problems.add("column '" + column + "': " + quote(text) + " is not a number (too long)");
+        return Double.NaN;
+      }
       double x;
       try {
         // BigDecimal, not Double.parseDouble: it refuses "NaN", "Infinity", "1f" and hex floats
         x = new BigDecimal(text).doubleValue();
       } catch (NumberFormatException e) {
-        problems.add("column '" + column + "': '" + text + "' is not a number");
+        problems.add("column '" + column + "': " + quote(text) + " is not a number");
         return Double.NaN;
       }
       if (!Double.isFinite(x)) {
-        problems.add("column '" + column + "': '" + text + "' is out of the range of a double");
+        problems.add(
+            "column '" + column + "': " + quote(text) + " is out of the range of a double");
       }
       return x;
     }
@@ -176,9 +191,9 @@ public final class RecordValidator {
       problems.add(
           "column '"
               + column.name()
-              + "': unknown category '"
-              + text
-              + "'; expected one of "
+              + "': unknown category "
+              + quote(text)
+              + "; expected one of "
               + column.categories());
       return null;
     }

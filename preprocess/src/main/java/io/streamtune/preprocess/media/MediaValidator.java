@@ -5,18 +5,17 @@ import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.image.ImageHeaders;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.TextSpec;
 import io.streamtune.schemas.text.EmailText;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Checks a decoded raw record of an image or text pipeline against the spec and turns its payload
@@ -144,26 +143,31 @@ public final class MediaValidator {
     }
     BufferedImage decoded;
     try {
-      decoded = ImageIO.read(new ByteArrayInputStream(data));
-    } catch (IOException | RuntimeException e) {
-      decoded = null;
-    }
-    if (decoded == null) {
-      problems.add("undecodable " + image.getEncoding() + " image (" + data.length + " bytes)");
-      return null;
-    }
-    if (decoded.getWidth() != width || decoded.getHeight() != height) {
+      // the header first: a small file may declare a huge image, and decoding allocates it
+      ImageHeaders.Header header = ImageHeaders.readHeader(data);
+      if (header.width() != width || header.height() != height) {
+        problems.add(
+            "shape mismatch: "
+                + image.getEncoding()
+                + " image is "
+                + header.width()
+                + "x"
+                + header.height()
+                + ", expected "
+                + width
+                + "x"
+                + height);
+        return null;
+      }
+      decoded = ImageHeaders.decode(data, (long) width * height);
+    } catch (IOException e) {
       problems.add(
-          "shape mismatch: "
+          "undecodable "
               + image.getEncoding()
-              + " image is "
-              + decoded.getWidth()
-              + "x"
-              + decoded.getHeight()
-              + ", expected "
-              + width
-              + "x"
-              + height);
+              + " image ("
+              + data.length
+              + " bytes): "
+              + e.getMessage());
       return null;
     }
     return toChannels(decoded, channels);

@@ -91,10 +91,35 @@ class MediaValidatorTest {
             reason(
                 images.validate(
                     raw("j", "bag", encoded(ImageEncoding.JPEG, "not a jpeg".getBytes())))))
-        .isEqualTo("undecodable JPEG image (10 bytes)");
+        .isEqualTo(
+            "undecodable JPEG image (10 bytes): not a PNG or JPEG image (no image reader"
+                + " recognises the bytes)");
     byte[] big = encode(new BufferedImage(5, 3, BufferedImage.TYPE_BYTE_GRAY), "png");
     assertThat(reason(images.validate(raw("b", "bag", encoded(ImageEncoding.PNG, big)))))
         .isEqualTo("shape mismatch: PNG image is 5x3, expected 4x3");
+  }
+
+  @Test
+  void aPngBombIsRejectedFromItsHeaderWithoutDecoding() throws Exception {
+    byte[] bomb;
+    try (var in = getClass().getResourceAsStream("/images/bomb-40000x40000.png")) {
+      bomb = in.readAllBytes();
+    }
+    // before the header check, ImageIO.read allocated 1.6 GB: OutOfMemoryError, job restart
+    assertThat(reason(images.validate(raw("bomb", "bag", encoded(ImageEncoding.PNG, bomb)))))
+        .isEqualTo("shape mismatch: PNG image is 40000x40000, expected 4x3");
+  }
+
+  @Test
+  void aTruncatedImageOfTheRightSizeIsRejectedWithTheDecoderReason() throws Exception {
+    BufferedImage grey = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY);
+    grey.getRaster().setDataElements(0, 0, 4, 3, ramp(12));
+    byte[] png = encode(grey, "png");
+    // signature + IHDR (33 bytes) + the IDAT chunk's length, type and first 4 bytes
+    byte[] truncated = java.util.Arrays.copyOf(png, 45);
+    assertThat(png.length).isGreaterThan(60);
+    assertThat(reason(images.validate(raw("t", "bag", encoded(ImageEncoding.PNG, truncated)))))
+        .startsWith("undecodable PNG image (45 bytes): ");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.trainer.TrainerConfig;
@@ -112,7 +113,7 @@ public final class TrainerMemoryBenchmark {
           new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.topics());
       TrainerConfig config =
           TrainerConfig.of(kafka, spec, work.resolve("store"))
-              .withDevice(TrainerConfig.DeviceChoice.CPU)
+              .withDevice(DeviceKind.CPU)
               .withThreads(threads)
               .withPollTimeout(Duration.ofMillis(100));
       OUT.printf(

@@ -61,17 +61,6 @@ public final class BertEncoder extends AbstractBlock {
     return layers;
   }
 
-  /**
-   * Runs the dense products in {@code type} (float32 or bfloat16; parameters stay float32).
-   * LayerNorm, softmax and attention products stay float32.
-   */
-  public void setComputeType(DataType type) {
-    if (type != DataType.FLOAT32 && type != DataType.BFLOAT16 && type != DataType.FLOAT16) {
-      throw new IllegalArgumentException("compute type must be float32, bfloat16 or float16");
-    }
-    layers.forEach(layer -> layer.setComputeType(type));
-  }
-
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

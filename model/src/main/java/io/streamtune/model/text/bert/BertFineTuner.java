@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Fine-tunes a {@link BertClassifier} on labelled texts with the strategies of {@link
  * TransformerFineTuneConfig}: frozen / last k layers / full, layer-wise learning-rate decay,
  * gradual unfreezing, linear warm-up then linear decay, global-norm gradient clipping, AdamW, and
- * bfloat16 products where the device is a GPU. Batches live on the model's device.
+ * float32 products on every device. Batches live on the model's device.
  *
  * <p>The optimizer is written out here rather than taken from DJL's {@code Trainer}: DJL's
  * optimizers clip each gradient element, not the global norm, and take one learning-rate schedule
@@ -101,12 +101,15 @@ public final class BertFineTuner {
     this.config = config;
   }
 
-  /** The number format {@code precision} means on {@code device}. */
-  public static DataType computeType(Precision precision, Device device) {
+  /**
+   * The number format {@code precision} means: float32 on every device. A GPU would gain from
+   * reduced-precision products, but DJL cannot train them (see {@link
+   * TransformerFineTuneConfig#precision()}); {@code DjlReducedPrecisionTest} notices when it can.
+   */
+  public static DataType computeType(Precision precision) {
     return switch (precision) {
-      case FLOAT32 -> DataType.FLOAT32;
-      case BFLOAT16 -> DataType.BFLOAT16;
-      case AUTO -> device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
+      case AUTO, FLOAT32 -> DataType.FLOAT32;
+      case BFLOAT16 -> throw new IllegalArgumentException("precision bfloat16 is not supported");
     };
   }
 
@@ -254,8 +257,7 @@ public final class BertFineTuner {
     BertClassifier classifier = (BertClassifier) model.getBlock();
     Engine.getInstance().setRandomSeed((int) config.seed());
     Device device = model.getNDManager().getDevice();
-    DataType computeType = computeType(config.precision(), device);
-    classifier.encoder().setComputeType(computeType);
+    DataType computeType = computeType(config.precision());
 
     List<Unit> units = trainableUnits(classifier);
     classifier.freezeParameters(true);
@@ -318,7 +320,6 @@ public final class BertFineTuner {
       }
     } finally {
       classifier.freezeParameters(false);
-      classifier.encoder().setComputeType(DataType.FLOAT32);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(

@@ -75,12 +75,6 @@ final class BertLayer extends AbstractBlock {
     return outputNorm;
   }
 
-  void setComputeType(DataType type) {
-    for (Dense dense : new Dense[] {query, key, value, attentionOutput, intermediate, output}) {
-      dense.setComputeType(type);
-    }
-  }
-
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -29,8 +29,10 @@ import java.util.Set;
  * @param batchSize rows per optimizer step
  * @param maxLength tokens per text, special tokens included
  * @param dropout dropout of the encoder and before the head while training
- * @param precision {@code auto} (bfloat16 products on a GPU, float32 on a CPU, where bfloat16 is
- *     slower on these machines), {@code float32} or {@code bfloat16}
+ * @param precision {@code auto} or {@code float32}: float32 on every device. {@code bfloat16} is
+ *     refused: DJL's PyTorch engine (0.33 and 0.36) aborts the JVM on any bfloat16 tensor, and its
+ *     dtype casts detach from autograd, so reduced-precision products would not train the encoder
+ *     (docs/architecture.md, "Engine and natives")
  * @param seed shuffling, dropout and head initialisation
  */
 public record TransformerFineTuneConfig(
@@ -64,6 +66,7 @@ public record TransformerFineTuneConfig(
   public enum Precision {
     AUTO,
     FLOAT32,
+    /** Named so a spec asking for it gets the reason; refused by the constructor. */
     BFLOAT16
   }
 
@@ -75,7 +78,12 @@ public record TransformerFineTuneConfig(
       throw new IllegalArgumentException("strategy must be one of frozen, last_k, full");
     }
     if (precision == null) {
-      throw new IllegalArgumentException("precision must be one of auto, float32, bfloat16");
+      throw new IllegalArgumentException("precision must be one of auto, float32");
+    }
+    if (precision == Precision.BFLOAT16) {
+      throw new IllegalArgumentException(
+          "precision bfloat16 is not supported: DJL's PyTorch engine aborts the JVM on bfloat16"
+              + " tensors and its casts detach from autograd; allowed values: [auto, float32]");
     }
     int layers = BertConfig.miniLmL6().layers();
     if (unfreezeLastLayers < 1 || unfreezeLastLayers > layers) {

@@ -51,6 +51,11 @@ class BertFineTunerTest {
   }
 
   static TransformerFineTuneConfig config(Strategy strategy, int k, int unfreezeEvery, int epochs) {
+    return config(strategy, k, unfreezeEvery, epochs, Precision.AUTO);
+  }
+
+  private static TransformerFineTuneConfig config(
+      Strategy strategy, int k, int unfreezeEvery, int epochs, Precision precision) {
     return new TransformerFineTuneConfig(
         TransformerFineTuneConfig.MINILM,
         strategy,
@@ -66,7 +71,7 @@ class BertFineTunerTest {
         8,
         32,
         0.1f,
-        Precision.AUTO,
+        precision,
         11);
   }
 
@@ -143,6 +148,16 @@ class BertFineTunerTest {
       }
       assertThat(correct).isGreaterThanOrEqualTo(26);
     }
+  }
+
+  @Test
+  void everyPrecisionDjlCanTrainIsFloat32AndBfloat16IsRefusedWithTheReason() {
+    assertThat(BertFineTuner.computeType(Precision.AUTO)).isEqualTo(DataType.FLOAT32);
+    assertThat(BertFineTuner.computeType(Precision.FLOAT32)).isEqualTo(DataType.FLOAT32);
+    assertThatThrownBy(() -> config(Strategy.FROZEN, 1, 0, 1, Precision.BFLOAT16))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("aborts the JVM on bfloat16 tensors")
+        .hasMessageContaining("allowed values: [auto, float32]");
   }
 
   @Test
