@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # all-MiniLM-L6-v2 fine-tuning benchmarks (docs/benchmarks.md, "Transformer fine-tuning").
 #   bench/minilm_finetune.sh speed [steps] [threads]   DJL vs Debian PyTorch 1.13, full fine-tuning
-#                                                      steps/s at batch 16 x 128, same weights
+#                                                      steps/s at batch 16 x 128, same weights;
+#                                                      PROFILE_DIR=dir: then 2 profiled steps per side
+#                                                      and self time per operator (bench/op_profile.py)
 #   bench/minilm_finetune.sh f1 [N,N,...] [seeds] [first seed]  Amazon reviews macro F1: full fine-tuning vs
 #                                                      frozen MiniLM probe vs TF-IDF + linear head
 # Needs Debian python3-torch, python3-numpy; ../shared/datasets/reviews. CPU runs of `f1` take hours
@@ -30,6 +32,9 @@ case "$mode" in
     steps="${2:-10}"
     java_run speed "$work/minilm.stw" "$steps"
     OMP_NUM_THREADS="$threads" "$py" bench/minilm_torch_peer.py "$work/minilm.stw" "$steps" "$threads"
+    if [[ -n "${PROFILE_DIR:-}" ]]; then
+      "$py" bench/op_profile.py "$PROFILE_DIR/djl_trace.json" "$PROFILE_DIR/torch_ops.csv" 2
+    fi
     ;;
   f1)
     ns="${2:-250,500,1000}"

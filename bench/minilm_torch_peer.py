@@ -6,6 +6,7 @@ sides time the same model.
     /usr/bin/python3 bench/minilm_torch_peer.py WEIGHTS STEPS THREADS
 """
 import math
+import os
 import struct
 import sys
 import time
@@ -157,6 +158,17 @@ def main():
     seconds = time.perf_counter() - start
     print("PyTorch %s (%d threads): full fine-tuning, batch %d x %d tokens: %.3f steps/s (%.2f s/step over %d steps)"
           % (torch.__version__, threads, rows, length, steps / seconds, seconds / steps, steps))
+
+    profile_dir = os.environ.get("PROFILE_DIR")
+    if profile_dir:
+        # two more steps under the profiler, after the timed ones (the profiler slows them)
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            for _ in range(2):
+                step()
+        with open(os.path.join(profile_dir, "torch_ops.csv"), "w") as out:
+            out.write("name,self_us,calls\n")
+            for e in prof.key_averages():
+                out.write('"%s",%.1f,%d\n' % (e.key, e.self_cpu_time_total, e.count))
 
 
 if __name__ == "__main__":

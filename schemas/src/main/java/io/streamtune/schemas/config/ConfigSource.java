@@ -15,6 +15,13 @@ import java.util.TreeSet;
  */
 public final class ConfigSource {
 
+  /**
+   * {@code STREAMTUNE_*} variables that the {@code streamtune} script reads for the JVM it starts
+   * (README), not keys of any service: a service must not refuse to start because they are set.
+   */
+  public static final Set<String> LAUNCHER_VARIABLES =
+      Set.of("STREAMTUNE_JAVA_OPTS", "STREAMTUNE_TORCH_THREADS");
+
   private final Map<String, String> valuesByEnvName;
   private final Set<String> read = new LinkedHashSet<>();
 
@@ -27,7 +34,7 @@ public final class ConfigSource {
     Map<String, String> values = new HashMap<>();
     environment.forEach(
         (name, value) -> {
-          if (name.startsWith(ConfigKey.ENV_PREFIX)) {
+          if (name.startsWith(ConfigKey.ENV_PREFIX) && !LAUNCHER_VARIABLES.contains(name)) {
             values.put(name, value);
           }
         });

@@ -71,4 +71,19 @@ class ConfigSourceTest {
         .hasMessageContaining("STREAMTUNE_PREPROCES_PARALLELISM")
         .hasMessageContaining("preprocess.parallelism");
   }
+
+  @Test
+  void theLaunchersOwnVariablesAreNotServiceKeys() {
+    // the README's STREAMTUNE_JAVA_OPTS / STREAMTUNE_TORCH_THREADS once stopped every service
+    ConfigSource source =
+        ConfigSource.of(
+            Map.of(
+                "STREAMTUNE_JAVA_OPTS", "-Xmx4g",
+                "STREAMTUNE_TORCH_THREADS", "2",
+                "STREAMTUNE_PREPROCESS_PARALLELISM", "3"),
+            Map.of());
+
+    source.rejectUnknown(List.of(PARALLELISM));
+    assertThat(source.get(PARALLELISM)).isEqualTo(3);
+  }
 }

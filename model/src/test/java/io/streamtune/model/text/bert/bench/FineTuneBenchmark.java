@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.streamtune.model.text.HashedTfidf;
 import io.streamtune.model.text.LinearHeadTrainer;
@@ -123,6 +124,13 @@ public final class FineTuneBenchmark {
           steps,
           result.computeType(),
           warm.steps());
+      String profileDir = System.getenv("PROFILE_DIR");
+      if (profileDir != null) {
+        // two more steps under libtorch's profiler, after the timed ones (it slows them)
+        JniUtils.startProfile(false, false, false);
+        tuner.fitIds(model, ids, rows, length, labels, 2);
+        JniUtils.stopProfile(Path.of(profileDir, "djl_trace.json").toString());
+      }
     }
   }
 
