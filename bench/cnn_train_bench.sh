@@ -6,7 +6,7 @@
 #      default; the DJL side trains channels-last), PYTHON (default /usr/bin/python3), JFR=file.jfr to record the JVM with Java Flight Recorder,
 #      DATA (default ../shared/datasets/fashion-mnist), DJL_PYTORCH=0.36.0/2.7.1 to run the DJL side on another
 #      DJL / libtorch release (bench/lib.sh, bench_djl_swap; the build itself pins 0.36.0/2.7.1).
-# Needs Debian python3-torch, python3-numpy.
+# Needs Debian python3-torch, python3-numpy, libopenblas0-pthread.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-12}"
@@ -15,6 +15,12 @@ images="${3:-1920}"
 py="${PYTHON:-/usr/bin/python3}"
 data="${DATA:-$root/../shared/datasets/fashion-mnist}"
 cd "$root"
+# Debian's torch takes its matrix products from whatever libblas.so.3 the alternatives name: with the
+# reference BLAS (libblas3 alone) the PyTorch side ran 3x slower (899 vs 1,931 samples/s at 1 thread,
+# 2026-12-06), which would flatter DJL.
+if ! ls /usr/lib/*-linux-gnu/openblas-*/libblas.so.3 >/dev/null 2>&1; then
+  echo "warning: no OpenBLAS (apt-get install libopenblas0-pthread): the PyTorch side uses the reference BLAS" >&2
+fi
 source "$root/bench/lib.sh"
 bench_training_malloc
 cp="$(bench_djl_swap "$(bench_classpath model)")"

@@ -11,7 +11,6 @@ import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -47,9 +46,7 @@ public final class LocalPipeline implements AutoCloseable {
    */
   public static LocalPipeline start(
       KafkaConnection kafka, PipelineSpec spec, Path modelStore, int parallelism) throws Exception {
-    Configuration flink = new Configuration();
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
     JobClient job =
         PreprocessJob.start(env, PreprocessConfig.of(kafka, spec).withParallelism(parallelism));
     TrainerService trainer = null;

@@ -4,7 +4,6 @@ import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -29,9 +28,7 @@ final class PreprocessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PreprocessConfig config =
         PreprocessConfig.from(kafka.configSource(ServiceRunner.pipelineOverride(pipeline)));
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(
-            config.parallelism(), new Configuration());
+    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(config.parallelism());
     JobClient job = PreprocessJob.start(env, config);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> job.cancel().join(), "streamtune-preprocess-shutdown"));

@@ -18,7 +18,10 @@ import io.streamtune.schemas.topics.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -120,6 +123,31 @@ public final class PreprocessJob {
     prepare(env, config);
     env.execute(JOB_NAME);
   }
+
+  /**
+   * A MiniCluster environment whose endpoints listen on loopback only, on free ports. Flink's REST
+   * endpoint takes job submissions without authentication, and with {@code rest.bind-address} unset
+   * it listened on every interface during {@code demo} and {@code preprocess}.
+   */
+  public static StreamExecutionEnvironment localEnvironment(int parallelism) {
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, localConfiguration());
+  }
+
+  /** The configuration {@link #localEnvironment} starts its MiniCluster with. */
+  public static Configuration localConfiguration() {
+    Configuration local = new Configuration();
+    local.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    local.set(RestOptions.ADDRESS, LOOPBACK);
+    // any free port: Flink's default 8081 is the schema registry's (`streamtune embedded`)
+    local.set(RestOptions.BIND_PORT, "0");
+    local.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    local.set(JobManagerOptions.ADDRESS, LOOPBACK);
+    local.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    local.set(TaskManagerOptions.HOST, LOOPBACK);
+    return local;
+  }
+
+  private static final String LOOPBACK = "127.0.0.1";
 
   static void prepare(StreamExecutionEnvironment env, PreprocessConfig config) {
     configureEnvironment(env, config);

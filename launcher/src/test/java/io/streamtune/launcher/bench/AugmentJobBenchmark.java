@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -112,8 +111,7 @@ public final class AugmentJobBenchmark {
       for (int run = 1; run <= runs; run++) {
         long before = count(kafka, outputs);
         long beforeEnd = endOffsets(kafka, outputs);
-        StreamExecutionEnvironment env =
-            StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
         PreprocessConfig config =
             PreprocessConfig.of(kafka, spec)
                 .withParallelism(parallelism)

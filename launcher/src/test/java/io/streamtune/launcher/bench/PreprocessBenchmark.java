@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,8 +67,7 @@ public final class PreprocessBenchmark {
       KafkaConsumer<byte[], byte[]> progress = CommittedOffsets.consumer(kafka);
       for (int run = 1; run <= runs; run++) {
         long before = committedRecords(progress, outputs);
-        StreamExecutionEnvironment env =
-            StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
         PreprocessConfig config =
             PreprocessConfig.of(kafka, spec)
                 .withParallelism(parallelism)

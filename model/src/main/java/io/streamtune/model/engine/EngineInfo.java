@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 public record EngineInfo(
     String djlVersion, String pytorchVersion, String flavor, String device, int threads) {
 
-  // DJL extracts/downloads natives into <cache>/pytorch/<version>-<flavor>-<classifier>
+  // DJL extracts/downloads natives into <cache>/pytorch/<version>[-<build
+  // date>]-<flavor>-<os>-<arch>
   private static final Pattern CACHE_DIR =
-      Pattern.compile("^\\d+\\.\\d+\\.\\d+(?:-[0-9]{8})?-([a-z]+[0-9]*)-[a-z]+-[a-z0-9_]+$");
+      Pattern.compile("^\\d+\\.\\d+\\.\\d+(?:-\\d{8})?-(.+)-[a-z]+-[a-z0-9_]+$");
 
   /** Reads the running PyTorch engine; starts it if it has not started. */
   public static EngineInfo of(Device device) {
@@ -44,7 +45,7 @@ public record EngineInfo(
    *
    * @param libtorchFolder the last path element of the loaded libtorch folder, or {@code null}
    */
-  static String flavorOf(String libtorchFolder, String requestedFlavor, boolean cuda) {
+  public static String flavorOf(String libtorchFolder, String requestedFlavor, boolean cuda) {
     if (libtorchFolder != null) {
       Matcher matcher = CACHE_DIR.matcher(libtorchFolder.toLowerCase(Locale.ROOT));
       if (matcher.matches()) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Utils;
+import io.streamtune.model.engine.EngineInfo;
 import io.streamtune.model.image.ImageFineTuner;
 import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The Java side of bench/gpu_check.sh (not a unit test): trains the image pipeline's SmallCnn
@@ -41,10 +40,6 @@ public final class GpuCheck {
 
   private static final int CNN_BATCH = 64;
   private static final int MINILM_BATCH = 16;
-
-  /** The engine's cache folder name: version[-build date]-flavor-os-arch. */
-  private static final Pattern CACHE_DIR =
-      Pattern.compile("\\d+\\.\\d+\\.\\d+(?:-\\d+)?-(.+)-[a-z]+-[a-z0-9_]+");
 
   private GpuCheck() {}
 
@@ -265,11 +260,10 @@ public final class GpuCheck {
 
   /** The flavor from the cache folder DJL loaded from, or the override's setting. */
   static String flavor(String nativesDir) {
-    Matcher m = CACHE_DIR.matcher(Path.of(nativesDir).getFileName().toString());
-    if (m.matches()) {
-      return m.group(1);
-    }
-    return "PYTORCH_LIBRARY_PATH build (PYTORCH_FLAVOR=" + setting("PYTORCH_FLAVOR") + ")";
+    return EngineInfo.flavorOf(
+        Path.of(nativesDir).getFileName().toString(),
+        Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR"),
+        false);
   }
 
   private static byte[][] images(Random random, int n) {

@@ -14,6 +14,8 @@ class EngineInfoTest {
         .isEqualTo("cpu");
     assertThat(EngineInfo.flavorOf("2.7.1-cu128-linux-x86_64", "cpu", true)).isEqualTo("cu128");
     assertThat(EngineInfo.flavorOf("2.7.1-cpu-osx-aarch64", null, false)).isEqualTo("cpu");
+    assertThat(EngineInfo.flavorOf("2.5.1-cu124-precxx11-linux-aarch64", null, true))
+        .isEqualTo("cu124-precxx11");
     // a user's libtorch (PYTORCH_LIBRARY_PATH): its folder says nothing
     assertThat(EngineInfo.flavorOf("lib", "cu128", true)).isEqualTo("cu128");
     assertThat(EngineInfo.flavorOf("lib", null, true)).isEqualTo("cuda");
