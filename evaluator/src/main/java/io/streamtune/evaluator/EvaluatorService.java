@@ -7,6 +7,7 @@ import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -92,6 +94,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private volatile int holdoutSize;
   private final AtomicLong reportsPublished = new AtomicLong();
   private final AtomicLong versionsSkipped = new AtomicLong();
+  private final AtomicLong registryWaits = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private volatile Throwable failure;
 
@@ -251,6 +254,13 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     return versionsSkipped.get();
   }
 
+  /**
+   * Polls that met a schema-registry outage and went back to the record instead of dead-lettering.
+   */
+  public long registryWaits() {
+    return registryWaits.get();
+  }
+
   public long deadLetters() {
     return deadLetters.get();
   }
@@ -395,6 +405,9 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     try {
       records = holdoutConsumer.poll(config.pollTimeout());
     } catch (RecordDeserializationException e) {
+      if (waitedForRegistry(holdoutConsumer, e)) {
+        return;
+      }
       holdoutConsumer.seek(e.topicPartition(), e.offset() + 1);
       LOG.error(
           "dead-lettering undecodable holdout record {}@{}: {}",
@@ -433,6 +446,9 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     try {
       return modelsConsumer.poll(config.pollTimeout());
     } catch (RecordDeserializationException e) {
+      if (waitedForRegistry(modelsConsumer, e)) {
+        return ConsumerRecords.empty();
+      }
       LOG.error(
           "dead-lettering undecodable model version record {}@{}: {}",
           e.topicPartition(),
@@ -554,6 +570,29 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
             "cannot decode record: " + rootMessage(e),
             clock.instant());
     return new ProducerRecord<>(deadLetterTopic, recordId, letter);
+  }
+
+  /**
+   * A registry outage is not the record's fault: the consumer goes back to the record and the loop
+   * polls it again a second later, instead of dead-lettering it.
+   */
+  private boolean waitedForRegistry(Consumer<?, ?> consumer, RecordDeserializationException e) {
+    if (!RegistryOutages.isOutage(e)) {
+      return false;
+    }
+    LOG.warn(
+        "schema registry unavailable while decoding {}@{} ({}); retrying in 1 s",
+        e.topicPartition(),
+        e.offset(),
+        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    consumer.seek(e.topicPartition(), e.offset());
+    try {
+      Thread.sleep(1_000);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    registryWaits.incrementAndGet();
+    return true;
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

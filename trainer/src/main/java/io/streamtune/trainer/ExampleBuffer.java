@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -397,6 +399,12 @@ public final class ExampleBuffer {
    * configuration. When the byte limit or replay share changed, the held examples are re-added in
    * order under the new limits.
    */
+  private static final int MAX_RANDOM_STATE_BYTES = 4_096;
+
+  private static final ObjectInputFilter RANDOM_ONLY =
+      ObjectInputFilter.Config.createFilter(
+          "java.util.Random;!*;maxdepth=2;maxrefs=8;maxbytes=" + MAX_RANDOM_STATE_BYTES);
+
   public static ExampleBuffer readFrom(
       DataInputStream in, int capacity, long maxBytes, double replayShare, int numClasses)
       throws IOException {
@@ -422,13 +430,22 @@ public final class ExampleBuffer {
     int featureCount = in.readInt();
     int rowsOnlySize = format == FORMAT_ROWS_ONLY ? in.readInt() : 0;
     long totalAdded = in.readLong();
-    byte[] randomBytes = new byte[in.readInt()];
+    int randomLength = in.readInt();
+    if (randomLength < 0 || randomLength > MAX_RANDOM_STATE_BYTES) {
+      throw new IOException(
+          "the snapshot's random state claims "
+              + randomLength
+              + " bytes (a java.util.Random takes about 100)");
+    }
+    byte[] randomBytes = new byte[randomLength];
     in.readFully(randomBytes);
     Random random;
     try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(randomBytes))) {
+      // a snapshot file is input like any other: nothing but java.util.Random is deserialized
+      objects.setObjectInputFilter(RANDOM_ONLY);
       random = (Random) objects.readObject();
-    } catch (ClassNotFoundException | ClassCastException e) {
-      throw new IOException("the snapshot's random state is unreadable", e);
+    } catch (ClassNotFoundException | ClassCastException | InvalidClassException e) {
+      throw new IOException("the snapshot's random state is unreadable: " + e.getMessage(), e);
     }
     ExampleBuffer buffer = new ExampleBuffer(capacity, maxBytes, replayShare, numClasses, 0);
     buffer.random = random;

@@ -16,6 +16,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.spec.PipelineSpecs;
@@ -143,6 +144,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final int threads;
   private final EngineInfo engineInfo;
+
+  /**
+   * Below the consumer's max.poll.interval.ms (5 min), so the group keeps the trainer meanwhile.
+   */
+  private static final RegistryOutages.Retry REGISTRY_RETRY =
+      RegistryOutages.Retry.of(Duration.ofMinutes(3));
+
   private final AtomicBoolean cancelRound = new AtomicBoolean(false);
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final AtomicBoolean resourcesClosed = new AtomicBoolean(false);
@@ -387,6 +395,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId);
+    // Static membership: a trainer restarted after a crash (kill -9) takes its partitions back at
+    // once, instead of waiting out the dead member's session (45 s); one trainer per model, so the
+    // model id names the member. A second live trainer of the same model is fenced, not merged.
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "streamtune-trainer-" + modelId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -535,7 +547,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
       example =
           record.value() == null
               ? null
-              : exampleDeserializer.deserialize(record.topic(), record.headers(), record.value());
+              : RegistryOutages.decode(
+                  () ->
+                      exampleDeserializer.deserialize(
+                          record.topic(), record.headers(), record.value()),
+                  REGISTRY_RETRY,
+                  record.topic() + "-" + record.partition() + "@" + record.offset());
+    } catch (IllegalStateException outage) {
+      // outlasted the retries: stop before committing past a record that may well be good
+      throw outage;
     } catch (RuntimeException e) {
       state.reject(partition, record.offset());
       deadLetter(record, "cannot decode an Example: " + e.getMessage());

@@ -250,4 +250,58 @@ class ExampleBufferTest {
         .hasMessageContaining("capacity 6 over 3 classes")
         .hasMessageContaining("9 over 3");
   }
+
+  /** Records whether Java deserialization ran its code: what a gadget chain would do. */
+  static final class Tripwire implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    static volatile boolean deserialized;
+
+    private void readObject(java.io.ObjectInputStream in)
+        throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      deserialized = true;
+    }
+  }
+
+  private static byte[] formatOneSnapshot(byte[] randomState, int claimedLength) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(1);
+      out.writeInt(10);
+      out.writeInt(2);
+      out.writeInt(2);
+      out.writeInt(0);
+      out.writeLong(0);
+      out.writeInt(claimedLength);
+      out.write(randomState);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aSnapshotDeserializesNothingButItsRandomState() throws Exception {
+    ByteArrayOutputStream state = new ByteArrayOutputStream();
+    try (ObjectOutputStream objects = new ObjectOutputStream(state)) {
+      objects.writeObject(new Tripwire());
+    }
+    Tripwire.deserialized = false;
+
+    byte[] snapshot = formatOneSnapshot(state.toByteArray(), state.size());
+
+    assertThatThrownBy(() -> read(snapshot, 10, Long.MAX_VALUE, 0.5, 2))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("random state is unreadable")
+        .hasMessageContaining("REJECTED");
+    // before the filter, the object's readObject ran and only the cast to Random failed
+    assertThat(Tripwire.deserialized).isFalse();
+  }
+
+  @Test
+  void aCorruptRandomStateLengthIsRefusedBeforeAllocating() throws Exception {
+    byte[] snapshot = formatOneSnapshot(new byte[0], Integer.MAX_VALUE - 8);
+
+    assertThatThrownBy(() -> read(snapshot, 10, Long.MAX_VALUE, 0.5, 2))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("claims 2147483639 bytes");
+  }
 }

@@ -3,14 +3,15 @@ package io.streamtune.preprocess.core;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes.WrongRecordTypeException;
+import io.streamtune.schemas.serde.RegistryOutages;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The first step of every intake (tabular, image, text): raw bytes to a {@link RawRecord}, or a
- * dead letter of stage {@code deserialize} with the reason. Bad bytes never throw; only an
- * unreachable schema registry does, because that says nothing about the record and must not
- * dead-letter good data.
+ * dead letter of stage {@code deserialize} with the reason. Bad bytes never throw; only a schema
+ * registry outage does ({@link RegistryOutages}: unreachable, 401/403/429/5xx), because that says
+ * nothing about the record and must not dead-letter good data.
  */
 public final class RawDecoding {
 
@@ -30,9 +31,10 @@ public final class RawDecoding {
     } catch (WrongRecordTypeException e) {
       return rejected(envelope, "wrong record type: " + e.getMessage(), clock);
     } catch (RuntimeException e) {
-      if (isInfrastructureFailure(e)) {
+      if (RegistryOutages.isOutage(e)) {
+        // the task fails and restarts from its checkpoint: the record is read again, not lost
         throw new IllegalStateException(
-            "cannot decode " + envelope + ": schema registry unreachable", e);
+            "cannot decode " + envelope + ": schema registry unavailable", e);
       }
       return rejected(envelope, "not a Confluent-Avro RawRecord: " + describe(e), clock);
     }
@@ -46,16 +48,6 @@ public final class RawDecoding {
     return new Decoded(
         null,
         DeadLetters.of(envelope, DeadLetters.STAGE_DESERIALIZE, reason, null, clock.instant()));
-  }
-
-  /** Network trouble shows up as a java.net exception somewhere in the cause chain. */
-  static boolean isInfrastructureFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t.getClass().getName().startsWith("java.net.")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The exception's message and, when it adds something, its root cause's. */

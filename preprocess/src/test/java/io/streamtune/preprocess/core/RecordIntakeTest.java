@@ -47,6 +47,10 @@ class RecordIntakeTest {
   }
 
   private DeadLetter rejected(RawEnvelope envelope) {
+    return rejected(intake, envelope);
+  }
+
+  private static DeadLetter rejected(RecordIntake intake, RawEnvelope envelope) {
     RecordIntake.Outcome outcome = intake.accept(envelope);
     assertThat(outcome).isInstanceOf(RecordIntake.Outcome.Rejected.class);
     return ((RecordIntake.Outcome.Rejected) outcome).deadLetter();
@@ -163,6 +167,60 @@ class RecordIntakeTest {
 
     assertThatThrownBy(() -> offline.accept(envelope(value)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("schema registry unreachable");
+        .hasMessageContaining("schema registry unavailable");
+  }
+
+  @Test
+  void aRegistryAnsweringWithAnErrorStatusFailsButAnUnknownSchemaIdIsDeadLettered()
+      throws Exception {
+    byte[] value = serialize(tabular("r1", "good"));
+    for (int status : new int[] {503, 500, 429, 401, 403, 404}) {
+      com.sun.net.httpserver.HttpServer server =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext(
+          "/",
+          exchange -> {
+            byte[] body =
+                ("{\"error_code\":"
+                        + (status * 100 + 3)
+                        + ",\"message\":\"status "
+                        + status
+                        + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange
+                .getResponseHeaders()
+                .add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
+      server.start();
+      try {
+        Map<String, Object> config =
+            new HashMap<>(AvroSerdes.config("http://127.0.0.1:" + server.getAddress().getPort()));
+        config.put("max.retries", 0);
+        KafkaAvroDeserializer client = new KafkaAvroDeserializer();
+        client.configure(config, false);
+        RecordIntake intake =
+            new RecordIntake(
+                (topic, data) -> (RawRecord) client.deserialize(topic, data),
+                new RecordValidator(TestSpecs.credit()),
+                Clock.systemUTC());
+
+        if (status == 404) {
+          // the registry does not know the record's schema id: the record's fault
+          assertThat(rejected(intake, envelope(value)).getStage()).isEqualTo("deserialize");
+        } else {
+          // before: every good record became a dead letter for as long as the outage lasted
+          assertThatThrownBy(() -> intake.accept(envelope(value)))
+              .as("status %d", status)
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("schema registry unavailable");
+        }
+      } finally {
+        server.stop(0);
+      }
+    }
   }
 }
