@@ -179,6 +179,23 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * Moves a version out of the store's view (to a hidden {@code .unpublished-vN-...} folder kept
+   * for inspection): {@link #versions} no longer lists it and the number is free again.
+   *
+   * @return where it went
+   */
+  public Path setAside(String modelId, int version) {
+    Path dir = versionDir(modelId, version);
+    Path aside = modelDir(modelId).resolve(".unpublished-v" + version + "-" + UUID.randomUUID());
+    try {
+      Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ModelStoreException("cannot set aside " + dir + ": " + e.getMessage(), e);
+    }
+    return aside;
+  }
+
   /** The highest complete version of a model, if any. */
   public Optional<Integer> latestVersion(String modelId) {
     List<Integer> versions = versions(modelId);

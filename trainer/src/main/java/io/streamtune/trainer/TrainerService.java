@@ -41,6 +41,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -259,6 +260,17 @@ public final class TrainerService implements Runnable, AutoCloseable {
     List<String> labels = spec.label().classes();
     int featureCount = state.featureCount();
     Optional<Integer> latest = store.latestVersion(modelId);
+    while (latest.isPresent() && !published(latest.get())) {
+      Path aside = store.setAside(modelId, latest.get());
+      LOG.warn(
+          "model {}: stored v{} was never published (the group has not committed its offsets: a"
+              + " crash between saving and committing); set aside as {}, its examples are read"
+              + " again",
+          modelId,
+          latest.get(),
+          aside);
+      latest = store.latestVersion(modelId);
+    }
     if (latest.isEmpty()) {
       nextVersion = 1;
       parentVersion = null;
@@ -309,6 +321,40 @@ public final class TrainerService implements Runnable, AutoCloseable {
         dir,
         nextVersion);
     return resumed;
+  }
+
+  /** Whether a stored version's transaction committed ({@link PublishedOffsets}). */
+  private boolean published(int version) {
+    Path dir = store.versionDir(modelId, version);
+    List<OffsetRange> ranges;
+    try {
+      Optional<List<OffsetRange>> stored = PublishedOffsets.read(dir);
+      if (stored.isEmpty() || stored.get().isEmpty()) {
+        return true;
+      }
+      ranges = stored.get();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the offsets stored with " + dir, e);
+    }
+    Properties props = consumerProperties();
+    // only asks for the group's offsets: no join, so not as the static member
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    Map<TopicPartition, Long> committed = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> offsets = new KafkaConsumer<>(props)) {
+      Set<TopicPartition> partitions =
+          ranges.stream()
+              .map(r -> new TopicPartition(r.getTopic(), r.getPartition()))
+              .collect(Collectors.toSet());
+      offsets
+          .committed(partitions, Duration.ofSeconds(30))
+          .forEach(
+              (partition, offset) -> {
+                if (offset != null) {
+                  committed.put(partition, offset.offset());
+                }
+              });
+    }
+    return PublishedOffsets.committed(ranges, committed);
   }
 
   /**
@@ -674,8 +720,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     files.put(
         TRAINING_FILE,
         out -> out.write(trainingJson(round, result).getBytes(StandardCharsets.UTF_8)));
-    Path dir = store.save(roundTrainer.model(), metadata, specYaml, files);
     List<OffsetRange> ranges = state.drainRanges();
+    // beside the version, so a start can tell whether its transaction committed
+    files.put(PublishedOffsets.FILE, out -> PublishedOffsets.write(ranges, out));
+    Path dir = store.save(roundTrainer.model(), metadata, specYaml, files);
     ModelVersion modelVersion =
         ModelVersion.newBuilder()
             .setModelId(modelId)

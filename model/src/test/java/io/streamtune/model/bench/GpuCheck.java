@@ -188,24 +188,7 @@ public final class GpuCheck {
 
   /** Full fine-tuning of the shipped MiniLM on a fixed batch of token ids (as bench speed). */
   static Measure miniLm(Device device, int steps, int tokens) {
-    TransformerFineTuneConfig config =
-        new TransformerFineTuneConfig(
-            TransformerFineTuneConfig.MINILM,
-            TransformerFineTuneConfig.Strategy.FULL,
-            1,
-            5e-5,
-            1e-3,
-            0.9,
-            0,
-            0.0,
-            0.01,
-            1.0,
-            1,
-            MINILM_BATCH,
-            tokens,
-            0.1f,
-            TransformerFineTuneConfig.Precision.AUTO,
-            42);
+    TransformerFineTuneConfig config = FineTuneBenchmark.speedConfig(MINILM_BATCH, tokens);
     BertFineTuner tuner = new BertFineTuner(config);
     try (Model model = tuner.newModel("gpu-check", 2, device)) {
       long[] ids = FineTuneBenchmark.syntheticIdsForTest(MINILM_BATCH, tokens);

@@ -154,16 +154,8 @@ class RecordIntakeTest {
   @Test
   void unreachableRegistryFailsInsteadOfDeadLetteringGoodData() {
     byte[] value = serialize(tabular("r1", "good"));
-    // a real registry client against a closed port; retries off to keep the test fast
-    Map<String, Object> config = new HashMap<>(AvroSerdes.config("http://127.0.0.1:9"));
-    config.put("max.retries", 0);
-    KafkaAvroDeserializer client = new KafkaAvroDeserializer();
-    client.configure(config, false);
-    RecordIntake offline =
-        new RecordIntake(
-            (topic, data) -> (RawRecord) client.deserialize(topic, data),
-            new RecordValidator(TestSpecs.credit()),
-            Clock.systemUTC());
+    // a real registry client against a closed port
+    RecordIntake offline = intakeWithRegistryAt("http://127.0.0.1:9");
 
     assertThatThrownBy(() -> offline.accept(envelope(value)))
         .isInstanceOf(IllegalStateException.class)
@@ -197,16 +189,8 @@ class RecordIntakeTest {
           });
       server.start();
       try {
-        Map<String, Object> config =
-            new HashMap<>(AvroSerdes.config("http://127.0.0.1:" + server.getAddress().getPort()));
-        config.put("max.retries", 0);
-        KafkaAvroDeserializer client = new KafkaAvroDeserializer();
-        client.configure(config, false);
         RecordIntake intake =
-            new RecordIntake(
-                (topic, data) -> (RawRecord) client.deserialize(topic, data),
-                new RecordValidator(TestSpecs.credit()),
-                Clock.systemUTC());
+            intakeWithRegistryAt("http://127.0.0.1:" + server.getAddress().getPort());
 
         if (status == 404) {
           // the registry does not know the record's schema id: the record's fault
@@ -222,5 +206,17 @@ class RecordIntakeTest {
         server.stop(0);
       }
     }
+  }
+
+  /** A real Confluent registry client at {@code url}, retries off to keep the tests fast. */
+  private static RecordIntake intakeWithRegistryAt(String url) {
+    Map<String, Object> config = new HashMap<>(AvroSerdes.config(url));
+    config.put("max.retries", 0);
+    KafkaAvroDeserializer client = new KafkaAvroDeserializer();
+    client.configure(config, false);
+    return new RecordIntake(
+        (topic, data) -> (RawRecord) client.deserialize(topic, data),
+        new RecordValidator(TestSpecs.credit()),
+        Clock.systemUTC());
   }
 }

@@ -76,27 +76,31 @@ public final class FineTuneBenchmark {
     return ids;
   }
 
+  /** The speed benchmark's settings: full fine-tuning, batch {@code rows} x {@code length}. */
+  public static TransformerFineTuneConfig speedConfig(int rows, int length) {
+    return new TransformerFineTuneConfig(
+        TransformerFineTuneConfig.MINILM,
+        TransformerFineTuneConfig.Strategy.FULL,
+        1,
+        5e-5,
+        1e-3,
+        0.9,
+        0,
+        0.0,
+        0.01,
+        1.0,
+        1,
+        rows,
+        length,
+        0.1f,
+        TransformerFineTuneConfig.Precision.AUTO,
+        42);
+  }
+
   static void speed(Path weightsOut, int steps) throws IOException {
     int rows = 16;
     int length = 128;
-    TransformerFineTuneConfig config =
-        new TransformerFineTuneConfig(
-            TransformerFineTuneConfig.MINILM,
-            TransformerFineTuneConfig.Strategy.FULL,
-            1,
-            5e-5,
-            1e-3,
-            0.9,
-            0,
-            0.0,
-            0.01,
-            1.0,
-            1,
-            rows,
-            length,
-            0.1f,
-            TransformerFineTuneConfig.Precision.AUTO,
-            42);
+    TransformerFineTuneConfig config = speedConfig(rows, length);
     BertFineTuner tuner = new BertFineTuner(config);
     Device device = Engine.getInstance().defaultDevice();
     try (Model model = tuner.newModel("speed", 2, device)) {
