@@ -6,6 +6,7 @@ import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.spec.PipelineSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,15 @@ public record EvaluatorConfig(
     String consumerGroup,
     int holdoutMaxExamples,
     Duration pollTimeout,
-    Duration holdoutWait) {
+    Duration holdoutWait,
+    Path modelStore) {
 
+  public static final ConfigKey<String> MODEL_STORE =
+      ConfigKey.string(
+          "evaluator.model.store",
+          "model-store",
+          "Directory of the model store (the trainer's trainer.model.store); versions are loaded"
+              + " only from inside it");
   public static final ConfigKey<String> CONSUMER_GROUP =
       ConfigKey.string(
           "evaluator.consumer.group",
@@ -53,7 +61,9 @@ public record EvaluatorConfig(
 
   private static List<ConfigKey<?>> keys() {
     List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.ALL);
-    keys.addAll(List.of(CONSUMER_GROUP, HOLDOUT_MAX_EXAMPLES, POLL_TIMEOUT_MS, HOLDOUT_WAIT_MS));
+    keys.addAll(
+        List.of(
+            MODEL_STORE, CONSUMER_GROUP, HOLDOUT_MAX_EXAMPLES, POLL_TIMEOUT_MS, HOLDOUT_WAIT_MS));
     return List.copyOf(keys);
   }
 
@@ -72,11 +82,15 @@ public record EvaluatorConfig(
     if (holdoutWait == null || holdoutWait.isNegative()) {
       throw ConfigException.invalid(HOLDOUT_WAIT_MS, holdoutWait, "must be at least 0 ms");
     }
+    if (modelStore == null) {
+      throw ConfigException.invalid(MODEL_STORE, null, "must be a directory");
+    }
   }
 
   /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
   public static EvaluatorConfig from(ConfigSource source) {
     KafkaConnection kafka = KafkaConnection.from(source);
+    Path store = Path.of(source.get(MODEL_STORE));
     String group = source.get(CONSUMER_GROUP);
     int maxExamples = source.get(HOLDOUT_MAX_EXAMPLES);
     long pollMs = source.get(POLL_TIMEOUT_MS);
@@ -90,7 +104,13 @@ public record EvaluatorConfig(
     }
     PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new EvaluatorConfig(
-        kafka, spec, group, maxExamples, Duration.ofMillis(pollMs), Duration.ofMillis(waitMs));
+        kafka,
+        spec,
+        group,
+        maxExamples,
+        Duration.ofMillis(pollMs),
+        Duration.ofMillis(waitMs),
+        store);
   }
 
   /** For a spec held in memory (the launcher's embedded default), with default settings. */
@@ -101,7 +121,8 @@ public record EvaluatorConfig(
         CONSUMER_GROUP.defaultValue(),
         HOLDOUT_MAX_EXAMPLES.defaultValue(),
         Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
-        Duration.ofMillis(HOLDOUT_WAIT_MS.defaultValue()));
+        Duration.ofMillis(HOLDOUT_WAIT_MS.defaultValue()),
+        Path.of(MODEL_STORE.defaultValue()));
   }
 
   /** For a spec held in memory, with explicit settings. */
@@ -113,11 +134,24 @@ public record EvaluatorConfig(
       Duration pollTimeout,
       Duration holdoutWait) {
     return new EvaluatorConfig(
-        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, holdoutWait);
+        kafka,
+        spec,
+        consumerGroup,
+        holdoutMaxExamples,
+        pollTimeout,
+        holdoutWait,
+        Path.of(MODEL_STORE.defaultValue()));
   }
 
   public EvaluatorConfig withHoldoutWait(Duration wait) {
-    return new EvaluatorConfig(kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, wait);
+    return new EvaluatorConfig(
+        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, wait, modelStore);
+  }
+
+  /** The same settings over the model store at {@code root}. */
+  public EvaluatorConfig withModelStore(Path root) {
+    return new EvaluatorConfig(
+        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, holdoutWait, root);
   }
 
   public double minMacroF1Gain() {

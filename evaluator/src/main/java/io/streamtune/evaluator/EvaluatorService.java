@@ -11,6 +11,7 @@ import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,13 +100,13 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private volatile Throwable failure;
 
   public EvaluatorService(EvaluatorConfig config) {
-    this(config, storeLoader(), Clock.systemUTC());
+    this(config, storeLoader(config.modelStore()), Clock.systemUTC());
   }
 
-  private static ModelLoader storeLoader() {
+  private static ModelLoader storeLoader(Path modelStore) {
     // before any model loads: the natives decide whether DJL may stay offline
     TorchNatives.configure();
-    return new StoreModelLoader();
+    return new StoreModelLoader(modelStore);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.text.bert.BertClassifierStore;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,12 +27,20 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
   private static final int EMBEDDING_CACHE_ENTRIES = 100_000;
 
+  private final Path storeRoot;
   private MiniLmEncoder encoder;
   private final EmbeddingCache cache = new EmbeddingCache(EMBEDDING_CACHE_ENTRIES);
 
+  /**
+   * @param storeRoot the model store: a version is loaded only from its own directory in it
+   */
+  public StoreModelLoader(Path storeRoot) {
+    this.storeRoot = storeRoot.toAbsolutePath().normalize();
+  }
+
   @Override
   public ScoringModel load(ModelVersion version) {
-    Path versionDir = Path.of(version.getStorePath()).toAbsolutePath().normalize();
+    Path versionDir = checkedVersionDir(version);
     // the store's root only matters for writing; loading reads the version directory alone
     Path root = versionDir.getParent() == null ? versionDir : versionDir.getParent();
     ModelStore store = new ModelStore(root);
@@ -50,6 +59,45 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
     StoredModel stored = store.load(versionDir);
     return new StoredScoringModel(stored);
+  }
+
+  /**
+   * The version's directory, if {@code storePath} names exactly that version's folder of this
+   * store. A {@code models} record is input: loading whatever directory it names would let any
+   * producer to the topic make the evaluator deserialize files of its choosing.
+   */
+  private Path checkedVersionDir(ModelVersion version) {
+    Path named = Path.of(version.getStorePath()).toAbsolutePath().normalize();
+    Path expected;
+    try {
+      expected = new ModelStore(storeRoot).versionDir(version.getModelId(), version.getVersion());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "model id '" + version.getModelId() + "' cannot name a store folder; not loaded", e);
+    }
+    expected = expected.toAbsolutePath().normalize();
+    boolean inside = named.equals(expected);
+    if (inside && Files.exists(named)) {
+      try {
+        // a symbolic link in the store may still point elsewhere
+        inside = named.toRealPath().startsWith(storeRoot.toRealPath());
+      } catch (IOException e) {
+        inside = false;
+      }
+    }
+    if (!inside) {
+      throw new IllegalArgumentException(
+          "storePath "
+              + version.getStorePath()
+              + " is not the folder of "
+              + version.getModelId()
+              + " v"
+              + version.getVersion()
+              + " in the model store "
+              + storeRoot
+              + "; not loaded");
+    }
+    return named;
   }
 
   /** Number of holdout texts MiniLM encoded so far (each at most once while cached). */

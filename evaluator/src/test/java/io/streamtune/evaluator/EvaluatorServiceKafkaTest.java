@@ -89,12 +89,13 @@ class EvaluatorServiceKafkaTest {
 
     EvaluatorConfig config =
         EvaluatorConfig.of(
-            new KafkaConnection(KAFKA.bootstrapServers(), registry, topics),
-            spec(),
-            "evaluator-it",
-            1000,
-            Duration.ofMillis(100),
-            Duration.ofSeconds(5));
+                new KafkaConnection(KAFKA.bootstrapServers(), registry, topics),
+                spec(),
+                "evaluator-it",
+                1000,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5))
+            .withModelStore(storeRoot);
     EvaluatorService service = new EvaluatorService(config);
     Thread thread = new Thread(service, "evaluator-under-test");
     thread.start();

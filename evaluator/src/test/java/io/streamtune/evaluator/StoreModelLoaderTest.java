@@ -1,6 +1,7 @@
 package io.streamtune.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -102,7 +103,7 @@ class StoreModelLoaderTest {
     version.setLabels(LABELS);
     version.setFeatureCount(ImageFineTuner.PIXELS);
 
-    try (StoreModelLoader loader = new StoreModelLoader();
+    try (StoreModelLoader loader = new StoreModelLoader(dir.resolve("store"));
         ScoringModel scoring = loader.load(version)) {
       assertThat(scoring.featureCount()).isEqualTo(ImageFineTuner.PIXELS);
       assertThat(scoring.predict(holdout.snapshot())).containsExactly(trainerPredictions);
@@ -113,12 +114,46 @@ class StoreModelLoaderTest {
     }
     assertThat(correct).as("the model learned the squares").isGreaterThan(54);
 
-    try (StoreModelLoader loader = new StoreModelLoader()) {
+    try (StoreModelLoader loader = new StoreModelLoader(dir.resolve("store"))) {
       VersionEvaluator evaluator =
           new VersionEvaluator(loader, new ChampionGate(0.0), Clock.systemUTC());
       Evaluated evaluated = (Evaluated) evaluator.evaluate(version, holdout.snapshot());
       assertThat(evaluated.report().getHoldoutSize()).isEqualTo(60);
       assertThat(evaluated.report().getAccuracy()).isEqualTo(correct / 60.0);
+    }
+  }
+
+  @Test
+  void onlyTheVersionsOwnFolderInTheStoreIsLoaded(@TempDir Path dir) throws Exception {
+    Path store = dir.resolve("store");
+    Files.createDirectories(store.resolve("m").resolve("v1"));
+    Files.createDirectories(dir.resolve("elsewhere"));
+    ModelVersion version = ReportBuilderTest.modelVersion();
+    version.setModelId("m");
+    version.setVersion(1);
+
+    try (StoreModelLoader loader = new StoreModelLoader(store)) {
+      for (String path :
+          List.of(
+              dir.resolve("elsewhere").toString(),
+              store.resolve("m").resolve("v1").resolve("..").resolve("..").toString(),
+              store.resolve("m").resolve("v2").toString(),
+              store.resolve("other").resolve("v1").toString())) {
+        version.setStorePath(path);
+        assertThatThrownBy(() -> loader.load(version))
+            .as(path)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("is not the folder of m v1 in the model store")
+            .hasMessageEndingWith("not loaded");
+      }
+      // a link inside the store that leads out of it
+      Files.createSymbolicLink(store.resolve("m").resolve("v2"), dir.resolve("elsewhere"));
+      version.setVersion(2);
+      version.setStorePath(store.resolve("m").resolve("v2").toString());
+      assertThatThrownBy(() -> loader.load(version)).hasMessageEndingWith("not loaded");
+      version.setModelId("../m");
+      assertThatThrownBy(() -> loader.load(version))
+          .hasMessageContaining("cannot name a store folder");
     }
   }
 }

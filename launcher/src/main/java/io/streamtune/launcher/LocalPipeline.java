@@ -52,7 +52,8 @@ public final class LocalPipeline implements AutoCloseable {
     TrainerService trainer = null;
     try {
       trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
-      EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.of(kafka, spec));
+      EvaluatorService evaluator =
+          new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
       return new LocalPipeline(job, trainer, evaluator);
     } catch (RuntimeException e) {
       if (trainer != null) {

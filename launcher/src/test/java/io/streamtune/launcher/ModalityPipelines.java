@@ -74,7 +74,8 @@ final class ModalityPipelines {
             TrainerConfig.of(connection, spec, store)
                 .withDevice(DeviceKind.AUTO)
                 .withPollTimeout(Duration.ofMillis(100)));
-    EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.of(connection, spec));
+    EvaluatorService evaluator =
+        new EvaluatorService(EvaluatorConfig.of(connection, spec).withModelStore(store));
     Thread trainerLoop = new Thread(trainer, "trainer-" + spec.name());
     Thread evaluatorLoop = new Thread(evaluator, "evaluator-" + spec.name());
     trainerLoop.start();

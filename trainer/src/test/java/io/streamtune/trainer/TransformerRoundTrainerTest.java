@@ -196,7 +196,7 @@ class TransformerRoundTrainerTest {
             .setDurationMs(1)
             .setDevice("cpu()")
             .build();
-    try (StoreModelLoader loader = new StoreModelLoader()) {
+    try (StoreModelLoader loader = new StoreModelLoader(dir)) {
       try (var scoring = loader.load(version)) {
         assertThat(scoring.labels()).isEqualTo(LABELS);
         assertThat(scoring.featureCount()).isZero();
