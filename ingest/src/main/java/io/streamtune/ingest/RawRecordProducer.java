@@ -9,12 +9,15 @@ import io.streamtune.schemas.topics.Topics;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,11 @@ public final class RawRecordProducer implements AutoCloseable {
   private final Clock clock;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+
+  /** Records the producer or broker refused as too large: dead-lettered once the rest is sent. */
+  private final Queue<TooLarge> tooLarge = new ConcurrentLinkedQueue<>();
+
+  private record TooLarge(String id, String reason) {}
 
   public RawRecordProducer(String bootstrapServers, String schemaRegistryUrl, Topics topics) {
     Properties props = new Properties();
@@ -77,7 +85,7 @@ public final class RawRecordProducer implements AutoCloseable {
       IngestItem item = items.next();
       if (item instanceof IngestItem.Accepted accepted) {
         RawRecord record = accepted.record();
-        send(new ProducerRecord<>(rawTopic, record.getId(), record), record.getId());
+        sendRaw(record);
       } else if (item instanceof IngestItem.Rejected reject) {
         LOG.warn("rejected {}: {}", reject.location(), reject.reason());
         send(
@@ -89,6 +97,26 @@ public final class RawRecordProducer implements AutoCloseable {
       if (progress != null) {
         progress.update(sent);
       }
+    }
+    producer.flush();
+    // the callbacks run on the producer's I/O thread, where a send could block: dead-letter here
+    for (TooLarge record = tooLarge.poll(); record != null; record = tooLarge.poll()) {
+      LOG.warn("rejected {}: {}", record.id(), record.reason());
+      send(
+          new ProducerRecord<>(
+              deadLetterTopic,
+              record.id(),
+              DeadLetterRecords.of(
+                  new DeadLetterRecords.Origin(rawTopic, -1, -1),
+                  record.id(),
+                  null,
+                  null,
+                  STAGE,
+                  record.reason(),
+                  clock.instant())),
+          record.id());
+      // its raw send was never acknowledged; its acknowledged dead letter stands in for it
+      rejected++;
     }
     producer.flush();
     if (progress != null) {
@@ -103,6 +131,30 @@ public final class RawRecordProducer implements AutoCloseable {
               + firstFailure.get().getMessage());
     }
     return new Counts(acknowledged.get() - rejected, rejected);
+  }
+
+  /**
+   * Sends one record to the raw topic. One over the producer's {@code max.request.size} or the
+   * broker's message limit is not a failed ingest but a rejected input: before, a single 2 MB cell
+   * failed the whole run with "records were not acknowledged".
+   */
+  private void sendRaw(RawRecord record) {
+    String id = record.getId();
+    producer.send(
+        new ProducerRecord<>(rawTopic, id, record),
+        (metadata, error) -> {
+          if (error == null) {
+            acknowledged.incrementAndGet();
+          } else if (error instanceof RecordTooLargeException) {
+            tooLarge.add(
+                new TooLarge(
+                    id,
+                    "record too large for the raw topic: "
+                        + DeadLetterRecords.quote(String.valueOf(error.getMessage()))));
+          } else if (firstFailure.compareAndSet(null, error)) {
+            LOG.error("send of {} failed: {}", id, error.toString());
+          }
+        });
   }
 
   private void send(ProducerRecord<String, SpecificRecord> record, String what) {

@@ -66,4 +66,55 @@ class RawRecordProducerKafkaTest {
     assertThat(StandardCharsets.UTF_8.decode(letter.getOriginalValue()).toString())
         .isEqualTo("{broken");
   }
+
+  @Test
+  void aRecordTooLargeForTheTopicIsDeadLetteredAndTheRestStillSent() throws Exception {
+    // 2 MB of text: over the producer's default max.request.size (1 MB)
+    String huge = "x".repeat(2_000_000);
+    String jsonl =
+        "{\"id\": \"a\", \"label\": \"spam\", \"text\": \"one\"}\n"
+            + "{\"id\": \"big\", \"label\": \"ham\", \"text\": \""
+            + huge
+            + "\"}\n"
+            + "{\"id\": \"c\", \"label\": \"ham\", \"text\": \"three\"}\n";
+    Topics topics = new Topics("big.");
+    KAFKA.createTopics(topics.allNames().toArray(String[]::new));
+    RawRecordProducer.Counts counts;
+    try (RawRecordProducer producer =
+            new RawRecordProducer(KAFKA.bootstrapServers(), KAFKA.schemaRegistryUrl(), topics);
+        JsonlTextReader reader =
+            new JsonlTextReader(
+                new BufferedReader(new StringReader(jsonl)),
+                "text",
+                "label",
+                "id",
+                "mail",
+                Clock.systemUTC())) {
+      // before: IngestException "1 of 3 records were not acknowledged", the run failed
+      counts = producer.produce(reader, 0, null);
+    }
+
+    assertThat(counts).isEqualTo(new RawRecordProducer.Counts(2, 1));
+    List<ConsumerRecord<String, RawRecord>> raw =
+        TopicReader.readAtLeast(
+            KAFKA.bootstrapServers(),
+            topics.name(Topics.RAW),
+            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RawRecord.class),
+            2,
+            Duration.ofSeconds(30));
+    assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a", "c");
+    DeadLetter letter =
+        TopicReader.readAtLeast(
+                KAFKA.bootstrapServers(),
+                topics.name(Topics.DEADLETTER),
+                AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), DeadLetter.class),
+                1,
+                Duration.ofSeconds(30))
+            .get(0)
+            .value();
+    assertThat(letter.getRecordId()).isEqualTo("big");
+    assertThat(letter.getStage()).isEqualTo("ingest");
+    assertThat(letter.getTopic()).isEqualTo("big.raw");
+    assertThat(letter.getReason()).startsWith("record too large for the raw topic: ");
+  }
 }
