@@ -9,3 +9,5 @@ RUN ./mvnw -B -q -DskipTests install \
 
 FROM flink:2.2.1-java17
 COPY --from=build /job/lib /opt/flink/usrlib
+# retained checkpoints (preprocess.checkpoint.dir): a named volume takes this folder's owner
+RUN mkdir -p /checkpoints && chown flink:flink /checkpoints

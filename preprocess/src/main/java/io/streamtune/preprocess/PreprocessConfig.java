@@ -31,7 +31,8 @@ public record PreprocessConfig(
     int parallelism,
     String consumerGroup,
     Duration transactionTimeout,
-    int restartAttempts) {
+    int restartAttempts,
+    String checkpointDir) {
 
   public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS =
       ConfigKey.longKey(
@@ -58,6 +59,13 @@ public record PreprocessConfig(
           3,
           "Fixed-delay restarts after a failure before the job fails for good (at least 0)");
 
+  public static final ConfigKey<String> CHECKPOINT_DIR =
+      ConfigKey.string(
+          "preprocess.checkpoint.dir",
+          "",
+          "Directory (path or file:// URI) of the job's retained checkpoints; a start resumes from"
+              + " the newest one there. Empty: checkpoints live in the JobManager's memory and a lost"
+              + " JVM loses the fitted statistics and resampler state");
   public static final List<ConfigKey<?>> KEYS = keys();
 
   /** Pause between restart attempts. */
@@ -71,7 +79,8 @@ public record PreprocessConfig(
             PARALLELISM,
             CONSUMER_GROUP,
             TRANSACTION_TIMEOUT_MS,
-            RESTART_ATTEMPTS));
+            RESTART_ATTEMPTS,
+            CHECKPOINT_DIR));
     return List.copyOf(keys);
   }
 
@@ -98,6 +107,9 @@ public record PreprocessConfig(
     if (restartAttempts < 0) {
       throw ConfigException.invalid(RESTART_ATTEMPTS, restartAttempts, "must be at least 0");
     }
+    if (checkpointDir == null) {
+      throw ConfigException.invalid(CHECKPOINT_DIR, null, "a path, a URI or empty");
+    }
   }
 
   /** Reads every key and loads the pipeline spec named by {@code pipeline.spec}. */
@@ -108,6 +120,7 @@ public record PreprocessConfig(
     String group = source.get(CONSUMER_GROUP);
     long transactionMs = source.get(TRANSACTION_TIMEOUT_MS);
     int restarts = source.get(RESTART_ATTEMPTS);
+    String checkpoints = source.get(CHECKPOINT_DIR).trim();
     source.rejectUnknown(KEYS);
     // range checks before the spec is loaded, so a bad number is reported as such
     if (checkpointMs < 10) {
@@ -124,7 +137,8 @@ public record PreprocessConfig(
         parallelism,
         group,
         Duration.ofMillis(transactionMs),
-        restarts);
+        restarts,
+        checkpoints);
   }
 
   /** For a spec held in memory (the launcher's embedded default), with default settings. */
@@ -136,12 +150,20 @@ public record PreprocessConfig(
         PARALLELISM.defaultValue(),
         CONSUMER_GROUP.defaultValue(),
         Duration.ofMillis(TRANSACTION_TIMEOUT_MS.defaultValue()),
-        RESTART_ATTEMPTS.defaultValue());
+        RESTART_ATTEMPTS.defaultValue(),
+        CHECKPOINT_DIR.defaultValue());
   }
 
   public PreprocessConfig withConsumerGroup(String group) {
     return new PreprocessConfig(
-        kafka, spec, checkpointInterval, parallelism, group, transactionTimeout, restartAttempts);
+        kafka,
+        spec,
+        checkpointInterval,
+        parallelism,
+        group,
+        transactionTimeout,
+        restartAttempts,
+        checkpointDir);
   }
 
   public PreprocessConfig withParallelism(int newParallelism) {
@@ -152,17 +174,45 @@ public record PreprocessConfig(
         newParallelism,
         consumerGroup,
         transactionTimeout,
-        restartAttempts);
+        restartAttempts,
+        checkpointDir);
   }
 
   public PreprocessConfig withCheckpointInterval(Duration interval) {
     return new PreprocessConfig(
-        kafka, spec, interval, parallelism, consumerGroup, transactionTimeout, restartAttempts);
+        kafka,
+        spec,
+        interval,
+        parallelism,
+        consumerGroup,
+        transactionTimeout,
+        restartAttempts,
+        checkpointDir);
   }
 
   public PreprocessConfig withRestartAttempts(int attempts) {
     return new PreprocessConfig(
-        kafka, spec, checkpointInterval, parallelism, consumerGroup, transactionTimeout, attempts);
+        kafka,
+        spec,
+        checkpointInterval,
+        parallelism,
+        consumerGroup,
+        transactionTimeout,
+        attempts,
+        checkpointDir);
+  }
+
+  /** The same settings with retained checkpoints in {@code dir} (empty: none). */
+  public PreprocessConfig withCheckpointDir(String dir) {
+    return new PreprocessConfig(
+        kafka,
+        spec,
+        checkpointInterval,
+        parallelism,
+        consumerGroup,
+        transactionTimeout,
+        restartAttempts,
+        dir);
   }
 
   /** Transactional id prefix of the examples sink; distinct from the dead-letter sink's. */

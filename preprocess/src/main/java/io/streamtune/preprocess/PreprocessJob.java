@@ -15,12 +15,16 @@ import io.streamtune.schemas.config.ConfigSource;
 import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -167,6 +171,22 @@ public final class PreprocessJob {
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
     restarts.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, PreprocessConfig.RESTART_DELAY);
+    if (!config.checkpointDir().isEmpty()) {
+      // retained, so that a lost JVM or JobManager keeps the fitted statistics and sampler state
+      Path dir = RetainedCheckpoints.directory(config.checkpointDir());
+      restarts.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.uri(dir));
+      restarts.set(
+          CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      restarts.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+      RetainedCheckpoints.latest(dir)
+          .ifPresent(
+              checkpoint -> {
+                LOG.info("resuming {} from the retained checkpoint {}", JOB_NAME, checkpoint);
+                restarts.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH, RetainedCheckpoints.uri(checkpoint));
+              });
+    }
     env.configure(restarts);
   }
 
