@@ -41,9 +41,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
   @Override
   public ScoringModel load(ModelVersion version) {
     Path versionDir = checkedVersionDir(version);
-    // the store's root only matters for writing; loading reads the version directory alone
-    Path root = versionDir.getParent() == null ? versionDir : versionDir.getParent();
-    ModelStore store = new ModelStore(root);
+    ModelStore store = new ModelStore(storeRoot);
     ModelMetadata metadata = store.readMetadata(versionDir);
     if (BertClassifier.ARCHITECTURE.equals(metadata.architecture())) {
       return new TransformerScoringModel(BertClassifierStore.load(store, versionDir));

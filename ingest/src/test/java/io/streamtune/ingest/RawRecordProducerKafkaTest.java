@@ -7,6 +7,7 @@ import io.streamtune.embedded.TopicReader;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.io.BufferedReader;
 import java.io.StringReader;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,38 +30,14 @@ class RawRecordProducerKafkaTest {
         "{\"id\": \"a\", \"label\": \"spam\", \"text\": \"one\"}\n"
             + "{broken\n"
             + "{\"id\": \"c\", \"label\": \"ham\", \"text\": \"three\"}\n";
-    RawRecordProducer.Counts counts;
-    try (RawRecordProducer producer =
-            new RawRecordProducer(
-                KAFKA.bootstrapServers(), KAFKA.schemaRegistryUrl(), KAFKA.topics());
-        JsonlTextReader reader =
-            new JsonlTextReader(
-                new BufferedReader(new StringReader(jsonl)),
-                "text",
-                "label",
-                "id",
-                "mail",
-                Clock.systemUTC())) {
-      counts = producer.produce(reader, 0, null);
-    }
+
+    RawRecordProducer.Counts counts = ingest(jsonl, KAFKA.topics());
 
     assertThat(counts).isEqualTo(new RawRecordProducer.Counts(2, 1));
-    List<ConsumerRecord<String, RawRecord>> raw =
-        TopicReader.readAtLeast(
-            KAFKA.bootstrapServers(),
-            KAFKA.topics().name(Topics.RAW),
-            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RawRecord.class),
-            2,
-            Duration.ofSeconds(30));
-    assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a", "c");
-    List<ConsumerRecord<String, DeadLetter>> dead =
-        TopicReader.readAtLeast(
-            KAFKA.bootstrapServers(),
-            KAFKA.topics().name(Topics.DEADLETTER),
-            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), DeadLetter.class),
-            1,
-            Duration.ofSeconds(30));
-    DeadLetter letter = dead.get(0).value();
+    assertThat(read(KAFKA.topics(), Topics.RAW, RawRecord.class, 2))
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrder("a", "c");
+    DeadLetter letter = read(KAFKA.topics(), Topics.DEADLETTER, DeadLetter.class, 1).get(0).value();
     assertThat(letter.getStage()).isEqualTo("ingest");
     assertThat(letter.getTopic()).isEqualTo("mail:2");
     assertThat(letter.getReason()).startsWith("not valid JSON");
@@ -79,7 +57,23 @@ class RawRecordProducerKafkaTest {
             + "{\"id\": \"c\", \"label\": \"ham\", \"text\": \"three\"}\n";
     Topics topics = new Topics("big.");
     KAFKA.createTopics(topics.allNames().toArray(String[]::new));
-    RawRecordProducer.Counts counts;
+
+    // before: IngestException "1 of 3 records were not acknowledged", the run failed
+    RawRecordProducer.Counts counts = ingest(jsonl, topics);
+
+    assertThat(counts).isEqualTo(new RawRecordProducer.Counts(2, 1));
+    assertThat(read(topics, Topics.RAW, RawRecord.class, 2))
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrder("a", "c");
+    DeadLetter letter = read(topics, Topics.DEADLETTER, DeadLetter.class, 1).get(0).value();
+    assertThat(letter.getRecordId()).isEqualTo("big");
+    assertThat(letter.getStage()).isEqualTo("ingest");
+    assertThat(letter.getTopic()).isEqualTo("big.raw");
+    assertThat(letter.getReason()).startsWith("record too large for the raw topic: ");
+  }
+
+  /** Ingests JSONL texts (source "mail") to {@code topics}. */
+  private static RawRecordProducer.Counts ingest(String jsonl, Topics topics) throws Exception {
     try (RawRecordProducer producer =
             new RawRecordProducer(KAFKA.bootstrapServers(), KAFKA.schemaRegistryUrl(), topics);
         JsonlTextReader reader =
@@ -90,31 +84,17 @@ class RawRecordProducerKafkaTest {
                 "id",
                 "mail",
                 Clock.systemUTC())) {
-      // before: IngestException "1 of 3 records were not acknowledged", the run failed
-      counts = producer.produce(reader, 0, null);
+      return producer.produce(reader, 0, null);
     }
+  }
 
-    assertThat(counts).isEqualTo(new RawRecordProducer.Counts(2, 1));
-    List<ConsumerRecord<String, RawRecord>> raw =
-        TopicReader.readAtLeast(
-            KAFKA.bootstrapServers(),
-            topics.name(Topics.RAW),
-            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RawRecord.class),
-            2,
-            Duration.ofSeconds(30));
-    assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a", "c");
-    DeadLetter letter =
-        TopicReader.readAtLeast(
-                KAFKA.bootstrapServers(),
-                topics.name(Topics.DEADLETTER),
-                AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), DeadLetter.class),
-                1,
-                Duration.ofSeconds(30))
-            .get(0)
-            .value();
-    assertThat(letter.getRecordId()).isEqualTo("big");
-    assertThat(letter.getStage()).isEqualTo("ingest");
-    assertThat(letter.getTopic()).isEqualTo("big.raw");
-    assertThat(letter.getReason()).startsWith("record too large for the raw topic: ");
+  private static <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(
+      Topics topics, TopicDef<?, ?> topic, Class<T> type, int count) {
+    return TopicReader.readAtLeast(
+        KAFKA.bootstrapServers(),
+        topics.name(topic),
+        AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), type),
+        count,
+        Duration.ofSeconds(30));
   }
 }

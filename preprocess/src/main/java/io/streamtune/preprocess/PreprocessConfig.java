@@ -107,8 +107,11 @@ public record PreprocessConfig(
     if (restartAttempts < 0) {
       throw ConfigException.invalid(RESTART_ATTEMPTS, restartAttempts, "must be at least 0");
     }
-    if (checkpointDir == null) {
-      throw ConfigException.invalid(CHECKPOINT_DIR, null, "a path, a URI or empty");
+    if (checkpointDir == null
+        || (checkpointDir.contains("://") && !checkpointDir.startsWith("file:"))) {
+      // the newest retained checkpoint is found by listing the directory: local file systems only
+      throw ConfigException.invalid(
+          CHECKPOINT_DIR, checkpointDir, "must be empty, a local path or a file:// URI");
     }
   }
 

@@ -165,29 +165,29 @@ public final class PreprocessJob {
   public static void configureEnvironment(StreamExecutionEnvironment env, PreprocessConfig config) {
     env.setParallelism(config.parallelism());
     env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    Configuration restarts = new Configuration();
-    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    restarts.set(
+    Configuration settings = new Configuration();
+    settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    settings.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
-    restarts.set(
+    settings.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, PreprocessConfig.RESTART_DELAY);
     if (!config.checkpointDir().isEmpty()) {
       // retained, so that a lost JVM or JobManager keeps the fitted statistics and sampler state
       Path dir = RetainedCheckpoints.directory(config.checkpointDir());
-      restarts.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.uri(dir));
-      restarts.set(
+      settings.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.uri(dir));
+      settings.set(
           CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
           ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-      restarts.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+      settings.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
       RetainedCheckpoints.latest(dir)
           .ifPresent(
               checkpoint -> {
                 LOG.info("resuming {} from the retained checkpoint {}", JOB_NAME, checkpoint);
-                restarts.set(
+                settings.set(
                     StateRecoveryOptions.SAVEPOINT_PATH, RetainedCheckpoints.uri(checkpoint));
               });
     }
-    env.configure(restarts);
+    env.configure(settings);
   }
 
   /** Reads the raw topic as bytes, resuming from committed offsets (earliest when none). */

@@ -131,4 +131,21 @@ class PreprocessConfigTest {
     assertThat(config.withParallelism(1).parallelism()).isEqualTo(1);
     assertThat(config.withConsumerGroup("g2").consumerGroup()).isEqualTo("g2");
   }
+
+  @Test
+  void aCheckpointDirectoryIsEmptyALocalPathOrAFileUri() {
+    KafkaConnection kafka =
+        new KafkaConnection("localhost:1", "mock://x", Topics.withDefaultPrefix());
+    PreprocessConfig config = PreprocessConfig.of(kafka, TestSpecs.credit());
+
+    assertThat(config.checkpointDir()).isEmpty();
+    assertThat(config.withCheckpointDir("/var/lib/streamtune").checkpointDir())
+        .isEqualTo("/var/lib/streamtune");
+    assertThat(config.withCheckpointDir("file:///checkpoints").checkpointDir())
+        .isEqualTo("file:///checkpoints");
+    // the newest checkpoint is found by listing the directory, which only a local one allows
+    assertThatThrownBy(() -> config.withCheckpointDir("s3://bucket/checkpoints"))
+        .hasMessageContaining("preprocess.checkpoint.dir")
+        .hasMessageContaining("must be empty, a local path or a file:// URI");
+  }
 }

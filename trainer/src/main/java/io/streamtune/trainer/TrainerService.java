@@ -599,7 +599,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
                           record.topic(), record.headers(), record.value()),
                   REGISTRY_RETRY,
                   record.topic() + "-" + record.partition() + "@" + record.offset());
-    } catch (IllegalStateException outage) {
+    } catch (RegistryOutages.RegistryUnavailableException outage) {
       // outlasted the retries: stop before committing past a record that may well be good
       throw outage;
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.LibUtils;
+import ai.djl.util.Utils;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -16,8 +17,7 @@ import java.util.regex.Pattern;
 public record EngineInfo(
     String djlVersion, String pytorchVersion, String flavor, String device, int threads) {
 
-  // DJL extracts/downloads natives into <cache>/pytorch/<version>[-<build
-  // date>]-<flavor>-<os>-<arch>
+  // DJL keeps natives in <cache>/pytorch/<version>[-<build date>]-<flavor>-<os>-<arch>
   private static final Pattern CACHE_DIR =
       Pattern.compile("^\\d+\\.\\d+\\.\\d+(?:-\\d{8})?-(.+)-[a-z]+-[a-z0-9_]+$");
 
@@ -28,7 +28,7 @@ public record EngineInfo(
     String flavor =
         flavorOf(
             path == null ? null : Path.of(path).getFileName().toString(),
-            System.getenv("PYTORCH_FLAVOR"),
+            Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR"),
             engine.hasCapability(StandardCapabilities.CUDA));
     return new EngineInfo(
         Engine.getDjlVersion(),

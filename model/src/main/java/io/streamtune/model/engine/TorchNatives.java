@@ -1,8 +1,10 @@
 package io.streamtune.model.engine;
 
+import ai.djl.util.Utils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>The build bundles DJL's CPU natives for the platform it ran on (a Maven profile per platform).
  * Those are used offline. A GPU user gets CUDA natives the way DJL loads them itself (its "Engine
  * Configuration" keys): {@code PYTORCH_LIBRARY_PATH} naming an existing libtorch, or {@code
- * PYTORCH_FLAVOR=cu128} with DJL online, which downloads them once into {@code DJL_CACHE_DIR}.
- * Anything else fails at start with the platform and the fix, instead of DJL's own "failed to load"
- * after a download attempt.
+ * PYTORCH_FLAVOR=cu128} with the CPU natives jar off the class path, so that DJL downloads them
+ * once into {@code DJL_CACHE_DIR} (with the jar there, DJL 0.36 loads it and ignores the flavor).
+ * What cannot work fails at start with the platform and the fix.
  */
 public final class TorchNatives {
 
@@ -88,8 +90,8 @@ public final class TorchNatives {
    *
    * @param platform this machine, as {@link #platformOf}
    * @param bundled the classifier of the natives in the jar, if any
-   * @param settings DJL's settings by name, as {@link #settings} merges them: {@code
-   *     PYTORCH_LIBRARY_PATH}, {@code PYTORCH_FLAVOR}
+   * @param settings DJL's settings by name ({@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_FLAVOR}),
+   *     as DJL reads them
    */
   public static Plan plan(String platform, Optional<String> bundled, Map<String, String> settings) {
     String libraryPath = settings.get("PYTORCH_LIBRARY_PATH");
@@ -177,7 +179,7 @@ public final class TorchNatives {
           plan(
               platformOf(System.getProperty("os.name"), System.getProperty("os.arch")),
               bundledClassifier(TorchNatives.class.getClassLoader()),
-              settings(System.getenv(), System.getProperties()));
+              djlSettings("PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR"));
       if (plan instanceof Plan.Unsupported unsupported) {
         throw new IllegalStateException(unsupported.message());
       }
@@ -214,16 +216,15 @@ public final class TorchNatives {
     }
   }
 
-  /**
-   * DJL's settings as DJL reads them ({@code Utils.getEnvOrSystemProperty}): system properties,
-   * overridden by environment variables of the same name.
-   */
-  static Map<String, String> settings(Map<String, String> env, Properties properties) {
-    Map<String, String> settings = new java.util.HashMap<>();
-    for (String name : properties.stringPropertyNames()) {
-      settings.put(name, properties.getProperty(name));
+  /** The settings as DJL itself reads them: an environment variable, else a system property. */
+  private static Map<String, String> djlSettings(String... names) {
+    Map<String, String> settings = new HashMap<>();
+    for (String name : names) {
+      String value = Utils.getEnvOrSystemProperty(name);
+      if (value != null) {
+        settings.put(name, value);
+      }
     }
-    settings.putAll(env);
     return settings;
   }
 }

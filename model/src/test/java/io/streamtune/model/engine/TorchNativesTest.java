@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.model.engine.TorchNatives.Plan;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class TorchNativesTest {
@@ -78,18 +77,6 @@ class TorchNativesTest {
         .contains("PYTORCH_VERSION=2.7.1");
     assertThat(TorchNatives.plan("osx-x86_64", Optional.empty(), Map.of()))
         .isInstanceOf(Plan.Unsupported.class);
-  }
-
-  @Test
-  void environmentVariablesOverrideSystemPropertiesAsInDjl() {
-    Properties properties = new Properties();
-    properties.setProperty("PYTORCH_FLAVOR", "cpu");
-    properties.setProperty("PYTORCH_VERSION", "2.7.1");
-    Map<String, String> settings =
-        TorchNatives.settings(Map.of("PYTORCH_FLAVOR", "cu128"), properties);
-    assertThat(settings)
-        .containsEntry("PYTORCH_FLAVOR", "cu128")
-        .containsEntry("PYTORCH_VERSION", "2.7.1");
   }
 
   @Test

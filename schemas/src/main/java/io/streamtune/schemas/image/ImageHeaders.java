@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
@@ -103,8 +104,7 @@ public final class ImageHeaders {
       int height = reader.getHeight(0);
       ImageTypeSpecifier type = reader.getRawImageType(0);
       int channels = type == null ? 3 : type.getColorModel().getNumComponents();
-      return new Header(
-          reader.getFormatName().toUpperCase(java.util.Locale.ROOT), width, height, channels);
+      return new Header(reader.getFormatName().toUpperCase(Locale.ROOT), width, height, channels);
     } catch (RuntimeException e) {
       throw new IOException("unreadable " + reader.getFormatName() + " header: " + e, e);
     }

@@ -22,6 +22,15 @@ public final class RegistryOutages {
 
   private RegistryOutages() {}
 
+  /** An outage that outlasted the retries: the record was neither decoded nor dead-lettered. */
+  public static final class RegistryUnavailableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    RegistryUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Whether {@code failure} (a deserializer's exception) is an outage rather than bad input. */
   public static boolean isOutage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -67,8 +76,8 @@ public final class RegistryOutages {
    * Runs {@code decode}, retrying with doubling waits while it fails with an outage; any other
    * failure is thrown at once (the caller dead-letters it).
    *
-   * @throws IllegalStateException when the outage outlasts {@code retry.giveUpAfter()}, or the
-   *     thread is interrupted while waiting
+   * @throws RegistryUnavailableException when the outage outlasts {@code retry.giveUpAfter()}, or
+   *     the thread is interrupted while waiting
    */
   public static <T> T decode(Supplier<T> decode, Retry retry, String what) {
     long waitedNanos = 0;
@@ -81,7 +90,7 @@ public final class RegistryOutages {
           throw e;
         }
         if (waitedNanos >= retry.giveUpAfter().toNanos()) {
-          throw new IllegalStateException(
+          throw new RegistryUnavailableException(
               "schema registry unavailable for "
                   + Duration.ofNanos(waitedNanos).toSeconds()
                   + " s while decoding "
@@ -93,7 +102,8 @@ public final class RegistryOutages {
           retry.sleeper().sleep(wait);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+          throw new RegistryUnavailableException(
+              "interrupted while waiting for the schema registry", e);
         }
         waitedNanos += wait.toNanos();
         wait =

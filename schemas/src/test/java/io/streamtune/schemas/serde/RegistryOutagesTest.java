@@ -93,7 +93,7 @@ class RegistryOutagesTest {
                     },
                     retry,
                     "offset 9"))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(RegistryOutages.RegistryUnavailableException.class)
         .hasMessageContaining("schema registry unavailable for 3 s while decoding offset 9")
         .hasMessageContaining("not dead-lettered");
     assertThat(waits).hasSize(4);

@@ -420,9 +420,8 @@ public final class BertFineTuner {
     NDArray second = m.second;
     first.tempAttach(step);
     second.tempAttach(step);
-    // In place where it can be, in PyTorch's order (torch.optim.AdamW): four full-size temporaries
-    // per parameter instead of ten, which made DJL's step slower than PyTorch's
-    // (docs/benchmarks.md)
+    // In place where it can be, in PyTorch's order (torch.optim.AdamW): four full-size
+    // temporaries per parameter instead of ten, which made the step slower than PyTorch's
     NDArray g = clip == 1f ? gradient : gradient.mul(clip);
     first.muli(BETA1).addi(g.mul(1 - BETA1));
     second.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
