@@ -1,11 +1,11 @@
 package io.streamtune.evaluator;
 
-import io.streamtune.schemas.config.CommonKeys;
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.config.ConfigKey;
-import io.streamtune.schemas.config.ConfigSource;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.common.config.CommonKeys;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package io.streamtune.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.config.ConfigKey;
-import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.streamtune.ingest;
 
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import java.io.Reader;
 import java.time.Clock;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.streamtune.ingest;
 
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import java.util.List;
 import java.util.Map;
 

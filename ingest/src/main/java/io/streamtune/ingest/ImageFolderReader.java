@@ -1,9 +1,9 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.image.ImageHeaders;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.image.ImageHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

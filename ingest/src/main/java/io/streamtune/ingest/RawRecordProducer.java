@@ -1,9 +1,9 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
-import io.streamtune.schemas.progress.ProgressMeter;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Clock;

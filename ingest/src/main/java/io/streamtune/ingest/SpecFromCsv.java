@@ -1,11 +1,11 @@
 package io.streamtune.ingest;
 
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnSpec;
-import io.streamtune.schemas.spec.PipelineSpec.LabelSpec;
-import io.streamtune.schemas.spec.PipelineSpec.Modality;
-import io.streamtune.schemas.spec.PipelineSpecs;
-import io.streamtune.schemas.spec.PreprocessSpec;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.ColumnSpec;
+import io.streamtune.spec.PipelineSpec.LabelSpec;
+import io.streamtune.spec.PipelineSpec.Modality;
+import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.PreprocessSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import java.io.StringReader;
 import java.time.Clock;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package io.streamtune.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IdxImageReader;
@@ -8,11 +10,9 @@ import io.streamtune.ingest.IngestItem;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.schemas.avro.EvaluationReport;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.progress.ProgressMeter;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

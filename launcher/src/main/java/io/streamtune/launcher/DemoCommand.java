@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
           "--input/--csv needs --label COLUMN (a CSV) or --pipeline SPEC");
     }
     if (versions < 0 || partitions < 1 || parallelism < 1 || rate < 0) {
-      throw new io.streamtune.schemas.config.ConfigException(
+      throw new io.streamtune.common.config.ConfigException(
           "--versions must be >= 0, --partitions and --parallelism >= 1, --rate >= 0");
     }
     boolean temporary = workDir == null;

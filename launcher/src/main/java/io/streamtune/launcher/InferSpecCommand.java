@@ -1,7 +1,7 @@
 package io.streamtune.launcher;
 
 import io.streamtune.ingest.CsvDataset;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

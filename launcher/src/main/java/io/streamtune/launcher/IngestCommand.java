@@ -1,14 +1,14 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.ingest.IngestException;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.RawRecordProducer;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.progress.ProgressMeter;
-import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.streamtune.launcher;
 
-import io.streamtune.schemas.config.CommonKeys;
-import io.streamtune.schemas.config.ConfigSource;
+import io.streamtune.common.config.CommonKeys;
+import io.streamtune.common.config.ConfigSource;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;

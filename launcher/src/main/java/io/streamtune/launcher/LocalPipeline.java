@@ -1,11 +1,11 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.evaluator.EvaluatorService;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.avro.EvaluationReport;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Duration;

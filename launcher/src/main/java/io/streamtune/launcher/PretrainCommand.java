@@ -1,9 +1,9 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.model.image.ImageClassifierTraining;
 import io.streamtune.model.image.LabeledImages;
-import io.streamtune.schemas.progress.ProgressMeter;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!dataset.equals("mnist")) {
-      throw new io.streamtune.schemas.config.ConfigException(
+      throw new io.streamtune.common.config.ConfigException(
           "unknown --dataset '" + dataset + "'; allowed values: [mnist]");
     }
     List<String> classes = IdxImageReader.DIGIT_CLASSES;

@@ -1,6 +1,6 @@
 package io.streamtune.launcher;
 
-import io.streamtune.schemas.config.CommonKeys;
+import io.streamtune.common.config.CommonKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

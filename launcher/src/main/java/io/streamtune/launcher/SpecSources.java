@@ -3,7 +3,7 @@ package io.streamtune.launcher;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IngestException;
 import io.streamtune.ingest.IngestSource;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

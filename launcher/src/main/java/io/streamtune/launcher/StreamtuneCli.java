@@ -55,8 +55,8 @@ public final class StreamtuneCli implements Runnable {
     @Override
     public int handleExecutionException(
         Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-      if (e instanceof io.streamtune.schemas.config.ConfigException
-          || e instanceof io.streamtune.schemas.spec.SpecException
+      if (e instanceof io.streamtune.common.config.ConfigException
+          || e instanceof io.streamtune.spec.SpecException
           || e instanceof io.streamtune.ingest.IngestException
           || e instanceof java.io.UncheckedIOException) {
         commandLine.getErr().println("streamtune: " + e.getMessage());

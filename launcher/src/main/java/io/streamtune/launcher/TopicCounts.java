@@ -2,7 +2,7 @@ package io.streamtune.launcher;
 
 import static io.streamtune.preprocess.media.MediaAugmenter.COPY_MARK;
 
-import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.config.ConfigKey;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.preprocess.PreprocessConfig;
-import io.streamtune.schemas.config.ConfigKey;
 import io.streamtune.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.streamtune.launcher;
 
-import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.util.List;

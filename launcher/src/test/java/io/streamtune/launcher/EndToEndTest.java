@@ -1,7 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
-import io.streamtune.schemas.config.KafkaConnection;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -2,6 +2,7 @@ package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.embedded.TopicReader;
 import io.streamtune.evaluator.EvaluatorConfig;
@@ -10,11 +11,10 @@ import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

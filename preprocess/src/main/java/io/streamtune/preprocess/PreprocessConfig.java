@@ -1,12 +1,12 @@
 package io.streamtune.preprocess;
 
-import io.streamtune.schemas.config.CommonKeys;
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.config.ConfigKey;
-import io.streamtune.schemas.config.ConfigSource;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.common.config.CommonKeys;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.streamtune.preprocess;
 
+import io.streamtune.common.config.ConfigSource;
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.ValidatedRow;
@@ -11,10 +12,9 @@ import io.streamtune.preprocess.flink.SplitFunction;
 import io.streamtune.preprocess.flink.TrainBranch;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.config.ConfigSource;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

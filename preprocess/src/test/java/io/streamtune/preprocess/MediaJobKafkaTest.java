@@ -2,6 +2,8 @@ package io.streamtune.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.text.EmailText;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.ingest.IngestItem;
@@ -17,12 +19,10 @@ import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.avro.TextPayload;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
-import io.streamtune.schemas.text.EmailText;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

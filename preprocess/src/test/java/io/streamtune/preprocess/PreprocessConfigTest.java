@@ -3,10 +3,10 @@ package io.streamtune.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.config.ConfigKey;
-import io.streamtune.schemas.config.ConfigSource;
-import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,15 +3,15 @@ package io.streamtune.preprocess;
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.spec.PipelineSpec;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

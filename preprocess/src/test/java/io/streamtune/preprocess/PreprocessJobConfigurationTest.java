@@ -2,7 +2,7 @@ package io.streamtune.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Duration;
 import org.apache.flink.configuration.RestartStrategyOptions;

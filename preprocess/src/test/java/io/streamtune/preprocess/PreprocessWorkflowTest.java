@@ -10,7 +10,7 @@ import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.streamtune.preprocess;
 
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

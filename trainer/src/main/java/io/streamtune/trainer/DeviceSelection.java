@@ -1,8 +1,8 @@
 package io.streamtune.trainer;
 
 import ai.djl.Device;
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
 
 /** Where to train, from the setting and the GPUs PyTorch sees; no engine needed. */
 final class DeviceSelection {

@@ -3,7 +3,7 @@ package io.streamtune.trainer;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import org.junit.jupiter.api.Test;
 
 class DeviceSelectionTest {

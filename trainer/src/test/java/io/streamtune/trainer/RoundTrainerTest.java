@@ -9,7 +9,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.PipelineSpec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;

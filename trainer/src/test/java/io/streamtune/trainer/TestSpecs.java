@@ -2,8 +2,8 @@ package io.streamtune.trainer;
 
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

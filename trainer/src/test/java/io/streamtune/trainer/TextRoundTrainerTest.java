@@ -2,7 +2,7 @@ package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.PipelineSpec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

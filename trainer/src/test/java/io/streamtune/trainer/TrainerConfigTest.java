@@ -3,12 +3,12 @@ package io.streamtune.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.schemas.config.ConfigException;
-import io.streamtune.schemas.config.ConfigKey;
-import io.streamtune.schemas.config.ConfigSource;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

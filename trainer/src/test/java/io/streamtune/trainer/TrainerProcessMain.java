@@ -1,9 +1,9 @@
 package io.streamtune.trainer;
 
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.streamtune.launcher.bench;
 
-import io.streamtune.schemas.config.KafkaConnection;
+import io.streamtune.common.config.KafkaConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;

@@ -1,5 +1,7 @@
 package io.streamtune.launcher.bench;
 
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
@@ -7,11 +9,9 @@ import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
 import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.config.KafkaConnection;
-import io.streamtune.schemas.progress.ProgressMeter;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

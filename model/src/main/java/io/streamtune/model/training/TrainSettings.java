@@ -1,10 +1,10 @@
 package io.streamtune.model.training;
 
-import io.streamtune.schemas.spec.PipelineSpec.Modality;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.LrSchedule;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.OptimizerKind;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.Strategy;
+import io.streamtune.spec.PipelineSpec.Modality;
+import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.OptimizerKind;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.Strategy;
 
 /**
  * How one round trains, read from the spec's {@code trainer} section (see its keys there).

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamtune.schemas.text.EmailText;
+import io.streamtune.common.text.EmailText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package io.streamtune.preprocess.augment;
 
-import io.streamtune.schemas.spec.AugmentSpec;
+import io.streamtune.spec.AugmentSpec;
 
 /** The spec's {@code augment} section as the configurations of the augmentation cores. */
 public final class Augmentations {

@@ -1,7 +1,7 @@
 package io.streamtune.preprocess.core;
 
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.util.List;
 
 /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtune.preprocess.core.steps.Json;
-import io.streamtune.schemas.spec.PreprocessSpec.ImputeStrategy;
+import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.streamtune.preprocess.core;
 
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec.SplitSpec;
+import io.streamtune.spec.PipelineSpec.SplitSpec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 

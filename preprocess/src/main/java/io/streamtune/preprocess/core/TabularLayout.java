@@ -1,8 +1,8 @@
 package io.streamtune.preprocess.core;
 
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
-import io.streamtune.schemas.spec.PreprocessSpec;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PreprocessSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.streamtune.preprocess.flink;
 import io.streamtune.preprocess.media.MediaAugmenter;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpecs;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;

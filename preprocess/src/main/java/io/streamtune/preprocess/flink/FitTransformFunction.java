@@ -6,7 +6,7 @@ import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpecs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;

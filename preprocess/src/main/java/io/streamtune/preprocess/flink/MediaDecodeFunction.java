@@ -6,7 +6,7 @@ import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.media.MediaValidator;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.time.Clock;
 import java.util.function.Function;
 import org.apache.flink.types.Either;

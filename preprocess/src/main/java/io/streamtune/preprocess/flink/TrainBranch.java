@@ -2,9 +2,9 @@ package io.streamtune.preprocess.flink;
 
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpecs;
-import io.streamtune.schemas.spec.SamplingSpec;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.SamplingSpec;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

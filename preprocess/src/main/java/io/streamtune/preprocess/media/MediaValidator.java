@@ -1,14 +1,14 @@
 package io.streamtune.preprocess.media;
 
+import io.streamtune.common.image.ImageHeaders;
+import io.streamtune.common.text.EmailText;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
-import io.streamtune.schemas.image.ImageHeaders;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.TextSpec;
-import io.streamtune.schemas.text.EmailText;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TextSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;

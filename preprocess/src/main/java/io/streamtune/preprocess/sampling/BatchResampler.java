@@ -1,7 +1,7 @@
 package io.streamtune.preprocess.sampling;
 
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Cleaning;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Cleaning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

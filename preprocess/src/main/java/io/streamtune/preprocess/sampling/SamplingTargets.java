@@ -1,6 +1,6 @@
 package io.streamtune.preprocess.sampling;
 
-import io.streamtune.schemas.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec;
 import java.util.List;
 import java.util.OptionalDouble;
 

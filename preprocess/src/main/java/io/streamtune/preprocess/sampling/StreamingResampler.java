@@ -2,9 +2,9 @@ package io.streamtune.preprocess.sampling;
 
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Cleaning;
-import io.streamtune.schemas.spec.SamplingSpec.Method;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Cleaning;
+import io.streamtune.spec.SamplingSpec.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpecs;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.preprocess.core.TabularPipeline.Outcome;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.sampling.ResamplerState;
 import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +90,7 @@ class MediaAugmenterTest {
     List<Example> otherId = expand(MediaAugmenter.of(spec), image("r10", "coat", Split.TRAIN));
     PipelineSpec otherSeed =
         spec.withAugment(
-            new io.streamtune.schemas.spec.AugmentSpec(
+            new io.streamtune.spec.AugmentSpec(
                 spec.augment().copies(),
                 spec.augment().copiesPerClass(),
                 8L,

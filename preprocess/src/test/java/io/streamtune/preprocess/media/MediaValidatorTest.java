@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.TabularPayload;
-import io.streamtune.schemas.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpecs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.preprocess.sampling.BatchResampler.Reason;
 import io.streamtune.preprocess.sampling.BatchResampler.Result;
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Method;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,8 @@ package io.streamtune.preprocess.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.preprocess.sampling.BatchResampler.Result;
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Method;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Method;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

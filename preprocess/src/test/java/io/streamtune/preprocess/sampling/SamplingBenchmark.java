@@ -2,8 +2,8 @@ package io.streamtune.preprocess.sampling;
 
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Method;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Method;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

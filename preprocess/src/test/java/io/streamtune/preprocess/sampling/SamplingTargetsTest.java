@@ -2,8 +2,8 @@ package io.streamtune.preprocess.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.schemas.spec.SamplingSpec;
-import io.streamtune.schemas.spec.SamplingSpec.Method;
+import io.streamtune.spec.SamplingSpec;
+import io.streamtune.spec.SamplingSpec.Method;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

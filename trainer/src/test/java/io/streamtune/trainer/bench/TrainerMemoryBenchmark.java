@@ -1,17 +1,17 @@
 package io.streamtune.trainer.bench;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.schemas.config.KafkaConnection;
 import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.TrainerSpec.DeviceKind;
-import io.streamtune.schemas.spec.PipelineSpecs;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import java.io.FileDescriptor;

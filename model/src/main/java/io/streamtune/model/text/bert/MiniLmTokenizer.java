@@ -6,7 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.streamtune.schemas.text.EmailText;
+import io.streamtune.common.text.EmailText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

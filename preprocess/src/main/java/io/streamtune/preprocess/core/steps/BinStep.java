@@ -3,7 +3,7 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamtune.schemas.spec.PreprocessSpec.BinStrategy;
+import io.streamtune.spec.PreprocessSpec.BinStrategy;
 
 /**
  * Replaces a numeric value by its bin number, as scikit-learn's KBinsDiscretizer with ordinal

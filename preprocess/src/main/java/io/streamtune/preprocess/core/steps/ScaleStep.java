@@ -2,7 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamtune.schemas.spec.PreprocessSpec.ScaleMethod;
+import io.streamtune.spec.PreprocessSpec.ScaleMethod;
 import java.util.Arrays;
 
 /**

@@ -1,10 +1,10 @@
 package io.streamtune.preprocess.core.steps;
 
-import io.streamtune.schemas.spec.PipelineSpec;
-import io.streamtune.schemas.spec.PipelineSpec.ColumnType;
-import io.streamtune.schemas.spec.PreprocessSpec;
-import io.streamtune.schemas.spec.PreprocessSpec.Feature;
-import io.streamtune.schemas.spec.PreprocessSpec.StepSpec;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.PreprocessSpec;
+import io.streamtune.spec.PreprocessSpec.Feature;
+import io.streamtune.spec.PreprocessSpec.StepSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

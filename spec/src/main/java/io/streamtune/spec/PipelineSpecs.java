@@ -1,0 +1,213 @@
+package io.streamtune.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.streamtune.spec.PipelineSpec.ColumnSpec;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads, validates and writes pipeline specs (YAML, camelCase keys). */
+public final class PipelineSpecs {
+
+  private static final ObjectMapper YAML =
+      JsonMapper.builder(
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  // steps as `- scale: {...}`, not YAML tags
+                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // a key written twice (two `trainer:` sections) is an error, not "the last one wins"
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .propertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
+
+  private PipelineSpecs() {}
+
+  public static PipelineSpec load(Path file) {
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      throw new SpecException("cannot read pipeline spec " + file + ": " + e.getMessage(), e);
+    }
+    return parse(yaml, file.toString());
+  }
+
+  public static PipelineSpec parse(String yaml, String origin) {
+    PipelineSpec spec;
+    try {
+      spec = YAML.readValue(yaml, PipelineSpec.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new SpecException(
+          origin
+              + ": unknown key '"
+              + path(e)
+              + "'; allowed keys here: "
+              + e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList(),
+          e);
+    } catch (InvalidTypeIdException e) {
+      throw new SpecException(
+          origin
+              + ": unknown step '"
+              + e.getTypeId()
+              + "' at key '"
+              + path(e)
+              + "'; allowed steps: "
+              + PreprocessSpec.STEP_NAMES,
+          e);
+    } catch (InvalidFormatException e) {
+      String allowed =
+          e.getTargetType() != null && e.getTargetType().isEnum()
+              ? "; allowed values: "
+                  + Arrays.stream(e.getTargetType().getEnumConstants())
+                      .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT))
+                      .toList()
+              : "";
+      throw new SpecException(
+          origin + ": invalid value '" + e.getValue() + "' for key '" + path(e) + "'" + allowed, e);
+    } catch (JsonProcessingException e) {
+      throw new SpecException(origin + ": " + e.getOriginalMessage(), e);
+    }
+    if (spec == null) {
+      throw new SpecException(origin + ": the pipeline spec is empty");
+    }
+    validate(spec, origin);
+    return spec;
+  }
+
+  public static String toYaml(PipelineSpec spec) {
+    try {
+      return YAML.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write pipeline spec", e);
+    }
+  }
+
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  /** Checks what the types alone cannot; every message names the key. */
+  public static void validate(PipelineSpec spec, String origin) {
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    if (tabular) {
+      MediaSpecs.rejectMediaSections(spec, origin);
+    } else {
+      MediaSpecs.validate(spec, origin);
+    }
+    if (spec.label() == null || spec.label().column() == null || spec.label().column().isBlank()) {
+      throw new SpecException(origin + ": key 'label.column' is required");
+    }
+    List<String> classes = spec.label().classes();
+    if (classes.size() < 2 || new HashSet<>(classes).size() != classes.size()) {
+      throw new SpecException(
+          origin + ": key 'label.classes' needs at least two distinct values, got " + classes);
+    }
+    if (tabular && spec.columns().isEmpty()) {
+      throw new SpecException(origin + ": key 'columns' needs at least one feature column");
+    }
+    if (spec.columns().containsKey(spec.label().column())) {
+      throw new SpecException(
+          origin
+              + ": the label column '"
+              + spec.label().column()
+              + "' must not be listed under 'columns'");
+    }
+    spec.columns()
+        .forEach(
+            (column, columnSpec) -> {
+              String key = "columns." + column;
+              if (columnSpec == null || columnSpec.type() == null) {
+                throw new SpecException(
+                    origin
+                        + ": key '"
+                        + key
+                        + ".type' is required; allowed values: [numeric, categorical]");
+              }
+              if (columnSpec.type() == ColumnType.CATEGORICAL
+                  && columnSpec.categories().isEmpty()) {
+                throw new SpecException(
+                    origin
+                        + ": key '"
+                        + key
+                        + ".categories' must list the categories of a categorical column");
+              }
+              if (columnSpec.type() == ColumnType.NUMERIC && !columnSpec.categories().isEmpty()) {
+                throw new SpecException(
+                    origin
+                        + ": key '"
+                        + key
+                        + ".categories' is only allowed for categorical columns");
+              }
+              Set<String> unique = new HashSet<>(columnSpec.categories());
+              if (unique.size() != columnSpec.categories().size()) {
+                throw new SpecException(origin + ": key '" + key + ".categories' has duplicates");
+              }
+            });
+    double holdout = spec.split().holdoutFraction();
+    if (!(holdout > 0 && holdout < 1)) {
+      throw new SpecException(
+          origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
+    }
+    if (tabular) {
+      spec.preprocess().validate(spec.columns(), origin);
+    }
+    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    requirePositive(origin, "trainer.retrainEvery", trainer.retrainEvery());
+    requirePositive(origin, "trainer.bufferCapacity", trainer.bufferCapacity());
+    requirePositive(origin, "trainer.epochs", trainer.epochs());
+    requirePositive(origin, "trainer.batchSize", trainer.batchSize());
+    trainer.validate(origin, spec.modality());
+    if (trainer.maxWaitSeconds() < 0) {
+      throw new SpecException(origin + ": key 'trainer.maxWaitSeconds' must be >= 0 (0 disables)");
+    }
+    if (!(trainer.learningRate() > 0)) {
+      throw new SpecException(origin + ": key 'trainer.learningRate' must be > 0");
+    }
+    if (trainer.weightDecay() < 0) {
+      throw new SpecException(origin + ": key 'trainer.weightDecay' must be >= 0");
+    }
+    trainer.hiddenUnits().forEach(units -> requirePositive(origin, "trainer.hiddenUnits", units));
+    spec.sampling().validate(origin, classes);
+  }
+
+  private static void requirePositive(String origin, String key, Integer value) {
+    if (value == null || value <= 0) {
+      throw new SpecException(origin + ": key '" + key + "' must be > 0, got " + value);
+    }
+  }
+
+  /** Convenience for code that builds a spec (e.g. from an inferred CSV schema). */
+  public static ColumnSpec column(ColumnType type, List<String> categories) {
+    return new ColumnSpec(type, categories);
+  }
+}

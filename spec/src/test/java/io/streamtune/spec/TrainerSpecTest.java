@@ -1,0 +1,200 @@
+package io.streamtune.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtune.spec.PipelineSpec.Modality;
+import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerSpecTest {
+
+  private static String spec(String modality, String trainer) {
+    return "name: t\nmodality: "
+        + modality
+        + "\nlabel:\n  column: label\n  classes: [a, b]\n"
+        + (modality.equals("tabular") ? "columns:\n  x: {type: numeric}\n" : "")
+        + (modality.equals("image") ? "image: {width: 28, height: 28}\n" : "")
+        + "trainer:\n"
+        + trainer.indent(2);
+  }
+
+  @Test
+  void everyNewKeyHasItsDefaultAndTheModalityPicksBackboneAndStrategy() {
+    TrainerSpec image = PipelineSpecs.parse(spec("image", "seed: 1"), "s").trainer();
+    TrainerSpec text = PipelineSpecs.parse(spec("text", "seed: 1"), "s").trainer();
+
+    assertThat(image.backboneFor(Modality.IMAGE)).isEqualTo("mnist-cnn");
+    assertThat(image.strategyFor(Modality.IMAGE)).isEqualTo(TrainerSpec.Strategy.FULL);
+    assertThat(text.backboneFor(Modality.TEXT)).isEqualTo("minilm");
+    assertThat(text.strategyFor(Modality.TEXT)).isEqualTo(TrainerSpec.Strategy.LINEAR_PROBE);
+    assertThat(image.backboneFor(Modality.TABULAR)).isEqualTo("mlp");
+    assertThat(image.unfreezeLastBlocks()).isEqualTo(1);
+    assertThat(image.backboneLrFactor()).isEqualTo(1.0);
+    assertThat(image.gradualUnfreezing()).isZero();
+    assertThat(image.optimizer()).isEqualTo(TrainerSpec.OptimizerKind.ADAM);
+    assertThat(image.lrSchedule()).isEqualTo(TrainerSpec.LrSchedule.CONSTANT);
+    assertThat(image.validationFraction()).isZero();
+    assertThat(image.earlyStoppingPatience()).isEqualTo(3);
+    assertThat(image.replayShare()).isEqualTo(0.5);
+    assertThat(image.bufferMaxBytes()).isEqualTo(256L << 20);
+    assertThat(image.device()).isNull();
+    assertThat(image.threads()).isNull();
+  }
+
+  @Test
+  void everyKeyReadsFromYamlAndWritesBack() {
+    String trainer =
+        """
+        backbone: scratch
+        strategy: full
+        unfreezeLastBlocks: 2
+        backboneLrFactor: 0.1
+        gradualUnfreezing: 1
+        optimizer: sgd
+        lrSchedule: warmup_linear
+        warmupFraction: 0.2
+        validationFraction: 0.15
+        earlyStoppingPatience: 2
+        replayShare: 0.3
+        bufferMaxBytes: 1048576
+        device: cpu
+        threads: 2
+        """;
+    PipelineSpec parsed = PipelineSpecs.parse(spec("image", trainer), "s");
+    TrainerSpec t = parsed.trainer();
+
+    assertThat(t.backbone()).isEqualTo("scratch");
+    assertThat(t.optimizer()).isEqualTo(TrainerSpec.OptimizerKind.SGD);
+    assertThat(t.lrSchedule()).isEqualTo(TrainerSpec.LrSchedule.WARMUP_LINEAR);
+    assertThat(t.device()).isEqualTo(TrainerSpec.DeviceKind.CPU);
+    assertThat(t.threads()).isEqualTo(2);
+    assertThat(t.validationFraction()).isEqualTo(0.15);
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(parsed), "again")).isEqualTo(parsed);
+    assertThat(t.withRetrainEvery(7).lrSchedule()).isEqualTo(TrainerSpec.LrSchedule.WARMUP_LINEAR);
+  }
+
+  @Test
+  void invalidEnumValuesNameTheKeyAndTheAllowedValues() {
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "strategy: half"), "s.yaml"))
+        .hasMessageContaining("trainer.strategy")
+        .hasMessageContaining("[linear_probe, partial, full]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "optimizer: lbfgs"), "s.yaml"))
+        .hasMessageContaining("trainer.optimizer")
+        .hasMessageContaining("[adam, sgd]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "lrSchedule: step"), "s.yaml"))
+        .hasMessageContaining("trainer.lrSchedule")
+        .hasMessageContaining("[constant, cosine, warmup_linear]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "device: tpu"), "s.yaml"))
+        .hasMessageContaining("trainer.device")
+        .hasMessageContaining("[auto, cpu, gpu]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "learningRat: 1"), "s.yaml"))
+        .hasMessageContaining("unknown key 'trainer.learningRat'");
+  }
+
+  @Test
+  void backbonesAreCheckedPerModality() {
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("text", "backbone: bert"), "s.yaml"))
+        .hasMessageContaining("'bert' for key 'trainer.backbone'")
+        .hasMessageContaining("[minilm, minilm-finetune, tfidf]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "backbone: minilm"), "s.yaml"))
+        .hasMessageContaining("trainer.backbone")
+        .hasMessageContaining("[mlp]");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(spec("image", "backbone: /no/such/model.pt"), "s.yaml"))
+        .hasMessageContaining("trainer.backbone")
+        .hasMessageContaining("/no/such/model.pt")
+        .hasMessageContaining("mnist-cnn, scratch");
+  }
+
+  @Test
+  void theFineTunedTransformerTakesItsStrategyFromItsOwnSection() {
+    String trainer =
+        """
+        backbone: minilm-finetune
+        transformer:
+          strategy: last_k
+          unfreezeLastLayers: 2
+          maxLength: 32
+        """;
+    PipelineSpec parsed = PipelineSpecs.parse(spec("text", trainer), "s");
+    TrainerSpec t = parsed.trainer();
+
+    assertThat(t.backboneFor(Modality.TEXT)).isEqualTo(TrainerSpec.MINILM_FINETUNE);
+    assertThat(t.backboneIsPath(Modality.TEXT)).isFalse();
+    assertThat(t.strategyFor(Modality.TEXT)).isEqualTo(TrainerSpec.Strategy.PARTIAL);
+    assertThat(t.transformer()).containsEntry("maxLength", 32).containsEntry("strategy", "last_k");
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(parsed), "again")).isEqualTo(parsed);
+    assertThat(t.withRetrainEvery(7).transformer()).isEqualTo(t.transformer());
+    assertThat(
+            PipelineSpecs.parse(spec("text", "backbone: minilm-finetune"), "s")
+                .trainer()
+                .strategyFor(Modality.TEXT))
+        .as("full fine-tuning by default")
+        .isEqualTo(TrainerSpec.Strategy.FULL);
+
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm\ntransformer: {epochs: 1}"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.transformer' applies to backbone minilm-finetune");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm-finetune\nstrategy: full"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.strategy' does not apply")
+        .hasMessageContaining("trainer.transformer.strategy");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("text", "backbone: minilm-finetune\ntransformer: {strategy: most}"),
+                    "s.yaml"))
+        .hasMessageContaining("'most' for key 'trainer.transformer.strategy'")
+        .hasMessageContaining("[frozen, last_k, full]");
+  }
+
+  @Test
+  void aBackbonePathThatExistsIsAccepted(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("net.pt"), "x");
+    PipelineSpec spec = PipelineSpecs.parse(spec("image", "backbone: " + file), "s");
+
+    assertThat(spec.trainer().backboneIsPath(Modality.IMAGE)).isTrue();
+  }
+
+  @Test
+  void strategiesMustFitTheBackbone() {
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("text", "strategy: full"), "s.yaml"))
+        .hasMessageContaining("trainer.strategy")
+        .hasMessageContaining("[linear_probe]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "strategy: partial"), "s.yaml"))
+        .hasMessageContaining("trainer.strategy")
+        .hasMessageContaining("[full]");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("image", "backbone: scratch\nstrategy: linear_probe"), "s.yaml"))
+        .hasMessageContaining("trainer.strategy")
+        .hasMessageContaining("scratch");
+  }
+
+  @Test
+  void numericRangesAreChecked() {
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "unfreezeLastBlocks: 0"), "s"))
+        .hasMessageContaining("trainer.unfreezeLastBlocks");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "backboneLrFactor: 0"), "s"))
+        .hasMessageContaining("trainer.backboneLrFactor");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "validationFraction: 0.9"), "s"))
+        .hasMessageContaining("trainer.validationFraction");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "replayShare: 1.5"), "s"))
+        .hasMessageContaining("trainer.replayShare");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "warmupFraction: 1"), "s"))
+        .hasMessageContaining("trainer.warmupFraction");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "threads: 0"), "s"))
+        .hasMessageContaining("trainer.threads");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "bufferMaxBytes: 10"), "s"))
+        .hasMessageContaining("trainer.bufferMaxBytes");
+  }
+}
