@@ -1,31 +1,29 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.evaluator.EvaluatorService;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "evaluator",
     mixinStandardHelpOptions = true,
     description = {
       "Run the evaluator: score every ModelVersion on examples.holdout, gate it, publish EvaluationReports.",
-      "Configured by STREAMTUNE_* variables (README.md, Configuration) and these options."
+      "Every configuration key is an option --<key>=<value> (README.md, Configuration)."
     })
-final class EvaluatorCommand implements Callable<Integer> {
-
-  @Mixin KafkaOptions kafka;
-
-  @Option(names = "--pipeline", description = "Pipeline spec YAML (env STREAMTUNE_PIPELINE_SPEC)")
-  Path pipeline;
+final class EvaluatorCommand extends ServiceCommand {
 
   @Override
-  public Integer call() {
-    EvaluatorConfig config =
-        EvaluatorConfig.from(kafka.configSource(ServiceRunner.pipelineOverride(pipeline)));
-    return ServiceRunner.runUntilShutdown("evaluator", new EvaluatorService(config));
+  List<ConfigKey<?>> keys() {
+    return EvaluatorConfig.KEYS;
+  }
+
+  @Override
+  int run(ConfigSource source) {
+    return ServiceRunner.runUntilShutdown(
+        "evaluator", new EvaluatorService(EvaluatorConfig.from(source)));
   }
 }
