@@ -1,12 +1,9 @@
 package io.streamtune.launcher;
 
-import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
-import java.util.List;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -14,21 +11,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Run the Flink preprocessing job on a local MiniCluster until Ctrl-C.",
-      "On a Flink cluster, submit io.streamtune.preprocess.PreprocessJob instead (docker-compose.yml).",
-      "Every configuration key is an option --<key>=<value> (README.md, Configuration)."
+      "On a Flink cluster, submit io.streamtune.preprocess.PreprocessJob instead (docker-compose.yml)."
     })
 final class PreprocessCommand extends ServiceCommand {
-
-  @Override
-  List<ConfigKey<?>> keys() {
-    return PreprocessConfig.KEYS;
+  PreprocessCommand() {
+    super(PreprocessConfig.KEYS, PreprocessCommand::runLocally);
   }
 
-  @Override
-  int run(ConfigSource source) throws Exception {
+  private static int runLocally(ConfigSource source) throws Exception {
     PreprocessConfig config = PreprocessConfig.from(source);
-    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(config.parallelism());
-    JobClient job = PreprocessJob.start(env, config);
+    JobClient job =
+        PreprocessJob.start(PreprocessJob.localEnvironment(config.parallelism()), config);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> job.cancel().join(), "streamtune-preprocess-shutdown"));
     job.getJobExecutionResult().get();

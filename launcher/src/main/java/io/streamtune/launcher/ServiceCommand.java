@@ -42,15 +42,30 @@ abstract class ServiceCommand implements Callable<Integer> {
               + " variables override it")
   Path configFile;
 
-  /** Every key of the service's typed config (what its {@code from(ConfigSource)} reads). */
-  abstract List<ConfigKey<?>> keys();
-
   /** Builds the service from its configuration and runs it until it stops. */
-  abstract int run(ConfigSource source) throws Exception;
+  @FunctionalInterface
+  interface Runner {
+    int run(ConfigSource source) throws Exception;
+  }
+
+  private final List<ConfigKey<?>> keys;
+  private final Runner runner;
+
+  /**
+   * @param keys every key of the service's typed config (what its {@code from(ConfigSource)} reads)
+   */
+  ServiceCommand(List<ConfigKey<?>> keys, Runner runner) {
+    this.keys = List.copyOf(keys);
+    this.runner = runner;
+  }
+
+  final List<ConfigKey<?>> keys() {
+    return keys;
+  }
 
   @Override
   public final Integer call() throws Exception {
-    return run(configSource(System.getenv()));
+    return runner.run(configSource(System.getenv()));
   }
 
   /** The file's values under {@code environment}'s under the options given on the command line. */
@@ -76,6 +91,12 @@ abstract class ServiceCommand implements Callable<Integer> {
    * typed config parses and checks them, with the same messages as for variables.
    */
   static void addKeyOptions(CommandSpec command, List<ConfigKey<?>> keys) {
+    command
+        .usageMessage()
+        .footer(
+            "",
+            "Every key is an option --<key>=<value> or --<key> <value>. Precedence: option,"
+                + " STREAMTUNE_* variable, --config-file, default (README.md, Configuration).");
     for (ConfigKey<?> key : keys) {
       String alias = ALIASES.get(key);
       String[] names =
