@@ -1,5 +1,6 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;

@@ -16,6 +16,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
+import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;

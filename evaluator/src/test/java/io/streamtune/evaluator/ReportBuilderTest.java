@@ -2,6 +2,7 @@ package io.streamtune.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.evaluator.VersionEvaluator.Evaluated;
 import io.streamtune.evaluator.VersionEvaluator.Result;
 import io.streamtune.evaluator.VersionEvaluator.Skipped;
+import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.time.Clock;

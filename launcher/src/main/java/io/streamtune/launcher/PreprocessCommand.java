@@ -1,14 +1,10 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.ConfigSource;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "preprocess",
@@ -17,19 +13,15 @@ import picocli.CommandLine.Option;
       "Run the Flink preprocessing job on a local MiniCluster until Ctrl-C.",
       "On a Flink cluster, submit io.streamtune.preprocess.PreprocessJob instead (docker-compose.yml)."
     })
-final class PreprocessCommand implements Callable<Integer> {
+final class PreprocessCommand extends ServiceCommand {
+  PreprocessCommand() {
+    super(PreprocessConfig.KEYS, PreprocessCommand::runLocally);
+  }
 
-  @Mixin KafkaOptions kafka;
-
-  @Option(names = "--pipeline", description = "Pipeline spec YAML (env STREAMTUNE_PIPELINE_SPEC)")
-  Path pipeline;
-
-  @Override
-  public Integer call() throws Exception {
-    PreprocessConfig config =
-        PreprocessConfig.from(kafka.configSource(ServiceRunner.pipelineOverride(pipeline)));
-    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(config.parallelism());
-    JobClient job = PreprocessJob.start(env, config);
+  private static int runLocally(ConfigSource source) throws Exception {
+    PreprocessConfig config = PreprocessConfig.from(source);
+    JobClient job =
+        PreprocessJob.start(PreprocessJob.localEnvironment(config.parallelism()), config);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> job.cancel().join(), "streamtune-preprocess-shutdown"));
     job.getJobExecutionResult().get();

@@ -1,9 +1,5 @@
 package io.streamtune.launcher;
 
-import io.streamtune.common.config.CommonKeys;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +27,5 @@ final class ServiceRunner {
                 "streamtune-" + name + "-shutdown"));
     service.run();
     return 0;
-  }
-
-  /** The --pipeline option as the pipeline.spec key, so it wins over STREAMTUNE_PIPELINE_SPEC. */
-  static Map<String, String> pipelineOverride(Path pipeline) {
-    Map<String, String> overrides = new HashMap<>();
-    if (pipeline != null) {
-      overrides.put(CommonKeys.PIPELINE_SPEC.name(), pipeline.toString());
-    }
-    return overrides;
   }
 }

@@ -34,6 +34,16 @@ public final class StreamtuneCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamtuneCli());
     cli.setExecutionExceptionHandler(new ErrorHandler());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommand() instanceof ServiceCommand service) {
+        ServiceCommand.addKeyOptions(sub.getCommandSpec(), service.keys());
+        // key names, URLs and variable names are long; at 80 columns picocli breaks them mid-word
+        sub.setUsageHelpWidth(120);
+      }
+    }
+    // picocli calls the top-level handler for a subcommand's parse errors too
+    cli.setParameterExceptionHandler(
+        ServiceCommand.unknownKeyHandler(cli.getParameterExceptionHandler()));
     return cli;
   }
 

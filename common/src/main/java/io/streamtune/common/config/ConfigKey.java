@@ -55,4 +55,31 @@ public record ConfigKey<T>(
   public boolean required() {
     return defaultValue == null;
   }
+
+  /** The command-line option that sets this key: {@code --} and the key's name. */
+  public String option() {
+    return "--" + name;
+  }
+
+  /** The default as a user would write it; {@code required} when there is none. */
+  public String defaultText() {
+    if (required()) {
+      return "required";
+    }
+    if (defaultValue instanceof String text && text.isEmpty()) {
+      return "(empty)";
+    }
+    return defaultValue instanceof Enum<?> e
+        ? e.name().toLowerCase(Locale.ROOT)
+        : String.valueOf(defaultValue);
+  }
+
+  /**
+   * Help in two lines: the doc with the allowed values, then the default and the environment
+   * variable (a line of its own, so a narrow terminal does not break a URL default apart).
+   */
+  public List<String> help() {
+    String values = allowed.isEmpty() ? "" : " (" + String.join("|", allowed) + ")";
+    return List.of(doc + values, "default: " + defaultText() + "; env " + envName());
+  }
 }

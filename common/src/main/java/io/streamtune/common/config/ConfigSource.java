@@ -1,16 +1,24 @@
 package io.streamtune.common.config;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Raw configuration values by key name, merged from environment variables ({@code STREAMTUNE_*})
- * and explicit overrides (command-line options, tests). Typed config classes read it through {@link
+ * Raw configuration values by key name, merged from layers, lowest first: a configuration file,
+ * environment variables ({@code STREAMTUNE_*}), explicit overrides (command-line options, tests); a
+ * higher layer wins and a key in none has its default. Typed config classes read it through {@link
  * ConfigKey}s; nothing else looks up strings.
  */
 public final class ConfigSource {
@@ -31,15 +39,66 @@ public final class ConfigSource {
 
   /** Values from {@code STREAMTUNE_*} environment variables, then overrides given by key name. */
   public static ConfigSource of(Map<String, String> environment, Map<String, String> overrides) {
+    return of(Map.of(), environment, overrides);
+  }
+
+  /**
+   * Values from a configuration file (by key name), then {@code STREAMTUNE_*} environment
+   * variables, then overrides (command-line options, by key name): the later layer wins.
+   */
+  public static ConfigSource of(
+      Map<String, String> file, Map<String, String> environment, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
+    file.forEach((name, value) -> values.put(envName(name), value));
     environment.forEach(
         (name, value) -> {
           if (name.startsWith(ConfigKey.ENV_PREFIX) && !LAUNCHER_VARIABLES.contains(name)) {
             values.put(name, value);
           }
         });
-    overrides.forEach((name, value) -> values.put(ConfigKey.string(name, "", "").envName(), value));
+    overrides.forEach((name, value) -> values.put(envName(name), value));
     return new ConfigSource(values);
+  }
+
+  private static String envName(String keyName) {
+    return ConfigKey.string(keyName, "", "").envName();
+  }
+
+  /**
+   * Reads a configuration file: Java properties whose names are key names ({@code
+   * evaluator.holdout.wait.ms=5000}).
+   *
+   * @throws ConfigException when the file cannot be read, or names a key not in {@code known} (the
+   *     message names the file, the key and the allowed keys)
+   */
+  public static Map<String, String> readFile(Path file, Collection<ConfigKey<?>> known) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read the configuration file " + file + ": " + e, e);
+    }
+    Map<String, String> values = new TreeMap<>();
+    properties.stringPropertyNames().forEach(n -> values.put(n, properties.getProperty(n)));
+    requireKnown(values.keySet(), known, "in the configuration file " + file);
+    return values;
+  }
+
+  /**
+   * Fails on the first name that is not a known key's name: a typo must not pass silently.
+   *
+   * @param where where the names came from, for the message ({@code "in file x"})
+   */
+  public static void requireKnown(
+      Collection<String> names, Collection<ConfigKey<?>> known, String where) {
+    Set<String> allowed = new TreeSet<>();
+    known.forEach(k -> allowed.add(k.name()));
+    for (String name : new TreeSet<>(names)) {
+      if (!allowed.contains(name)) {
+        throw new ConfigException(
+            "unknown configuration key '" + name + "' " + where + "; allowed keys: " + allowed);
+      }
+    }
   }
 
   public static ConfigSource of(Map<String, String> overrides) {

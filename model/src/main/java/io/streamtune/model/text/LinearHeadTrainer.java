@@ -1,5 +1,6 @@
 package io.streamtune.model.text;
 
+import io.streamtune.model.metrics.ClassificationMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -144,7 +145,8 @@ public final class LinearHeadTrainer {
         theta = theta.clone();
         int iterations = minimise(objective, theta);
         LinearHead head = unpack(theta, numClasses, rows.dimensions());
-        double f1 = MacroF1.of(validationLabels, head.predict(validation), numClasses);
+        double f1 =
+            ClassificationMetrics.macroF1(validationLabels, head.predict(validation), numClasses);
         double loss = crossEntropy(head, validation, validationLabels);
         grid.add(new GridPoint(l2, f1, loss, iterations));
         // a small slice ties often on F1: the lower validation loss breaks the tie

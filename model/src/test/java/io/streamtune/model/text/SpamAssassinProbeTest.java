@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.text.EmailText;
+import io.streamtune.model.metrics.ClassificationMetrics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -110,14 +111,16 @@ class SpamAssassinProbeTest {
       LinearHeadTrainer.Result probe =
           trainer.fit(FeatureRows.dense(java.util.Arrays.copyOf(trainEmbeddings, n)), y, 2);
       double probeSeconds = seconds(start);
-      miniLmF1 = MacroF1.of(holdoutLabels, probe.head().predict(holdoutDense), 2);
+      miniLmF1 =
+          ClassificationMetrics.macroF1(holdoutLabels, probe.head().predict(holdoutDense), 2);
       // the untuned probe the issue warns about: scikit-learn's default C = 1, which for two
       // classes (one weight vector there, two here) is l2 = 2 / n
       LinearHead untuned =
           new LinearHeadTrainer(LinearHeadTrainer.Options.fixed(2.0 / n, 17))
               .fit(FeatureRows.dense(java.util.Arrays.copyOf(trainEmbeddings, n)), y, 2)
               .head();
-      double untunedF1 = MacroF1.of(holdoutLabels, untuned.predict(holdoutDense), 2);
+      double untunedF1 =
+          ClassificationMetrics.macroF1(holdoutLabels, untuned.predict(holdoutDense), 2);
 
       start = System.nanoTime();
       HashedTfidf tfidf = HashedTfidf.fit(texts(train.subList(0, n)));
@@ -129,7 +132,8 @@ class SpamAssassinProbeTest {
       FeatureRows holdoutSparse =
           FeatureRows.sparse(tfidf.transform(texts(holdout)), tfidf.buckets());
       double tfidfSeconds = seconds(start);
-      tfidfF1 = MacroF1.of(holdoutLabels, baseline.head().predict(holdoutSparse), 2);
+      tfidfF1 =
+          ClassificationMetrics.macroF1(holdoutLabels, baseline.head().predict(holdoutSparse), 2);
 
       System.out.printf(
           "%5d  %.4f (%.0e)      %.4f          %.4f (%.0e)      %.1f / %.1f%n",

@@ -9,9 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.model.text.HashedTfidf;
 import io.streamtune.model.text.LinearHeadTrainer;
-import io.streamtune.model.text.MacroF1;
 import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.text.bert.BertEncoder;
@@ -259,7 +259,7 @@ public final class FineTuneBenchmark {
             n,
             seed,
             "frozen-minilm-probe",
-            MacroF1.of(
+            ClassificationMetrics.macroF1(
                 test.labels(),
                 probe.head().predict(io.streamtune.model.text.FeatureRows.dense(testEmbeddings)),
                 2),
@@ -278,7 +278,7 @@ public final class FineTuneBenchmark {
             n,
             seed,
             "tfidf-linear",
-            MacroF1.of(
+            ClassificationMetrics.macroF1(
                 test.labels(),
                 tfidfHead
                     .head()
@@ -301,7 +301,12 @@ public final class FineTuneBenchmark {
           for (int i = 0; i < p.length; i++) {
             predicted[i] = p[i][1] > p[i][0] ? 1 : 0;
           }
-          report(n, seed, "full-finetune-minilm", MacroF1.of(test.labels(), predicted, 2), start);
+          report(
+              n,
+              seed,
+              "full-finetune-minilm",
+              ClassificationMetrics.macroF1(test.labels(), predicted, 2),
+              start);
         }
       }
     }

@@ -1,10 +1,10 @@
-package io.streamtune.evaluator;
+package io.streamtune.model.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamtune.evaluator.ClassificationMetrics.ClassScore;
+import io.streamtune.model.metrics.ClassificationMetrics.ClassScore;
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -108,6 +108,29 @@ class ClassificationMetricsTest {
 
     assertThat(m.macroF1()).isCloseTo(m.majorityBaselineMacroF1(), EXACT);
     assertThat(m.majorityClass()).isEqualTo(1);
+  }
+
+  @Test
+  void macroF1AloneIsTheReportsMacroF1ToTheLastBit() {
+    assertThat(ClassificationMetrics.macroF1(new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, 1}, 2))
+        .isCloseTo((2.0 / 3 + 0.8) / 2, EXACT);
+    // class 2 appears nowhere: it scores 0 and still counts (the trainer's validation grid ranks
+    // by the number the evaluator gates on)
+    assertThat(ClassificationMetrics.macroF1(new int[] {0, 1}, new int[] {0, 1}, 3))
+        .isCloseTo(2.0 / 3, EXACT);
+    // class 1 is only predicted: scores 0
+    assertThat(ClassificationMetrics.macroF1(new int[] {0, 0}, new int[] {0, 1}, 2))
+        .isCloseTo((2.0 / 3) / 2, EXACT);
+    int[] actual = {0, 0, 2, 1, 1, 1, 1, 2, 2, 2, 0, 1, 3};
+    int[] predicted = {0, 2, 1, 1, 1, 1, 0, 2, 1, 2, 0, 3, 3};
+    assertThat(ClassificationMetrics.macroF1(actual, predicted, 4))
+        .isEqualTo(
+            ClassificationMetrics.compute(actual, predicted, List.of("a", "b", "c", "d"))
+                .macroF1());
+    assertThatThrownBy(() -> ClassificationMetrics.macroF1(new int[] {0}, new int[] {1}, 1))
+        .hasMessageContaining("predicted[0] = 1");
+    assertThatThrownBy(() -> ClassificationMetrics.macroF1(new int[0], new int[0], 2))
+        .hasMessageContaining("zero examples");
   }
 
   @Test

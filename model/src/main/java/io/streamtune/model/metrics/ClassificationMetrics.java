@@ -1,8 +1,9 @@
-package io.streamtune.evaluator;
+package io.streamtune.model.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Classification scores of predictions against actual labels, with the semantics of scikit-learn's
@@ -19,6 +20,11 @@ import java.util.Objects;
  *
  * <p>The majority-class baseline is the macro F1 of always predicting the most frequent actual
  * class (ties go to the lowest class index, as sklearn's {@code DummyClassifier}).
+ *
+ * <p>This is the project's one scoring code: the evaluator publishes these numbers and gates on
+ * them, and the trainer's validation grid ranks candidates by {@link #macroF1(int[], int[], int)},
+ * so the trainer optimises exactly what the evaluator judges. A new metric is added here, as a
+ * field computed from the confusion matrix, and published by the evaluator's report builder.
  */
 public final class ClassificationMetrics {
 
@@ -64,12 +70,48 @@ public final class ClassificationMetrics {
    *     is outside {@code labels}
    */
   public static ClassificationMetrics compute(int[] actual, int[] predicted, List<String> labels) {
-    Objects.requireNonNull(actual, "actual");
-    Objects.requireNonNull(predicted, "predicted");
     List<String> labelList = List.copyOf(labels);
     if (labelList.isEmpty()) {
       throw new IllegalArgumentException("labels must not be empty");
     }
+    long[][] confusion = checkedConfusionMatrix(actual, predicted, labelList.size());
+    List<ClassScore> perClass = scores(confusion, labelList);
+    long correct = 0;
+    for (int k = 0; k < labelList.size(); k++) {
+      correct += confusion[k][k];
+    }
+    int majority = majorityClass(confusion);
+    int[] alwaysMajority = new int[actual.length];
+    java.util.Arrays.fill(alwaysMajority, majority);
+    double baseline = meanF1(confusionMatrix(actual, alwaysMajority, labelList.size()));
+    return new ClassificationMetrics(
+        labelList,
+        actual.length,
+        (double) correct / actual.length,
+        List.copyOf(perClass),
+        confusion,
+        majority,
+        baseline);
+  }
+
+  /**
+   * Macro F1 alone, over classes {@code 0..numClasses-1}, with the same semantics (and bit for bit
+   * the same value) as {@link #compute}'s {@link #macroF1()}: a class absent from both arrays
+   * scores 0 and counts in the mean.
+   *
+   * @throws IllegalArgumentException when the arrays are empty or of different lengths, or an index
+   *     is outside {@code 0..numClasses-1}
+   */
+  public static double macroF1(int[] actual, int[] predicted, int numClasses) {
+    if (numClasses < 1) {
+      throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
+    }
+    return meanF1(checkedConfusionMatrix(actual, predicted, numClasses));
+  }
+
+  private static long[][] checkedConfusionMatrix(int[] actual, int[] predicted, int labelCount) {
+    Objects.requireNonNull(actual, "actual");
+    Objects.requireNonNull(predicted, "predicted");
     if (actual.length != predicted.length) {
       throw new IllegalArgumentException(
           "actual has "
@@ -81,31 +123,9 @@ public final class ClassificationMetrics {
     if (actual.length == 0) {
       throw new IllegalArgumentException("cannot score zero examples");
     }
-    checkIndexes("actual", actual, labelList.size());
-    checkIndexes("predicted", predicted, labelList.size());
-
-    long[][] confusion = confusionMatrix(actual, predicted, labelList.size());
-    List<ClassScore> perClass = scores(confusion, labelList);
-    long correct = 0;
-    for (int k = 0; k < labelList.size(); k++) {
-      correct += confusion[k][k];
-    }
-    int majority = majorityClass(confusion);
-    int[] alwaysMajority = new int[actual.length];
-    java.util.Arrays.fill(alwaysMajority, majority);
-    double baseline =
-        scores(confusionMatrix(actual, alwaysMajority, labelList.size()), labelList).stream()
-            .mapToDouble(ClassScore::f1)
-            .average()
-            .orElse(0);
-    return new ClassificationMetrics(
-        labelList,
-        actual.length,
-        (double) correct / actual.length,
-        List.copyOf(perClass),
-        confusion,
-        majority,
-        baseline);
+    checkIndexes("actual", actual, labelCount);
+    checkIndexes("predicted", predicted, labelCount);
+    return confusionMatrix(actual, predicted, labelCount);
   }
 
   private static void checkIndexes(String name, int[] indexes, int labelCount) {
@@ -132,22 +152,35 @@ public final class ClassificationMetrics {
   }
 
   private static List<ClassScore> scores(long[][] confusion, List<String> labels) {
-    int n = labels.size();
-    List<ClassScore> scores = new ArrayList<>(n);
-    for (int k = 0; k < n; k++) {
-      long truePositives = confusion[k][k];
-      long support = 0; // row sum: actual k
-      long predictedAsK = 0; // column sum: predicted k
-      for (int j = 0; j < n; j++) {
-        support += confusion[k][j];
-        predictedAsK += confusion[j][k];
-      }
-      double precision = ratio(truePositives, predictedAsK);
-      double recall = ratio(truePositives, support);
-      double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-      scores.add(new ClassScore(labels.get(k), precision, recall, f1, support));
+    List<ClassScore> scores = new ArrayList<>(labels.size());
+    for (int k = 0; k < labels.size(); k++) {
+      scores.add(score(confusion, k, labels.get(k)));
     }
     return scores;
+  }
+
+  /** The unweighted mean of the per-class F1 over every class of {@code confusion}. */
+  private static double meanF1(long[][] confusion) {
+    // DoubleStream.average (compensated summation), as the constructor's macro averages: the
+    // trainer's and the evaluator's macro F1 agree to the last bit
+    return IntStream.range(0, confusion.length)
+        .mapToDouble(k -> score(confusion, k, null).f1())
+        .average()
+        .orElse(0);
+  }
+
+  private static ClassScore score(long[][] confusion, int k, String label) {
+    long truePositives = confusion[k][k];
+    long support = 0; // row sum: actual k
+    long predictedAsK = 0; // column sum: predicted k
+    for (int j = 0; j < confusion.length; j++) {
+      support += confusion[k][j];
+      predictedAsK += confusion[j][k];
+    }
+    double precision = ratio(truePositives, predictedAsK);
+    double recall = ratio(truePositives, support);
+    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+    return new ClassScore(label, precision, recall, f1, support);
   }
 
   /** sklearn's zero_division=0: an undefined ratio counts as 0. */

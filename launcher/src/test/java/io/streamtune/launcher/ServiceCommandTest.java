@@ -1,0 +1,153 @@
+package io.streamtune.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.evaluator.EvaluatorConfig;
+import io.streamtune.preprocess.PreprocessConfig;
+import io.streamtune.trainer.TrainerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class ServiceCommandTest {
+
+  private static final String SPEC = EndToEndScenario.CREDIT_SPEC.toString();
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = StreamtuneCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Parses {@code args} without running the service and returns its configuration layers. */
+  private static ConfigSource parsed(Map<String, String> environment, String... args) {
+    CommandLine cli = StreamtuneCli.commandLine();
+    CommandLine.ParseResult result = cli.parseArgs(args);
+    ServiceCommand command = (ServiceCommand) result.subcommand().commandSpec().userObject();
+    return command.configSource(environment);
+  }
+
+  static Stream<Arguments> services() {
+    return Stream.of(
+        Arguments.of("preprocess", PreprocessConfig.KEYS),
+        Arguments.of("trainer", TrainerConfig.KEYS),
+        Arguments.of("evaluator", EvaluatorConfig.KEYS));
+  }
+
+  @ParameterizedTest
+  @MethodSource("services")
+  void helpListsEveryKeyOfTheServiceWithItsDefault(String service, List<ConfigKey<?>> keys) {
+    Run run = run(service, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    String help = run.out().replaceAll("\\s+", " ");
+    for (ConfigKey<?> key : keys) {
+      assertThat(help)
+          .contains(key.option())
+          .contains("default: " + key.defaultText() + "; env " + key.envName());
+    }
+    assertThat(help).contains("--config-file=FILE");
+    assertThat(run.out()).doesNotContain("http: //");
+  }
+
+  @Test
+  void optionsWinOverVariablesWhichWinOverTheFileWhichWinsOverDefaults(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("evaluator.properties");
+    Files.writeString(
+        file,
+        "evaluator.holdout.wait.ms=1000\n"
+            + "evaluator.poll.timeout.ms=300\n"
+            + "evaluator.holdout.max.examples=10\n");
+
+    EvaluatorConfig config =
+        EvaluatorConfig.from(
+            parsed(
+                Map.of(
+                    "STREAMTUNE_EVALUATOR_HOLDOUT_WAIT_MS", "2000",
+                    "STREAMTUNE_EVALUATOR_POLL_TIMEOUT_MS", "400"),
+                "evaluator",
+                "--config-file",
+                file.toString(),
+                "--evaluator.holdout.wait.ms=3000",
+                "--evaluator.consumer.group",
+                "group-from-option",
+                "--pipeline",
+                SPEC));
+
+    assertThat(config.holdoutWait()).isEqualTo(Duration.ofMillis(3000)); // option
+    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(400)); // variable
+    assertThat(config.holdoutMaxExamples()).isEqualTo(10); // file
+    assertThat(config.consumerGroup()).isEqualTo("group-from-option"); // option, spaced form
+    assertThat(config.modelStore()).isEqualTo(Path.of("model-store")); // default
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+  }
+
+  @Test
+  void theOldShortOptionsStillSetTheirKeys() {
+    TrainerConfig config =
+        TrainerConfig.from(
+            parsed(
+                Map.of(),
+                "trainer",
+                "--bootstrap-servers",
+                "broker:29092",
+                "--trainer.poll.timeout.ms=50",
+                "--pipeline.spec=" + SPEC));
+
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("broker:29092");
+    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void anUnknownKeyOptionFailsWithTheKeyAndTheAllowedKeys() {
+    Run run = run("evaluator", "--evaluator.holdout.wait=5", "--pipeline", SPEC);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("unknown option '--evaluator.holdout.wait'")
+        .contains("evaluator.holdout.wait.ms")
+        .contains("kafka.bootstrap.servers")
+        .doesNotContain("trainer.device");
+  }
+
+  @Test
+  void anInvalidOptionValueNamesTheKeyAndExitsWith2() {
+    Run run = run("evaluator", "--evaluator.holdout.max.examples", "many", "--pipeline", SPEC);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("invalid value 'many'")
+        .contains("'evaluator.holdout.max.examples'");
+  }
+
+  @Test
+  void anUnknownKeyInTheConfigurationFileNamesItAndTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("trainer.properties");
+    Files.writeString(file, "trainer.devise=gpu\n");
+
+    Run run = run("trainer", "--config-file", file.toString(), "--pipeline", SPEC);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'trainer.devise'").contains(file.toString());
+  }
+}
