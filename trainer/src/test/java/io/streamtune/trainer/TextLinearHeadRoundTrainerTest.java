@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TextRoundTrainerTest {
+class TextLinearHeadRoundTrainerTest {
 
   private static ExampleBuffer.Snapshot texts(int count) {
     List<ExampleBuffer.Item> items = new ArrayList<>();
@@ -27,7 +27,7 @@ class TextRoundTrainerTest {
   @Test
   void miniLmEmbeddingsAreComputedOncePerExampleAcrossRounds() {
     TrainerSpec spec = TrainerSpec.defaults();
-    try (TextRoundTrainer trainer = TextRoundTrainer.create(spec, 2, 1)) {
+    try (TextLinearHeadRoundTrainer trainer = TextLinearHeadRoundTrainer.create(spec, 2, 1)) {
       ModelTrainer.Result first = trainer.train(texts(20), () -> false);
       assertThat(trainer.encodedCount()).isEqualTo(20);
 
@@ -47,7 +47,7 @@ class TextRoundTrainerTest {
         new TrainerSpec(
             null, null, null, null, null, null, null, null, null, null, null, "tfidf", null, null,
             null, null, null, null, null, null, null, null, null);
-    try (TextRoundTrainer trainer = TextRoundTrainer.create(spec, 2, 1)) {
+    try (TextLinearHeadRoundTrainer trainer = TextLinearHeadRoundTrainer.create(spec, 2, 1)) {
       trainer.train(texts(40), () -> false);
       assertThat(trainer.encodedCount()).isZero();
       assertThat(trainer.architecture()).isEqualTo("text-linear[tfidf]");

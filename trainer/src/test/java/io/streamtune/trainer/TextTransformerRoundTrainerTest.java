@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * texts, 32 tokens, 1 epoch of 3 steps, 1 thread), stored as the trainer service stores versions,
  * then loaded and scored by the evaluator.
  */
-class TransformerRoundTrainerTest {
+class TextTransformerRoundTrainerTest {
 
   private static final List<String> LABELS = List.of("great", "other");
   private static final List<String> TEXTS = new ArrayList<>();
@@ -69,7 +69,7 @@ class TransformerRoundTrainerTest {
     try (BufferedReader in =
         new BufferedReader(
             new InputStreamReader(
-                TransformerRoundTrainerTest.class.getResourceAsStream("/reviews-32.tsv"),
+                TextTransformerRoundTrainerTest.class.getResourceAsStream("/reviews-32.tsv"),
                 StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.startsWith("#")) {
@@ -141,8 +141,8 @@ class TransformerRoundTrainerTest {
     HoldoutSet.Snapshot holdout = holdout();
     Path versionDir;
     int[] inMemory;
-    try (TransformerRoundTrainer trainer =
-        TransformerRoundTrainer.create("reviews-tiny", spec.trainer(), 2, Device.cpu())) {
+    try (TextTransformerRoundTrainer trainer =
+        TextTransformerRoundTrainer.create("reviews-tiny", spec.trainer(), 2, Device.cpu())) {
       BertClassifier classifier = (BertClassifier) trainer.model().getBlock();
       Map<String, float[]> start = values(classifier);
 
@@ -218,8 +218,8 @@ class TransformerRoundTrainerTest {
     }
 
     // a restarted trainer continues from the stored parameters, not from the ONNX weights
-    try (TransformerRoundTrainer resumed =
-        TransformerRoundTrainer.resume(store, versionDir, spec.trainer(), 2, Device.cpu())) {
+    try (TextTransformerRoundTrainer resumed =
+        TextTransformerRoundTrainer.resume(store, versionDir, spec.trainer(), 2, Device.cpu())) {
       try (BertClassifierStore.Loaded loaded =
           BertClassifierStore.load(store, versionDir, Device.cpu())) {
         assertThat(
@@ -235,28 +235,28 @@ class TransformerRoundTrainerTest {
   void badTransformerKeysFailAtStartNamingTheKey() {
     PipelineSpec unknownKey =
         PipelineSpecs.parse(SPEC.replace("epochs: 1", "epoch: 1"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(unknownKey.trainer()))
+    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(unknownKey.trainer()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.transformer")
         .hasMessageContaining("'epoch'")
         .hasMessageContaining("epochs");
     PipelineSpec badPrecision =
         PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: half"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(badPrecision.trainer()))
+    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(badPrecision.trainer()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("precision must be one of [auto, float32, bfloat16]");
     PipelineSpec bfloat16 =
         PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: bfloat16"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(bfloat16.trainer()))
+    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(bfloat16.trainer()))
         .hasMessageContaining("precision bfloat16 is not supported");
 
     PipelineSpec defaults =
         PipelineSpecs.parse(
             SPEC.substring(0, SPEC.indexOf("  transformer:")).replace("seed: 5", "seed: 9"),
             "test spec");
-    assertThat(TransformerRoundTrainer.configOf(defaults.trainer()).seed())
+    assertThat(TextTransformerRoundTrainer.configOf(defaults.trainer()).seed())
         .as("the seed defaults to trainer.seed")
         .isEqualTo(9);
-    assertThat(TransformerRoundTrainer.configOf(defaults.trainer()).maxLength()).isEqualTo(128);
+    assertThat(TextTransformerRoundTrainer.configOf(defaults.trainer()).maxLength()).isEqualTo(128);
   }
 }

@@ -32,7 +32,15 @@ import java.util.function.BooleanSupplier;
  * rounds would end it at 0 after the first. The shuffle and dropout seed of round r is {@code seed
  * + r}.
  */
-final class TransformerRoundTrainer implements ModelTrainer {
+final class TextTransformerRoundTrainer implements ModelTrainer {
+
+  /** Backbone {@code minilm-finetune}. */
+  static final ModelTrainerFactory KIND =
+      ModelTrainerFactory.of(
+          setup -> BertClassifier.ARCHITECTURE,
+          setup -> create(setup.modelId(), setup.trainer(), setup.numClasses(), setup.device()),
+          (setup, dir) ->
+              resume(setup.store(), dir, setup.trainer(), setup.numClasses(), setup.device()));
 
   private static final String KEY = "trainer.transformer";
 
@@ -44,7 +52,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
   private int roundsTrained;
   private BertFineTuner.Result lastRound;
 
-  private TransformerRoundTrainer(
+  private TextTransformerRoundTrainer(
       TransformerFineTuneConfig config, Model model, AutoCloseable owner, Device device) {
     this.config = config;
     this.model = model;
@@ -77,12 +85,12 @@ final class TransformerRoundTrainer implements ModelTrainer {
   }
 
   /** all-MiniLM-L6-v2's pretrained weights and a fresh head seeded from the config. */
-  static TransformerRoundTrainer create(
+  static TextTransformerRoundTrainer create(
       String modelName, TrainerSpec spec, int numClasses, Device device) {
     TransformerFineTuneConfig config = configOf(spec);
     Model model = new BertFineTuner(config).newModel(modelName, numClasses, device);
     try {
-      return new TransformerRoundTrainer(config, model, model, device);
+      return new TextTransformerRoundTrainer(config, model, model, device);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -90,7 +98,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
   }
 
   /** Continues from a stored version (after a restart). */
-  static TransformerRoundTrainer resume(
+  static TextTransformerRoundTrainer resume(
       ModelStore store, Path versionDir, TrainerSpec spec, int numClasses, Device device) {
     TransformerFineTuneConfig config = configOf(spec);
     BertClassifierStore.Loaded loaded =
@@ -101,7 +109,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
         throw new IllegalArgumentException(
             versionDir + " has " + stored + " classes, the spec " + numClasses);
       }
-      return new TransformerRoundTrainer(config, loaded.model(), loaded, device);
+      return new TextTransformerRoundTrainer(config, loaded.model(), loaded, device);
     } catch (RuntimeException e) {
       loaded.close();
       throw e;
