@@ -8,7 +8,7 @@ import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

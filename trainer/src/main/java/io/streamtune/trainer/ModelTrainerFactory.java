@@ -3,6 +3,7 @@ package io.streamtune.trainer;
 import ai.djl.Device;
 import io.streamtune.model.ModelStore;
 import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -32,7 +33,7 @@ public interface ModelTrainerFactory {
       return spec.label().classes().size();
     }
 
-    public PipelineSpec.TrainerSpec trainer() {
+    public TrainerSpec trainer() {
       return spec.trainer();
     }
   }

@@ -14,7 +14,7 @@ import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.ScheduledLearningRate;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;

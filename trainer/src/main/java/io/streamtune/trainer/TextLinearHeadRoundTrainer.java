@@ -10,7 +10,7 @@ import io.streamtune.model.text.LinearHeadTrainer;
 import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.model.text.TextClassifier;
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

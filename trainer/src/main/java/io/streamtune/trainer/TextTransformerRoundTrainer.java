@@ -10,8 +10,8 @@ import io.streamtune.model.text.bert.BertConfig;
 import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.model.text.bert.MiniLmTokenizer;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig;
-import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TransformerSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +42,6 @@ final class TextTransformerRoundTrainer implements ModelTrainer {
           (setup, dir) ->
               resume(setup.store(), dir, setup.trainer(), setup.numClasses(), setup.device()));
 
-  private static final String KEY = "trainer.transformer";
-
   private final TransformerFineTuneConfig config;
   private final Model model;
   private final AutoCloseable owner;
@@ -62,25 +60,17 @@ final class TextTransformerRoundTrainer implements ModelTrainer {
     this.tokenizer = new MiniLmTokenizer(config.maxLength(), config.maxLength() * 16);
   }
 
-  /** Whether the spec's text backbone is the fine-tuned transformer. */
-  static boolean selected(TrainerSpec spec) {
-    return TrainerSpec.MINILM_FINETUNE.equals(spec.backboneFor(Modality.TEXT));
-  }
-
   /**
-   * The fine-tuning settings of {@code trainer.transformer}; keys not given take {@link
-   * TransformerFineTuneConfig#defaults()}, the seed {@code trainer.seed}.
-   *
-   * @throws ConfigException naming the key and, for an enum, the allowed values
+   * The fine-tuning settings of {@code trainer.transformer}: keys not written take their declared
+   * defaults ({@link TransformerSpec}), the seed {@code trainer.seed}.
    */
   static TransformerFineTuneConfig configOf(TrainerSpec spec) {
-    Map<String, Object> keys =
-        new LinkedHashMap<>(spec.transformer() == null ? Map.of() : spec.transformer());
-    keys.putIfAbsent("seed", spec.seed());
+    TransformerSpec section =
+        spec.transformer() == null ? TransformerSpec.defaults() : spec.transformer();
     try {
-      return TransformerFineTuneConfig.fromMap(keys);
+      return TransformerFineTuneConfig.of(section, spec.seed());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("key '" + KEY + "': " + e.getMessage());
+      throw new ConfigException("key 'trainer.transformer': " + e.getMessage());
     }
   }
 

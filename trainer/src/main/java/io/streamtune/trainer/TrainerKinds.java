@@ -1,7 +1,7 @@
 package io.streamtune.trainer;
 
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -12,7 +12,8 @@ import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -133,7 +134,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.store = new ModelStore(config.modelStore());
     this.state = new TrainingState(spec, () -> System.nanoTime() / 1_000_000);
 
-    PipelineSpec.TrainerSpec trainerSpec = spec.trainer();
+    TrainerSpec trainerSpec = spec.trainer();
     // the spec's device and threads, when set, win over the service's settings
     int threads = trainerSpec.threads() != null ? trainerSpec.threads() : config.threads();
     applyThreads(threads);

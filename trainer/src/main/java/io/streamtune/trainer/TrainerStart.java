@@ -4,6 +4,7 @@ import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -144,7 +145,7 @@ final class TrainerStart {
       int version,
       TrainerConfig.UnreadableSnapshot onUnreadableSnapshot) {
     Path snapshot = versionDir.resolve(VersionPublisher.BUFFER_FILE);
-    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    TrainerSpec trainer = spec.trainer();
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(snapshot)))) {
       state.restoreBuffer(

@@ -8,6 +8,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.TrainerSpec;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +204,7 @@ final class VersionPublisher {
   /** What trained the version, beside its metadata: transform version, backbone, strategy, loss. */
   private String trainingJson(
       TrainingState.Round round, ModelTrainer.Result result, ModelTrainer trainer) {
-    PipelineSpec.TrainerSpec settings = spec.trainer();
+    TrainerSpec settings = spec.trainer();
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("modality", spec.modality().name().toLowerCase(Locale.ROOT));
     fields.put("backbone", settings.backboneFor(spec.modality()));

@@ -9,7 +9,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +21,16 @@ class TabularMlpRoundTrainerTest {
 
   private static final int FEATURES = 4;
   private static final TrainerSpec SPEC =
-      new TrainerSpec(100, 0, 1_000, List.of(16), 0.01, 0.0001, 8, 32, 5L);
+      TrainerSpec.defaults()
+          .with(TrainerSpec.RETRAIN_EVERY, 100)
+          .with(TrainerSpec.MAX_WAIT_SECONDS, 0)
+          .with(TrainerSpec.BUFFER_CAPACITY, 1_000)
+          .with(TrainerSpec.HIDDEN_UNITS, List.of(16))
+          .with(TrainerSpec.LEARNING_RATE, 0.01)
+          .with(TrainerSpec.WEIGHT_DECAY, 0.0001)
+          .with(TrainerSpec.EPOCHS, 8)
+          .with(TrainerSpec.BATCH_SIZE, 32)
+          .with(TrainerSpec.SEED, 5L);
 
   @TempDir Path root;
 
@@ -109,7 +118,17 @@ class TabularMlpRoundTrainerTest {
         TabularMlpRoundTrainer.create("b", FEATURES, 2, SPEC, Device.cpu())) {
       assertThat(trainer.train(train, () -> false).epochLosses()).isEqualTo(first);
     }
-    TrainerSpec otherSeed = new TrainerSpec(100, 0, 1_000, List.of(16), 0.01, 0.0001, 8, 32, 6L);
+    TrainerSpec otherSeed =
+        TrainerSpec.defaults()
+            .with(TrainerSpec.RETRAIN_EVERY, 100)
+            .with(TrainerSpec.MAX_WAIT_SECONDS, 0)
+            .with(TrainerSpec.BUFFER_CAPACITY, 1_000)
+            .with(TrainerSpec.HIDDEN_UNITS, List.of(16))
+            .with(TrainerSpec.LEARNING_RATE, 0.01)
+            .with(TrainerSpec.WEIGHT_DECAY, 0.0001)
+            .with(TrainerSpec.EPOCHS, 8)
+            .with(TrainerSpec.BATCH_SIZE, 32)
+            .with(TrainerSpec.SEED, 6L);
     try (TabularMlpRoundTrainer trainer =
         TabularMlpRoundTrainer.create("c", FEATURES, 2, otherSeed, Device.cpu())) {
       assertThat(trainer.train(train, () -> false).epochLosses()).isNotEqualTo(first);

@@ -2,7 +2,7 @@ package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,10 +43,7 @@ class TextLinearHeadRoundTrainerTest {
 
   @Test
   void theTfidfBaselineNeedsNoEncoderAndStoresItsIdf() {
-    TrainerSpec spec =
-        new TrainerSpec(
-            null, null, null, null, null, null, null, null, null, null, null, "tfidf", null, null,
-            null, null, null, null, null, null, null, null, null);
+    TrainerSpec spec = TrainerSpec.defaults().with(TrainerSpec.BACKBONE, TrainerSpec.TFIDF);
     try (TextLinearHeadRoundTrainer trainer = TextLinearHeadRoundTrainer.create(spec, 2, 1)) {
       trainer.train(texts(40), () -> false);
       assertThat(trainer.encodedCount()).isZero();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import io.streamtune.common.config.ConfigException;
 import io.streamtune.evaluator.ChampionGate;
 import io.streamtune.evaluator.ClassificationMetrics;
 import io.streamtune.evaluator.HoldoutSet;
@@ -19,6 +18,7 @@ import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.SpecException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -232,19 +232,19 @@ class TextTransformerRoundTrainerTest {
   }
 
   @Test
-  void badTransformerKeysFailAtStartNamingTheKey() {
-    PipelineSpec unknownKey =
-        PipelineSpecs.parse(SPEC.replace("epochs: 1", "epoch: 1"), "test spec");
-    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(unknownKey.trainer()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("trainer.transformer")
-        .hasMessageContaining("'epoch'")
+  void badTransformerKeysFailWhenTheSpecIsReadNamingTheKey() {
+    // typed settings: a wrong key or value stops the spec, not the trainer's start
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(SPEC.replace("epochs: 1", "epoch: 1"), "test spec"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("unknown key 'trainer.transformer.epoch'")
         .hasMessageContaining("epochs");
-    PipelineSpec badPrecision =
-        PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: half"), "test spec");
-    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(badPrecision.trainer()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("precision must be one of [auto, float32, bfloat16]");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: half"), "test spec"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining(
+            "invalid value 'half' for key 'trainer.transformer.precision'; allowed values:"
+                + " [auto, float32, bfloat16]");
     PipelineSpec bfloat16 =
         PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: bfloat16"), "test spec");
     assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(bfloat16.trainer()))

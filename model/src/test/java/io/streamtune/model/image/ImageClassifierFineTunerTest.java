@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.TrainSettings;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.OptimizerKind;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.Strategy;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.TrainerSpec.OptimizerKind;
+import io.streamtune.spec.TrainerSpec.Strategy;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +96,8 @@ class ImageClassifierFineTunerTest {
     double[] ratio = new double[2];
     double[] factors = {1.0, 0.01};
     for (int i = 0; i < factors.length; i++) {
-      try (ImageClassifierFineTuner tuner = pretrained(BASE.withBackboneLrFactor(factors[i]))) {
+      try (ImageClassifierFineTuner tuner =
+          pretrained(BASE.with(TrainerSpec.BACKBONE_LR_FACTOR, factors[i]))) {
         List<float[]> backbone = tuner.blockValues(1);
         List<float[]> head = tuner.headValues();
         tuner.train(data(), () -> false);
@@ -120,7 +122,7 @@ class ImageClassifierFineTunerTest {
   @Test
   void gradualUnfreezingAddsOneBlockFromTheTopPerEpochs() throws Exception {
     // 2 epochs, one block per epoch: epoch 0 trains the head, epoch 1 the top block as well
-    TrainSettings settings = BASE.withGradualUnfreezing(1);
+    TrainSettings settings = BASE.with(TrainerSpec.GRADUAL_UNFREEZING, 1);
     assertThat(settings.unfrozenBlocks(0, 2)).isZero();
     assertThat(settings.unfrozenBlocks(1, 2)).isEqualTo(1);
     assertThat(settings.unfrozenBlocks(5, 2)).isEqualTo(2);
@@ -146,7 +148,10 @@ class ImageClassifierFineTunerTest {
       labels[i] = random.nextInt(2);
     }
     LabeledImages shuffled = new LabeledImages(noise.pixels(), labels, 2);
-    TrainSettings settings = TrainSettings.simple(0.003, 0.0, 30, 16, 5).withEarlyStopping(0.25, 2);
+    TrainSettings settings =
+        TrainSettings.simple(0.003, 0.0, 30, 16, 5)
+            .with(TrainerSpec.VALIDATION_FRACTION, 0.25)
+            .with(TrainerSpec.EARLY_STOPPING_PATIENCE, 2);
     try (ImageClassifierFineTuner tuner = pretrained(settings)) {
       RoundLoop.Result result = tuner.train(shuffled, () -> false);
 
@@ -164,7 +169,8 @@ class ImageClassifierFineTunerTest {
   void sgdWithACosineScheduleLearns() throws Exception {
     TrainSettings settings =
         TrainSettings.simple(0.05, 0.0, 3, 16, 5)
-            .withSchedule(OptimizerKind.SGD, LrSchedule.COSINE);
+            .with(TrainerSpec.OPTIMIZER, OptimizerKind.SGD)
+            .with(TrainerSpec.LR_SCHEDULE, LrSchedule.COSINE);
     try (ImageClassifierFineTuner tuner = pretrained(settings)) {
       RoundLoop.Result result = tuner.train(data(), () -> false);
       assertThat(result.epochLosses().get(2)).isLessThan(result.epochLosses().get(0));
