@@ -88,7 +88,7 @@ public final class SettingValues {
             (key, value) -> {
               if (value instanceof Enum<?> constant) {
                 out.put(key, constant.name().toLowerCase(Locale.ROOT));
-              } else if (value instanceof Section section) {
+              } else if (value instanceof SettingSection<?> section) {
                 out.put(key, section.values().toYaml());
               } else {
                 out.put(key, value);
@@ -107,11 +107,6 @@ public final class SettingValues {
       }
     }
     return out;
-  }
-
-  /** A section of a spec whose keys are {@link Setting}s. */
-  public interface Section {
-    SettingValues values();
   }
 
   @Override

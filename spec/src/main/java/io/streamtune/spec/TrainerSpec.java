@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Built in code as {@code TrainerSpec.defaults().with(TrainerSpec.EPOCHS, 8)...}.
  */
-public final class TrainerSpec implements SettingValues.Section {
+public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   static final String PREFIX = "trainer.";
 
@@ -218,10 +218,13 @@ public final class TrainerSpec implements SettingValues.Section {
           THREADS,
           TRANSFORMER);
 
-  private final SettingValues values;
-
   private TrainerSpec(SettingValues values) {
-    this.values = values;
+    super(values);
+  }
+
+  @Override
+  protected TrainerSpec copy(SettingValues changed) {
+    return new TrainerSpec(changed);
   }
 
   /** Every key at its default. */
@@ -242,26 +245,11 @@ public final class TrainerSpec implements SettingValues.Section {
   /** The keys written, as YAML writes them. */
   @JsonValue
   Map<String, Object> toYaml() {
-    return values.toYaml();
-  }
-
-  /** A copy with one key set (checked against its setting), or back to its default with null. */
-  public <T> TrainerSpec with(Setting<T> setting, T value) {
-    return new TrainerSpec(values.with(setting, value));
-  }
-
-  /** The key's value, its default when not written. */
-  public <T> T get(Setting<T> setting) {
-    return values.get(setting);
+    return values().toYaml();
   }
 
   public TrainerSpec withRetrainEvery(int examples) {
     return with(RETRAIN_EVERY, examples);
-  }
-
-  @Override
-  public SettingValues values() {
-    return values;
   }
 
   public Integer retrainEvery() {
@@ -481,20 +469,5 @@ public final class TrainerSpec implements SettingValues.Section {
             + key
             + "'; allowed values: "
             + allowed);
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof TrainerSpec that && values.equals(that.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "TrainerSpec" + values;
   }
 }

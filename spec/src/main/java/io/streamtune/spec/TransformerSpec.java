@@ -9,7 +9,7 @@ import java.util.Map;
  * TransformerFineTuneConfig} is built from this section and checks its values against the same
  * settings.
  */
-public final class TransformerSpec implements SettingValues.Section {
+public final class TransformerSpec extends SettingSection<TransformerSpec> {
 
   static final String PREFIX = "trainer.transformer.";
 
@@ -135,10 +135,13 @@ public final class TransformerSpec implements SettingValues.Section {
           PRECISION,
           SEED);
 
-  private final SettingValues values;
-
   private TransformerSpec(SettingValues values) {
-    this.values = values;
+    super(values);
+  }
+
+  @Override
+  protected TransformerSpec copy(SettingValues changed) {
+    return new TransformerSpec(changed);
   }
 
   /** Every key at its default. */
@@ -155,37 +158,8 @@ public final class TransformerSpec implements SettingValues.Section {
     return new TransformerSpec(SettingValues.read(PREFIX, SETTINGS, raw));
   }
 
-  /** A copy with one key set (checked). */
-  public <T> TransformerSpec with(Setting<T> setting, T value) {
-    return new TransformerSpec(values.with(setting, value));
-  }
-
-  public <T> T get(Setting<T> setting) {
-    return values.get(setting);
-  }
-
   /** Checks a value set in code (e.g. a benchmark's config) against its key's rule. */
   public static <T> T check(Setting<T> setting, T value) {
     return setting.check(PREFIX, value);
-  }
-
-  @Override
-  public SettingValues values() {
-    return values;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof TransformerSpec that && values.equals(that.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return values.toString();
   }
 }

@@ -6,15 +6,11 @@ import io.streamtune.model.ModelStore;
 import io.streamtune.model.engine.EngineInfo;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.training.MallocSettings;
-import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
-import io.streamtune.schemas.serde.AvroSerdes;
-import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import io.streamtune.spec.TrainerSpec.DeviceKind;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -32,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +70,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
   private static final long CLOSE_WAIT_SECONDS = 60;
 
-  /**
-   * Below the consumer's max.poll.interval.ms (5 min), so the group keeps the trainer meanwhile.
-   */
-  private static final RegistryOutages.Retry REGISTRY_RETRY =
-      RegistryOutages.Retry.of(Duration.ofMinutes(3));
-
   /** Counters for monitoring and tests. */
   public record Stats(
       int versionsPublished,
@@ -101,7 +90,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final ModelStore store;
   private final TrainingState state;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Deserializer<Example> exampleDeserializer;
+  private final ExampleIntake intake;
   private final TrainerDeadLetters deadLetters;
   private final VersionSink sink;
   private final ControlTopic control;
@@ -148,10 +137,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     EngineInfo engineInfo = EngineInfo.of(device);
     LOG.info("model {}: training on {}", modelId, engineInfo.describe());
     String registry = config.kafka().schemaRegistryUrl();
-    this.exampleDeserializer = AvroSerdes.valueDeserializer(registry, Example.class);
     this.consumer = new KafkaConsumer<>(TrainerClients.consumer(config, modelId));
     this.deadLetters =
         new TrainerDeadLetters(config, modelId, topics.name(Topics.DEADLETTER), trainTopic);
+    this.intake = new ExampleIntake(registry, state, deadLetters);
     this.sink =
         new KafkaVersionSink(
             modelsTopic,
@@ -178,7 +167,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       closeQuietly(control);
       closeQuietly(sink);
       closeQuietly(deadLetters);
-      closeQuietly(exampleDeserializer);
+      closeQuietly(intake);
       throw e;
     }
     this.roundTrainer = start.trainer();
@@ -257,37 +246,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private void processPending() {
     while (!pending.isEmpty() && running.get()) {
-      handle(pending.poll());
+      intake.take(pending.poll());
       Optional<RetrainTrigger.Reason> due = state.roundDue();
       if (due.isPresent()) {
         trainAndPublish(due.get());
       }
     }
-  }
-
-  private void handle(ConsumerRecord<byte[], byte[]> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    Example example;
-    try {
-      example =
-          record.value() == null
-              ? null
-              : RegistryOutages.decode(
-                  () ->
-                      exampleDeserializer.deserialize(
-                          record.topic(), record.headers(), record.value()),
-                  REGISTRY_RETRY,
-                  record.topic() + "-" + record.partition() + "@" + record.offset());
-    } catch (RegistryOutages.RegistryUnavailableException outage) {
-      // outlasted the retries: stop before committing past a record that may well be good
-      throw outage;
-    } catch (RuntimeException e) {
-      state.reject(partition, record.offset());
-      deadLetters.send(record, "cannot decode an Example: " + e.getMessage());
-      return;
-    }
-    Optional<String> problem = state.offer(partition, record.offset(), example);
-    problem.ifPresent(reason -> deadLetters.send(record, reason));
   }
 
   /** One round: train on a worker thread while the paused consumer keeps polling, then publish. */
@@ -416,7 +380,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     closeQuietly(control);
     closeQuietly(sink);
     closeQuietly(deadLetters);
-    closeQuietly(exampleDeserializer);
+    closeQuietly(intake);
     closeQuietly(roundTrainer);
   }
 
