@@ -83,6 +83,11 @@ public final class Setting<T> {
         rule);
   }
 
+  /** A share in [0, 1): a fraction of steps or a dropout probability. */
+  public static Setting<Double> share(String name, Double defaultValue, String doc) {
+    return number(name, defaultValue, v -> v >= 0 && v < 1, "in [0, 1)", doc);
+  }
+
   /** One of an enum's constants, written in lower case (any case reads). */
   public static <E extends Enum<E>> Setting<E> choice(
       String name, Class<E> type, E defaultValue, String doc) {

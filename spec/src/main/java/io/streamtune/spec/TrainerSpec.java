@@ -151,12 +151,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           LrSchedule.CONSTANT,
           "The learning rate over a round's steps.");
   public static final Setting<Double> WARMUP_FRACTION =
-      Setting.number(
-          "warmupFraction",
-          0.1,
-          v -> v >= 0 && v < 1,
-          "in [0, 1)",
-          "Share of a round's steps spent warming up (warmup_linear only).");
+      Setting.share(
+          "warmupFraction", 0.1, "Share of a round's steps spent warming up (warmup_linear only).");
   public static final Setting<Double> VALIDATION_FRACTION =
       Setting.number(
           "validationFraction",

@@ -68,11 +68,9 @@ public final class TransformerSpec extends SettingSection<TransformerSpec> {
           "Gradual unfreezing: the head trains alone first and one more unit joins from the top"
               + " every this many optimizer steps; 0 = off.");
   public static final Setting<Double> WARMUP_SHARE =
-      Setting.number(
+      Setting.share(
           "warmupShare",
           0.1,
-          v -> v >= 0 && v < 1,
-          "in [0, 1)",
           "Share of all steps over which the rate rises linearly from 0; then it falls linearly"
               + " to 0 at the last step.");
   public static final Setting<Double> WEIGHT_DECAY =
@@ -96,12 +94,7 @@ public final class TransformerSpec extends SettingSection<TransformerSpec> {
   public static final Setting<Integer> MAX_LENGTH =
       Setting.integer("maxLength", 128, 2, 512, "Tokens per text, special tokens included.");
   public static final Setting<Double> DROPOUT =
-      Setting.number(
-          "dropout",
-          0.1,
-          v -> v >= 0 && v < 1,
-          "in [0, 1)",
-          "Dropout of the encoder and before the head while training.");
+      Setting.share("dropout", 0.1, "Dropout of the encoder and before the head while training.");
   public static final Setting<Precision> PRECISION =
       Setting.choice(
           "precision",
@@ -139,14 +132,9 @@ public final class TransformerSpec extends SettingSection<TransformerSpec> {
     super(values);
   }
 
-  @Override
-  protected TransformerSpec copy(SettingValues changed) {
-    return new TransformerSpec(changed);
-  }
-
-  /** Every key at its default. */
+  /** Every key at its default: the section as an empty map reads. */
   public static TransformerSpec defaults() {
-    return new TransformerSpec(SettingValues.empty(PREFIX, SETTINGS));
+    return read(Map.of());
   }
 
   /**
@@ -156,6 +144,11 @@ public final class TransformerSpec extends SettingSection<TransformerSpec> {
    */
   public static TransformerSpec read(Map<?, ?> raw) {
     return new TransformerSpec(SettingValues.read(PREFIX, SETTINGS, raw));
+  }
+
+  @Override
+  protected TransformerSpec copy(SettingValues changed) {
+    return new TransformerSpec(changed);
   }
 
   /** Checks a value set in code (e.g. a benchmark's config) against its key's rule. */
