@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SmallCnn training speed, DJL (streamtune's ImageFineTuner/RoundLoop) vs Debian PyTorch 1.13,
+# SmallCnn training speed, DJL (streamtune's ImageClassifierFineTuner/RoundLoop) vs Debian PyTorch 1.13,
 # side by side in one run (docs/benchmarks.md, "Image CNN training speed").
 #   bench/cnn_train_bench.sh [rounds] [threads,...] [images]     defaults: 12 rounds, 1,2 threads, 1920 images (30 steps per timed epoch)
 # Env: TORCH_MEMORY_FORMAT=contiguous|channels_last (PyTorch side's layout; default contiguous, PyTorch's

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""SmallCnn training speed: DJL (streamtune's ImageFineTuner / RoundLoop) against PyTorch 1.13.
+"""SmallCnn training speed: DJL (streamtune's ImageClassifierFineTuner / RoundLoop) against PyTorch 1.13.
 
 Run through bench/cnn_train_bench.sh, which builds the Java side and passes its command line.
 For each thread count this script starts one JVM (CnnTrainBenchmark, commands on stdin), builds

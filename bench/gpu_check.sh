@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the GPU path on a machine with an NVIDIA GPU and a JDK 17: trains the image pipeline's SmallCnn
-# (ImageFineTuner, batch 64) and fully fine-tunes all-MiniLM-L6-v2 (BertFineTuner, batch 16) for a few
+# (ImageClassifierFineTuner, batch 64) and fully fine-tunes all-MiniLM-L6-v2 (BertFineTuner, batch 16) for a few
 # steps on the GPU, then the same on the CPU, and prints the libtorch flavor that loaded and samples/s of
 # each with the CPU figure beside it (io.streamtune.model.bench.GpuCheck in model's test sources).
 #   bench/gpu_check.sh                        GPU, then CPU

@@ -8,7 +8,7 @@ import ai.djl.Model;
 import io.streamtune.evaluator.VersionEvaluator.Evaluated;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.image.LabeledImages;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.TrainSettings;
@@ -30,11 +30,11 @@ class StoreModelLoaderTest {
   /** Bright 10x10 square top-left (class 0) or bottom-right (class 1) on noise, in [0, 1]. */
   private static LabeledImages squares(int n, long seed) {
     Random random = new Random(seed);
-    float[][] pixels = new float[n][ImageFineTuner.PIXELS];
+    float[][] pixels = new float[n][ImageClassifierFineTuner.PIXELS];
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
       labels[i] = random.nextInt(2);
-      for (int p = 0; p < ImageFineTuner.PIXELS; p++) {
+      for (int p = 0; p < ImageClassifierFineTuner.PIXELS; p++) {
         pixels[i][p] = random.nextInt(50) / 255f;
       }
       int offset = labels[i] == 0 ? 3 : 15;
@@ -59,8 +59,8 @@ class StoreModelLoaderTest {
     Path versionDir;
     Model model = Model.newInstance("user-backbone", Device.cpu(), "PyTorch");
     model.load(dir, "user", Map.of("trainParam", "true"));
-    try (ImageFineTuner tuner =
-        ImageFineTuner.overBackbone(
+    try (ImageClassifierFineTuner tuner =
+        ImageClassifierFineTuner.overBackbone(
             model, model.getBlock(), 2, TrainSettings.simple(0.003, 0.0, 3, 16, 1), Device.cpu())) {
       tuner.train(squares(96, 1), () -> false);
       trainerPredictions = tuner.predict(holdoutImages.pixels());
@@ -74,7 +74,7 @@ class StoreModelLoaderTest {
                       UserBackbone.architecture(userFile.toString()),
                       LABELS,
                       List.of(),
-                      ImageFineTuner.PIXELS,
+                      ImageClassifierFineTuner.PIXELS,
                       List.of(),
                       1,
                       "2026-01-01T00:00:00Z"),
@@ -101,11 +101,11 @@ class StoreModelLoaderTest {
     version.setStorePath(versionDir.toString());
     version.setArchitecture(UserBackbone.architecture(userFile.toString()));
     version.setLabels(LABELS);
-    version.setFeatureCount(ImageFineTuner.PIXELS);
+    version.setFeatureCount(ImageClassifierFineTuner.PIXELS);
 
     try (StoreModelLoader loader = new StoreModelLoader(dir.resolve("store"));
         ScoringModel scoring = loader.load(version)) {
-      assertThat(scoring.featureCount()).isEqualTo(ImageFineTuner.PIXELS);
+      assertThat(scoring.featureCount()).isEqualTo(ImageClassifierFineTuner.PIXELS);
       assertThat(scoring.predict(holdout.snapshot())).containsExactly(trainerPredictions);
     }
     int correct = 0;

@@ -2,8 +2,8 @@ package io.streamtune.launcher;
 
 import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.ingest.IdxImageReader;
-import io.streamtune.model.image.ImageClassifierTraining;
 import io.streamtune.model.image.LabeledImages;
+import io.streamtune.model.image.SmallCnnPretraining;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,13 +66,12 @@ final class PretrainCommand implements Callable<Integer> {
     LabeledImages all = ImageDatasets.loadIdx(images, labels, classes, 0);
     LabeledImages train = all.slice(0, all.size() - holdout);
     LabeledImages test = all.slice(all.size() - holdout, all.size());
-    ImageClassifierTraining.Options options =
-        new ImageClassifierTraining.Options(epochs, 64, 0.001f, seed, false);
+    SmallCnnPretraining.Options options =
+        new SmallCnnPretraining.Options(epochs, 64, 0.001f, seed, false);
     ProgressMeter progress =
         new ProgressMeter(
             "pretrain epochs", epochs, Duration.ZERO, System.out::println, System::nanoTime);
-    try (ImageClassifierTraining training =
-        ImageClassifierTraining.fromScratch(classes.size(), options)) {
+    try (SmallCnnPretraining training = SmallCnnPretraining.fromScratch(classes.size(), options)) {
       List<Double> losses = training.train(train, progress::update);
       System.out.printf(
           Locale.ROOT,

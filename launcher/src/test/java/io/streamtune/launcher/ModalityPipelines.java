@@ -14,7 +14,7 @@ import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;

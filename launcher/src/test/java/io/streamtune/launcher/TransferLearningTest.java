@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamtune.ingest.IdxImageReader;
-import io.streamtune.model.image.ImageClassifierTraining;
 import io.streamtune.model.image.LabeledImages;
+import io.streamtune.model.image.SmallCnnPretraining;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ class TransferLearningTest {
    * and 1e-3, the pretrained backbone won by +0.5 to +3.9 points; at 8 epochs scratch catches up
    * (margin -0.2 to -0.7 points). See docs/architecture.md, "Image backbone".
    */
-  private static final ImageClassifierTraining.Options FULL =
-      new ImageClassifierTraining.Options(4, 32, 0.0005f, 7, false);
+  private static final SmallCnnPretraining.Options FULL =
+      new SmallCnnPretraining.Options(4, 32, 0.0005f, 7, false);
 
   private static LabeledImages train;
   private static LabeledImages test;
@@ -64,13 +64,13 @@ class TransferLearningTest {
   @Test
   void pretrainedBackboneBeatsTheSameCnnFromScratch() throws Exception {
     double scratch;
-    try (ImageClassifierTraining fromScratch = ImageClassifierTraining.fromScratch(10, FULL)) {
+    try (SmallCnnPretraining fromScratch = SmallCnnPretraining.fromScratch(10, FULL)) {
       fromScratch.train(train, epoch -> {});
       scratch = fromScratch.accuracy(test);
     }
     double transferred;
     try (InputStream in = backbone();
-        ImageClassifierTraining fineTuned = ImageClassifierTraining.fromPretrained(10, FULL, in)) {
+        SmallCnnPretraining fineTuned = SmallCnnPretraining.fromPretrained(10, FULL, in)) {
       fineTuned.train(train, epoch -> {});
       transferred = fineTuned.accuracy(test);
     }
@@ -88,10 +88,9 @@ class TransferLearningTest {
 
   @Test
   void aFrozenBackboneStaysBitIdenticalWhileTheHeadLearns() throws Exception {
-    ImageClassifierTraining.Options probe =
-        new ImageClassifierTraining.Options(4, 32, 0.001f, 7, true);
+    SmallCnnPretraining.Options probe = new SmallCnnPretraining.Options(4, 32, 0.001f, 7, true);
     try (InputStream in = backbone();
-        ImageClassifierTraining training = ImageClassifierTraining.fromPretrained(10, probe, in)) {
+        SmallCnnPretraining training = SmallCnnPretraining.fromPretrained(10, probe, in)) {
       List<float[]> before = training.backboneValues();
 
       List<Double> losses = training.train(train.slice(0, 500), epoch -> {});

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -86,6 +87,12 @@ public final class PipelineSpecs {
               : "";
       throw new SpecException(
           origin + ": invalid value '" + e.getValue() + "' for key '" + path(e) + "'" + allowed, e);
+    } catch (ValueInstantiationException e) {
+      // a section read through its Settings (trainer) names the key and what it allows
+      if (e.getCause() instanceof SpecException refused) {
+        throw new SpecException(origin + ": " + refused.getMessage(), e);
+      }
+      throw new SpecException(origin + ": " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new SpecException(origin + ": " + e.getOriginalMessage(), e);
     }
@@ -181,29 +188,8 @@ public final class PipelineSpecs {
     if (tabular) {
       spec.preprocess().validate(spec.columns(), origin);
     }
-    PipelineSpec.TrainerSpec trainer = spec.trainer();
-    requirePositive(origin, "trainer.retrainEvery", trainer.retrainEvery());
-    requirePositive(origin, "trainer.bufferCapacity", trainer.bufferCapacity());
-    requirePositive(origin, "trainer.epochs", trainer.epochs());
-    requirePositive(origin, "trainer.batchSize", trainer.batchSize());
-    trainer.validate(origin, spec.modality());
-    if (trainer.maxWaitSeconds() < 0) {
-      throw new SpecException(origin + ": key 'trainer.maxWaitSeconds' must be >= 0 (0 disables)");
-    }
-    if (!(trainer.learningRate() > 0)) {
-      throw new SpecException(origin + ": key 'trainer.learningRate' must be > 0");
-    }
-    if (trainer.weightDecay() < 0) {
-      throw new SpecException(origin + ": key 'trainer.weightDecay' must be >= 0");
-    }
-    trainer.hiddenUnits().forEach(units -> requirePositive(origin, "trainer.hiddenUnits", units));
+    spec.trainer().validate(origin, spec.modality());
     spec.sampling().validate(origin, classes);
-  }
-
-  private static void requirePositive(String origin, String key, Integer value) {
-    if (value == null || value <= 0) {
-      throw new SpecException(origin + ": key '" + key + "' must be > 0, got " + value);
-    }
   }
 
   /** Convenience for code that builds a spec (e.g. from an inferred CSV schema). */

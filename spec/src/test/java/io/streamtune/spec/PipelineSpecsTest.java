@@ -300,7 +300,7 @@ class PipelineSpecsTest {
     assertThat(spec.columns()).hasSize(13);
     assertThat(spec.split()).isEqualTo(PipelineSpec.SplitSpec.defaults());
     assertThat(spec.preprocess()).isEqualTo(PreprocessSpec.defaults());
-    assertThat(spec.trainer()).isEqualTo(PipelineSpec.TrainerSpec.defaults());
+    assertThat(spec.trainer()).isEqualTo(TrainerSpec.defaults());
     assertThat(spec.evaluator()).isEqualTo(PipelineSpec.EvaluatorSpec.defaults());
     assertThat(spec.sampling()).isEqualTo(SamplingSpec.defaults());
   }

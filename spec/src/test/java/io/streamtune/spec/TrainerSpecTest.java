@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,7 +126,10 @@ class TrainerSpecTest {
     assertThat(t.backboneFor(Modality.TEXT)).isEqualTo(TrainerSpec.MINILM_FINETUNE);
     assertThat(t.backboneIsPath(Modality.TEXT)).isFalse();
     assertThat(t.strategyFor(Modality.TEXT)).isEqualTo(TrainerSpec.Strategy.PARTIAL);
-    assertThat(t.transformer()).containsEntry("maxLength", 32).containsEntry("strategy", "last_k");
+    assertThat(t.transformer().get(TransformerSpec.MAX_LENGTH)).isEqualTo(32);
+    assertThat(t.transformer().get(TransformerSpec.STRATEGY))
+        .isEqualTo(TransformerSpec.Strategy.LAST_K);
+    assertThat(t.transformer().get(TransformerSpec.EPOCHS)).as("declared default").isEqualTo(4);
     assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(parsed), "again")).isEqualTo(parsed);
     assertThat(t.withRetrainEvery(7).transformer()).isEqualTo(t.transformer());
     assertThat(
@@ -178,6 +181,25 @@ class TrainerSpecTest {
                     spec("image", "backbone: scratch\nstrategy: linear_probe"), "s.yaml"))
         .hasMessageContaining("trainer.strategy")
         .hasMessageContaining("scratch");
+  }
+
+  @Test
+  void everySettingIsDeclaredOnceWithItsDocAndTheErrorListsThem() {
+    for (List<Setting<?>> section : List.of(TrainerSpec.SETTINGS, TransformerSpec.SETTINGS)) {
+      assertThat(section.stream().map(Setting::name)).doesNotHaveDuplicates();
+      assertThat(section).allSatisfy(setting -> assertThat(setting.doc()).isNotBlank());
+    }
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "epoch: 3"), "s.yaml"))
+        .hasMessageContaining("s.yaml: unknown key 'trainer.epoch'")
+        .hasMessageContaining(
+            TrainerSpec.SETTINGS.stream().map(Setting::name).sorted().toList().toString());
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "epochs: many"), "s.yaml"))
+        .hasMessageContaining("s.yaml: invalid value 'many' for key 'trainer.epochs'")
+        .hasMessageContaining("an integer >= 1");
+    assertThatThrownBy(() -> TrainerSpec.defaults().with(TrainerSpec.EPOCHS, 0))
+        .hasMessageContaining("key 'trainer.epochs' must be >= 1, got 0");
+    assertThat(TrainerSpec.defaults().with(TrainerSpec.EPOCHS, 3).epochs()).isEqualTo(3);
+    assertThat(TrainerSpec.defaults().epochs()).isEqualTo(TrainerSpec.EPOCHS.defaultValue());
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.streamtune.trainer;
 
 import ai.djl.Device;
 import io.streamtune.common.config.ConfigException;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 
 /** Where to train, from the setting and the GPUs PyTorch sees; no engine needed. */
 final class DeviceSelection {

@@ -4,6 +4,7 @@ import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -34,7 +35,7 @@ public final class TrainingState {
     this.labels = spec.label().classes();
     this.modality = spec.modality();
     this.featureCount = modality == PipelineSpec.Modality.TABULAR ? spec.featureNames().size() : 0;
-    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    TrainerSpec trainer = spec.trainer();
     this.buffer =
         new ExampleBuffer(
             trainer.bufferCapacity(),

@@ -3,7 +3,7 @@ package io.streamtune.trainer;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.training.TrainSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ final class UserBackbones {
 
   private UserBackbones() {}
 
-  static ImageFineTuner fineTuner(
+  static ImageClassifierFineTuner fineTuner(
       Path path, int numClasses, TrainSettings settings, Device device) {
     Path file = torchScriptFile(path);
     String name = file.getFileName().toString();
@@ -30,7 +30,8 @@ final class UserBackbones {
     try {
       // trainParam: the TorchScript parameters become DJL parameters that can train or freeze
       model.load(file.getParent(), prefix, Map.of("trainParam", "true"));
-      return ImageFineTuner.overBackbone(model, model.getBlock(), numClasses, settings, device);
+      return ImageClassifierFineTuner.overBackbone(
+          model, model.getBlock(), numClasses, settings, device);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new IllegalArgumentException(

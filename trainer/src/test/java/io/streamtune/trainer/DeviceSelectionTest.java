@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import io.streamtune.common.config.ConfigException;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 import org.junit.jupiter.api.Test;
 
 class DeviceSelectionTest {

@@ -8,7 +8,7 @@ import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

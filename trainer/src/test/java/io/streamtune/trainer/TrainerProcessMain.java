@@ -2,8 +2,8 @@ package io.streamtune.trainer;
 
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.topics.Topics;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.DeviceKind;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.TrainerSpec.DeviceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -17,6 +17,7 @@ import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.TrainerSpec;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.net.URISyntaxException;
@@ -143,7 +144,7 @@ class TrainerRestartKafkaTest {
   private static List<String> snapshotIds(ModelVersion version, PipelineSpec spec)
       throws Exception {
     Path file = Path.of(version.getStorePath()).resolve(TrainerService.BUFFER_FILE);
-    PipelineSpec.TrainerSpec trainer = spec.trainer();
+    TrainerSpec trainer = spec.trainer();
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       return ExampleBuffer.readFrom(

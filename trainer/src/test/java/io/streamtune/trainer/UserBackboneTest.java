@@ -101,7 +101,8 @@ class UserBackboneTest {
     int[] trained;
     List<float[]> backbone;
     List<float[]> head;
-    try (ImageRoundTrainer trainer = ImageRoundTrainer.create(spec.trainer(), 2, Device.cpu())) {
+    try (ImageCnnRoundTrainer trainer =
+        ImageCnnRoundTrainer.create(spec.trainer(), 2, Device.cpu())) {
       List<float[]> initial = trainer.tuner().blockValues(0);
       trainer.train(squares(96, 1), () -> false);
       backbone = trainer.tuner().blockValues(0);
@@ -128,8 +129,8 @@ class UserBackboneTest {
     }
     assertThat(correct).as("the trained model separates the squares").isGreaterThan(36);
 
-    try (ImageRoundTrainer resumed =
-        ImageRoundTrainer.resume(versionDir, spec.trainer(), 2, Device.cpu())) {
+    try (ImageCnnRoundTrainer resumed =
+        ImageCnnRoundTrainer.resume(versionDir, spec.trainer(), 2, Device.cpu())) {
       assertThat(resumed.architecture()).startsWith("user-backbone[torchscript");
       assertThat(same(resumed.tuner().blockValues(0), backbone)).isTrue();
       assertThat(same(resumed.tuner().headValues(), head)).isTrue();
@@ -146,7 +147,8 @@ class UserBackboneTest {
   @Test
   void aTorchScriptBackboneIsFrozenByALinearProbeAndTrainedByFull() throws Exception {
     PipelineSpec probe = spec("linear_probe");
-    try (ImageRoundTrainer trainer = ImageRoundTrainer.create(probe.trainer(), 2, Device.cpu())) {
+    try (ImageCnnRoundTrainer trainer =
+        ImageCnnRoundTrainer.create(probe.trainer(), 2, Device.cpu())) {
       assertThat(trainer.tuner().backboneBlockCount()).isEqualTo(1);
       List<float[]> backbone = trainer.tuner().blockValues(0);
       assertThat(backbone).isNotEmpty();
@@ -158,8 +160,8 @@ class UserBackboneTest {
       assertThat(same(trainer.tuner().headValues(), head)).isFalse();
       assertThat(result.epochLosses().get(2)).isLessThan(result.epochLosses().get(0));
     }
-    try (ImageRoundTrainer trainer =
-        ImageRoundTrainer.create(spec("full").trainer(), 2, Device.cpu())) {
+    try (ImageCnnRoundTrainer trainer =
+        ImageCnnRoundTrainer.create(spec("full").trainer(), 2, Device.cpu())) {
       List<float[]> backbone = trainer.tuner().blockValues(0);
       trainer.train(squares(96, 1), () -> false);
       assertThat(same(trainer.tuner().blockValues(0), backbone)).isFalse();

@@ -1,7 +1,7 @@
 package io.streamtune.model.training;
 
 import ai.djl.training.tracker.ParameterTracker;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.TrainerSpec.LrSchedule;
 import java.util.HashMap;
 import java.util.Map;
 

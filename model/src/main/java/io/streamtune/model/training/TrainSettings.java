@@ -1,174 +1,101 @@
 package io.streamtune.model.training;
 
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.OptimizerKind;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.Strategy;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.TrainerSpec.OptimizerKind;
+import io.streamtune.spec.TrainerSpec.Strategy;
 
 /**
- * How one round trains, read from the spec's {@code trainer} section (see its keys there).
+ * How one round trains: a view of the spec's {@code trainer} section (each key is declared, with
+ * its default and allowed values, in {@link TrainerSpec}) with the modality's strategy resolved.
  *
- * @param unfreezeLastBlocks backbone blocks (counted from the top) that train under {@link
- *     Strategy#PARTIAL}
- * @param gradualUnfreezing epochs per newly unfrozen block, 0 for all at once
+ * @param strategy the strategy in effect ({@link TrainerSpec#strategyFor})
  */
-public record TrainSettings(
-    Strategy strategy,
-    int unfreezeLastBlocks,
-    double backboneLrFactor,
-    int gradualUnfreezing,
-    OptimizerKind optimizer,
-    LrSchedule schedule,
-    double warmupFraction,
-    double learningRate,
-    double weightDecay,
-    int epochs,
-    int batchSize,
-    double validationFraction,
-    int patience,
-    long seed) {
+public record TrainSettings(TrainerSpec spec, Strategy strategy) {
 
   public TrainSettings {
-    if (epochs < 1 || batchSize < 1 || unfreezeLastBlocks < 1 || patience < 1) {
-      throw new IllegalArgumentException(
-          "epochs, batchSize, unfreezeLastBlocks and patience must be >= 1");
-    }
-    if (!(learningRate > 0) || !(backboneLrFactor > 0)) {
-      throw new IllegalArgumentException("learning rates must be > 0");
-    }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException(
-          "validationFraction must be in [0, 1), got " + validationFraction);
+    if (spec == null || strategy == null) {
+      throw new IllegalArgumentException("train settings need a trainer spec and a strategy");
     }
   }
 
   public static TrainSettings from(TrainerSpec spec, Modality modality) {
-    return new TrainSettings(
-        spec.strategyFor(modality),
-        spec.unfreezeLastBlocks(),
-        spec.backboneLrFactor(),
-        spec.gradualUnfreezing(),
-        spec.optimizer(),
-        spec.lrSchedule(),
-        spec.warmupFraction(),
-        spec.learningRate(),
-        spec.weightDecay(),
-        spec.epochs(),
-        spec.batchSize(),
-        spec.validationFraction(),
-        spec.earlyStoppingPatience(),
-        spec.seed());
+    return new TrainSettings(spec, spec.strategyFor(modality));
   }
 
   /** Plain Adam, constant rate, every parameter trained, no validation slice. */
   public static TrainSettings simple(
       double learningRate, double weightDecay, int epochs, int batchSize, long seed) {
-    return new TrainSettings(
-        Strategy.FULL,
-        1,
-        1.0,
-        0,
-        OptimizerKind.ADAM,
-        LrSchedule.CONSTANT,
-        0.1,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        0.0,
-        3,
-        seed);
+    TrainerSpec spec =
+        TrainerSpec.defaults()
+            .with(TrainerSpec.LEARNING_RATE, learningRate)
+            .with(TrainerSpec.WEIGHT_DECAY, weightDecay)
+            .with(TrainerSpec.EPOCHS, epochs)
+            .with(TrainerSpec.BATCH_SIZE, batchSize)
+            .with(TrainerSpec.SEED, seed);
+    return new TrainSettings(spec, Strategy.FULL);
+  }
+
+  /** The same settings with one trainer key changed (checked against its declaration). */
+  public <T> TrainSettings with(io.streamtune.spec.Setting<T> setting, T value) {
+    return new TrainSettings(spec.with(setting, value), strategy);
   }
 
   public TrainSettings withStrategy(Strategy newStrategy, int lastBlocks) {
-    return new TrainSettings(
-        newStrategy,
-        lastBlocks,
-        backboneLrFactor,
-        gradualUnfreezing,
-        optimizer,
-        schedule,
-        warmupFraction,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        validationFraction,
-        patience,
-        seed);
+    return new TrainSettings(spec.with(TrainerSpec.UNFREEZE_LAST_BLOCKS, lastBlocks), newStrategy);
   }
 
-  public TrainSettings withBackboneLrFactor(double factor) {
-    return new TrainSettings(
-        strategy,
-        unfreezeLastBlocks,
-        factor,
-        gradualUnfreezing,
-        optimizer,
-        schedule,
-        warmupFraction,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        validationFraction,
-        patience,
-        seed);
+  public int unfreezeLastBlocks() {
+    return spec.unfreezeLastBlocks();
   }
 
-  public TrainSettings withGradualUnfreezing(int epochsPerBlock) {
-    return new TrainSettings(
-        strategy,
-        unfreezeLastBlocks,
-        backboneLrFactor,
-        epochsPerBlock,
-        optimizer,
-        schedule,
-        warmupFraction,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        validationFraction,
-        patience,
-        seed);
+  public double backboneLrFactor() {
+    return spec.backboneLrFactor();
   }
 
-  public TrainSettings withEarlyStopping(double fraction, int epochsWithoutGain) {
-    return new TrainSettings(
-        strategy,
-        unfreezeLastBlocks,
-        backboneLrFactor,
-        gradualUnfreezing,
-        optimizer,
-        schedule,
-        warmupFraction,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        fraction,
-        epochsWithoutGain,
-        seed);
+  public int gradualUnfreezing() {
+    return spec.gradualUnfreezing();
   }
 
-  public TrainSettings withSchedule(OptimizerKind kind, LrSchedule newSchedule) {
-    return new TrainSettings(
-        strategy,
-        unfreezeLastBlocks,
-        backboneLrFactor,
-        gradualUnfreezing,
-        kind,
-        newSchedule,
-        warmupFraction,
-        learningRate,
-        weightDecay,
-        epochs,
-        batchSize,
-        validationFraction,
-        patience,
-        seed);
+  public OptimizerKind optimizer() {
+    return spec.optimizer();
+  }
+
+  public LrSchedule schedule() {
+    return spec.lrSchedule();
+  }
+
+  public double warmupFraction() {
+    return spec.warmupFraction();
+  }
+
+  public double learningRate() {
+    return spec.learningRate();
+  }
+
+  public double weightDecay() {
+    return spec.weightDecay();
+  }
+
+  public int epochs() {
+    return spec.epochs();
+  }
+
+  public int batchSize() {
+    return spec.batchSize();
+  }
+
+  public double validationFraction() {
+    return spec.validationFraction();
+  }
+
+  public int patience() {
+    return spec.earlyStoppingPatience();
+  }
+
+  public long seed() {
+    return spec.seed();
   }
 
   /** How many backbone blocks (from the top) train in a given epoch of a round (0-based). */
@@ -176,12 +103,13 @@ public record TrainSettings(
     int allowed =
         switch (strategy) {
           case LINEAR_PROBE -> 0;
-          case PARTIAL -> Math.min(unfreezeLastBlocks, backboneBlocks);
+          case PARTIAL -> Math.min(spec.unfreezeLastBlocks(), backboneBlocks);
           case FULL -> backboneBlocks;
         };
-    if (gradualUnfreezing <= 0) {
+    int gradual = spec.gradualUnfreezing();
+    if (gradual <= 0) {
       return allowed;
     }
-    return Math.min(allowed, epoch / gradualUnfreezing);
+    return Math.min(allowed, epoch / gradual);
   }
 }

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Utils;
 import io.streamtune.model.engine.EngineInfo;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig;
 import io.streamtune.model.text.bert.bench.FineTuneBenchmark;
@@ -23,9 +23,10 @@ import java.util.Random;
 
 /**
  * The Java side of bench/gpu_check.sh (not a unit test): trains the image pipeline's SmallCnn
- * ({@link ImageFineTuner}) and fine-tunes all-MiniLM-L6-v2 ({@link BertFineTuner}) for a few steps
- * on the GPU, then the same on the CPU, and prints the libtorch build that loaded and samples/s of
- * each side by side. Exits 3 when DJL fell back to the CPU, 4 when the engine did not load.
+ * ({@link ImageClassifierFineTuner}) and fine-tunes all-MiniLM-L6-v2 ({@link BertFineTuner}) for a
+ * few steps on the GPU, then the same on the CPU, and prints the libtorch build that loaded and
+ * samples/s of each side by side. Exits 3 when DJL fell back to the CPU, 4 when the engine did not
+ * load.
  *
  * <pre>
  *   java ... GpuCheck gpu|cpu &lt;cnn steps&gt; &lt;minilm steps&gt; [&lt;minilm tokens&gt;]
@@ -166,7 +167,8 @@ public final class GpuCheck {
   static Measure smallCnn(Device device, int steps) {
     TrainSettings settings = TrainSettings.simple(0.001, 0.0, 1, CNN_BATCH, 7);
     Random random = new Random(7);
-    try (ImageFineTuner tuner = ImageFineTuner.create(10, settings, null, device)) {
+    try (ImageClassifierFineTuner tuner =
+        ImageClassifierFineTuner.create(10, settings, null, device)) {
       // a warm-up round: first kernels, cuDNN algorithm choice, allocator
       tuner.train(images(random, 2 * CNN_BATCH), labels(random, 2 * CNN_BATCH, 10), () -> false);
       int n = steps * CNN_BATCH;
@@ -250,7 +252,7 @@ public final class GpuCheck {
   }
 
   private static byte[][] images(Random random, int n) {
-    byte[][] images = new byte[n][ImageFineTuner.PIXELS];
+    byte[][] images = new byte[n][ImageClassifierFineTuner.PIXELS];
     for (byte[] image : images) {
       random.nextBytes(image);
     }

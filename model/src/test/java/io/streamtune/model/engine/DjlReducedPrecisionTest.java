@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Why fine-tuning stays float32 on a GPU too: DJL's dtype cast leaves autograd, so products run in
  * float16 (or bfloat16) would train nothing before them. If this test fails, DJL has fixed it and
- * {@code TransformerFineTuneConfig.Precision} can offer reduced precision again. (bfloat16 itself
- * is not tried here: any bfloat16 tensor aborts the JVM, "terminate called without an active
- * exception", on DJL 0.33 and 0.36.)
+ * {@code TransformerSpec.Precision} can offer reduced precision again. (bfloat16 itself is not
+ * tried here: any bfloat16 tensor aborts the JVM, "terminate called without an active exception",
+ * on DJL 0.33 and 0.36.)
  */
 class DjlReducedPrecisionTest {
 

@@ -3,7 +3,7 @@ package io.streamtune.model.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.TrainerSpec.LrSchedule;
 import org.junit.jupiter.api.Test;
 
 class ScheduledLearningRateTest {

@@ -12,7 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.streamtune.common.progress.ProgressMeter;
-import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
+import io.streamtune.spec.TransformerSpec.Precision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,15 +1,15 @@
 package io.streamtune.model.text.bert;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import io.streamtune.spec.TransformerSpec;
+import io.streamtune.spec.TransformerSpec.Precision;
+import io.streamtune.spec.TransformerSpec.Strategy;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * How a pretrained transformer text classifier is fine-tuned. Kept apart from the trainer's spec
- * classes: a pipeline spec carries these keys under {@code trainer.transformer} and the trainer
- * hands that map to {@link #fromMap}.
+ * How a pretrained transformer text classifier is fine-tuned: the typed values of a spec's {@code
+ * trainer.transformer} section ({@link TransformerSpec}, where each key is declared with its
+ * default and allowed values). The constructor checks every value against that declaration, so a
+ * config built in code obeys the same rules as one read from YAML.
  *
  * @param backbone the pretrained encoder; only {@code all-MiniLM-L6-v2} ships
  * @param strategy which encoder parts train: {@code frozen} (head only), {@code last_k} (the top
@@ -53,73 +53,59 @@ public record TransformerFineTuneConfig(
     Precision precision,
     long seed) {
 
-  public static final String MINILM = "all-MiniLM-L6-v2";
+  public static final String MINILM = TransformerSpec.MINILM;
 
-  /** Which encoder parts train. */
-  public enum Strategy {
-    FROZEN,
-    LAST_K,
-    FULL
-  }
-
-  /** Number format of the dense products while training. */
-  public enum Precision {
-    AUTO,
-    FLOAT32,
-    /** Named so a spec asking for it gets the reason; refused by the constructor. */
-    BFLOAT16
-  }
+  /** The seed when neither the section nor the trainer gives one. */
+  private static final long DEFAULT_SEED = 42;
 
   public TransformerFineTuneConfig {
-    if (!MINILM.equals(backbone)) {
-      throw new IllegalArgumentException("backbone must be " + MINILM + ", got " + backbone);
-    }
-    if (strategy == null) {
-      throw new IllegalArgumentException("strategy must be one of frozen, last_k, full");
-    }
-    if (precision == null) {
-      throw new IllegalArgumentException("precision must be one of auto, float32");
-    }
+    TransformerSpec.check(TransformerSpec.BACKBONE, backbone);
+    TransformerSpec.check(TransformerSpec.STRATEGY, strategy);
+    TransformerSpec.check(TransformerSpec.PRECISION, precision);
     if (precision == Precision.BFLOAT16) {
       throw new IllegalArgumentException(
           "precision bfloat16 is not supported: DJL's PyTorch engine aborts the JVM on bfloat16"
               + " tensors and its casts detach from autograd; allowed values: [auto, float32]");
     }
-    int layers = BertConfig.miniLmL6().layers();
-    if (unfreezeLastLayers < 1 || unfreezeLastLayers > layers) {
-      throw new IllegalArgumentException(
-          "unfreezeLastLayers must be in 1.." + layers + ", got " + unfreezeLastLayers);
-    }
-    positive("learningRate", learningRate);
-    positive("headLearningRate", headLearningRate);
-    if (!(layerDecay > 0 && layerDecay <= 1)) {
-      throw new IllegalArgumentException("layerDecay must be in (0, 1], got " + layerDecay);
-    }
-    if (unfreezeEverySteps < 0) {
-      throw new IllegalArgumentException(
-          "unfreezeEverySteps must be >= 0, got " + unfreezeEverySteps);
-    }
-    if (!(warmupShare >= 0 && warmupShare < 1)) {
-      throw new IllegalArgumentException("warmupShare must be in [0, 1), got " + warmupShare);
-    }
-    if (!(weightDecay >= 0)) {
-      throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-    }
-    if (!(maxGradNorm >= 0)) {
-      throw new IllegalArgumentException("maxGradNorm must be >= 0, got " + maxGradNorm);
-    }
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    }
-    if (maxLength < 2 || maxLength > 512) {
-      throw new IllegalArgumentException("maxLength must be in 2..512, got " + maxLength);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-    }
+    TransformerSpec.check(TransformerSpec.UNFREEZE_LAST_LAYERS, unfreezeLastLayers);
+    TransformerSpec.check(TransformerSpec.LEARNING_RATE, learningRate);
+    TransformerSpec.check(TransformerSpec.HEAD_LEARNING_RATE, headLearningRate);
+    TransformerSpec.check(TransformerSpec.LAYER_DECAY, layerDecay);
+    TransformerSpec.check(TransformerSpec.UNFREEZE_EVERY_STEPS, unfreezeEverySteps);
+    TransformerSpec.check(TransformerSpec.WARMUP_SHARE, warmupShare);
+    TransformerSpec.check(TransformerSpec.WEIGHT_DECAY, weightDecay);
+    TransformerSpec.check(TransformerSpec.MAX_GRAD_NORM, maxGradNorm);
+    TransformerSpec.check(TransformerSpec.EPOCHS, epochs);
+    TransformerSpec.check(TransformerSpec.BATCH_SIZE, batchSize);
+    TransformerSpec.check(TransformerSpec.MAX_LENGTH, maxLength);
+    TransformerSpec.check(TransformerSpec.DROPOUT, (double) dropout);
+  }
+
+  /**
+   * The section's values, its keys not written at their declared defaults.
+   *
+   * @param seed used when the section writes no {@code seed} (the trainer passes {@code
+   *     trainer.seed})
+   */
+  public static TransformerFineTuneConfig of(TransformerSpec section, long seed) {
+    Long own = section.get(TransformerSpec.SEED);
+    return new TransformerFineTuneConfig(
+        section.get(TransformerSpec.BACKBONE),
+        section.get(TransformerSpec.STRATEGY),
+        section.get(TransformerSpec.UNFREEZE_LAST_LAYERS),
+        section.get(TransformerSpec.LEARNING_RATE),
+        section.get(TransformerSpec.HEAD_LEARNING_RATE),
+        section.get(TransformerSpec.LAYER_DECAY),
+        section.get(TransformerSpec.UNFREEZE_EVERY_STEPS),
+        section.get(TransformerSpec.WARMUP_SHARE),
+        section.get(TransformerSpec.WEIGHT_DECAY),
+        section.get(TransformerSpec.MAX_GRAD_NORM),
+        section.get(TransformerSpec.EPOCHS),
+        section.get(TransformerSpec.BATCH_SIZE),
+        section.get(TransformerSpec.MAX_LENGTH),
+        section.get(TransformerSpec.DROPOUT).floatValue(),
+        section.get(TransformerSpec.PRECISION),
+        own != null ? own : seed);
   }
 
   /** The same settings with another seed (e.g. one per training round). */
@@ -143,145 +129,23 @@ public record TransformerFineTuneConfig(
         newSeed);
   }
 
-  private static void positive(String key, double value) {
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(key + " must be > 0, got " + value);
-    }
-  }
-
   /**
-   * Full fine-tuning with the usual BERT recipe: 5e-5 at the top (decay 0.9 per layer), head 1e-3,
-   * 10% warm-up, AdamW decay 0.01, clip at norm 1, 4 epochs of 16 × 128 tokens.
+   * Full fine-tuning with the usual BERT recipe (the declared defaults): 5e-5 at the top (decay 0.9
+   * per layer), head 1e-3, 10% warm-up, AdamW decay 0.01, clip at norm 1, 4 epochs of 16 × 128
+   * tokens.
    */
   public static TransformerFineTuneConfig defaults() {
-    return new TransformerFineTuneConfig(
-        MINILM,
-        Strategy.FULL,
-        2,
-        5e-5,
-        1e-3,
-        0.9,
-        0,
-        0.1,
-        0.01,
-        1.0,
-        4,
-        16,
-        128,
-        0.1f,
-        Precision.AUTO,
-        42);
+    return of(TransformerSpec.defaults(), DEFAULT_SEED);
   }
-
-  private static final Set<String> KEYS =
-      Set.of(
-          "backbone",
-          "strategy",
-          "unfreezeLastLayers",
-          "learningRate",
-          "headLearningRate",
-          "layerDecay",
-          "unfreezeEverySteps",
-          "warmupShare",
-          "weightDecay",
-          "maxGradNorm",
-          "epochs",
-          "batchSize",
-          "maxLength",
-          "dropout",
-          "precision",
-          "seed");
 
   /**
-   * Reads the keys of a spec section (e.g. parsed YAML); keys not given keep {@link #defaults()}.
+   * Reads the keys of a {@code trainer.transformer} section (e.g. parsed YAML); keys not given take
+   * their defaults.
    *
-   * @throws IllegalArgumentException naming an unknown key, a value of the wrong type, or an enum
-   *     value with the allowed ones
+   * @throws io.streamtune.spec.SpecException naming an unknown key, or a refused value with what
+   *     the key allows
    */
   public static TransformerFineTuneConfig fromMap(Map<String, ?> map) {
-    for (String key : map.keySet()) {
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "unknown transformer fine-tuning key '"
-                + key
-                + "'; known keys: "
-                + new java.util.TreeSet<>(KEYS));
-      }
-    }
-    TransformerFineTuneConfig d = defaults();
-    Map<String, Object> m = new LinkedHashMap<>(map);
-    return new TransformerFineTuneConfig(
-        string(m, "backbone", d.backbone()),
-        enumValue(m, "strategy", Strategy.class, d.strategy()),
-        integer(m, "unfreezeLastLayers", d.unfreezeLastLayers()),
-        number(m, "learningRate", d.learningRate()),
-        number(m, "headLearningRate", d.headLearningRate()),
-        number(m, "layerDecay", d.layerDecay()),
-        integer(m, "unfreezeEverySteps", d.unfreezeEverySteps()),
-        number(m, "warmupShare", d.warmupShare()),
-        number(m, "weightDecay", d.weightDecay()),
-        number(m, "maxGradNorm", d.maxGradNorm()),
-        integer(m, "epochs", d.epochs()),
-        integer(m, "batchSize", d.batchSize()),
-        integer(m, "maxLength", d.maxLength()),
-        (float) number(m, "dropout", d.dropout()),
-        enumValue(m, "precision", Precision.class, d.precision()),
-        integer(m, "seed", (int) d.seed()));
-  }
-
-  private static String string(Map<String, Object> m, String key, String fallback) {
-    Object v = m.get(key);
-    return v == null ? fallback : v.toString();
-  }
-
-  private static double number(Map<String, Object> m, String key, double fallback) {
-    Object v = m.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    try {
-      return Double.parseDouble(v.toString());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-    }
-  }
-
-  private static int integer(Map<String, Object> m, String key, int fallback) {
-    Object v = m.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Integer || v instanceof Long) {
-      return ((Number) v).intValue();
-    }
-    try {
-      return Integer.parseInt(v.toString());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static <E extends Enum<E>> E enumValue(
-      Map<String, Object> m, String key, Class<E> type, E fallback) {
-    Object v = m.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Enum.valueOf(type, v.toString().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          key
-              + " must be one of "
-              + Arrays.stream(type.getEnumConstants())
-                  .map(c -> c.name().toLowerCase(Locale.ROOT))
-                  .toList()
-              + ", got '"
-              + v
-              + "'");
-    }
+    return of(TransformerSpec.read(map), DEFAULT_SEED);
   }
 }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.TrainSettings;
@@ -31,8 +31,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The DJL side of bench/cnn_train_bench.sh (not a unit test): trains the production {@link
- * ImageFineTuner} (SmallCnn from scratch, Adam, batch 64, one epoch per round through {@link
- * RoundLoop}) on Fashion-MNIST training images, on commands from stdin, so that a driver can
+ * ImageClassifierFineTuner} (SmallCnn from scratch, Adam, batch 64, one epoch per round through
+ * {@link RoundLoop}) on Fashion-MNIST training images, on commands from stdin, so that a driver can
  * alternate it with the PyTorch peer in one run while both processes stay warm.
  *
  * <pre>
@@ -61,7 +61,8 @@ public final class CnnTrainBenchmark {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    try (ImageFineTuner tuner = ImageFineTuner.create(10, settings, null, Device.cpu())) {
+    try (ImageClassifierFineTuner tuner =
+        ImageClassifierFineTuner.create(10, settings, null, Device.cpu())) {
       long parameters = 0;
       for (Pair<String, Parameter> p : tuner.model().getBlock().getParameters()) {
         parameters += p.getValue().getArray().size();
@@ -109,7 +110,8 @@ public final class CnnTrainBenchmark {
    * params.txt (one "name dims..." line per parameter, in block order), params.bin (their float32
    * little-endian values in that order), probe.bin (logits of the first images, float32 LE).
    */
-  private static void export(ImageFineTuner tuner, byte[][] images, Path dir) throws IOException {
+  private static void export(ImageClassifierFineTuner tuner, byte[][] images, Path dir)
+      throws IOException {
     Files.createDirectories(dir);
     StringBuilder names = new StringBuilder();
     List<float[]> values = new ArrayList<>();
@@ -124,10 +126,10 @@ public final class CnnTrainBenchmark {
     }
     Files.writeString(dir.resolve("params.txt"), names);
     Files.write(dir.resolve("params.bin"), littleEndian(values));
-    float[] pixels = new float[PROBE * ImageFineTuner.PIXELS];
+    float[] pixels = new float[PROBE * ImageClassifierFineTuner.PIXELS];
     for (int r = 0; r < PROBE; r++) {
-      for (int p = 0; p < ImageFineTuner.PIXELS; p++) {
-        pixels[r * ImageFineTuner.PIXELS + p] = (images[r][p] & 0xff) / 255f;
+      for (int p = 0; p < ImageClassifierFineTuner.PIXELS; p++) {
+        pixels[r * ImageClassifierFineTuner.PIXELS + p] = (images[r][p] & 0xff) / 255f;
       }
     }
     try (NDManager manager = tuner.model().getNDManager().newSubManager()) {

@@ -11,12 +11,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.training.TrainSettings;
 import java.nio.file.Path;
 
-/** Scratch A/B: production ImageFineTuner round vs a minimal DJL loop, alternating, same data. */
+/**
+ * Scratch A/B: production ImageClassifierFineTuner round vs a minimal DJL loop, alternating, same
+ * data.
+ */
 public final class StepPhases {
   public static void main(String[] args) throws Exception {
     int steps = Integer.parseInt(args[0]);
@@ -24,8 +27,8 @@ public final class StepPhases {
         CnnTrainBenchmark.readImages(Path.of(args[1], "train-images-idx3-ubyte.gz"), steps * 64);
     int[] labels =
         CnnTrainBenchmark.readLabels(Path.of(args[1], "train-labels-idx1-ubyte.gz"), steps * 64);
-    try (ImageFineTuner tuner =
-            ImageFineTuner.create(
+    try (ImageClassifierFineTuner tuner =
+            ImageClassifierFineTuner.create(
                 10, TrainSettings.simple(0.001, 0, 1, 64, 7), null, Device.cpu());
         Model model = Model.newInstance("cnn")) {
       model.setBlock(SmallCnn.classifier(SmallCnn.backbone(), 10));

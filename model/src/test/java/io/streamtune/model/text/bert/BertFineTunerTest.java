@@ -10,8 +10,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
-import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
-import io.streamtune.model.text.bert.TransformerFineTuneConfig.Strategy;
+import io.streamtune.spec.TransformerSpec.Precision;
+import io.streamtune.spec.TransformerSpec.Strategy;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -260,12 +260,17 @@ class BertFineTunerTest {
     assertThat(c.learningRate()).isEqualTo(3e-5);
     assertThat(c.maxGradNorm()).isEqualTo(1.0);
     assertThatThrownBy(() -> TransformerFineTuneConfig.fromMap(Map.of("strategy", "half")))
-        .hasMessageContaining("strategy must be one of [frozen, last_k, full], got 'half'");
+        .hasMessageContaining(
+            "invalid value 'half' for key 'trainer.transformer.strategy'; allowed values:"
+                + " [frozen, last_k, full]");
     assertThatThrownBy(() -> TransformerFineTuneConfig.fromMap(Map.of("lr", 1)))
-        .hasMessageContaining("unknown transformer fine-tuning key 'lr'");
+        .hasMessageContaining("unknown key 'trainer.transformer.lr'")
+        .hasMessageContaining("learningRate");
     assertThatThrownBy(() -> TransformerFineTuneConfig.fromMap(Map.of("unfreezeLastLayers", 7)))
-        .hasMessageContaining("unfreezeLastLayers must be in 1..6");
+        .hasMessageContaining(
+            "key 'trainer.transformer.unfreezeLastLayers' must be in 1..6, got 7");
     assertThatThrownBy(() -> TransformerFineTuneConfig.fromMap(Map.of("backbone", "bert-base")))
-        .hasMessageContaining("backbone must be all-MiniLM-L6-v2");
+        .hasMessageContaining("trainer.transformer.backbone")
+        .hasMessageContaining("[all-MiniLM-L6-v2]");
   }
 }

@@ -3,10 +3,12 @@ package io.streamtune.model.text.bert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.streamtune.model.text.bert.TransformerFineTuneConfig.Precision;
-import io.streamtune.model.text.bert.TransformerFineTuneConfig.Strategy;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TransformerSpec;
+import io.streamtune.spec.TransformerSpec.Precision;
+import io.streamtune.spec.TransformerSpec.Strategy;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,10 +29,12 @@ class ReviewsFineTuneSpecTest {
     // the pipeline spec reader takes it too (trainer.backbone minilm-finetune, trainer.transformer)
     PipelineSpec parsed = PipelineSpecs.load(spec);
     assertThat(parsed.trainer().backboneFor(PipelineSpec.Modality.TEXT))
-        .isEqualTo(PipelineSpec.TrainerSpec.MINILM_FINETUNE);
+        .isEqualTo(TrainerSpec.MINILM_FINETUNE);
     assertThat(parsed.trainer().strategyFor(PipelineSpec.Modality.TEXT))
-        .isEqualTo(PipelineSpec.TrainerSpec.Strategy.FULL);
-    assertThat(parsed.trainer().transformer()).isEqualTo(trainer.get("transformer"));
+        .isEqualTo(TrainerSpec.Strategy.FULL);
+    assertThat(parsed.trainer().transformer())
+        .isEqualTo(TransformerSpec.read((Map<String, Object>) trainer.get("transformer")));
+    assertThat(TransformerFineTuneConfig.of(parsed.trainer().transformer(), 42)).isEqualTo(config);
     assertThat(config.backbone()).isEqualTo("all-MiniLM-L6-v2");
     assertThat(config.strategy()).isEqualTo(Strategy.FULL);
     assertThat(config.learningRate()).isEqualTo(1e-4);

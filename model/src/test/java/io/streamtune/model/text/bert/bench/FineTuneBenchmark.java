@@ -19,6 +19,7 @@ import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.model.text.bert.MiniLmTokenizer;
 import io.streamtune.model.text.bert.OnnxBertImport;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig;
+import io.streamtune.spec.TransformerSpec;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -80,7 +81,7 @@ public final class FineTuneBenchmark {
   public static TransformerFineTuneConfig speedConfig(int rows, int length) {
     return new TransformerFineTuneConfig(
         TransformerFineTuneConfig.MINILM,
-        TransformerFineTuneConfig.Strategy.FULL,
+        TransformerSpec.Strategy.FULL,
         1,
         5e-5,
         1e-3,
@@ -93,7 +94,7 @@ public final class FineTuneBenchmark {
         rows,
         length,
         0.1f,
-        TransformerFineTuneConfig.Precision.AUTO,
+        TransformerSpec.Precision.AUTO,
         42);
   }
 

@@ -14,7 +14,7 @@ import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.ScheduledLearningRate;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -29,7 +29,20 @@ import java.util.function.BooleanSupplier;
  * initial weights come from the engine seeded with {@code spec.seed}, and the shuffle of round r
  * from {@code seed} and r.
  */
-public final class RoundTrainer implements ModelTrainer {
+public final class TabularMlpRoundTrainer implements ModelTrainer {
+
+  /** Backbone {@code mlp}: a stored version continues with its optimizer state rebuilt. */
+  static final ModelTrainerFactory KIND =
+      ModelTrainerFactory.of(
+          setup -> MlpClassifier.architecture(setup.trainer().hiddenUnits()),
+          setup ->
+              create(
+                  setup.modelId(),
+                  setup.featureCount(),
+                  setup.numClasses(),
+                  setup.trainer(),
+                  setup.device()),
+          (setup, dir) -> continueFrom(setup.store().load(dir, setup.device()), setup.trainer()));
 
   private final Model model;
   private final Trainer trainer;
@@ -43,7 +56,7 @@ public final class RoundTrainer implements ModelTrainer {
   private final List<Parameter> parameters;
   private int roundsTrained;
 
-  private RoundTrainer(
+  private TabularMlpRoundTrainer(
       Model model,
       TrainerSpec spec,
       int featureCount,
@@ -71,13 +84,13 @@ public final class RoundTrainer implements ModelTrainer {
   }
 
   /** A new model with seeded random weights. */
-  public static RoundTrainer create(
+  public static TabularMlpRoundTrainer create(
       String modelName, int featureCount, int numClasses, TrainerSpec spec, Device device) {
     Model model = Model.newInstance(modelName, device);
     try {
       model.setBlock(MlpClassifier.block(featureCount, spec.hiddenUnits(), numClasses));
       Engine.getInstance().setRandomSeed(spec.seed().intValue());
-      return new RoundTrainer(model, spec, featureCount, numClasses, device, model);
+      return new TabularMlpRoundTrainer(model, spec, featureCount, numClasses, device, model);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -88,9 +101,9 @@ public final class RoundTrainer implements ModelTrainer {
    * Continues training a stored version (after a restart). Takes ownership of {@code stored}: it is
    * closed with this trainer. The caller checks that it matches the spec.
    */
-  public static RoundTrainer continueFrom(StoredModel stored, TrainerSpec spec) {
+  public static TabularMlpRoundTrainer continueFrom(StoredModel stored, TrainerSpec spec) {
     Model model = stored.model();
-    return new RoundTrainer(
+    return new TabularMlpRoundTrainer(
         model,
         spec,
         stored.metadata().featureCount(),

@@ -2,12 +2,12 @@ package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TextRoundTrainerTest {
+class TextLinearHeadRoundTrainerTest {
 
   private static ExampleBuffer.Snapshot texts(int count) {
     List<ExampleBuffer.Item> items = new ArrayList<>();
@@ -27,7 +27,7 @@ class TextRoundTrainerTest {
   @Test
   void miniLmEmbeddingsAreComputedOncePerExampleAcrossRounds() {
     TrainerSpec spec = TrainerSpec.defaults();
-    try (TextRoundTrainer trainer = TextRoundTrainer.create(spec, 2, 1)) {
+    try (TextLinearHeadRoundTrainer trainer = TextLinearHeadRoundTrainer.create(spec, 2, 1)) {
       ModelTrainer.Result first = trainer.train(texts(20), () -> false);
       assertThat(trainer.encodedCount()).isEqualTo(20);
 
@@ -43,11 +43,8 @@ class TextRoundTrainerTest {
 
   @Test
   void theTfidfBaselineNeedsNoEncoderAndStoresItsIdf() {
-    TrainerSpec spec =
-        new TrainerSpec(
-            null, null, null, null, null, null, null, null, null, null, null, "tfidf", null, null,
-            null, null, null, null, null, null, null, null, null);
-    try (TextRoundTrainer trainer = TextRoundTrainer.create(spec, 2, 1)) {
+    TrainerSpec spec = TrainerSpec.defaults().with(TrainerSpec.BACKBONE, TrainerSpec.TFIDF);
+    try (TextLinearHeadRoundTrainer trainer = TextLinearHeadRoundTrainer.create(spec, 2, 1)) {
       trainer.train(texts(40), () -> false);
       assertThat(trainer.encodedCount()).isZero();
       assertThat(trainer.architecture()).isEqualTo("text-linear[tfidf]");

@@ -31,11 +31,13 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 
 /**
- * Trains and scores {@link SmallCnn} classifiers: pretraining from random weights, and fine-tuning
- * from a pretrained backbone (frozen or not). Seeded: the same data, options and seed give the same
- * weights. Every step's arrays live in a sub-manager closed at the end of the step.
+ * Offline pretraining of the shipped {@link SmallCnn} backbone ({@code streamtune pretrain}) and
+ * the one-shot transfer check beside it: trains and scores a SmallCnn from random weights, or from
+ * a pretrained backbone (frozen or not). The streaming rounds use {@link ImageClassifierFineTuner}
+ * instead. Seeded: the same data, options and seed give the same weights. Every step's arrays live
+ * in a sub-manager closed at the end of the step.
  */
-public final class ImageClassifierTraining implements AutoCloseable {
+public final class SmallCnnPretraining implements AutoCloseable {
 
   /**
    * @param freezeBackbone train only the head (a linear probe on the backbone's features)
@@ -49,7 +51,7 @@ public final class ImageClassifierTraining implements AutoCloseable {
   private final Trainer trainer;
   private final Options options;
 
-  private ImageClassifierTraining(
+  private SmallCnnPretraining(
       int numClasses, Options options, InputStream pretrainedBackbone, Device device) {
     this.options = options;
     Engine.getInstance().setRandomSeed((int) options.seed());
@@ -85,14 +87,14 @@ public final class ImageClassifierTraining implements AutoCloseable {
   }
 
   /** A classifier from random weights. */
-  public static ImageClassifierTraining fromScratch(int numClasses, Options options) {
-    return new ImageClassifierTraining(numClasses, options, null, Device.cpu());
+  public static SmallCnnPretraining fromScratch(int numClasses, Options options) {
+    return new SmallCnnPretraining(numClasses, options, null, Device.cpu());
   }
 
   /** A classifier whose backbone starts from saved parameters and whose head is new. */
-  public static ImageClassifierTraining fromPretrained(
+  public static SmallCnnPretraining fromPretrained(
       int numClasses, Options options, InputStream backboneParameters) {
-    return new ImageClassifierTraining(numClasses, options, backboneParameters, Device.cpu());
+    return new SmallCnnPretraining(numClasses, options, backboneParameters, Device.cpu());
   }
 
   /**

@@ -3,12 +3,12 @@ package io.streamtune.trainer;
 import ai.djl.Device;
 import ai.djl.Model;
 import io.streamtune.model.ModelStore;
-import io.streamtune.model.image.ImageFineTuner;
+import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,15 +20,22 @@ import java.util.function.BooleanSupplier;
  * or {@code scratch}) or over a user's TorchScript backbone, with the spec's strategy, warm-started
  * round after round; on restart from the last stored version.
  */
-final class ImageRoundTrainer implements ModelTrainer {
+final class ImageCnnRoundTrainer implements ModelTrainer {
+
+  /** Backbones {@code mnist-cnn}, {@code scratch} and a user's TorchScript file or directory. */
+  static final ModelTrainerFactory KIND =
+      ModelTrainerFactory.of(
+          setup -> architecture(setup.trainer()),
+          setup -> create(setup.trainer(), setup.numClasses(), setup.device()),
+          (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.device()));
 
   /** The shipped MNIST-pretrained backbone (made by {@code streamtune pretrain}). */
   static final String MNIST_BACKBONE = "/backbones/mnist-cnn.params";
 
-  private final ImageFineTuner tuner;
+  private final ImageClassifierFineTuner tuner;
   private final String architecture;
 
-  private ImageRoundTrainer(ImageFineTuner tuner, String architecture) {
+  private ImageCnnRoundTrainer(ImageClassifierFineTuner tuner, String architecture) {
     this.tuner = tuner;
     this.architecture = architecture;
   }
@@ -41,40 +48,40 @@ final class ImageRoundTrainer implements ModelTrainer {
         : SmallCnn.ARCHITECTURE + " from " + backbone;
   }
 
-  static ImageRoundTrainer create(TrainerSpec spec, int numClasses, Device device) {
+  static ImageCnnRoundTrainer create(TrainerSpec spec, int numClasses, Device device) {
     TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
     String backbone = spec.backboneFor(Modality.IMAGE);
     if (TrainerSpec.SCRATCH.equals(backbone)) {
-      return new ImageRoundTrainer(
-          ImageFineTuner.create(numClasses, settings, null, device), architecture(spec));
+      return new ImageCnnRoundTrainer(
+          ImageClassifierFineTuner.create(numClasses, settings, null, device), architecture(spec));
     }
     if (TrainerSpec.MNIST_CNN.equals(backbone)) {
-      try (InputStream in = ImageRoundTrainer.class.getResourceAsStream(MNIST_BACKBONE)) {
+      try (InputStream in = ImageCnnRoundTrainer.class.getResourceAsStream(MNIST_BACKBONE)) {
         if (in == null) {
           throw new IllegalStateException("the backbone " + MNIST_BACKBONE + " is not packaged");
         }
-        return new ImageRoundTrainer(
-            ImageFineTuner.create(numClasses, settings, in, device), architecture(spec));
+        return new ImageCnnRoundTrainer(
+            ImageClassifierFineTuner.create(numClasses, settings, in, device), architecture(spec));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + MNIST_BACKBONE, e);
       }
     }
-    return new ImageRoundTrainer(
+    return new ImageCnnRoundTrainer(
         UserBackbones.fineTuner(Path.of(backbone), numClasses, settings, device),
         architecture(spec));
   }
 
-  static ImageRoundTrainer resume(
+  static ImageCnnRoundTrainer resume(
       Path versionDir, TrainerSpec spec, int numClasses, Device device) {
     TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
     // a version over a user backbone carries the trained TorchScript module itself
-    ImageFineTuner tuner =
+    ImageClassifierFineTuner tuner =
         spec.backboneIsPath(Modality.IMAGE)
-            ? ImageFineTuner.resumeOverBackbone(
+            ? ImageClassifierFineTuner.resumeOverBackbone(
                 versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device)
-            : ImageFineTuner.resume(
+            : ImageClassifierFineTuner.resume(
                 versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device);
-    return new ImageRoundTrainer(tuner, architecture(spec));
+    return new ImageCnnRoundTrainer(tuner, architecture(spec));
   }
 
   @Override
@@ -82,7 +89,7 @@ final class ImageRoundTrainer implements ModelTrainer {
     return Result.of(tuner.train(data.images(), data.labels(), cancelled), deviceName());
   }
 
-  ImageFineTuner tuner() {
+  ImageClassifierFineTuner tuner() {
     return tuner;
   }
 
@@ -93,12 +100,12 @@ final class ImageRoundTrainer implements ModelTrainer {
 
   @Override
   public int inputWidth() {
-    return ImageFineTuner.PIXELS;
+    return ImageClassifierFineTuner.PIXELS;
   }
 
   @Override
   public int metadataFeatureCount() {
-    return ImageFineTuner.PIXELS;
+    return ImageClassifierFineTuner.PIXELS;
   }
 
   @Override

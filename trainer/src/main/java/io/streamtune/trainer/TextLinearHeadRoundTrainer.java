@@ -10,7 +10,7 @@ import io.streamtune.model.text.LinearHeadTrainer;
 import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.model.text.TextClassifier;
 import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,7 +27,14 @@ import java.util.function.BooleanSupplier;
  * <p>MiniLM embeddings are cached per example id: each example goes through the encoder once, not
  * once per round. Each round's head starts from the previous round's.
  */
-final class TextRoundTrainer implements ModelTrainer {
+final class TextLinearHeadRoundTrainer implements ModelTrainer {
+
+  /** Backbones {@code minilm} and {@code tfidf}: a linear head over frozen features. */
+  static final ModelTrainerFactory KIND =
+      ModelTrainerFactory.of(
+          setup -> TextClassifier.architecture(featuresOf(setup.trainer())),
+          setup -> create(setup.trainer(), setup.numClasses(), setup.threads()),
+          (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.threads()));
 
   private final TextClassifier.Features features;
   private final TrainerSpec spec;
@@ -36,7 +43,7 @@ final class TextRoundTrainer implements ModelTrainer {
   private final EmbeddingCache cache;
   private TextClassifier classifier;
 
-  private TextRoundTrainer(
+  private TextLinearHeadRoundTrainer(
       TextClassifier.Features features,
       TrainerSpec spec,
       int numClasses,
@@ -62,14 +69,15 @@ final class TextRoundTrainer implements ModelTrainer {
         : TextClassifier.Features.MINILM;
   }
 
-  static TextRoundTrainer create(TrainerSpec spec, int numClasses, int threads) {
-    return new TextRoundTrainer(featuresOf(spec), spec, numClasses, threads, null);
+  static TextLinearHeadRoundTrainer create(TrainerSpec spec, int numClasses, int threads) {
+    return new TextLinearHeadRoundTrainer(featuresOf(spec), spec, numClasses, threads, null);
   }
 
-  static TextRoundTrainer resume(Path versionDir, TrainerSpec spec, int numClasses, int threads) {
+  static TextLinearHeadRoundTrainer resume(
+      Path versionDir, TrainerSpec spec, int numClasses, int threads) {
     TextClassifier.Features features = featuresOf(spec);
     try {
-      return new TextRoundTrainer(
+      return new TextLinearHeadRoundTrainer(
           features, spec, numClasses, threads, TextClassifier.read(versionDir, features));
     } catch (IOException e) {
       throw new IllegalArgumentException(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import io.streamtune.common.config.ConfigException;
 import io.streamtune.evaluator.ChampionGate;
 import io.streamtune.evaluator.HoldoutSet;
 import io.streamtune.evaluator.StoreModelLoader;
@@ -19,6 +18,7 @@ import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.SpecException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * texts, 32 tokens, 1 epoch of 3 steps, 1 thread), stored as the trainer service stores versions,
  * then loaded and scored by the evaluator.
  */
-class TransformerRoundTrainerTest {
+class TextTransformerRoundTrainerTest {
 
   private static final List<String> LABELS = List.of("great", "other");
   private static final List<String> TEXTS = new ArrayList<>();
@@ -69,7 +69,7 @@ class TransformerRoundTrainerTest {
     try (BufferedReader in =
         new BufferedReader(
             new InputStreamReader(
-                TransformerRoundTrainerTest.class.getResourceAsStream("/reviews-32.tsv"),
+                TextTransformerRoundTrainerTest.class.getResourceAsStream("/reviews-32.tsv"),
                 StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.startsWith("#")) {
@@ -141,8 +141,8 @@ class TransformerRoundTrainerTest {
     HoldoutSet.Snapshot holdout = holdout();
     Path versionDir;
     int[] inMemory;
-    try (TransformerRoundTrainer trainer =
-        TransformerRoundTrainer.create("reviews-tiny", spec.trainer(), 2, Device.cpu())) {
+    try (TextTransformerRoundTrainer trainer =
+        TextTransformerRoundTrainer.create("reviews-tiny", spec.trainer(), 2, Device.cpu())) {
       BertClassifier classifier = (BertClassifier) trainer.model().getBlock();
       Map<String, float[]> start = values(classifier);
 
@@ -218,8 +218,8 @@ class TransformerRoundTrainerTest {
     }
 
     // a restarted trainer continues from the stored parameters, not from the ONNX weights
-    try (TransformerRoundTrainer resumed =
-        TransformerRoundTrainer.resume(store, versionDir, spec.trainer(), 2, Device.cpu())) {
+    try (TextTransformerRoundTrainer resumed =
+        TextTransformerRoundTrainer.resume(store, versionDir, spec.trainer(), 2, Device.cpu())) {
       try (BertClassifierStore.Loaded loaded =
           BertClassifierStore.load(store, versionDir, Device.cpu())) {
         assertThat(
@@ -232,31 +232,31 @@ class TransformerRoundTrainerTest {
   }
 
   @Test
-  void badTransformerKeysFailAtStartNamingTheKey() {
-    PipelineSpec unknownKey =
-        PipelineSpecs.parse(SPEC.replace("epochs: 1", "epoch: 1"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(unknownKey.trainer()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("trainer.transformer")
-        .hasMessageContaining("'epoch'")
+  void badTransformerKeysFailWhenTheSpecIsReadNamingTheKey() {
+    // typed settings: a wrong key or value stops the spec, not the trainer's start
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(SPEC.replace("epochs: 1", "epoch: 1"), "test spec"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("unknown key 'trainer.transformer.epoch'")
         .hasMessageContaining("epochs");
-    PipelineSpec badPrecision =
-        PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: half"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(badPrecision.trainer()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("precision must be one of [auto, float32, bfloat16]");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: half"), "test spec"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining(
+            "invalid value 'half' for key 'trainer.transformer.precision'; allowed values:"
+                + " [auto, float32, bfloat16]");
     PipelineSpec bfloat16 =
         PipelineSpecs.parse(SPEC.replace("epochs: 1", "precision: bfloat16"), "test spec");
-    assertThatThrownBy(() -> TransformerRoundTrainer.configOf(bfloat16.trainer()))
+    assertThatThrownBy(() -> TextTransformerRoundTrainer.configOf(bfloat16.trainer()))
         .hasMessageContaining("precision bfloat16 is not supported");
 
     PipelineSpec defaults =
         PipelineSpecs.parse(
             SPEC.substring(0, SPEC.indexOf("  transformer:")).replace("seed: 5", "seed: 9"),
             "test spec");
-    assertThat(TransformerRoundTrainer.configOf(defaults.trainer()).seed())
+    assertThat(TextTransformerRoundTrainer.configOf(defaults.trainer()).seed())
         .as("the seed defaults to trainer.seed")
         .isEqualTo(9);
-    assertThat(TransformerRoundTrainer.configOf(defaults.trainer()).maxLength()).isEqualTo(128);
+    assertThat(TextTransformerRoundTrainer.configOf(defaults.trainer()).maxLength()).isEqualTo(128);
   }
 }

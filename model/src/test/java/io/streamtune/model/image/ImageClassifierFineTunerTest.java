@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.TrainSettings;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.LrSchedule;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.OptimizerKind;
-import io.streamtune.spec.PipelineSpec.TrainerSpec.Strategy;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec.LrSchedule;
+import io.streamtune.spec.TrainerSpec.OptimizerKind;
+import io.streamtune.spec.TrainerSpec.Strategy;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
@@ -15,19 +16,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The fine-tuning strategies on the shipped MNIST backbone, with a small synthetic task. */
-class ImageFineTunerTest {
+class ImageClassifierFineTunerTest {
 
   private static final TrainSettings BASE = TrainSettings.simple(0.001, 0.0, 2, 16, 11);
 
   private static LabeledImages data() {
-    return ImageClassifierTrainingTest.squares(96, 21);
+    return SmallCnnPretrainingTest.squares(96, 21);
   }
 
-  private static ImageFineTuner pretrained(TrainSettings settings) throws Exception {
+  private static ImageClassifierFineTuner pretrained(TrainSettings settings) throws Exception {
     try (InputStream in =
-        ImageFineTunerTest.class.getResourceAsStream("/backbones/mnist-cnn.params")) {
+        ImageClassifierFineTunerTest.class.getResourceAsStream("/backbones/mnist-cnn.params")) {
       assertThat(in).isNotNull();
-      return ImageFineTuner.create(2, settings, in, Device.cpu());
+      return ImageClassifierFineTuner.create(2, settings, in, Device.cpu());
     }
   }
 
@@ -55,7 +56,7 @@ class ImageFineTunerTest {
 
   @Test
   void linearProbeKeepsEveryBackboneParameterBitIdentical() throws Exception {
-    try (ImageFineTuner tuner = pretrained(BASE.withStrategy(Strategy.LINEAR_PROBE, 1))) {
+    try (ImageClassifierFineTuner tuner = pretrained(BASE.withStrategy(Strategy.LINEAR_PROBE, 1))) {
       assertThat(tuner.backboneBlockCount()).isEqualTo(2);
       List<float[]> block0 = tuner.blockValues(0);
       List<float[]> block1 = tuner.blockValues(1);
@@ -68,13 +69,13 @@ class ImageFineTunerTest {
       assertThat(identical(tuner.blockValues(1), block1)).isTrue();
       assertThat(identical(tuner.headValues(), head)).isFalse();
       assertThat(result.epochLosses().get(1)).isLessThan(result.epochLosses().get(0));
-      assertThat(tuner.accuracy(ImageClassifierTrainingTest.squares(64, 5))).isGreaterThan(0.9);
+      assertThat(tuner.accuracy(SmallCnnPretrainingTest.squares(64, 5))).isGreaterThan(0.9);
     }
   }
 
   @Test
   void partialUnfreezesExactlyTheLastKBlocks() throws Exception {
-    try (ImageFineTuner tuner = pretrained(BASE.withStrategy(Strategy.PARTIAL, 1))) {
+    try (ImageClassifierFineTuner tuner = pretrained(BASE.withStrategy(Strategy.PARTIAL, 1))) {
       List<float[]> block0 = tuner.blockValues(0);
       List<float[]> block1 = tuner.blockValues(1);
 
@@ -83,7 +84,7 @@ class ImageFineTunerTest {
       assertThat(identical(tuner.blockValues(0), block0)).as("bottom block").isTrue();
       assertThat(identical(tuner.blockValues(1), block1)).as("top block").isFalse();
     }
-    try (ImageFineTuner tuner = pretrained(BASE.withStrategy(Strategy.PARTIAL, 2))) {
+    try (ImageClassifierFineTuner tuner = pretrained(BASE.withStrategy(Strategy.PARTIAL, 2))) {
       List<float[]> block0 = tuner.blockValues(0);
       tuner.train(data(), () -> false);
       assertThat(identical(tuner.blockValues(0), block0)).as("k=2 trains the bottom too").isFalse();
@@ -95,7 +96,8 @@ class ImageFineTunerTest {
     double[] ratio = new double[2];
     double[] factors = {1.0, 0.01};
     for (int i = 0; i < factors.length; i++) {
-      try (ImageFineTuner tuner = pretrained(BASE.withBackboneLrFactor(factors[i]))) {
+      try (ImageClassifierFineTuner tuner =
+          pretrained(BASE.with(TrainerSpec.BACKBONE_LR_FACTOR, factors[i]))) {
         List<float[]> backbone = tuner.blockValues(1);
         List<float[]> head = tuner.headValues();
         tuner.train(data(), () -> false);
@@ -120,12 +122,12 @@ class ImageFineTunerTest {
   @Test
   void gradualUnfreezingAddsOneBlockFromTheTopPerEpochs() throws Exception {
     // 2 epochs, one block per epoch: epoch 0 trains the head, epoch 1 the top block as well
-    TrainSettings settings = BASE.withGradualUnfreezing(1);
+    TrainSettings settings = BASE.with(TrainerSpec.GRADUAL_UNFREEZING, 1);
     assertThat(settings.unfrozenBlocks(0, 2)).isZero();
     assertThat(settings.unfrozenBlocks(1, 2)).isEqualTo(1);
     assertThat(settings.unfrozenBlocks(5, 2)).isEqualTo(2);
     assertThat(settings.withStrategy(Strategy.PARTIAL, 1).unfrozenBlocks(5, 2)).isEqualTo(1);
-    try (ImageFineTuner tuner = pretrained(settings)) {
+    try (ImageClassifierFineTuner tuner = pretrained(settings)) {
       List<float[]> block0 = tuner.blockValues(0);
       List<float[]> block1 = tuner.blockValues(1);
 
@@ -139,15 +141,18 @@ class ImageFineTunerTest {
   @Test
   void earlyStoppingStopsWhenTheValidationLossStallsAndKeepsTheBestEpoch() throws Exception {
     // random labels: nothing generalises, so the validation loss stops improving early
-    LabeledImages noise = ImageClassifierTrainingTest.squares(96, 3);
+    LabeledImages noise = SmallCnnPretrainingTest.squares(96, 3);
     Random random = new Random(1);
     int[] labels = new int[noise.size()];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = random.nextInt(2);
     }
     LabeledImages shuffled = new LabeledImages(noise.pixels(), labels, 2);
-    TrainSettings settings = TrainSettings.simple(0.003, 0.0, 30, 16, 5).withEarlyStopping(0.25, 2);
-    try (ImageFineTuner tuner = pretrained(settings)) {
+    TrainSettings settings =
+        TrainSettings.simple(0.003, 0.0, 30, 16, 5)
+            .with(TrainerSpec.VALIDATION_FRACTION, 0.25)
+            .with(TrainerSpec.EARLY_STOPPING_PATIENCE, 2);
+    try (ImageClassifierFineTuner tuner = pretrained(settings)) {
       RoundLoop.Result result = tuner.train(shuffled, () -> false);
 
       int ones = java.util.Arrays.stream(labels).sum();
@@ -164,11 +169,12 @@ class ImageFineTunerTest {
   void sgdWithACosineScheduleLearns() throws Exception {
     TrainSettings settings =
         TrainSettings.simple(0.05, 0.0, 3, 16, 5)
-            .withSchedule(OptimizerKind.SGD, LrSchedule.COSINE);
-    try (ImageFineTuner tuner = pretrained(settings)) {
+            .with(TrainerSpec.OPTIMIZER, OptimizerKind.SGD)
+            .with(TrainerSpec.LR_SCHEDULE, LrSchedule.COSINE);
+    try (ImageClassifierFineTuner tuner = pretrained(settings)) {
       RoundLoop.Result result = tuner.train(data(), () -> false);
       assertThat(result.epochLosses().get(2)).isLessThan(result.epochLosses().get(0));
-      assertThat(tuner.accuracy(ImageClassifierTrainingTest.squares(64, 5))).isGreaterThan(0.9);
+      assertThat(tuner.accuracy(SmallCnnPretrainingTest.squares(64, 5))).isGreaterThan(0.9);
     }
   }
 }

@@ -30,8 +30,9 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Fine-tunes a {@link SmallCnn}-shaped image classifier round after round: a backbone (pretrained,
- * random, or stored by an earlier round) under a dense head, with the strategy of the spec.
+ * The streaming trainer's image model: fine-tunes a {@link SmallCnn}-shaped image classifier round
+ * after round (offline pretraining is {@link SmallCnnPretraining}): a backbone (pretrained, random,
+ * or stored by an earlier round) under a dense head, with the strategy of the spec.
  *
  * <p>The backbone's blocks are its children that hold parameters (for SmallCnn the two
  * convolutions). {@code linear_probe} freezes them all, {@code partial} trains the last k, {@code
@@ -43,7 +44,7 @@ import java.util.function.BooleanSupplier;
  * <p>The model, the trainer and the optimizer state live from round to round, so each round
  * warm-starts from the previous one.
  */
-public final class ImageFineTuner implements AutoCloseable {
+public final class ImageClassifierFineTuner implements AutoCloseable {
 
   /** Pixels per image the model reads (28 x 28, one channel). */
   public static final int PIXELS = SmallCnn.SIDE * SmallCnn.SIDE;
@@ -59,7 +60,7 @@ public final class ImageFineTuner implements AutoCloseable {
   private final Device device;
   private int rounds;
 
-  private ImageFineTuner(
+  private ImageClassifierFineTuner(
       Model model, Block backbone, int numClasses, TrainSettings settings, Device device) {
     this.model = model;
     this.backbone = backbone;
@@ -98,7 +99,7 @@ public final class ImageFineTuner implements AutoCloseable {
    * A classifier over a SmallCnn backbone: from saved backbone parameters (the shipped MNIST
    * backbone), or random when {@code pretrainedBackbone} is null.
    */
-  public static ImageFineTuner create(
+  public static ImageClassifierFineTuner create(
       int numClasses, TrainSettings settings, InputStream pretrainedBackbone, Device device) {
     Engine.getInstance().setRandomSeed((int) settings.seed());
     SequentialBlock backbone = SmallCnn.backbone();
@@ -110,7 +111,7 @@ public final class ImageFineTuner implements AutoCloseable {
         backbone.loadParameters(
             model.getNDManager(), new DataInputStream(new BufferedInputStream(pretrainedBackbone)));
       }
-      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -122,7 +123,7 @@ public final class ImageFineTuner implements AutoCloseable {
   }
 
   /** Continues from a version stored by {@link Model#save} (a restarted trainer). */
-  public static ImageFineTuner resume(
+  public static ImageClassifierFineTuner resume(
       Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
     SequentialBlock backbone = SmallCnn.backbone();
     Model model = Model.newInstance("small-cnn", device);
@@ -130,7 +131,7 @@ public final class ImageFineTuner implements AutoCloseable {
       model.setBlock(SmallCnn.classifier(backbone, numClasses));
       model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
       model.load(versionDir, paramsPrefix);
-      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -145,7 +146,7 @@ public final class ImageFineTuner implements AutoCloseable {
    * Continues from a version over a user backbone stored by {@link Model#save}: the stored
    * parameter file carries the TorchScript module with its trained weights.
    */
-  public static ImageFineTuner resumeOverBackbone(
+  public static ImageClassifierFineTuner resumeOverBackbone(
       Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
     Model model = Model.newInstance("user-backbone", device, "PyTorch");
     try {
@@ -153,7 +154,7 @@ public final class ImageFineTuner implements AutoCloseable {
       model.setBlock(classifier);
       model.load(versionDir, paramsPrefix);
       Block backbone = classifier.getChildren().get(0).getValue();
-      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -173,7 +174,7 @@ public final class ImageFineTuner implements AutoCloseable {
    * [batch, 1, 28, 28] input to features of any shape; {@code model} holds the backbone's arrays
    * and becomes owned by the fine-tuner. The backbone counts as one block for {@code partial}.
    */
-  public static ImageFineTuner overBackbone(
+  public static ImageClassifierFineTuner overBackbone(
       Model model, Block userBackbone, int numClasses, TrainSettings settings, Device device) {
     try {
       Engine.getInstance().setRandomSeed((int) settings.seed());
@@ -198,7 +199,7 @@ public final class ImageFineTuner implements AutoCloseable {
         head.initialize(model.getNDManager(), DataType.FLOAT32, features);
         features = head.getOutputShapes(new Shape[] {features})[0];
       }
-      return new ImageFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
     } catch (RuntimeException e) {
       model.close();
       throw e;

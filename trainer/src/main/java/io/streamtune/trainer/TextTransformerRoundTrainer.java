@@ -10,8 +10,8 @@ import io.streamtune.model.text.bert.BertConfig;
 import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.model.text.bert.MiniLmTokenizer;
 import io.streamtune.model.text.bert.TransformerFineTuneConfig;
-import io.streamtune.spec.PipelineSpec.Modality;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
+import io.streamtune.spec.TransformerSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +32,15 @@ import java.util.function.BooleanSupplier;
  * rounds would end it at 0 after the first. The shuffle and dropout seed of round r is {@code seed
  * + r}.
  */
-final class TransformerRoundTrainer implements ModelTrainer {
+final class TextTransformerRoundTrainer implements ModelTrainer {
 
-  private static final String KEY = "trainer.transformer";
+  /** Backbone {@code minilm-finetune}. */
+  static final ModelTrainerFactory KIND =
+      ModelTrainerFactory.of(
+          setup -> BertClassifier.ARCHITECTURE,
+          setup -> create(setup.modelId(), setup.trainer(), setup.numClasses(), setup.device()),
+          (setup, dir) ->
+              resume(setup.store(), dir, setup.trainer(), setup.numClasses(), setup.device()));
 
   private final TransformerFineTuneConfig config;
   private final Model model;
@@ -44,7 +50,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
   private int roundsTrained;
   private BertFineTuner.Result lastRound;
 
-  private TransformerRoundTrainer(
+  private TextTransformerRoundTrainer(
       TransformerFineTuneConfig config, Model model, AutoCloseable owner, Device device) {
     this.config = config;
     this.model = model;
@@ -54,35 +60,27 @@ final class TransformerRoundTrainer implements ModelTrainer {
     this.tokenizer = new MiniLmTokenizer(config.maxLength(), config.maxLength() * 16);
   }
 
-  /** Whether the spec's text backbone is the fine-tuned transformer. */
-  static boolean selected(TrainerSpec spec) {
-    return TrainerSpec.MINILM_FINETUNE.equals(spec.backboneFor(Modality.TEXT));
-  }
-
   /**
-   * The fine-tuning settings of {@code trainer.transformer}; keys not given take {@link
-   * TransformerFineTuneConfig#defaults()}, the seed {@code trainer.seed}.
-   *
-   * @throws ConfigException naming the key and, for an enum, the allowed values
+   * The fine-tuning settings of {@code trainer.transformer}: keys not written take their declared
+   * defaults ({@link TransformerSpec}), the seed {@code trainer.seed}.
    */
   static TransformerFineTuneConfig configOf(TrainerSpec spec) {
-    Map<String, Object> keys =
-        new LinkedHashMap<>(spec.transformer() == null ? Map.of() : spec.transformer());
-    keys.putIfAbsent("seed", spec.seed());
+    TransformerSpec section =
+        spec.transformer() == null ? TransformerSpec.defaults() : spec.transformer();
     try {
-      return TransformerFineTuneConfig.fromMap(keys);
+      return TransformerFineTuneConfig.of(section, spec.seed());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("key '" + KEY + "': " + e.getMessage());
+      throw new ConfigException("key 'trainer.transformer': " + e.getMessage());
     }
   }
 
   /** all-MiniLM-L6-v2's pretrained weights and a fresh head seeded from the config. */
-  static TransformerRoundTrainer create(
+  static TextTransformerRoundTrainer create(
       String modelName, TrainerSpec spec, int numClasses, Device device) {
     TransformerFineTuneConfig config = configOf(spec);
     Model model = new BertFineTuner(config).newModel(modelName, numClasses, device);
     try {
-      return new TransformerRoundTrainer(config, model, model, device);
+      return new TextTransformerRoundTrainer(config, model, model, device);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -90,7 +88,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
   }
 
   /** Continues from a stored version (after a restart). */
-  static TransformerRoundTrainer resume(
+  static TextTransformerRoundTrainer resume(
       ModelStore store, Path versionDir, TrainerSpec spec, int numClasses, Device device) {
     TransformerFineTuneConfig config = configOf(spec);
     BertClassifierStore.Loaded loaded =
@@ -101,7 +99,7 @@ final class TransformerRoundTrainer implements ModelTrainer {
         throw new IllegalArgumentException(
             versionDir + " has " + stored + " classes, the spec " + numClasses);
       }
-      return new TransformerRoundTrainer(config, loaded.model(), loaded, device);
+      return new TextTransformerRoundTrainer(config, loaded.model(), loaded, device);
     } catch (RuntimeException e) {
       loaded.close();
       throw e;

@@ -9,7 +9,7 @@ import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
-import io.streamtune.spec.PipelineSpec.TrainerSpec;
+import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -17,11 +17,20 @@ import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RoundTrainerTest {
+class TabularMlpRoundTrainerTest {
 
   private static final int FEATURES = 4;
   private static final TrainerSpec SPEC =
-      new TrainerSpec(100, 0, 1_000, List.of(16), 0.01, 0.0001, 8, 32, 5L);
+      TrainerSpec.defaults()
+          .with(TrainerSpec.RETRAIN_EVERY, 100)
+          .with(TrainerSpec.MAX_WAIT_SECONDS, 0)
+          .with(TrainerSpec.BUFFER_CAPACITY, 1_000)
+          .with(TrainerSpec.HIDDEN_UNITS, List.of(16))
+          .with(TrainerSpec.LEARNING_RATE, 0.01)
+          .with(TrainerSpec.WEIGHT_DECAY, 0.0001)
+          .with(TrainerSpec.EPOCHS, 8)
+          .with(TrainerSpec.BATCH_SIZE, 32)
+          .with(TrainerSpec.SEED, 5L);
 
   @TempDir Path root;
 
@@ -77,8 +86,9 @@ class RoundTrainerTest {
     ExampleBuffer.Snapshot train = blobs(600, 1);
     ExampleBuffer.Snapshot test = blobs(400, 2);
     ModelStore store = new ModelStore(root);
-    try (RoundTrainer trainer = RoundTrainer.create("blobs", FEATURES, 2, SPEC, Device.cpu())) {
-      RoundTrainer.Result result = trainer.train(train, () -> false);
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("blobs", FEATURES, 2, SPEC, Device.cpu())) {
+      TabularMlpRoundTrainer.Result result = trainer.train(train, () -> false);
 
       assertThat(result.epochs()).isEqualTo(8);
       assertThat(result.epochLosses()).hasSize(8);
@@ -100,14 +110,27 @@ class RoundTrainerTest {
   void theSameSeedGivesTheSameLossesTwice() {
     ExampleBuffer.Snapshot train = blobs(300, 3);
     List<Double> first;
-    try (RoundTrainer trainer = RoundTrainer.create("a", FEATURES, 2, SPEC, Device.cpu())) {
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("a", FEATURES, 2, SPEC, Device.cpu())) {
       first = trainer.train(train, () -> false).epochLosses();
     }
-    try (RoundTrainer trainer = RoundTrainer.create("b", FEATURES, 2, SPEC, Device.cpu())) {
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("b", FEATURES, 2, SPEC, Device.cpu())) {
       assertThat(trainer.train(train, () -> false).epochLosses()).isEqualTo(first);
     }
-    TrainerSpec otherSeed = new TrainerSpec(100, 0, 1_000, List.of(16), 0.01, 0.0001, 8, 32, 6L);
-    try (RoundTrainer trainer = RoundTrainer.create("c", FEATURES, 2, otherSeed, Device.cpu())) {
+    TrainerSpec otherSeed =
+        TrainerSpec.defaults()
+            .with(TrainerSpec.RETRAIN_EVERY, 100)
+            .with(TrainerSpec.MAX_WAIT_SECONDS, 0)
+            .with(TrainerSpec.BUFFER_CAPACITY, 1_000)
+            .with(TrainerSpec.HIDDEN_UNITS, List.of(16))
+            .with(TrainerSpec.LEARNING_RATE, 0.01)
+            .with(TrainerSpec.WEIGHT_DECAY, 0.0001)
+            .with(TrainerSpec.EPOCHS, 8)
+            .with(TrainerSpec.BATCH_SIZE, 32)
+            .with(TrainerSpec.SEED, 6L);
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("c", FEATURES, 2, otherSeed, Device.cpu())) {
       assertThat(trainer.train(train, () -> false).epochLosses()).isNotEqualTo(first);
     }
   }
@@ -117,18 +140,19 @@ class RoundTrainerTest {
     ExampleBuffer.Snapshot train = blobs(300, 4);
     ModelStore store = new ModelStore(root);
     double firstRoundFirstEpoch;
-    try (RoundTrainer trainer = RoundTrainer.create("warm", FEATURES, 2, SPEC, Device.cpu())) {
-      RoundTrainer.Result first = trainer.train(train, () -> false);
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("warm", FEATURES, 2, SPEC, Device.cpu())) {
+      TabularMlpRoundTrainer.Result first = trainer.train(train, () -> false);
       firstRoundFirstEpoch = first.epochLosses().get(0);
-      RoundTrainer.Result second = trainer.train(train, () -> false);
+      TabularMlpRoundTrainer.Result second = trainer.train(train, () -> false);
       assertThat(trainer.roundsTrained()).isEqualTo(2);
       assertThat(second.epochLosses().get(0)).isLessThan(first.trainLoss() * 1.2);
       assertThat(second.epochLosses().get(0)).isLessThan(firstRoundFirstEpoch * 0.7);
       store.save(trainer.model(), metadata(1), "");
     }
     StoredModel stored = store.load(store.versionDir("blobs", 1), Device.cpu());
-    try (RoundTrainer resumed = RoundTrainer.continueFrom(stored, SPEC)) {
-      RoundTrainer.Result third = resumed.train(train, () -> false);
+    try (TabularMlpRoundTrainer resumed = TabularMlpRoundTrainer.continueFrom(stored, SPEC)) {
+      TabularMlpRoundTrainer.Result third = resumed.train(train, () -> false);
       assertThat(third.epochLosses().get(0)).isLessThan(firstRoundFirstEpoch * 0.7);
     }
   }
@@ -136,7 +160,8 @@ class RoundTrainerTest {
   @Test
   void roundsDoNotLeakNativeArrays() {
     ExampleBuffer.Snapshot train = blobs(200, 6);
-    try (RoundTrainer trainer = RoundTrainer.create("leak", FEATURES, 2, SPEC, Device.cpu())) {
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("leak", FEATURES, 2, SPEC, Device.cpu())) {
       BaseNDManager manager = (BaseNDManager) trainer.model().getNDManager();
       trainer.train(train, () -> false);
       int afterFirstRound = manager.getManagedArrays().size();
@@ -149,7 +174,8 @@ class RoundTrainerTest {
 
   @Test
   void aRoundCanBeCancelledAndRejectsUnusableData() {
-    try (RoundTrainer trainer = RoundTrainer.create("c", FEATURES, 2, SPEC, Device.cpu())) {
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("c", FEATURES, 2, SPEC, Device.cpu())) {
       assertThatThrownBy(() -> trainer.train(blobs(100, 5), () -> true))
           .isInstanceOf(CancellationException.class);
       assertThatThrownBy(
@@ -168,7 +194,7 @@ class RoundTrainerTest {
 
   @Test
   void classWeightsBalanceTheClasses() {
-    float[] weights = RoundTrainer.balancedClassWeights(new long[] {75, 25, 0});
+    float[] weights = TabularMlpRoundTrainer.balancedClassWeights(new long[] {75, 25, 0});
     assertThat(weights[0] * 75)
         .isCloseTo(weights[1] * 25, org.assertj.core.data.Offset.offset(1e-3f));
     assertThat(weights[0]).isCloseTo(100f / (2 * 75), org.assertj.core.data.Offset.offset(1e-6f));

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class ImageClassifierTrainingTest {
+class SmallCnnPretrainingTest {
 
   /** Two classes: a bright square top-left or bottom-right, with noise. */
   static LabeledImages squares(int n, long seed) {
@@ -30,18 +30,18 @@ class ImageClassifierTrainingTest {
     return new LabeledImages(pixels, labels, 2);
   }
 
-  private static final ImageClassifierTraining.Options OPTIONS =
-      new ImageClassifierTraining.Options(2, 16, 0.001f, 3, false);
+  private static final SmallCnnPretraining.Options OPTIONS =
+      new SmallCnnPretraining.Options(2, 16, 0.001f, 3, false);
 
   @Test
   void learnsASimpleTaskAndIsReproducible() {
     LabeledImages data = squares(128, 1);
     List<Double> first;
-    try (ImageClassifierTraining training = ImageClassifierTraining.fromScratch(2, OPTIONS)) {
+    try (SmallCnnPretraining training = SmallCnnPretraining.fromScratch(2, OPTIONS)) {
       first = training.train(data, epoch -> {});
       assertThat(training.accuracy(squares(64, 2))).isGreaterThan(0.95);
     }
-    try (ImageClassifierTraining again = ImageClassifierTraining.fromScratch(2, OPTIONS)) {
+    try (SmallCnnPretraining again = SmallCnnPretraining.fromScratch(2, OPTIONS)) {
       assertThat(again.train(data, epoch -> {})).isEqualTo(first);
     }
   }
@@ -50,7 +50,7 @@ class ImageClassifierTrainingTest {
   void aSavedBackboneLoadsBackBitIdentical() {
     byte[] saved;
     List<float[]> trained;
-    try (ImageClassifierTraining training = ImageClassifierTraining.fromScratch(2, OPTIONS)) {
+    try (SmallCnnPretraining training = SmallCnnPretraining.fromScratch(2, OPTIONS)) {
       training.train(squares(64, 1), epoch -> {});
       trained = training.backboneValues();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -58,8 +58,8 @@ class ImageClassifierTrainingTest {
       saved = out.toByteArray();
     }
 
-    try (ImageClassifierTraining loaded =
-        ImageClassifierTraining.fromPretrained(3, OPTIONS, new ByteArrayInputStream(saved))) {
+    try (SmallCnnPretraining loaded =
+        SmallCnnPretraining.fromPretrained(3, OPTIONS, new ByteArrayInputStream(saved))) {
       List<float[]> values = loaded.backboneValues();
       assertThat(values).hasSameSizeAs(trained);
       for (int i = 0; i < values.size(); i++) {
@@ -67,10 +67,9 @@ class ImageClassifierTrainingTest {
       }
     }
     // a frozen loaded backbone still separates the classes: only the new head learns
-    ImageClassifierTraining.Options probe =
-        new ImageClassifierTraining.Options(2, 16, 0.01f, 3, true);
-    try (ImageClassifierTraining loaded =
-        ImageClassifierTraining.fromPretrained(2, probe, new ByteArrayInputStream(saved))) {
+    SmallCnnPretraining.Options probe = new SmallCnnPretraining.Options(2, 16, 0.01f, 3, true);
+    try (SmallCnnPretraining loaded =
+        SmallCnnPretraining.fromPretrained(2, probe, new ByteArrayInputStream(saved))) {
       loaded.train(squares(64, 4), epoch -> {});
       assertThat(loaded.accuracy(squares(64, 5))).isGreaterThan(0.95);
       List<float[]> after = loaded.backboneValues();

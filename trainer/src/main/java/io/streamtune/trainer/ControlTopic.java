@@ -1,0 +1,124 @@
+package io.streamtune.trainer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests for a round now, from the control topic. Every trainer instance reads it from its end,
+ * without a consumer group (nothing committed): a message asks the live trainers of its key's model
+ * (or of every model, without a key) for a round.
+ */
+final class ControlTopic implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlTopic.class);
+  private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final String topic;
+  private final String modelId;
+  private final KafkaConsumer<String, String> consumer;
+  private volatile boolean assigned;
+  private long nextAttemptNanos;
+  private volatile int requests;
+  private volatile int requestsDuringRound;
+
+  ControlTopic(String bootstrapServers, String topic, String modelId) {
+    this.topic = topic;
+    this.modelId = modelId;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+  }
+
+  /**
+   * Takes the messages that arrived since the last call.
+   *
+   * @param roundInProgress counted apart: the request is kept for a round after the running one
+   * @return whether one of them asks this model for a round
+   */
+  boolean poll(boolean roundInProgress) {
+    assign();
+    if (!assigned) {
+      return false;
+    }
+    boolean requested = false;
+    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ZERO)) {
+      if (record.key() == null || record.key().equals(modelId)) {
+        requested = true;
+        requests++;
+        if (roundInProgress) {
+          requestsDuringRound++;
+        }
+        LOG.info(
+            "model {}: control message '{}' at {}-{}@{}: a round is due",
+            modelId,
+            record.value(),
+            record.topic(),
+            record.partition(),
+            record.offset());
+      }
+    }
+    return requested;
+  }
+
+  /** Assigns every partition at its end; retried every 10 s while the topic is missing. */
+  private void assign() {
+    if (assigned || System.nanoTime() < nextAttemptNanos) {
+      return;
+    }
+    nextAttemptNanos = System.nanoTime() + RETRY_NANOS;
+    try {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+      if (infos == null || infos.isEmpty()) {
+        LOG.warn("model {}: control topic {} not found yet", modelId, topic);
+        return;
+      }
+      List<TopicPartition> partitions =
+          infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      // resolve the end offsets now: a message sent after this point is seen
+      partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(5)));
+      assigned = true;
+    } catch (TimeoutException e) {
+      LOG.warn("model {}: cannot assign control topic {}: {}", modelId, topic, e.toString());
+    }
+  }
+
+  boolean assigned() {
+    return assigned;
+  }
+
+  /** Requests for this model so far. */
+  int requests() {
+    return requests;
+  }
+
+  /** Of {@link #requests}, those that came while a round trained. */
+  int requestsDuringRound() {
+    return requestsDuringRound;
+  }
+
+  /** Interrupts a blocking call from another thread. */
+  void wakeup() {
+    consumer.wakeup();
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,30 @@
+package io.streamtune.trainer;
+
+import io.streamtune.schemas.avro.ModelVersion;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where published versions go, with the consumer offsets they cover: the models topic and the
+ * group's offsets in one Kafka transaction ({@link KafkaVersionSink}), or a map in a test.
+ */
+public interface VersionSink extends AutoCloseable {
+
+  /** Once, before the first {@link #publish} (fences an older instance of the same trainer). */
+  default void start() {}
+
+  /**
+   * Publishes the version and commits the end of each of its {@code consumedOffsets} ranges for the
+   * trainer's group, both or neither.
+   *
+   * @throws RuntimeException when neither happened
+   */
+  void publish(ModelVersion version);
+
+  /** The group's committed offsets of these partitions; a partition without one is absent. */
+  Map<TopicPartition, Long> committed(Set<TopicPartition> partitions);
+
+  @Override
+  void close();
+}
