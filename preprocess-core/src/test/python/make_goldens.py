@@ -3,10 +3,10 @@
 
 Run from the repository root with Debian's python3-sklearn (1.2):
 
-    /usr/bin/python3 preprocess/src/test/python/make_goldens.py
+    /usr/bin/python3 preprocess-core/src/test/python/make_goldens.py
 
 For every dataset (credit_data: data/credit_data.csv; lending_club: the committed first 2000 rows)
-and every case below it writes preprocess/src/test/resources/golden/<dataset>/<case>.json with
+and every case below it writes preprocess-core/src/test/resources/golden/<dataset>/<case>.json with
   steps:   the preprocess YAML the Java side runs (the same definition on both sides)
   checks:  fitted parameters to compare, each with how (relative 1e-6, up to sign, exact, or an
            interval of values whose rank lies within the KLL sketch's error bound)
@@ -37,7 +37,7 @@ from sklearn.preprocessing import (
 
 assert sklearn.__version__.startswith("1.2"), sklearn.__version__
 
-OUT = "preprocess/src/test/resources/golden"
+OUT = "preprocess-core/src/test/resources/golden"
 KLL_K = 200
 # DataSketches KllSketch.getNormalizedRankError(k, false) = 2.296 / k^0.9723
 RANK_ERROR = 2.296 / KLL_K**0.9723

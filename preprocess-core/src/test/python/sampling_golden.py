@@ -3,13 +3,13 @@
 
 Run from the repository root with Debian's python3 (python3-imblearn, python3-sklearn):
 
-    /usr/bin/python3 preprocess/src/test/python/sampling_golden.py [path/to/lending_club.csv]
+    /usr/bin/python3 preprocess-core/src/test/python/sampling_golden.py [path/to/lending_club.csv]
 
 Input: the numeric columns of lending_club (5% minority, Class=bad), standardized, rounded to 6
 decimals and written as golden/sampling/lending_club_numeric.csv. Everything below is computed from
 the floats parsed back from that file, so Java and Python see exactly the same numbers.
 
-Outputs (preprocess/src/test/resources/golden/sampling/):
+Outputs (preprocess-core/src/test/resources/golden/sampling/):
 - lending_club_numeric.csv: id, label, 17 standardized features
 - expected.json: class counts after each sampler, the rows TomekLinks and EditedNearestNeighbours
   remove (sampling_strategy 'auto'), the Tomek pairs
@@ -110,7 +110,7 @@ def main():
     check_neighbours_are_unambiguous(x, 3)
 
     expected = {
-        "generator": "preprocess/src/test/python/sampling_golden.py",
+        "generator": "preprocess-core/src/test/python/sampling_golden.py",
         "imblearn": imblearn.__version__,
         "sklearn": sklearn.__version__,
         "input": "lending_club_numeric.csv",

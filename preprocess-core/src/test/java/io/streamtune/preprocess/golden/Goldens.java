@@ -34,7 +34,10 @@ import org.apache.commons.csv.CSVRecord;
  */
 final class Goldens {
 
-  static final Path DIR = Path.of("src", "test", "resources", "golden");
+  /** From either preprocess module's folder: the job's tests compare its operator on these too. */
+  static final Path DIR =
+      Path.of("..", "preprocess-core", "src", "test", "resources", "golden").normalize();
+
   static final double RELATIVE = 1e-6;
   static final double ABSOLUTE = 1e-7;
   private static final ObjectMapper JSON = new ObjectMapper();

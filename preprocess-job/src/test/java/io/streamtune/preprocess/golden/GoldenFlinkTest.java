@@ -18,46 +18,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every operator against scikit-learn 1.2 on credit_data and a lending_club sample, through the
- * batch mode and through the Flink operator (whose warm-up fits exactly like the batch mode).
+ * The golden cases of preprocess-core's {@code GoldenTest} through the Flink operator, whose
+ * warm-up fits exactly like the batch mode.
  */
-class GoldenTest {
+class GoldenFlinkTest {
 
   static Stream<Goldens.Case> cases() {
     return Goldens.cases();
-  }
-
-  static Stream<Goldens.Case> exactSketchCases() {
-    return Goldens.cases().filter(Goldens.Case::hasExactSketch);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void batchModeMatchesScikitLearn(Goldens.Case c) {
-    PipelineSpec spec = Goldens.spec(c, "");
-    List<ValidatedRow> rows = Goldens.rows(c, spec);
-
-    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
-
-    Goldens.checkParameters(c, c.doc().get("checks"), result.pipeline());
-    if (c.hasOutput()) {
-      Goldens.checkOutput(c, c.doc().get("output"), result.outcomes(), "batch");
-    }
-    assertThat(result.pipeline().version()).isEqualTo(rows.size());
-  }
-
-  /** With a sketch larger than the data KLL keeps every value: outputs compare at 1e-6 too. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("exactSketchCases")
-  void batchModeWithAnExactSketchMatchesTheInvertedCdfQuantiles(Goldens.Case c) {
-    PipelineSpec spec = Goldens.spec(c, "  sketchK: 65535\n");
-    List<ValidatedRow> rows = Goldens.rows(c, spec);
-
-    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
-
-    Goldens.checkParameters(c, c.doc().get("exact_sketch").get("checks"), result.pipeline());
-    Goldens.checkOutput(
-        c, c.doc().get("exact_sketch").get("output"), result.outcomes(), "exact sketch");
   }
 
   @ParameterizedTest(name = "{0}")
