@@ -3,13 +3,11 @@ package io.streamtune.preprocess;
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.flink.AugmentFunction;
-import io.streamtune.preprocess.flink.DecodeAndValidateFunction;
-import io.streamtune.preprocess.flink.MediaDecodeFunction;
-import io.streamtune.preprocess.flink.MediaSplitFunction;
+import io.streamtune.preprocess.flink.IntakeFunction;
+import io.streamtune.preprocess.flink.SplitFunction;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -32,7 +30,6 @@ public final class MediaWorkflow {
 
   public static void define(
       DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
-    String specYaml = PipelineSpecs.toYaml(spec);
     // Chained operators would otherwise deep-copy every record (pixels, Avro examples) between
     // them; safe here because no function of this topology keeps or changes a record after
     // emitting it (split stamps the record before passing it on).
@@ -40,7 +37,7 @@ public final class MediaWorkflow {
 
     SingleOutputStreamOperator<MediaRecord> validated =
         raw.process(
-                new MediaDecodeFunction(specYaml, schemaRegistryUrl),
+                IntakeFunction.media(spec, schemaRegistryUrl),
                 TypeInformation.of(MediaRecord.class))
             .uid("decode-validate-media")
             .name("decode and validate " + modality(spec));
@@ -48,13 +45,13 @@ public final class MediaWorkflow {
     DataStream<MediaRecord> split =
         validated
             .map(
-                new MediaSplitFunction(Splitter.of(spec.split())),
+                new SplitFunction<MediaRecord>(Splitter.of(spec.split())),
                 TypeInformation.of(MediaRecord.class))
             .uid("split-media")
             .name("split by id hash");
 
     split
-        .flatMap(new AugmentFunction(specYaml), TypeInformation.of(Example.class))
+        .flatMap(new AugmentFunction(spec), TypeInformation.of(Example.class))
         .uid("augment")
         .name(
             "augment train split ("
@@ -65,7 +62,7 @@ public final class MediaWorkflow {
         .name("examples sink");
 
     validated
-        .getSideOutput(DecodeAndValidateFunction.DEAD_LETTERS)
+        .getSideOutput(IntakeFunction.DEAD_LETTERS)
         .sinkTo(sinks.deadLetters())
         .uid("deadletter-sink")
         .name("dead-letter sink");

@@ -5,16 +5,15 @@ import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;
-import io.streamtune.preprocess.flink.DecodeAndValidateFunction;
-import io.streamtune.preprocess.flink.FitTransformFunction;
+import io.streamtune.preprocess.flink.IntakeFunction;
 import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
 import io.streamtune.preprocess.flink.SplitFunction;
+import io.streamtune.preprocess.flink.TabularTransformFunction;
 import io.streamtune.preprocess.flink.TrainBranch;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -69,11 +68,9 @@ public final class PreprocessJob {
       MediaWorkflow.define(raw, spec, schemaRegistryUrl, sinks);
       return;
     }
-    String specYaml = PipelineSpecs.toYaml(spec);
-
     SingleOutputStreamOperator<ValidatedRow> validated =
         raw.process(
-                new DecodeAndValidateFunction(specYaml, schemaRegistryUrl),
+                IntakeFunction.tabular(spec, schemaRegistryUrl),
                 TypeInformation.of(ValidatedRow.class))
             .uid("decode-validate")
             .name("decode and validate");
@@ -81,14 +78,14 @@ public final class PreprocessJob {
     DataStream<ValidatedRow> split =
         validated
             .map(
-                new SplitFunction(Splitter.of(spec.split())),
+                new SplitFunction<ValidatedRow>(Splitter.of(spec.split())),
                 TypeInformation.of(ValidatedRow.class))
             .uid("split")
             .name("split by id hash");
 
     SingleOutputStreamOperator<Example> examples =
         split
-            .process(new FitTransformFunction(specYaml), TypeInformation.of(Example.class))
+            .process(new TabularTransformFunction(spec), TypeInformation.of(Example.class))
             .uid("fit-transform-steps")
             .name("fit and transform")
             // the fitted statistics are global: one subtask holds them, never rescaled
@@ -101,8 +98,8 @@ public final class PreprocessJob {
         .name("examples sink");
 
     validated
-        .getSideOutput(DecodeAndValidateFunction.DEAD_LETTERS)
-        .union(examples.getSideOutput(FitTransformFunction.DEAD_LETTERS))
+        .getSideOutput(IntakeFunction.DEAD_LETTERS)
+        .union(examples.getSideOutput(TabularTransformFunction.DEAD_LETTERS))
         .sinkTo(sinks.deadLetters())
         .uid("deadletter-sink")
         .name("dead-letter sink");

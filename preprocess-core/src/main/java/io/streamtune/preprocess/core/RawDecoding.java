@@ -1,10 +1,8 @@
 package io.streamtune.preprocess.core;
 
-import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes.WrongRecordTypeException;
 import io.streamtune.schemas.serde.RegistryOutages;
-import java.time.Clock;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -15,39 +13,34 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class RawDecoding {
 
-  /** Exactly one of the two is set. */
-  public record Decoded(RawRecord record, DeadLetter deadLetter) {}
-
   private RawDecoding() {}
 
-  public static Decoded decode(
-      RawEnvelope envelope, Deserializer<RawRecord> deserializer, Clock clock) {
+  public static Outcome<RawRecord> decode(
+      RawEnvelope envelope, Deserializer<RawRecord> deserializer) {
     if (envelope.value == null || envelope.value.length == 0) {
-      return rejected(envelope, "empty value", clock);
+      return rejected(envelope, "empty value");
     }
     RawRecord record;
     try {
       record = deserializer.deserialize(envelope.topic, envelope.value);
     } catch (WrongRecordTypeException e) {
-      return rejected(envelope, "wrong record type: " + e.getMessage(), clock);
+      return rejected(envelope, "wrong record type: " + e.getMessage());
     } catch (RuntimeException e) {
       if (RegistryOutages.isOutage(e)) {
         // the task fails and restarts from its checkpoint: the record is read again, not lost
         throw new IllegalStateException(
             "cannot decode " + envelope + ": schema registry unavailable", e);
       }
-      return rejected(envelope, "not a Confluent-Avro RawRecord: " + describe(e), clock);
+      return rejected(envelope, "not a Confluent-Avro RawRecord: " + describe(e));
     }
     if (record == null) {
-      return rejected(envelope, "empty value", clock);
+      return rejected(envelope, "empty value");
     }
-    return new Decoded(record, null);
+    return Outcome.accepted(record);
   }
 
-  private static Decoded rejected(RawEnvelope envelope, String reason, Clock clock) {
-    return new Decoded(
-        null,
-        DeadLetters.of(envelope, DeadLetters.STAGE_DESERIALIZE, reason, null, clock.instant()));
+  private static Outcome<RawRecord> rejected(RawEnvelope envelope, String reason) {
+    return new Outcome.Rejected<>(DeadLetters.STAGE_DESERIALIZE, reason, null, envelope);
   }
 
   /** The exception's message and, when it adds something, its root cause's. */

@@ -43,11 +43,13 @@ public final class RecordValidator {
     layout.columns().forEach(column -> knownColumns.add(column.name()));
   }
 
-  public Validation validate(RawRecord record) {
+  public Outcome<ValidatedRow> validate(RawRecord record) {
     Object payload = record.getPayload();
     if (!(payload instanceof TabularPayload tabular)) {
-      return new Validation.Rejected(
-          "wrong payload type: expected tabular, got " + payloadKind(payload));
+      return Outcome.rejected(
+          DeadLetters.STAGE_VALIDATE,
+          "wrong payload type: expected tabular, got " + payloadKind(payload),
+          record.getId());
     }
     Map<String, Object> values = tabular.getValues() == null ? Map.of() : tabular.getValues();
     List<String> problems = new ArrayList<>();
@@ -92,10 +94,11 @@ public final class RecordValidator {
     }
 
     if (!problems.isEmpty()) {
-      return new Validation.Rejected(String.join("; ", problems));
+      return Outcome.rejected(
+          DeadLetters.STAGE_VALIDATE, String.join("; ", problems), record.getId());
     }
     long eventTime = record.getEventTime() == null ? 0L : record.getEventTime().toEpochMilli();
-    return new Validation.Valid(
+    return Outcome.accepted(
         new ValidatedRow(id, eventTime, label, labelIndex, numerics, categoricals, null));
   }
 

@@ -40,7 +40,8 @@ public final class Splitter implements Serializable {
     return (hash & 0xFFFFFFFFL) / TWO_POW_32;
   }
 
-  public ValidatedRow assign(ValidatedRow row) {
-    return row.withSplit(splitOf(row.id()));
+  /** The record stamped with its split. */
+  public <T extends Splittable<T>> T assign(T record) {
+    return record.withSplit(splitOf(record.id()));
   }
 }

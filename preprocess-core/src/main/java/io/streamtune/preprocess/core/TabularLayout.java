@@ -2,7 +2,7 @@ package io.streamtune.preprocess.core;
 
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.ColumnType;
-import io.streamtune.spec.PreprocessSpec;
+import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +59,8 @@ public final class TabularLayout {
     this.acceptsUnseen = new boolean[categoricals.size()];
     java.util.Arrays.fill(acceptsUnseen, true);
     // a column one-hot encoded without an unseen slot takes only the spec's categories
-    for (PreprocessSpec.StepSpec step : spec.preprocess().steps()) {
-      if (step instanceof PreprocessSpec.OneHot oneHot && !oneHot.unseenBucket()) {
+    for (StepSpec step : spec.preprocess().steps()) {
+      if (step instanceof StepSpec.OneHot oneHot && !oneHot.unseenBucket()) {
         for (Column column : categoricals) {
           if (oneHot.columns() == null || oneHot.columns().contains(column.name())) {
             acceptsUnseen[column.index()] = false;

@@ -24,7 +24,8 @@ public record ValidatedRow(
     double[] numericValues,
     String[] categoricalValues,
     Split split,
-    RawEnvelope source) {
+    RawEnvelope source)
+    implements Splittable<ValidatedRow> {
 
   public ValidatedRow {
     Objects.requireNonNull(id, "id");
@@ -44,6 +45,7 @@ public record ValidatedRow(
     this(id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, null);
   }
 
+  @Override
   public ValidatedRow withSplit(Split newSplit) {
     return new ValidatedRow(
         id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, newSplit, source);

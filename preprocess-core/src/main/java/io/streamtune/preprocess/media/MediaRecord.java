@@ -1,5 +1,6 @@
 package io.streamtune.preprocess.media;
 
+import io.streamtune.preprocess.core.Splittable;
 import io.streamtune.schemas.avro.Split;
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * <p>A mutable class with public fields and a no-argument constructor, so Flink serializes it as a
  * POJO (no Kryo) between operators that do not chain.
  */
-public class MediaRecord {
+public class MediaRecord implements Splittable<MediaRecord> {
 
   public String id;
   public long eventTimeMillis;
@@ -30,6 +31,18 @@ public class MediaRecord {
   public String text;
 
   public MediaRecord() {}
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  /** Sets the split on this record: records are not shared between operators or threads. */
+  @Override
+  public MediaRecord withSplit(Split newSplit) {
+    split = newSplit;
+    return this;
+  }
 
   public static MediaRecord image(
       String id,

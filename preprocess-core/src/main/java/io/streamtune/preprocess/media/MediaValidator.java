@@ -2,6 +2,8 @@ package io.streamtune.preprocess.media;
 
 import io.streamtune.common.image.ImageHeaders;
 import io.streamtune.common.text.EmailText;
+import io.streamtune.preprocess.core.DeadLetters;
+import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
@@ -52,7 +54,7 @@ public final class MediaValidator {
     this.email = !image && spec.text().format() == TextSpec.Format.EMAIL;
   }
 
-  public MediaValidation validate(RawRecord record) {
+  public Outcome<MediaRecord> validate(RawRecord record) {
     List<String> problems = new ArrayList<>();
     String id = record.getId();
     if (id == null || id.isBlank()) {
@@ -94,9 +96,10 @@ public final class MediaValidator {
       }
     }
     if (!problems.isEmpty()) {
-      return new MediaValidation.Rejected(String.join("; ", problems));
+      return Outcome.rejected(
+          DeadLetters.STAGE_VALIDATE, String.join("; ", problems), record.getId());
     }
-    return new MediaValidation.Valid(valid);
+    return Outcome.accepted(valid);
   }
 
   /**

@@ -4,15 +4,12 @@ import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.preprocess.TestSpecs;
-import io.streamtune.preprocess.core.TabularPipeline.Outcome;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.spec.PipelineSpec;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,29 +26,27 @@ class BadInputTest {
 
   /** Intake (decode + validate) and then the pipeline, as the job runs them. */
   private static List<Object> process(PipelineSpec spec, List<RawRecord> records) {
-    RecordIntake intake =
-        new RecordIntake(
-            AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class),
-            new RecordValidator(spec),
-            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
-    TabularPipeline pipeline = TabularPipeline.create(spec);
+    Intake<ValidatedRow> intake =
+        Intake.tabular(AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class), spec);
+    TabularTransform pipeline = TabularTransform.create(spec);
     List<Object> results = new ArrayList<>();
     try (Serializer<RawRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
       long offset = 0;
       for (RawRecord record : records) {
         RawEnvelope envelope =
             new RawEnvelope("raw", 0, offset++, null, serializer.serialize("raw", record));
-        RecordIntake.Outcome outcome = intake.accept(envelope);
-        if (outcome instanceof RecordIntake.Outcome.Rejected rejected) {
-          results.add(rejected.deadLetter());
+        Outcome<ValidatedRow> outcome = intake.accept(envelope);
+        if (outcome instanceof Outcome.Rejected<ValidatedRow> rejected) {
+          results.add(rejected.deadLetter(Instant.EPOCH));
           continue;
         }
-        ValidatedRow row = ((RecordIntake.Outcome.Accepted) outcome).row().withSplit(Split.TRAIN);
-        for (Outcome each : pipeline.accept(row)) {
+        ValidatedRow row =
+            ((Outcome.Accepted<ValidatedRow>) outcome).value().withSplit(Split.TRAIN);
+        for (Outcome<PreparedRow> each : pipeline.accept(row)) {
           results.add(
-              each instanceof Outcome.Rejected r
-                  ? FitTransform.deadLetter(r, Instant.EPOCH)
-                  : each);
+              each instanceof Outcome.Rejected<PreparedRow> r
+                  ? r.deadLetter(Instant.EPOCH)
+                  : ((Outcome.Accepted<PreparedRow>) each).value());
         }
       }
     }
@@ -114,9 +109,9 @@ class BadInputTest {
                 tabular("b", "good", "Income", 30.0),
                 tabular("c", "bad", "Income", 20.0)));
 
-    assertThat(results).allMatch(Outcome.Prepared.class::isInstance);
+    assertThat(results).allMatch(PreparedRow.class::isInstance);
     // Age never has a value: imputed 0, scaled with the no-data std of 1; Home: first category
-    assertThat(((Outcome.Prepared) results.get(2)).features()).containsExactly(0f, 0f, 1f, 0f, 0f);
+    assertThat(((PreparedRow) results.get(2)).features()).containsExactly(0f, 0f, 1f, 0f, 0f);
   }
 
   @Test

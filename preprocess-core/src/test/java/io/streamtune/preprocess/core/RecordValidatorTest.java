@@ -16,15 +16,17 @@ class RecordValidatorTest {
   private final RecordValidator validator = new RecordValidator(TestSpecs.credit());
 
   private ValidatedRow valid(RawRecord record) {
-    Validation validation = validator.validate(record);
-    assertThat(validation).isInstanceOf(Validation.Valid.class);
-    return ((Validation.Valid) validation).row();
+    Outcome<ValidatedRow> validation = validator.validate(record);
+    assertThat(validation).isInstanceOf(Outcome.Accepted.class);
+    return ((Outcome.Accepted<ValidatedRow>) validation).value();
   }
 
   private String rejected(RecordValidator with, RawRecord record) {
-    Validation validation = with.validate(record);
-    assertThat(validation).isInstanceOf(Validation.Rejected.class);
-    return ((Validation.Rejected) validation).reason();
+    Outcome<ValidatedRow> validation = with.validate(record);
+    assertThat(validation).isInstanceOf(Outcome.Rejected.class);
+    Outcome.Rejected<ValidatedRow> rejected = (Outcome.Rejected<ValidatedRow>) validation;
+    assertThat(rejected.stage()).isEqualTo(DeadLetters.STAGE_VALIDATE);
+    return rejected.reason();
   }
 
   private String rejected(RawRecord record) {
@@ -135,20 +137,21 @@ class RecordValidatorTest {
 
     assertThat(numericCategories.validate(tabular("x", "a", "Level", 2.0)))
         .isInstanceOfSatisfying(
-            Validation.Valid.class,
-            v -> assertThat(v.row().categoricalValues()).containsExactly("2"));
+            Outcome.Accepted.class,
+            v -> assertThat(((ValidatedRow) v.value()).categoricalValues()).containsExactly("2"));
     assertThat(numericCategories.validate(tabular("x", "a", "Level", 1L)))
         .isInstanceOfSatisfying(
-            Validation.Valid.class,
-            v -> assertThat(v.row().categoricalValues()).containsExactly("1"));
+            Outcome.Accepted.class,
+            v -> assertThat(((ValidatedRow) v.value()).categoricalValues()).containsExactly("1"));
     assertThat(numericCategories.validate(tabular("x", "a", "Level", 2.5)))
         .isInstanceOfSatisfying(
-            Validation.Valid.class,
-            v -> assertThat(v.row().categoricalValues()).containsExactly("2.5"));
+            Outcome.Accepted.class,
+            v -> assertThat(((ValidatedRow) v.value()).categoricalValues()).containsExactly("2.5"));
     assertThat(numericCategories.validate(tabular("x", "a", "Level", true)))
         .isInstanceOfSatisfying(
-            Validation.Valid.class,
-            v -> assertThat(v.row().categoricalValues()).containsExactly("true"));
+            Outcome.Accepted.class,
+            v ->
+                assertThat(((ValidatedRow) v.value()).categoricalValues()).containsExactly("true"));
   }
 
   @Test
@@ -159,7 +162,7 @@ class RecordValidatorTest {
 
     RecordValidator ignoring =
         new RecordValidator(TestSpecs.credit("preprocess: {unknownColumns: ignore}\n"));
-    assertThat(ignoring.validate(record)).isInstanceOf(Validation.Valid.class);
+    assertThat(ignoring.validate(record)).isInstanceOf(Outcome.Accepted.class);
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.streamtune.preprocess.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.spec.PipelineSpec;
 import java.util.List;
@@ -30,7 +30,7 @@ class GoldenTest {
     PipelineSpec spec = Goldens.spec(c, "");
     List<ValidatedRow> rows = Goldens.rows(c, spec);
 
-    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
+    TabularTransform.BatchResult result = TabularTransform.prepareBatch(spec, rows, row -> true);
 
     Goldens.checkParameters(c, c.doc().get("checks"), result.pipeline());
     if (c.hasOutput()) {
@@ -46,7 +46,7 @@ class GoldenTest {
     PipelineSpec spec = Goldens.spec(c, "  sketchK: 65535\n");
     List<ValidatedRow> rows = Goldens.rows(c, spec);
 
-    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, row -> true);
+    TabularTransform.BatchResult result = TabularTransform.prepareBatch(spec, rows, row -> true);
 
     Goldens.checkParameters(c, c.doc().get("exact_sketch").get("checks"), result.pipeline());
     Goldens.checkOutput(

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.RecordValidator;
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.core.Validation;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.avro.TabularPayload;
@@ -153,11 +154,11 @@ final class Goldens {
                 .setPayload(TabularPayload.newBuilder().setValues(values).build())
                 .setAttributes(Map.of())
                 .build();
-        Validation validation = validator.validate(raw);
+        Outcome<ValidatedRow> validation = validator.validate(raw);
         assertThat(validation)
             .as("row %d of %s", number, dataset)
-            .isInstanceOf(Validation.Valid.class);
-        rows.add(((Validation.Valid) validation).row().withSplit(Split.TRAIN));
+            .isInstanceOf(Outcome.Accepted.class);
+        rows.add(((Outcome.Accepted<ValidatedRow>) validation).value().withSplit(Split.TRAIN));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -166,7 +167,7 @@ final class Goldens {
   }
 
   /** Compares the fitted parameters named by the checks with the pipeline's state. */
-  static void checkParameters(Case c, JsonNode checks, TabularPipeline pipeline) {
+  static void checkParameters(Case c, JsonNode checks, TabularTransform pipeline) {
     JsonNode steps = pipeline.toJsonTree().get("steps");
     for (JsonNode check : checks) {
       int step = check.get("step").asInt();
@@ -208,16 +209,16 @@ final class Goldens {
 
   /** Compares the outcomes of the sampled rows with the expected output rows. */
   static void checkOutput(
-      Case c, JsonNode expectedRows, List<TabularPipeline.Outcome> outcomes, String mode) {
+      Case c, JsonNode expectedRows, List<Outcome<PreparedRow>> outcomes, String mode) {
     JsonNode sample = c.doc().get("rows");
     double[][] actual = new double[sample.size()][];
     double[][] expected = new double[sample.size()][];
     for (int s = 0; s < sample.size(); s++) {
-      TabularPipeline.Outcome outcome = outcomes.get(sample.get(s).asInt());
+      Outcome<PreparedRow> outcome = outcomes.get(sample.get(s).asInt());
       assertThat(outcome)
           .as("%s row %d (%s)", c, sample.get(s).asInt(), mode)
-          .isInstanceOf(TabularPipeline.Outcome.Prepared.class);
-      float[] features = ((TabularPipeline.Outcome.Prepared) outcome).features();
+          .isInstanceOf(Outcome.Accepted.class);
+      float[] features = ((Outcome.Accepted<PreparedRow>) outcome).value().features();
       actual[s] = new double[features.length];
       for (int j = 0; j < features.length; j++) {
         actual[s][j] = features[j];

@@ -7,6 +7,7 @@ import static io.streamtune.preprocess.media.MediaSpecs.rawImage;
 import static io.streamtune.preprocess.media.MediaSpecs.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.spec.PipelineSpecs;
@@ -21,14 +22,14 @@ class MediaValidatorTest {
   private final MediaValidator images = new MediaValidator(MediaSpecs.image());
   private final MediaValidator texts = new MediaValidator(MediaSpecs.text());
 
-  private static MediaRecord valid(MediaValidation validation) {
-    assertThat(validation).isInstanceOf(MediaValidation.Valid.class);
-    return ((MediaValidation.Valid) validation).record();
+  private static MediaRecord valid(Outcome<MediaRecord> validation) {
+    assertThat(validation).isInstanceOf(Outcome.Accepted.class);
+    return ((Outcome.Accepted<MediaRecord>) validation).value();
   }
 
-  private static String reason(MediaValidation validation) {
-    assertThat(validation).isInstanceOf(MediaValidation.Rejected.class);
-    return ((MediaValidation.Rejected) validation).reason();
+  private static String reason(Outcome<MediaRecord> validation) {
+    assertThat(validation).isInstanceOf(Outcome.Rejected.class);
+    return ((Outcome.Rejected<MediaRecord>) validation).reason();
   }
 
   @Test

@@ -3,7 +3,8 @@ package io.streamtune.preprocess.flink;
 import io.streamtune.preprocess.media.MediaAugmenter;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpec;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -18,19 +19,19 @@ public final class AugmentFunction extends RichFlatMapFunction<MediaRecord, Exam
 
   private static final long serialVersionUID = 1L;
 
-  private final String specYaml;
+  private final PipelineSpec spec;
 
   private transient MediaAugmenter augmenter;
   private transient Counter originals;
   private transient Counter augmented;
 
-  public AugmentFunction(String specYaml) {
-    this.specYaml = specYaml;
+  public AugmentFunction(PipelineSpec spec) {
+    this.spec = Objects.requireNonNull(spec, "spec");
   }
 
   @Override
   public void open(OpenContext openContext) {
-    augmenter = MediaAugmenter.of(PipelineSpecs.parse(specYaml, "job pipeline spec"));
+    augmenter = MediaAugmenter.of(spec);
     originals = getRuntimeContext().getMetricGroup().counter("originalExamples");
     augmented = getRuntimeContext().getMetricGroup().counter("augmentedExamples");
   }

@@ -4,8 +4,9 @@ import io.streamtune.preprocess.sampling.ResamplerState;
 import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.SamplingSpec;
+import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -29,7 +30,8 @@ public final class ResampleFunction extends KeyedProcessFunction<Integer, Exampl
   public static final String STATE_NAME = "resampler";
   public static final String LAST_ARRIVAL_STATE_NAME = "resampler-last-arrival";
 
-  private final String specYaml;
+  private final SamplingSpec sampling;
+  private final List<String> classes;
 
   private transient StreamingResampler resampler;
   private transient long idleFlushMillis;
@@ -38,8 +40,12 @@ public final class ResampleFunction extends KeyedProcessFunction<Integer, Exampl
   private transient Counter syntheticExamples;
   private transient Counter removedExamples;
 
-  public ResampleFunction(String specYaml) {
-    this.specYaml = specYaml;
+  /**
+   * @param classes the label's classes, in the order of the examples' label indexes
+   */
+  public ResampleFunction(SamplingSpec sampling, List<String> classes) {
+    this.sampling = Objects.requireNonNull(sampling, "sampling");
+    this.classes = List.copyOf(classes);
   }
 
   /** The state holding the resampler's memory (tests read it back). */
@@ -49,9 +55,8 @@ public final class ResampleFunction extends KeyedProcessFunction<Integer, Exampl
 
   @Override
   public void open(OpenContext openContext) {
-    PipelineSpec spec = PipelineSpecs.parse(specYaml, "job pipeline spec");
-    resampler = new StreamingResampler(spec.sampling(), spec.label().classes());
-    idleFlushMillis = spec.sampling().idleFlushMillis();
+    resampler = new StreamingResampler(sampling, classes);
+    idleFlushMillis = sampling.idleFlushMillis();
     state = getRuntimeContext().getState(stateDescriptor());
     lastArrival =
         getRuntimeContext()

@@ -1,11 +1,14 @@
 package io.streamtune.preprocess.flink;
 
+import io.streamtune.preprocess.core.Splittable;
 import io.streamtune.preprocess.core.Splitter;
-import io.streamtune.preprocess.core.ValidatedRow;
 import org.apache.flink.api.common.functions.MapFunction;
 
-/** Stamps each row with its split, decided by {@link Splitter} from the record id. */
-public final class SplitFunction implements MapFunction<ValidatedRow, ValidatedRow> {
+/**
+ * Stamps each record (tabular row, image or text) with its split, decided by {@link Splitter} from
+ * the record id.
+ */
+public final class SplitFunction<T extends Splittable<T>> implements MapFunction<T, T> {
 
   private static final long serialVersionUID = 1L;
 
@@ -16,7 +19,7 @@ public final class SplitFunction implements MapFunction<ValidatedRow, ValidatedR
   }
 
   @Override
-  public ValidatedRow map(ValidatedRow row) {
-    return splitter.assign(row);
+  public T map(T record) {
+    return splitter.assign(record);
   }
 }

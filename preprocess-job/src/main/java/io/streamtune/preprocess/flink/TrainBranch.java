@@ -3,7 +3,6 @@ package io.streamtune.preprocess.flink;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SamplingSpec;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,7 +42,8 @@ public final class TrainBranch {
         train
             .keyBy(new OneKey(), Types.INT)
             .process(
-                new ResampleFunction(PipelineSpecs.toYaml(spec)), TypeInformation.of(Example.class))
+                new ResampleFunction(sampling, spec.label().classes()),
+                TypeInformation.of(Example.class))
             .uid("rebalance")
             .name("rebalance (" + sampling.method() + ")")
             // the class counts, reservoirs and window are global: one key, one subtask

@@ -8,7 +8,6 @@ import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SamplingSpec;
 import io.streamtune.spec.SamplingSpec.Method;
 import java.time.Instant;
@@ -32,7 +31,7 @@ class ResampleFunctionHarnessTest {
   private static KeyedOneInputStreamOperatorTestHarness<Integer, Example, Example> harness(
       PipelineSpec spec) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new ResampleFunction(PipelineSpecs.toYaml(spec))),
+        new KeyedProcessOperator<>(new ResampleFunction(spec.sampling(), spec.label().classes())),
         new TrainBranch.OneKey(),
         Types.INT);
   }

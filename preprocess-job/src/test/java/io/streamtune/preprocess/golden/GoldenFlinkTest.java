@@ -2,12 +2,12 @@ package io.streamtune.preprocess.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.flink.FitTransformFunction;
+import io.streamtune.preprocess.flink.TabularTransformFunction;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,7 +33,7 @@ class GoldenFlinkTest {
     PipelineSpec base = Goldens.spec(c, "");
     List<ValidatedRow> rows = Goldens.rows(c, base);
     PipelineSpec spec = Goldens.spec(c, "  warmup: " + rows.size() + "\n");
-    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(spec));
+    TabularTransformFunction function = new TabularTransformFunction(spec);
 
     List<Example> examples;
     try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
@@ -48,13 +48,13 @@ class GoldenFlinkTest {
     assertThat(examples).allMatch(e -> e.getTransformVersion() == rows.size());
     Goldens.checkParameters(c, c.doc().get("checks"), function.pipeline());
     if (c.hasOutput()) {
-      List<TabularPipeline.Outcome> outcomes = new ArrayList<>();
+      List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         float[] features = new float[examples.get(i).getFeatures().size()];
         for (int j = 0; j < features.length; j++) {
           features[j] = examples.get(i).getFeatures().get(j);
         }
-        outcomes.add(new TabularPipeline.Outcome.Prepared(rows.get(i), features, rows.size()));
+        outcomes.add(Outcome.accepted(new PreparedRow(rows.get(i), features, rows.size())));
       }
       Goldens.checkOutput(c, c.doc().get("output"), outcomes, "flink");
     }
@@ -72,7 +72,7 @@ class GoldenFlinkTest {
             && List.of("standard_scaler", "minmax_scaler", "zscore_clip", "impute_mean_onehot")
                 .contains(c.name()));
     PipelineSpec spec = Goldens.spec(c, "");
-    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(spec));
+    TabularTransformFunction function = new TabularTransformFunction(spec);
     try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
       harness.open();
       for (ValidatedRow row : Goldens.rows(c, spec)) {

@@ -4,7 +4,7 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.PreprocessSpec;
 import io.streamtune.spec.PreprocessSpec.Feature;
-import io.streamtune.spec.PreprocessSpec.StepSpec;
+import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,11 +25,11 @@ public final class Steps {
     int refresh = preprocess.quantileRefresh();
     long salt = index + 1L;
     String[] inputNames = input.stream().map(Feature::name).toArray(String[]::new);
-    if (step instanceof PreprocessSpec.DropMissing s) {
+    if (step instanceof StepSpec.DropMissing s) {
       int[] columns = indexes(s.columns(), input, null);
       return new DropMissingStep(columns, numericFlags(columns, input), names(columns, input));
     }
-    if (step instanceof PreprocessSpec.Impute s) {
+    if (step instanceof StepSpec.Impute s) {
       ColumnType only =
           switch (s.strategy()) {
             case MEAN, MEDIAN, INTERPOLATE -> ColumnType.NUMERIC;
@@ -48,12 +48,12 @@ public final class Steps {
       return new ImputeStep(
           s.strategy(), columns, input, categories, s.fillValue(), sketchK, refresh, salt);
     }
-    if (step instanceof PreprocessSpec.DropColumns s) {
+    if (step instanceof StepSpec.DropColumns s) {
       int[] columns = indexes(s.columns(), input, null);
       return new DropColumnsStep(
           columns, numericFlags(columns, input), names(columns, input), s.maxMissingRate());
     }
-    if (step instanceof PreprocessSpec.Clip s) {
+    if (step instanceof StepSpec.Clip s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new ClipStep(
           ClipStep.Kind.FIXED,
@@ -65,7 +65,7 @@ public final class Steps {
           refresh,
           salt);
     }
-    if (step instanceof PreprocessSpec.ZScoreClip s) {
+    if (step instanceof StepSpec.ZScoreClip s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new ClipStep(
           ClipStep.Kind.ZSCORE,
@@ -77,12 +77,12 @@ public final class Steps {
           refresh,
           salt);
     }
-    if (step instanceof PreprocessSpec.IqrClip s) {
+    if (step instanceof StepSpec.IqrClip s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new ClipStep(
           ClipStep.Kind.IQR, columns, names(columns, input), s.factor(), 0, sketchK, refresh, salt);
     }
-    if (step instanceof PreprocessSpec.Winsorize s) {
+    if (step instanceof StepSpec.Winsorize s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new ClipStep(
           ClipStep.Kind.QUANTILES,
@@ -94,7 +94,7 @@ public final class Steps {
           refresh,
           salt);
     }
-    if (step instanceof PreprocessSpec.Scale s) {
+    if (step instanceof StepSpec.Scale s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new ScaleStep(
           s.method(),
@@ -108,23 +108,23 @@ public final class Steps {
           refresh,
           salt);
     }
-    if (step instanceof PreprocessSpec.Normalize) {
+    if (step instanceof StepSpec.Normalize) {
       return new NormalizeStep();
     }
-    if (step instanceof PreprocessSpec.Log1p s) {
+    if (step instanceof StepSpec.Log1p s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new Log1pStep(columns, names(columns, input));
     }
-    if (step instanceof PreprocessSpec.YeoJohnson s) {
+    if (step instanceof StepSpec.YeoJohnson s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new YeoJohnsonStep(columns, names(columns, input), s.standardize());
     }
-    if (step instanceof PreprocessSpec.Bin s) {
+    if (step instanceof StepSpec.Bin s) {
       int[] columns = indexes(s.columns(), input, ColumnType.NUMERIC);
       return new BinStep(
           columns, names(columns, input), s.bins(), s.strategy(), sketchK, refresh, salt);
     }
-    if (step instanceof PreprocessSpec.OneHot s) {
+    if (step instanceof StepSpec.OneHot s) {
       Set<Integer> encoded = set(indexes(s.columns(), input, ColumnType.CATEGORICAL));
       List<List<String>> categories = new ArrayList<>();
       for (int i = 0; i < input.size(); i++) {
@@ -133,13 +133,13 @@ public final class Steps {
       }
       return new OneHotStep(inputNames, categories, s.unseenBucket());
     }
-    if (step instanceof PreprocessSpec.Hash s) {
+    if (step instanceof StepSpec.Hash s) {
       Set<Integer> hashed = set(indexes(s.columns(), input, ColumnType.CATEGORICAL));
       boolean[] flags = new boolean[input.size()];
       hashed.forEach(i -> flags[i] = true);
       return new HashStep(inputNames, flags, s.buckets());
     }
-    if (step instanceof PreprocessSpec.Select s) {
+    if (step instanceof StepSpec.Select s) {
       Set<Integer> named = set(indexes(s.keep() != null ? s.keep() : s.drop(), input, null));
       List<Integer> kept = new ArrayList<>();
       for (int i = 0; i < input.size(); i++) {
@@ -150,13 +150,13 @@ public final class Steps {
       int[] keptIndexes = kept.stream().mapToInt(Integer::intValue).toArray();
       return new SelectStep(keptIndexes, names(keptIndexes, input));
     }
-    if (step instanceof PreprocessSpec.VarianceThreshold s) {
+    if (step instanceof StepSpec.VarianceThreshold s) {
       return new VarianceThresholdStep(inputNames, s.threshold());
     }
-    if (step instanceof PreprocessSpec.SelectKBest s) {
+    if (step instanceof StepSpec.SelectKBest s) {
       return new SelectKBestStep(inputNames, s.k(), s.neighbors(), s.seed());
     }
-    if (step instanceof PreprocessSpec.Pca s) {
+    if (step instanceof StepSpec.Pca s) {
       return new PcaStep(inputNames, s.components(), s.effectiveBatchSize(input.size()));
     }
     throw new IllegalArgumentException("no implementation for step " + step.kind());

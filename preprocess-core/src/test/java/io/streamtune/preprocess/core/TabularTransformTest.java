@@ -8,24 +8,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.preprocess.TestSpecs;
-import io.streamtune.preprocess.core.TabularPipeline.Outcome;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TabularPipelineTest {
+class TabularTransformTest {
 
-  private static float[] features(List<Outcome> outcomes) {
+  private static float[] features(List<Outcome<PreparedRow>> outcomes) {
     assertThat(outcomes).hasSize(1);
-    assertThat(outcomes.get(0)).isInstanceOf(Outcome.Prepared.class);
-    return ((Outcome.Prepared) outcomes.get(0)).features();
+    return prepared(outcomes.get(0)).features();
+  }
+
+  private static PreparedRow prepared(Outcome<PreparedRow> outcome) {
+    assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
+    return ((Outcome.Accepted<PreparedRow>) outcome).value();
   }
 
   @Test
   void defaultStepsFitEachTrainingRowThenTransformIt() {
-    TabularPipeline pipeline = TabularPipeline.create(TestSpecs.credit());
+    TabularTransform pipeline = TabularTransform.create(TestSpecs.credit());
 
     // Income: one value, std 0 counts as 1; Age: nothing seen yet, imputed 0; Home one-hot
     assertThat(features(pipeline.accept(train("r1", 100, MISSING, "rent"))))
@@ -44,13 +47,12 @@ class TabularPipelineTest {
 
   @Test
   void holdoutRowsAreTransformedButNeverFitted() {
-    TabularPipeline pipeline = TabularPipeline.create(TestSpecs.credit());
+    TabularTransform pipeline = TabularTransform.create(TestSpecs.credit());
     pipeline.accept(train("r1", 100, 30, "rent"));
     pipeline.accept(train("r2", 200, 50, "rent"));
     String before = pipeline.toJsonTree().get("steps").toString();
 
-    Outcome.Prepared held =
-        (Outcome.Prepared) pipeline.accept(holdout("h1", 250, MISSING, "castle")).get(0);
+    PreparedRow held = prepared(pipeline.accept(holdout("h1", 250, MISSING, "castle")).get(0));
 
     assertThat(held.features()).containsExactly(2f, 0f, 0f, 0f, 1f);
     assertThat(held.version()).isEqualTo(2);
@@ -61,14 +63,13 @@ class TabularPipelineTest {
 
   @Test
   void freezeAfterStopsEveryStatistic() {
-    TabularPipeline pipeline =
-        TabularPipeline.create(TestSpecs.credit("preprocess: {freezeAfter: 2}\n"));
+    TabularTransform pipeline =
+        TabularTransform.create(TestSpecs.credit("preprocess: {freezeAfter: 2}\n"));
     pipeline.accept(train("r1", 100, 30, "rent"));
     pipeline.accept(train("r2", 200, 50, "rent"));
     String frozen = pipeline.toJsonTree().get("steps").toString();
 
-    Outcome.Prepared later =
-        (Outcome.Prepared) pipeline.accept(train("r3", 1000, 90, "owner")).get(0);
+    PreparedRow later = prepared(pipeline.accept(train("r3", 1000, 90, "owner")).get(0));
 
     assertThat(pipeline.frozen()).isTrue();
     assertThat(later.version()).isEqualTo(2);
@@ -97,9 +98,9 @@ class TabularPipelineTest {
             train("c", 400, 40, null),
             train("d", 250, 35, "owner"),
             train("e", 120, 31, "rent"));
-    TabularPipeline pipeline = TabularPipeline.create(spec);
+    TabularTransform pipeline = TabularTransform.create(spec);
 
-    List<Outcome> streamed = new ArrayList<>();
+    List<Outcome<PreparedRow>> streamed = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       streamed.addAll(pipeline.accept(rows.get(i)));
     }
@@ -107,14 +108,14 @@ class TabularPipelineTest {
     assertThat(pipeline.buffered()).isEqualTo(4);
     streamed.addAll(pipeline.accept(rows.get(4)));
 
-    TabularPipeline.BatchResult batch =
-        TabularPipeline.prepareBatch(spec, rows.subList(0, 5), r -> r.split() == Split.TRAIN);
+    TabularTransform.BatchResult batch =
+        TabularTransform.prepareBatch(spec, rows.subList(0, 5), r -> r.split() == Split.TRAIN);
     assertThat(streamed).hasSize(5);
     for (int i = 0; i < 5; i++) {
-      assertThat(((Outcome.Prepared) streamed.get(i)).features())
+      assertThat(prepared(streamed.get(i)).features())
           .as("row %d", i)
-          .containsExactly(((Outcome.Prepared) batch.outcomes().get(i)).features());
-      assertThat(((Outcome.Prepared) streamed.get(i)).version()).isEqualTo(4);
+          .containsExactly(prepared(batch.outcomes().get(i)).features());
+      assertThat(prepared(streamed.get(i)).version()).isEqualTo(4);
     }
     assertThat(pipeline.accept(rows.get(5))).hasSize(1);
     assertThat(pipeline.version()).isEqualTo(5);
@@ -141,22 +142,23 @@ class TabularPipelineTest {
             train("o2", MISSING, MISSING, "owner"),
             train("r4", 40, MISSING, "rent"));
 
-    List<Outcome> outcomes = TabularPipeline.prepareBatch(spec, rows, r -> true).outcomes();
+    List<Outcome<PreparedRow>> outcomes =
+        TabularTransform.prepareBatch(spec, rows, r -> true).outcomes();
 
     // Income per key: rent 10, _, _, 40 -> 20, 30; owner 500, _ -> 500 (last known at the end)
-    assertThat(((Outcome.Prepared) outcomes.get(2)).features()).startsWith(20f, 1f);
-    assertThat(((Outcome.Prepared) outcomes.get(3)).features()).startsWith(30f, 3f);
-    assertThat(((Outcome.Prepared) outcomes.get(4)).features()).startsWith(500f, 7f);
-    assertThat(((Outcome.Prepared) outcomes.get(5)).features()).startsWith(40f, 3f);
+    assertThat(prepared(outcomes.get(2)).features()).startsWith(20f, 1f);
+    assertThat(prepared(outcomes.get(3)).features()).startsWith(30f, 3f);
+    assertThat(prepared(outcomes.get(4)).features()).startsWith(500f, 7f);
+    assertThat(prepared(outcomes.get(5)).features()).startsWith(40f, 3f);
 
-    TabularPipeline stream = TabularPipeline.create(spec);
+    TabularTransform stream = TabularTransform.create(spec);
     assertThat(stream.accept(rows.get(0))).hasSize(1);
     assertThat(stream.accept(rows.get(1))).hasSize(1);
     assertThat(stream.accept(rows.get(2))).as("waits for the next known Income").isEmpty();
     assertThat(stream.accept(rows.get(3))).isEmpty();
     assertThat(stream.accept(rows.get(4))).isEmpty();
-    List<Outcome> released = stream.accept(rows.get(5));
-    assertThat(released).extracting(o -> o.row().id()).containsExactly("r2", "r3", "r4");
+    List<Outcome<PreparedRow>> released = stream.accept(rows.get(5));
+    assertThat(released).extracting(o -> prepared(o).row().id()).containsExactly("r2", "r3", "r4");
     assertThat(stream.held()).isEqualTo(1);
   }
 
@@ -171,7 +173,7 @@ class TabularPipelineTest {
                 - impute: {strategy: constant, fillValue: "-1"}
                 - oneHot: {}
             """);
-    TabularPipeline pipeline = TabularPipeline.create(spec);
+    TabularTransform pipeline = TabularTransform.create(spec);
     pipeline.accept(train("a", 1, 1, "rent"));
     pipeline.accept(holdout("h", 99, 99, "rent"));
 
@@ -201,26 +203,26 @@ class TabularPipelineTest {
               20 + i % 13,
               i % 3 == 0 ? "owner" : "rent"));
     }
-    TabularPipeline fitted = TabularPipeline.prepareBatch(spec, rows, r -> true).pipeline();
+    TabularTransform fitted = TabularTransform.prepareBatch(spec, rows, r -> true).pipeline();
 
-    TabularPipeline loaded = TabularPipeline.fromJson(fitted.toJson());
+    TabularTransform loaded = TabularTransform.fromJson(fitted.toJson());
 
     ValidatedRow fresh = holdout("new", MISSING, 33, "castle");
-    assertThat(((Outcome.Prepared) loaded.apply(fresh)).features())
-        .containsExactly(((Outcome.Prepared) fitted.apply(fresh)).features());
+    assertThat(prepared(loaded.apply(fresh)).features())
+        .containsExactly(prepared(fitted.apply(fresh)).features());
     assertThat(loaded.toJson()).isEqualTo(fitted.toJson());
     assertThat(loaded.featureNames()).containsExactly("pc1", "pc2");
   }
 
   @Test
   void notAFittedTransformIsRefused() {
-    assertThatThrownBy(() -> TabularPipeline.fromJson("{\"format\": \"other\"}"))
+    assertThatThrownBy(() -> TabularTransform.fromJson("{\"format\": \"other\"}"))
         .hasMessageContaining("not a fitted transform");
   }
 
   @Test
   void unsplitRowIsRefused() {
-    TabularPipeline pipeline = TabularPipeline.create(TestSpecs.credit());
+    TabularTransform pipeline = TabularTransform.create(TestSpecs.credit());
     assertThatThrownBy(() -> pipeline.accept(Rows.row("x", null, 1, 1, "rent")))
         .hasMessageContaining("not been split");
   }

@@ -1,12 +1,14 @@
 package io.streamtune.preprocess.flink;
 
-import io.streamtune.preprocess.core.FitTransform;
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.DeadLetters;
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.PreparedRow;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
-import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -25,12 +27,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Fits the preprocessing steps on training rows and transforms every row (logic in {@link
- * TabularPipeline}). The fitted state is global, so the operator runs as a single subtask and keeps
- * the pipeline on the heap; every checkpoint stores it (as the same JSON {@code prepare --fitted}
- * writes) in operator state, and a restore continues exactly where the snapshot was taken. Rows a
- * step rejects go to {@link #DEAD_LETTERS}.
+ * TabularTransform}). The fitted state is global, so the operator runs as a single subtask and
+ * keeps the pipeline on the heap; every checkpoint stores it (as the same JSON {@code prepare
+ * --fitted} writes) in operator state, and a restore continues exactly where the snapshot was
+ * taken. Rows a step rejects go to {@link #DEAD_LETTERS}.
  */
-public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Example>
+public final class TabularTransformFunction extends ProcessFunction<ValidatedRow, Example>
     implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
@@ -40,16 +42,16 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("transform-dead-letters", TypeInformation.of(DeadLetter.class));
 
-  private final String specYaml;
+  private final PipelineSpec spec;
 
-  private transient TabularPipeline pipeline;
+  private transient TabularTransform pipeline;
   private transient ListState<byte[]> checkpointed;
   private transient Counter trainExamples;
   private transient Counter holdoutExamples;
   private transient Map<String, Counter> deadLettersByStage;
 
-  public FitTransformFunction(String specYaml) {
-    this.specYaml = specYaml;
+  public TabularTransformFunction(PipelineSpec spec) {
+    this.spec = java.util.Objects.requireNonNull(spec, "spec");
   }
 
   /** The operator state holding the fitted transform as JSON (tests read it back). */
@@ -60,7 +62,7 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
   }
 
   /** The pipeline as it is now (tests). */
-  public TabularPipeline pipeline() {
+  public TabularTransform pipeline() {
     return pipeline;
   }
 
@@ -70,11 +72,11 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
     pipeline = null;
     if (context.isRestored()) {
       for (byte[] json : checkpointed.get()) {
-        pipeline = TabularPipeline.fromJson(new String(json, StandardCharsets.UTF_8));
+        pipeline = TabularTransform.fromJson(new String(json, StandardCharsets.UTF_8));
       }
     }
     if (pipeline == null) {
-      pipeline = TabularPipeline.create(PipelineSpecs.parse(specYaml, "job pipeline spec"));
+      pipeline = TabularTransform.create(spec);
     }
   }
 
@@ -88,10 +90,7 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
     trainExamples = getRuntimeContext().getMetricGroup().counter("trainExamples");
     holdoutExamples = getRuntimeContext().getMetricGroup().counter("holdoutExamples");
     deadLettersByStage = new HashMap<>();
-    for (String stage :
-        java.util.List.of(
-            io.streamtune.preprocess.core.DeadLetters.STAGE_CLEAN,
-            io.streamtune.preprocess.core.DeadLetters.STAGE_TRANSFORM)) {
+    for (String stage : java.util.List.of(DeadLetters.STAGE_CLEAN, DeadLetters.STAGE_TRANSFORM)) {
       deadLettersByStage.put(
           stage,
           getRuntimeContext().getMetricGroup().addGroup("stage", stage).counter("deadLettered"));
@@ -100,15 +99,14 @@ public final class FitTransformFunction extends ProcessFunction<ValidatedRow, Ex
 
   @Override
   public void processElement(ValidatedRow row, Context context, Collector<Example> out) {
-    for (TabularPipeline.Outcome outcome : pipeline.accept(row)) {
-      if (outcome instanceof TabularPipeline.Outcome.Prepared prepared) {
-        (prepared.row().split() == Split.TRAIN ? trainExamples : holdoutExamples).inc();
-        out.collect(FitTransform.example(prepared));
+    for (Outcome<PreparedRow> outcome : pipeline.accept(row)) {
+      if (outcome instanceof Outcome.Accepted<PreparedRow> prepared) {
+        (prepared.value().row().split() == Split.TRAIN ? trainExamples : holdoutExamples).inc();
+        out.collect(prepared.value().toExample());
       } else {
-        TabularPipeline.Outcome.Rejected rejected = (TabularPipeline.Outcome.Rejected) outcome;
+        Outcome.Rejected<PreparedRow> rejected = (Outcome.Rejected<PreparedRow>) outcome;
         deadLettersByStage.get(rejected.stage()).inc();
-        context.output(
-            DEAD_LETTERS, FitTransform.deadLetter(rejected, Clock.systemUTC().instant()));
+        context.output(DEAD_LETTERS, rejected.deadLetter(Clock.systemUTC().instant()));
       }
     }
   }

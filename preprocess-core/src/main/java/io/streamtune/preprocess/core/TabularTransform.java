@@ -14,11 +14,12 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.PreprocessSpec;
 import io.streamtune.spec.PreprocessSpec.Feature;
-import io.streamtune.spec.PreprocessSpec.Impute;
-import io.streamtune.spec.PreprocessSpec.StepSpec;
+import io.streamtune.spec.StepSpec;
+import io.streamtune.spec.StepSpec.Impute;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -35,25 +36,13 @@ import java.util.function.Predicate;
  * changes any more. {@link #version()} counts the training rows fitted and is stamped on every
  * output, so each example says which fitted transform produced it.
  */
-public final class TabularPipeline {
+public final class TabularTransform {
 
-  /** What became of one row. */
-  public sealed interface Outcome {
-    ValidatedRow row();
-
-    /**
-     * @param version the number of training rows the transform had been fitted on
-     */
-    record Prepared(ValidatedRow row, float[] features, long version) implements Outcome {}
-
-    /**
-     * @param stage {@link DeadLetters#STAGE_CLEAN} or {@link DeadLetters#STAGE_TRANSFORM}
-     */
-    record Rejected(ValidatedRow row, String stage, String reason) implements Outcome {}
-  }
-
-  /** The outcomes of a batch, one per input row in input order, and the fitted pipeline. */
-  public record BatchResult(List<Outcome> outcomes, TabularPipeline pipeline) {}
+  /**
+   * The outcomes of a batch, one per input row in input order (rejections of stage {@link
+   * DeadLetters#STAGE_CLEAN} or {@link DeadLetters#STAGE_TRANSFORM}), and the fitted transform.
+   */
+  public record BatchResult(List<Outcome<PreparedRow>> outcomes, TabularTransform pipeline) {}
 
   public static final String FORMAT = "streamtune-fitted-transform/1";
 
@@ -77,7 +66,7 @@ public final class TabularPipeline {
   private long warmupTrainRows;
   private final List<RowInFlight> warmupBuffer = new ArrayList<>();
 
-  private TabularPipeline(PipelineSpec spec) {
+  private TabularTransform(PipelineSpec spec) {
     this.spec = spec;
     this.layout = TabularLayout.of(spec);
     this.frames = spec.preprocess().frames(spec.columns(), "pipeline spec '" + spec.name() + "'");
@@ -92,7 +81,7 @@ public final class TabularPipeline {
         series.add(seriesImputer(impute, input));
       } else {
         steps.add(Steps.create(spec, stepSpec, i, input));
-        if (stepSpec instanceof PreprocessSpec.DropMissing && filters == i) {
+        if (stepSpec instanceof StepSpec.DropMissing && filters == i) {
           filters++;
         }
       }
@@ -101,8 +90,8 @@ public final class TabularPipeline {
     this.warmedUp = spec.preprocess().warmup() == 0;
   }
 
-  public static TabularPipeline create(PipelineSpec spec) {
-    return new TabularPipeline(spec);
+  public static TabularTransform create(PipelineSpec spec) {
+    return new TabularTransform(spec);
   }
 
   private static SeriesImputer seriesImputer(Impute impute, List<Feature> input) {
@@ -169,16 +158,16 @@ public final class TabularPipeline {
    * Takes one split row; returns the outcomes it releases (none while a warm-up buffers or an
    * interpolation waits, several when they end), in arrival order.
    */
-  public List<Outcome> accept(ValidatedRow row) {
+  public List<Outcome<PreparedRow>> accept(ValidatedRow row) {
     if (row.split() == null) {
       throw new IllegalArgumentException("row " + row.id() + " has not been split");
     }
     RowInFlight item = new RowInFlight(row, toFrame(row), fitsWhileStreaming(row), ++seq);
-    Outcome filtered = filterRow(item);
+    Outcome<PreparedRow> filtered = filterRow(item);
     if (filtered != null) {
       return List.of(filtered);
     }
-    List<Outcome> outcomes = new ArrayList<>();
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
     for (RowInFlight released : throughSeries(item)) {
       afterSeries(released, outcomes);
     }
@@ -189,14 +178,14 @@ public final class TabularPipeline {
     return row.split() == Split.TRAIN && !frozen;
   }
 
-  private Outcome filterRow(RowInFlight item) {
+  private Outcome<PreparedRow> filterRow(RowInFlight item) {
     try {
       for (int i = 0; i < rowFilters; i++) {
         steps.get(i).transform(item.frame);
       }
       return null;
     } catch (RowRejected e) {
-      return new Outcome.Rejected(item.row, e.stage(), e.reason());
+      return rejected(item.row, e.stage(), e.reason());
     }
   }
 
@@ -212,7 +201,7 @@ public final class TabularPipeline {
     return items;
   }
 
-  private void afterSeries(RowInFlight item, List<Outcome> outcomes) {
+  private void afterSeries(RowInFlight item, List<Outcome<PreparedRow>> outcomes) {
     if (!warmedUp) {
       warmupBuffer.add(item);
       if (item.row.split() == Split.TRAIN) {
@@ -238,7 +227,7 @@ public final class TabularPipeline {
       }
     } catch (RowRejected e) {
       countFitted(fit);
-      outcomes.add(new Outcome.Rejected(item.row, e.stage(), e.reason()));
+      outcomes.add(rejected(item.row, e.stage(), e.reason()));
       return;
     }
     countFitted(fit);
@@ -267,7 +256,7 @@ public final class TabularPipeline {
     }
   }
 
-  private void endWarmup(List<Outcome> outcomes) {
+  private void endWarmup(List<Outcome<PreparedRow>> outcomes) {
     List<Frame> trainFrames = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (RowInFlight item : warmupBuffer) {
@@ -314,7 +303,7 @@ public final class TabularPipeline {
   }
 
   /** Transforms a frame that has passed the row filters and series imputation, fitting nothing. */
-  private Outcome transformFitted(ValidatedRow row, Frame frame) {
+  private Outcome<PreparedRow> transformFitted(ValidatedRow row, Frame frame) {
     try {
       for (int i = rowFilters; i < steps.size(); i++) {
         Step step = steps.get(i);
@@ -323,17 +312,17 @@ public final class TabularPipeline {
         }
       }
     } catch (RowRejected e) {
-      return new Outcome.Rejected(row, e.stage(), e.reason());
+      return rejected(row, e.stage(), e.reason());
     }
     return finalOutcome(row, frame);
   }
 
-  private Outcome finalOutcome(ValidatedRow row, Frame frame) {
+  private Outcome<PreparedRow> finalOutcome(ValidatedRow row, Frame frame) {
     float[] features = new float[frame.width()];
     for (int i = 0; i < features.length; i++) {
       double x = frame.numbers[i];
       if (Double.isNaN(x)) {
-        return new Outcome.Rejected(
+        return rejected(
             row,
             DeadLetters.STAGE_TRANSFORM,
             "feature '"
@@ -342,13 +331,17 @@ public final class TabularPipeline {
       }
       features[i] = (float) x;
       if (!Float.isFinite(features[i])) {
-        return new Outcome.Rejected(
+        return rejected(
             row,
             DeadLetters.STAGE_TRANSFORM,
             "feature '" + featureNames.get(i) + "' is not finite (" + x + ")");
       }
     }
-    return new Outcome.Prepared(row, features, version);
+    return Outcome.accepted(new PreparedRow(row, features, version));
+  }
+
+  private static Outcome<PreparedRow> rejected(ValidatedRow row, String stage, String reason) {
+    return new Outcome.Rejected<>(stage, reason, row.id(), row.source());
   }
 
   // ---------------------------------------------------------------- apply only
@@ -357,9 +350,9 @@ public final class TabularPipeline {
    * Transforms a row with the fitted parameters without changing them (an exported transform
    * applied by another service). Series imputation fills from the last known values.
    */
-  public Outcome apply(ValidatedRow row) {
+  public Outcome<PreparedRow> apply(ValidatedRow row) {
     RowInFlight item = new RowInFlight(row, toFrame(row), false, 0);
-    Outcome filtered = filterRow(item);
+    Outcome<PreparedRow> filtered = filterRow(item);
     if (filtered != null) {
       return filtered;
     }
@@ -377,15 +370,15 @@ public final class TabularPipeline {
    */
   public static BatchResult prepareBatch(
       PipelineSpec spec, List<ValidatedRow> rows, Predicate<ValidatedRow> fitOn) {
-    TabularPipeline pipeline = new TabularPipeline(spec);
-    Outcome[] outcomes = new Outcome[rows.size()];
+    TabularTransform pipeline = new TabularTransform(spec);
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>(Collections.nCopies(rows.size(), null));
     List<RowInFlight> released = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       ValidatedRow row = rows.get(r);
       RowInFlight item = new RowInFlight(row, pipeline.toFrame(row), fitOn.test(row), r);
-      Outcome filtered = pipeline.filterRow(item);
+      Outcome<PreparedRow> filtered = pipeline.filterRow(item);
       if (filtered != null) {
-        outcomes[r] = filtered;
+        outcomes.set(r, filtered);
       } else {
         released.addAll(pipeline.throughSeries(item));
       }
@@ -419,9 +412,9 @@ public final class TabularPipeline {
     pipeline.version = fitFrames.size();
     pipeline.warmedUp = true;
     for (RowInFlight item : released) {
-      outcomes[(int) item.seq] = pipeline.transformFitted(item.row, item.frame);
+      outcomes.set((int) item.seq, pipeline.transformFitted(item.row, item.frame));
     }
-    return new BatchResult(List.of(outcomes), pipeline);
+    return new BatchResult(List.copyOf(outcomes), pipeline);
   }
 
   // ---------------------------------------------------------------- rows
@@ -469,7 +462,7 @@ public final class TabularPipeline {
       if (steps.get(i) != null) {
         steps.get(i).save(node);
       } else {
-        series.get(seriesIndex++).save(node, TabularPipeline::writeItem);
+        series.get(seriesIndex++).save(node, TabularTransform::writeItem);
       }
     }
     ArrayNode buffer = root.putArray("warmupBuffer");
@@ -496,7 +489,7 @@ public final class TabularPipeline {
   }
 
   /** Reads what {@link #toJson} wrote; the spec inside it is validated again. */
-  public static TabularPipeline fromJson(String json) {
+  public static TabularTransform fromJson(String json) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(json);
@@ -507,8 +500,8 @@ public final class TabularPipeline {
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new IllegalArgumentException("not a fitted transform (expected format " + FORMAT + ")");
     }
-    TabularPipeline pipeline =
-        new TabularPipeline(PipelineSpecs.parse(root.get("spec").asText(), "fitted transform"));
+    TabularTransform pipeline =
+        new TabularTransform(PipelineSpecs.parse(root.get("spec").asText(), "fitted transform"));
     pipeline.version = root.get("version").asLong();
     pipeline.frozen = root.get("frozen").asBoolean();
     pipeline.warmedUp = root.get("warmedUp").asBoolean();
@@ -520,7 +513,7 @@ public final class TabularPipeline {
       if (pipeline.steps.get(i) != null) {
         pipeline.steps.get(i).load(stepNodes.get(i));
       } else {
-        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), TabularPipeline::readItem);
+        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), TabularTransform::readItem);
       }
     }
     for (JsonNode item : root.get("warmupBuffer")) {

@@ -14,9 +14,7 @@ import io.streamtune.schemas.avro.TextPayload;
 import io.streamtune.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +22,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
-class RecordIntakeTest {
+class IntakeTest {
 
   private static final String REGISTRY = "mock://record-intake-test";
   private static final String TOPIC = "streamtune.raw";
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-  private final RecordIntake intake =
-      new RecordIntake(
-          AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class),
-          new RecordValidator(TestSpecs.credit()),
-          Clock.fixed(NOW, ZoneOffset.UTC));
+  private final Intake<ValidatedRow> intake =
+      Intake.tabular(AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class), TestSpecs.credit());
 
   private static byte[] serialize(SpecificRecord record) {
     try (Serializer<SpecificRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
@@ -50,10 +45,10 @@ class RecordIntakeTest {
     return rejected(intake, envelope);
   }
 
-  private static DeadLetter rejected(RecordIntake intake, RawEnvelope envelope) {
-    RecordIntake.Outcome outcome = intake.accept(envelope);
-    assertThat(outcome).isInstanceOf(RecordIntake.Outcome.Rejected.class);
-    return ((RecordIntake.Outcome.Rejected) outcome).deadLetter();
+  private static DeadLetter rejected(Intake<?> intake, RawEnvelope envelope) {
+    Outcome<?> outcome = intake.accept(envelope);
+    assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+    return ((Outcome.Rejected<?>) outcome).deadLetter(NOW);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -64,15 +59,18 @@ class RecordIntakeTest {
 
   @Test
   void validRecordIsAccepted() {
-    RecordIntake.Outcome outcome =
+    Outcome<ValidatedRow> outcome =
         intake.accept(envelope(serialize(tabular("r1", "good", "Income", 10.0, "Home", "rent"))));
 
     assertThat(outcome)
         .isInstanceOfSatisfying(
-            RecordIntake.Outcome.Accepted.class,
+            Outcome.Accepted.class,
             accepted -> {
-              assertThat(accepted.row().id()).isEqualTo("r1");
-              assertThat(accepted.row().numericValues()[0]).isEqualTo(10.0);
+              ValidatedRow row = (ValidatedRow) accepted.value();
+              assertThat(row.id()).isEqualTo("r1");
+              assertThat(row.numericValues()[0]).isEqualTo(10.0);
+              // kept so that a cleaning or transform step can still dead-letter the bytes
+              assertThat(row.source().offset).isEqualTo(42L);
             });
   }
 
@@ -155,7 +153,7 @@ class RecordIntakeTest {
   void unreachableRegistryFailsInsteadOfDeadLetteringGoodData() {
     byte[] value = serialize(tabular("r1", "good"));
     // a real registry client against a closed port
-    RecordIntake offline = intakeWithRegistryAt("http://127.0.0.1:9");
+    Intake<ValidatedRow> offline = intakeWithRegistryAt("http://127.0.0.1:9");
 
     assertThatThrownBy(() -> offline.accept(envelope(value)))
         .isInstanceOf(IllegalStateException.class)
@@ -189,7 +187,7 @@ class RecordIntakeTest {
           });
       server.start();
       try {
-        RecordIntake intake =
+        Intake<ValidatedRow> intake =
             intakeWithRegistryAt("http://127.0.0.1:" + server.getAddress().getPort());
 
         if (status == 404) {
@@ -209,14 +207,12 @@ class RecordIntakeTest {
   }
 
   /** A real Confluent registry client at {@code url}, retries off to keep the tests fast. */
-  private static RecordIntake intakeWithRegistryAt(String url) {
+  private static Intake<ValidatedRow> intakeWithRegistryAt(String url) {
     Map<String, Object> config = new HashMap<>(AvroSerdes.config(url));
     config.put("max.retries", 0);
     KafkaAvroDeserializer client = new KafkaAvroDeserializer();
     client.configure(config, false);
-    return new RecordIntake(
-        (topic, data) -> (RawRecord) client.deserialize(topic, data),
-        new RecordValidator(TestSpecs.credit()),
-        Clock.systemUTC());
+    return Intake.tabular(
+        (topic, data) -> (RawRecord) client.deserialize(topic, data), TestSpecs.credit());
   }
 }

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +20,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class FitTransformFunctionHarnessTest {
+class TabularTransformFunctionHarnessTest {
 
   /**
    * Every kind of state at once: interpolation holding rows per key, a warm-up buffer, KLL sketches
@@ -46,7 +45,7 @@ class FitTransformFunctionHarnessTest {
           """);
 
   private static OneInputStreamOperatorTestHarness<ValidatedRow, Example> harness(
-      FitTransformFunction function) throws Exception {
+      TabularTransformFunction function) throws Exception {
     return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function));
   }
 
@@ -91,7 +90,6 @@ class FitTransformFunctionHarnessTest {
 
   @Test
   void restoringASnapshotMidStreamContinuesExactlyLikeAnUninterruptedRun() throws Exception {
-    String yaml = PipelineSpecs.toYaml(SPEC);
     List<ValidatedRow> rows = stream();
     List<ValidatedRow> before = rows.subList(0, 1_234);
     List<ValidatedRow> after = rows.subList(1_234, rows.size());
@@ -99,25 +97,25 @@ class FitTransformFunctionHarnessTest {
     List<Object> uninterrupted;
     String finalState;
     int deadLetters;
-    FitTransformFunction reference = new FitTransformFunction(yaml);
+    TabularTransformFunction reference = new TabularTransformFunction(SPEC);
     try (var harness = harness(reference)) {
       harness.open();
       uninterrupted = run(harness, rows);
       finalState = reference.pipeline().toJson();
-      var side = harness.getSideOutput(FitTransformFunction.DEAD_LETTERS);
+      var side = harness.getSideOutput(TabularTransformFunction.DEAD_LETTERS);
       deadLetters = side == null ? 0 : side.size();
     }
 
     List<Object> resumed = new ArrayList<>();
     OperatorSubtaskState snapshot;
-    FitTransformFunction first = new FitTransformFunction(yaml);
+    TabularTransformFunction first = new TabularTransformFunction(SPEC);
     try (var harness = harness(first)) {
       harness.open();
       resumed.addAll(run(harness, before));
       assertThat(first.pipeline().version()).isGreaterThan(300);
       snapshot = harness.snapshot(1L, 1L);
     }
-    FitTransformFunction second = new FitTransformFunction(yaml);
+    TabularTransformFunction second = new TabularTransformFunction(SPEC);
     try (var harness = harness(second)) {
       harness.setup();
       harness.initializeState(snapshot);
@@ -140,23 +138,22 @@ class FitTransformFunctionHarnessTest {
 
   @Test
   void restoringDuringTheWarmupEmitsTheBufferedRowsLater() throws Exception {
-    String yaml = PipelineSpecs.toYaml(SPEC);
     List<ValidatedRow> rows = stream().subList(0, 600);
     OperatorSubtaskState snapshot;
-    FitTransformFunction first = new FitTransformFunction(yaml);
+    TabularTransformFunction first = new TabularTransformFunction(SPEC);
     try (var harness = harness(first)) {
       harness.open();
       assertThat(run(harness, rows.subList(0, 100))).isEmpty();
       assertThat(first.pipeline().buffered()).isGreaterThan(90);
       snapshot = harness.snapshot(1L, 1L);
     }
-    FitTransformFunction second = new FitTransformFunction(yaml);
+    TabularTransformFunction second = new TabularTransformFunction(SPEC);
     try (var harness = harness(second)) {
       harness.setup();
       harness.initializeState(snapshot);
       harness.open();
       List<Object> out = run(harness, rows.subList(100, rows.size()));
-      var side = harness.getSideOutput(FitTransformFunction.DEAD_LETTERS);
+      var side = harness.getSideOutput(TabularTransformFunction.DEAD_LETTERS);
       assertThat(out.size() + (side == null ? 0 : side.size()) + second.pipeline().held())
           .isEqualTo(600);
       assertThat(out.size()).isGreaterThan(590);
@@ -186,7 +183,7 @@ class FitTransformFunctionHarnessTest {
             """);
     RawEnvelope source =
         new RawEnvelope("streamtune.raw", 2, 17L, new byte[] {1}, new byte[] {4, 2});
-    try (var harness = harness(new FitTransformFunction(PipelineSpecs.toYaml(spec)))) {
+    try (var harness = harness(new TabularTransformFunction(spec))) {
       harness.open();
       harness.processElement(row("a", Double.NaN, 30, source), 0);
       harness.processElement(row("b", 10, -3, source), 0);
@@ -194,7 +191,7 @@ class FitTransformFunctionHarnessTest {
 
       List<DeadLetter> deadLetters = new ArrayList<>();
       harness
-          .getSideOutput(FitTransformFunction.DEAD_LETTERS)
+          .getSideOutput(TabularTransformFunction.DEAD_LETTERS)
           .forEach(record -> deadLetters.add(record.getValue()));
       assertThat(deadLetters)
           .extracting(DeadLetter::getStage)
@@ -211,13 +208,13 @@ class FitTransformFunctionHarnessTest {
 
   @Test
   void theStateIsTheFittedTransformJson() throws Exception {
-    FitTransformFunction function = new FitTransformFunction(PipelineSpecs.toYaml(SPEC));
+    TabularTransformFunction function = new TabularTransformFunction(SPEC);
     try (var harness = harness(function)) {
       harness.open();
       run(harness, stream().subList(0, 400));
       OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
       assertThat(snapshot.getManagedOperatorState()).isNotEmpty();
-      TabularPipeline copy = TabularPipeline.fromJson(function.pipeline().toJson());
+      TabularTransform copy = TabularTransform.fromJson(function.pipeline().toJson());
       assertThat(copy.toJson()).isEqualTo(function.pipeline().toJson());
     }
   }
