@@ -3,7 +3,9 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.PreprocessSpec.BinStrategy;
+import io.streamtune.spec.StepSpec;
 
 /**
  * Replaces a numeric value by its bin number, as scikit-learn's KBinsDiscretizer with ordinal
@@ -20,6 +22,18 @@ final class BinStep implements Step {
   private final Moments moments;
   private final QuantileSketches sketches;
   private final double[][] edges;
+
+  static Step of(StepSpec.Bin spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), ColumnType.NUMERIC);
+    return new BinStep(
+        columns,
+        in.names(columns),
+        spec.bins(),
+        spec.strategy(),
+        in.sketchK(),
+        in.refresh(),
+        in.salt());
+  }
 
   BinStep(
       int[] columns,

@@ -2,7 +2,10 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.StepSpec;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Clips numeric columns to [lower, upper]: fixed bounds, mean ± t·std, the IQR fence, or two
@@ -29,11 +32,38 @@ final class ClipStep implements Step {
   private final double[] lower;
   private final double[] upper;
 
+  static Step fixed(StepSpec.Clip spec, StepInput in) {
+    return of(
+        Kind.FIXED,
+        spec.columns(),
+        spec.min() == null ? Double.NaN : spec.min(),
+        spec.max() == null ? Double.NaN : spec.max(),
+        in);
+  }
+
+  static Step zscore(StepSpec.ZScoreClip spec, StepInput in) {
+    return of(Kind.ZSCORE, spec.columns(), spec.threshold(), 0, in);
+  }
+
+  static Step iqr(StepSpec.IqrClip spec, StepInput in) {
+    return of(Kind.IQR, spec.columns(), spec.factor(), 0, in);
+  }
+
+  static Step winsorize(StepSpec.Winsorize spec, StepInput in) {
+    return of(Kind.QUANTILES, spec.columns(), spec.lower(), spec.upper(), in);
+  }
+
   /**
    * @param a FIXED: min; ZSCORE: threshold; IQR: factor; QUANTILES: lower rank
    * @param b FIXED: max; QUANTILES: upper rank; otherwise unused
    */
-  ClipStep(
+  private static Step of(Kind kind, List<String> names, double a, double b, StepInput in) {
+    int[] columns = in.columns(names, ColumnType.NUMERIC);
+    return new ClipStep(
+        kind, columns, in.names(columns), a, b, in.sketchK(), in.refresh(), in.salt());
+  }
+
+  private ClipStep(
       Kind kind,
       int[] columns,
       String[] names,

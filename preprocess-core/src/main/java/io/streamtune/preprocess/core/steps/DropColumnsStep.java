@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 
 /**
  * Masks a column whose share of missing values among the training rows is above the rate: its
@@ -15,6 +16,12 @@ final class DropColumnsStep implements Step {
   private final double maxMissingRate;
   private long rows;
   private final long[] missing;
+
+  static Step of(StepSpec.DropColumns spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), null);
+    return new DropColumnsStep(
+        columns, in.numericFlags(columns), in.names(columns), spec.maxMissingRate());
+  }
 
   DropColumnsStep(int[] columns, boolean[] numeric, String[] names, double maxMissingRate) {
     this.columns = columns;

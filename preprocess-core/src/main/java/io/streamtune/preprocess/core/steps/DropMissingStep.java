@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 
 /** Rejects (stage clean) a row that misses a value in any of the columns. */
 final class DropMissingStep implements Step {
@@ -9,6 +10,11 @@ final class DropMissingStep implements Step {
   private final int[] columns;
   private final boolean[] numeric;
   private final String[] names;
+
+  static Step of(StepSpec.DropMissing spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), null);
+    return new DropMissingStep(columns, in.numericFlags(columns), in.names(columns));
+  }
 
   DropMissingStep(int[] columns, boolean[] numeric, String[] names) {
     this.columns = columns;

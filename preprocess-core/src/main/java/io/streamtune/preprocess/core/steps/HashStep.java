@@ -2,6 +2,8 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.StepSpec;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,6 +18,14 @@ final class HashStep implements Step {
   private final int buckets;
   private final int firstHashed;
   private final int outputWidth;
+
+  static Step of(StepSpec.Hash spec, StepInput in) {
+    boolean[] flags = new boolean[in.input().size()];
+    for (int i : in.columns(spec.columns(), ColumnType.CATEGORICAL)) {
+      flags[i] = true;
+    }
+    return new HashStep(in.inputNames(), flags, spec.buckets());
+  }
 
   HashStep(String[] inputNames, boolean[] hashed, int buckets) {
     this.inputNames = inputNames;

@@ -3,8 +3,10 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.PreprocessSpec.Feature;
 import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
+import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +42,28 @@ final class ImputeStep implements Step {
   private final double[] fillNumbers;
 
   private final String[] fillTexts;
+
+  static Step of(StepSpec.Impute spec, StepInput in) {
+    if (spec.isSeries()) {
+      throw new IllegalArgumentException("series imputation is not a fitted step");
+    }
+    ColumnType only =
+        switch (spec.strategy()) {
+          case MEAN, MEDIAN, INTERPOLATE -> ColumnType.NUMERIC;
+          case MOST_FREQUENT -> spec.columns() == null ? ColumnType.CATEGORICAL : null;
+          default -> null;
+        };
+    int[] columns = in.columns(spec.columns(), only);
+    return new ImputeStep(
+        spec.strategy(),
+        columns,
+        in.input(),
+        in.categories(columns),
+        spec.fillValue(),
+        in.sketchK(),
+        in.refresh(),
+        in.salt());
+  }
 
   ImputeStep(
       ImputeStrategy strategy,

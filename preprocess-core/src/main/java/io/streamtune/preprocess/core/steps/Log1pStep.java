@@ -2,12 +2,19 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.StepSpec;
 
 /** {@code log(1 + x)}; a value at or below −1 has no finite image and rejects the row. */
 final class Log1pStep implements Step {
 
   private final int[] columns;
   private final String[] names;
+
+  static Step of(StepSpec.Log1p spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), ColumnType.NUMERIC);
+    return new Log1pStep(columns, in.names(columns));
+  }
 
   Log1pStep(int[] columns, String[] names) {
     this.columns = columns;

@@ -2,9 +2,14 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 
 /** Scales each row to unit L2 norm (scikit-learn Normalizer); a zero row stays zero. */
 final class NormalizeStep implements Step {
+
+  static Step of(StepSpec.Normalize spec, StepInput in) {
+    return new NormalizeStep();
+  }
 
   @Override
   public void fit(Frame in, int label) {}

@@ -2,9 +2,13 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.StepSpec;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One-hot encodes categorical columns in place over the spec's categories (scikit-learn
@@ -23,6 +27,18 @@ final class OneHotStep implements Step {
   private final int[] slots;
   private final boolean unseenBucket;
   private final int outputWidth;
+
+  static Step of(StepSpec.OneHot spec, StepInput in) {
+    Set<Integer> encoded = StepInput.set(in.columns(spec.columns(), ColumnType.CATEGORICAL));
+    List<List<String>> categories = new ArrayList<>();
+    for (int i = 0; i < in.input().size(); i++) {
+      categories.add(
+          encoded.contains(i)
+              ? in.spec().columns().get(in.input().get(i).name()).categories()
+              : null);
+    }
+    return new OneHotStep(in.inputNames(), categories, spec.unseenBucket());
+  }
 
   OneHotStep(String[] inputNames, List<List<String>> categoriesOrNull, boolean unseenBucket) {
     int n = inputNames.length;

@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,11 @@ final class PcaStep implements Step {
   private final List<double[]> pending = new ArrayList<>();
   // derived from mean, variance and components; rebuilt on the first transform after they change
   private Projection projection;
+
+  static Step of(StepSpec.Pca spec, StepInput in) {
+    return new PcaStep(
+        in.inputNames(), spec.components(), spec.effectiveBatchSize(in.input().size()));
+  }
 
   PcaStep(String[] inputNames, int components, int batchSize) {
     this.inputNames = inputNames;

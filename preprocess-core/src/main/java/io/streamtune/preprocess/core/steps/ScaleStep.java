@@ -2,7 +2,9 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.PreprocessSpec.ScaleMethod;
+import io.streamtune.spec.StepSpec;
 import java.util.Arrays;
 
 /**
@@ -24,6 +26,21 @@ final class ScaleStep implements Step {
   private final QuantileSketches sketches;
   private final double[] center;
   private final double[] scale;
+
+  static Step of(StepSpec.Scale spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), ColumnType.NUMERIC);
+    return new ScaleStep(
+        spec.method(),
+        columns,
+        in.names(columns),
+        spec.featureRange().get(0),
+        spec.featureRange().get(1),
+        spec.quantileRange().get(0),
+        spec.quantileRange().get(1),
+        in.sketchK(),
+        in.refresh(),
+        in.salt());
+  }
 
   ScaleStep(
       ScaleMethod method,

@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +21,10 @@ final class SelectKBestStep implements Step {
   private final long seed;
   private double[] scores;
   private int[] chosen;
+
+  static Step of(StepSpec.SelectKBest spec, StepInput in) {
+    return new SelectKBestStep(in.inputNames(), spec.k(), spec.neighbors(), spec.seed());
+  }
 
   SelectKBestStep(String[] names, int k, int neighbors, long seed) {
     this.names = names;

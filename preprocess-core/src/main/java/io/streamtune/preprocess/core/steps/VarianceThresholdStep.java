@@ -2,6 +2,7 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.StepSpec;
 
 /**
  * Masks (sets to 0) each feature whose training variance is not above the threshold, as
@@ -13,6 +14,10 @@ final class VarianceThresholdStep implements Step {
   private final String[] names;
   private final double threshold;
   private final Moments moments;
+
+  static Step of(StepSpec.VarianceThreshold spec, StepInput in) {
+    return new VarianceThresholdStep(in.inputNames(), spec.threshold());
+  }
 
   VarianceThresholdStep(String[] names, double threshold) {
     this.names = names;

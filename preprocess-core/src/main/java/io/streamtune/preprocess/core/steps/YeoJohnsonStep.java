@@ -2,6 +2,8 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.spec.PipelineSpec.ColumnType;
+import io.streamtune.spec.StepSpec;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,6 +20,11 @@ final class YeoJohnsonStep implements Step {
   private final double[] lambdas;
   private final Moments moments;
   private boolean fitted;
+
+  static Step of(StepSpec.YeoJohnson spec, StepInput in) {
+    int[] columns = in.columns(spec.columns(), ColumnType.NUMERIC);
+    return new YeoJohnsonStep(columns, in.names(columns), spec.standardize());
+  }
 
   YeoJohnsonStep(int[] columns, String[] names, boolean standardize) {
     this.columns = columns;
