@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *             └─► deadletter (original bytes, stage, reason) ◄─ (clean / transform rejects)
  * </pre>
  *
- * Every operator's logic lives in {@code io.streamtune.preprocess.core}; the functions in {@code
- * io.streamtune.preprocess.flink} only move data.
+ * Every operator's logic lives in preprocess-core; the functions in {@code
+ * io.streamtune.preprocess.flink} only move data. The same preparation without Flink, over records
+ * already read, is {@code PreprocessBatch} there.
  */
 public final class PreprocessJob {
 

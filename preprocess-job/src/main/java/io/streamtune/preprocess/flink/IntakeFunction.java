@@ -1,7 +1,7 @@
 package io.streamtune.preprocess.flink;
 
+import io.streamtune.preprocess.Intake;
 import io.streamtune.preprocess.core.DeadLetters;
-import io.streamtune.preprocess.core.Intake;
 import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.ValidatedRow;

@@ -1,11 +1,15 @@
-package io.streamtune.preprocess.core;
+package io.streamtune.preprocess;
 
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.confluent.kafka.serializers.KafkaAvroDeserializer;
-import io.streamtune.preprocess.TestSpecs;
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.media.MediaRecord;
+import io.streamtune.preprocess.media.MediaSpecs;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RawRecord;
@@ -147,6 +151,27 @@ class IntakeTest {
     assertThat(deadLetter.getRecordId()).isEqualTo("t1");
     assertThat(deadLetter.getReason()).isEqualTo("wrong payload type: expected tabular, got text");
     assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(value);
+  }
+
+  @Test
+  void imageAndTextRecordsTakeTheSameDecodeStepAndTheirOwnValueChecks() {
+    Intake<MediaRecord> texts =
+        Intake.media(AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class), MediaSpecs.text());
+
+    assertThat(rejected(texts, envelope(new byte[] {0, 0, 0, 0, 7, 1})).getStage())
+        .isEqualTo("deserialize");
+    DeadLetter tabularRecord = rejected(texts, envelope(serialize(tabular("r1", "good"))));
+    assertThat(tabularRecord.getStage()).isEqualTo("validate");
+    assertThat(tabularRecord.getReason()).contains("wrong payload type: expected text");
+    assertThat(tabularRecord.getRecordId()).isEqualTo("r1");
+
+    Outcome<MediaRecord> accepted =
+        texts.accept(
+            envelope(serialize(MediaSpecs.raw("t1", "ham", MediaSpecs.text("see you at noon")))));
+    assertThat(accepted)
+        .isInstanceOfSatisfying(
+            Outcome.Accepted.class,
+            ok -> assertThat(((MediaRecord) ok.value()).text).isEqualTo("see you at noon"));
   }
 
   @Test

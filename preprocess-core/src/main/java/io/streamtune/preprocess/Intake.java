@@ -1,5 +1,10 @@
-package io.streamtune.preprocess.core;
+package io.streamtune.preprocess;
 
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.RawDecoding;
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.RecordValidator;
+import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.media.MediaValidator;
 import io.streamtune.schemas.avro.RawRecord;
