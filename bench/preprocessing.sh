@@ -13,7 +13,7 @@ csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
 
 ./mvnw -B -q -o -DskipTests package -pl launcher -am >&2
 spec="$(mktemp --suffix=.yaml)"
-cat preprocess/src/test/resources/golden/lending_club.yaml > "$spec"
+cat preprocess-core/src/test/resources/golden/lending_club.yaml > "$spec"
 cat >> "$spec" <<'YAML'
 preprocess:
   steps:

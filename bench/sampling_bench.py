@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/sampling_bench.py [--rounds 3] [--repeats 7] [--no-build]
 
-Data: preprocess/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
+Data: preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
 numeric columns, standardized; 9,857 rows, 5.2% minority). Each round runs the Java benchmark
 (io.streamtune.preprocess.sampling.SamplingBenchmark, a fresh JVM with warm-up runs) and then
 imbalanced-learn's SMOTE() and TomekLinks() in this process; each figure is the median of
@@ -29,8 +29,8 @@ from imblearn.over_sampling import SMOTE
 from imblearn.under_sampling import TomekLinks
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-DATA = os.path.join(ROOT, "preprocess/src/test/resources/golden/sampling/lending_club_numeric.csv")
-CLASSPATH_FILE = os.path.join(ROOT, "preprocess/target/bench-classpath.txt")
+DATA = os.path.join(ROOT, "preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv")
+CLASSPATH_FILE = os.path.join(ROOT, "preprocess-core/target/bench-classpath.txt")
 
 
 def mvn(*args):
@@ -39,13 +39,14 @@ def mvn(*args):
 
 def java_classpath(build):
     if build:
-        mvn("-pl", "preprocess", "-am", "test-compile")
-        mvn("-pl", "preprocess", "dependency:build-classpath",
+        mvn("-pl", "preprocess-core", "-am", "test-compile")
+        mvn("-pl", "preprocess-core", "dependency:build-classpath",
             "-Dmdep.outputFile=" + CLASSPATH_FILE, "-Dmdep.includeScope=test")
     with open(CLASSPATH_FILE) as f:
         jars = [p for p in f.read().strip().split(":") if "/io/streamtune/" not in p]
     own = [os.path.join(ROOT, p) for p in
-           ("schemas/target/classes", "preprocess/target/classes", "preprocess/target/test-classes")]
+           ("schemas/target/classes", "spec/target/classes", "common/target/classes",
+            "preprocess-core/target/classes", "preprocess-core/target/test-classes")]
     return ":".join(own + jars)
 
 

@@ -1,11 +1,12 @@
 # Flink JobManager/TaskManager image with the preprocess job and its dependencies in usrlib.
 # Flink's own classes are loaded parent-first, so copies of them in usrlib are never used.
+# The job jar's runtime dependencies include the streamtune-preprocess-core jar it adapts.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 RUN ./mvnw -B -q -DskipTests install \
- && ./mvnw -B -q -pl preprocess dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/job/lib \
- && cp preprocess/target/streamtune-preprocess-*.jar /job/lib/
+ && ./mvnw -B -q -pl preprocess-job dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/job/lib \
+ && cp preprocess-job/target/streamtune-preprocess-job-*.jar /job/lib/
 
 FROM flink:2.2.1-java17
 COPY --from=build /job/lib /opt/flink/usrlib

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtune.ingest.IngestItem;
 import io.streamtune.ingest.IngestSource;
-import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.PreprocessBatch;
+import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.media.MediaAugmenter;
-import io.streamtune.preprocess.media.MediaRecord;
-import io.streamtune.preprocess.media.MediaValidation;
-import io.streamtune.preprocess.media.MediaValidator;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
@@ -29,11 +27,11 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * {@code streamtune prepare} for image and text specs: reads a dataset, validates, splits and
- * augments every record with the job's own cores ({@link MediaValidator}, {@link Splitter}, {@link
- * MediaAugmenter}) and writes every example — originals and augmented copies — so a person can look
- * before streaming. Images become PNG files {@code DIR/<split>/<label>/<id>[_aug<k>].png} listed in
- * {@code DIR/examples.csv}; texts become one JSON line per variant in {@code DIR/examples.jsonl}.
- * Records the job would dead-letter go to {@code DIR/rejected.csv}.
+ * augments every record with the job's own cores ({@link PreprocessBatch#media}) and writes every
+ * example — originals and augmented copies — so a person can look before streaming. Images become
+ * PNG files {@code DIR/<split>/<label>/<id>[_aug<k>].png} listed in {@code DIR/examples.csv}; texts
+ * become one JSON line per variant in {@code DIR/examples.jsonl}. Records the job would dead-letter
+ * go to {@code DIR/rejected.csv}.
  */
 final class MediaPreview {
 
@@ -44,15 +42,11 @@ final class MediaPreview {
   record Counts(long records, long originals, long copies, long holdout, long rejected) {}
 
   private final PipelineSpec spec;
-  private final MediaValidator validator;
-  private final Splitter splitter;
-  private final MediaAugmenter augmenter;
+  private final PreprocessBatch.Media batch;
 
   MediaPreview(PipelineSpec spec) {
     this.spec = spec;
-    this.validator = new MediaValidator(spec);
-    this.splitter = Splitter.of(spec.split());
-    this.augmenter = MediaAugmenter.of(spec);
+    this.batch = PreprocessBatch.media(spec);
   }
 
   Counts run(IngestSource source, Path output, long limit) throws IOException {
@@ -86,21 +80,9 @@ final class MediaPreview {
           continue;
         }
         RawRecord raw = ((IngestItem.Accepted) item).record();
-        MediaValidation validation = validator.validate(raw);
-        if (validation instanceof MediaValidation.Rejected r) {
-          rejections.printRecord(raw.getSource(), raw.getId(), "validate", r.reason());
-          rejected++;
-          continue;
-        }
-        MediaRecord record = ((MediaValidation.Valid) validation).record();
-        record.split = splitter.splitOf(record.id);
-        originals++;
-        if (record.split == Split.HOLDOUT) {
-          holdout++;
-        }
-        copies +=
-            augmenter.expand(
-                record,
+        Outcome<PreprocessBatch.Media.Prepared> outcome =
+            batch.accept(
+                raw,
                 example -> {
                   try {
                     if (images) {
@@ -112,6 +94,18 @@ final class MediaPreview {
                     throw new java.io.UncheckedIOException(e);
                   }
                 });
+        if (outcome instanceof Outcome.Rejected<PreprocessBatch.Media.Prepared> r) {
+          rejections.printRecord(raw.getSource(), raw.getId(), r.stage(), r.reason());
+          rejected++;
+          continue;
+        }
+        PreprocessBatch.Media.Prepared prepared =
+            ((Outcome.Accepted<PreprocessBatch.Media.Prepared>) outcome).value();
+        originals++;
+        if (prepared.record().split == Split.HOLDOUT) {
+          holdout++;
+        }
+        copies += prepared.copies();
       }
     }
     return new Counts(records, originals, copies, holdout, rejected);

@@ -2,17 +2,11 @@ package io.streamtune.launcher;
 
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
-import io.streamtune.preprocess.core.FitTransform;
-import io.streamtune.preprocess.core.RecordValidator;
-import io.streamtune.preprocess.core.Splitter;
-import io.streamtune.preprocess.core.TabularPipeline;
-import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.core.Validation;
-import io.streamtune.preprocess.sampling.BatchRebalancing;
+import io.streamtune.preprocess.PreprocessBatch;
+import io.streamtune.preprocess.PreprocessBatch.FitOn;
+import io.streamtune.preprocess.PreprocessBatch.Rejection;
 import io.streamtune.preprocess.sampling.ResampledRows;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SamplingSpec;
@@ -24,7 +18,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -50,11 +43,6 @@ import picocli.CommandLine.Option;
           + " rejected.csv."
     })
 final class PrepareCommand implements Callable<Integer> {
-
-  enum FitOn {
-    ALL,
-    TRAIN
-  }
 
   @Option(names = "--pipeline", required = true, description = "Pipeline spec (YAML)")
   Path pipeline;
@@ -108,11 +96,6 @@ final class PrepareCommand implements Callable<Integer> {
           "Write the train rows rebalancing removed (id, label, synthetic, reason, neighbour ids) here as CSV")
   Path removed;
 
-  /** After the transform, before writing: rebalancing of the train rows (sampling.*). */
-  private final BatchRebalancing afterTransform = new BatchRebalancing();
-
-  private record Rejection(String source, String id, String stage, String reason) {}
-
   @Override
   public Integer call() throws IOException {
     PipelineSpec spec = PipelineSpecs.load(pipeline);
@@ -122,43 +105,15 @@ final class PrepareCommand implements Callable<Integer> {
     FitOn fitOnRows = parseFitOn(fitOn);
     java.io.PrintWriter err = commandSpec.commandLine().getErr();
     CsvDataset dataset = CsvDataset.withSpec(input, spec, idColumn);
-    RecordValidator validator = new RecordValidator(spec);
-    Splitter splitter = Splitter.of(spec.split());
-    List<ValidatedRow> rows = new ArrayList<>();
-    List<Rejection> rejections = new ArrayList<>();
+    PreprocessBatch.TabularResult result;
     try (CsvRecordReader reader = dataset.open(Clock.systemUTC())) {
-      while (reader.hasNext()) {
-        RawRecord record = reader.next();
-        Validation validation = validator.validate(record);
-        if (validation instanceof Validation.Valid valid) {
-          rows.add(splitter.assign(valid.row()));
-        } else {
-          rejections.add(
-              new Rejection(
-                  record.getSource(),
-                  record.getId(),
-                  "validate",
-                  ((Validation.Rejected) validation).reason()));
-        }
-      }
+      result = PreprocessBatch.tabular(spec, reader, fitOnRows);
     }
-    Predicate<ValidatedRow> fits =
-        fitOnRows == FitOn.ALL ? row -> true : row -> row.split() == Split.TRAIN;
-    TabularPipeline.BatchResult result = TabularPipeline.prepareBatch(spec, rows, fits);
-
-    List<Example> examples = new ArrayList<>();
-    for (TabularPipeline.Outcome outcome : result.outcomes()) {
-      if (outcome instanceof TabularPipeline.Outcome.Prepared prepared) {
-        examples.add(FitTransform.example(prepared));
-      } else {
-        TabularPipeline.Outcome.Rejected r = (TabularPipeline.Outcome.Rejected) outcome;
-        rejections.add(new Rejection(null, r.row().id(), r.stage(), r.reason()));
-      }
-    }
-    examples = afterTransform.apply(spec, examples);
-    writeExamples(spec, result.pipeline().featureNames(), examples);
+    List<Example> examples = result.examples();
+    List<Rejection> rejections = result.rejected();
+    writeExamples(spec, result.transform().featureNames(), examples);
     if (fitted != null) {
-      Files.writeString(fitted, result.pipeline().toJson());
+      Files.writeString(fitted, result.transform().toJson());
     }
     if (rejected != null) {
       writeRejections(rejections);
@@ -167,12 +122,12 @@ final class PrepareCommand implements Callable<Integer> {
       writeRows(
           removed,
           ResampledRows.removedHeader(spec.label().column()),
-          afterTransform.removed().stream().map(ResampledRows::removedCells).toList());
+          result.removed().stream().map(ResampledRows::removedCells).toList());
     }
     err.printf(
         "prepared %,d rows (fitted on %,d) -> %s; %,d rejected%s%s%n",
         examples.size(),
-        result.pipeline().version(),
+        result.transform().version(),
         output,
         rejections.size(),
         rejected != null ? " -> " + rejected : "",

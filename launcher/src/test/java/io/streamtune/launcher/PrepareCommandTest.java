@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.TabularTransform;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import picocli.CommandLine;
 class PrepareCommandTest {
 
   private static final Path GOLDEN =
-      Path.of("..", "preprocess", "src", "test", "resources", "golden");
+      Path.of("..", "preprocess-core", "src", "test", "resources", "golden");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Run(int exitCode, String out, String err) {}
@@ -91,7 +91,7 @@ class PrepareCommandTest {
               expectedMean.get(j).asDouble(),
               within(1e-6 * Math.abs(expectedMean.get(j).asDouble())));
     }
-    TabularPipeline reloaded = TabularPipeline.fromJson(Files.readString(fitted));
+    TabularTransform reloaded = TabularTransform.fromJson(Files.readString(fitted));
     assertThat(reloaded.version()).isEqualTo(4454);
     assertThat(run.err()).contains("prepared 4,454 rows (fitted on 4,454)");
   }

@@ -1,5 +1,6 @@
 package io.streamtune.spec;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Map;
  * @param text the EDA rates (modality text)
  */
 public record AugmentSpec(
-    Integer copies, Map<String, Integer> copiesPerClass, Long seed, ImageOps image, TextOps text) {
+    Integer copies, Map<String, Integer> copiesPerClass, Long seed, ImageOps image, TextOps text)
+    implements Serializable {
 
   /** More copies than this per record is almost certainly a typo (and a flood downstream). */
   public static final int MAX_COPIES = 100;
@@ -64,7 +66,8 @@ public record AugmentSpec(
       Flip flipVertical,
       Rotation rotation,
       ColorJitter colorJitter,
-      Noise noise) {
+      Noise noise)
+      implements Serializable {
 
     public ImageOps {
       crop = crop == null ? new Crop(null, null, null) : crop;
@@ -87,7 +90,7 @@ public record AugmentSpec(
    * @param minScale smallest share of the area kept, in (0, 1] (scale = (minScale, 1))
    * @param minRatio smallest aspect ratio, in (0, 1]; the largest is its inverse
    */
-  public record Crop(Double probability, Double minScale, Double minRatio) {
+  public record Crop(Double probability, Double minScale, Double minRatio) implements Serializable {
     public Crop {
       probability = probability == null ? 0.5 : probability;
       minScale = minScale == null ? 0.5 : minScale;
@@ -95,7 +98,7 @@ public record AugmentSpec(
     }
   }
 
-  public record Flip(Double probability) {
+  public record Flip(Double probability) implements Serializable {
     public Flip {
       probability = probability == null ? 0.0 : probability;
     }
@@ -105,7 +108,7 @@ public record AugmentSpec(
    * @param maxDegrees the angle is drawn uniformly from [-maxDegrees, +maxDegrees], in [0, 180];
    *     corners that come from outside the image are black
    */
-  public record Rotation(Double probability, Double maxDegrees) {
+  public record Rotation(Double probability, Double maxDegrees) implements Serializable {
     public Rotation {
       probability = probability == null ? 0.5 : probability;
       maxDegrees = maxDegrees == null ? 15.0 : maxDegrees;
@@ -117,7 +120,8 @@ public record AugmentSpec(
    * hue shift from [-hue, +hue] turns (hue in [0, 0.5]). Saturation and hue need RGB images.
    */
   public record ColorJitter(
-      Double probability, Double brightness, Double contrast, Double saturation, Double hue) {
+      Double probability, Double brightness, Double contrast, Double saturation, Double hue)
+      implements Serializable {
     public ColorJitter {
       probability = probability == null ? 0.5 : probability;
       brightness = brightness == null ? 0.4 : brightness;
@@ -130,7 +134,7 @@ public record AugmentSpec(
   /**
    * @param sigma standard deviation of the added Gaussian noise, in 0-255 units, in [0, 255]
    */
-  public record Noise(Double probability, Double sigma) {
+  public record Noise(Double probability, Double sigma) implements Serializable {
     public Noise {
       probability = probability == null ? 0.0 : probability;
       sigma = sigma == null ? 10.0 : sigma;
@@ -143,7 +147,8 @@ public record AugmentSpec(
    * deletion among those switched on.
    */
   public record TextOps(
-      Double synonymReplacement, Double randomInsertion, Double randomSwap, Double randomDeletion) {
+      Double synonymReplacement, Double randomInsertion, Double randomSwap, Double randomDeletion)
+      implements Serializable {
     public TextOps {
       synonymReplacement = synonymReplacement == null ? 0.1 : synonymReplacement;
       randomInsertion = randomInsertion == null ? 0.1 : randomInsertion;

@@ -1,5 +1,7 @@
 package io.streamtune.spec;
 
+import java.io.Serializable;
+
 /**
  * The {@code image} section (modality image): the shape every image of the pipeline has. A RAW_U8
  * payload of another shape, or a PNG/JPEG of another width or height, is dead-lettered; a PNG/JPEG
@@ -9,7 +11,7 @@ package io.streamtune.spec;
  * @param height rows, required
  * @param channels 1 (grey) or 3 (RGB)
  */
-public record ImageSpec(Integer width, Integer height, Integer channels) {
+public record ImageSpec(Integer width, Integer height, Integer channels) implements Serializable {
 
   public static final int MAX_SIDE = 4096;
 

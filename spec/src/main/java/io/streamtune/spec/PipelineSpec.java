@@ -1,5 +1,6 @@
 package io.streamtune.spec;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Map;
 /**
  * The one pipeline spec every service reads: what the data looks like and how each stage treats it.
  * Every key has a documented default (docs in README.md, "Pipeline spec"); unknown keys are errors.
+ * Serializable (with every section) because the Flink job hands the parsed spec to its operators
+ * instead of YAML each operator would parse again.
  *
  * @param columns feature columns in the order they become features; the label column is not one
  */
@@ -22,7 +25,8 @@ public record PipelineSpec(
     SamplingSpec sampling,
     ImageSpec image,
     TextSpec text,
-    AugmentSpec augment) {
+    AugmentSpec augment)
+    implements Serializable {
 
   public PipelineSpec {
     name = name == null ? "pipeline" : name;
@@ -97,7 +101,7 @@ public record PipelineSpec(
   /**
    * @param classes every label value, in the order of the model's outputs
    */
-  public record LabelSpec(String column, List<String> classes) {
+  public record LabelSpec(String column, List<String> classes) implements Serializable {
     public LabelSpec {
       classes = classes == null ? List.of() : List.copyOf(classes);
     }
@@ -106,7 +110,7 @@ public record PipelineSpec(
   /**
    * @param categories known categories of a categorical column, in one-hot order
    */
-  public record ColumnSpec(ColumnType type, List<String> categories) {
+  public record ColumnSpec(ColumnType type, List<String> categories) implements Serializable {
     public ColumnSpec {
       categories = categories == null ? List.of() : List.copyOf(categories);
     }
@@ -124,7 +128,7 @@ public record PipelineSpec(
    * @param holdoutFraction share of record ids that go to the holdout
    * @param salt mixed into the id hash, so two pipelines can split the same ids differently
    */
-  public record SplitSpec(Double holdoutFraction, String salt) {
+  public record SplitSpec(Double holdoutFraction, String salt) implements Serializable {
     public SplitSpec {
       holdoutFraction = holdoutFraction == null ? 0.2 : holdoutFraction;
       salt = salt == null ? "streamtune" : salt;
@@ -139,7 +143,7 @@ public record PipelineSpec(
    * @param minMacroF1Gain a new version is promoted when its macro F1 beats the champion's by at
    *     least this much (the first version is promoted when it beats the majority-class baseline)
    */
-  public record EvaluatorSpec(Double minMacroF1Gain) {
+  public record EvaluatorSpec(Double minMacroF1Gain) implements Serializable {
     public EvaluatorSpec {
       minMacroF1Gain = minMacroF1Gain == null ? 0.0 : minMacroF1Gain;
     }

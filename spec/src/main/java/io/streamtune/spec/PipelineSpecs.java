@@ -39,6 +39,8 @@ public final class PipelineSpecs {
           // a key written twice (two `trainer:` sections) is an error, not "the last one wins"
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          // the steps by their YAML names (each step record's @JsonTypeName)
+          .registerSubtypes(StepSpec.TYPES.toArray(Class<?>[]::new))
           .propertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .build();
@@ -75,7 +77,7 @@ public final class PipelineSpecs {
               + "' at key '"
               + path(e)
               + "'; allowed steps: "
-              + PreprocessSpec.STEP_NAMES,
+              + StepSpec.NAMES,
           e);
     } catch (InvalidFormatException e) {
       String allowed =

@@ -2,6 +2,7 @@ package io.streamtune.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,8 @@ public record SamplingSpec(
     Integer reservoirSize,
     Integer cleaningWindow,
     Long idleFlushMillis,
-    Long seed) {
+    Long seed)
+    implements Serializable {
 
   public static final String AUTO = "auto";
 

@@ -1,5 +1,7 @@
 package io.streamtune.spec;
 
+import java.io.Serializable;
+
 /**
  * The {@code text} section (modality text): where files keep the text and how long a text may be.
  *
@@ -12,7 +14,8 @@ package io.streamtune.spec;
  *     its Subject and body when it enters the job, before the cut, the split and augmentation (with
  *     headers first, a model's token window sees only routing headers)
  */
-public record TextSpec(String field, String idField, Integer maxChars, Format format) {
+public record TextSpec(String field, String idField, Integer maxChars, Format format)
+    implements Serializable {
 
   /** What a text record holds. */
   public enum Format {

@@ -3,10 +3,10 @@ package io.streamtune.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamtune.spec.PreprocessSpec.Impute;
 import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
-import io.streamtune.spec.PreprocessSpec.Pca;
 import io.streamtune.spec.PreprocessSpec.ScaleMethod;
+import io.streamtune.spec.StepSpec.Impute;
+import io.streamtune.spec.StepSpec.Pca;
 import org.junit.jupiter.api.Test;
 
 class PreprocessSpecTest {
@@ -42,10 +42,10 @@ class PreprocessSpecTest {
     assertThat(steps).hasSize(5);
     assertThat(steps.get(0))
         .isEqualTo(new Impute(ImputeStrategy.MEDIAN, java.util.List.of("x1"), null, null, 1000));
-    assertThat(((PreprocessSpec.Winsorize) steps.get(1)).lower()).isEqualTo(0.01);
-    assertThat(((PreprocessSpec.Winsorize) steps.get(1)).upper()).isEqualTo(0.99);
-    assertThat(((PreprocessSpec.Scale) steps.get(2)).method()).isEqualTo(ScaleMethod.ROBUST);
-    assertThat(((PreprocessSpec.Scale) steps.get(2)).quantileRange()).containsExactly(25.0, 75.0);
+    assertThat(((StepSpec.Winsorize) steps.get(1)).lower()).isEqualTo(0.01);
+    assertThat(((StepSpec.Winsorize) steps.get(1)).upper()).isEqualTo(0.99);
+    assertThat(((StepSpec.Scale) steps.get(2)).method()).isEqualTo(ScaleMethod.ROBUST);
+    assertThat(((StepSpec.Scale) steps.get(2)).quantileRange()).containsExactly(25.0, 75.0);
     assertThat(((Pca) steps.get(4)).effectiveBatchSize(9)).isEqualTo(45);
     assertThat(spec.featureNames()).containsExactly("pc1", "pc2", "pc3");
   }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.spec.PipelineSpec.Modality;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +15,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerSpecTest {
+
+  @Test
+  void aSectionSurvivesJavaSerializationWithItsWrittenKeysAndNestedSection() throws Exception {
+    TrainerSpec written =
+        TrainerSpec.read(
+            java.util.Map.of(
+                "epochs",
+                7,
+                "optimizer",
+                "sgd",
+                "hiddenUnits",
+                List.of(16, 8),
+                "backbone",
+                "minilm-finetune",
+                "transformer",
+                java.util.Map.of("learningRate", 3e-5, "strategy", "last_k")));
+    var bytes = new ByteArrayOutputStream();
+    try (var out = new ObjectOutputStream(bytes)) {
+      out.writeObject(written);
+    }
+    Object back;
+    try (var in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = in.readObject();
+    }
+    assertThat(back).isEqualTo(written).isNotSameAs(written);
+    TrainerSpec read = (TrainerSpec) back;
+    assertThat(read.epochs()).isEqualTo(7);
+    assertThat(read.get(TrainerSpec.OPTIMIZER)).isEqualTo(TrainerSpec.OptimizerKind.SGD);
+    assertThat(read.get(TrainerSpec.TRANSFORMER).get(TransformerSpec.LEARNING_RATE))
+        .isEqualTo(3e-5);
+    assertThat(read.with(TrainerSpec.EPOCHS, 9).epochs()).isEqualTo(9);
+  }
 
   private static String spec(String modality, String trainer) {
     return "name: t\nmodality: "

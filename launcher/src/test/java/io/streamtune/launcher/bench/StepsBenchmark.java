@@ -2,11 +2,11 @@ package io.streamtune.launcher.bench;
 
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.core.RecordValidator;
 import io.streamtune.preprocess.core.Splitter;
-import io.streamtune.preprocess.core.TabularPipeline;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.core.Validation;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows/s of the preprocessing steps alone ({@link TabularPipeline#accept}, no Flink, no Kafka): the
- * CSV's valid rows, split, streamed through a fresh pipeline again and again up to N rows.
+ * Rows/s of the preprocessing steps alone ({@link TabularTransform#accept}, no Flink, no Kafka):
+ * the CSV's valid rows, split, streamed through a fresh pipeline again and again up to N rows.
  *
  * <p>Arguments: csv, spec, rows, runs. Shows how much of the job's time the steps' single subtask
  * needs.
@@ -40,13 +40,13 @@ public final class StepsBenchmark {
     try (CsvRecordReader reader = CsvDataset.withSpec(csv, spec, null).open(Clock.systemUTC())) {
       while (reader.hasNext()) {
         RawRecord record = reader.next();
-        if (validator.validate(record) instanceof Validation.Valid valid) {
-          rows.add(splitter.assign(valid.row()));
+        if (validator.validate(record) instanceof Outcome.Accepted<ValidatedRow> valid) {
+          rows.add(splitter.assign(valid.value()));
         }
       }
     }
     for (int run = 1; run <= runs; run++) {
-      TabularPipeline pipeline = TabularPipeline.create(spec);
+      TabularTransform pipeline = TabularTransform.create(spec);
       long t0 = System.nanoTime();
       long cpu0 = THREADS.getCurrentThreadCpuTime();
       long outputs = 0;

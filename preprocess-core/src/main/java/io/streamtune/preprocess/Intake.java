@@ -1,0 +1,65 @@
+package io.streamtune.preprocess;
+
+import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.preprocess.core.RawDecoding;
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.RecordValidator;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.media.MediaRecord;
+import io.streamtune.preprocess.media.MediaValidator;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.spec.PipelineSpec;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Decodes and validates one raw envelope, for every modality: either the validated record or a
+ * rejection that names the stage and the reason and carries the envelope for its dead letter. Bad
+ * bytes never throw; only an unreachable schema registry does ({@link RawDecoding}), because that
+ * says nothing about the record and must not dead-letter good data. Only the value checks differ by
+ * modality ({@link RecordValidator}, {@link MediaValidator}).
+ *
+ * @param <T> what an accepted record becomes
+ */
+public final class Intake<T> {
+
+  private final Deserializer<RawRecord> deserializer;
+  private final BiFunction<RawRecord, RawEnvelope, Outcome<T>> validator;
+
+  /**
+   * @param validator checks a decoded record; it also gets the envelope, for a record that keeps it
+   *     to be dead-lettered by a later stage
+   */
+  public Intake(
+      Deserializer<RawRecord> deserializer,
+      BiFunction<RawRecord, RawEnvelope, Outcome<T>> validator) {
+    this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
+    this.validator = Objects.requireNonNull(validator, "validator");
+  }
+
+  /** Tabular rows; each keeps its envelope, because a cleaning or transform step may reject it. */
+  public static Intake<ValidatedRow> tabular(
+      Deserializer<RawRecord> deserializer, PipelineSpec spec) {
+    RecordValidator validator = new RecordValidator(spec);
+    return new Intake<>(
+        deserializer,
+        (record, envelope) -> validator.validate(record).map(row -> row.withSource(envelope)));
+  }
+
+  /** Image or text records; nothing after validation rejects them, so they drop the envelope. */
+  public static Intake<MediaRecord> media(Deserializer<RawRecord> deserializer, PipelineSpec spec) {
+    MediaValidator validator = new MediaValidator(spec);
+    return new Intake<>(deserializer, (record, envelope) -> validator.validate(record));
+  }
+
+  public Outcome<T> accept(RawEnvelope envelope) {
+    Outcome<RawRecord> decoded = RawDecoding.decode(envelope, deserializer);
+    if (decoded instanceof Outcome.Rejected<RawRecord> undecodable) {
+      return undecodable.retyped();
+    }
+    Outcome<T> validated =
+        validator.apply(((Outcome.Accepted<RawRecord>) decoded).value(), envelope);
+    return validated instanceof Outcome.Rejected<T> rejected ? rejected.from(envelope) : validated;
+  }
+}

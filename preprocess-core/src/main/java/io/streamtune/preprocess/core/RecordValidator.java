@@ -1,0 +1,219 @@
+package io.streamtune.preprocess.core;
+
+import io.streamtune.schemas.avro.ImagePayload;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.TabularPayload;
+import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PreprocessSpec.UnknownColumnPolicy;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a decoded raw record against the pipeline spec and turns its cells into typed values.
+ *
+ * <p>Rules: the payload must be tabular; the label must be one of the spec's classes; a numeric
+ * cell may be a finite number or a string that parses as one; a categorical cell may be a string, a
+ * number or a boolean (numbers and booleans become their string form); a spec column that is
+ * absent, null or blank is missing and imputed later; a column the spec does not know is an error
+ * unless {@code preprocess.unknownColumns: ignore}; a category outside the spec is kept for the
+ * unseen slot unless a oneHot step without {@code unseenBucket} encodes the column, where it is an
+ * error. Every problem of a record is reported, not only the first.
+ */
+public final class RecordValidator {
+
+  private final TabularLayout layout;
+  private final String labelColumn;
+  private final List<String> classes;
+  private final UnknownColumnPolicy unknownColumns;
+  private final Set<String> knownColumns = new HashSet<>();
+
+  public RecordValidator(PipelineSpec spec) {
+    this.layout = TabularLayout.of(spec);
+    this.labelColumn = spec.label().column();
+    this.classes = spec.label().classes();
+    this.unknownColumns = spec.preprocess().unknownColumns();
+    knownColumns.add(labelColumn);
+    layout.columns().forEach(column -> knownColumns.add(column.name()));
+  }
+
+  public Outcome<ValidatedRow> validate(RawRecord record) {
+    Object payload = record.getPayload();
+    if (!(payload instanceof TabularPayload tabular)) {
+      return Outcome.rejected(
+          DeadLetters.STAGE_VALIDATE,
+          "wrong payload type: expected tabular, got " + payloadKind(payload),
+          record.getId());
+    }
+    Map<String, Object> values = tabular.getValues() == null ? Map.of() : tabular.getValues();
+    List<String> problems = new ArrayList<>();
+
+    String id = record.getId();
+    if (id == null || id.isBlank()) {
+      problems.add("blank record id");
+    }
+
+    String label = labelOf(record, values);
+    int labelIndex = -1;
+    if (label == null || label.isBlank()) {
+      problems.add("missing label (column '" + labelColumn + "')");
+    } else {
+      labelIndex = classes.indexOf(label);
+      if (labelIndex < 0) {
+        problems.add("unknown label '" + label + "'; expected one of " + classes);
+      }
+    }
+
+    double[] numerics = new double[layout.numericCount()];
+    for (TabularLayout.Column column : layout.numericColumns()) {
+      numerics[column.index()] = numeric(column.name(), values.get(column.name()), problems);
+    }
+    String[] categoricals = new String[layout.categoricalCount()];
+    for (TabularLayout.Column column : layout.categoricalColumns()) {
+      categoricals[column.index()] = category(column, values.get(column.name()), problems);
+    }
+
+    if (unknownColumns == UnknownColumnPolicy.REJECT) {
+      List<String> unknown = null;
+      for (String name : values.keySet()) {
+        if (!knownColumns.contains(name)) {
+          unknown = unknown == null ? new ArrayList<>() : unknown;
+          unknown.add(name);
+        }
+      }
+      if (unknown != null) {
+        // sorted so the reason is the same whatever order the map iterates in
+        unknown.stream().sorted().forEach(name -> problems.add("unknown column '" + name + "'"));
+      }
+    }
+
+    if (!problems.isEmpty()) {
+      return Outcome.rejected(
+          DeadLetters.STAGE_VALIDATE, String.join("; ", problems), record.getId());
+    }
+    long eventTime = record.getEventTime() == null ? 0L : record.getEventTime().toEpochMilli();
+    return Outcome.accepted(
+        new ValidatedRow(id, eventTime, label, labelIndex, numerics, categoricals, null));
+  }
+
+  /** The record's label, or the label column among the cells when a producer put it there. */
+  private String labelOf(RawRecord record, Map<String, Object> values) {
+    if (record.getLabel() != null) {
+      return record.getLabel();
+    }
+    Object cell = values.get(labelColumn);
+    return cell instanceof CharSequence text ? text.toString().trim() : null;
+  }
+
+  /** Longest text parsed as a number; {@code BigDecimal} reads any length, slowly. */
+  static final int MAX_NUMBER_CHARS = 400;
+
+  /** A cell's text as a reason quotes it: in quotes, cut and escaped. */
+  private static String quote(String text) {
+    return "'" + DeadLetterRecords.quote(text) + "'";
+  }
+
+  private static double numeric(String column, Object value, List<String> problems) {
+    if (value == null) {
+      return Double.NaN;
+    }
+    if (value instanceof Boolean) {
+      problems.add("column '" + column + "': wrong type boolean, expected numeric");
+      return Double.NaN;
+    }
+    if (value instanceof Number number) {
+      double x = number.doubleValue();
+      if (!Double.isFinite(x)) {
+        problems.add("column '" + column + "': " + x + " is not a finite number");
+      }
+      return x;
+    }
+    if (value instanceof CharSequence chars) {
+      String text = chars.toString().trim();
+      if (text.isEmpty()) {
+        return Double.NaN;
+      }
+      if (text.length() > MAX_NUMBER_CHARS) {
+        // no number needs this many characters; parsing a megabyte of digits only costs time
+        problems.add("column '" + column + "': " + quote(text) + " is not a number (too long)");
+        return Double.NaN;
+      }
+      double x;
+      try {
+        // BigDecimal, not Double.parseDouble: it refuses "NaN", "Infinity", "1f" and hex floats
+        x = new BigDecimal(text).doubleValue();
+      } catch (NumberFormatException e) {
+        problems.add("column '" + column + "': " + quote(text) + " is not a number");
+        return Double.NaN;
+      }
+      if (!Double.isFinite(x)) {
+        problems.add(
+            "column '" + column + "': " + quote(text) + " is out of the range of a double");
+      }
+      return x;
+    }
+    problems.add("column '" + column + "': wrong type " + typeName(value) + ", expected numeric");
+    return Double.NaN;
+  }
+
+  private String category(TabularLayout.Column column, Object value, List<String> problems) {
+    String text;
+    if (value == null) {
+      return null;
+    } else if (value instanceof CharSequence chars) {
+      text = chars.toString().trim();
+      if (text.isEmpty()) {
+        return null;
+      }
+    } else if (value instanceof Double || value instanceof Float) {
+      double x = ((Number) value).doubleValue();
+      if (!Double.isFinite(x)) {
+        problems.add("column '" + column.name() + "': " + x + " is not a category");
+        return null;
+      }
+      // 3.0 and 3 name the same category; a CSV reader may have produced either
+      text = x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+    } else if (value instanceof Number || value instanceof Boolean) {
+      text = value.toString();
+    } else {
+      problems.add(
+          "column '"
+              + column.name()
+              + "': wrong type "
+              + typeName(value)
+              + ", expected categorical");
+      return null;
+    }
+    if (layout.categoryIndex(column.index(), text) < 0 && !layout.acceptsUnseen(column.index())) {
+      problems.add(
+          "column '"
+              + column.name()
+              + "': unknown category "
+              + quote(text)
+              + "; expected one of "
+              + column.categories());
+      return null;
+    }
+    return text;
+  }
+
+  private static String payloadKind(Object payload) {
+    if (payload instanceof TextPayload) {
+      return "text";
+    }
+    if (payload instanceof ImagePayload) {
+      return "image";
+    }
+    return payload == null ? "none" : payload.getClass().getSimpleName();
+  }
+
+  private static String typeName(Object value) {
+    return value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,578 @@
+package io.streamtune.preprocess.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.preprocess.core.steps.Frame;
+import io.streamtune.preprocess.core.steps.Json;
+import io.streamtune.preprocess.core.steps.RowRejected;
+import io.streamtune.preprocess.core.steps.Step;
+import io.streamtune.preprocess.core.steps.Steps;
+import io.streamtune.schemas.avro.Split;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.spec.PreprocessSpec;
+import io.streamtune.spec.PreprocessSpec.Feature;
+import io.streamtune.spec.StepSpec;
+import io.streamtune.spec.StepSpec.Impute;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The preprocessing steps of a spec with their fitted state: one model shared by the batch mode
+ * ({@link #prepareBatch}), the Flink operator ({@link #accept}) and any service that applies an
+ * exported transform ({@link #fromJson}, {@link #apply}).
+ *
+ * <p>Streaming: a training row first updates each step's statistics (with the values as they reach
+ * that step) and is then transformed; a holdout row is only transformed. With {@code warmup} > 0
+ * the first rows are buffered and, once {@code warmup} training rows arrived, the steps are fitted
+ * on them exactly like the batch mode (layer by layer: each step on the previous steps' final
+ * output), and the buffered rows are emitted. After {@code freezeAfter} training rows nothing
+ * changes any more. {@link #version()} counts the training rows fitted and is stamped on every
+ * output, so each example says which fitted transform produced it.
+ */
+public final class TabularTransform {
+
+  /**
+   * The outcomes of a batch, one per input row in input order (rejections of stage {@link
+   * DeadLetters#STAGE_CLEAN} or {@link DeadLetters#STAGE_TRANSFORM}), and the fitted transform.
+   */
+  public record BatchResult(List<Outcome<PreparedRow>> outcomes, TabularTransform pipeline) {}
+
+  public static final String FORMAT = "streamtune-fitted-transform/1";
+
+  private final PipelineSpec spec;
+  private final TabularLayout layout;
+  private final List<List<Feature>> frames;
+  private final List<String> featureNames;
+
+  /** One per spec step; {@code null} where the step is a series imputation. */
+  private final List<Step> steps = new ArrayList<>();
+
+  private final List<SeriesImputer> series = new ArrayList<>();
+
+  /** Spec steps before the first series imputation or fitted step (the dropMissing steps). */
+  private final int rowFilters;
+
+  private long version;
+  private long seq;
+  private boolean frozen;
+  private boolean warmedUp;
+  private long warmupTrainRows;
+  private final List<RowInFlight> warmupBuffer = new ArrayList<>();
+
+  private TabularTransform(PipelineSpec spec) {
+    this.spec = spec;
+    this.layout = TabularLayout.of(spec);
+    this.frames = spec.preprocess().frames(spec.columns(), "pipeline spec '" + spec.name() + "'");
+    this.featureNames = frames.get(frames.size() - 1).stream().map(Feature::name).toList();
+    List<StepSpec> stepSpecs = spec.preprocess().steps();
+    int filters = 0;
+    for (int i = 0; i < stepSpecs.size(); i++) {
+      StepSpec stepSpec = stepSpecs.get(i);
+      List<Feature> input = frames.get(i);
+      if (stepSpec instanceof Impute impute && impute.isSeries()) {
+        steps.add(null);
+        series.add(seriesImputer(impute, input));
+      } else {
+        steps.add(Steps.create(spec, stepSpec, i, input));
+        if (stepSpec instanceof StepSpec.DropMissing && filters == i) {
+          filters++;
+        }
+      }
+    }
+    this.rowFilters = filters;
+    this.warmedUp = spec.preprocess().warmup() == 0;
+  }
+
+  public static TabularTransform create(PipelineSpec spec) {
+    return new TabularTransform(spec);
+  }
+
+  private static SeriesImputer seriesImputer(Impute impute, List<Feature> input) {
+    int[] columns =
+        Steps.indexes(
+            impute.columns(),
+            input,
+            impute.strategy() == PreprocessSpec.ImputeStrategy.INTERPOLATE
+                ? PipelineSpec.ColumnType.NUMERIC
+                : null);
+    boolean[] numeric = new boolean[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      numeric[i] = input.get(columns[i]).isNumeric();
+    }
+    int key = -1;
+    boolean keyNumeric = false;
+    if (impute.by() != null) {
+      for (int i = 0; i < input.size(); i++) {
+        if (input.get(i).name().equals(impute.by())) {
+          key = i;
+          keyNumeric = input.get(i).isNumeric();
+        }
+      }
+    }
+    return new SeriesImputer(
+        impute.strategy(), columns, numeric, key, keyNumeric, impute.maxHold());
+  }
+
+  public PipelineSpec spec() {
+    return spec;
+  }
+
+  /** Names of the output features; equals {@code spec.featureNames()}. */
+  public List<String> featureNames() {
+    return featureNames;
+  }
+
+  /** Training rows fitted so far (stops growing once frozen). */
+  public long version() {
+    return version;
+  }
+
+  public boolean frozen() {
+    return frozen;
+  }
+
+  /** Rows buffered by the warm-up, waiting to be emitted. */
+  public int buffered() {
+    return warmupBuffer.size();
+  }
+
+  /** Rows not emitted yet: buffered by the warm-up or waiting for an interpolation. */
+  public int held() {
+    int held = warmupBuffer.size();
+    for (SeriesImputer imputer : series) {
+      held += imputer.waiting();
+    }
+    return held;
+  }
+
+  // ---------------------------------------------------------------- streaming
+
+  /**
+   * Takes one split row; returns the outcomes it releases (none while a warm-up buffers or an
+   * interpolation waits, several when they end), in arrival order.
+   */
+  public List<Outcome<PreparedRow>> accept(ValidatedRow row) {
+    if (row.split() == null) {
+      throw new IllegalArgumentException("row " + row.id() + " has not been split");
+    }
+    RowInFlight item = new RowInFlight(row, toFrame(row), fitsWhileStreaming(row), ++seq);
+    Outcome<PreparedRow> filtered = filterRow(item);
+    if (filtered != null) {
+      return List.of(filtered);
+    }
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
+    for (RowInFlight released : throughSeries(item)) {
+      afterSeries(released, outcomes);
+    }
+    return outcomes;
+  }
+
+  private boolean fitsWhileStreaming(ValidatedRow row) {
+    return row.split() == Split.TRAIN && !frozen;
+  }
+
+  private Outcome<PreparedRow> filterRow(RowInFlight item) {
+    try {
+      for (int i = 0; i < rowFilters; i++) {
+        steps.get(i).transform(item.frame);
+      }
+      return null;
+    } catch (RowRejected e) {
+      return rejected(item.row, e.stage(), e.reason());
+    }
+  }
+
+  private List<RowInFlight> throughSeries(RowInFlight item) {
+    List<RowInFlight> items = List.of(item);
+    for (SeriesImputer imputer : series) {
+      List<RowInFlight> next = new ArrayList<>();
+      for (RowInFlight each : items) {
+        next.addAll(imputer.accept(each));
+      }
+      items = next;
+    }
+    return items;
+  }
+
+  private void afterSeries(RowInFlight item, List<Outcome<PreparedRow>> outcomes) {
+    if (!warmedUp) {
+      warmupBuffer.add(item);
+      if (item.row.split() == Split.TRAIN) {
+        warmupTrainRows++;
+      }
+      if (warmupTrainRows >= spec.preprocess().warmup()) {
+        endWarmup(outcomes);
+      }
+      return;
+    }
+    boolean fit = item.fits && !frozen;
+    Frame frame = item.frame;
+    try {
+      for (int i = rowFilters; i < steps.size(); i++) {
+        Step step = steps.get(i);
+        if (step == null) {
+          continue;
+        }
+        if (fit) {
+          step.fit(frame, item.row.labelIndex());
+        }
+        frame = step.transform(frame);
+      }
+    } catch (RowRejected e) {
+      countFitted(fit);
+      outcomes.add(rejected(item.row, e.stage(), e.reason()));
+      return;
+    }
+    countFitted(fit);
+    outcomes.add(finalOutcome(item.row, frame));
+  }
+
+  private void countFitted(boolean fit) {
+    if (!fit) {
+      return;
+    }
+    version++;
+    long freezeAfter = spec.preprocess().freezeAfter();
+    if (freezeAfter > 0 && version >= freezeAfter) {
+      freeze();
+    }
+  }
+
+  private void freeze() {
+    if (!frozen) {
+      frozen = true;
+      for (Step step : steps) {
+        if (step != null) {
+          step.finish();
+        }
+      }
+    }
+  }
+
+  private void endWarmup(List<Outcome<PreparedRow>> outcomes) {
+    List<Frame> trainFrames = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (RowInFlight item : warmupBuffer) {
+      if (item.fits) {
+        trainFrames.add(item.frame.copy());
+        labels.add(item.row.labelIndex());
+      }
+    }
+    fitLayers(trainFrames, labels);
+    version = trainFrames.size();
+    warmedUp = true;
+    long freezeAfter = spec.preprocess().freezeAfter();
+    if (freezeAfter > 0 && version >= freezeAfter) {
+      frozen = true;
+    }
+    for (RowInFlight item : warmupBuffer) {
+      outcomes.add(transformFitted(item.row, item.frame));
+    }
+    warmupBuffer.clear();
+  }
+
+  /** Fits each step on the final output of the steps before it, like a scikit-learn Pipeline. */
+  private void fitLayers(List<Frame> current, List<Integer> labelList) {
+    int[] labels = labelList.stream().mapToInt(Integer::intValue).toArray();
+    for (int i = rowFilters; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      if (step == null) {
+        continue;
+      }
+      step.fitAll(current, labels);
+      List<Frame> next = new ArrayList<>(current.size());
+      List<Integer> nextLabels = new ArrayList<>(current.size());
+      for (int r = 0; r < current.size(); r++) {
+        try {
+          next.add(step.transform(current.get(r)));
+          nextLabels.add(labels[r]);
+        } catch (RowRejected e) {
+          // a rejected row fits no later step; its own outcome is reported when it is emitted
+        }
+      }
+      current = next;
+      labels = nextLabels.stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
+  /** Transforms a frame that has passed the row filters and series imputation, fitting nothing. */
+  private Outcome<PreparedRow> transformFitted(ValidatedRow row, Frame frame) {
+    try {
+      for (int i = rowFilters; i < steps.size(); i++) {
+        Step step = steps.get(i);
+        if (step != null) {
+          frame = step.transform(frame);
+        }
+      }
+    } catch (RowRejected e) {
+      return rejected(row, e.stage(), e.reason());
+    }
+    return finalOutcome(row, frame);
+  }
+
+  private Outcome<PreparedRow> finalOutcome(ValidatedRow row, Frame frame) {
+    float[] features = new float[frame.width()];
+    for (int i = 0; i < features.length; i++) {
+      double x = frame.numbers[i];
+      if (Double.isNaN(x)) {
+        return rejected(
+            row,
+            DeadLetters.STAGE_TRANSFORM,
+            "feature '"
+                + featureNames.get(i)
+                + "' is missing after preprocess.steps (add an impute step for it)");
+      }
+      features[i] = (float) x;
+      if (!Float.isFinite(features[i])) {
+        return rejected(
+            row,
+            DeadLetters.STAGE_TRANSFORM,
+            "feature '" + featureNames.get(i) + "' is not finite (" + x + ")");
+      }
+    }
+    return Outcome.accepted(new PreparedRow(row, features, version));
+  }
+
+  private static Outcome<PreparedRow> rejected(ValidatedRow row, String stage, String reason) {
+    return new Outcome.Rejected<>(stage, reason, row.id(), row.source());
+  }
+
+  // ---------------------------------------------------------------- apply only
+
+  /**
+   * Transforms a row with the fitted parameters without changing them (an exported transform
+   * applied by another service). Series imputation fills from the last known values.
+   */
+  public Outcome<PreparedRow> apply(ValidatedRow row) {
+    RowInFlight item = new RowInFlight(row, toFrame(row), false, 0);
+    Outcome<PreparedRow> filtered = filterRow(item);
+    if (filtered != null) {
+      return filtered;
+    }
+    for (SeriesImputer imputer : series) {
+      imputer.fillReadOnly(item);
+    }
+    return transformFitted(row, item.frame);
+  }
+
+  // ---------------------------------------------------------------- batch
+
+  /**
+   * The batch mode: fits every step on the rows {@code fitOn} accepts, layer by layer as a
+   * scikit-learn Pipeline does, then transforms every row. Outcomes are in input order.
+   */
+  public static BatchResult prepareBatch(
+      PipelineSpec spec, List<ValidatedRow> rows, Predicate<ValidatedRow> fitOn) {
+    TabularTransform pipeline = new TabularTransform(spec);
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>(Collections.nCopies(rows.size(), null));
+    List<RowInFlight> released = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      ValidatedRow row = rows.get(r);
+      RowInFlight item = new RowInFlight(row, pipeline.toFrame(row), fitOn.test(row), r);
+      Outcome<PreparedRow> filtered = pipeline.filterRow(item);
+      if (filtered != null) {
+        outcomes.set(r, filtered);
+      } else {
+        released.addAll(pipeline.throughSeries(item));
+      }
+    }
+    for (SeriesImputer imputer : pipeline.series) {
+      List<RowInFlight> flushed = imputer.flush();
+      // rows flushed by an earlier imputer still pass the later ones
+      int at = pipeline.series.indexOf(imputer);
+      for (RowInFlight item : flushed) {
+        List<RowInFlight> items = List.of(item);
+        for (SeriesImputer later : pipeline.series.subList(at + 1, pipeline.series.size())) {
+          List<RowInFlight> next = new ArrayList<>();
+          for (RowInFlight each : items) {
+            next.addAll(later.accept(each));
+          }
+          items = next;
+        }
+        released.addAll(items);
+      }
+    }
+    released.sort((a, b) -> Long.compare(a.seq, b.seq));
+    List<Frame> fitFrames = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (RowInFlight item : released) {
+      if (item.fits) {
+        fitFrames.add(item.frame.copy());
+        labels.add(item.row.labelIndex());
+      }
+    }
+    pipeline.fitLayers(fitFrames, labels);
+    pipeline.version = fitFrames.size();
+    pipeline.warmedUp = true;
+    for (RowInFlight item : released) {
+      outcomes.set((int) item.seq, pipeline.transformFitted(item.row, item.frame));
+    }
+    return new BatchResult(List.copyOf(outcomes), pipeline);
+  }
+
+  // ---------------------------------------------------------------- rows
+
+  private Frame toFrame(ValidatedRow row) {
+    List<TabularLayout.Column> columns = layout.columns();
+    Frame frame = Frame.ofWidth(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      TabularLayout.Column column = columns.get(i);
+      if (column.type() == PipelineSpec.ColumnType.NUMERIC) {
+        frame.numbers[i] = row.numericValues()[column.index()];
+      } else {
+        frame.numbers[i] = Double.NaN;
+        frame.texts[i] = row.categoricalValues()[column.index()];
+      }
+    }
+    return frame;
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  /**
+   * The whole fitted state as JSON: the spec, the version, each step's readable parameters (means,
+   * scales, quantiles, categories, components...) and the statistics to go on fitting, plus rows a
+   * warm-up or an interpolation still holds. Flink checkpoints it; {@code prepare --fitted} writes
+   * it; {@link #fromJson} reads it back.
+   */
+  public ObjectNode toJsonTree() {
+    ObjectNode root = Json.object();
+    root.put("format", FORMAT);
+    root.put("spec", PipelineSpecs.toYaml(spec));
+    root.put("version", version);
+    root.put("frozen", frozen);
+    root.put("warmedUp", warmedUp);
+    root.put("seq", seq);
+    root.put("warmupTrainRows", warmupTrainRows);
+    root.set("features", Json.strings(featureNames));
+    ArrayNode stepNodes = root.putArray("steps");
+    List<StepSpec> stepSpecs = spec.preprocess().steps();
+    int seriesIndex = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      ObjectNode node = stepNodes.addObject();
+      node.put("step", stepSpecs.get(i).kind());
+      node.set("input", Json.strings(frames.get(i).stream().map(Feature::name).toList()));
+      if (steps.get(i) != null) {
+        steps.get(i).save(node);
+      } else {
+        series.get(seriesIndex++).save(node, TabularTransform::writeItem);
+      }
+    }
+    ArrayNode buffer = root.putArray("warmupBuffer");
+    warmupBuffer.forEach(item -> buffer.add(writeItem(item)));
+    return root;
+  }
+
+  /** {@link #toJsonTree} indented, for people ({@code prepare --fitted}). */
+  public String toJson() {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the fitted transform", e);
+    }
+  }
+
+  /** {@link #toJsonTree} without indentation, as UTF-8: what a checkpoint stores. */
+  public byte[] toCompactJson() {
+    try {
+      return Json.MAPPER.writeValueAsBytes(toJsonTree());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the fitted transform", e);
+    }
+  }
+
+  /** Reads what {@link #toJson} wrote; the spec inside it is validated again. */
+  public static TabularTransform fromJson(String json) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(
+          new java.io.IOException("not a fitted transform: " + e.getOriginalMessage(), e));
+    }
+    if (root == null || !FORMAT.equals(root.path("format").asText())) {
+      throw new IllegalArgumentException("not a fitted transform (expected format " + FORMAT + ")");
+    }
+    TabularTransform pipeline =
+        new TabularTransform(PipelineSpecs.parse(root.get("spec").asText(), "fitted transform"));
+    pipeline.version = root.get("version").asLong();
+    pipeline.frozen = root.get("frozen").asBoolean();
+    pipeline.warmedUp = root.get("warmedUp").asBoolean();
+    pipeline.seq = root.get("seq").asLong();
+    pipeline.warmupTrainRows = root.get("warmupTrainRows").asLong();
+    JsonNode stepNodes = root.get("steps");
+    int seriesIndex = 0;
+    for (int i = 0; i < pipeline.steps.size(); i++) {
+      if (pipeline.steps.get(i) != null) {
+        pipeline.steps.get(i).load(stepNodes.get(i));
+      } else {
+        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), TabularTransform::readItem);
+      }
+    }
+    for (JsonNode item : root.get("warmupBuffer")) {
+      pipeline.warmupBuffer.add(readItem(item));
+    }
+    return pipeline;
+  }
+
+  private static JsonNode writeItem(RowInFlight item) {
+    ObjectNode node = Json.object();
+    ValidatedRow row = item.row;
+    node.put("seq", item.seq);
+    node.put("fits", item.fits);
+    node.put("id", row.id());
+    node.put("eventTime", row.eventTimeMillis());
+    node.put("label", row.label());
+    node.put("labelIndex", row.labelIndex());
+    node.set("numeric", Json.array(row.numericValues()));
+    node.set("categorical", Json.strings(row.categoricalValues()));
+    node.put("split", row.split() == null ? null : row.split().name());
+    node.set("frameNumbers", Json.array(item.frame.numbers));
+    node.set("frameTexts", Json.strings(item.frame.texts));
+    RawEnvelope source = row.source();
+    if (source != null) {
+      ObjectNode s = node.putObject("source");
+      s.put("topic", source.topic);
+      s.put("partition", source.partition);
+      s.put("offset", source.offset);
+      s.put("key", source.key == null ? null : Base64.getEncoder().encodeToString(source.key));
+      s.put(
+          "value", source.value == null ? null : Base64.getEncoder().encodeToString(source.value));
+    }
+    return node;
+  }
+
+  private static RowInFlight readItem(JsonNode node) {
+    RawEnvelope source = null;
+    if (node.hasNonNull("source")) {
+      JsonNode s = node.get("source");
+      source =
+          new RawEnvelope(
+              s.get("topic").asText(),
+              s.get("partition").asInt(),
+              s.get("offset").asLong(),
+              s.get("key").isNull() ? null : Base64.getDecoder().decode(s.get("key").asText()),
+              s.get("value").isNull() ? null : Base64.getDecoder().decode(s.get("value").asText()));
+    }
+    ValidatedRow row =
+        new ValidatedRow(
+            node.get("id").asText(),
+            node.get("eventTime").asLong(),
+            node.get("label").asText(),
+            node.get("labelIndex").asInt(),
+            Json.doubles(node.get("numeric")),
+            Json.texts(node.get("categorical")),
+            node.get("split").isNull() ? null : Split.valueOf(node.get("split").asText()),
+            source);
+    Frame frame =
+        new Frame(Json.doubles(node.get("frameNumbers")), Json.texts(node.get("frameTexts")));
+    return new RowInFlight(row, frame, node.get("fits").asBoolean(), node.get("seq").asLong());
+  }
+}

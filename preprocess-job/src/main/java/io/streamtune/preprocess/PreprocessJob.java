@@ -1,0 +1,234 @@
+package io.streamtune.preprocess;
+
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;
+import io.streamtune.preprocess.flink.IntakeFunction;
+import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
+import io.streamtune.preprocess.flink.SplitFunction;
+import io.streamtune.preprocess.flink.TabularTransformFunction;
+import io.streamtune.preprocess.flink.TrainBranch;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The preprocess Flink job for tabular records:
+ *
+ * <pre>
+ * raw ─► decode + validate ─► split (id hash) ─► preprocess steps (one global state)
+ *             │                    ├─ train ─► rebalance (sampling; one global state) ─► examples.train
+ *             │                    └─ holdout ─────────────────────────────────────────► examples.holdout
+ *             └─► deadletter (original bytes, stage, reason) ◄─ (clean / transform rejects)
+ * </pre>
+ *
+ * Every operator's logic lives in preprocess-core; the functions in {@code
+ * io.streamtune.preprocess.flink} only move data. The same preparation without Flink, over records
+ * already read, is {@code PreprocessBatch} there.
+ */
+public final class PreprocessJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PreprocessJob.class);
+
+  public static final String JOB_NAME = "streamtune-preprocess";
+
+  private PreprocessJob() {}
+
+  /** The topology, from raw envelopes to the sinks; images and texts: {@link MediaWorkflow}. */
+  public static void defineWorkflow(
+      DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
+    if (spec.modality() != PipelineSpec.Modality.TABULAR) {
+      MediaWorkflow.define(raw, spec, schemaRegistryUrl, sinks);
+      return;
+    }
+    SingleOutputStreamOperator<ValidatedRow> validated =
+        raw.process(
+                IntakeFunction.tabular(spec, schemaRegistryUrl),
+                TypeInformation.of(ValidatedRow.class))
+            .uid("decode-validate")
+            .name("decode and validate");
+
+    DataStream<ValidatedRow> split =
+        validated
+            .map(
+                new SplitFunction<ValidatedRow>(Splitter.of(spec.split())),
+                TypeInformation.of(ValidatedRow.class))
+            .uid("split")
+            .name("split by id hash");
+
+    SingleOutputStreamOperator<Example> examples =
+        split
+            .process(new TabularTransformFunction(spec), TypeInformation.of(Example.class))
+            .uid("fit-transform-steps")
+            .name("fit and transform")
+            // the fitted statistics are global: one subtask holds them, never rescaled
+            .setParallelism(1)
+            .setMaxParallelism(1);
+
+    TrainBranch.rebalance(examples, spec)
+        .sinkTo(sinks.examples())
+        .uid("examples-sink")
+        .name("examples sink");
+
+    validated
+        .getSideOutput(IntakeFunction.DEAD_LETTERS)
+        .union(examples.getSideOutput(TabularTransformFunction.DEAD_LETTERS))
+        .sinkTo(sinks.deadLetters())
+        .uid("deadletter-sink")
+        .name("dead-letter sink");
+  }
+
+  /**
+   * Configures the environment (checkpointing, restarts, parallelism), wires the Kafka source and
+   * the exactly-once Kafka sinks, and submits the job without waiting for it.
+   */
+  public static JobClient start(StreamExecutionEnvironment env, PreprocessConfig config)
+      throws Exception {
+    prepare(env, config);
+    JobClient client = env.executeAsync(JOB_NAME);
+    LOG.info("started {} as job {}", JOB_NAME, client.getJobID());
+    return client;
+  }
+
+  /** Entry point for a Flink cluster: configuration from {@code STREAMTUNE_*} variables. */
+  public static void main(String[] args) throws Exception {
+    PreprocessConfig config = PreprocessConfig.from(ConfigSource.fromEnvironment());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    prepare(env, config);
+    env.execute(JOB_NAME);
+  }
+
+  /**
+   * A MiniCluster environment whose endpoints listen on loopback only, on free ports. Flink's REST
+   * endpoint takes job submissions without authentication, and with {@code rest.bind-address} unset
+   * it listened on every interface during {@code demo} and {@code preprocess}.
+   */
+  public static StreamExecutionEnvironment localEnvironment(int parallelism) {
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, localConfiguration());
+  }
+
+  /** The configuration {@link #localEnvironment} starts its MiniCluster with. */
+  public static Configuration localConfiguration() {
+    Configuration local = new Configuration();
+    local.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    local.set(RestOptions.ADDRESS, LOOPBACK);
+    // any free port: Flink's default 8081 is the schema registry's (`streamtune embedded`)
+    local.set(RestOptions.BIND_PORT, "0");
+    local.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    local.set(JobManagerOptions.ADDRESS, LOOPBACK);
+    local.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    local.set(TaskManagerOptions.HOST, LOOPBACK);
+    return local;
+  }
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  static void prepare(StreamExecutionEnvironment env, PreprocessConfig config) {
+    configureEnvironment(env, config);
+    DataStream<RawEnvelope> raw =
+        env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "raw source")
+            .uid("raw-source");
+    defineWorkflow(raw, config.spec(), config.kafka().schemaRegistryUrl(), kafkaSinks(config));
+  }
+
+  /** Exactly-once checkpointing, a bounded fixed-delay restart strategy, default parallelism. */
+  public static void configureEnvironment(StreamExecutionEnvironment env, PreprocessConfig config) {
+    env.setParallelism(config.parallelism());
+    env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    Configuration settings = new Configuration();
+    settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    settings.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+    settings.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, PreprocessConfig.RESTART_DELAY);
+    if (!config.checkpointDir().isEmpty()) {
+      // retained, so that a lost JVM or JobManager keeps the fitted statistics and sampler state
+      Path dir = RetainedCheckpoints.directory(config.checkpointDir());
+      settings.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.uri(dir));
+      settings.set(
+          CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      settings.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+      RetainedCheckpoints.latest(dir)
+          .ifPresent(
+              checkpoint -> {
+                LOG.info("resuming {} from the retained checkpoint {}", JOB_NAME, checkpoint);
+                settings.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH, RetainedCheckpoints.uri(checkpoint));
+              });
+    }
+    env.configure(settings);
+  }
+
+  /** Reads the raw topic as bytes, resuming from committed offsets (earliest when none). */
+  public static KafkaSource<RawEnvelope> kafkaSource(PreprocessConfig config) {
+    Topics topics = config.kafka().topics();
+    return KafkaSource.<RawEnvelope>builder()
+        .setBootstrapServers(config.kafka().bootstrapServers())
+        .setTopics(topics.name(Topics.RAW))
+        .setGroupId(config.consumerGroup())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new RawEnvelopeDeserializationSchema())
+        // producers of raw records may write transactionally; never read what they abort
+        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .setProperty("client.id.prefix", config.consumerGroup())
+        .build();
+  }
+
+  /** Exactly-once sinks for examples (train/holdout topic by split) and dead letters. */
+  public static Sinks kafkaSinks(PreprocessConfig config) {
+    Topics topics = config.kafka().topics();
+    String registry = config.kafka().schemaRegistryUrl();
+    String timeoutMs = Long.toString(config.transactionTimeout().toMillis());
+    KafkaSink<Example> examples =
+        KafkaSink.<Example>builder()
+            .setBootstrapServers(config.kafka().bootstrapServers())
+            .setRecordSerializer(
+                AvroRecordSerializationSchema.examples(
+                    registry,
+                    topics.name(Topics.EXAMPLES_TRAIN),
+                    topics.name(Topics.EXAMPLES_HOLDOUT)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(config.examplesTransactionalIdPrefix())
+            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
+            .build();
+    KafkaSink<DeadLetter> deadLetters =
+        KafkaSink.<DeadLetter>builder()
+            .setBootstrapServers(config.kafka().bootstrapServers())
+            .setRecordSerializer(
+                AvroRecordSerializationSchema.deadLetters(registry, topics.name(Topics.DEADLETTER)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
+            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
+            .build();
+    return new Sinks(examples, deadLetters);
+  }
+}
