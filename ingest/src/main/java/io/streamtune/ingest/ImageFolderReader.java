@@ -1,6 +1,7 @@
 package io.streamtune.ingest;
 
 import io.streamtune.common.image.ImageHeaders;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
  * The encoded bytes are kept as they are (PNG or JPEG payloads); a file that does not decode is
  * rejected with a reason instead of being skipped.
  */
-public final class ImageFolderReader implements Iterator<IngestItem> {
+public final class ImageFolderReader implements Iterator<Outcome<RawRecord>> {
 
   private final Path root;
   private final List<Path> files;
@@ -75,7 +76,7 @@ public final class ImageFolderReader implements Iterator<IngestItem> {
   }
 
   @Override
-  public IngestItem next() {
+  public Outcome<RawRecord> next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
@@ -85,14 +86,14 @@ public final class ImageFolderReader implements Iterator<IngestItem> {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      return new IngestItem.Rejected(relative, new byte[0], "cannot read: " + e.getMessage());
+      return IngestOutcomes.rejected(relative, new byte[0], "cannot read: " + e.getMessage());
     }
     // the header is all ingest needs (size, channels); the job decodes, after checking it
     ImageHeaders.Header header;
     try {
       header = ImageHeaders.readHeader(bytes);
     } catch (IOException e) {
-      return new IngestItem.Rejected(
+      return IngestOutcomes.rejected(
           relative, bytes, "not a readable PNG or JPEG image: " + e.getMessage());
     }
     boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
@@ -112,6 +113,6 @@ public final class ImageFolderReader implements Iterator<IngestItem> {
                     .build())
             .setAttributes(Map.of())
             .build();
-    return new IngestItem.Accepted(record);
+    return Outcome.accepted(record);
   }
 }

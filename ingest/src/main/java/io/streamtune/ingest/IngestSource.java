@@ -1,5 +1,7 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.schemas.avro.RawRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,7 @@ public interface IngestSource extends AutoCloseable {
   /** Number of items, or -1 when unknown. */
   long size();
 
-  Iterator<IngestItem> items();
+  Iterator<Outcome<RawRecord>> items();
 
   @Override
   void close();
@@ -28,14 +30,14 @@ public interface IngestSource extends AutoCloseable {
   static IngestSource csv(CsvDataset dataset, Clock clock) {
     CsvRecordReader reader = dataset.open(clock);
     long rows = dataset.countRows();
-    Iterator<IngestItem> items = IngestItem.acceptAll(reader);
+    Iterator<Outcome<RawRecord>> items = IngestOutcomes.acceptAll(reader);
     return of(rows, items, reader::close);
   }
 
   /** MNIST-style IDX image + label files (optionally .gz). */
   static IngestSource idx(Path images, Path labels, List<String> classNames, Clock clock) {
     IdxImageReader reader = new IdxImageReader(images, labels, classNames, stem(images), clock);
-    Iterator<IngestItem> items = IngestItem.acceptAll(reader);
+    Iterator<Outcome<RawRecord>> items = IngestOutcomes.acceptAll(reader);
     return of(reader.size(), items, reader::close);
   }
 
@@ -82,7 +84,7 @@ public interface IngestSource extends AutoCloseable {
     }
   }
 
-  private static IngestSource of(long size, Iterator<IngestItem> items, Runnable onClose) {
+  private static IngestSource of(long size, Iterator<Outcome<RawRecord>> items, Runnable onClose) {
     return new IngestSource() {
       @Override
       public long size() {
@@ -90,7 +92,7 @@ public interface IngestSource extends AutoCloseable {
       }
 
       @Override
-      public Iterator<IngestItem> items() {
+      public Iterator<Outcome<RawRecord>> items() {
         return items;
       }
 

@@ -3,6 +3,7 @@ package io.streamtune.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;
 import java.io.BufferedReader;
@@ -20,7 +21,7 @@ import java.util.NoSuchElementException;
  *
  * @param idField field holding the record id, or null to number the lines
  */
-public final class JsonlTextReader implements Iterator<IngestItem>, AutoCloseable {
+public final class JsonlTextReader implements Iterator<Outcome<RawRecord>>, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,7 +69,7 @@ public final class JsonlTextReader implements Iterator<IngestItem>, AutoCloseabl
   }
 
   @Override
-  public IngestItem next() {
+  public Outcome<RawRecord> next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
@@ -80,15 +81,15 @@ public final class JsonlTextReader implements Iterator<IngestItem>, AutoCloseabl
     try {
       node = JSON.readTree(line);
     } catch (JsonProcessingException e) {
-      return new IngestItem.Rejected(
+      return IngestOutcomes.rejected(
           location, original, "not valid JSON: " + e.getOriginalMessage());
     }
     if (!node.isObject()) {
-      return new IngestItem.Rejected(location, original, "not a JSON object");
+      return IngestOutcomes.rejected(location, original, "not a JSON object");
     }
     JsonNode text = node.get(textField);
     if (text == null || !text.isTextual()) {
-      return new IngestItem.Rejected(
+      return IngestOutcomes.rejected(
           location, original, "no text field '" + textField + "' (a string)");
     }
     JsonNode label = node.get(labelField);
@@ -102,7 +103,7 @@ public final class JsonlTextReader implements Iterator<IngestItem>, AutoCloseabl
             .setPayload(TextPayload.newBuilder().setText(text.asText()).build())
             .setAttributes(Map.of())
             .build();
-    return new IngestItem.Accepted(record);
+    return Outcome.accepted(record);
   }
 
   @Override

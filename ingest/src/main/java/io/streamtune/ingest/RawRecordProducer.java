@@ -1,7 +1,7 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.progress.ProgressMeter;
-import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
@@ -24,12 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produces RawRecords (key = record id) to the raw topic, paced and with progress. Inputs a reader
- * rejected go to the dead-letter topic (stage {@value #STAGE}, the reader's location as topic,
- * partition and offset -1) so nothing read is lost silently.
+ * rejected go to the dead-letter topic (stage {@value IngestOutcomes#STAGE}, the reader's location
+ * as topic, partition and offset -1) so nothing read is lost silently.
  */
 public final class RawRecordProducer implements AutoCloseable {
-
-  public static final String STAGE = "ingest";
 
   private static final Logger LOG = LoggerFactory.getLogger(RawRecordProducer.class);
 
@@ -66,7 +64,7 @@ public final class RawRecordProducer implements AutoCloseable {
   /** {@link #produce} for readers that never reject (CSV rows always become records). */
   public long produceAll(Iterator<RawRecord> records, double ratePerSecond, ProgressMeter progress)
       throws InterruptedException {
-    return produce(IngestItem.acceptAll(records), ratePerSecond, progress).produced();
+    return produce(IngestOutcomes.acceptAll(records), ratePerSecond, progress).produced();
   }
 
   /**
@@ -75,22 +73,23 @@ public final class RawRecordProducer implements AutoCloseable {
    *
    * @throws IngestException if any send failed (after flushing the rest)
    */
-  public Counts produce(Iterator<IngestItem> items, double ratePerSecond, ProgressMeter progress)
+  public Counts produce(
+      Iterator<Outcome<RawRecord>> items, double ratePerSecond, ProgressMeter progress)
       throws InterruptedException {
     RateLimiter limiter = new RateLimiter(ratePerSecond);
     long sent = 0;
     long rejected = 0;
     while (items.hasNext() && !Thread.currentThread().isInterrupted()) {
       limiter.acquire();
-      IngestItem item = items.next();
-      if (item instanceof IngestItem.Accepted accepted) {
-        RawRecord record = accepted.record();
-        sendRaw(record);
-      } else if (item instanceof IngestItem.Rejected reject) {
-        LOG.warn("rejected {}: {}", reject.location(), reject.reason());
+      Outcome<RawRecord> item = items.next();
+      if (item instanceof Outcome.Accepted<RawRecord> accepted) {
+        sendRaw(accepted.value());
+      } else if (item instanceof Outcome.Rejected<RawRecord> reject) {
+        String location = reject.source().topic;
+        LOG.warn("rejected {}: {}", location, reject.reason());
         send(
-            new ProducerRecord<>(deadLetterTopic, reject.location(), deadLetter(reject)),
-            reject.location());
+            new ProducerRecord<>(deadLetterTopic, location, reject.deadLetter(clock.instant())),
+            location);
         rejected++;
       }
       sent++;
@@ -111,7 +110,7 @@ public final class RawRecordProducer implements AutoCloseable {
                   record.id(),
                   null,
                   null,
-                  STAGE,
+                  IngestOutcomes.STAGE,
                   record.reason(),
                   clock.instant())),
           record.id());
@@ -167,17 +166,6 @@ public final class RawRecordProducer implements AutoCloseable {
             LOG.error("send of {} failed: {}", what, error.toString());
           }
         });
-  }
-
-  private DeadLetter deadLetter(IngestItem.Rejected reject) {
-    return DeadLetterRecords.of(
-        new DeadLetterRecords.Origin(reject.location(), -1, -1),
-        null,
-        null,
-        reject.original(),
-        STAGE,
-        reject.reason(),
-        clock.instant());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;
 import java.io.Reader;
@@ -16,7 +17,7 @@ import org.apache.commons.csv.CSVRecord;
  * RawRecords. A row without text is rejected with a reason; a missing label is passed on as null so
  * preprocessing dead-letters it like any other unlabeled record.
  */
-public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable {
+public final class TextCsvReader implements Iterator<Outcome<RawRecord>>, AutoCloseable {
 
   private final CSVParser parser;
   private final Iterator<CSVRecord> rows;
@@ -57,7 +58,7 @@ public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable 
   }
 
   @Override
-  public IngestItem next() {
+  public Outcome<RawRecord> next() {
     if (!rows.hasNext()) {
       throw new NoSuchElementException();
     }
@@ -66,7 +67,7 @@ public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable 
     String text = cell(row, textColumn);
     if (text == null) {
       byte[] original = String.join(",", row.values()).getBytes(StandardCharsets.UTF_8);
-      return new IngestItem.Rejected(
+      return IngestOutcomes.rejected(
           sourceName + ":" + line, original, "no text in column '" + textColumn + "'");
     }
     String id = idColumn == null ? null : cell(row, idColumn);
@@ -79,7 +80,7 @@ public final class TextCsvReader implements Iterator<IngestItem>, AutoCloseable 
             .setPayload(TextPayload.newBuilder().setText(text).build())
             .setAttributes(Map.of())
             .build();
-    return new IngestItem.Accepted(record);
+    return Outcome.accepted(record);
   }
 
   private String cell(CSVRecord row, String column) {

@@ -3,8 +3,10 @@ package io.streamtune.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
+import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
@@ -22,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TextAndImageFolderReadersTest {
 
-  private static List<IngestItem> all(java.util.Iterator<IngestItem> items) {
-    List<IngestItem> list = new ArrayList<>();
+  private static List<Outcome<RawRecord>> all(java.util.Iterator<Outcome<RawRecord>> items) {
+    List<Outcome<RawRecord>> list = new ArrayList<>();
     items.forEachRemaining(list::add);
     return list;
   }
@@ -38,7 +40,7 @@ class TextAndImageFolderReadersTest {
             + "[1, 2]\n"
             + "{\"id\": \"m5\", \"text\": \"no label here\"}\n";
 
-    List<IngestItem> items;
+    List<Outcome<RawRecord>> items;
     try (JsonlTextReader reader =
         new JsonlTextReader(
             new BufferedReader(new StringReader(jsonl)),
@@ -51,25 +53,26 @@ class TextAndImageFolderReadersTest {
     }
 
     assertThat(items).hasSize(5);
-    IngestItem.Accepted first = (IngestItem.Accepted) items.get(0);
-    assertThat(first.record().getId()).isEqualTo("m1");
-    assertThat(first.record().getLabel()).isEqualTo("spam");
-    assertThat(((TextPayload) first.record().getPayload()).getText()).isEqualTo("win money");
-    IngestItem.Rejected notJson = (IngestItem.Rejected) items.get(1);
-    assertThat(notJson.location()).isEqualTo("mail:3");
+    Outcome.Accepted<RawRecord> first = (Outcome.Accepted<RawRecord>) items.get(0);
+    assertThat(first.value().getId()).isEqualTo("m1");
+    assertThat(first.value().getLabel()).isEqualTo("spam");
+    assertThat(((TextPayload) first.value().getPayload()).getText()).isEqualTo("win money");
+    Outcome.Rejected<RawRecord> notJson = (Outcome.Rejected<RawRecord>) items.get(1);
+    assertThat(notJson.source().topic).isEqualTo("mail:3");
     assertThat(notJson.reason()).startsWith("not valid JSON");
-    assertThat(new String(notJson.original(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-    assertThat(((IngestItem.Rejected) items.get(2)).reason())
+    assertThat(new String(notJson.source().value, StandardCharsets.UTF_8)).isEqualTo("{not json");
+    assertThat(((Outcome.Rejected<RawRecord>) items.get(2)).reason())
         .isEqualTo("no text field 'text' (a string)");
-    assertThat(((IngestItem.Rejected) items.get(3)).reason()).isEqualTo("not a JSON object");
-    assertThat(((IngestItem.Accepted) items.get(4)).record().getLabel()).isNull();
+    assertThat(((Outcome.Rejected<RawRecord>) items.get(3)).reason())
+        .isEqualTo("not a JSON object");
+    assertThat(((Outcome.Accepted<RawRecord>) items.get(4)).value().getLabel()).isNull();
   }
 
   @Test
   void textCsvRowsCarryTextAndLabelAndEmptyTextIsRejected() {
     String csv = "product,review,score\nB1,\"great, really<br />great\",great\nB2,NA,other\n";
 
-    List<IngestItem> items;
+    List<Outcome<RawRecord>> items;
     try (TextCsvReader reader =
         new TextCsvReader(
             new StringReader(csv),
@@ -82,12 +85,12 @@ class TextAndImageFolderReadersTest {
       items = all(reader);
     }
 
-    IngestItem.Accepted first = (IngestItem.Accepted) items.get(0);
-    assertThat(((TextPayload) first.record().getPayload()).getText())
+    Outcome.Accepted<RawRecord> first = (Outcome.Accepted<RawRecord>) items.get(0);
+    assertThat(((TextPayload) first.value().getPayload()).getText())
         .isEqualTo("great, really<br />great");
-    assertThat(first.record().getLabel()).isEqualTo("great");
-    assertThat(first.record().getId()).isEqualTo("reviews-1");
-    assertThat(((IngestItem.Rejected) items.get(1)).reason())
+    assertThat(first.value().getLabel()).isEqualTo("great");
+    assertThat(first.value().getId()).isEqualTo("reviews-1");
+    assertThat(((Outcome.Rejected<RawRecord>) items.get(1)).reason())
         .isEqualTo("no text in column 'review'");
   }
 
@@ -122,24 +125,24 @@ class TextAndImageFolderReadersTest {
     Files.writeString(root.resolve("dogs/notes.txt"), "ignored: not an image name");
 
     ImageFolderReader reader = new ImageFolderReader(root, "pets", Clock.systemUTC());
-    List<IngestItem> items = all(reader);
+    List<Outcome<RawRecord>> items = all(reader);
 
     assertThat(reader.classNames()).containsExactly("cats", "dogs");
     assertThat(items).hasSize(3);
-    IngestItem.Accepted cat = (IngestItem.Accepted) items.get(0);
-    ImagePayload catImage = (ImagePayload) cat.record().getPayload();
-    assertThat(cat.record().getLabel()).isEqualTo("cats");
-    assertThat(cat.record().getId()).isEqualTo("pets/cats/a.png");
+    Outcome.Accepted<RawRecord> cat = (Outcome.Accepted<RawRecord>) items.get(0);
+    ImagePayload catImage = (ImagePayload) cat.value().getPayload();
+    assertThat(cat.value().getLabel()).isEqualTo("cats");
+    assertThat(cat.value().getId()).isEqualTo("pets/cats/a.png");
     assertThat(catImage.getWidth()).isEqualTo(4);
     assertThat(catImage.getHeight()).isEqualTo(3);
     assertThat(catImage.getChannels()).isEqualTo(3);
     assertThat(catImage.getEncoding()).isEqualTo(ImageEncoding.PNG);
     assertThat(
-            ((ImagePayload) ((IngestItem.Accepted) items.get(1)).record().getPayload())
+            ((ImagePayload) ((Outcome.Accepted<RawRecord>) items.get(1)).value().getPayload())
                 .getChannels())
         .isEqualTo(1);
-    IngestItem.Rejected broken = (IngestItem.Rejected) items.get(2);
-    assertThat(broken.location()).isEqualTo("dogs/broken.jpg");
+    Outcome.Rejected<RawRecord> broken = (Outcome.Rejected<RawRecord>) items.get(2);
+    assertThat(broken.source().topic).isEqualTo("dogs/broken.jpg");
     assertThat(broken.reason()).startsWith("not a readable PNG or JPEG image: ");
   }
 }

@@ -6,7 +6,6 @@ import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.ingest.IngestException;
-import io.streamtune.ingest.IngestItem;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.schemas.avro.EvaluationReport;
@@ -235,7 +234,7 @@ final class Demo {
           return source.size();
         }
         long items = 0;
-        for (Iterator<IngestItem> it = source.items(); it.hasNext(); it.next()) {
+        for (Iterator<?> it = source.items(); it.hasNext(); it.next()) {
           items++;
         }
         return items;

@@ -2,10 +2,9 @@ package io.streamtune.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamtune.ingest.IngestItem;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.preprocess.PreprocessBatch;
-import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.media.MediaAugmenter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ImagePayload;
@@ -70,16 +69,16 @@ final class MediaPreview {
                 "id",
                 "stage",
                 "reason")) {
-      Iterator<IngestItem> items = source.items();
+      Iterator<Outcome<RawRecord>> items = source.items();
       while (items.hasNext() && (limit <= 0 || records < limit)) {
-        IngestItem item = items.next();
+        Outcome<RawRecord> item = items.next();
         records++;
-        if (item instanceof IngestItem.Rejected r) {
-          rejections.printRecord(r.location(), null, "ingest", r.reason());
+        if (item instanceof Outcome.Rejected<RawRecord> r) {
+          rejections.printRecord(r.source().topic, r.recordId(), r.stage(), r.reason());
           rejected++;
           continue;
         }
-        RawRecord raw = ((IngestItem.Accepted) item).record();
+        RawRecord raw = ((Outcome.Accepted<RawRecord>) item).value();
         Outcome<PreprocessBatch.Media.Prepared> outcome =
             batch.accept(
                 raw,

@@ -1,8 +1,8 @@
 package io.streamtune.preprocess;
 
-import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.RawDecoding;
-import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.RecordValidator;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;

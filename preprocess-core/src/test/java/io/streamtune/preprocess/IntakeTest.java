@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.confluent.kafka.serializers.KafkaAvroDeserializer;
-import io.streamtune.preprocess.core.Outcome;
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.media.MediaSpecs;

@@ -3,7 +3,7 @@ package io.streamtune.preprocess;
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.media.MediaSpecs;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RawRecord;

@@ -1,6 +1,6 @@
 package io.streamtune.preprocess;
 
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.flink.AugmentFunction;
 import io.streamtune.preprocess.flink.IntakeFunction;

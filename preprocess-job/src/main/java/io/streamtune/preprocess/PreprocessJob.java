@@ -1,7 +1,7 @@
 package io.streamtune.preprocess;
 
 import io.streamtune.common.config.ConfigSource;
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;

@@ -3,10 +3,10 @@ package io.streamtune.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.text.EmailText;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.ingest.IdxImageReader;
-import io.streamtune.ingest.IngestItem;
 import io.streamtune.ingest.JsonlTextReader;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.media.MediaAugmenter;
@@ -261,7 +261,7 @@ class MediaJobKafkaTest {
             spec.text().idField(),
             "mails",
             Clock.systemUTC())) {
-      reader.forEachRemaining(item -> records.add(((IngestItem.Accepted) item).record()));
+      reader.forEachRemaining(item -> records.add(((Outcome.Accepted<RawRecord>) item).value()));
     }
     assertThat(records).hasSize(62);
     try (KafkaProducer<String, byte[]> producer = JobTestKit.byteProducer(KAFKA)) {

@@ -3,7 +3,7 @@ package io.streamtune.preprocess;
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;

@@ -1,8 +1,8 @@
 package io.streamtune.launcher.bench;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
-import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.core.RecordValidator;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.TabularTransform;

@@ -1,13 +1,10 @@
 package io.streamtune.preprocess.core;
 
-import io.streamtune.schemas.avro.DeadLetter;
-import io.streamtune.schemas.deadletter.DeadLetterRecords;
-import java.time.Instant;
 import java.util.List;
 
 /**
- * Builds the job's dead letters: the rejected record as it arrived, bounded by {@link
- * DeadLetterRecords}.
+ * The job's rejection stages. A dead letter itself is built by {@link
+ * io.streamtune.common.outcome.Outcome.Rejected#deadLetter}: the rejected record as it arrived.
  */
 public final class DeadLetters {
 
@@ -27,19 +24,4 @@ public final class DeadLetters {
       List.of(STAGE_DESERIALIZE, STAGE_VALIDATE, STAGE_CLEAN, STAGE_TRANSFORM);
 
   private DeadLetters() {}
-
-  /**
-   * @param recordId the raw record's id, or {@code null} when the bytes did not decode
-   */
-  public static DeadLetter of(
-      RawEnvelope envelope, String stage, String reason, String recordId, Instant failedAt) {
-    return DeadLetterRecords.of(
-        new DeadLetterRecords.Origin(envelope.topic, envelope.partition, envelope.offset),
-        recordId,
-        envelope.key,
-        envelope.value,
-        stage,
-        reason,
-        failedAt);
-  }
 }

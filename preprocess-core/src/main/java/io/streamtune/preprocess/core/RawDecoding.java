@@ -1,5 +1,7 @@
 package io.streamtune.preprocess.core;
 
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes.WrongRecordTypeException;
 import io.streamtune.schemas.serde.RegistryOutages;

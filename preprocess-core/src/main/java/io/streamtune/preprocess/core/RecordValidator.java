@@ -1,5 +1,6 @@
 package io.streamtune.preprocess.core;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;

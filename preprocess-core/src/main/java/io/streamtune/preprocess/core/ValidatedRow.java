@@ -1,5 +1,6 @@
 package io.streamtune.preprocess.core;
 
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.schemas.avro.Split;
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package io.streamtune.preprocess.media;
 
 import io.streamtune.common.image.ImageHeaders;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.text.EmailText;
 import io.streamtune.preprocess.core.DeadLetters;
-import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;

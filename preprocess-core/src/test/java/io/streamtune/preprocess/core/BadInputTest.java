@@ -3,6 +3,8 @@ package io.streamtune.preprocess.core;
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.Intake;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.schemas.avro.DeadLetter;

@@ -3,6 +3,7 @@ package io.streamtune.preprocess.core;
 import static io.streamtune.preprocess.TestSpecs.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TextPayload;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;

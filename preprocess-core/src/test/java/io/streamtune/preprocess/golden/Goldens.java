@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.RecordValidator;
 import io.streamtune.preprocess.core.TabularTransform;

@@ -7,7 +7,7 @@ import static io.streamtune.preprocess.media.MediaSpecs.rawImage;
 import static io.streamtune.preprocess.media.MediaSpecs.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.spec.PipelineSpecs;

@@ -1,9 +1,9 @@
 package io.streamtune.preprocess.flink;
 
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.Intake;
 import io.streamtune.preprocess.core.DeadLetters;
-import io.streamtune.preprocess.core.Outcome;
-import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.schemas.avro.DeadLetter;

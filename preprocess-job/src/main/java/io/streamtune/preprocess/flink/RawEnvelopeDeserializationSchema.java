@@ -1,6 +1,6 @@
 package io.streamtune.preprocess.flink;
 
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.RawEnvelope;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -1,7 +1,7 @@
 package io.streamtune.preprocess.flink;
 
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.core.DeadLetters;
-import io.streamtune.preprocess.core.Outcome;
 import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;

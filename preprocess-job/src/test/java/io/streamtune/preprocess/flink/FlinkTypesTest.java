@@ -2,7 +2,7 @@ package io.streamtune.preprocess.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.RawEnvelope;
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.sampling.ResamplerState;

@@ -2,8 +2,8 @@ package io.streamtune.preprocess.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.TestSpecs;
-import io.streamtune.preprocess.core.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.preprocess.core.ValidatedRow;

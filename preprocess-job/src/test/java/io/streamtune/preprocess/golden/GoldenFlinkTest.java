@@ -2,7 +2,7 @@ package io.streamtune.preprocess.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.preprocess.core.Outcome;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.flink.TabularTransformFunction;

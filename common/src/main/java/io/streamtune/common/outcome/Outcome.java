@@ -1,14 +1,16 @@
-package io.streamtune.preprocess.core;
+package io.streamtune.common.outcome;
 
 import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What became of one input at any stage of preprocessing (decode, validate, clean, transform): the
- * value it became, or why it was turned away together with what its dead letter needs. One type for
- * every stage, so the Flink job, the batch mode and the tests route rejections alike.
+ * What became of one input at any stage, from ingest's readers to preprocessing (decode, validate,
+ * clean, transform): the value it became, or why it was turned away together with what its dead
+ * letter needs. One type for every stage, so the ingest producer, the Flink job, the batch mode and
+ * the tests route rejections alike.
  *
  * @param <T> what an accepted input became
  */
@@ -40,11 +42,13 @@ public sealed interface Outcome<T> {
   }
 
   /**
-   * @param stage one of {@link DeadLetters#STAGES}
+   * @param stage the stage that turned it away: one of preprocess-core's {@code
+   *     DeadLetters.STAGES}, or ingest's {@code IngestOutcomes.STAGE}
    * @param reason human-readable; every problem found, separated by "; "
    * @param recordId the raw record's id; {@code null} when the bytes did not decode
-   * @param source the envelope as read from Kafka (its bytes go into the dead letter); {@code null}
-   *     where there was none, as in the batch mode
+   * @param source the envelope as read from Kafka, or for ingest the reader's location with
+   *     partition and offset -1 (its bytes go into the dead letter); {@code null} where there was
+   *     none, as in the batch mode
    */
   record Rejected<T>(String stage, String reason, String recordId, RawEnvelope source)
       implements Outcome<T> {
@@ -71,9 +75,20 @@ public sealed interface Outcome<T> {
       return source != null ? this : new Rejected<>(stage, reason, recordId, envelope);
     }
 
-    /** The dead letter: the original bytes and coordinates (unknown without a source). */
+    /**
+     * The dead letter: the original bytes and coordinates (unknown without a source), bounded by
+     * {@link DeadLetterRecords}.
+     */
     public DeadLetter deadLetter(Instant at) {
-      return DeadLetters.of(source == null ? NO_SOURCE : source, stage, reason, recordId, at);
+      RawEnvelope envelope = source == null ? NO_SOURCE : source;
+      return DeadLetterRecords.of(
+          new DeadLetterRecords.Origin(envelope.topic, envelope.partition, envelope.offset),
+          recordId,
+          envelope.key,
+          envelope.value,
+          stage,
+          reason,
+          at);
     }
   }
 }

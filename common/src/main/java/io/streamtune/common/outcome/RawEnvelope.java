@@ -1,4 +1,4 @@
-package io.streamtune.preprocess.core;
+package io.streamtune.common.outcome;
 
 import java.util.Arrays;
 import java.util.Objects;
