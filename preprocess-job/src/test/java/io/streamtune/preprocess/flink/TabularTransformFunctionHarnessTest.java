@@ -2,6 +2,7 @@ package io.streamtune.preprocess.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.preprocess.core.Splitter;
@@ -100,9 +101,10 @@ class TabularTransformFunctionHarnessTest {
   /** The same with most-frequent counts past their bound (a summary) and series keys forgotten. */
   @Test
   void boundedCountsAndSeriesKeysRestoreExactlyToo() throws Exception {
-    restoresLikeAnUninterruptedRun(
-        TestSpecs.credit(
-            """
+    String state =
+        restoresLikeAnUninterruptedRun(
+            TestSpecs.credit(
+                """
             preprocess:
               warmup: 300
               steps:
@@ -114,9 +116,15 @@ class TabularTransformFunctionHarnessTest {
                 - scale: {method: robust}
                 - oneHot: {}
             """));
+    // the Age counts (50 values, 7 kept) became a summary
+    assertThat(state).contains("\"errors\"");
+    // four Home keys (owner, rent, castle, missing) seen, two remembered
+    assertThat(new ObjectMapper().readTree(state).findValues("keys"))
+        .isNotEmpty()
+        .allSatisfy(keys -> assertThat(keys.size()).isLessThanOrEqualTo(2));
   }
 
-  private static void restoresLikeAnUninterruptedRun(PipelineSpec spec) throws Exception {
+  private static String restoresLikeAnUninterruptedRun(PipelineSpec spec) throws Exception {
     List<ValidatedRow> rows = stream(spec);
     List<ValidatedRow> before = rows.subList(0, 1_234);
     List<ValidatedRow> after = rows.subList(1_234, rows.size());
@@ -161,6 +169,7 @@ class TabularTransformFunctionHarnessTest {
         .filteredOn(Example.class::isInstance)
         .extracting(e -> ((Example) e).getSplit())
         .contains(Split.TRAIN, Split.HOLDOUT);
+    return finalState;
   }
 
   @Test
