@@ -52,8 +52,8 @@ public record PreprocessSpec(
   /** What the walking skeleton did, as steps. */
   public static List<StepSpec> defaultSteps() {
     return List.of(
-        new Impute(ImputeStrategy.MEAN, null, null, null, null),
-        new Impute(ImputeStrategy.MOST_FREQUENT, null, null, null, null),
+        new Impute(ImputeStrategy.MEAN, null, null, null, null, null, null),
+        new Impute(ImputeStrategy.MOST_FREQUENT, null, null, null, null, null, null),
         new Scale(ScaleMethod.STANDARD, null, null, null),
         new OneHot(null, null));
   }

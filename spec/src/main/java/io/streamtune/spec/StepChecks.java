@@ -99,6 +99,12 @@ final class StepChecks {
     }
   }
 
+  static void requireBetween(String key, Integer value, int min, int max) {
+    if (value == null || value < min || value > max) {
+      throw new SpecException(key + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
   static boolean isFiniteNumber(String text) {
     try {
       return Double.isFinite(Double.parseDouble(text.trim()));

@@ -6,6 +6,7 @@ import static io.streamtune.spec.StepChecks.names;
 import static io.streamtune.spec.StepChecks.numericColumns;
 import static io.streamtune.spec.StepChecks.requireAllNumeric;
 import static io.streamtune.spec.StepChecks.requireAtLeast;
+import static io.streamtune.spec.StepChecks.requireBetween;
 import static io.streamtune.spec.StepChecks.requirePositive;
 import static io.streamtune.spec.StepChecks.requireUniqueNames;
 import static io.streamtune.spec.StepChecks.resolve;
@@ -89,15 +90,36 @@ public sealed interface StepSpec extends Serializable {
    * @param by for ffill/interpolate: the column whose value keys the series (default: one series)
    * @param maxHold for interpolate: a row waits for the next known value at most this many later
    *     rows, then takes the last known value
+   * @param maxDistinct for most_frequent: the values counted exactly per column (default 10,000);
+   *     beyond it the counts become a Space-Saving summary of that many values, so memory and state
+   *     stay bounded (exact mode while the distinct values fit; beyond, exact when the mode leads
+   *     the runner-up by more than rows / maxDistinct)
+   * @param maxKeys for ffill/interpolate: the series keys remembered (default 100,000); beyond it
+   *     the least recently seen key is forgotten, and when it returns it starts a new series
    */
   @JsonTypeName("impute")
   public record Impute(
-      ImputeStrategy strategy, List<String> columns, String fillValue, String by, Integer maxHold)
+      ImputeStrategy strategy,
+      List<String> columns,
+      String fillValue,
+      String by,
+      Integer maxHold,
+      Integer maxDistinct,
+      Integer maxKeys)
       implements StepSpec {
+
+    /** Largest allowed maxDistinct. */
+    public static final int MAX_DISTINCT_LIMIT = 10_000_000;
+
+    /** Largest allowed maxKeys. */
+    public static final int MAX_KEYS_LIMIT = 100_000_000;
+
     public Impute {
       strategy = strategy == null ? ImputeStrategy.MEAN : strategy;
       columns = columns == null ? null : List.copyOf(columns);
       maxHold = maxHold == null ? 1000 : maxHold;
+      maxDistinct = maxDistinct == null ? 10_000 : maxDistinct;
+      maxKeys = maxKeys == null ? 100_000 : maxKeys;
     }
 
     @JsonIgnore
@@ -140,6 +162,8 @@ public sealed interface StepSpec extends Serializable {
         throw new SpecException(key + ".by is only allowed with strategy ffill or interpolate");
       }
       requireAtLeast(key + ".maxHold", maxHold, 1);
+      requireBetween(key + ".maxDistinct", maxDistinct, 1, MAX_DISTINCT_LIMIT);
+      requireBetween(key + ".maxKeys", maxKeys, 1, MAX_KEYS_LIMIT);
       return input;
     }
   }

@@ -41,7 +41,9 @@ class PreprocessSpecTest {
     var steps = spec.preprocess().steps();
     assertThat(steps).hasSize(5);
     assertThat(steps.get(0))
-        .isEqualTo(new Impute(ImputeStrategy.MEDIAN, java.util.List.of("x1"), null, null, 1000));
+        .isEqualTo(
+            new Impute(
+                ImputeStrategy.MEDIAN, java.util.List.of("x1"), null, null, 1000, 10_000, 100_000));
     assertThat(((StepSpec.Winsorize) steps.get(1)).lower()).isEqualTo(0.01);
     assertThat(((StepSpec.Winsorize) steps.get(1)).upper()).isEqualTo(0.99);
     assertThat(((StepSpec.Scale) steps.get(2)).method()).isEqualTo(ScaleMethod.ROBUST);
@@ -171,6 +173,29 @@ class PreprocessSpecTest {
     assertThatThrownBy(() -> parse("  steps:\n    - oneHot: {}\n    - impute: {strategy: ffill}\n"))
         .hasMessageContaining("preprocess.steps[1]")
         .hasMessageContaining("ffill");
+  }
+
+  @Test
+  void imputeBoundsAreSettableAndCheckedByName() {
+    var impute =
+        (Impute)
+            parse(
+                    "  steps:\n    - impute: {strategy: most_frequent, maxDistinct: 50, maxKeys: 7}\n"
+                        + "    - oneHot: {}\n")
+                .preprocess()
+                .steps()
+                .get(0);
+    assertThat(impute.maxDistinct()).isEqualTo(50);
+    assertThat(impute.maxKeys()).isEqualTo(7);
+    assertThatThrownBy(
+            () -> parse("  steps:\n    - impute: {strategy: most_frequent, maxDistinct: 0}\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining(
+            "preprocess.steps[0].impute.maxDistinct must be in [1, 10000000], got 0");
+    assertThatThrownBy(() -> parse("  steps:\n    - impute: {strategy: ffill, maxKeys: -3}\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining(
+            "preprocess.steps[0].impute.maxKeys must be in [1, 100000000], got -3");
   }
 
   @Test

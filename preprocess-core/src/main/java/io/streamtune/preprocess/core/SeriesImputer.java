@@ -7,7 +7,8 @@ import io.streamtune.preprocess.core.steps.Json;
 import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,6 +23,11 @@ import java.util.function.Function;
  * with no earlier value takes the next one); a row held longer than {@code maxHold} later rows, or
  * still held at the end of a batch, takes the last known value (or stays missing when there is
  * none).
+ *
+ * <p>At most {@code maxKeys} keys are remembered: a new key beyond that forgets the least recently
+ * seen one (its last values and position); its held rows are released at once with its last known
+ * values, as at {@code maxHold}. A forgotten key that returns starts a new series, with no earlier
+ * value.
  */
 final class SeriesImputer {
 
@@ -68,7 +74,11 @@ final class SeriesImputer {
   private final int keyColumn;
   private final boolean keyNumeric;
   private final int maxHold;
-  private final Map<String, KeyState> keys = new HashMap<>();
+  private final int maxKeys;
+
+  /** Key states, least recently seen first (a key is moved to the end on each of its rows). */
+  private final LinkedHashMap<String, KeyState> keys = new LinkedHashMap<>();
+
   private final List<Waiting> waiting = new ArrayList<>();
 
   SeriesImputer(
@@ -77,13 +87,15 @@ final class SeriesImputer {
       boolean[] numeric,
       int keyColumn,
       boolean keyNumeric,
-      int maxHold) {
+      int maxHold,
+      int maxKeys) {
     this.strategy = strategy;
     this.columns = columns;
     this.numeric = numeric;
     this.keyColumn = keyColumn;
     this.keyNumeric = keyNumeric;
     this.maxHold = maxHold;
+    this.maxKeys = maxKeys;
   }
 
   private String keyOf(RowInFlight item) {
@@ -101,7 +113,14 @@ final class SeriesImputer {
   /** Takes one row; returns the rows released by it, in arrival order. */
   List<RowInFlight> accept(RowInFlight item) {
     String key = keyOf(item);
-    KeyState state = keys.computeIfAbsent(key, k -> new KeyState(columns.length));
+    KeyState state = keys.remove(key);
+    if (state == null) {
+      state = new KeyState(columns.length);
+    }
+    keys.put(key, state);
+    if (keys.size() > maxKeys) {
+      forget(keys.entrySet().iterator());
+    }
     long position = ++state.position;
     boolean[] unresolved = new boolean[columns.length];
     boolean waits = false;
@@ -152,6 +171,22 @@ final class SeriesImputer {
     return released;
   }
 
+  /** Forgets the least recently seen key; its held rows take its last known values. */
+  private void forget(Iterator<Map.Entry<String, KeyState>> eldest) {
+    Map.Entry<String, KeyState> entry = eldest.next();
+    for (Waiting w : waiting) {
+      if (w.key.equals(entry.getKey())) {
+        fill(w, entry.getValue());
+      }
+    }
+    eldest.remove();
+  }
+
+  /** Keys remembered (at most maxKeys). */
+  int keys() {
+    return keys.size();
+  }
+
   /** Rows waiting for a key's next known value. */
   int waiting() {
     return waiting.size();
@@ -185,7 +220,7 @@ final class SeriesImputer {
   }
 
   private void fillFromLast(RowInFlight item, int j, KeyState state) {
-    if (state.lastPosition[j] < 0) {
+    if (state == null || state.lastPosition[j] < 0) {
       return;
     }
     int c = columns[j];
@@ -216,7 +251,10 @@ final class SeriesImputer {
   }
 
   private void forceResolve(Waiting w) {
-    KeyState state = keys.get(w.key);
+    fill(w, keys.get(w.key));
+  }
+
+  private void fill(Waiting w, KeyState state) {
     for (int j = 0; j < columns.length; j++) {
       if (w.unresolved[j]) {
         fillFromLast(w.item, j, state);
@@ -270,6 +308,10 @@ final class SeriesImputer {
               entry.get("key").asText(),
               entry.get("position").asLong(),
               Json.booleans(entry.get("unresolved"))));
+    }
+    // state saved with a larger maxKeys (or before there was one): forget the least recent keys
+    while (keys.size() > maxKeys) {
+      forget(keys.entrySet().iterator());
     }
   }
 }

@@ -119,7 +119,7 @@ public final class TabularTransform {
       }
     }
     return new SeriesImputer(
-        impute.strategy(), columns, numeric, key, keyNumeric, impute.maxHold());
+        impute.strategy(), columns, numeric, key, keyNumeric, impute.maxHold(), impute.maxKeys());
   }
 
   public PipelineSpec spec() {

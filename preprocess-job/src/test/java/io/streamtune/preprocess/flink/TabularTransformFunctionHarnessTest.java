@@ -2,6 +2,7 @@ package io.streamtune.preprocess.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.TestSpecs;
 import io.streamtune.preprocess.core.Splitter;
@@ -51,7 +52,11 @@ class TabularTransformFunctionHarnessTest {
 
   /** 2500 rows: missing values, all categories, unseen ones, a log-normal income. */
   private static List<ValidatedRow> stream() {
-    Splitter splitter = Splitter.of(SPEC.split());
+    return stream(SPEC);
+  }
+
+  private static List<ValidatedRow> stream(PipelineSpec spec) {
+    Splitter splitter = Splitter.of(spec.split());
     Random random = new Random(7);
     String[] homes = {"owner", "rent", null, "castle", "rent"};
     List<ValidatedRow> rows = new ArrayList<>();
@@ -90,14 +95,44 @@ class TabularTransformFunctionHarnessTest {
 
   @Test
   void restoringASnapshotMidStreamContinuesExactlyLikeAnUninterruptedRun() throws Exception {
-    List<ValidatedRow> rows = stream();
+    restoresLikeAnUninterruptedRun(SPEC);
+  }
+
+  /** The same with most-frequent counts past their bound (a summary) and series keys forgotten. */
+  @Test
+  void boundedCountsAndSeriesKeysRestoreExactlyToo() throws Exception {
+    String state =
+        restoresLikeAnUninterruptedRun(
+            TestSpecs.credit(
+                """
+            preprocess:
+              warmup: 300
+              steps:
+                - impute: {strategy: interpolate, columns: [Income], by: Home,
+                           maxHold: 50, maxKeys: 2}
+                - impute: {strategy: most_frequent, columns: [Age], maxDistinct: 7}
+                - impute: {strategy: median}
+                - impute: {strategy: most_frequent, maxDistinct: 1}
+                - scale: {method: robust}
+                - oneHot: {}
+            """));
+    // the Age counts (50 values, 7 kept) became a summary
+    assertThat(state).contains("\"errors\"");
+    // four Home keys (owner, rent, castle, missing) seen, two remembered
+    assertThat(new ObjectMapper().readTree(state).findValues("keys"))
+        .isNotEmpty()
+        .allSatisfy(keys -> assertThat(keys.size()).isLessThanOrEqualTo(2));
+  }
+
+  private static String restoresLikeAnUninterruptedRun(PipelineSpec spec) throws Exception {
+    List<ValidatedRow> rows = stream(spec);
     List<ValidatedRow> before = rows.subList(0, 1_234);
     List<ValidatedRow> after = rows.subList(1_234, rows.size());
 
     List<Object> uninterrupted;
     String finalState;
     int deadLetters;
-    TabularTransformFunction reference = new TabularTransformFunction(SPEC);
+    TabularTransformFunction reference = new TabularTransformFunction(spec);
     try (var harness = harness(reference)) {
       harness.open();
       uninterrupted = run(harness, rows);
@@ -108,14 +143,14 @@ class TabularTransformFunctionHarnessTest {
 
     List<Object> resumed = new ArrayList<>();
     OperatorSubtaskState snapshot;
-    TabularTransformFunction first = new TabularTransformFunction(SPEC);
+    TabularTransformFunction first = new TabularTransformFunction(spec);
     try (var harness = harness(first)) {
       harness.open();
       resumed.addAll(run(harness, before));
       assertThat(first.pipeline().version()).isGreaterThan(300);
       snapshot = harness.snapshot(1L, 1L);
     }
-    TabularTransformFunction second = new TabularTransformFunction(SPEC);
+    TabularTransformFunction second = new TabularTransformFunction(spec);
     try (var harness = harness(second)) {
       harness.setup();
       harness.initializeState(snapshot);
@@ -134,6 +169,7 @@ class TabularTransformFunctionHarnessTest {
         .filteredOn(Example.class::isInstance)
         .extracting(e -> ((Example) e).getSplit())
         .contains(Split.TRAIN, Split.HOLDOUT);
+    return finalState;
   }
 
   @Test

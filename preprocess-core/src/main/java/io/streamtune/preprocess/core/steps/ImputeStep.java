@@ -8,15 +8,16 @@ import io.streamtune.spec.PreprocessSpec.Feature;
 import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
 import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Fills missing values with a fitted or constant value (scikit-learn SimpleImputer with
  * keep_empty_features=True: a column with no value yet gets 0, or its first spec category).
  * Most-frequent ties go to the smallest value, as in scikit-learn; for a categorical column only
- * the spec's categories are counted.
+ * the spec's categories are counted. The counts keep at most {@code maxDistinct} values per column
+ * ({@link ModeCounter}): exact up to there, a Space-Saving summary beyond.
  */
 final class ImputeStep implements Step {
 
@@ -30,8 +31,9 @@ final class ImputeStep implements Step {
 
   private final Moments moments;
   private final QuantileSketches sketches;
-  private final List<Map<Double, Long>> numberCounts = new ArrayList<>();
-  private final List<Map<String, Long>> textCounts = new ArrayList<>();
+  private final int maxDistinct;
+  private final List<ModeCounter<Double>> numberCounts = new ArrayList<>();
+  private final List<ModeCounter<String>> textCounts = new ArrayList<>();
   private final double[] modeNumber;
   private final long[] modeCount;
   private final String[] modeText;
@@ -62,7 +64,8 @@ final class ImputeStep implements Step {
         spec.fillValue(),
         in.sketchK(),
         in.refresh(),
-        in.salt());
+        in.salt(),
+        spec.maxDistinct());
   }
 
   ImputeStep(
@@ -73,8 +76,10 @@ final class ImputeStep implements Step {
       String fillValue,
       int sketchK,
       int refresh,
-      long salt) {
+      long salt,
+      int maxDistinct) {
     this.strategy = strategy;
+    this.maxDistinct = maxDistinct;
     this.columns = columns;
     this.categories = categories;
     this.fillValue = fillValue;
@@ -92,8 +97,8 @@ final class ImputeStep implements Step {
     modeCount = new long[n];
     modeText = new String[n];
     for (int i = 0; i < n; i++) {
-      numberCounts.add(new HashMap<>());
-      textCounts.add(new HashMap<>());
+      numberCounts.add(new ModeCounter<>(maxDistinct));
+      textCounts.add(new ModeCounter<>(maxDistinct));
     }
     fillNumbers = new double[n];
     fillTexts = new String[n];
@@ -141,7 +146,7 @@ final class ImputeStep implements Step {
       if (Double.isNaN(x)) {
         return;
       }
-      long count = numberCounts.get(i).merge(x == 0.0 ? 0.0 : x, 1L, Long::sum);
+      long count = numberCounts.get(i).add(x == 0.0 ? 0.0 : x);
       if (count > modeCount[i] || (count == modeCount[i] && x < modeNumber[i])) {
         modeCount[i] = count;
         modeNumber[i] = x;
@@ -152,7 +157,7 @@ final class ImputeStep implements Step {
       if (x == null || !categories.get(i).contains(x)) {
         return;
       }
-      long count = textCounts.get(i).merge(x, 1L, Long::sum);
+      long count = textCounts.get(i).add(x);
       if (count > modeCount[i] || (count == modeCount[i] && x.compareTo(modeText[i]) < 0)) {
         modeCount[i] = count;
         modeText[i] = x;
@@ -205,16 +210,37 @@ final class ImputeStep implements Step {
       sketches.save(node.putObject("quantiles"));
     }
     if (strategy == ImputeStrategy.MOST_FREQUENT) {
+      // "counts": per column, value -> count (the exact form, unchanged); "errors", only once a
+      // column's counts became a summary: per column null (exact) or value -> error (non-zero only)
       ArrayNode counts = node.putArray("counts");
+      ArrayNode errors = null;
       for (int i = 0; i < columns.length; i++) {
+        ModeCounter<?> counter = numeric[i] ? numberCounts.get(i) : textCounts.get(i);
         ObjectNode column = counts.addObject();
-        if (numeric[i]) {
-          numberCounts.get(i).forEach((value, count) -> column.put(Double.toString(value), count));
-        } else {
-          textCounts.get(i).forEach(column::put);
+        counter.counts().forEach((value, count) -> column.put(key(value), count));
+        if (counter.summarized() && errors == null) {
+          errors = node.putArray("errors");
+          for (int j = 0; j < i; j++) {
+            errors.addNull();
+          }
+        }
+        if (errors != null && counter.summarized()) {
+          ObjectNode columnErrors = errors.addObject();
+          counter.errors().forEach((value, error) -> columnErrors.put(key(value), error));
+        } else if (errors != null) {
+          errors.addNull();
         }
       }
     }
+  }
+
+  private static String key(Object value) {
+    return value instanceof Double number ? Double.toString(number) : (String) value;
+  }
+
+  /** How many values column i's most_frequent counts keep (bounded by maxDistinct). */
+  int keptValues(int i) {
+    return numeric[i] ? numberCounts.get(i).size() : textCounts.get(i).size();
   }
 
   @Override
@@ -234,33 +260,54 @@ final class ImputeStep implements Step {
       sketches.load(node.get("quantiles"));
     }
     if (strategy == ImputeStrategy.MOST_FREQUENT && node.has("counts")) {
+      JsonNode errors = node.get("errors");
       for (int i = 0; i < columns.length; i++) {
-        JsonNode column = node.get("counts").get(i);
-        int index = i;
-        column
-            .fields()
-            .forEachRemaining(
-                entry -> {
-                  long count = entry.getValue().asLong();
-                  if (numeric[index]) {
-                    double value = Double.parseDouble(entry.getKey());
-                    numberCounts.get(index).put(value, count);
-                    if (count > modeCount[index]
-                        || (count == modeCount[index] && value < modeNumber[index])) {
-                      modeCount[index] = count;
-                      modeNumber[index] = value;
-                    }
-                  } else {
-                    textCounts.get(index).put(entry.getKey(), count);
-                    if (count > modeCount[index]
-                        || (count == modeCount[index]
-                            && entry.getKey().compareTo(modeText[index]) < 0)) {
-                      modeCount[index] = count;
-                      modeText[index] = entry.getKey();
-                    }
-                  }
-                });
+        JsonNode columnErrors = errors == null ? null : errors.get(i);
+        boolean summarized = columnErrors != null && columnErrors.isObject();
+        modeCount[i] = 0;
+        if (numeric[i]) {
+          ModeCounter<Double> counter = new ModeCounter<>(maxDistinct);
+          numberCounts.set(i, counter);
+          restore(node.get("counts").get(i), columnErrors, counter, Double::parseDouble);
+          counter.restored(summarized);
+          for (Map.Entry<Double, Long> entry : counter.counts().entrySet()) {
+            long count = entry.getValue();
+            double value = entry.getKey();
+            if (count > modeCount[i] || (count == modeCount[i] && value < modeNumber[i])) {
+              modeCount[i] = count;
+              modeNumber[i] = value;
+            }
+          }
+        } else {
+          ModeCounter<String> counter = new ModeCounter<>(maxDistinct);
+          textCounts.set(i, counter);
+          restore(node.get("counts").get(i), columnErrors, counter, text -> text);
+          counter.restored(summarized);
+          for (Map.Entry<String, Long> entry : counter.counts().entrySet()) {
+            long count = entry.getValue();
+            String value = entry.getKey();
+            if (count > modeCount[i]
+                || (count == modeCount[i] && value.compareTo(modeText[i]) < 0)) {
+              modeCount[i] = count;
+              modeText[i] = value;
+            }
+          }
+        }
       }
     }
+  }
+
+  private static <T extends Comparable<T>> void restore(
+      JsonNode counts, JsonNode errors, ModeCounter<T> counter, Function<String, T> parse) {
+    counts
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              JsonNode error = errors == null ? null : errors.get(entry.getKey());
+              counter.restore(
+                  parse.apply(entry.getKey()),
+                  entry.getValue().asLong(),
+                  error == null ? 0 : error.asLong());
+            });
   }
 }
