@@ -24,6 +24,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
@@ -37,7 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Kafka broker in this JVM: KRaft in combined mode (broker and controller in one
  * node), listening on 127.0.0.1 only. Transactions and compaction work; internal topics have one
- * replica. Topics are never auto-created: create them with {@link #createTopics}.
+ * replica. Topics are never auto-created: create them with {@link #createTopics}. Optionally (see
+ * {@link #start(Path, int, ScramUser)}) a second client listener takes only SASL/SCRAM-SHA-256
+ * ({@code SASL_PLAINTEXT}) logins of one user; the plaintext listener stays for inter-broker
+ * traffic and administration.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -46,16 +52,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final String BROKER_LISTENER = "PLAINTEXT";
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
+  /** The SASL mechanism of the SASL listener. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
+
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafkaBroker(
+      KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.saslBootstrapServers = saslBootstrapServers;
+  }
+
+  /** A user that may log in on the SASL listener with SCRAM-SHA-256. */
+  public record ScramUser(String name, String password) {
+
+    /** The client's {@code sasl.jaas.config} for this user. */
+    public String jaasConfig() {
+      return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+          + name
+          + "\" password=\""
+          + password
+          + "\";";
+    }
   }
 
   /**
@@ -64,9 +91,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port the client port, or 0 for a free one
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, with a {@code SASL_PLAINTEXT} listener on a free loopback port
+   * that takes SCRAM-SHA-256 logins of {@code user} (created before this returns); see {@link
+   * #saslBootstrapServers()}.
+   *
+   * @param user the SCRAM user, or {@code null} for no SASL listener
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, int port, ScramUser user) {
     long started = System.nanoTime();
     int brokerPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
+    int saslPort = user == null ? 0 : freePort();
     Path logDir = dataDir.toAbsolutePath().resolve("kafka-logs");
     try {
       Files.createDirectories(logDir);
@@ -74,7 +113,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new UncheckedIOException("cannot create broker data directory " + logDir, e);
     }
     KafkaConfig config =
-        KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, controllerPort), false);
+        KafkaConfig.fromProps(
+            brokerProperties(logDir, brokerPort, controllerPort, saslPort), false);
     format(logDir);
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
@@ -85,15 +125,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw e;
     }
     String bootstrap = HOST + ":" + brokerPort;
+    EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(server, bootstrap, user == null ? null : HOST + ":" + saslPort);
+    if (user != null) {
+      try {
+        broker.createScramUser(user);
+      } catch (RuntimeException e) {
+        broker.close();
+        throw e;
+      }
+    }
     LOG.info(
-        "Embedded Kafka broker at {} (data {}) started in {} ms",
+        "Embedded Kafka broker at {}{} (data {}) started in {} ms",
         bootstrap,
+        user == null ? "" : ", SASL/SCRAM at " + broker.saslBootstrapServers,
         logDir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    return new EmbeddedKafkaBroker(server, bootstrap);
+    return broker;
   }
 
   static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    return brokerProperties(logDir, brokerPort, controllerPort, 0);
+  }
+
+  /**
+   * @param saslPort the port of a SASL_PLAINTEXT (SCRAM-SHA-256) listener, 0 for none
+   */
+  static Properties brokerProperties(
+      Path logDir, int brokerPort, int controllerPort, int saslPort) {
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", String.valueOf(NODE_ID));
@@ -137,7 +196,63 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("num.network.threads", "2");
     props.put("num.io.threads", "2");
     props.put("num.recovery.threads.per.data.dir", "1");
+    if (saslPort != 0) {
+      String sasl = SASL_LISTENER + "://" + HOST + ":" + saslPort;
+      props.put("listeners", props.getProperty("listeners") + "," + sasl);
+      props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + sasl);
+      props.put(
+          "listener.security.protocol.map",
+          props.getProperty("listener.security.protocol.map")
+              + ","
+              + SASL_LISTENER
+              + ":"
+              + SASL_LISTENER);
+      String prefix = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+      props.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      // the broker side of SCRAM needs a login module entry, not credentials
+      props.put(
+          prefix + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
     return props;
+  }
+
+  /**
+   * Creates (or updates) the SCRAM-SHA-256 credentials of {@code user} through the plaintext
+   * listener (in KRaft they are metadata records) and waits until the broker knows them.
+   */
+  private void createScramUser(ScramUser user) {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+    try (Admin admin = Admin.create(config)) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user.name(),
+                      new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
+                      user.password())))
+          .all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while (!admin
+          .describeUserScramCredentials()
+          .users()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(user.name())) {
+        if (System.nanoTime() > deadline) {
+          throw new KafkaException("SCRAM user " + user.name() + " did not appear");
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while creating SCRAM user " + user.name(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaException("cannot create SCRAM user " + user.name(), e);
+    }
   }
 
   private static void format(Path logDir) {
@@ -176,6 +291,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * {@code 127.0.0.1:port} of the SASL_PLAINTEXT (SCRAM-SHA-256) listener.
+   *
+   * @throws IllegalStateException when the broker was started without one
+   */
+  public String saslBootstrapServers() {
+    if (saslBootstrapServers == null) {
+      throw new IllegalStateException("this broker has no SASL listener");
+    }
+    return saslBootstrapServers;
   }
 
   /**

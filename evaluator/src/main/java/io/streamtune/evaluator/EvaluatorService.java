@@ -109,21 +109,24 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     this.evaluator = new VersionEvaluator(loader, new ChampionGate(config.minMacroF1Gain()), clock);
     this.loader = loader;
     String registry = config.kafka().schemaRegistryUrl();
+    Map<String, String> registrySettings = config.kafka().registrySettings();
     this.holdoutConsumer =
         new KafkaConsumer<>(
             consumerProperties(null, "holdout", 500),
             new StringDeserializer(),
-            AvroSerdes.valueDeserializer(registry, Example.class));
+            AvroSerdes.valueDeserializer(registry, registrySettings, Example.class));
     this.modelsConsumer =
         new KafkaConsumer<>(
             consumerProperties(config.consumerGroup(), "models", 1),
             new StringDeserializer(),
-            AvroSerdes.valueDeserializer(registry, ModelVersion.class));
+            AvroSerdes.valueDeserializer(registry, registrySettings, ModelVersion.class));
     this.publisher =
         new ReportPublisher(
             new KafkaProducer<>(
-                producerProperties(), new StringSerializer(), AvroSerdes.valueSerializer(registry)),
-            AvroSerdes.valueSerializer(registry),
+                producerProperties(),
+                new StringSerializer(),
+                AvroSerdes.valueSerializer(registry, registrySettings)),
+            AvroSerdes.valueSerializer(registry, registrySettings),
             modelsConsumer::groupMetadata,
             topics.name(Topics.DEADLETTER),
             config.consumerGroup(),
@@ -140,8 +143,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   }
 
   private Properties consumerProperties(String groupId, String role, int maxPollRecords) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    Properties props = config.kafka().clientProperties();
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-" + role);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -157,8 +159,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   }
 
   private Properties producerProperties() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    Properties props = config.kafka().clientProperties();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-reports");
     // stable across restarts, so a restarted evaluator fences and aborts its predecessor's
     // unfinished transaction instead of leaving it open
@@ -365,7 +366,10 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
         new KafkaConsumer<>(
             consumerProperties(null, "promoted-reader", 500),
             new StringDeserializer(),
-            AvroSerdes.valueDeserializer(config.kafka().schemaRegistryUrl(), ModelVersion.class))) {
+            AvroSerdes.valueDeserializer(
+                config.kafka().schemaRegistryUrl(),
+                config.kafka().registrySettings(),
+                ModelVersion.class))) {
       PromotedChampions.read(reader, promotedTopic, config.pollTimeout(), () -> running)
           .values()
           .forEach(

@@ -1,5 +1,6 @@
 package io.streamtune.ingest;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.schemas.avro.RawRecord;
@@ -47,15 +48,22 @@ public final class RawRecordProducer implements AutoCloseable {
   private record TooLarge(String id, String reason) {}
 
   public RawRecordProducer(String bootstrapServers, String schemaRegistryUrl, Topics topics) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    this(new KafkaConnection(bootstrapServers, schemaRegistryUrl, topics));
+  }
+
+  /** With the connection's client settings (SASL, TLS, registry authentication). */
+  public RawRecordProducer(KafkaConnection kafka) {
+    Topics topics = kafka.topics();
+    Properties props = kafka.clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-ingest");
     this.producer =
         new KafkaProducer<>(
-            props, new StringSerializer(), AvroSerdes.valueSerializer(schemaRegistryUrl));
+            props,
+            new StringSerializer(),
+            AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
     this.rawTopic = topics.name(Topics.RAW);
     this.deadLetterTopic = topics.name(Topics.DEADLETTER);
     this.clock = Clock.systemUTC();

@@ -448,9 +448,7 @@ final class Demo {
 
     @Override
     public void run() {
-      try (RawRecordProducer producer =
-              new RawRecordProducer(
-                  kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.topics());
+      try (RawRecordProducer producer = new RawRecordProducer(kafka);
           IngestSource source = dataset.open(Clock.systemUTC())) {
         producer.produce(
             source.items(),

@@ -109,11 +109,7 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     KafkaConnection connection = KafkaConnection.from(kafka.configSource(Map.of()));
     try (IngestSource source = source(Clock.systemUTC());
-        RawRecordProducer producer =
-            new RawRecordProducer(
-                connection.bootstrapServers(),
-                connection.schemaRegistryUrl(),
-                connection.topics())) {
+        RawRecordProducer producer = new RawRecordProducer(connection)) {
       RawRecordProducer.Counts counts =
           producer.produce(source.items(), rate, ProgressMeter.toStdout("ingest", source.size()));
       System.out.printf(

@@ -26,8 +26,7 @@ final class MetricsWatcher implements Runnable, AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
 
   MetricsWatcher(KafkaConnection kafka, Consumer<EvaluationReport> listener) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamtune-metrics-watcher-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -36,7 +35,8 @@ final class MetricsWatcher implements Runnable, AutoCloseable {
         new KafkaConsumer<>(
             props,
             new StringDeserializer(),
-            AvroSerdes.valueDeserializer(kafka.schemaRegistryUrl(), EvaluationReport.class));
+            AvroSerdes.valueDeserializer(
+                kafka.schemaRegistryUrl(), kafka.registrySettings(), EvaluationReport.class));
     consumer.subscribe(List.of(kafka.topics().name(Topics.METRICS)));
     this.listener = listener;
   }

@@ -1,5 +1,6 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.config.ClientSettings;
 import io.streamtune.common.config.CommonKeys;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
@@ -19,8 +20,10 @@ import picocli.CommandLine.Spec;
  * What the long-lived service commands (preprocess, trainer, evaluator) share: every key of the
  * service's typed config is an option {@code --<key>=<value>} (or {@code --<key> <value>}), made
  * from the {@link ConfigKey} declarations so {@code --help} lists each with its doc and default; an
- * optional {@code --config-file} of the same keys. Precedence: option, then {@code STREAMTUNE_*}
- * variable, then the file, then the key's default.
+ * optional {@code --config-file} of the same keys. The client settings of the pass-through ({@link
+ * ClientSettings}: {@code --kafka.<property>}, {@code --schema.registry.<setting>}) are options
+ * too, not listed by {@code --help}. Precedence: option, then {@code STREAMTUNE_*} variable, then
+ * the file, then the key's default.
  */
 abstract class ServiceCommand implements Callable<Integer> {
 
@@ -83,7 +86,19 @@ abstract class ServiceCommand implements Callable<Integer> {
         values.put(key.name(), option.getValue());
       }
     }
+    for (String name : passThroughKeyNames()) {
+      OptionSpec option = spec.findOption("--" + name);
+      if (option != null && option.getValue() != null) {
+        values.put(name, option.getValue());
+      }
+    }
     return values;
+  }
+
+  private static List<String> passThroughKeyNames() {
+    List<String> names = new java.util.ArrayList<>(ClientSettings.kafkaKeyNames());
+    names.addAll(ClientSettings.registryKeyNames());
+    return names;
   }
 
   /**
@@ -96,7 +111,10 @@ abstract class ServiceCommand implements Callable<Integer> {
         .footer(
             "",
             "Every key is an option --<key>=<value> or --<key> <value>. Precedence: option,"
-                + " STREAMTUNE_* variable, --config-file, default (README.md, Configuration).");
+                + " STREAMTUNE_* variable, --config-file, default (README.md, Configuration).",
+            "Kafka and schema-registry client settings (SASL, TLS, registry authentication) pass"
+                + " through as --kafka.<client property> and --schema.registry.<setting>, or"
+                + " STREAMTUNE_KAFKA_* and STREAMTUNE_SCHEMA_REGISTRY_* variables.");
     for (ConfigKey<?> key : keys) {
       String alias = ALIASES.get(key);
       String[] names =
@@ -108,6 +126,15 @@ abstract class ServiceCommand implements Callable<Integer> {
               // picocli formats descriptions: a literal % must be doubled
               .description(
                   key.help().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new))
+              .build());
+    }
+    for (String name : passThroughKeyNames()) {
+      command.addOption(
+          OptionSpec.builder("--" + name)
+              .type(String.class)
+              .paramLabel("<value>")
+              .hidden(true)
+              .description("client setting " + name)
               .build());
     }
   }
@@ -132,9 +159,9 @@ abstract class ServiceCommand implements Callable<Integer> {
                     + ": unknown option '"
                     + option
                     + "'; allowed keys (each as --<key>=<value>, listed with defaults by --help): "
-                    + service.keys().stream()
-                        .map(ConfigKey::name)
-                        .collect(Collectors.joining(", ")));
+                    + service.keys().stream().map(ConfigKey::name).collect(Collectors.joining(", "))
+                    + "; and kafka.<Kafka client property>, schema.registry.<registry client"
+                    + " setting>");
         return 2;
       }
       return fallback.handleParseException(exception, args);

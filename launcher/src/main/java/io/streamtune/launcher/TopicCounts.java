@@ -42,8 +42,7 @@ record TopicCounts(long raw, long train, long augmented, long holdout, long dead
 
   /** Committed records, and how many of them are augmented copies (keyed {@code <id>#aug<k>}). */
   private static long[] count(KafkaConnection kafka, Topics topics, TopicDef<?, ?> topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

@@ -119,6 +119,54 @@ class ServiceCommandTest {
   }
 
   @Test
+  void clientSettingsPassThroughAsOptionsVariablesAndFileWithTheSamePrecedence(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("trainer.properties");
+    Files.writeString(
+        file,
+        "kafka.security.protocol=SASL_SSL\n"
+            + "kafka.ssl.truststore.location=/etc/ts.jks\n"
+            + "schema.registry.basic.auth.credentials.source=USER_INFO\n");
+
+    TrainerConfig config =
+        TrainerConfig.from(
+            parsed(
+                Map.of(
+                    "STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "STREAMTUNE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                    "STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "app:secret"),
+                "trainer",
+                "--config-file",
+                file.toString(),
+                "--kafka.sasl.mechanism=SCRAM-SHA-256",
+                "--pipeline.spec=" + SPEC));
+
+    assertThat(config.kafka().kafkaSettings())
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-256") // option
+        .containsEntry("security.protocol", "SASL_PLAINTEXT") // variable
+        .containsEntry("ssl.truststore.location", "/etc/ts.jks"); // file
+    assertThat(config.kafka().registrySettings())
+        .containsEntry("basic.auth.credentials.source", "USER_INFO")
+        .containsEntry("basic.auth.user.info", "app:secret");
+    assertThat(config.kafka().clientProperties().getProperty("sasl.mechanism"))
+        .isEqualTo("SCRAM-SHA-256");
+    assertThat(config.toString()).doesNotContain("app:secret");
+  }
+
+  @Test
+  void anUnknownClientSettingOptionFailsWithItsName() {
+    Run run =
+        run(
+            "trainer",
+            "--pipeline.spec=" + SPEC,
+            "--kafka.sasl.mechanizm=PLAIN",
+            "--trainer.poll.timeout.ms=50");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown option '--kafka.sasl.mechanizm'");
+  }
+
+  @Test
   void anUnknownKeyOptionFailsWithTheKeyAndTheAllowedKeys() {
     Run run = run("evaluator", "--evaluator.holdout.wait=5", "--pipeline", SPEC);
 

@@ -8,6 +8,7 @@ import io.streamtune.preprocess.flink.SplitFunction;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.spec.PipelineSpec;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -29,7 +30,11 @@ public final class MediaWorkflow {
   private MediaWorkflow() {}
 
   public static void define(
-      DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
+      DataStream<RawEnvelope> raw,
+      PipelineSpec spec,
+      String schemaRegistryUrl,
+      Map<String, String> registrySettings,
+      Sinks sinks) {
     // Chained operators would otherwise deep-copy every record (pixels, Avro examples) between
     // them; safe here because no function of this topology keeps or changes a record after
     // emitting it (split stamps the record before passing it on).
@@ -37,7 +42,7 @@ public final class MediaWorkflow {
 
     SingleOutputStreamOperator<MediaRecord> validated =
         raw.process(
-                IntakeFunction.media(spec, schemaRegistryUrl),
+                IntakeFunction.media(spec, schemaRegistryUrl, registrySettings),
                 TypeInformation.of(MediaRecord.class))
             .uid("decode-validate-media")
             .name("decode and validate " + modality(spec));

@@ -15,6 +15,7 @@ import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -65,13 +66,25 @@ public final class PreprocessJob {
   /** The topology, from raw envelopes to the sinks; images and texts: {@link MediaWorkflow}. */
   public static void defineWorkflow(
       DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
+    defineWorkflow(raw, spec, schemaRegistryUrl, Map.of(), sinks);
+  }
+
+  /**
+   * @param registrySettings schema-registry client settings (authentication, TLS)
+   */
+  public static void defineWorkflow(
+      DataStream<RawEnvelope> raw,
+      PipelineSpec spec,
+      String schemaRegistryUrl,
+      Map<String, String> registrySettings,
+      Sinks sinks) {
     if (spec.modality() != PipelineSpec.Modality.TABULAR) {
-      MediaWorkflow.define(raw, spec, schemaRegistryUrl, sinks);
+      MediaWorkflow.define(raw, spec, schemaRegistryUrl, registrySettings, sinks);
       return;
     }
     SingleOutputStreamOperator<ValidatedRow> validated =
         raw.process(
-                IntakeFunction.tabular(spec, schemaRegistryUrl),
+                IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings),
                 TypeInformation.of(ValidatedRow.class))
             .uid("decode-validate")
             .name("decode and validate");
@@ -156,7 +169,12 @@ public final class PreprocessJob {
     DataStream<RawEnvelope> raw =
         env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "raw source")
             .uid("raw-source");
-    defineWorkflow(raw, config.spec(), config.kafka().schemaRegistryUrl(), kafkaSinks(config));
+    defineWorkflow(
+        raw,
+        config.spec(),
+        config.kafka().schemaRegistryUrl(),
+        config.kafka().registrySettings(),
+        kafkaSinks(config));
   }
 
   /** Exactly-once checkpointing, a bounded fixed-delay restart strategy, default parallelism. */
@@ -192,6 +210,7 @@ public final class PreprocessJob {
   public static KafkaSource<RawEnvelope> kafkaSource(PreprocessConfig config) {
     Topics topics = config.kafka().topics();
     return KafkaSource.<RawEnvelope>builder()
+        .setProperties(config.kafka().clientProperties())
         .setBootstrapServers(config.kafka().bootstrapServers())
         .setTopics(topics.name(Topics.RAW))
         .setGroupId(config.consumerGroup())
@@ -207,13 +226,16 @@ public final class PreprocessJob {
   public static Sinks kafkaSinks(PreprocessConfig config) {
     Topics topics = config.kafka().topics();
     String registry = config.kafka().schemaRegistryUrl();
+    Map<String, String> registrySettings = config.kafka().registrySettings();
     String timeoutMs = Long.toString(config.transactionTimeout().toMillis());
     KafkaSink<Example> examples =
         KafkaSink.<Example>builder()
+            .setKafkaProducerConfig(config.kafka().clientProperties())
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
                 AvroRecordSerializationSchema.examples(
                     registry,
+                    registrySettings,
                     topics.name(Topics.EXAMPLES_TRAIN),
                     topics.name(Topics.EXAMPLES_HOLDOUT)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -222,9 +244,11 @@ public final class PreprocessJob {
             .build();
     KafkaSink<DeadLetter> deadLetters =
         KafkaSink.<DeadLetter>builder()
+            .setKafkaProducerConfig(config.kafka().clientProperties())
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
-                AvroRecordSerializationSchema.deadLetters(registry, topics.name(Topics.DEADLETTER)))
+                AvroRecordSerializationSchema.deadLetters(
+                    registry, registrySettings, topics.name(Topics.DEADLETTER)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)

@@ -1,5 +1,6 @@
 package io.streamtune.trainer;
 
+import io.streamtune.common.config.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -32,11 +33,10 @@ final class ControlTopic implements AutoCloseable {
   private volatile int requests;
   private volatile int requestsDuringRound;
 
-  ControlTopic(String bootstrapServers, String topic, String modelId) {
+  ControlTopic(KafkaConnection kafka, String topic, String modelId) {
     this.topic = topic;
     this.modelId = modelId;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -1,5 +1,6 @@
 package io.streamtune.trainer;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.serde.RegistryOutages;
@@ -27,10 +28,12 @@ final class ExampleIntake implements AutoCloseable {
   private final TrainerDeadLetters deadLetters;
   private final Deserializer<Example> deserializer;
 
-  ExampleIntake(String schemaRegistryUrl, TrainingState state, TrainerDeadLetters deadLetters) {
+  ExampleIntake(KafkaConnection kafka, TrainingState state, TrainerDeadLetters deadLetters) {
     this.state = state;
     this.deadLetters = deadLetters;
-    this.deserializer = AvroSerdes.valueDeserializer(schemaRegistryUrl, Example.class);
+    this.deserializer =
+        AvroSerdes.valueDeserializer(
+            kafka.schemaRegistryUrl(), kafka.registrySettings(), Example.class);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.streamtune.trainer;
 
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.serde.AvroSerdes;
@@ -42,7 +43,7 @@ final class KafkaVersionSink implements VersionSink {
   KafkaVersionSink(
       String modelsTopic,
       String modelId,
-      String schemaRegistryUrl,
+      KafkaConnection kafka,
       Properties producerProperties,
       Properties consumerProperties,
       Supplier<ConsumerGroupMetadata> group,
@@ -59,7 +60,7 @@ final class KafkaVersionSink implements VersionSink {
         new KafkaProducer<>(
             producerProperties,
             new StringSerializer(),
-            AvroSerdes.valueSerializer(schemaRegistryUrl));
+            AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
   }
 
   @Override

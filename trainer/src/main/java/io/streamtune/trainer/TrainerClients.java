@@ -12,8 +12,7 @@ final class TrainerClients {
 
   /** The examples consumer: read_committed, offsets committed only with a version. */
   static Properties consumer(TrainerConfig config, String modelId) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    Properties props = config.kafka().clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId);
     // Static membership: a trainer restarted after a crash (kill -9) takes its partitions back at
@@ -34,8 +33,7 @@ final class TrainerClients {
    *     trainer of it); otherwise the dead-letter producer
    */
   static Properties producer(TrainerConfig config, String modelId, boolean transactional) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    Properties props = config.kafka().clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     if (transactional) {

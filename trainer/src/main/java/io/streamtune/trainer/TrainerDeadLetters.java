@@ -35,7 +35,8 @@ final class TrainerDeadLetters implements AutoCloseable {
         new KafkaProducer<>(
             TrainerClients.producer(config, modelId, false),
             new StringSerializer(),
-            AvroSerdes.valueSerializer(config.kafka().schemaRegistryUrl()));
+            AvroSerdes.valueSerializer(
+                config.kafka().schemaRegistryUrl(), config.kafka().registrySettings()));
   }
 
   /** Dead letters written (or being written) so far. */

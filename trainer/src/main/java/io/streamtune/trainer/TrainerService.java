@@ -136,22 +136,20 @@ public final class TrainerService implements Runnable, AutoCloseable {
             choice, Engine.getEngine("PyTorch").getGpuCount(), TrainerConfig.DEVICE.name());
     EngineInfo engineInfo = EngineInfo.of(device);
     LOG.info("model {}: training on {}", modelId, engineInfo.describe());
-    String registry = config.kafka().schemaRegistryUrl();
     this.consumer = new KafkaConsumer<>(TrainerClients.consumer(config, modelId));
     this.deadLetters =
         new TrainerDeadLetters(config, modelId, topics.name(Topics.DEADLETTER), trainTopic);
-    this.intake = new ExampleIntake(registry, state, deadLetters);
+    this.intake = new ExampleIntake(config.kafka(), state, deadLetters);
     this.sink =
         new KafkaVersionSink(
             modelsTopic,
             modelId,
-            registry,
+            config.kafka(),
             TrainerClients.producer(config, modelId, true),
             TrainerClients.consumer(config, modelId),
             consumer::groupMetadata,
             deadLetters::flush);
-    this.control =
-        new ControlTopic(config.kafka().bootstrapServers(), topics.name(Topics.CONTROL), modelId);
+    this.control = new ControlTopic(config.kafka(), topics.name(Topics.CONTROL), modelId);
     TrainerStart.Outcome start;
     try {
       start =

@@ -32,6 +32,7 @@ public final class ConfigSource {
 
   private final Map<String, String> valuesByEnvName;
   private final Set<String> read = new LinkedHashSet<>();
+  private final Set<String> passedThrough = new LinkedHashSet<>();
 
   private ConfigSource(Map<String, String> valuesByEnvName) {
     this.valuesByEnvName = valuesByEnvName;
@@ -94,9 +95,16 @@ public final class ConfigSource {
     Set<String> allowed = new TreeSet<>();
     known.forEach(k -> allowed.add(k.name()));
     for (String name : new TreeSet<>(names)) {
-      if (!allowed.contains(name)) {
+      if (!allowed.contains(name) && !ClientSettings.isPassThroughKey(name)) {
         throw new ConfigException(
-            "unknown configuration key '" + name + "' " + where + "; allowed keys: " + allowed);
+            "unknown configuration key '"
+                + name
+                + "' "
+                + where
+                + "; allowed keys: "
+                + allowed
+                + ", and kafka.<Kafka client property> or schema.registry.<registry client"
+                + " setting> (README.md, Configuration)");
       }
     }
   }
@@ -149,13 +157,36 @@ public final class ConfigSource {
   }
 
   /**
-   * Fails if any given key is not among the keys a service knows: a typo must not pass silently.
+   * The client settings of the pass-through ({@link ClientSettings}): every value under {@code
+   * kafka.*} or {@code schema.registry.*} that is none of the {@code declared} keys.
+   *
+   * @throws ConfigException naming the first such variable that matches no client setting
+   */
+  ClientSettings.Resolved passThrough(Collection<ConfigKey<?>> declared) {
+    Set<String> declaredNames = new HashSet<>();
+    declared.forEach(k -> declaredNames.add(k.envName()));
+    Map<String, String> values = new TreeMap<>();
+    valuesByEnvName.forEach(
+        (name, value) -> {
+          if (ClientSettings.inNamespace(name) && !declaredNames.contains(name)) {
+            values.put(name, value);
+          }
+        });
+    ClientSettings.Resolved resolved = ClientSettings.resolve(values);
+    passedThrough.addAll(values.keySet());
+    return resolved;
+  }
+
+  /**
+   * Fails if any given key is not among the keys a service knows, nor a client setting already
+   * taken by the pass-through: a typo must not pass silently.
    */
   public void rejectUnknown(Collection<ConfigKey<?>> known) {
     Set<String> knownNames = new HashSet<>();
     known.forEach(k -> knownNames.add(k.envName()));
     Set<String> unknown = new TreeSet<>(valuesByEnvName.keySet());
     unknown.removeAll(knownNames);
+    unknown.removeAll(passedThrough);
     if (!unknown.isEmpty()) {
       Set<String> allowed = new TreeSet<>();
       known.forEach(k -> allowed.add(k.name() + " (" + k.envName() + ")"));

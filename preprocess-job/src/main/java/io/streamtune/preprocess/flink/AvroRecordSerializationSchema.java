@@ -7,6 +7,8 @@ import io.streamtune.schemas.serde.AvroSerdes;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -33,6 +35,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
   }
 
   private final String schemaRegistryUrl;
+  private final HashMap<String, String> registrySettings;
   private final TopicSelector<T> topicSelector;
   private final KeyExtractor<T> keyExtractor;
 
@@ -40,32 +43,51 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
 
   public AvroRecordSerializationSchema(
       String schemaRegistryUrl, TopicSelector<T> topicSelector, KeyExtractor<T> keyExtractor) {
+    this(schemaRegistryUrl, Map.of(), topicSelector, keyExtractor);
+  }
+
+  /**
+   * @param registrySettings schema-registry client settings (authentication, TLS)
+   */
+  public AvroRecordSerializationSchema(
+      String schemaRegistryUrl,
+      Map<String, String> registrySettings,
+      TopicSelector<T> topicSelector,
+      KeyExtractor<T> keyExtractor) {
     this.schemaRegistryUrl = schemaRegistryUrl;
+    this.registrySettings = new HashMap<>(registrySettings);
     this.topicSelector = topicSelector;
     this.keyExtractor = keyExtractor;
   }
 
   /** Examples go to the train or the holdout topic by their split, keyed by example id. */
   public static AvroRecordSerializationSchema<Example> examples(
-      String schemaRegistryUrl, String trainTopic, String holdoutTopic) {
+      String schemaRegistryUrl,
+      Map<String, String> registrySettings,
+      String trainTopic,
+      String holdoutTopic) {
     return new AvroRecordSerializationSchema<>(
         schemaRegistryUrl,
+        registrySettings,
         example -> example.getSplit() == Split.HOLDOUT ? holdoutTopic : trainTopic,
         example -> example.getId().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Dead letters are keyed by record id, or by the original key when the id is unknown. */
   public static AvroRecordSerializationSchema<DeadLetter> deadLetters(
-      String schemaRegistryUrl, String topic) {
+      String schemaRegistryUrl, Map<String, String> registrySettings, String topic) {
     return new AvroRecordSerializationSchema<>(
-        schemaRegistryUrl, deadLetter -> topic, AvroRecordSerializationSchema::deadLetterKey);
+        schemaRegistryUrl,
+        registrySettings,
+        deadLetter -> topic,
+        AvroRecordSerializationSchema::deadLetterKey);
   }
 
   @Override
   public void open(
       SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
     // the Confluent serializer is not Serializable, so it is made here, on the task manager
-    serializer = AvroSerdes.valueSerializer(schemaRegistryUrl);
+    serializer = AvroSerdes.valueSerializer(schemaRegistryUrl, registrySettings);
   }
 
   @Override

@@ -45,6 +45,7 @@ public final class IntakeFunction<T> extends ProcessFunction<RawEnvelope, T> {
 
   private final PipelineSpec spec;
   private final String schemaRegistryUrl;
+  private final Map<String, String> registrySettings;
   private final IntakeFactory<T> factory;
 
   private transient Deserializer<RawRecord> deserializer;
@@ -52,24 +53,46 @@ public final class IntakeFunction<T> extends ProcessFunction<RawEnvelope, T> {
   private transient Map<String, Counter> deadLettersByStage;
   private transient Counter accepted;
 
-  private IntakeFunction(PipelineSpec spec, String schemaRegistryUrl, IntakeFactory<T> factory) {
+  private IntakeFunction(
+      PipelineSpec spec,
+      String schemaRegistryUrl,
+      Map<String, String> registrySettings,
+      IntakeFactory<T> factory) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.schemaRegistryUrl = schemaRegistryUrl;
+    this.registrySettings = new HashMap<>(registrySettings);
     this.factory = factory;
   }
 
   public static IntakeFunction<ValidatedRow> tabular(PipelineSpec spec, String schemaRegistryUrl) {
-    return new IntakeFunction<>(spec, schemaRegistryUrl, Intake::tabular);
+    return tabular(spec, schemaRegistryUrl, Map.of());
+  }
+
+  /**
+   * @param registrySettings schema-registry client settings (authentication, TLS)
+   */
+  public static IntakeFunction<ValidatedRow> tabular(
+      PipelineSpec spec, String schemaRegistryUrl, Map<String, String> registrySettings) {
+    return new IntakeFunction<>(spec, schemaRegistryUrl, registrySettings, Intake::tabular);
   }
 
   public static IntakeFunction<MediaRecord> media(PipelineSpec spec, String schemaRegistryUrl) {
-    return new IntakeFunction<>(spec, schemaRegistryUrl, Intake::media);
+    return media(spec, schemaRegistryUrl, Map.of());
+  }
+
+  /**
+   * @param registrySettings schema-registry client settings (authentication, TLS)
+   */
+  public static IntakeFunction<MediaRecord> media(
+      PipelineSpec spec, String schemaRegistryUrl, Map<String, String> registrySettings) {
+    return new IntakeFunction<>(spec, schemaRegistryUrl, registrySettings, Intake::media);
   }
 
   @Override
   public void open(OpenContext openContext) {
     // the Confluent deserializer is not Serializable, so it is made here, on the task manager
-    deserializer = AvroSerdes.valueDeserializer(schemaRegistryUrl, RawRecord.class);
+    deserializer =
+        AvroSerdes.valueDeserializer(schemaRegistryUrl, registrySettings, RawRecord.class);
     intake = factory.create(deserializer, spec);
     deadLettersByStage = new HashMap<>();
     for (String stage : DeadLetters.STAGES) {

@@ -30,7 +30,17 @@ public final class AvroSerdes {
 
   /** Serializer/deserializer settings for a registry URL (http://… or mock://… in tests). */
   public static Map<String, Object> config(String schemaRegistryUrl) {
-    Map<String, Object> config = new HashMap<>();
+    return config(schemaRegistryUrl, Map.of());
+  }
+
+  /**
+   * Serializer/deserializer settings for a registry URL and client settings by their Confluent
+   * names ({@code basic.auth.credentials.source}, {@code schema.registry.ssl.truststore.location}
+   * …); the URL, schema registration and the specific reader are the project's.
+   */
+  public static Map<String, Object> config(
+      String schemaRegistryUrl, Map<String, String> registrySettings) {
+    Map<String, Object> config = new HashMap<>(registrySettings);
     config.put(AbstractKafkaSchemaSerDeConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
     config.put(AbstractKafkaSchemaSerDeConfig.AUTO_REGISTER_SCHEMAS, true);
     config.put(KafkaAvroDeserializerConfig.SPECIFIC_AVRO_READER_CONFIG, true);
@@ -38,34 +48,40 @@ public final class AvroSerdes {
   }
 
   public static <T extends SpecificRecord> Serializer<T> valueSerializer(String schemaRegistryUrl) {
-    return serializer(schemaRegistryUrl, false);
+    return valueSerializer(schemaRegistryUrl, Map.of());
+  }
+
+  /**
+   * @param registrySettings registry client settings (authentication, TLS) by Confluent name
+   */
+  public static <T extends SpecificRecord> Serializer<T> valueSerializer(
+      String schemaRegistryUrl, Map<String, String> registrySettings) {
+    KafkaAvroSerializer inner = new KafkaAvroSerializer();
+    inner.configure(config(schemaRegistryUrl, registrySettings), false);
+    return new CachedAvroSerdes.CachedSerializer<>(inner);
   }
 
   public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(
       String schemaRegistryUrl, Class<T> type) {
-    return deserializer(schemaRegistryUrl, type, false);
+    return valueDeserializer(schemaRegistryUrl, Map.of(), type);
+  }
+
+  /**
+   * @param registrySettings registry client settings (authentication, TLS) by Confluent name
+   */
+  public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(
+      String schemaRegistryUrl, Map<String, String> registrySettings, Class<T> type) {
+    CachedAvroSerdes.CachedDeserializer.Confluent inner =
+        new CachedAvroSerdes.CachedDeserializer.Confluent();
+    inner.configure(config(schemaRegistryUrl, registrySettings), false);
+    return new CachedAvroSerdes.CachedDeserializer<>(
+        inner, new TypedDeserializer<>(inner, type), type);
   }
 
   public static <T extends SpecificRecord> Serde<T> valueSerde(
       String schemaRegistryUrl, Class<T> type) {
     return Serdes.serdeFrom(
         valueSerializer(schemaRegistryUrl), valueDeserializer(schemaRegistryUrl, type));
-  }
-
-  private static <T extends SpecificRecord> Serializer<T> serializer(
-      String schemaRegistryUrl, boolean isKey) {
-    KafkaAvroSerializer inner = new KafkaAvroSerializer();
-    inner.configure(config(schemaRegistryUrl), isKey);
-    return new CachedAvroSerdes.CachedSerializer<>(inner);
-  }
-
-  private static <T extends SpecificRecord> Deserializer<T> deserializer(
-      String schemaRegistryUrl, Class<T> type, boolean isKey) {
-    CachedAvroSerdes.CachedDeserializer.Confluent inner =
-        new CachedAvroSerdes.CachedDeserializer.Confluent();
-    inner.configure(config(schemaRegistryUrl), isKey);
-    return new CachedAvroSerdes.CachedDeserializer<>(
-        inner, new TypedDeserializer<>(inner, type), type);
   }
 
   /** Narrows the Confluent deserializer's {@code Object} to the expected record type. */

@@ -133,4 +133,39 @@ class AvroSerdesTest {
     assertThatThrownBy(() -> cachedReader.deserialize("raw", truncated))
         .isInstanceOf(SerializationException.class);
   }
+
+  @Test
+  void registryClientSettingsReachTheSerdeConfigAndTheProjectsOwnWin() {
+    Map<String, String> settings =
+        Map.of(
+            "basic.auth.credentials.source", "USER_INFO",
+            "basic.auth.user.info", "app:secret",
+            "schema.registry.ssl.truststore.location", "/etc/ts.jks",
+            "auto.register.schemas", "false");
+
+    Map<String, Object> config = AvroSerdes.config("https://registry:8081", settings);
+
+    assertThat(config)
+        .containsEntry("schema.registry.url", "https://registry:8081")
+        .containsEntry("basic.auth.credentials.source", "USER_INFO")
+        .containsEntry("basic.auth.user.info", "app:secret")
+        .containsEntry("schema.registry.ssl.truststore.location", "/etc/ts.jks")
+        .containsEntry("auto.register.schemas", true);
+    RawRecord record =
+        RawRecord.newBuilder()
+            .setId("r-2")
+            .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+            .setSource("s")
+            .setLabel("good")
+            .setPayload(TabularPayload.newBuilder().setValues(Map.of()).build())
+            .build();
+    Map<String, String> basicAuth =
+        Map.of("basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "a:b");
+    byte[] bytes =
+        AvroSerdes.<RawRecord>valueSerializer(REGISTRY, basicAuth).serialize("raw", record);
+    assertThat(
+            AvroSerdes.valueDeserializer(REGISTRY, basicAuth, RawRecord.class)
+                .deserialize("raw", bytes))
+        .isEqualTo(record);
+  }
 }
