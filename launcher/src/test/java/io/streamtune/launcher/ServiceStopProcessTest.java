@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code streamtune trainer} and {@code streamtune evaluator} as separate OS processes (the real
  * CLI, its shutdown hook included): the broker and the registry go away, then SIGTERM. Each must
- * exit within {@link #STOP_BOUND_SECONDS} and log that it stopped. Before the clients were closed
- * with a bounded timeout, both were still running 8-12 s after SIGTERM (docs/reliability.md,
- * "Stopping").
+ * exit within {@link #STOP_BOUND_SECONDS} and log that it stopped. Before the stop was bounded,
+ * both were still running 30 s after SIGTERM (the hook joined a loop thread blocked in
+ * System.exit), and the trainer whose version commit was blocked on the gone broker had not exited
+ * after 60 s (docs/reliability.md, "Stopping"); now 0.1-0.5 s, and 2.7 s for the blocked commit.
  */
 class ServiceStopProcessTest {
 
