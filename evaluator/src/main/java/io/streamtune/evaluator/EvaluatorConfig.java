@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param pollTimeout how long one poll of a topic may block
  * @param holdoutWait how long a model version waits for a first holdout example before it is
  *     skipped
+ * @param shutdownTimeout how long a stop may take ({@code service.shutdown.timeout.ms}): the loop
+ *     is woken and every Kafka client closed within it, whatever state the broker is in
  */
 public record EvaluatorConfig(
     KafkaConnection kafka,
@@ -29,7 +31,8 @@ public record EvaluatorConfig(
     int holdoutMaxExamples,
     Duration pollTimeout,
     Duration holdoutWait,
-    Path modelStore) {
+    Path modelStore,
+    Duration shutdownTimeout) {
 
   public static final ConfigKey<String> MODEL_STORE =
       ConfigKey.string(
@@ -63,7 +66,12 @@ public record EvaluatorConfig(
     List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.ALL);
     keys.addAll(
         List.of(
-            MODEL_STORE, CONSUMER_GROUP, HOLDOUT_MAX_EXAMPLES, POLL_TIMEOUT_MS, HOLDOUT_WAIT_MS));
+            MODEL_STORE,
+            CONSUMER_GROUP,
+            HOLDOUT_MAX_EXAMPLES,
+            POLL_TIMEOUT_MS,
+            HOLDOUT_WAIT_MS,
+            CommonKeys.SHUTDOWN_TIMEOUT_MS));
     return List.copyOf(keys);
   }
 
@@ -85,6 +93,7 @@ public record EvaluatorConfig(
     if (modelStore == null) {
       throw ConfigException.invalid(MODEL_STORE, null, "must be a directory");
     }
+    CommonKeys.checkShutdownTimeout(shutdownTimeout);
   }
 
   /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
@@ -95,6 +104,7 @@ public record EvaluatorConfig(
     int maxExamples = source.get(HOLDOUT_MAX_EXAMPLES);
     long pollMs = source.get(POLL_TIMEOUT_MS);
     long waitMs = source.get(HOLDOUT_WAIT_MS);
+    Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
     source.rejectUnknown(KEYS);
     if (pollMs < 1) {
       throw ConfigException.invalid(POLL_TIMEOUT_MS, pollMs, "must be at least 1 ms");
@@ -110,7 +120,8 @@ public record EvaluatorConfig(
         maxExamples,
         Duration.ofMillis(pollMs),
         Duration.ofMillis(waitMs),
-        store);
+        store,
+        shutdownTimeout);
   }
 
   /** For a spec held in memory (the launcher's embedded default), with default settings. */
@@ -122,7 +133,8 @@ public record EvaluatorConfig(
         HOLDOUT_MAX_EXAMPLES.defaultValue(),
         Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
         Duration.ofMillis(HOLDOUT_WAIT_MS.defaultValue()),
-        Path.of(MODEL_STORE.defaultValue()));
+        Path.of(MODEL_STORE.defaultValue()),
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
   }
 
   /** For a spec held in memory, with explicit settings. */
@@ -140,21 +152,49 @@ public record EvaluatorConfig(
         holdoutMaxExamples,
         pollTimeout,
         holdoutWait,
-        Path.of(MODEL_STORE.defaultValue()));
+        Path.of(MODEL_STORE.defaultValue()),
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
   }
 
   public EvaluatorConfig withHoldoutWait(Duration wait) {
     return new EvaluatorConfig(
-        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, wait, modelStore);
+        kafka,
+        spec,
+        consumerGroup,
+        holdoutMaxExamples,
+        pollTimeout,
+        wait,
+        modelStore,
+        shutdownTimeout);
   }
 
   /** The same settings over the model store at {@code root}. */
   public EvaluatorConfig withModelStore(Path root) {
     return new EvaluatorConfig(
-        kafka, spec, consumerGroup, holdoutMaxExamples, pollTimeout, holdoutWait, root);
+        kafka,
+        spec,
+        consumerGroup,
+        holdoutMaxExamples,
+        pollTimeout,
+        holdoutWait,
+        root,
+        shutdownTimeout);
   }
 
   public double minMacroF1Gain() {
     return spec.evaluator().minMacroF1Gain();
+  }
+
+  /** How long a stop may take: the loop is woken and every client closed within it. */
+  public EvaluatorConfig withShutdownTimeout(Duration timeout) {
+    return new EvaluatorConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        holdoutMaxExamples,
+        pollTimeout,
+        holdoutWait,
+        modelStore,
+        timeout);
   }
 }

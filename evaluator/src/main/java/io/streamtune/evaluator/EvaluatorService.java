@@ -1,5 +1,6 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
@@ -61,8 +62,6 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   /** The {@code stage} of the dead letters this service writes. */
   public static final String DEAD_LETTER_STAGE = "evaluator";
 
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-
   private final EvaluatorConfig config;
   private final String holdoutTopic;
   private final String modelsTopic;
@@ -81,6 +80,8 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private final AtomicBoolean clientsClosed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
+  private volatile Thread loopThread;
+  private volatile KafkaConsumer<String, ModelVersion> championsReader;
   private final AtomicLong reportsPublished = new AtomicLong();
   private final AtomicLong versionsSkipped = new AtomicLong();
   private volatile Throwable failure;
@@ -176,6 +177,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
       }
       throw new IllegalStateException("EvaluatorService.run() was already called");
     }
+    loopThread = Thread.currentThread();
     try {
       publisher.initTransactions();
       holdoutReader.assignIfPresent();
@@ -204,39 +206,83 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
         failure = e;
         LOG.error("evaluator interrupted while running", e);
       }
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      if (!running) {
+        // a call the stop cut short (closed producer, interrupt): nothing of it was committed
+        LOG.info("evaluator stopping: {}", e.toString());
+        return;
+      }
+      failure = e;
+      LOG.error("evaluator stopped by an unexpected error: {}", e.toString(), e);
+      throw e;
+    } catch (Error e) {
       failure = e;
       LOG.error("evaluator stopped by an unexpected error: {}", e.toString(), e);
       throw e;
     } finally {
       running = false;
-      closeClients();
+      long closing = System.nanoTime();
+      closeClients(ShutdownDeadline.after(config.shutdownTimeout().dividedBy(2)));
       stopped.countDown();
       LOG.info(
-          "evaluator stopped: {} reports published, {} versions skipped, {}",
+          "evaluator stopped (clients closed in {} ms): {} reports published, {} versions skipped,"
+              + " {}",
+          (System.nanoTime() - closing) / 1_000_000,
           reportsPublished.get(),
           versionsSkipped.get(),
           holdout);
     }
   }
 
-  /** Stops the loop and waits (up to 30 s) until it has released its clients. */
+  /**
+   * Stops the loop and waits until it has released its clients, within the shutdown budget ({@link
+   * EvaluatorConfig#shutdownTimeout()}) whatever state Kafka is in: the consumers are woken; after
+   * half the budget a call still blocked on the broker ({@code initTransactions}, a commit) is cut
+   * short by closing the producer from this thread, so the open transaction is aborted and the
+   * version's offset stays uncommitted (the next start scores it again).
+   */
   @Override
   public void close() {
+    Duration budget = config.shutdownTimeout();
+    ShutdownDeadline deadline = ShutdownDeadline.after(budget);
     running = false;
     if (started.compareAndSet(false, true)) {
-      closeClients();
+      closeClients(deadline);
       stopped.countDown();
       return;
     }
-    holdoutConsumer.wakeup();
-    modelsConsumer.wakeup();
+    wakeConsumers();
     try {
-      if (!stopped.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("evaluator did not stop within {}", CLOSE_WAIT);
+      if (stopped.await(budget.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      LOG.warn(
+          "evaluator still busy {} ms into its stop: aborting its Kafka calls",
+          budget.dividedBy(2).toMillis());
+      try {
+        publisher.abort();
+      } catch (RuntimeException e) {
+        LOG.warn("aborting the report producer: {}", e.toString());
+      }
+      wakeConsumers();
+      Thread loop = loopThread;
+      if (loop != null) {
+        loop.interrupt(); // a holdout wait or registry-outage retry sleeps
+      }
+      if (!stopped.await(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("evaluator did not stop within {} ms", budget.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void wakeConsumers() {
+    holdoutConsumer.wakeup();
+    modelsConsumer.wakeup();
+    KafkaConsumer<String, ModelVersion> reader = championsReader;
+    if (reader != null) {
+      reader.wakeup();
     }
   }
 
@@ -362,14 +408,19 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
 
   /** The last version on the promoted topic per model is the champion to beat. */
   private void recoverChampions() {
-    try (KafkaConsumer<String, ModelVersion> reader =
+    KafkaConsumer<String, ModelVersion> reader =
         new KafkaConsumer<>(
             consumerProperties(null, "promoted-reader", 500),
             new StringDeserializer(),
             AvroSerdes.valueDeserializer(
                 config.kafka().schemaRegistryUrl(),
                 config.kafka().registrySettings(),
-                ModelVersion.class))) {
+                ModelVersion.class));
+    championsReader = reader;
+    try {
+      if (!running) {
+        return; // closed before the reader was there to wake
+      }
       PromotedChampions.read(reader, promotedTopic, config.pollTimeout(), () -> running)
           .values()
           .forEach(
@@ -381,6 +432,10 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
                     v.getVersion(),
                     promotedTopic);
               });
+    } finally {
+      championsReader = null;
+      ShutdownDeadline.after(config.shutdownTimeout().dividedBy(2))
+          .close(reader, "promoted reader", LOG);
     }
   }
 
@@ -388,13 +443,14 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     return String.format(java.util.Locale.ROOT, "%.4f", value);
   }
 
-  private void closeClients() {
+  /** Closes every client within {@code deadline}; an open transaction is aborted. */
+  private void closeClients(ShutdownDeadline deadline) {
     if (!clientsClosed.compareAndSet(false, true)) {
       return;
     }
-    closeQuietly(holdoutConsumer, "holdout consumer");
-    closeQuietly(modelsConsumer, "models consumer");
-    closeQuietly(publisher, "report producer");
+    deadline.close(holdoutConsumer, "holdout consumer", LOG);
+    deadline.close(modelsConsumer, "models consumer", LOG);
+    closeQuietly(() -> publisher.close(deadline.remaining()), "report producer");
     if (loader instanceof AutoCloseable closeable) {
       closeQuietly(closeable, "model loader");
     }

@@ -151,4 +151,24 @@ final class ReportPublisher implements AutoCloseable {
       reserializer.close();
     }
   }
+
+  /**
+   * Closes within {@code timeout}: a transaction still open then is aborted (no report of it is
+   * visible, the version's offset stays uncommitted and the next start scores it again).
+   */
+  void close(java.time.Duration timeout) {
+    try {
+      producer.close(timeout);
+    } finally {
+      reserializer.close();
+    }
+  }
+
+  /**
+   * From another thread, at a stop: a blocked {@code initTransactions}, {@code commitTransaction}
+   * or {@code send} fails now instead of after {@code max.block.ms}.
+   */
+  void abort() {
+    producer.close(java.time.Duration.ZERO);
+  }
 }

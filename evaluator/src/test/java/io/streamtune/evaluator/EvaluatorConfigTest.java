@@ -52,6 +52,7 @@ class EvaluatorConfigTest {
     values.put("evaluator.holdout.max.examples", "500");
     values.put("evaluator.poll.timeout.ms", "50");
     values.put("evaluator.holdout.wait.ms", "1000");
+    values.put("service.shutdown.timeout.ms", "2500");
     ConfigSource source = ConfigSource.of(values);
 
     EvaluatorConfig config = EvaluatorConfig.from(source);
@@ -68,6 +69,7 @@ class EvaluatorConfigTest {
     assertThat(config.holdoutMaxExamples()).isEqualTo(500);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.holdoutWait()).isEqualTo(Duration.ofMillis(1000));
+    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
   }
 
   @Test
@@ -81,6 +83,7 @@ class EvaluatorConfigTest {
     assertThat(config.holdoutMaxExamples()).isEqualTo(100_000);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.holdoutWait()).isEqualTo(Duration.ofMillis(30_000));
+    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(5_000));
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
   }
 
@@ -92,6 +95,8 @@ class EvaluatorConfigTest {
     "evaluator.poll.timeout.ms, soon",
     "evaluator.holdout.wait.ms, -1",
     "evaluator.holdout.wait.ms, 1.5",
+    "service.shutdown.timeout.ms, 99",
+    "service.shutdown.timeout.ms, later",
   })
   void badValueFailsNamingTheKey(String key, String value) throws IOException {
     ConfigSource source = ConfigSource.of(Map.of("pipeline.spec", spec(0).toString(), key, value));

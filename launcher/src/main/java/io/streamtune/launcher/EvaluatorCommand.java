@@ -13,8 +13,10 @@ final class EvaluatorCommand extends ServiceCommand {
   EvaluatorCommand() {
     super(
         EvaluatorConfig.KEYS,
-        source ->
-            ServiceRunner.runUntilShutdown(
-                "evaluator", new EvaluatorService(EvaluatorConfig.from(source))));
+        source -> {
+          EvaluatorConfig config = EvaluatorConfig.from(source);
+          return ServiceRunner.runUntilShutdown(
+              "evaluator", new EvaluatorService(config), config.shutdownTimeout());
+        });
   }
 }

@@ -13,8 +13,10 @@ final class TrainerCommand extends ServiceCommand {
   TrainerCommand() {
     super(
         TrainerConfig.KEYS,
-        source ->
-            ServiceRunner.runUntilShutdown(
-                "trainer", new TrainerService(TrainerConfig.from(source))));
+        source -> {
+          TrainerConfig config = TrainerConfig.from(source);
+          return ServiceRunner.runUntilShutdown(
+              "trainer", new TrainerService(config), config.shutdownTimeout());
+        });
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -120,5 +121,10 @@ final class ControlTopic implements AutoCloseable {
   @Override
   public void close() {
     consumer.close();
+  }
+
+  /** Closes within {@code timeout} (no group: nothing to commit or leave). */
+  void close(Duration timeout) {
+    consumer.close(CloseOptions.timeout(timeout));
   }
 }

@@ -112,4 +112,16 @@ final class KafkaVersionSink implements VersionSink {
   public void close() {
     producer.close();
   }
+
+  @Override
+  public void close(Duration timeout) {
+    producer.close(timeout);
+  }
+
+  @Override
+  public void abort() {
+    // a close from another thread with no time left fails a blocked initTransactions,
+    // commitTransaction or send at once; the open transaction is aborted by the broker
+    producer.close(Duration.ZERO);
+  }
 }

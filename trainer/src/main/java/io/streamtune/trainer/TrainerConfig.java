@@ -19,6 +19,8 @@ import java.util.List;
  *     JVM (an in-process launcher sets {@code ai.djl.pytorch.num_threads} itself)
  * @param onUnreadableSnapshot what a start does when the last version's buffer snapshot cannot be
  *     read
+ * @param shutdownTimeout how long a stop may take ({@code service.shutdown.timeout.ms}): the loop
+ *     is woken and every Kafka client closed within it, whatever state the broker is in
  */
 public record TrainerConfig(
     KafkaConnection kafka,
@@ -28,7 +30,8 @@ public record TrainerConfig(
     DeviceKind device,
     int threads,
     Duration pollTimeout,
-    UnreadableSnapshot onUnreadableSnapshot) {
+    UnreadableSnapshot onUnreadableSnapshot,
+    Duration shutdownTimeout) {
 
   /** What a start does when the last version's buffer snapshot cannot be read. */
   public enum UnreadableSnapshot {
@@ -83,7 +86,8 @@ public record TrainerConfig(
           DEVICE,
           THREADS,
           POLL_TIMEOUT_MS,
-          ON_UNREADABLE_SNAPSHOT);
+          ON_UNREADABLE_SNAPSHOT,
+          CommonKeys.SHUTDOWN_TIMEOUT_MS);
 
   public TrainerConfig {
     if (kafka == null || spec == null || modelStore == null || device == null) {
@@ -111,6 +115,7 @@ public record TrainerConfig(
               + "' must be >= 1 ms, got "
               + (pollTimeout == null ? null : pollTimeout.toMillis()));
     }
+    CommonKeys.checkShutdownTimeout(shutdownTimeout);
   }
 
   /** Reads every key (environment or overrides), then loads the pipeline spec it names. */
@@ -122,6 +127,7 @@ public record TrainerConfig(
     int threads = source.get(THREADS);
     long pollTimeoutMs = source.get(POLL_TIMEOUT_MS);
     UnreadableSnapshot onUnreadableSnapshot = source.get(ON_UNREADABLE_SNAPSHOT);
+    Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
     source.rejectUnknown(KEYS);
     PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
     return new TrainerConfig(
@@ -132,7 +138,8 @@ public record TrainerConfig(
         device,
         threads,
         Duration.ofMillis(pollTimeoutMs),
-        onUnreadableSnapshot);
+        onUnreadableSnapshot,
+        shutdownTimeout);
   }
 
   /** For a launcher that holds the spec in memory; other settings take their defaults. */
@@ -146,31 +153,86 @@ public record TrainerConfig(
         DEVICE.defaultValue(),
         THREADS.defaultValue(),
         Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
-        ON_UNREADABLE_SNAPSHOT.defaultValue());
+        ON_UNREADABLE_SNAPSHOT.defaultValue(),
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
   }
 
   public TrainerConfig withConsumerGroup(String group) {
     return new TrainerConfig(
-        kafka, spec, modelStore, group, device, threads, pollTimeout, onUnreadableSnapshot);
+        kafka,
+        spec,
+        modelStore,
+        group,
+        device,
+        threads,
+        pollTimeout,
+        onUnreadableSnapshot,
+        shutdownTimeout);
   }
 
   public TrainerConfig withDevice(DeviceKind choice) {
     return new TrainerConfig(
-        kafka, spec, modelStore, consumerGroup, choice, threads, pollTimeout, onUnreadableSnapshot);
+        kafka,
+        spec,
+        modelStore,
+        consumerGroup,
+        choice,
+        threads,
+        pollTimeout,
+        onUnreadableSnapshot,
+        shutdownTimeout);
   }
 
   public TrainerConfig withThreads(int count) {
     return new TrainerConfig(
-        kafka, spec, modelStore, consumerGroup, device, count, pollTimeout, onUnreadableSnapshot);
+        kafka,
+        spec,
+        modelStore,
+        consumerGroup,
+        device,
+        count,
+        pollTimeout,
+        onUnreadableSnapshot,
+        shutdownTimeout);
   }
 
   public TrainerConfig withPollTimeout(Duration timeout) {
     return new TrainerConfig(
-        kafka, spec, modelStore, consumerGroup, device, threads, timeout, onUnreadableSnapshot);
+        kafka,
+        spec,
+        modelStore,
+        consumerGroup,
+        device,
+        threads,
+        timeout,
+        onUnreadableSnapshot,
+        shutdownTimeout);
   }
 
   public TrainerConfig withOnUnreadableSnapshot(UnreadableSnapshot policy) {
     return new TrainerConfig(
-        kafka, spec, modelStore, consumerGroup, device, threads, pollTimeout, policy);
+        kafka,
+        spec,
+        modelStore,
+        consumerGroup,
+        device,
+        threads,
+        pollTimeout,
+        policy,
+        shutdownTimeout);
+  }
+
+  /** How long a stop may take: the loop is woken and every client closed within it. */
+  public TrainerConfig withShutdownTimeout(Duration timeout) {
+    return new TrainerConfig(
+        kafka,
+        spec,
+        modelStore,
+        consumerGroup,
+        device,
+        threads,
+        pollTimeout,
+        onUnreadableSnapshot,
+        timeout);
   }
 }

@@ -4,6 +4,7 @@ import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,5 +106,15 @@ final class TrainerDeadLetters implements AutoCloseable {
   @Override
   public void close() {
     producer.close();
+  }
+
+  /** Closes within {@code timeout}; dead letters not yet sent then are dropped with a log line. */
+  void close(Duration timeout) {
+    producer.close(timeout);
+  }
+
+  /** From another thread, at a stop: a {@link #flush} blocked on a gone broker fails now. */
+  void abort() {
+    producer.close(Duration.ZERO);
   }
 }

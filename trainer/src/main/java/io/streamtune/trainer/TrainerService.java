@@ -2,6 +2,7 @@ package io.streamtune.trainer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.engine.EngineInfo;
 import io.streamtune.model.engine.TorchNatives;
@@ -11,6 +12,7 @@ import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import io.streamtune.spec.TrainerSpec.DeviceKind;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +71,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
   public static final String STAGE = "trainer";
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
-  private static final long CLOSE_WAIT_SECONDS = 60;
 
   /** Counters for monitoring and tests. */
   public record Stats(
@@ -84,6 +86,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       boolean bufferSnapshotDiscarded) {}
 
   private final TrainerConfig config;
+  private final Duration shutdownTimeout;
   private final String modelId;
   private final String trainTopic;
   private final String modelsTopic;
@@ -105,6 +108,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final AtomicBoolean resourcesClosed = new AtomicBoolean(false);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean roundInProgress;
+  private volatile Thread loopThread;
 
   public TrainerService(TrainerConfig config) {
     this(config, TrainerKinds.registry());
@@ -115,6 +119,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    */
   TrainerService(TrainerConfig config, ModelTrainerFactory trainers) {
     this.config = config;
+    this.shutdownTimeout = config.shutdownTimeout();
     PipelineSpec spec = config.spec();
     this.modelId = spec.name();
     Topics topics = config.kafka().topics();
@@ -161,10 +166,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
               sink,
               config.onUnreadableSnapshot());
     } catch (RuntimeException e) {
-      closeQuietly(consumer);
-      closeQuietly(control);
-      closeQuietly(sink);
-      closeQuietly(deadLetters);
+      ShutdownDeadline deadline = ShutdownDeadline.after(shutdownTimeout);
+      closeQuietly(() -> consumer.close(CloseOptions.timeout(deadline.remaining())));
+      closeQuietly(() -> control.close(deadline.remaining()));
+      closeQuietly(() -> sink.close(deadline.remaining()));
+      closeQuietly(() -> deadLetters.close(deadline.remaining()));
       closeQuietly(intake);
       throw e;
     }
@@ -202,6 +208,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("TrainerService.run() may only be called once");
     }
+    loopThread = Thread.currentThread();
     try {
       if (!running.get()) {
         return;
@@ -233,12 +240,22 @@ public final class TrainerService implements Runnable, AutoCloseable {
         throw e;
       }
     } catch (RuntimeException e) {
+      if (!running.get()) {
+        // a call the stop cut short (closed producer, interrupt): nothing of it was committed
+        LOG.info("trainer for model {} stopping: {}", modelId, e.toString());
+        return;
+      }
       LOG.error("trainer for model {} stopped: {}", modelId, e.toString(), e);
       throw e;
     } finally {
-      closeResources();
+      long closing = System.nanoTime();
+      closeResources(ShutdownDeadline.after(shutdownTimeout.dividedBy(2)));
       stopped.countDown();
-      LOG.info("trainer for model {} stopped; {}", modelId, stats());
+      LOG.info(
+          "trainer for model {} stopped (clients closed in {} ms); {}",
+          modelId,
+          (System.nanoTime() - closing) / 1_000_000,
+          stats());
     }
   }
 
@@ -297,9 +314,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  private static void awaitQuietly(Future<?> future) {
+  private void awaitQuietly(Future<?> future) {
     try {
-      future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      future.get(shutdownTimeout.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception ignored) {
       // cancelled or failed: either way the round is abandoned and nothing is published
     }
@@ -347,37 +364,71 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   /**
-   * Stops the loop (an in-flight round is abandoned, nothing of it is published) and waits up to a
-   * minute for it to finish. Safe to call from any thread, more than once.
+   * Stops the loop (an in-flight round is abandoned, nothing of it is published) and waits for it
+   * within the shutdown budget ({@link TrainerConfig#shutdownTimeout()}), whatever state Kafka is
+   * in: the consumers are woken; after half the budget a call still blocked on the broker (a
+   * transaction commit, a flush, {@code initTransactions}) is cut short by closing the producers
+   * from this thread, so the open transaction is aborted and its offsets stay uncommitted (the
+   * restart resumes from the last version). Safe to call from any thread, more than once.
    */
   @Override
   public void close() {
+    ShutdownDeadline deadline = ShutdownDeadline.after(shutdownTimeout);
     running.set(false);
     cancelRound.set(true);
-    if (started.get()) {
-      consumer.wakeup();
-      control.wakeup();
-      try {
-        if (!stopped.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-          LOG.warn("trainer for model {} did not stop within {} s", modelId, CLOSE_WAIT_SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (!started.get()) {
+      closeResources(deadline);
+      return;
+    }
+    consumer.wakeup();
+    control.wakeup();
+    try {
+      if (stopped.await(shutdownTimeout.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
       }
-    } else {
-      closeResources();
+      LOG.warn(
+          "trainer for model {} still busy {} ms into its stop: aborting its Kafka calls",
+          modelId,
+          shutdownTimeout.dividedBy(2).toMillis());
+      abortBlockedCalls();
+      if (!stopped.await(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("trainer for model {} did not stop within {} ms", modelId, shutdownTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  private void closeResources() {
+  /** Fails whatever the loop thread is blocked in: producer calls, consumer calls, sleeps. */
+  private void abortBlockedCalls() {
+    try {
+      sink.abort();
+    } catch (RuntimeException e) {
+      LOG.warn("aborting the version producer of model {}: {}", modelId, e.toString());
+    }
+    try {
+      deadLetters.abort();
+    } catch (RuntimeException e) {
+      LOG.warn("aborting the dead-letter producer of model {}: {}", modelId, e.toString());
+    }
+    consumer.wakeup();
+    control.wakeup();
+    Thread loop = loopThread;
+    if (loop != null) {
+      loop.interrupt(); // a registry-outage retry sleeps
+    }
+  }
+
+  /** Closes every client within {@code deadline}; an open transaction is aborted. */
+  private void closeResources(ShutdownDeadline deadline) {
     if (!resourcesClosed.compareAndSet(false, true)) {
       return;
     }
     roundExecutor.shutdownNow();
-    closeQuietly(consumer);
-    closeQuietly(control);
-    closeQuietly(sink);
-    closeQuietly(deadLetters);
+    closeQuietly(() -> consumer.close(CloseOptions.timeout(deadline.remaining())));
+    closeQuietly(() -> control.close(deadline.remaining()));
+    closeQuietly(() -> sink.close(deadline.remaining()));
+    closeQuietly(() -> deadLetters.close(deadline.remaining()));
     closeQuietly(intake);
     closeQuietly(roundTrainer);
   }

@@ -1,6 +1,7 @@
 package io.streamtune.trainer;
 
 import io.streamtune.schemas.avro.ModelVersion;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -27,4 +28,19 @@ public interface VersionSink extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Closes within {@code timeout}: a transaction still open then is aborted (nothing of it is
+   * visible, no offset of it committed).
+   */
+  default void close(Duration timeout) {
+    close();
+  }
+
+  /**
+   * From another thread, at a stop: makes a {@link #publish} or {@link #start} blocked on an
+   * unreachable broker fail now instead of after {@code max.block.ms}; the version is neither
+   * published nor are its offsets committed.
+   */
+  default void abort() {}
 }

@@ -35,6 +35,7 @@ class TrainerConfigTest {
     values.put("trainer.threads", "3");
     values.put("trainer.poll.timeout.ms", "50");
     values.put("trainer.buffer.on.unreadable.snapshot", "empty");
+    values.put("service.shutdown.timeout.ms", "2500");
     return values;
   }
 
@@ -57,6 +58,7 @@ class TrainerConfigTest {
     assertThat(config.threads()).isEqualTo(3);
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.onUnreadableSnapshot()).isEqualTo(TrainerConfig.UnreadableSnapshot.EMPTY);
+    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
   }
 
   @Test
@@ -83,6 +85,8 @@ class TrainerConfigTest {
     assertBad("trainer.device", "tpu", "'trainer.device'", "[auto, cpu, gpu]");
     assertBad("trainer.poll.timeout.ms", "0", "'trainer.poll.timeout.ms' must be >= 1");
     assertBad("trainer.poll.timeout.ms", "soon", "'trainer.poll.timeout.ms'");
+    assertBad(
+        "service.shutdown.timeout.ms", "50", "'service.shutdown.timeout.ms'", "at least 100 ms");
     assertBad(
         "trainer.buffer.on.unreadable.snapshot",
         "skip",
