@@ -3,7 +3,9 @@ package io.streamtune.common.image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -64,9 +66,18 @@ public final class ImageHeaders {
                   + maxPixels
                   + " pixels; not decoded");
         }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image = reader.read(0);
         if (image == null) {
           throw new IOException("undecodable " + header.format() + " image");
+        }
+        // the JPEG decoder does not fail on truncated or corrupt data: it warns and fills the
+        // missing pixels grey, which would train on an image that is not the one sent
+        for (String warning : warnings) {
+          if (corruptData(warning)) {
+            throw new IOException("corrupt " + header.format() + " image: " + warning);
+          }
         }
         return image;
       } catch (RuntimeException e) {
@@ -77,6 +88,15 @@ public final class ImageHeaders {
         reader.dispose();
       }
     }
+  }
+
+  /** A decoder warning that says pixel data is missing or damaged (not, e.g., odd metadata). */
+  static boolean corruptData(String warning) {
+    String text = String.valueOf(warning).toLowerCase(Locale.ROOT);
+    return text.contains("truncated")
+        || text.contains("corrupt")
+        || text.contains("premature end")
+        || text.contains("missing eoi");
   }
 
   private static ImageInputStream open(byte[] data) throws IOException {
