@@ -3,7 +3,9 @@ package io.streamtune.common.image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -64,9 +66,23 @@ public final class ImageHeaders {
                   + maxPixels
                   + " pixels; not decoded");
         }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        if (header.format().equals("PNG") && !hasPngEnd(data)) {
+          // the PNG decoder does not notice a file cut after its last pixel row (the zlib
+          // checksum, the CRC and the IEND chunk gone) and may return what it inflated
+          throw new IOException("truncated PNG image: no IEND chunk in " + data.length + " bytes");
+        }
         BufferedImage image = reader.read(0);
         if (image == null) {
           throw new IOException("undecodable " + header.format() + " image");
+        }
+        // the JPEG decoder does not fail on truncated or corrupt data: it warns and fills the
+        // missing pixels grey, which would train on an image that is not the one sent
+        for (String warning : warnings) {
+          if (corruptData(warning)) {
+            throw new IOException("corrupt " + header.format() + " image: " + warning);
+          }
         }
         return image;
       } catch (RuntimeException e) {
@@ -77,6 +93,34 @@ public final class ImageHeaders {
         reader.dispose();
       }
     }
+  }
+
+  /** The PNG's IEND chunk: length 0, type "IEND", CRC AE426082. */
+  private static final byte[] PNG_IEND = {
+    0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82
+  };
+
+  /** Whether a complete IEND chunk follows the header (trailing bytes after it are allowed). */
+  static boolean hasPngEnd(byte[] data) {
+    outer:
+    for (int i = data.length - PNG_IEND.length; i >= 33; i--) {
+      for (int k = 0; k < PNG_IEND.length; k++) {
+        if (data[i + k] != PNG_IEND[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A decoder warning that says pixel data is missing or damaged (not, e.g., odd metadata). */
+  static boolean corruptData(String warning) {
+    String text = String.valueOf(warning).toLowerCase(Locale.ROOT);
+    return text.contains("truncated")
+        || text.contains("corrupt")
+        || text.contains("premature end")
+        || text.contains("missing eoi");
   }
 
   private static ImageInputStream open(byte[] data) throws IOException {

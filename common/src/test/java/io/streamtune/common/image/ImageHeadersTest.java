@@ -57,6 +57,36 @@ class ImageHeadersTest {
         .isInstanceOf(IOException.class);
   }
 
+  @Test
+  void aTruncatedJpegIsAnIoErrorNotAGreyFilledImage() throws Exception {
+    byte[] jpeg = encode(BufferedImage.TYPE_BYTE_GRAY, 28, 28, "jpg");
+    assertThat(ImageHeaders.decode(jpeg, 28 * 28).getWidth()).isEqualTo(28);
+    // before: ImageIO only warned ("Truncated File - Missing EOI marker") and filled the rest grey
+    for (int cut : new int[] {jpeg.length - 2, jpeg.length * 3 / 4}) {
+      byte[] truncated = Arrays.copyOf(jpeg, cut);
+      assertThat(ImageHeaders.readHeader(truncated).width()).isEqualTo(28);
+      assertThatThrownBy(() -> ImageHeaders.decode(truncated, 28 * 28))
+          .as("cut at %d of %d bytes", cut, jpeg.length)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("corrupt JPEG image: ");
+    }
+  }
+
+  @Test
+  void aPngCutAnywhereBeforeTheEndOfItsIendChunkIsAnIoError() throws Exception {
+    byte[] png = encode(BufferedImage.TYPE_BYTE_GRAY, 28, 28, "png");
+    // before: cut after the last pixel row (checksums and IEND gone), the decoder returned it
+    for (int cut = 34; cut < png.length; cut++) {
+      byte[] truncated = Arrays.copyOf(png, cut);
+      assertThatThrownBy(() -> ImageHeaders.decode(truncated, 28 * 28))
+          .as("cut at %d of %d bytes", cut, png.length)
+          .isInstanceOf(IOException.class);
+    }
+    // bytes after the IEND chunk do not make it truncated
+    byte[] trailing = Arrays.copyOf(png, png.length + 7);
+    assertThat(ImageHeaders.decode(trailing, 28 * 28).getWidth()).isEqualTo(28);
+  }
+
   static byte[] bomb() throws IOException {
     try (InputStream in =
         ImageHeadersTest.class.getResourceAsStream("/images/bomb-40000x40000.png")) {

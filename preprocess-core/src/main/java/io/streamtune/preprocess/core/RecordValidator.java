@@ -67,7 +67,9 @@ public final class RecordValidator {
     } else {
       labelIndex = classes.indexOf(label);
       if (labelIndex < 0) {
-        problems.add("unknown label '" + label + "'; expected one of " + classes);
+        // quoted: a label of control characters or megabytes must not go into the reason as is
+        problems.add(
+            "unknown label '" + DeadLetterRecords.quote(label) + "'; expected one of " + classes);
       }
     }
 

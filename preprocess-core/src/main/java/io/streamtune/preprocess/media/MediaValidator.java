@@ -9,6 +9,7 @@ import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TextSpec;
 import java.awt.image.BufferedImage;
@@ -67,7 +68,9 @@ public final class MediaValidator {
     } else {
       labelIndex = classes.indexOf(label);
       if (labelIndex < 0) {
-        problems.add("unknown label '" + label + "'; expected one of " + classes);
+        // quoted: a label of control characters or megabytes must not go into the reason as is
+        problems.add(
+            "unknown label '" + DeadLetterRecords.quote(label) + "'; expected one of " + classes);
       }
     }
     long eventTime = record.getEventTime() == null ? 0L : record.getEventTime().toEpochMilli();

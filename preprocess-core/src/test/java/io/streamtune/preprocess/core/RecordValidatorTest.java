@@ -94,6 +94,16 @@ class RecordValidatorTest {
   }
 
   @Test
+  void anUnknownLabelIsQuotedInTheReasonControlCharactersEscapedAndCut() {
+    // before: the label went into the reason as is, NUL and terminal escapes included
+    assertThat(rejected(tabular("r1", "go\u0000od\u001b[2J", "Income", 1.0)))
+        .isEqualTo("unknown label 'go\\u0000od\\u001b[2J'; expected one of [good, bad]");
+    assertThat(rejected(tabular("r2", "x".repeat(100_000), "Income", 1.0)))
+        .contains("(100000 chars in all)")
+        .hasSizeLessThan(300);
+  }
+
+  @Test
   void unknownLabelListsTheClasses() {
     assertThat(rejected(tabular("r1", "meh", "Income", 1.0)))
         .isEqualTo("unknown label 'meh'; expected one of [good, bad]");

@@ -124,6 +124,14 @@ class MediaValidatorTest {
   }
 
   @Test
+  void anUnknownLabelIsQuotedInTheReasonControlCharactersEscaped() {
+    // before: the label went into the reason as is
+    assertThat(reason(texts.validate(raw("t", "sp\u0000am", text("hello there")))))
+        .isEqualTo("unknown label 'sp\\u0000am'; expected one of [ham, spam]")
+        .doesNotContain("\u0000");
+  }
+
+  @Test
   void wrongPayloadTypeUnknownLabelAndMissingLabelAreReportedTogether() {
     String reason = reason(images.validate(raw("t", "hat", text("a text in an image pipeline"))));
     assertThat(reason)
