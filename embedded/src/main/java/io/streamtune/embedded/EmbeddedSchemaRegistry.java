@@ -13,7 +13,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -28,10 +32,24 @@ import org.slf4j.LoggerFactory;
  * Point the Confluent client and serializers at {@link #url()}.
  *
  * <p>Only one registry may write to a storage topic at a time.
+ *
+ * <p>A request body over the size limit (default {@value #DEFAULT_MAX_REQUEST_BYTES} bytes) is
+ * refused with 413 without being read into memory. With an access token configured, every request
+ * must carry {@code Authorization: Bearer <token>} or HTTP Basic with the token as the password
+ * (what the Confluent client sends for {@code bearer.auth.credentials.source=STATIC_TOKEN} and
+ * {@code basic.auth.credentials.source=USER_INFO}); anything else gets 401.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   public static final String DEFAULT_STORAGE_TOPIC = "_schemas";
+
+  /** The largest request body accepted by default: 1 MiB (a schema is a few KiB). */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+
+  /** How much of a refused body is read and dropped before the connection is closed instead. */
+  private static final long DISCARD_LIMIT_BYTES = 64L << 20;
+
+  private static final String REALM = "streamtune-schema-registry";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
   private static final Duration STORAGE_TIMEOUT = Duration.ofSeconds(30);
@@ -63,6 +81,27 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    */
   public static EmbeddedSchemaRegistry start(
       String bootstrapServers, int port, String storageTopic) {
+    return start(bootstrapServers, port, storageTopic, null, DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  /**
+   * Starts a registry; the storage topic is created (compacted) if missing, otherwise replayed.
+   *
+   * @param port the HTTP port, or 0 for a free one
+   * @param accessToken the token every request must carry (Bearer, or Basic with it as the
+   *     password), or null/blank for none (loopback only, no authentication)
+   * @param maxRequestBytes the largest request body accepted; a larger one gets 413
+   */
+  public static EmbeddedSchemaRegistry start(
+      String bootstrapServers,
+      int port,
+      String storageTopic,
+      String accessToken,
+      int maxRequestBytes) {
+    if (maxRequestBytes < 1) {
+      throw new IllegalArgumentException("maxRequestBytes must be positive: " + maxRequestBytes);
+    }
+    byte[] tokenDigest = accessToken == null || accessToken.isBlank() ? null : sha256(accessToken);
     KafkaRegistryStorage storage =
         KafkaRegistryStorage.open(bootstrapServers, storageTopic, STORAGE_TIMEOUT);
     ExecutorService handlers = null;
@@ -70,16 +109,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       RegistryRestApi api = new RegistryRestApi(new SchemaRegistryService(storage));
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-      server.createContext("/", exchange -> respond(api, exchange));
+      server.createContext("/", exchange -> respond(api, exchange, tokenDigest, maxRequestBytes));
       handlers = Executors.newFixedThreadPool(HANDLER_THREADS, daemonThreads());
       server.setExecutor(handlers);
       server.start();
       EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, handlers, storage);
       LOG.info(
-          "Embedded schema registry at {} (storage topic {} on {})",
+          "Embedded schema registry at {} (storage topic {} on {}, {})",
           registry.url,
           storageTopic,
-          bootstrapServers);
+          bootstrapServers,
+          tokenDigest == null ? "no access token" : "access token required");
       return registry;
     } catch (IOException | RuntimeException e) {
       if (handlers != null) {
@@ -93,24 +133,125 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
   }
 
-  private static void respond(RegistryRestApi api, HttpExchange exchange) throws IOException {
+  private static void respond(
+      RegistryRestApi api, HttpExchange exchange, byte[] tokenDigest, int maxRequestBytes)
+      throws IOException {
     try (exchange) {
-      String body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      if (tokenDigest != null
+          && !authorized(exchange.getRequestHeaders().getFirst("Authorization"), tokenDigest)) {
+        exchange
+            .getResponseHeaders()
+            .put(
+                "WWW-Authenticate",
+                List.of("Basic realm=\"" + REALM + "\"", "Bearer realm=\"" + REALM + "\""));
+        send(exchange, 401, errorBody(401, "Unauthorized: this registry needs its access token"));
+        return;
+      }
+      byte[] bytes = readBody(exchange, maxRequestBytes);
+      if (bytes == null) {
+        if (!discardRest(exchange)) {
+          exchange.getResponseHeaders().set("Connection", "close");
+        }
+        send(
+            exchange,
+            413,
+            errorBody(413, "Request body larger than " + maxRequestBytes + " bytes refused"));
+        return;
       }
       RestResponse response =
           api.handle(
               exchange.getRequestMethod(),
               exchange.getRequestURI().getRawPath(),
               exchange.getRequestURI().getRawQuery(),
-              body);
-      byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", RegistryRestApi.CONTENT_TYPE);
-      exchange.sendResponseHeaders(response.status(), bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+              new String(bytes, StandardCharsets.UTF_8));
+      send(exchange, response.status(), response.body());
+    }
+  }
+
+  /**
+   * The request body, or null when it is over {@code maxRequestBytes}: by its Content-Length
+   * without reading it, else after reading at most one byte more than the limit.
+   */
+  private static byte[] readBody(HttpExchange exchange, int maxRequestBytes) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > maxRequestBytes) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        // the server itself rejects a malformed length; read within the limit below
       }
+    }
+    // not closed here (closing drains only a little, then drops a connection still sending);
+    // closing the exchange closes it
+    byte[] bytes = exchange.getRequestBody().readNBytes(maxRequestBytes + 1);
+    return bytes.length > maxRequestBytes ? null : bytes;
+  }
+
+  /**
+   * Reads and drops the rest of a refused body, up to {@value #DISCARD_LIMIT_BYTES} bytes, so the
+   * client, still sending, gets the 413 instead of a reset connection. False if more was left.
+   */
+  private static boolean discardRest(HttpExchange exchange) {
+    try {
+      InputStream in = exchange.getRequestBody();
+      byte[] buffer = new byte[16 * 1024];
+      long discarded = 0;
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        discarded += read;
+        if (discarded > DISCARD_LIMIT_BYTES) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Bearer token, or Basic with the token as the password; compared in constant time. */
+  static boolean authorized(String header, byte[] tokenDigest) {
+    if (header == null) {
+      return false;
+    }
+    String value = header.trim();
+    String token = null;
+    if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = value.substring(7).trim();
+    } else if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String userInfo =
+            new String(
+                Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = userInfo.indexOf(':');
+        token = colon < 0 ? null : userInfo.substring(colon + 1);
+      } catch (IllegalArgumentException notBase64) {
+        return false;
+      }
+    }
+    return token != null && MessageDigest.isEqual(sha256(token), tokenDigest);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  private static String errorBody(int code, String message) {
+    return RegistryRestApi.errorResponse(code, message).body();
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", RegistryRestApi.CONTENT_TYPE);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
   }
 

@@ -40,6 +40,21 @@ public final class EmbeddedStack implements AutoCloseable {
    */
   public static EmbeddedStack start(
       Path dataDir, Topics topics, int partitions, int kafkaPort, int registryPort) {
+    return start(dataDir, topics, partitions, kafkaPort, registryPort, null);
+  }
+
+  /**
+   * As {@link #start(Path, Topics, int, int, int)}, with the registry requiring {@code
+   * registryToken} (Bearer, or Basic with it as the password) on every request; null or blank for
+   * none.
+   */
+  public static EmbeddedStack start(
+      Path dataDir,
+      Topics topics,
+      int partitions,
+      int kafkaPort,
+      int registryPort,
+      String registryToken) {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
     try {
       broker.createTopics(topics.allNames(), partitions);
@@ -47,7 +62,9 @@ public final class EmbeddedStack implements AutoCloseable {
           EmbeddedSchemaRegistry.start(
               broker.bootstrapServers(),
               registryPort,
-              EmbeddedSchemaRegistry.DEFAULT_STORAGE_TOPIC);
+              EmbeddedSchemaRegistry.DEFAULT_STORAGE_TOPIC,
+              registryToken,
+              EmbeddedSchemaRegistry.DEFAULT_MAX_REQUEST_BYTES);
       LOG.info(
           "Embedded stack up: Kafka bootstrap {}, schema registry {}, {} topics with prefix '{}' ({} partitions each)",
           broker.bootstrapServers(),

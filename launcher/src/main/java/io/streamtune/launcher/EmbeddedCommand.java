@@ -41,6 +41,14 @@ final class EmbeddedCommand implements Callable<Integer> {
   String topicPrefix;
 
   @Option(
+      names = "--registry-token",
+      defaultValue = "${env:STREAMTUNE_REGISTRY_TOKEN}",
+      description =
+          "Require this access token on every registry request: Bearer, or Basic with it as the"
+              + " password (env STREAMTUNE_REGISTRY_TOKEN; default: none, loopback only)")
+  String registryToken;
+
+  @Option(
       names = "--data-dir",
       description = "Broker data directory (default: a temporary directory)")
   Path dataDir;
@@ -50,10 +58,14 @@ final class EmbeddedCommand implements Callable<Integer> {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("streamtune-embedded-");
     CountDownLatch stop = new CountDownLatch(1);
     try (EmbeddedStack stack =
-        EmbeddedStack.start(dir, new Topics(topicPrefix), partitions, kafkaPort, registryPort)) {
+        EmbeddedStack.start(
+            dir, new Topics(topicPrefix), partitions, kafkaPort, registryPort, registryToken)) {
       System.out.printf(
-          "kafka %s | schema registry %s | data %s | Ctrl-C to stop%n",
-          stack.bootstrapServers(), stack.schemaRegistryUrl(), dir);
+          "kafka %s | schema registry %s%s | data %s | Ctrl-C to stop%n",
+          stack.bootstrapServers(),
+          stack.schemaRegistryUrl(),
+          registryToken == null || registryToken.isBlank() ? "" : " (access token required)",
+          dir);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
     }

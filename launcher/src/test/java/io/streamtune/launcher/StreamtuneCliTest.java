@@ -59,6 +59,18 @@ class StreamtuneCliTest {
   }
 
   @Test
+  void embeddedTakesARegistryTokenOptionOrVariable() {
+    CommandLine.ParseResult parsed =
+        StreamtuneCli.commandLine().parseArgs("embedded", "--registry-token", "t0k");
+
+    EmbeddedCommand command = (EmbeddedCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(command.registryToken).isEqualTo("t0k");
+    assertThat(run("embedded", "--help").out())
+        .contains("--registry-token")
+        .contains("STREAMTUNE_REGISTRY_TOKEN");
+  }
+
+  @Test
   void inferSpecWritesASpecThatReadsBack(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("loans.csv");
     Files.writeString(csv, "amount,grade,id,ok\n100,A,x1,yes\n250,B,x2,no\n,A,x3,yes\n");

@@ -319,6 +319,11 @@ public final class RegistryRestApi {
     return new RestResponse(200, write(body));
   }
 
+  /** A Confluent-style error ({@code {"error_code":status,"message":...}}) with that status. */
+  public static RestResponse errorResponse(int status, String message) {
+    return error(status, status, message);
+  }
+
   private static RestResponse error(int status, int errorCode, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error_code", errorCode);
