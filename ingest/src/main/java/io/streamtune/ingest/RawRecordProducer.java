@@ -18,6 +18,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -32,8 +33,18 @@ public final class RawRecordProducer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RawRecordProducer.class);
 
-  /** How many inputs became records and how many were dead-lettered. */
-  public record Counts(long produced, long deadLettered) {}
+  /**
+   * How many inputs became records and how many were dead-lettered in this run, and how many were
+   * skipped as already produced by an earlier run (see {@link IngestLedger}).
+   */
+  public record Counts(long produced, long deadLettered, long skipped) {
+    public Counts(long produced, long deadLettered) {
+      this(produced, deadLettered, 0);
+    }
+  }
+
+  /** How often a run writes its ledger while sending. */
+  private static final long LEDGER_SAVE_NANOS = 1_000_000_000L;
 
   private final KafkaProducer<String, SpecificRecord> producer;
   private final String rawTopic;
@@ -45,7 +56,7 @@ public final class RawRecordProducer implements AutoCloseable {
   /** Records the producer or broker refused as too large: dead-lettered once the rest is sent. */
   private final Queue<TooLarge> tooLarge = new ConcurrentLinkedQueue<>();
 
-  private record TooLarge(String id, String reason) {}
+  private record TooLarge(long index, String id, String reason) {}
 
   public RawRecordProducer(String bootstrapServers, String schemaRegistryUrl, Topics topics) {
     this(new KafkaConnection(bootstrapServers, schemaRegistryUrl, topics));
@@ -84,25 +95,83 @@ public final class RawRecordProducer implements AutoCloseable {
   public Counts produce(
       Iterator<Outcome<RawRecord>> items, double ratePerSecond, ProgressMeter progress)
       throws InterruptedException {
+    return produce(items, ratePerSecond, progress, null);
+  }
+
+  /**
+   * As {@link #produce(Iterator, double, ProgressMeter)}, skipping the items {@code ledger} says an
+   * earlier run produced and recording in it what this run gets acknowledged (also when the run
+   * fails or the reader throws). With a ledger, the run stops reading at the first failed send, so
+   * a re-run resumes from there.
+   *
+   * @param ledger null for none (every item is sent)
+   */
+  public Counts produce(
+      Iterator<Outcome<RawRecord>> items,
+      double ratePerSecond,
+      ProgressMeter progress,
+      IngestLedger ledger)
+      throws InterruptedException {
+    try {
+      return send(items, ratePerSecond, progress, ledger);
+    } finally {
+      if (ledger != null) {
+        // what was sent before a reader threw or the thread was interrupted is recorded too
+        try {
+          producer.flush();
+        } catch (InterruptException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          ledger.save();
+        }
+      }
+    }
+  }
+
+  private Counts send(
+      Iterator<Outcome<RawRecord>> items,
+      double ratePerSecond,
+      ProgressMeter progress,
+      IngestLedger ledger)
+      throws InterruptedException {
     RateLimiter limiter = new RateLimiter(ratePerSecond);
     long sent = 0;
     long rejected = 0;
+    long skipped = 0;
+    long index = -1;
+    long lastSave = System.nanoTime();
     while (items.hasNext() && !Thread.currentThread().isInterrupted()) {
-      limiter.acquire();
       Outcome<RawRecord> item = items.next();
+      index++;
+      if (ledger != null) {
+        if (ledger.alreadyProduced(index)) {
+          skipped++;
+          continue;
+        }
+        if (firstFailure.get() != null) {
+          break;
+        }
+        if (System.nanoTime() - lastSave > LEDGER_SAVE_NANOS) {
+          ledger.save();
+          lastSave = System.nanoTime();
+        }
+      }
+      limiter.acquire();
       if (item instanceof Outcome.Accepted<RawRecord> accepted) {
-        sendRaw(accepted.value());
+        sendRaw(accepted.value(), index, ledger);
       } else if (item instanceof Outcome.Rejected<RawRecord> reject) {
         String location = reject.source().topic;
         LOG.warn("rejected {}: {}", location, reject.reason());
         send(
             new ProducerRecord<>(deadLetterTopic, location, reject.deadLetter(clock.instant())),
-            location);
+            location,
+            index,
+            ledger);
         rejected++;
       }
       sent++;
       if (progress != null) {
-        progress.update(sent);
+        progress.update(sent + skipped);
       }
     }
     producer.flush();
@@ -121,13 +190,15 @@ public final class RawRecordProducer implements AutoCloseable {
                   IngestOutcomes.STAGE,
                   record.reason(),
                   clock.instant())),
-          record.id());
+          record.id(),
+          record.index(),
+          ledger);
       // its raw send was never acknowledged; its acknowledged dead letter stands in for it
       rejected++;
     }
     producer.flush();
     if (progress != null) {
-      progress.finish(sent);
+      progress.finish(sent + skipped);
     }
     if (firstFailure.get() != null) {
       throw new IngestException(
@@ -137,7 +208,7 @@ public final class RawRecordProducer implements AutoCloseable {
               + " records were not acknowledged: "
               + firstFailure.get().getMessage());
     }
-    return new Counts(acknowledged.get() - rejected, rejected);
+    return new Counts(acknowledged.get() - rejected, rejected, skipped);
   }
 
   /**
@@ -145,16 +216,20 @@ public final class RawRecordProducer implements AutoCloseable {
    * broker's message limit is not a failed ingest but a rejected input: before, a single 2 MB cell
    * failed the whole run with "records were not acknowledged".
    */
-  private void sendRaw(RawRecord record) {
+  private void sendRaw(RawRecord record, long index, IngestLedger ledger) {
     String id = record.getId();
     producer.send(
         new ProducerRecord<>(rawTopic, id, record),
         (metadata, error) -> {
           if (error == null) {
             acknowledged.incrementAndGet();
+            if (ledger != null) {
+              ledger.acknowledged(index);
+            }
           } else if (error instanceof RecordTooLargeException) {
             tooLarge.add(
                 new TooLarge(
+                    index,
                     id,
                     "record too large for the raw topic: "
                         + DeadLetterRecords.quote(String.valueOf(error.getMessage()))));
@@ -164,12 +239,16 @@ public final class RawRecordProducer implements AutoCloseable {
         });
   }
 
-  private void send(ProducerRecord<String, SpecificRecord> record, String what) {
+  private void send(
+      ProducerRecord<String, SpecificRecord> record, String what, long index, IngestLedger ledger) {
     producer.send(
         record,
         (metadata, error) -> {
           if (error == null) {
             acknowledged.incrementAndGet();
+            if (ledger != null) {
+              ledger.acknowledged(index);
+            }
           } else if (firstFailure.compareAndSet(null, error)) {
             LOG.error("send of {} failed: {}", what, error.toString());
           }

@@ -5,12 +5,14 @@ import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IdxImageReader;
 import io.streamtune.ingest.IngestException;
+import io.streamtune.ingest.IngestLedger;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.ingest.RawRecordProducer;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Option;
     description = {
       "Produce records to the raw topic as RawRecords (Confluent Avro): CSV rows, IDX images,",
       "a folder-per-class image directory, JSON Lines or CSV texts. Inputs that cannot become a",
-      "record (a broken image, a line that is not JSON) go to the dead-letter topic with a reason."
+      "record (a broken image, a line that is not JSON) go to the dead-letter topic with a reason.",
+      "A ledger per (Kafka cluster, topic, input content and options) records what was",
+      "acknowledged: a re-run skips it, an interrupted run resumes (--force sends again)."
     })
 final class IngestCommand implements Callable<Integer> {
 
@@ -105,13 +109,38 @@ final class IngestCommand implements Callable<Integer> {
       description = "Records per second, 0 = as fast as possible (default: ${DEFAULT-VALUE})")
   double rate;
 
+  @Option(
+      names = "--ledger-dir",
+      description =
+          "Where ingest ledgers are kept (default: $STREAMTUNE_INGEST_LEDGER or"
+              + " ~/.streamtune/ingest-ledger)")
+  Path ledgerDir;
+
+  @Option(
+      names = "--force",
+      description = "Send every record again, even those the ledger says were produced")
+  boolean force;
+
   @Override
   public Integer call() throws Exception {
     KafkaConnection connection = KafkaConnection.from(kafka.configSource(Map.of()));
+    String rawTopic = connection.topics().name(Topics.RAW);
     try (IngestSource source = source(Clock.systemUTC());
         RawRecordProducer producer = new RawRecordProducer(connection)) {
+      IngestLedger ledger =
+          IngestLedger.open(
+              ledgerDir != null ? ledgerDir : IngestLedger.defaultDir(),
+              connection.clientProperties(),
+              rawTopic,
+              fingerprint(),
+              force);
       RawRecordProducer.Counts counts =
-          producer.produce(source.items(), rate, ProgressMeter.toStdout("ingest", source.size()));
+          producer.produce(
+              source.items(), rate, ProgressMeter.toStdout("ingest", source.size()), ledger);
+      if (counts.skipped() > 0) {
+        System.out.printf(
+            "skipped %,d records already produced (ledger %s)%n", counts.skipped(), ledger.file());
+      }
       System.out.printf(
           "produced %,d records to %s; %,d inputs rejected to %s%n",
           counts.produced(),
@@ -120,6 +149,46 @@ final class IngestCommand implements Callable<Integer> {
           connection.topics().name(Topics.DEADLETTER));
     }
     return 0;
+  }
+
+  /** What the records depend on: the input files' bytes and every option that shapes them. */
+  private String fingerprint() {
+    List<Path> paths = new ArrayList<>();
+    for (Path path :
+        new Path[] {
+          input.specInput,
+          input.csv,
+          input.idxImages,
+          input.imageDir,
+          input.jsonl,
+          input.textCsv,
+          idxLabels,
+          pipeline
+        }) {
+      if (path != null) {
+        paths.add(path);
+      }
+    }
+    List<String> options =
+        List.of(
+            "specInput=" + name(input.specInput),
+            "csv=" + name(input.csv),
+            "idxImages=" + name(input.idxImages),
+            "imageDir=" + name(input.imageDir),
+            "jsonl=" + name(input.jsonl),
+            "textCsv=" + name(input.textCsv),
+            "labels=" + name(idxLabels),
+            "pipeline=" + name(pipeline),
+            "label=" + label,
+            "idColumn=" + idColumn,
+            "classNames=" + classNames,
+            "textField=" + textField);
+    return IngestLedger.fingerprint(options, paths);
+  }
+
+  /** A file's name (ids derive from it), not its path: the same file from elsewhere is the same. */
+  private static String name(Path path) {
+    return path == null || path.getFileName() == null ? null : path.getFileName().toString();
   }
 
   private IngestSource source(Clock clock) {
