@@ -450,17 +450,10 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     }
     deadline.close(holdoutConsumer, "holdout consumer", LOG);
     deadline.close(modelsConsumer, "models consumer", LOG);
-    closeQuietly(() -> publisher.close(deadline.remaining()), "report producer");
+    ShutdownDeadline.closeQuietly(
+        () -> publisher.close(deadline.remaining()), "report producer", LOG);
     if (loader instanceof AutoCloseable closeable) {
-      closeQuietly(closeable, "model loader");
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable closeable, String what) {
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      LOG.warn("error closing the {}: {}", what, e.toString());
+      ShutdownDeadline.closeQuietly(closeable, "model loader", LOG);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.streamtune.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.streamtune.embedded.ChildJvm;
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
@@ -213,27 +214,11 @@ class ServiceStopProcessTest {
 
   private static Process start(Path dir, String command, Path spec, EmbeddedStack stack, Path log)
       throws IOException {
-    List<String> args = new ArrayList<>();
-    args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    args.add("-Xmx512m");
-    args.add("-Dlog4j2.configurationFile=streamtune-log4j2.xml");
-    args.add("-Dstreamtune.log.level=INFO");
-    for (String property :
-        List.of(
-            "ai.djl.offline",
-            "DJL_CACHE_DIR",
-            "ENGINE_CACHE_DIR",
-            "ai.djl.pytorch.num_threads",
-            "ai.djl.pytorch.num_interop_threads",
-            "org.apache.avro.SERIALIZABLE_PACKAGES")) {
-      String value = System.getProperty(property);
-      if (value != null) {
-        args.add("-D" + property + "=" + value);
-      }
-    }
-    args.add("-cp");
-    args.add(System.getProperty("java.class.path"));
-    args.add(StreamtuneCli.class.getName());
+    List<String> args =
+        ChildJvm.command(
+            StreamtuneCli.class.getName(),
+            "-Dlog4j2.configurationFile=streamtune-log4j2.xml",
+            "-Dstreamtune.log.level=INFO");
     args.add(command);
     args.add("--kafka.bootstrap.servers=" + stack.bootstrapServers());
     args.add("--schema.registry.url=" + stack.schemaRegistryUrl());

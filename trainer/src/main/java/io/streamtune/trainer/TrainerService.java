@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -166,12 +165,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
               sink,
               config.onUnreadableSnapshot());
     } catch (RuntimeException e) {
-      ShutdownDeadline deadline = ShutdownDeadline.after(shutdownTimeout);
-      closeQuietly(() -> consumer.close(CloseOptions.timeout(deadline.remaining())));
-      closeQuietly(() -> control.close(deadline.remaining()));
-      closeQuietly(() -> sink.close(deadline.remaining()));
-      closeQuietly(() -> deadLetters.close(deadline.remaining()));
-      closeQuietly(intake);
+      closeClients(ShutdownDeadline.after(shutdownTimeout));
       throw e;
     }
     this.roundTrainer = start.trainer();
@@ -425,19 +419,21 @@ public final class TrainerService implements Runnable, AutoCloseable {
       return;
     }
     roundExecutor.shutdownNow();
-    closeQuietly(() -> consumer.close(CloseOptions.timeout(deadline.remaining())));
-    closeQuietly(() -> control.close(deadline.remaining()));
-    closeQuietly(() -> sink.close(deadline.remaining()));
-    closeQuietly(() -> deadLetters.close(deadline.remaining()));
-    closeQuietly(intake);
-    closeQuietly(roundTrainer);
+    closeClients(deadline);
+    ShutdownDeadline.closeQuietly(roundTrainer, "round trainer of model " + modelId, LOG);
   }
 
-  private void closeQuietly(AutoCloseable closeable) {
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      LOG.warn("error while closing the trainer for model {}: {}", modelId, e.toString());
-    }
+  /** The Kafka clients and the intake, each within what is left of {@code deadline}. */
+  private void closeClients(ShutdownDeadline deadline) {
+    deadline.close(consumer, "examples consumer of model " + modelId, LOG);
+    ShutdownDeadline.closeQuietly(
+        () -> control.close(deadline.remaining()), "control consumer of model " + modelId, LOG);
+    ShutdownDeadline.closeQuietly(
+        () -> sink.close(deadline.remaining()), "version producer of model " + modelId, LOG);
+    ShutdownDeadline.closeQuietly(
+        () -> deadLetters.close(deadline.remaining()),
+        "dead-letter producer of model " + modelId,
+        LOG);
+    ShutdownDeadline.closeQuietly(intake, "example intake of model " + modelId, LOG);
   }
 }

@@ -3,6 +3,7 @@ package io.streamtune.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.streamtune.embedded.ChildJvm;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.topics.Topics;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -76,25 +76,7 @@ class TrainerKillRestartProcessTest {
 
   private static Process start(Path spec, TrainerKafkaFixture fixture, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    for (String property :
-        List.of(
-            "ai.djl.offline",
-            "DJL_CACHE_DIR",
-            "ENGINE_CACHE_DIR",
-            "ai.djl.pytorch.num_threads",
-            "ai.djl.pytorch.num_interop_threads",
-            "org.apache.avro.SERIALIZABLE_PACKAGES")) {
-      String value = System.getProperty(property);
-      if (value != null) {
-        command.add("-D" + property + "=" + value);
-      }
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(TrainerProcessMain.class.getName());
+    List<String> command = ChildJvm.command(TrainerProcessMain.class.getName());
     command.add(KAFKA.bootstrapServers());
     command.add(KAFKA.schemaRegistryUrl());
     command.add("kill.");

@@ -39,11 +39,7 @@ public final class ShutdownDeadline {
    * at the deadline); errors are logged, not thrown.
    */
   public void close(Consumer<?, ?> consumer, String what, Logger log) {
-    try {
-      consumer.close(CloseOptions.timeout(remaining()));
-    } catch (RuntimeException e) {
-      log.warn("error closing the {}: {}", what, e.toString());
-    }
+    closeQuietly(() -> consumer.close(CloseOptions.timeout(remaining())), what, log);
   }
 
   /**
@@ -52,15 +48,14 @@ public final class ShutdownDeadline {
    * committed offsets); errors are logged, not thrown.
    */
   public void close(Producer<?, ?> producer, String what, Logger log) {
-    try {
-      producer.close(remaining());
-    } catch (RuntimeException e) {
-      log.warn("error closing the {}: {}", what, e.toString());
-    }
+    closeQuietly(() -> producer.close(remaining()), what, log);
   }
 
   /** Closes anything else (no Kafka client inside); errors are logged, not thrown. */
   public static void closeQuietly(AutoCloseable closeable, String what, Logger log) {
+    if (closeable == null) {
+      return; // never opened: a start that failed before it
+    }
     try {
       closeable.close();
     } catch (Exception e) {

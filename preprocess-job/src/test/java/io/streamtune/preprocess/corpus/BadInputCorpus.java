@@ -1,8 +1,9 @@
 package io.streamtune.preprocess.corpus;
 
+import io.streamtune.ingest.IdxImageReader;
+import io.streamtune.preprocess.media.MediaSpecs;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.ImageEncoding;
-import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.avro.TextPayload;
@@ -124,18 +125,7 @@ public final class BadInputCorpus {
               "Records", List.of("no", "yes"),
               "Job", List.of("fixed", "freelance", "partime", "others")));
 
-  static final List<String> FASHION =
-      List.of(
-          "T-shirt/top",
-          "Trouser",
-          "Pullover",
-          "Dress",
-          "Coat",
-          "Sandal",
-          "Shirt",
-          "Sneaker",
-          "Bag",
-          "Ankle boot");
+  static final List<String> FASHION = IdxImageReader.FASHION_MNIST_CLASSES;
   private static final String[] WORDS = {
     "meeting",
     "report",
@@ -281,7 +271,7 @@ public final class BadInputCorpus {
     if (payload == null) {
       payload = TabularPayload.newBuilder().setValues(row).build();
     }
-    return withInvalidUtf8(serialize(rawTopic, record(id, label, payload)));
+    return withInvalidUtf8(serialize(rawTopic, MediaSpecs.raw(id, label, payload)));
   }
 
   private byte[] badImage(String rawTopic, String kind, String id, int i) {
@@ -290,30 +280,32 @@ public final class BadInputCorpus {
     switch (kind) {
       case "raw-wrong-shape" -> {
         int w = 28 + (random.nextBoolean() ? -1 : 1) * (1 + random.nextInt(20));
-        payload = rawImage(w, 28, 1, pixels(w * 28));
+        payload = MediaSpecs.rawImage(w, 28, 1, pixels(w * 28));
       }
-      case "raw-wrong-length" -> payload = rawImage(28, 28, 1, pixels(random.nextInt(784)));
+      case "raw-wrong-length" ->
+          payload = MediaSpecs.rawImage(28, 28, 1, pixels(random.nextInt(784)));
       case "png-truncated" -> {
         byte[] png = encode("png", 28, 28);
         // past the IHDR header (33 bytes), before the IEND chunk
         int cut = 34 + random.nextInt(Math.max(1, png.length - 34 - 16));
-        payload = encoded(ImageEncoding.PNG, Arrays.copyOf(png, cut));
+        payload = MediaSpecs.encoded(ImageEncoding.PNG, Arrays.copyOf(png, cut));
       }
       case "png-corrupt" -> {
         byte[] bytes = new byte[100 + random.nextInt(400)];
         random.nextBytes(bytes);
         System.arraycopy(
             new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, 8);
-        payload = encoded(ImageEncoding.PNG, bytes);
+        payload = MediaSpecs.encoded(ImageEncoding.PNG, bytes);
       }
-      case "png-oversized" -> payload = encoded(ImageEncoding.PNG, encode("png", 56, 56 + i % 7));
-      case "png-bomb" -> payload = encoded(ImageEncoding.PNG, bomb);
+      case "png-oversized" ->
+          payload = MediaSpecs.encoded(ImageEncoding.PNG, encode("png", 56, 56 + i % 7));
+      case "png-bomb" -> payload = MediaSpecs.encoded(ImageEncoding.PNG, bomb);
       case "jpeg-truncated" -> {
         byte[] jpeg = encode("jpg", 28, 28);
         // past the headers (SOS), before the end: the decoder only warns about it
         int from = sosEnd(jpeg);
         payload =
-            encoded(
+            MediaSpecs.encoded(
                 ImageEncoding.JPEG,
                 Arrays.copyOf(jpeg, from + random.nextInt(jpeg.length - 2 - from)));
       }
@@ -322,29 +314,30 @@ public final class BadInputCorpus {
         random.nextBytes(bytes);
         bytes[0] = (byte) 0xFF;
         bytes[1] = (byte) 0xD8;
-        payload = encoded(ImageEncoding.JPEG, bytes);
+        payload = MediaSpecs.encoded(ImageEncoding.JPEG, bytes);
       }
-      case "jpeg-oversized" -> payload = encoded(ImageEncoding.JPEG, encode("jpg", 64, 64));
+      case "jpeg-oversized" ->
+          payload = MediaSpecs.encoded(ImageEncoding.JPEG, encode("jpg", 64, 64));
       case "unknown-label" -> {
         label = "Hat";
-        payload = rawImage(28, 28, 1, pixels(784));
+        payload = MediaSpecs.rawImage(28, 28, 1, pixels(784));
       }
       case "missing-label" -> {
         label = null;
-        payload = rawImage(28, 28, 1, pixels(784));
+        payload = MediaSpecs.rawImage(28, 28, 1, pixels(784));
       }
       case "wrong-payload" -> payload = TextPayload.newBuilder().setText("a text").build();
       case "invalid-utf8-label" -> {
         label = UTF8_MARKER;
-        payload = rawImage(28, 28, 1, pixels(784));
+        payload = MediaSpecs.rawImage(28, 28, 1, pixels(784));
       }
       case "control-char-label" -> {
         label = "Ba\u0000g\u0007";
-        payload = rawImage(28, 28, 1, pixels(784));
+        payload = MediaSpecs.rawImage(28, 28, 1, pixels(784));
       }
       default -> throw new IllegalArgumentException(kind);
     }
-    return withInvalidUtf8(serialize(rawTopic, record(id, label, payload)));
+    return withInvalidUtf8(serialize(rawTopic, MediaSpecs.raw(id, label, payload)));
   }
 
   private byte[] badText(String rawTopic, String kind, String id, int i) {
@@ -357,7 +350,7 @@ public final class BadInputCorpus {
       case "headers-only-email" -> text = "Received: from relay.example.com\nFrom: a@b.c\n\n";
       case "unknown-label" -> label = "phishing";
       case "missing-label" -> label = null;
-      case "wrong-payload" -> payload = rawImage(28, 28, 1, pixels(784));
+      case "wrong-payload" -> payload = MediaSpecs.rawImage(28, 28, 1, pixels(784));
       case "invalid-utf8-label" -> label = UTF8_MARKER;
       case "control-char-label" -> label = "sp\u0000am";
       default -> throw new IllegalArgumentException(kind);
@@ -365,7 +358,7 @@ public final class BadInputCorpus {
     if (payload == null) {
       payload = TextPayload.newBuilder().setText(text).build();
     }
-    return withInvalidUtf8(serialize(rawTopic, record(id, label, payload)));
+    return withInvalidUtf8(serialize(rawTopic, MediaSpecs.raw(id, label, payload)));
   }
 
   // ---- good records
@@ -373,21 +366,21 @@ public final class BadInputCorpus {
   RawRecord goodRecord(Modality modality, String id, int i) {
     return switch (modality) {
       case TABULAR ->
-          record(
+          MediaSpecs.raw(
               id,
               random.nextDouble() < 0.3 ? "bad" : "good",
               TabularPayload.newBuilder().setValues(goodRow()).build());
       case IMAGE ->
-          record(
+          MediaSpecs.raw(
               id,
               pick(FASHION),
               switch (i % 3) {
-                case 0 -> encoded(ImageEncoding.PNG, encode("png", 28, 28));
-                case 1 -> encoded(ImageEncoding.JPEG, encode("jpg", 28, 28));
-                default -> rawImage(28, 28, 1, pixels(784));
+                case 0 -> MediaSpecs.encoded(ImageEncoding.PNG, encode("png", 28, 28));
+                case 1 -> MediaSpecs.encoded(ImageEncoding.JPEG, encode("jpg", 28, 28));
+                default -> MediaSpecs.rawImage(28, 28, 1, pixels(784));
               });
       case TEXT ->
-          record(
+          MediaSpecs.raw(
               id,
               random.nextDouble() < 0.3 ? "spam" : "ham",
               TextPayload.newBuilder()
@@ -568,37 +561,6 @@ public final class BadInputCorpus {
       System.arraycopy(INVALID_UTF8, 0, bytes, i, INVALID_UTF8.length);
     }
     return bytes;
-  }
-
-  static RawRecord record(String id, String label, Object payload) {
-    return RawRecord.newBuilder()
-        .setId(id)
-        .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
-        .setSource("corpus")
-        .setLabel(label)
-        .setPayload(payload)
-        .setAttributes(Map.of())
-        .build();
-  }
-
-  private static ImagePayload rawImage(int width, int height, int channels, byte[] data) {
-    return ImagePayload.newBuilder()
-        .setWidth(width)
-        .setHeight(height)
-        .setChannels(channels)
-        .setEncoding(ImageEncoding.RAW_U8)
-        .setData(ByteBuffer.wrap(data))
-        .build();
-  }
-
-  private static ImagePayload encoded(ImageEncoding encoding, byte[] data) {
-    return ImagePayload.newBuilder()
-        .setWidth(0)
-        .setHeight(0)
-        .setChannels(0)
-        .setEncoding(encoding)
-        .setData(ByteBuffer.wrap(data))
-        .build();
   }
 
   private byte[] pixels(int length) {
