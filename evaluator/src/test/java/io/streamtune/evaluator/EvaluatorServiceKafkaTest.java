@@ -312,18 +312,13 @@ class EvaluatorServiceKafkaTest {
   }
 
   private static PipelineSpec spec() {
-    return new PipelineSpec(
+    return PipelineSpec.tabular(
         "credit",
-        PipelineSpec.Modality.TABULAR,
         new PipelineSpec.LabelSpec("default", LABELS),
         Map.of(
             "x0", PipelineSpec.ColumnSpec.numeric(),
             "x1", PipelineSpec.ColumnSpec.numeric(),
-            "x2", PipelineSpec.ColumnSpec.numeric()),
-        null,
-        null,
-        null,
-        new PipelineSpec.EvaluatorSpec(0.0));
+            "x2", PipelineSpec.ColumnSpec.numeric()));
   }
 
   private static KafkaProducer<String, SpecificRecord> producer(String registry) {

@@ -3,9 +3,7 @@ package io.streamtune.ingest;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.ColumnSpec;
 import io.streamtune.spec.PipelineSpec.LabelSpec;
-import io.streamtune.spec.PipelineSpec.Modality;
 import io.streamtune.spec.PipelineSpecs;
-import io.streamtune.spec.PreprocessSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,15 +18,8 @@ public final class SpecFromCsv {
         .columns()
         .forEach((column, c) -> columns.put(column, new ColumnSpec(c.type(), c.categories())));
     PipelineSpec spec =
-        new PipelineSpec(
-            name,
-            Modality.TABULAR,
-            new LabelSpec(schema.labelColumn(), schema.labelClasses()),
-            columns,
-            null,
-            PreprocessSpec.defaults(),
-            null,
-            null);
+        PipelineSpec.tabular(
+            name, new LabelSpec(schema.labelColumn(), schema.labelClasses()), columns);
     PipelineSpecs.validate(spec, "spec inferred from " + name);
     return spec;
   }

@@ -48,43 +48,11 @@ public record PipelineSpec(
     augment = augment == null ? AugmentSpec.defaults() : augment;
   }
 
-  /** A spec without the image, text and augment sections (tabular). */
-  public PipelineSpec(
-      String name,
-      Modality modality,
-      LabelSpec label,
-      Map<String, ColumnSpec> columns,
-      SplitSpec split,
-      PreprocessSpec preprocess,
-      TrainerSpec trainer,
-      EvaluatorSpec evaluator,
-      SamplingSpec sampling) {
-    this(
-        name,
-        modality,
-        label,
-        columns,
-        split,
-        preprocess,
-        trainer,
-        evaluator,
-        sampling,
-        null,
-        null,
-        null);
-  }
-
-  /** A spec without a {@code sampling} section (it takes its defaults: no resampling). */
-  public PipelineSpec(
-      String name,
-      Modality modality,
-      LabelSpec label,
-      Map<String, ColumnSpec> columns,
-      SplitSpec split,
-      PreprocessSpec preprocess,
-      TrainerSpec trainer,
-      EvaluatorSpec evaluator) {
-    this(name, modality, label, columns, split, preprocess, trainer, evaluator, null);
+  /** A tabular spec of these columns; every other section takes its defaults. */
+  public static PipelineSpec tabular(
+      String name, LabelSpec label, Map<String, ColumnSpec> columns) {
+    return new PipelineSpec(
+        name, Modality.TABULAR, label, columns, null, null, null, null, null, null, null, null);
   }
 
   public enum Modality {

@@ -105,15 +105,8 @@ class PipelineSpecsTest {
     String yaml = MINIMAL + "";
     PipelineSpec spec = PipelineSpecs.parse(yaml, "test");
     PipelineSpec bad =
-        new PipelineSpec(
-            spec.name(),
-            spec.modality(),
-            new PipelineSpec.LabelSpec("Income", List.of("a", "b")),
-            spec.columns(),
-            null,
-            null,
-            null,
-            null);
+        PipelineSpec.tabular(
+            spec.name(), new PipelineSpec.LabelSpec("Income", List.of("a", "b")), spec.columns());
 
     assertThatThrownBy(() -> PipelineSpecs.validate(bad, "built"))
         .hasMessageContaining("label column 'Income'");

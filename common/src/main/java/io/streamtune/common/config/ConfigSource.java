@@ -25,11 +25,16 @@ public final class ConfigSource {
 
   /**
    * {@code STREAMTUNE_*} variables that the {@code streamtune} script reads for the JVM it starts
-   * (README), or that a command reads itself ({@code STREAMTUNE_REGISTRY_TOKEN}: {@code embedded}),
-   * not keys of any service: a service must not refuse to start because they are set.
+   * (README), or that a command reads itself ({@code STREAMTUNE_REGISTRY_TOKEN}: {@code embedded};
+   * {@code STREAMTUNE_INGEST_LEDGER}: {@code ingest}), not keys of any service: a service must not
+   * refuse to start because they are set.
    */
   public static final Set<String> LAUNCHER_VARIABLES =
-      Set.of("STREAMTUNE_JAVA_OPTS", "STREAMTUNE_TORCH_THREADS", "STREAMTUNE_REGISTRY_TOKEN");
+      Set.of(
+          "STREAMTUNE_JAVA_OPTS",
+          "STREAMTUNE_TORCH_THREADS",
+          "STREAMTUNE_REGISTRY_TOKEN",
+          "STREAMTUNE_INGEST_LEDGER");
 
   private final Map<String, String> valuesByEnvName;
   private final Set<String> read = new LinkedHashSet<>();

@@ -83,6 +83,8 @@ class ConfigSourceTest {
             Map.of(
                 "STREAMTUNE_JAVA_OPTS", "-Xmx4g",
                 "STREAMTUNE_TORCH_THREADS", "2",
+                "STREAMTUNE_REGISTRY_TOKEN", "t",
+                "STREAMTUNE_INGEST_LEDGER", "/tmp/ledgers",
                 "STREAMTUNE_PREPROCESS_PARALLELISM", "3"),
             Map.of());
 
