@@ -310,6 +310,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * takes requests. Topics that already exist are left as they are.
    */
   public void createTopics(Collection<String> names, int partitions) {
+    createTopics(names, partitions, name -> Map.of());
+  }
+
+  /**
+   * As {@link #createTopics(Collection, int)}, each topic with the configs {@code configs} gives
+   * for its name (e.g. {@code Topics::configsOf}: compaction, message size).
+   */
+  public void createTopics(
+      Collection<String> names,
+      int partitions,
+      java.util.function.Function<String, Map<String, String>> configs) {
     if (names.isEmpty()) {
       return;
     }
@@ -319,7 +330,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try (Admin admin = Admin.create(config)) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : Set.copyOf(names)) {
-        topics.add(new NewTopic(name, partitions, (short) 1));
+        topics.add(new NewTopic(name, partitions, (short) 1).configs(configs.apply(name)));
       }
       List<String> created = new ArrayList<>();
       for (Map.Entry<String, KafkaFuture<Void>> result :

@@ -57,7 +57,7 @@ public final class EmbeddedStack implements AutoCloseable {
       String registryToken) {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
     try {
-      broker.createTopics(topics.allNames(), partitions);
+      broker.createTopics(topics.allNames(), partitions, topics::configsOf);
       EmbeddedSchemaRegistry registry =
           EmbeddedSchemaRegistry.start(
               broker.bootstrapServers(),

@@ -75,7 +75,7 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
 
   /** Creates extra topics with {@value #PARTITIONS} partitions; existing ones are fine. */
   public void createTopics(String... names) {
-    running().broker().createTopics(List.of(names), PARTITIONS);
+    running().broker().createTopics(List.of(names), PARTITIONS, running().topics()::configsOf);
   }
 
   private synchronized EmbeddedStack running() {

@@ -3,9 +3,14 @@ package io.streamtune.schemas.topics;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.Label;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.Prediction;
 import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.avro.TransformVersion;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,10 +35,26 @@ public final class Topics {
       new TopicDef<>("models.promoted", String.class, ModelVersion.class, "model id");
   public static final TopicDef<String, EvaluationReport> METRICS =
       new TopicDef<>("metrics", String.class, EvaluationReport.class, "model id");
-  public static final TopicDef<String, String> CONTROL =
-      new TopicDef<>("control", String.class, String.class, "model id");
-  public static final TopicDef<String, byte[]> PREDICTIONS =
-      new TopicDef<>("predictions", String.class, byte[].class, "record id");
+  public static final TopicDef<String, RetrainRequest> CONTROL =
+      new TopicDef<>("control", String.class, RetrainRequest.class, "model id, or none for all");
+  public static final TopicDef<String, RawRecord> REQUESTS =
+      new TopicDef<>("requests", String.class, RawRecord.class, "record id");
+  public static final TopicDef<String, Prediction> PREDICTIONS =
+      new TopicDef<>("predictions", String.class, Prediction.class, "record id");
+  public static final TopicDef<String, Label> LABELS =
+      new TopicDef<>("labels", String.class, Label.class, "record id");
+
+  /**
+   * Compacted: the newest fitted transform of each pipeline stays readable however long ago it was
+   * published; a transform is larger than most records, hence the 16 MiB limit.
+   */
+  public static final TopicDef<String, TransformVersion> TRANSFORMS =
+      new TopicDef<>(
+          "transforms",
+          String.class,
+          TransformVersion.class,
+          "pipeline name",
+          Map.of("cleanup.policy", "compact", "max.message.bytes", String.valueOf(16 << 20)));
 
   public static final List<TopicDef<?, ?>> ALL =
       List.of(
@@ -45,7 +66,10 @@ public final class Topics {
           MODELS_PROMOTED,
           METRICS,
           CONTROL,
-          PREDICTIONS);
+          REQUESTS,
+          PREDICTIONS,
+          LABELS,
+          TRANSFORMS);
 
   private final String prefix;
 
@@ -68,5 +92,14 @@ public final class Topics {
 
   public List<String> allNames() {
     return ALL.stream().map(this::name).toList();
+  }
+
+  /** The topic-level configs to create the topic of this full name with (none for most). */
+  public Map<String, String> configsOf(String fullName) {
+    return ALL.stream()
+        .filter(topic -> name(topic).equals(fullName))
+        .findFirst()
+        .map(TopicDef::configs)
+        .orElse(Map.of());
   }
 }

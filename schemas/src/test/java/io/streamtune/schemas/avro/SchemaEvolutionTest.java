@@ -43,7 +43,11 @@ class SchemaEvolutionTest {
         Example.getClassSchema(),
         DeadLetter.getClassSchema(),
         ModelVersion.getClassSchema(),
-        EvaluationReport.getClassSchema());
+        EvaluationReport.getClassSchema(),
+        Prediction.getClassSchema(),
+        Label.getClassSchema(),
+        RetrainRequest.getClassSchema(),
+        TransformVersion.getClassSchema());
   }
 
   static Stream<Schema> topicSchemas() {

@@ -11,7 +11,7 @@ class TopicsTest {
     Topics topics = new Topics("prod.");
 
     assertThat(topics.name(Topics.EXAMPLES_TRAIN)).isEqualTo("prod.examples.train");
-    assertThat(topics.allNames()).hasSize(9).allMatch(name -> name.startsWith("prod."));
+    assertThat(topics.allNames()).hasSize(12).allMatch(name -> name.startsWith("prod."));
   }
 
   @Test
@@ -26,6 +26,20 @@ class TopicsTest {
             "streamtune.models.promoted",
             "streamtune.metrics",
             "streamtune.control",
-            "streamtune.predictions");
+            "streamtune.requests",
+            "streamtune.predictions",
+            "streamtune.labels",
+            "streamtune.transforms");
+  }
+
+  @Test
+  void transformsAreCompactedAndOtherTopicsKeepTheBrokerDefaults() {
+    Topics topics = Topics.withDefaultPrefix();
+
+    assertThat(topics.configsOf("streamtune.transforms"))
+        .containsEntry("cleanup.policy", "compact")
+        .containsEntry("max.message.bytes", "16777216");
+    assertThat(topics.configsOf("streamtune.raw")).isEmpty();
+    assertThat(topics.configsOf("other.transforms")).isEmpty();
   }
 }
