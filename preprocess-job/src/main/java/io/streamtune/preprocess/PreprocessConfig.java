@@ -32,7 +32,8 @@ public record PreprocessConfig(
     String consumerGroup,
     Duration transactionTimeout,
     int restartAttempts,
-    String checkpointDir) {
+    String checkpointDir,
+    long transformPublishEvery) {
 
   public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS =
       ConfigKey.longKey(
@@ -66,6 +67,13 @@ public record PreprocessConfig(
           "Directory (path or file:// URI) of the job's retained checkpoints; a start resumes from"
               + " the newest one there. Empty: checkpoints live in the JobManager's memory and a lost"
               + " JVM loses the fitted statistics and resampler state");
+  public static final ConfigKey<Long> TRANSFORM_PUBLISH_EVERY =
+      ConfigKey.longKey(
+          "preprocess.transform.publish.every",
+          PreprocessConfigDefaults.TRANSFORM_PUBLISH_EVERY,
+          "Training rows fitted between two versions of the fitted transform published to the"
+              + " transforms topic (the first fitted version and a frozen one are always"
+              + " published; at least 1)");
   public static final List<ConfigKey<?>> KEYS = keys();
 
   /** Pause between restart attempts. */
@@ -80,7 +88,8 @@ public record PreprocessConfig(
             CONSUMER_GROUP,
             TRANSACTION_TIMEOUT_MS,
             RESTART_ATTEMPTS,
-            CHECKPOINT_DIR));
+            CHECKPOINT_DIR,
+            TRANSFORM_PUBLISH_EVERY));
     return List.copyOf(keys);
   }
 
@@ -113,6 +122,10 @@ public record PreprocessConfig(
       throw ConfigException.invalid(
           CHECKPOINT_DIR, checkpointDir, "must be empty, a local path or a file:// URI");
     }
+    if (transformPublishEvery < 1) {
+      throw ConfigException.invalid(
+          TRANSFORM_PUBLISH_EVERY, transformPublishEvery, "must be at least 1");
+    }
   }
 
   /** Reads every key and loads the pipeline spec named by {@code pipeline.spec}. */
@@ -124,6 +137,7 @@ public record PreprocessConfig(
     long transactionMs = source.get(TRANSACTION_TIMEOUT_MS);
     int restarts = source.get(RESTART_ATTEMPTS);
     String checkpoints = source.get(CHECKPOINT_DIR).trim();
+    long publishEvery = source.get(TRANSFORM_PUBLISH_EVERY);
     source.rejectUnknown(KEYS);
     // range checks before the spec is loaded, so a bad number is reported as such
     if (checkpointMs < 10) {
@@ -141,7 +155,8 @@ public record PreprocessConfig(
         group,
         Duration.ofMillis(transactionMs),
         restarts,
-        checkpoints);
+        checkpoints,
+        publishEvery);
   }
 
   /** For a spec held in memory (the launcher's embedded default), with default settings. */
@@ -154,7 +169,8 @@ public record PreprocessConfig(
         CONSUMER_GROUP.defaultValue(),
         Duration.ofMillis(TRANSACTION_TIMEOUT_MS.defaultValue()),
         RESTART_ATTEMPTS.defaultValue(),
-        CHECKPOINT_DIR.defaultValue());
+        CHECKPOINT_DIR.defaultValue(),
+        TRANSFORM_PUBLISH_EVERY.defaultValue());
   }
 
   public PreprocessConfig withConsumerGroup(String group) {
@@ -166,7 +182,8 @@ public record PreprocessConfig(
         group,
         transactionTimeout,
         restartAttempts,
-        checkpointDir);
+        checkpointDir,
+        transformPublishEvery);
   }
 
   public PreprocessConfig withParallelism(int newParallelism) {
@@ -178,7 +195,8 @@ public record PreprocessConfig(
         consumerGroup,
         transactionTimeout,
         restartAttempts,
-        checkpointDir);
+        checkpointDir,
+        transformPublishEvery);
   }
 
   public PreprocessConfig withCheckpointInterval(Duration interval) {
@@ -190,7 +208,8 @@ public record PreprocessConfig(
         consumerGroup,
         transactionTimeout,
         restartAttempts,
-        checkpointDir);
+        checkpointDir,
+        transformPublishEvery);
   }
 
   public PreprocessConfig withRestartAttempts(int attempts) {
@@ -202,7 +221,8 @@ public record PreprocessConfig(
         consumerGroup,
         transactionTimeout,
         attempts,
-        checkpointDir);
+        checkpointDir,
+        transformPublishEvery);
   }
 
   /** The same settings with retained checkpoints in {@code dir} (empty: none). */
@@ -215,7 +235,26 @@ public record PreprocessConfig(
         consumerGroup,
         transactionTimeout,
         restartAttempts,
-        dir);
+        dir,
+        transformPublishEvery);
+  }
+
+  /** The same settings, publishing the fitted transform every {@code rows} training rows. */
+  public PreprocessConfig withTransformPublishEvery(long rows) {
+    return new PreprocessConfig(
+        kafka,
+        spec,
+        checkpointInterval,
+        parallelism,
+        consumerGroup,
+        transactionTimeout,
+        restartAttempts,
+        checkpointDir,
+        rows);
+  }
+
+  public String transformsTransactionalIdPrefix() {
+    return consumerGroup + "-transforms";
   }
 
   /** Transactional id prefix of the examples sink; distinct from the dead-letter sink's. */

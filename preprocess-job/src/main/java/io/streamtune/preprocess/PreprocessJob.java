@@ -12,6 +12,7 @@ import io.streamtune.preprocess.flink.TabularTransformFunction;
 import io.streamtune.preprocess.flink.TrainBranch;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
@@ -66,17 +67,25 @@ public final class PreprocessJob {
   /** The topology, from raw envelopes to the sinks; images and texts: {@link MediaWorkflow}. */
   public static void defineWorkflow(
       DataStream<RawEnvelope> raw, PipelineSpec spec, String schemaRegistryUrl, Sinks sinks) {
-    defineWorkflow(raw, spec, schemaRegistryUrl, Map.of(), sinks);
+    defineWorkflow(
+        raw,
+        spec,
+        schemaRegistryUrl,
+        Map.of(),
+        PreprocessConfigDefaults.TRANSFORM_PUBLISH_EVERY,
+        sinks);
   }
 
   /**
    * @param registrySettings schema-registry client settings (authentication, TLS)
+   * @param transformPublishEvery training rows fitted between two published transform versions
    */
   public static void defineWorkflow(
       DataStream<RawEnvelope> raw,
       PipelineSpec spec,
       String schemaRegistryUrl,
       Map<String, String> registrySettings,
+      long transformPublishEvery,
       Sinks sinks) {
     if (spec.modality() != PipelineSpec.Modality.TABULAR) {
       MediaWorkflow.define(raw, spec, schemaRegistryUrl, registrySettings, sinks);
@@ -99,7 +108,9 @@ public final class PreprocessJob {
 
     SingleOutputStreamOperator<Example> examples =
         split
-            .process(new TabularTransformFunction(spec), TypeInformation.of(Example.class))
+            .process(
+                new TabularTransformFunction(spec, transformPublishEvery),
+                TypeInformation.of(Example.class))
             .uid("fit-transform-steps")
             .name("fit and transform")
             // the fitted statistics are global: one subtask holds them, never rescaled
@@ -117,6 +128,13 @@ public final class PreprocessJob {
         .sinkTo(sinks.deadLetters())
         .uid("deadletter-sink")
         .name("dead-letter sink");
+
+    examples
+        .getSideOutput(TabularTransformFunction.TRANSFORMS)
+        .sinkTo(sinks.transforms())
+        .uid("transforms-sink")
+        .name("fitted-transform sink")
+        .setParallelism(1);
   }
 
   /**
@@ -174,6 +192,7 @@ public final class PreprocessJob {
         config.spec(),
         config.kafka().schemaRegistryUrl(),
         config.kafka().registrySettings(),
+        config.transformPublishEvery(),
         kafkaSinks(config));
   }
 
@@ -253,6 +272,19 @@ public final class PreprocessJob {
             .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
             .build();
-    return new Sinks(examples, deadLetters);
+    KafkaSink<TransformVersion> transforms =
+        KafkaSink.<TransformVersion>builder()
+            .setKafkaProducerConfig(config.kafka().clientProperties())
+            .setBootstrapServers(config.kafka().bootstrapServers())
+            .setRecordSerializer(
+                AvroRecordSerializationSchema.transforms(
+                    registry, registrySettings, topics.name(Topics.TRANSFORMS)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(config.transformsTransactionalIdPrefix())
+            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
+            // a fitted transform can be larger than the 1 MiB default request
+            .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 << 20))
+            .build();
+    return new Sinks(examples, deadLetters, transforms);
   }
 }

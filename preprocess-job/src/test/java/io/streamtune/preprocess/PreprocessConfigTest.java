@@ -42,6 +42,7 @@ class PreprocessConfigTest {
     values.put("preprocess.consumer.group", "pp-x");
     values.put("preprocess.transaction.timeout.ms", "30000");
     values.put("preprocess.restart.attempts", "1");
+    values.put("preprocess.transform.publish.every", "250");
     ConfigSource source = ConfigSource.of(values);
 
     PreprocessConfig config = PreprocessConfig.from(source);
@@ -58,8 +59,10 @@ class PreprocessConfigTest {
     assertThat(config.consumerGroup()).isEqualTo("pp-x");
     assertThat(config.transactionTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.restartAttempts()).isEqualTo(1);
+    assertThat(config.transformPublishEvery()).isEqualTo(250);
     assertThat(config.examplesTransactionalIdPrefix())
         .isNotEqualTo(config.deadLetterTransactionalIdPrefix())
+        .isNotEqualTo(config.transformsTransactionalIdPrefix())
         .startsWith("pp-x");
   }
 
@@ -75,6 +78,7 @@ class PreprocessConfigTest {
     assertThat(config.consumerGroup()).isEqualTo("streamtune-preprocess");
     assertThat(config.transactionTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.restartAttempts()).isEqualTo(3);
+    assertThat(config.transformPublishEvery()).isEqualTo(1000);
     assertThat(config.kafka().topics().prefix()).isEqualTo(Topics.DEFAULT_PREFIX);
   }
 

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.preprocess.core.Splitter;
+import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.avro.TextPayload;
+import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
@@ -128,7 +130,8 @@ class PreprocessJobKafkaTest {
         PreprocessConfig.of(kafka, spec)
             .withConsumerGroup("preprocess-kafka-test")
             .withCheckpointInterval(Duration.ofMillis(500))
-            .withRestartAttempts(1);
+            .withRestartAttempts(1)
+            .withTransformPublishEvery(50);
     JobClient job =
         PreprocessJob.start(StreamExecutionEnvironment.createLocalEnvironment(), config);
     try {
@@ -164,6 +167,19 @@ class PreprocessJobKafkaTest {
       assertThat(train.stream().map(r -> r.value().getTransformVersion()))
           .containsExactlyInAnyOrderElementsOf(
               LongStream.rangeClosed(1, expectedTrain.size()).boxed().toList());
+
+      // the fitted transform is published: the first version, then every 50 training rows fitted,
+      // keyed by pipeline, and the published JSON applies as the job applied it at that version
+      int expectedVersions = 1 + (expectedTrain.size() - 1) / 50;
+      List<ConsumerRecord<String, TransformVersion>> transforms =
+          JobTestKit.read(
+              KAFKA, topics.name(Topics.TRANSFORMS), TransformVersion.class, expectedVersions);
+      assertThat(transforms).allMatch(r -> r.key().equals(spec.name()));
+      assertThat(transforms.stream().map(r -> r.value().getVersion()).toList())
+          .containsExactlyElementsOf(
+              LongStream.iterate(1, v -> v <= expectedTrain.size(), v -> v + 50).boxed().toList());
+      TransformVersion last = transforms.get(transforms.size() - 1).value();
+      assertThat(TabularTransform.fromJson(last.getJson()).version()).isEqualTo(last.getVersion());
 
       Map<String, DeadLetter> byKey =
           deadLetters.stream()

@@ -3,6 +3,7 @@ package io.streamtune.preprocess.flink;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.schemas.serde.AvroSerdes;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -81,6 +82,16 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
         registrySettings,
         deadLetter -> topic,
         AvroRecordSerializationSchema::deadLetterKey);
+  }
+
+  /** Fitted transforms are keyed by pipeline name (the topic is compacted: the newest stays). */
+  public static AvroRecordSerializationSchema<TransformVersion> transforms(
+      String schemaRegistryUrl, Map<String, String> registrySettings, String topic) {
+    return new AvroRecordSerializationSchema<>(
+        schemaRegistryUrl,
+        registrySettings,
+        transform -> topic,
+        transform -> transform.getPipeline().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -1,13 +1,16 @@
 package io.streamtune.preprocess.flink;
 
 import io.streamtune.common.outcome.Outcome;
+import io.streamtune.preprocess.PreprocessConfigDefaults;
 import io.streamtune.preprocess.core.DeadLetters;
 import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.TabularTransform;
+import io.streamtune.preprocess.core.TransformPublication;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,7 +45,13 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("transform-dead-letters", TypeInformation.of(DeadLetter.class));
 
+  /** Published versions of the fitted transform ({@link TransformPublication}). */
+  public static final OutputTag<TransformVersion> TRANSFORMS =
+      new OutputTag<>("fitted-transforms", TypeInformation.of(TransformVersion.class));
+
   private final PipelineSpec spec;
+  private final long publishEvery;
+  private transient TransformPublication publication;
 
   private transient TabularTransform pipeline;
   private transient ListState<byte[]> checkpointed;
@@ -51,7 +60,15 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
   private transient Map<String, Counter> deadLettersByStage;
 
   public TabularTransformFunction(PipelineSpec spec) {
+    this(spec, PreprocessConfigDefaults.TRANSFORM_PUBLISH_EVERY);
+  }
+
+  /**
+   * @param publishEvery training rows fitted between two published versions of the transform
+   */
+  public TabularTransformFunction(PipelineSpec spec, long publishEvery) {
     this.spec = java.util.Objects.requireNonNull(spec, "spec");
+    this.publishEvery = publishEvery;
   }
 
   /** The operator state holding the fitted transform as JSON (tests read it back). */
@@ -78,6 +95,8 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
     if (pipeline == null) {
       pipeline = TabularTransform.create(spec);
     }
+    // after a restore the current version is published again: harmless on a compacted topic
+    publication = new TransformPublication(publishEvery);
   }
 
   @Override
@@ -109,5 +128,8 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
         context.output(DEAD_LETTERS, rejected.deadLetter(Clock.systemUTC().instant()));
       }
     }
+    publication
+        .due(pipeline, Clock.systemUTC().instant())
+        .ifPresent(version -> context.output(TRANSFORMS, version));
   }
 }

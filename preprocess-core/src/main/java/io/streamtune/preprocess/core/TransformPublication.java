@@ -1,0 +1,58 @@
+package io.streamtune.preprocess.core;
+
+import io.streamtune.schemas.avro.TransformVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When the preprocessing job publishes its fitted transform to the {@code transforms} topic: the
+ * first fitted version (after any warm-up), every {@code every} training rows fitted after that,
+ * and the version a freeze fixes. A model version is stored with the newest published transform at
+ * or below the highest transform version it trained on; with {@code preprocess.freezeAfter} that is
+ * exactly the transform its examples came from, and serving applies the same.
+ */
+public final class TransformPublication {
+
+  private final long every;
+  private long lastPublished = -1;
+  private boolean frozenPublished;
+
+  /**
+   * @param every training rows fitted between two publications (at least 1)
+   */
+  public TransformPublication(long every) {
+    if (every < 1) {
+      throw new IllegalArgumentException("every must be at least 1, got " + every);
+    }
+    this.every = every;
+  }
+
+  /** The version to publish after the rows {@code transform} just took, if one is due. */
+  public Optional<TransformVersion> due(TabularTransform transform, Instant now) {
+    long version = transform.version();
+    if (version == 0 || transform.buffered() > 0 || version == lastPublished) {
+      return Optional.empty();
+    }
+    boolean freezing = transform.frozen() && !frozenPublished;
+    if (lastPublished >= 0 && !freezing && version - lastPublished < every) {
+      return Optional.empty();
+    }
+    lastPublished = version;
+    frozenPublished = transform.frozen();
+    return Optional.of(
+        TransformVersion.newBuilder()
+            .setPipeline(transform.spec().name())
+            .setVersion(version)
+            .setFrozen(transform.frozen())
+            .setPublishedAt(now)
+            .setFormat(TabularTransform.FORMAT)
+            .setJson(new String(transform.toCompactJson(), StandardCharsets.UTF_8))
+            .build());
+  }
+
+  /** The version last published, -1 before the first. */
+  public long lastPublished() {
+    return lastPublished;
+  }
+}
