@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelStore {
 
+  /**
+   * The fitted preprocessing transform a tabular version was trained with ({@code
+   * TabularTransform.toJson}): serving applies exactly it, so a stored version is self-contained.
+   */
+  public static final String TRANSFORM_FILE = "transform.json";
+
   public static final String METADATA_FILE = "metadata.json";
   public static final String SPEC_FILE = "spec.yaml";
 

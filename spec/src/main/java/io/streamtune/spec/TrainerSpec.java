@@ -54,6 +54,16 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
     WARMUP_LINEAR
   }
 
+  /** What the buffer does when a concept-drift retrain request arrives. */
+  public enum DriftPolicy {
+    /** Nothing: the round trains on the buffer as it is. */
+    KEEP,
+    /** Forget the replayed sample of older examples; the recent ones stay. */
+    DROP_REPLAY,
+    /** Keep only each class's {@code driftKeepRecent} newest examples. */
+    RECENT
+  }
+
   /** Where to train. */
   public enum DeviceKind {
     AUTO,
@@ -105,6 +115,21 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           "in [0, 1]",
           "Share of each class's buffer slots kept as a uniform sample of its older examples"
               + " (replay); the rest hold its most recent examples.");
+  public static final Setting<DriftPolicy> DRIFT_POLICY =
+      Setting.choice(
+          "driftPolicy",
+          DriftPolicy.class,
+          DriftPolicy.RECENT,
+          "After a concept-drift retrain request (control topic): keep (train on the buffer as it"
+              + " is), drop_replay (forget the replayed older examples) or recent (keep only each"
+              + " class's driftKeepRecent newest examples), so the next round learns the new"
+              + " concept.");
+  public static final Setting<Integer> DRIFT_KEEP_RECENT =
+      Setting.integer(
+          "driftKeepRecent",
+          64,
+          1,
+          "Under driftPolicy recent: the newest examples per class kept after a concept drift.");
   public static final Setting<String> BACKBONE =
       Setting.text(
           "backbone",
@@ -200,6 +225,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           SEED,
           BUFFER_MAX_BYTES,
           REPLAY_SHARE,
+          DRIFT_POLICY,
+          DRIFT_KEEP_RECENT,
           BACKBONE,
           STRATEGY,
           UNFREEZE_LAST_BLOCKS,
@@ -290,6 +317,14 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   public Double replayShare() {
     return get(REPLAY_SHARE);
+  }
+
+  public DriftPolicy driftPolicy() {
+    return get(DRIFT_POLICY);
+  }
+
+  public Integer driftKeepRecent() {
+    return get(DRIFT_KEEP_RECENT);
   }
 
   /** As written; {@link #backboneFor} gives the one in effect. */

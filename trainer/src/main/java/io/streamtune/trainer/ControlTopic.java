@@ -1,7 +1,10 @@
 package io.streamtune.trainer;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.serde.AvroSerdes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +15,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests for a round now, from the control topic. Every trainer instance reads it from its end,
- * without a consumer group (nothing committed): a message asks the live trainers of its key's model
- * (or of every model, without a key) for a round.
+ * Requests for a round now, from the control topic: Avro {@link RetrainRequest}s from people
+ * ({@code streamtune retrain}), drift detectors and rollbacks. Every trainer instance reads it from
+ * its end, without a consumer group (nothing committed): a request asks the live trainers of its
+ * key's model (or of every model, without a key) for a round. A record that is not a RetrainRequest
+ * (an old plain-string message) is logged and ignored.
  */
 final class ControlTopic implements AutoCloseable {
 
@@ -28,7 +35,8 @@ final class ControlTopic implements AutoCloseable {
 
   private final String topic;
   private final String modelId;
-  private final KafkaConsumer<String, String> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Deserializer<RetrainRequest> requestDeserializer;
   private volatile boolean assigned;
   private long nextAttemptNanos;
   private volatile int requests;
@@ -41,38 +49,67 @@ final class ControlTopic implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.requestDeserializer =
+        AvroSerdes.valueDeserializer(
+            kafka.schemaRegistryUrl(), kafka.registrySettings(), RetrainRequest.class);
   }
 
   /**
-   * Takes the messages that arrived since the last call.
+   * Takes the requests that arrived since the last call.
    *
    * @param roundInProgress counted apart: the request is kept for a round after the running one
-   * @return whether one of them asks this model for a round
+   * @return the requests for this model (its key, or none), in arrival order
    */
-  boolean poll(boolean roundInProgress) {
+  List<RetrainRequest> poll(boolean roundInProgress) {
     assign();
     if (!assigned) {
-      return false;
+      return List.of();
     }
-    boolean requested = false;
-    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ZERO)) {
-      if (record.key() == null || record.key().equals(modelId)) {
-        requested = true;
-        requests++;
-        if (roundInProgress) {
-          requestsDuringRound++;
-        }
-        LOG.info(
-            "model {}: control message '{}' at {}-{}@{}: a round is due",
-            modelId,
-            record.value(),
-            record.topic(),
-            record.partition(),
-            record.offset());
+    List<RetrainRequest> forThisModel = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
+      if (record.key() != null && !record.key().equals(modelId)) {
+        continue;
       }
+      RetrainRequest request = decode(record);
+      if (request == null) {
+        continue;
+      }
+      forThisModel.add(request);
+      requests++;
+      if (roundInProgress) {
+        requestsDuringRound++;
+      }
+      LOG.info(
+          "model {}: retrain request at {}-{}@{} ({}, {}): {}; a round is due",
+          modelId,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          request.getTrigger(),
+          request.getDetector(),
+          request.getReason());
     }
-    return requested;
+    return forThisModel;
+  }
+
+  private RetrainRequest decode(ConsumerRecord<String, byte[]> record) {
+    try {
+      return record.value() == null
+          ? null
+          : requestDeserializer.deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "model {}: ignoring {}-{}@{}: not a RetrainRequest ({}); send requests with streamtune"
+              + " retrain",
+          modelId,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+      return null;
+    }
   }
 
   /** Assigns every partition at its end; retried every 10 s while the topic is missing. */

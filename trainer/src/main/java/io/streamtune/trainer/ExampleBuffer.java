@@ -205,6 +205,31 @@ public final class ExampleBuffer {
     return stored;
   }
 
+  /**
+   * After a concept drift: forgets the replayed sample of every class (it holds the old concept),
+   * and with {@code keepRecent} >= 0 also all but each class's {@code keepRecent} newest examples.
+   * The replay sample starts again from the examples that leave the recent part from now on.
+   *
+   * @param keepRecent newest examples kept per class, or -1 to keep every recent one
+   * @return examples forgotten
+   */
+  public int forgetOlderConcept(int keepRecent) {
+    int forgotten = 0;
+    for (ClassReservoir reservoir : classes) {
+      for (Item item : reservoir.replay) {
+        reservoir.bytes -= item.bytes();
+      }
+      forgotten += reservoir.replay.size();
+      reservoir.replay.clear();
+      reservoir.leftRecent = 0;
+      while (keepRecent >= 0 && reservoir.recent.size() > keepRecent) {
+        reservoir.bytes -= reservoir.recent.removeFirst().bytes();
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
   /** Algorithm R over the examples that leave the recent part. */
   private boolean offerReplay(ClassReservoir reservoir, Item item) {
     reservoir.leftRecent++;

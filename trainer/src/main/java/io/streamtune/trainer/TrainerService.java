@@ -8,6 +8,8 @@ import io.streamtune.model.engine.EngineInfo;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.training.MallocSettings;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
@@ -96,6 +98,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final TrainerDeadLetters deadLetters;
   private final VersionSink sink;
   private final ControlTopic control;
+  private final TransformCatalog transformCatalog;
   private final ModelTrainer roundTrainer;
   private final VersionPublisher publisher;
   private final TrainerStart.DiscardedSnapshot discardedSnapshot;
@@ -154,6 +157,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
             consumer::groupMetadata,
             deadLetters::flush);
     this.control = new ControlTopic(config.kafka(), topics.name(Topics.CONTROL), modelId);
+    this.transformCatalog =
+        spec.modality() == PipelineSpec.Modality.TABULAR
+            ? new TransformCatalog(
+                config.kafka(), topics.name(Topics.TRANSFORMS), modelId, Duration.ofSeconds(5))
+            : null;
     TrainerStart.Outcome start;
     try {
       start =
@@ -171,7 +179,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.roundTrainer = start.trainer();
     this.discardedSnapshot = start.discarded().orElse(null);
     this.publisher =
-        new VersionPublisher(spec, store, sink, state, start, engineInfo.flavor(), threads);
+        new VersionPublisher(
+            spec,
+            store,
+            sink,
+            state,
+            start,
+            transformCatalog == null ? TransformSource.NONE : transformCatalog,
+            engineInfo.flavor(),
+            threads);
     this.roundExecutor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -189,11 +205,25 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  /** A request on the control topic forces a round (after a running one). */
+  /**
+   * A request on the control topic forces a round (after a running one); after a concept drift the
+   * buffer first forgets the older concept as the spec's {@code driftPolicy} says.
+   */
   private void pollControl() {
-    if (control.poll(roundInProgress)) {
-      state.forceRound();
+    List<RetrainRequest> requests = control.poll(roundInProgress);
+    if (requests.isEmpty()) {
+      return;
     }
+    if (requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT)) {
+      int forgotten = DriftPolicies.apply(config.spec().trainer(), state.buffer());
+      LOG.info(
+          "model {}: concept drift: driftPolicy {} forgot {} buffered examples, {} left",
+          modelId,
+          config.spec().trainer().driftPolicy().name().toLowerCase(java.util.Locale.ROOT),
+          forgotten,
+          state.buffer().size());
+    }
+    state.forceRound();
   }
 
   /** The consume–train–publish loop; returns after {@link #close()}. */
@@ -407,6 +437,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     consumer.wakeup();
     control.wakeup();
+    if (transformCatalog != null) {
+      transformCatalog.wakeup();
+    }
     Thread loop = loopThread;
     if (loop != null) {
       loop.interrupt(); // a registry-outage retry sleeps
@@ -428,6 +461,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
     deadline.close(consumer, "examples consumer of model " + modelId, LOG);
     ShutdownDeadline.closeQuietly(
         () -> control.close(deadline.remaining()), "control consumer of model " + modelId, LOG);
+    if (transformCatalog != null) {
+      ShutdownDeadline.closeQuietly(
+          () -> transformCatalog.close(deadline.remaining()),
+          "transforms consumer of model " + modelId,
+          LOG);
+    }
     ShutdownDeadline.closeQuietly(
         () -> sink.close(deadline.remaining()), "version producer of model " + modelId, LOG);
     ShutdownDeadline.closeQuietly(

@@ -6,6 +6,7 @@ import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
+import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.TrainerSpec;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,7 @@ final class VersionPublisher {
   private final ModelStore store;
   private final VersionSink sink;
   private final TrainingState state;
+  private final TransformSource transforms;
   private final String nativeFlavor;
   private final int threads;
   private int nextVersion;
@@ -67,6 +70,7 @@ final class VersionPublisher {
       VersionSink sink,
       TrainingState state,
       TrainerStart.Outcome start,
+      TransformSource transforms,
       String nativeFlavor,
       int threads) {
     this.spec = spec;
@@ -75,6 +79,7 @@ final class VersionPublisher {
     this.store = store;
     this.sink = sink;
     this.state = state;
+    this.transforms = transforms;
     this.nextVersion = start.nextVersion();
     this.parentVersion = start.parentVersion();
     this.nativeFlavor = nativeFlavor;
@@ -129,6 +134,21 @@ final class VersionPublisher {
         });
     String training = trainingJson(round, result, trainer);
     files.put(TRAINING_FILE, out -> out.write(training.getBytes(StandardCharsets.UTF_8)));
+    Optional<TransformVersion> transform =
+        tabular ? transforms.transformFor(state.maxTransformVersion()) : Optional.empty();
+    transform.ifPresent(
+        t ->
+            files.put(
+                ModelStore.TRANSFORM_FILE,
+                out -> out.write(t.getJson().getBytes(StandardCharsets.UTF_8))));
+    if (tabular && transform.isEmpty()) {
+      LOG.warn(
+          "model {} v{}: no fitted transform published on the transforms topic yet; this version"
+              + " is stored without {} and cannot be served",
+          modelId,
+          version,
+          ModelStore.TRANSFORM_FILE);
+    }
     List<OffsetRange> ranges = state.drainRanges();
     // beside the version, so a start can tell whether its transaction committed
     files.put(PublishedOffsets.FILE, out -> PublishedOffsets.write(ranges, out));
@@ -153,6 +173,7 @@ final class VersionPublisher {
             .setDevice(result.device())
             .setNativeFlavor(nativeFlavor)
             .setMaxTransformVersion(state.maxTransformVersion())
+            .setTransformVersion(transform.map(TransformVersion::getVersion).orElse(null))
             .build();
     try {
       sink.publish(modelVersion);

@@ -304,4 +304,54 @@ class ExampleBufferTest {
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("claims 2147483639 bytes");
   }
+
+  @Test
+  void aConceptDriftForgetsTheReplayedOlderConceptAndKeepsTheNewestPerClass() {
+    ExampleBuffer buffer = new ExampleBuffer(200, Long.MAX_VALUE, 0.5, 2, 7L);
+    for (int i = 0; i < 1000; i++) {
+      buffer.add(row(i), i % 2);
+    }
+    long bytesBefore = buffer.bytes();
+    assertThat(buffer.classCounts()).containsExactly(100, 100);
+
+    int forgotten = buffer.forgetOlderConcept(10);
+
+    assertThat(forgotten).isEqualTo(180);
+    assertThat(buffer.classCounts()).containsExactly(10, 10);
+    assertThat(buffer.replayCount(0)).isZero();
+    assertThat(buffer.bytes()).isEqualTo(bytesBefore / 10);
+    assertThat(buffer.items().stream().map(item -> (int) item.features()[0]))
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(980, 1000).boxed().toList());
+    // new examples fill the recent slots again, then the replay sample restarts from them
+    for (int i = 1000; i < 1200; i++) {
+      buffer.add(row(i), i % 2);
+    }
+    assertThat(buffer.classCounts()).containsExactly(100, 100);
+    assertThat(buffer.items()).allMatch(item -> item.features()[0] >= 980);
+  }
+
+  @Test
+  void driftPoliciesKeepDropTheReplayOrKeepOnlyTheRecent() {
+    io.streamtune.spec.TrainerSpec defaults = io.streamtune.spec.TrainerSpec.defaults();
+    assertThat(defaults.driftPolicy()).isEqualTo(io.streamtune.spec.TrainerSpec.DriftPolicy.RECENT);
+    for (var policy : io.streamtune.spec.TrainerSpec.DriftPolicy.values()) {
+      ExampleBuffer buffer = new ExampleBuffer(400, Long.MAX_VALUE, 0.5, 2, 7L);
+      for (int i = 0; i < 1000; i++) {
+        buffer.add(row(i), i % 2);
+      }
+      io.streamtune.spec.TrainerSpec settings =
+          defaults.with(io.streamtune.spec.TrainerSpec.DRIFT_POLICY, policy);
+
+      DriftPolicies.apply(settings, buffer);
+
+      long expected =
+          switch (policy) {
+            case KEEP -> 400;
+            case DROP_REPLAY -> 200;
+            case RECENT -> 128;
+          };
+      assertThat(buffer.size()).as("%s", policy).isEqualTo(expected);
+    }
+  }
 }

@@ -8,6 +8,8 @@ import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.embedded.TopicReader;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
@@ -15,6 +17,7 @@ import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.TrainerSpec.DeviceKind;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -42,7 +45,26 @@ class TrainerControlKafkaTest {
           .replace("epochs: 6", "epochs: 300")
           .replace("batchSize: 32", "batchSize: 8");
 
-  private static void control(String key, String value) {
+  private static void control(String key, String reason) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    RetrainRequest request =
+        RetrainRequest.newBuilder()
+            .setModelId(key)
+            .setRequestedAt(Instant.now())
+            .setTrigger(RetrainCause.MANUAL)
+            .setDetector("manual")
+            .setReason(reason)
+            .build();
+    try (KafkaProducer<String, RetrainRequest> producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), AvroSerdes.valueSerializer(KAFKA.schemaRegistryUrl()))) {
+      producer.send(new ProducerRecord<>(KAFKA.topics().name(Topics.CONTROL), key, request));
+    }
+  }
+
+  /** An old plain-string control message: logged and ignored, never a round or a crash. */
+  private static void plainStringControl(String key, String value) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     try (KafkaProducer<String, String> producer =
@@ -82,6 +104,7 @@ class TrainerControlKafkaTest {
               () -> service.stats().examplesConsumed() == 200 && service.stats().controlAssigned());
       assertThat(service.stats().versionsPublished()).isZero();
 
+      plainStringControl("blobs", "train"); // not a RetrainRequest: ignored
       control("another-model", "train"); // not ours: ignored
       control(null, "every model"); // no key: every trainer
       await().atMost(Duration.ofSeconds(30)).until(() -> service.stats().roundInProgress());

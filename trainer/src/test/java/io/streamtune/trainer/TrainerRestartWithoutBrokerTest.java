@@ -52,7 +52,8 @@ class TrainerRestartWithoutBrokerTest {
     assertThat(first.nextVersion()).isEqualTo(1);
     assertThat(first.parentVersion()).isNull();
     assertThat(factory.created).isEqualTo(1);
-    VersionPublisher publisher = new VersionPublisher(spec, store, sink, state, first, "cpu", 1);
+    VersionPublisher publisher =
+        new VersionPublisher(spec, store, sink, state, first, TransformSource.NONE, "cpu", 1);
 
     ModelVersion v1 = trainAndPublish(state, first.trainer(), publisher, 0, 100);
     ModelVersion v2 = trainAndPublish(state, first.trainer(), publisher, 100, 150);
@@ -91,7 +92,8 @@ class TrainerRestartWithoutBrokerTest {
     assertThat(restarted.buffer().size()).isEqualTo(150);
 
     // the restarted trainer reads v3's examples again and publishes them as v3, child of v2
-    VersionPublisher again = new VersionPublisher(spec, store, sink, restarted, second, "cpu", 1);
+    VersionPublisher again =
+        new VersionPublisher(spec, store, sink, restarted, second, TransformSource.NONE, "cpu", 1);
     ModelVersion v3 = trainAndPublish(restarted, second.trainer(), again, 150, 180);
     assertThat(v3.getVersion()).isEqualTo(3);
     assertThat(v3.getParentVersion()).isEqualTo(2);
@@ -111,7 +113,7 @@ class TrainerRestartWithoutBrokerTest {
     trainAndPublish(
         state,
         first.trainer(),
-        new VersionPublisher(spec, store, sink, state, first, "cpu", 1),
+        new VersionPublisher(spec, store, sink, state, first, TransformSource.NONE, "cpu", 1),
         0,
         100);
 
