@@ -23,6 +23,8 @@ import java.util.Objects;
  *     skipped
  * @param shutdownTimeout how long a stop may take ({@code service.shutdown.timeout.ms}): the loop
  *     is woken and every Kafka client closed within it, whatever state the broker is in
+ * @param driftHoldoutKeep holdout examples kept, newest first, when a concept-drift retrain request
+ *     arrives: the older ones hold the old concept and would gate every adapted version out
  */
 public record EvaluatorConfig(
     KafkaConnection kafka,
@@ -32,7 +34,8 @@ public record EvaluatorConfig(
     Duration pollTimeout,
     Duration holdoutWait,
     Path modelStore,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int driftHoldoutKeep) {
 
   public static final ConfigKey<String> MODEL_STORE =
       ConfigKey.string(
@@ -60,6 +63,14 @@ public record EvaluatorConfig(
           "How long a model version waits for a first holdout example before it is skipped"
               + " (at least 0)");
 
+  public static final ConfigKey<Integer> DRIFT_HOLDOUT_KEEP =
+      ConfigKey.integer(
+          "evaluator.drift.holdout.keep",
+          0,
+          "Holdout examples kept (the newest) when a concept-drift retrain request arrives on the"
+              + " control topic; the rest hold the old concept and would gate every adapted"
+              + " version out (at least 0)");
+
   public static final List<ConfigKey<?>> KEYS = keys();
 
   private static List<ConfigKey<?>> keys() {
@@ -71,6 +82,7 @@ public record EvaluatorConfig(
             HOLDOUT_MAX_EXAMPLES,
             POLL_TIMEOUT_MS,
             HOLDOUT_WAIT_MS,
+            DRIFT_HOLDOUT_KEEP,
             CommonKeys.SHUTDOWN_TIMEOUT_MS));
     return List.copyOf(keys);
   }
@@ -94,6 +106,9 @@ public record EvaluatorConfig(
       throw ConfigException.invalid(MODEL_STORE, null, "must be a directory");
     }
     CommonKeys.checkShutdownTimeout(shutdownTimeout);
+    if (driftHoldoutKeep < 0) {
+      throw ConfigException.invalid(DRIFT_HOLDOUT_KEEP, driftHoldoutKeep, "must be at least 0");
+    }
   }
 
   /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
@@ -104,6 +119,7 @@ public record EvaluatorConfig(
     int maxExamples = source.get(HOLDOUT_MAX_EXAMPLES);
     long pollMs = source.get(POLL_TIMEOUT_MS);
     long waitMs = source.get(HOLDOUT_WAIT_MS);
+    int driftKeep = source.get(DRIFT_HOLDOUT_KEEP);
     Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
     source.rejectUnknown(KEYS);
     if (pollMs < 1) {
@@ -121,7 +137,8 @@ public record EvaluatorConfig(
         Duration.ofMillis(pollMs),
         Duration.ofMillis(waitMs),
         store,
-        shutdownTimeout);
+        shutdownTimeout,
+        driftKeep);
   }
 
   /** For a spec held in memory (the launcher's embedded default), with default settings. */
@@ -134,7 +151,8 @@ public record EvaluatorConfig(
         Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
         Duration.ofMillis(HOLDOUT_WAIT_MS.defaultValue()),
         Path.of(MODEL_STORE.defaultValue()),
-        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()),
+        DRIFT_HOLDOUT_KEEP.defaultValue());
   }
 
   /** For a spec held in memory, with explicit settings. */
@@ -153,7 +171,8 @@ public record EvaluatorConfig(
         pollTimeout,
         holdoutWait,
         Path.of(MODEL_STORE.defaultValue()),
-        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()),
+        DRIFT_HOLDOUT_KEEP.defaultValue());
   }
 
   public EvaluatorConfig withHoldoutWait(Duration wait) {
@@ -165,7 +184,8 @@ public record EvaluatorConfig(
         pollTimeout,
         wait,
         modelStore,
-        shutdownTimeout);
+        shutdownTimeout,
+        driftHoldoutKeep);
   }
 
   /** The same settings over the model store at {@code root}. */
@@ -178,7 +198,8 @@ public record EvaluatorConfig(
         pollTimeout,
         holdoutWait,
         root,
-        shutdownTimeout);
+        shutdownTimeout,
+        driftHoldoutKeep);
   }
 
   public double minMacroF1Gain() {
@@ -195,6 +216,7 @@ public record EvaluatorConfig(
         pollTimeout,
         holdoutWait,
         modelStore,
-        timeout);
+        timeout,
+        driftHoldoutKeep);
   }
 }

@@ -1,10 +1,12 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.common.control.ControlTopic;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Path;
@@ -82,6 +84,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile Thread loopThread;
   private volatile KafkaConsumer<String, ModelVersion> championsReader;
+  private final ControlTopic control;
   private final AtomicLong reportsPublished = new AtomicLong();
   private final AtomicLong versionsSkipped = new AtomicLong();
   private volatile Throwable failure;
@@ -107,6 +110,9 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     this.promotedTopic = topics.name(Topics.MODELS_PROMOTED);
     this.metricsTopic = topics.name(Topics.METRICS);
     this.holdout = new HoldoutSet(config.holdoutMaxExamples());
+    this.control =
+        new ControlTopic(
+            config.kafka(), topics.name(Topics.CONTROL), config.spec().name(), "evaluator");
     this.evaluator = new VersionEvaluator(loader, new ChampionGate(config.minMacroF1Gain()), clock);
     this.loader = loader;
     String registry = config.kafka().schemaRegistryUrl();
@@ -193,6 +199,8 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
           promotedTopic,
           config.minMacroF1Gain());
       while (running) {
+        followPromotions();
+        forgetStaleHoldoutOnConceptDrift();
         holdoutReader.pollOnce();
         for (ConsumerRecord<String, ModelVersion> record : pollModels()) {
           if (!running) {
@@ -280,6 +288,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private void wakeConsumers() {
     holdoutConsumer.wakeup();
     modelsConsumer.wakeup();
+    control.wakeup();
     KafkaConsumer<String, ModelVersion> reader = championsReader;
     if (reader != null) {
       reader.wakeup();
@@ -406,6 +415,43 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Re-promotions written by others while this runs (a rollback by the feedback app or {@code
+   * streamtune rollback}) replace the champion to beat.
+   */
+  private void followPromotions() {
+    KafkaConsumer<String, ModelVersion> reader = championsReader;
+    if (reader == null) {
+      return;
+    }
+    for (ModelVersion promoted : PromotedChampions.pollNew(reader)) {
+      if (evaluator.followPromotion(promoted)) {
+        LOG.info(
+            "champion of {} is now v{} (re-promoted on {})",
+            promoted.getModelId(),
+            promoted.getVersion(),
+            promotedTopic);
+      }
+    }
+  }
+
+  /**
+   * After a concept drift the holdout's older examples hold the old concept: they would gate every
+   * adapted version out, so all but the newest {@code evaluator.drift.holdout.keep} are forgotten.
+   */
+  private void forgetStaleHoldoutOnConceptDrift() {
+    boolean conceptDrift =
+        control.poll(false).stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT);
+    if (conceptDrift) {
+      int forgotten = holdout.forgetAllButNewest(config.driftHoldoutKeep());
+      LOG.info(
+          "concept drift on {}: forgot {} holdout examples of the old concept, {} kept",
+          config.spec().name(),
+          forgotten,
+          holdout.size());
+    }
+  }
+
   /** The last version on the promoted topic per model is the champion to beat. */
   private void recoverChampions() {
     KafkaConsumer<String, ModelVersion> reader =
@@ -417,26 +463,17 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
                 config.kafka().registrySettings(),
                 ModelVersion.class));
     championsReader = reader;
-    try {
-      if (!running) {
-        return; // closed before the reader was there to wake
-      }
-      PromotedChampions.read(reader, promotedTopic, config.pollTimeout(), () -> running)
-          .values()
-          .forEach(
-              v -> {
-                evaluator.recoverChampion(v);
-                LOG.info(
-                    "champion of {} is v{} (from {})",
-                    v.getModelId(),
-                    v.getVersion(),
-                    promotedTopic);
-              });
-    } finally {
-      championsReader = null;
-      ShutdownDeadline.after(config.shutdownTimeout().dividedBy(2))
-          .close(reader, "promoted reader", LOG);
+    if (!running) {
+      return; // closed before the reader was there to wake
     }
+    PromotedChampions.read(reader, promotedTopic, config.pollTimeout(), () -> running)
+        .values()
+        .forEach(
+            v -> {
+              evaluator.recoverChampion(v);
+              LOG.info(
+                  "champion of {} is v{} (from {})", v.getModelId(), v.getVersion(), promotedTopic);
+            });
   }
 
   private static String format(double value) {
@@ -450,6 +487,12 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     }
     deadline.close(holdoutConsumer, "holdout consumer", LOG);
     deadline.close(modelsConsumer, "models consumer", LOG);
+    KafkaConsumer<String, ModelVersion> reader = championsReader;
+    if (reader != null) {
+      deadline.close(reader, "promoted reader", LOG);
+    }
+    ShutdownDeadline.closeQuietly(
+        () -> control.close(deadline.remaining()), "control consumer", LOG);
     ShutdownDeadline.closeQuietly(
         () -> publisher.close(deadline.remaining()), "report producer", LOG);
     if (loader instanceof AutoCloseable closeable) {

@@ -189,6 +189,27 @@ public final class HoldoutSet {
     return byId.size();
   }
 
+  /**
+   * Forgets all but the {@code keep} newest examples (after a concept drift the older ones hold the
+   * old concept); they count as evicted.
+   *
+   * @return examples forgotten
+   */
+  public int forgetAllButNewest(int keep) {
+    int forgotten = 0;
+    Iterator<Map.Entry<String, Held>> oldest = byId.entrySet().iterator();
+    while (byId.size() > keep && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+      forgotten++;
+    }
+    if (forgotten > 0) {
+      evicted += forgotten;
+      revision++;
+    }
+    return forgotten;
+  }
+
   public boolean isEmpty() {
     return byId.isEmpty();
   }

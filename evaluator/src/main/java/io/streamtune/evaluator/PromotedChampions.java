@@ -30,7 +30,8 @@ final class PromotedChampions {
    * Reads {@code promotedTopic} from the beginning to its current end with {@code reader} (which
    * the caller closes); an undecodable record is skipped, as it cannot be a champion.
    *
-   * @return the highest promoted version per model id; empty when the topic does not exist yet
+   * @return the last promoted version per model id (by offset: a rollback re-promotes an older
+   *     version after a newer one); empty when the topic does not exist yet
    */
   static Map<String, ModelVersion> read(
       Consumer<String, ModelVersion> reader,
@@ -52,10 +53,7 @@ final class PromotedChampions {
       try {
         for (ConsumerRecord<String, ModelVersion> record : reader.poll(pollTimeout)) {
           if (record.value() != null) {
-            last.merge(
-                record.value().getModelId(),
-                record.value(),
-                (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+            last.put(record.value().getModelId(), record.value());
           }
         }
       } catch (RecordDeserializationException e) {
@@ -64,5 +62,27 @@ final class PromotedChampions {
       }
     }
     return last;
+  }
+
+  /**
+   * The records written since the last call (the reader is positioned by {@link #read}); an
+   * undecodable one is skipped.
+   */
+  static List<ModelVersion> pollNew(Consumer<String, ModelVersion> reader) {
+    List<ModelVersion> promoted = new ArrayList<>();
+    if (reader.assignment().isEmpty()) {
+      return promoted;
+    }
+    try {
+      for (ConsumerRecord<String, ModelVersion> record : reader.poll(Duration.ZERO)) {
+        if (record.value() != null) {
+          promoted.add(record.value());
+        }
+      }
+    } catch (RecordDeserializationException e) {
+      LOG.warn("ignoring undecodable promoted record {}@{}", e.topicPartition(), e.offset());
+      reader.seek(e.topicPartition(), e.offset() + 1);
+    }
+    return promoted;
   }
 }

@@ -71,10 +71,23 @@ public final class VersionEvaluator {
    * champion; it is scored on the holdout when the next challenger arrives.
    */
   public void recoverChampion(ModelVersion promoted) {
+    champions.put(promoted.getModelId(), new ChampionState(promoted, Double.NaN, NEVER_SCORED));
+  }
+
+  /**
+   * Follows a record on the promoted topic written while this process runs: its own promotions
+   * (already the champion) and re-promotions of an older version (a rollback), which replace the
+   * champion whatever its number.
+   *
+   * @return whether the champion changed
+   */
+  public boolean followPromotion(ModelVersion promoted) {
     ChampionState current = champions.get(promoted.getModelId());
-    if (current == null || current.version.getVersion() < promoted.getVersion()) {
-      champions.put(promoted.getModelId(), new ChampionState(promoted, Double.NaN, NEVER_SCORED));
+    if (current != null && current.version.getVersion() == promoted.getVersion()) {
+      return false;
     }
+    champions.put(promoted.getModelId(), new ChampionState(promoted, Double.NaN, NEVER_SCORED));
+    return true;
   }
 
   /** The current champion version of a model. */

@@ -53,6 +53,7 @@ class EvaluatorConfigTest {
     values.put("evaluator.poll.timeout.ms", "50");
     values.put("evaluator.holdout.wait.ms", "1000");
     values.put("service.shutdown.timeout.ms", "2500");
+    values.put("evaluator.drift.holdout.keep", "40");
     ConfigSource source = ConfigSource.of(values);
 
     EvaluatorConfig config = EvaluatorConfig.from(source);
@@ -70,6 +71,7 @@ class EvaluatorConfigTest {
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.holdoutWait()).isEqualTo(Duration.ofMillis(1000));
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.driftHoldoutKeep()).isEqualTo(40);
   }
 
   @Test

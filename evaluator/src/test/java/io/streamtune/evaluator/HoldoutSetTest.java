@@ -71,6 +71,25 @@ class HoldoutSetTest {
   }
 
   @Test
+  void aConceptDriftForgetsAllButTheNewestExamples() {
+    HoldoutSet holdout = new HoldoutSet(100);
+    for (int i = 0; i < 10; i++) {
+      holdout.add("e" + i, "no", 0, new float[] {i}, 0, TOPIC, 0, i);
+    }
+    long revision = holdout.revision();
+
+    assertThat(holdout.forgetAllButNewest(3)).isEqualTo(7);
+
+    assertThat(holdout.snapshot().ids()).containsExactly("e7", "e8", "e9");
+    assertThat(holdout.revision()).as("the champion is re-scored").isNotEqualTo(revision);
+    assertThat(holdout.evictedCount()).isEqualTo(7);
+    assertThat(holdout.offsets()).containsExactly(new PartitionOffsets(TOPIC, 0, 7, 10));
+    assertThat(holdout.forgetAllButNewest(3)).isZero();
+    assertThat(holdout.forgetAllButNewest(0)).isEqualTo(3);
+    assertThat(holdout.isEmpty()).isTrue();
+  }
+
+  @Test
   void aPartitionWithNothingHeldCoversAnEmptyRange() {
     HoldoutSet holdout = new HoldoutSet(1);
     holdout.add("a", "no", 0, new float[] {1f}, 0, TOPIC, 1, 5);

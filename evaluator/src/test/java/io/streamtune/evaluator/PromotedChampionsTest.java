@@ -20,7 +20,7 @@ class PromotedChampionsTest {
   private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
   @Test
-  void theHighestPromotedVersionPerModelIsItsChampionWhateverThePartitionOrder() {
+  void theLastPromotedVersionPerModelIsItsChampionSoARollbackSticks() {
     MockConsumer<String, ModelVersion> reader = new MockConsumer<>("earliest");
     Node node = new Node(0, "localhost", 9092);
     reader.updatePartitions(
@@ -34,7 +34,7 @@ class PromotedChampionsTest {
         () -> {
           reader.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "a", version("a", 2)));
           reader.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "a", version("a", 5)));
-          // a later record of a lower version (a replay) does not demote the champion
+          // a later record of a lower version is a rollback: v3 is re-promoted over v5
           reader.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, "a", version("a", 3)));
           reader.addRecord(new ConsumerRecord<>(TOPIC, 1, 0, "b", version("b", 1)));
         });
@@ -43,8 +43,15 @@ class PromotedChampionsTest {
         PromotedChampions.read(reader, TOPIC, Duration.ofMillis(10), () -> true);
 
     assertThat(champions).containsOnlyKeys("a", "b");
-    assertThat(champions.get("a").getVersion()).isEqualTo(5);
+    assertThat(champions.get("a").getVersion()).isEqualTo(3);
     assertThat(champions.get("b").getVersion()).isEqualTo(1);
+
+    // what is promoted while the evaluator runs comes through pollNew, in order
+    reader.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "a", version("a", 6)));
+    reader.addRecord(new ConsumerRecord<>(TOPIC, 0, 4, "a", version("a", 4)));
+    assertThat(PromotedChampions.pollNew(reader).stream().map(ModelVersion::getVersion))
+        .containsExactly(6, 4);
+    assertThat(PromotedChampions.pollNew(reader)).isEmpty();
   }
 
   @Test

@@ -193,6 +193,26 @@ class VersionEvaluatorTest {
   }
 
   @Test
+  void aRollbackMakesTheRePromotedOlderVersionTheChampionToBeat() {
+    threshold("/store/m/v4", 0.5);
+    threshold("/store/m/v5", 0.25);
+    threshold("/store/m/v6", 0.25);
+    evaluator.recoverChampion(version(5, "/store/m/v5"));
+    assertThat(evaluator.followPromotion(version(5, "/store/m/v5"))).as("already").isFalse();
+
+    assertThat(evaluator.followPromotion(version(4, "/store/m/v4"))).isTrue();
+    Evaluated result =
+        (Evaluated)
+            evaluator.evaluate(
+                version(6, "/store/m/v6"), holdout(0.1f, 0.3f, 0.6f, 0.9f).snapshot());
+
+    assertThat(evaluator.championVersion("m")).hasValue(4);
+    assertThat(result.report().getChampionVersion()).isEqualTo(4);
+    assertThat(result.report().getPromoted()).isFalse();
+    assertThat(result.report().getGateReason()).endsWith("< champion v4 1.0000 + 0.0000");
+  }
+
+  @Test
   void recoveredChampionThatCannotBeLoadedLeavesTheChallengerJudgedOnTheBaseline() {
     threshold("/store/m/v5", 0.5);
     evaluator.recoverChampion(version(4, "/store/m/gone"));

@@ -2,6 +2,7 @@ package io.streamtune.trainer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.streamtune.common.control.ControlTopic;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.engine.EngineInfo;
@@ -156,7 +157,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
             TrainerClients.consumer(config, modelId),
             consumer::groupMetadata,
             deadLetters::flush);
-    this.control = new ControlTopic(config.kafka(), topics.name(Topics.CONTROL), modelId);
+    this.control =
+        new ControlTopic(config.kafka(), topics.name(Topics.CONTROL), modelId, "trainer");
     this.transformCatalog =
         spec.modality() == PipelineSpec.Modality.TABULAR
             ? new TransformCatalog(

@@ -1,4 +1,4 @@
-package io.streamtune.trainer;
+package io.streamtune.common.control;
 
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.avro.RetrainRequest;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * key's model (or of every model, without a key) for a round. A record that is not a RetrainRequest
  * (an old plain-string message) is logged and ignored.
  */
-final class ControlTopic implements AutoCloseable {
+public final class ControlTopic implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlTopic.class);
   private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -42,11 +42,15 @@ final class ControlTopic implements AutoCloseable {
   private volatile int requests;
   private volatile int requestsDuringRound;
 
-  ControlTopic(KafkaConnection kafka, String topic, String modelId) {
+  /**
+   * @param clientRole what reads it (trainer, evaluator), for the client id
+   */
+  public ControlTopic(KafkaConnection kafka, String topic, String modelId, String clientRole) {
     this.topic = topic;
     this.modelId = modelId;
     Properties props = kafka.clientProperties();
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-trainer-" + modelId + "-control");
+    props.put(
+        ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-" + clientRole + "-" + modelId + "-control");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     this.consumer =
@@ -62,7 +66,7 @@ final class ControlTopic implements AutoCloseable {
    * @param roundInProgress counted apart: the request is kept for a round after the running one
    * @return the requests for this model (its key, or none), in arrival order
    */
-  List<RetrainRequest> poll(boolean roundInProgress) {
+  public List<RetrainRequest> poll(boolean roundInProgress) {
     assign();
     if (!assigned) {
       return List.of();
@@ -82,7 +86,7 @@ final class ControlTopic implements AutoCloseable {
         requestsDuringRound++;
       }
       LOG.info(
-          "model {}: retrain request at {}-{}@{} ({}, {}): {}; a round is due",
+          "model {}: retrain request at {}-{}@{} ({}, {}): {}",
           modelId,
           record.topic(),
           record.partition(),
@@ -136,22 +140,22 @@ final class ControlTopic implements AutoCloseable {
     }
   }
 
-  boolean assigned() {
+  public boolean assigned() {
     return assigned;
   }
 
   /** Requests for this model so far. */
-  int requests() {
+  public int requests() {
     return requests;
   }
 
   /** Of {@link #requests}, those that came while a round trained. */
-  int requestsDuringRound() {
+  public int requestsDuringRound() {
     return requestsDuringRound;
   }
 
   /** Interrupts a blocking call from another thread. */
-  void wakeup() {
+  public void wakeup() {
     consumer.wakeup();
   }
 
@@ -161,7 +165,7 @@ final class ControlTopic implements AutoCloseable {
   }
 
   /** Closes within {@code timeout} (no group: nothing to commit or leave). */
-  void close(Duration timeout) {
+  public void close(Duration timeout) {
     consumer.close(CloseOptions.timeout(timeout));
   }
 }
