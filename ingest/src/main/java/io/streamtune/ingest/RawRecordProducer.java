@@ -6,6 +6,7 @@ import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Clock;
 import java.util.Iterator;
@@ -64,6 +65,15 @@ public final class RawRecordProducer implements AutoCloseable {
 
   /** With the connection's client settings (SASL, TLS, registry authentication). */
   public RawRecordProducer(KafkaConnection kafka) {
+    this(kafka, Topics.RAW);
+  }
+
+  /**
+   * To another topic of raw records: {@code requests} for serving (the prequential demo).
+   *
+   * @param target the topic records go to; rejections still go to the dead-letter topic
+   */
+  public RawRecordProducer(KafkaConnection kafka, TopicDef<String, RawRecord> target) {
     Topics topics = kafka.topics();
     Properties props = kafka.clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -75,7 +85,7 @@ public final class RawRecordProducer implements AutoCloseable {
             props,
             new StringSerializer(),
             AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
-    this.rawTopic = topics.name(Topics.RAW);
+    this.rawTopic = topics.name(target);
     this.deadLetterTopic = topics.name(Topics.DEADLETTER);
     this.clock = Clock.systemUTC();
   }
