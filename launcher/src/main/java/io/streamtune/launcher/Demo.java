@@ -125,6 +125,9 @@ final class Demo {
             new MetricsWatcher(
                 kafka,
                 report -> {
+                  if (!MetricsWatcher.isHoldout(report)) {
+                    return; // online windows and rollbacks: the feedback demo prints those
+                  }
                   // Versions finished while the demo stops are not printed: it asked for K lines.
                   if (options.versions() == 0 || enoughVersions.getCount() > 0) {
                     out.println(MetricsWatcher.line(report));

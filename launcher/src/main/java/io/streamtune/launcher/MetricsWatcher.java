@@ -72,6 +72,44 @@ final class MetricsWatcher implements Runnable, AutoCloseable {
     consumer.wakeup();
   }
 
+  /** The kinds of {@code EvaluationReport} on the metrics topic. */
+  static final String HOLDOUT = "holdout";
+
+  static final String ONLINE = "online";
+  static final String ROLLBACK = "rollback";
+
+  /** A holdout report: one per evaluated model version (the evaluator's). */
+  static boolean isHoldout(EvaluationReport report) {
+    return HOLDOUT.equals(report.getKind());
+  }
+
+  /** An online report (feedback app): one window of a served version's labelled predictions. */
+  static String onlineLine(EvaluationReport report) {
+    return String.format(
+        Locale.ROOT,
+        "online | version %d | %s%s | %,d labelled | accuracy %.3f | macro F1 %.3f%s",
+        report.getVersion(),
+        report.getWindow(),
+        report.getWindowEnd() == null ? "" : " to " + report.getWindowEnd(),
+        report.getHoldoutSize(),
+        report.getAccuracy(),
+        report.getMacroF1(),
+        report.getLogLoss() == null
+            ? ""
+            : String.format(Locale.ROOT, " | log loss %.3f", report.getLogLoss()));
+  }
+
+  /** A rollback report: the version re-promoted over a worse champion, and why. */
+  static String rollbackLine(EvaluationReport report) {
+    return String.format(
+        Locale.ROOT,
+        "drift | rollback | champion v%s worse online than v%d | %s | action: v%d re-promoted",
+        report.getChampionVersion(),
+        report.getVersion(),
+        report.getGateReason(),
+        report.getVersion());
+  }
+
   /** One line per model version, as the demo prints it. */
   static String line(EvaluationReport report) {
     return String.format(

@@ -127,9 +127,18 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
   public static final Setting<Integer> DRIFT_KEEP_RECENT =
       Setting.integer(
           "driftKeepRecent",
-          64,
-          1,
-          "Under driftPolicy recent: the newest examples per class kept after a concept drift.");
+          0,
+          0,
+          "Under driftPolicy recent: the newest examples per class kept after a concept drift"
+              + " (0: none; they mostly hold the old concept, as the labelled examples of the"
+              + " new one are still on their way when the drift is detected).");
+  public static final Setting<Integer> DRIFT_ROUND_AFTER =
+      Setting.integer(
+          "driftRoundAfter",
+          100,
+          0,
+          "Under driftPolicy drop_replay or recent: the round a concept drift asks for waits for"
+              + " this many new training examples, so it learns the new concept.");
   public static final Setting<String> BACKBONE =
       Setting.text(
           "backbone",
@@ -227,6 +236,7 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           REPLAY_SHARE,
           DRIFT_POLICY,
           DRIFT_KEEP_RECENT,
+          DRIFT_ROUND_AFTER,
           BACKBONE,
           STRATEGY,
           UNFREEZE_LAST_BLOCKS,
@@ -325,6 +335,10 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   public Integer driftKeepRecent() {
     return get(DRIFT_KEEP_RECENT);
+  }
+
+  public Integer driftRoundAfter() {
+    return get(DRIFT_ROUND_AFTER);
   }
 
   /** As written; {@link #backboneFor} gives the one in effect. */

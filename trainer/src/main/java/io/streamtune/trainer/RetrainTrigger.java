@@ -28,6 +28,7 @@ public final class RetrainTrigger {
   private long newExamples;
   private long firstNewExampleAtMillis;
   private boolean forced;
+  private long forcedAtCount = -1;
 
   /**
    * @param clockMillis a monotonic millisecond clock (tests inject their own)
@@ -66,9 +67,17 @@ public final class RetrainTrigger {
     forced = true;
   }
 
+  /**
+   * Asks for a round once {@code examples} more new examples have arrived (after a concept drift
+   * the buffer forgot the old concept, and the round waits for some of the new one).
+   */
+  public void forceAfter(long examples) {
+    forcedAtCount = newExamples + Math.max(0, examples);
+  }
+
   /** Why a round should start now, or empty when it should not. */
   public Optional<Reason> due() {
-    if (forced) {
+    if (forced || (forcedAtCount >= 0 && newExamples >= forcedAtCount)) {
       return Optional.of(Reason.CONTROL);
     }
     if (newExamples >= retrainEvery) {
@@ -90,5 +99,6 @@ public final class RetrainTrigger {
   public void roundStarted() {
     newExamples = 0;
     forced = false;
+    forcedAtCount = -1;
   }
 }

@@ -216,14 +216,20 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (requests.isEmpty()) {
       return;
     }
-    if (requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT)) {
-      int forgotten = DriftPolicies.apply(config.spec().trainer(), state.buffer());
+    TrainerSpec settings = config.spec().trainer();
+    if (requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT)
+        && settings.driftPolicy() != TrainerSpec.DriftPolicy.KEEP) {
+      int forgotten = DriftPolicies.apply(settings, state.buffer());
+      state.forceRoundAfter(settings.driftRoundAfter());
       LOG.info(
-          "model {}: concept drift: driftPolicy {} forgot {} buffered examples, {} left",
+          "model {}: concept drift: driftPolicy {} forgot {} buffered examples ({} left); the"
+              + " round waits for {} new examples",
           modelId,
-          config.spec().trainer().driftPolicy().name().toLowerCase(java.util.Locale.ROOT),
+          settings.driftPolicy().name().toLowerCase(java.util.Locale.ROOT),
           forgotten,
-          state.buffer().size());
+          state.buffer().size(),
+          settings.driftRoundAfter());
+      return;
     }
     state.forceRound();
   }

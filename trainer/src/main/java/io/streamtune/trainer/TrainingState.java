@@ -90,6 +90,11 @@ public final class TrainingState {
   }
 
   /** A message on the control topic: train at the next check (once something is buffered). */
+  /** A round once {@code examples} more new examples arrived (see RetrainTrigger#forceAfter). */
+  public void forceRoundAfter(long examples) {
+    trigger.forceAfter(examples);
+  }
+
   public void forceRound() {
     trigger.force();
   }

@@ -349,7 +349,7 @@ class ExampleBufferTest {
           switch (policy) {
             case KEEP -> 400;
             case DROP_REPLAY -> 200;
-            case RECENT -> 128;
+            case RECENT -> 0;
           };
       assertThat(buffer.size()).as("%s", policy).isEqualTo(expected);
     }

@@ -57,4 +57,26 @@ class RetrainTriggerTest {
 
     assertThat(trigger.shouldFire()).isFalse();
   }
+
+  @Test
+  void aRoundForcedAfterNExamplesWaitsForThemCountedFromTheRequest() {
+    RetrainTrigger trigger = new RetrainTrigger(100, 0, nowMillis::get);
+    for (int i = 0; i < 40; i++) {
+      trigger.exampleAdded();
+    }
+
+    trigger.forceAfter(5);
+    for (int i = 0; i < 4; i++) {
+      trigger.exampleAdded();
+      assertThat(trigger.due()).isEmpty();
+    }
+    trigger.exampleAdded();
+    assertThat(trigger.due()).contains(Reason.CONTROL);
+
+    trigger.roundStarted();
+    for (int i = 0; i < 10; i++) {
+      trigger.exampleAdded();
+    }
+    assertThat(trigger.due()).as("a started round took the request").isEmpty();
+  }
 }
