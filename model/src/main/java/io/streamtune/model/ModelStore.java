@@ -39,6 +39,12 @@ public final class ModelStore {
   public static final String METADATA_FILE = "metadata.json";
   public static final String SPEC_FILE = "spec.yaml";
 
+  /**
+   * The fitted tabular transform a version was trained with ({@code TabularTransform.toJson()}),
+   * written by the trainer for tabular pipelines; the serving path applies it to requests.
+   */
+  public static final String TRANSFORM_FILE = "transform.json";
+
   /** Prefix of the DJL parameter file; DJL appends the epoch: {@code mlp-0000.params}. */
   public static final String PARAMS_PREFIX = "mlp";
 
