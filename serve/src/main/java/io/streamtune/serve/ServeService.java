@@ -5,6 +5,7 @@ import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.scoring.StoreModelLoader;
+import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Prediction;
 import io.streamtune.schemas.avro.PredictionRole;
@@ -12,6 +13,7 @@ import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +50,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -65,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * requests: each of them also gets a SHADOW prediction. Before any promotion, a request is
  * dead-lettered (stage {@code serve}), so requests = CHAMPION predictions + dead letters always
  * holds.
+ *
+ * <p>{@code POST /predict} ({@code serve.http.port}, on loopback unless {@code serve.http.host}
+ * says otherwise) answers JSON through the same champion and the same {@link ServingModel} path:
+ * the body becomes the RawRecord a producer would send; a prediction is also written to {@code
+ * predictions} (source {@code http}), a refusal (400) to {@code deadletter}; 503 before any
+ * champion, 413 over {@code serve.http.max.body.bytes}.
  *
  * <p>The Kafka loop only moves data: validation, the fitted transform and scoring are {@link
  * ServingModel}'s, the champion and shadow {@link ChampionSlot}'s.
@@ -96,6 +106,14 @@ public final class ServeService implements Runnable, AutoCloseable {
   private final KafkaProducer<String, SpecificRecord> producer;
   private final ChampionSlot slot;
 
+  /** HTTP predictions and refusals: not part of a request batch's transaction. */
+  private final KafkaProducer<String, SpecificRecord> httpProducer;
+
+  /** Turns an HTTP body's record into the bytes a producer to requests would send. */
+  private final Serializer<SpecificRecord> httpSerializer;
+
+  private volatile ServeHttp http;
+
   /** Guards the slot: the loop's batches and the HTTP endpoint's calls score one at a time. */
   private final Object scoring = new Object();
 
@@ -115,6 +133,8 @@ public final class ServeService implements Runnable, AutoCloseable {
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong swaps = new AtomicLong();
   private final AtomicLong transactionRetries = new AtomicLong();
+  private final AtomicLong httpPredictions = new AtomicLong();
+  private final AtomicLong httpRefusals = new AtomicLong();
 
   public ServeService(ServeConfig config) {
     this(config, storeLoader(config), Clock.systemUTC());
@@ -174,6 +194,21 @@ public final class ServeService implements Runnable, AutoCloseable {
             producerProperties(),
             new StringSerializer(),
             AvroSerdes.valueSerializer(registry, registrySettings));
+    if (config.httpPort() >= 0) {
+      Properties props = config.kafka().clientProperties();
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-http");
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      this.httpProducer =
+          new KafkaProducer<>(
+              props,
+              new StringSerializer(),
+              AvroSerdes.valueSerializer(registry, registrySettings));
+      this.httpSerializer = AvroSerdes.valueSerializer(registry, registrySettings);
+    } else {
+      this.httpProducer = null;
+      this.httpSerializer = null;
+    }
   }
 
   private Properties consumerProperties(String groupId, String role, int maxPollRecords) {
@@ -210,6 +245,30 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
     loopThread = Thread.currentThread();
     try {
+      if (config.httpPort() >= 0) {
+        try {
+          http =
+              new ServeHttp(
+                  config.httpHost(),
+                  config.httpPort(),
+                  config.httpMaxBodyBytes(),
+                  HTTP_THREADS,
+                  this::answerHttp);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(
+              "cannot listen on "
+                  + config.httpHost()
+                  + ":"
+                  + config.httpPort()
+                  + " ("
+                  + ServeConfig.HTTP_PORT.name()
+                  + ", "
+                  + ServeConfig.HTTP_HOST.name()
+                  + ")",
+              e);
+        }
+        LOG.info("serving POST {}", http.url());
+      }
       producer.initTransactions();
       readChampionAtStart();
       requestsConsumer.subscribe(List.of(requestsTopic));
@@ -405,6 +464,9 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
   }
 
+  /** The source of an HTTP prediction and the topic of an HTTP dead letter. */
+  public static final String HTTP_SOURCE = "http";
+
   static String source(ConsumerRecord<?, ?> record) {
     return record.topic() + "-" + record.partition() + "@" + record.offset();
   }
@@ -436,6 +498,97 @@ public final class ServeService implements Runnable, AutoCloseable {
             servedAt,
             source);
     return new ProducerRecord<>(predictionsTopic, served.recordId(), prediction);
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private static final int HTTP_THREADS = 4;
+
+  /** The answer to one HTTP body: the Kafka path's validation and scoring, then JSON. */
+  ServeHttp.Answer answerHttp(byte[] body, long arrivalNanos) {
+    Instant arrival = clock.instant();
+    RawRecord record;
+    try {
+      record = HttpRequests.parse(body, "http-" + UUID.randomUUID(), arrival);
+    } catch (HttpRequests.BadRequest e) {
+      return refuse(new Outcome.Rejected<>(ServingModel.STAGE, e.getMessage(), null, null), body);
+    }
+    Outcome<ServedPrediction> outcome;
+    try {
+      synchronized (scoring) {
+        ServingModel champion = slot.champion();
+        if (champion == null) {
+          return new ServeHttp.Answer(
+              503,
+              HttpRequests.errorJson(
+                  "no champion for model " + config.modelId() + " yet",
+                  ServingModel.STAGE,
+                  record.getId()));
+        }
+        byte[] key = record.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = httpSerializer.serialize(requestsTopic, record);
+        outcome = champion.predict(new RawEnvelope(HTTP_SOURCE, -1, -1L, key, value));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot answer an HTTP request: {}", e.toString());
+      return new ServeHttp.Answer(
+          RegistryOutages.isOutage(e) ? 503 : 500,
+          HttpRequests.errorJson("cannot answer now: " + e.getMessage(), null, record.getId()));
+    }
+    if (outcome instanceof Outcome.Rejected<ServedPrediction> rejected) {
+      return refuse(rejected, body);
+    }
+    ServedPrediction served = ((Outcome.Accepted<ServedPrediction>) outcome).value();
+    long latencyMicros = (System.nanoTime() - arrivalNanos) / 1_000;
+    // the feedback loop joins labels to every prediction, whichever way it was asked for
+    httpProducer.send(
+        prediction(
+            served, PredictionRole.CHAMPION, latencyMicros, arrival, clock.instant(), HTTP_SOURCE),
+        (metadata, e) -> {
+          if (e != null) {
+            LOG.warn("HTTP prediction {} not written: {}", served.recordId(), e.toString());
+          }
+        });
+    httpPredictions.incrementAndGet();
+    return new ServeHttp.Answer(200, HttpRequests.predictionJson(served, latencyMicros));
+  }
+
+  /** 400 with the reason; the body as it came is dead-lettered. */
+  private ServeHttp.Answer refuse(Outcome.Rejected<?> rejected, byte[] body) {
+    byte[] key =
+        rejected.recordId() == null ? null : rejected.recordId().getBytes(StandardCharsets.UTF_8);
+    DeadLetter letter =
+        new Outcome.Rejected<>(
+                rejected.stage(),
+                rejected.reason(),
+                rejected.recordId(),
+                new RawEnvelope(HTTP_SOURCE, -1, -1L, key, body))
+            .deadLetter(clock.instant());
+    httpProducer.send(
+        new ProducerRecord<>(deadLetterTopic, rejected.recordId(), letter),
+        (metadata, e) -> {
+          if (e != null) {
+            LOG.warn("HTTP dead letter not written: {}", e.toString());
+          }
+        });
+    httpRefusals.incrementAndGet();
+    return new ServeHttp.Answer(
+        400, HttpRequests.errorJson(rejected.reason(), rejected.stage(), rejected.recordId()));
+  }
+
+  /** The HTTP endpoint's URL once the service runs with one. */
+  public Optional<String> httpUrl() {
+    ServeHttp server = http;
+    return server == null ? Optional.empty() : Optional.of(server.url());
+  }
+
+  public long httpPredictions() {
+    return httpPredictions.get();
+  }
+
+  /** HTTP requests answered 400 (and dead-lettered). */
+  public long httpRefusals() {
+    return httpRefusals.get();
   }
 
   // ------------------------------------------------------------------ champion
@@ -653,9 +806,14 @@ public final class ServeService implements Runnable, AutoCloseable {
     if (!clientsClosed.compareAndSet(false, true)) {
       return;
     }
+    ShutdownDeadline.closeQuietly(http, "HTTP endpoint", LOG);
     deadline.close(requestsConsumer, "requests consumer", LOG);
     deadline.close(promotedConsumer, "promoted consumer", LOG);
     deadline.close(producer, "predictions producer", LOG);
+    if (httpProducer != null) {
+      deadline.close(httpProducer, "HTTP predictions producer", LOG);
+      ShutdownDeadline.closeQuietly(httpSerializer, "HTTP serializer", LOG);
+    }
     synchronized (scoring) {
       ShutdownDeadline.closeQuietly(slot, "served models", LOG);
     }
