@@ -3,6 +3,8 @@ package io.streamtune.evaluator;
 import io.streamtune.common.control.ControlTopic;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
+import io.streamtune.model.scoring.ModelLoader;
+import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;

@@ -1,5 +1,7 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.scoring.ExampleRows;
+import io.streamtune.model.scoring.ScoringInputs;
 import io.streamtune.schemas.avro.Example;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,6 +57,11 @@ public final class HoldoutSet {
     public int size() {
       return ids.size();
     }
+
+    /** The rows to score: the held features (pixels for images) and texts. */
+    public ScoringInputs inputs() {
+      return new ScoringInputs(ids, features, texts);
+    }
   }
 
   private record Source(String topic, int partition) {}
@@ -108,19 +115,7 @@ public final class HoldoutSet {
    * example keeps its text (and no features).
    */
   public Outcome add(Example example, String topic, int partition, long offset) {
-    float[] features;
-    if (example.getImage() != null) {
-      java.nio.ByteBuffer data = example.getImage().getData().duplicate();
-      features = new float[data.remaining()];
-      for (int i = 0; i < features.length; i++) {
-        features[i] = (data.get() & 0xff) / 255f;
-      }
-    } else {
-      features = new float[example.getFeatures().size()];
-      for (int i = 0; i < features.length; i++) {
-        features[i] = example.getFeatures().get(i);
-      }
-    }
+    float[] features = ExampleRows.features(example);
     Outcome outcome =
         add(
             example.getId(),

@@ -1,6 +1,8 @@
 package io.streamtune.evaluator;
 
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.scoring.ModelLoader;
+import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.time.Clock;
@@ -121,7 +123,9 @@ public final class VersionEvaluator {
                 + model.labels(),
             true);
       }
-      metrics = ClassificationMetrics.compute(actual.get(), model.predict(holdout), model.labels());
+      metrics =
+          ClassificationMetrics.compute(
+              actual.get(), model.predict(holdout.inputs()), model.labels());
     } catch (RuntimeException e) {
       String message = String.valueOf(e.getMessage());
       String where =
@@ -192,7 +196,8 @@ public final class VersionEvaluator {
         return OptionalDouble.empty();
       }
       return OptionalDouble.of(
-          ClassificationMetrics.compute(actual.get(), model.predict(holdout), model.labels())
+          ClassificationMetrics.compute(
+                  actual.get(), model.predict(holdout.inputs()), model.labels())
               .macroF1());
     } catch (RuntimeException e) {
       LOG.warn("cannot re-score champion {}: {}", name, e.getMessage());

@@ -11,6 +11,8 @@ import io.streamtune.model.ModelStore;
 import io.streamtune.model.image.ImageClassifierFineTuner;
 import io.streamtune.model.image.LabeledImages;
 import io.streamtune.model.image.UserBackbone;
+import io.streamtune.model.scoring.ScoringModel;
+import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.nio.file.Files;
@@ -106,7 +108,7 @@ class StoreModelLoaderTest {
     try (StoreModelLoader loader = new StoreModelLoader(dir.resolve("store"));
         ScoringModel scoring = loader.load(version)) {
       assertThat(scoring.featureCount()).isEqualTo(ImageClassifierFineTuner.PIXELS);
-      assertThat(scoring.predict(holdout.snapshot())).containsExactly(trainerPredictions);
+      assertThat(scoring.predict(holdout.snapshot().inputs())).containsExactly(trainerPredictions);
     }
     int correct = 0;
     for (int i = 0; i < trainerPredictions.length; i++) {

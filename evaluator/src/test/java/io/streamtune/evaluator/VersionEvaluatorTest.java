@@ -6,6 +6,8 @@ import io.streamtune.evaluator.VersionEvaluator.Evaluated;
 import io.streamtune.evaluator.VersionEvaluator.Result;
 import io.streamtune.evaluator.VersionEvaluator.Skipped;
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.scoring.ScoringInputs;
+import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.time.Clock;
@@ -59,10 +61,10 @@ class VersionEvaluatorTest {
           }
 
           @Override
-          public int[] predict(float[][] features) {
-            int[] out = new int[features.length];
-            for (int i = 0; i < features.length; i++) {
-              out[i] = rule.applyAsInt(features[i]);
+          public float[][] probabilities(ScoringInputs inputs) {
+            float[][] out = new float[inputs.size()][labels.size()];
+            for (int i = 0; i < inputs.size(); i++) {
+              out[i][rule.applyAsInt(inputs.features()[i])] = 1f;
             }
             return out;
           }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PreprocessCommand.class,
       TrainerCommand.class,
       EvaluatorCommand.class,
+      ServeCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class

@@ -6,6 +6,7 @@ import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.preprocess.PreprocessConfig;
+import io.streamtune.serve.ServeConfig;
 import io.streamtune.trainer.TrainerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,7 +51,8 @@ class ServiceCommandTest {
     return Stream.of(
         Arguments.of("preprocess", PreprocessConfig.KEYS),
         Arguments.of("trainer", TrainerConfig.KEYS),
-        Arguments.of("evaluator", EvaluatorConfig.KEYS));
+        Arguments.of("evaluator", EvaluatorConfig.KEYS),
+        Arguments.of("serve", ServeConfig.KEYS));
   }
 
   @ParameterizedTest

@@ -39,6 +39,7 @@ class StreamtuneCliTest {
         "preprocess",
         "trainer",
         "evaluator",
+        "serve",
         "embedded",
         "pretrain"
       })
@@ -55,7 +56,7 @@ class StreamtuneCliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
-        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator");
+        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator", "serve");
   }
 
   @Test

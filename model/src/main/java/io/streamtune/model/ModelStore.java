@@ -36,14 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelStore {
 
-  /**
-   * The fitted preprocessing transform a tabular version was trained with ({@code
-   * TabularTransform.toJson}): serving applies exactly it, so a stored version is self-contained.
-   */
-  public static final String TRANSFORM_FILE = "transform.json";
-
   public static final String METADATA_FILE = "metadata.json";
   public static final String SPEC_FILE = "spec.yaml";
+
+  /**
+   * The fitted tabular transform a version was trained with ({@code TabularTransform.toJson()}),
+   * written by the trainer for tabular pipelines; the serving path applies it to requests.
+   */
+  public static final String TRANSFORM_FILE = "transform.json";
 
   /** Prefix of the DJL parameter file; DJL appends the epoch: {@code mlp-0000.params}. */
   public static final String PARAMS_PREFIX = "mlp";

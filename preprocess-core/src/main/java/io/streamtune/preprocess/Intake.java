@@ -53,6 +53,28 @@ public final class Intake<T> {
     return new Intake<>(deserializer, (record, envelope) -> validator.validate(record));
   }
 
+  /**
+   * Tabular requests to a served model: the same decoding and checks as {@link #tabular}, except
+   * that a request needs no label.
+   */
+  public static Intake<ValidatedRow> tabularRequests(
+      Deserializer<RawRecord> deserializer, PipelineSpec spec) {
+    RecordValidator validator = new RecordValidator(spec, false);
+    return new Intake<>(
+        deserializer,
+        (record, envelope) -> validator.validate(record).map(row -> row.withSource(envelope)));
+  }
+
+  /**
+   * Image or text requests to a served model: the same decoding and checks as {@link #media},
+   * except that a request needs no label.
+   */
+  public static Intake<MediaRecord> mediaRequests(
+      Deserializer<RawRecord> deserializer, PipelineSpec spec) {
+    MediaValidator validator = new MediaValidator(spec, false);
+    return new Intake<>(deserializer, (record, envelope) -> validator.validate(record));
+  }
+
   public Outcome<T> accept(RawEnvelope envelope) {
     Outcome<RawRecord> decoded = RawDecoding.decode(envelope, deserializer);
     if (decoded instanceof Outcome.Rejected<RawRecord> undecodable) {

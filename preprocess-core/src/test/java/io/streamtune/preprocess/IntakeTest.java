@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +152,45 @@ class IntakeTest {
     assertThat(deadLetter.getRecordId()).isEqualTo("t1");
     assertThat(deadLetter.getReason()).isEqualTo("wrong payload type: expected tabular, got text");
     assertThat(bytes(deadLetter.getOriginalValue())).isEqualTo(value);
+  }
+
+  @Test
+  void requestsToAServedModelNeedNoLabelButAPresentOneIsStillChecked() {
+    Deserializer<RawRecord> deserializer = AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class);
+    Intake<ValidatedRow> requests = Intake.tabularRequests(deserializer, TestSpecs.credit());
+    RawEnvelope unlabeled = envelope(serialize(tabular("q1", null, "Income", 10.0)));
+
+    assertThat(rejected(intake, unlabeled).getReason()).contains("missing label");
+    Outcome<ValidatedRow> accepted = requests.accept(unlabeled);
+    assertThat(accepted)
+        .isInstanceOfSatisfying(
+            Outcome.Accepted.class,
+            ok -> {
+              ValidatedRow row = (ValidatedRow) ok.value();
+              assertThat(row.label()).isEmpty();
+              assertThat(row.labelIndex()).isEqualTo(-1);
+              assertThat(row.numericValues()[0]).isEqualTo(10.0);
+            });
+    assertThat(
+            rejected(requests, envelope(serialize(tabular("q2", "great", "Income", 1.0))))
+                .getReason())
+        .contains("unknown label 'great'");
+    assertThat(
+            rejected(requests, envelope(serialize(tabular("q3", null, "Income", "rich"))))
+                .getStage())
+        .isEqualTo("validate");
+
+    Intake<MediaRecord> texts = Intake.mediaRequests(deserializer, MediaSpecs.text());
+    assertThat(texts.accept(envelope(serialize(MediaSpecs.raw("q4", null, MediaSpecs.text("hi"))))))
+        .isInstanceOfSatisfying(
+            Outcome.Accepted.class,
+            ok -> assertThat(((MediaRecord) ok.value()).labelIndex).isEqualTo(-1));
+    assertThat(
+            rejected(
+                    Intake.media(deserializer, MediaSpecs.text()),
+                    envelope(serialize(MediaSpecs.raw("q4", null, MediaSpecs.text("hi")))))
+                .getReason())
+        .contains("missing label");
   }
 
   @Test

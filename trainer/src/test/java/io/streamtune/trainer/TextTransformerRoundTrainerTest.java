@@ -7,11 +7,11 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import io.streamtune.evaluator.ChampionGate;
 import io.streamtune.evaluator.HoldoutSet;
-import io.streamtune.evaluator.StoreModelLoader;
 import io.streamtune.evaluator.VersionEvaluator;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.text.bert.BertClassifierStore;
 import io.streamtune.model.text.bert.BertFineTuner;
@@ -200,7 +200,7 @@ class TextTransformerRoundTrainerTest {
       try (var scoring = loader.load(version)) {
         assertThat(scoring.labels()).isEqualTo(LABELS);
         assertThat(scoring.featureCount()).isZero();
-        assertThat(scoring.predict(holdout)).containsExactly(inMemory);
+        assertThat(scoring.predict(holdout.inputs())).containsExactly(inMemory);
       }
       VersionEvaluator evaluator =
           new VersionEvaluator(loader, new ChampionGate(0.0), Clock.systemUTC());

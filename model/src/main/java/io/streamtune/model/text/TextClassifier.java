@@ -74,16 +74,41 @@ public final class TextClassifier {
    */
   public int[] predict(
       List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
-    FeatureRows rows =
-        switch (features) {
-          case TFIDF -> FeatureRows.sparse(tfidf.transform(texts), tfidf.buckets());
-          case MINILM -> {
-            float[][] vectors =
-                cache == null ? encoder.encode(texts) : cache.embed(ids, texts, encoder);
-            yield FeatureRows.dense(vectors);
-          }
-        };
-    return head.predict(rows);
+    return head.predict(rows(ids, texts, encoder, cache));
+  }
+
+  /**
+   * Softmax class probabilities per text (the head's, computed in double and rounded to float),
+   * columns in class-index order.
+   *
+   * @param encoder needed for MiniLM features (may be null for tf-idf)
+   * @param cache MiniLM embeddings by id (may be null)
+   */
+  public float[][] probabilities(
+      List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
+    FeatureRows rows = rows(ids, texts, encoder, cache);
+    head.requireWidth(rows);
+    float[][] out = new float[rows.size()][];
+    for (int r = 0; r < rows.size(); r++) {
+      double[] p = head.probabilities(rows, r);
+      out[r] = new float[p.length];
+      for (int k = 0; k < p.length; k++) {
+        out[r][k] = (float) p[k];
+      }
+    }
+    return out;
+  }
+
+  private FeatureRows rows(
+      List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
+    return switch (features) {
+      case TFIDF -> FeatureRows.sparse(tfidf.transform(texts), tfidf.buckets());
+      case MINILM -> {
+        float[][] vectors =
+            cache == null ? encoder.encode(texts) : cache.embed(ids, texts, encoder);
+        yield FeatureRows.dense(vectors);
+      }
+    };
   }
 
   public void writeHead(OutputStream out) throws IOException {

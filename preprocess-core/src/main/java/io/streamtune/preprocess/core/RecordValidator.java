@@ -34,8 +34,20 @@ public final class RecordValidator {
   private final List<String> classes;
   private final UnknownColumnPolicy unknownColumns;
   private final Set<String> knownColumns = new HashSet<>();
+  private final boolean labelRequired;
 
+  /** For training and holdout records: every record must carry one of the spec's classes. */
   public RecordValidator(PipelineSpec spec) {
+    this(spec, true);
+  }
+
+  /**
+   * @param labelRequired false for requests to a served model, which come without a label: a
+   *     missing label is then accepted (label {@code ""}, index -1); a label that is present must
+   *     still be one of the spec's classes, and every other rule is the same
+   */
+  public RecordValidator(PipelineSpec spec, boolean labelRequired) {
+    this.labelRequired = labelRequired;
     this.layout = TabularLayout.of(spec);
     this.labelColumn = spec.label().column();
     this.classes = spec.label().classes();
@@ -63,7 +75,11 @@ public final class RecordValidator {
     String label = labelOf(record, values);
     int labelIndex = -1;
     if (label == null || label.isBlank()) {
-      problems.add("missing label (column '" + labelColumn + "')");
+      if (labelRequired) {
+        problems.add("missing label (column '" + labelColumn + "')");
+      } else {
+        label = "";
+      }
     } else {
       labelIndex = classes.indexOf(label);
       if (labelIndex < 0) {

@@ -8,6 +8,7 @@ import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.steps.Frame;
 import io.streamtune.preprocess.core.steps.Json;
+import io.streamtune.preprocess.core.steps.ReferenceProfile;
 import io.streamtune.preprocess.core.steps.RowRejected;
 import io.streamtune.preprocess.core.steps.Step;
 import io.streamtune.preprocess.core.steps.Steps;
@@ -68,6 +69,9 @@ public final class TabularTransform {
   private long warmupTrainRows;
   private final List<RowInFlight> warmupBuffer = new ArrayList<>();
 
+  /** The training inputs' distribution; null when read from JSON written without one. */
+  private ReferenceProfile reference;
+
   private TabularTransform(PipelineSpec spec) {
     this.spec = spec;
     this.layout = TabularLayout.of(spec);
@@ -90,6 +94,7 @@ public final class TabularTransform {
     }
     this.rowFilters = filters;
     this.warmedUp = spec.preprocess().warmup() == 0;
+    this.reference = new ReferenceProfile(layout, spec.preprocess().sketchK());
   }
 
   public static TabularTransform create(PipelineSpec spec) {
@@ -140,6 +145,15 @@ public final class TabularTransform {
     return frozen;
   }
 
+  /**
+   * The distribution of the rows fitted on (train rows while not frozen), per input column: what a
+   * monitor of the served inputs compares with. Empty when this transform was read from JSON
+   * written before references existed.
+   */
+  public java.util.Optional<ReferenceProfile> reference() {
+    return java.util.Optional.ofNullable(reference);
+  }
+
   /** Rows buffered by the warm-up, waiting to be emitted. */
   public int buffered() {
     return warmupBuffer.size();
@@ -168,6 +182,9 @@ public final class TabularTransform {
     Outcome<PreparedRow> filtered = filterRow(item);
     if (filtered != null) {
       return List.of(filtered);
+    }
+    if (item.fits && reference != null) {
+      reference.add(row);
     }
     List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
     for (RowInFlight released : throughSeries(item)) {
@@ -382,6 +399,9 @@ public final class TabularTransform {
       if (filtered != null) {
         outcomes.set(r, filtered);
       } else {
+        if (item.fits) {
+          pipeline.reference.add(row);
+        }
         released.addAll(pipeline.throughSeries(item));
       }
     }
@@ -469,6 +489,9 @@ public final class TabularTransform {
     }
     ArrayNode buffer = root.putArray("warmupBuffer");
     warmupBuffer.forEach(item -> buffer.add(writeItem(item)));
+    if (reference != null) {
+      reference.save(root.putObject("reference"));
+    }
     return root;
   }
 
@@ -520,6 +543,12 @@ public final class TabularTransform {
     }
     for (JsonNode item : root.get("warmupBuffer")) {
       pipeline.warmupBuffer.add(readItem(item));
+    }
+    JsonNode reference = root.get("reference");
+    if (reference == null) {
+      pipeline.reference = null; // written before references: no reference, not an empty one
+    } else {
+      pipeline.reference.load(reference);
     }
     return pipeline;
   }

@@ -40,8 +40,20 @@ public final class MediaValidator {
   private final int channels;
   private final int maxChars;
   private final boolean email;
+  private final boolean labelRequired;
 
+  /** For training and holdout records: every record must carry one of the spec's classes. */
   public MediaValidator(PipelineSpec spec) {
+    this(spec, true);
+  }
+
+  /**
+   * @param labelRequired false for requests to a served model, which come without a label: a
+   *     missing label is then accepted (label {@code ""}, index -1); a label that is present must
+   *     still be one of the spec's classes, and every other rule is the same
+   */
+  public MediaValidator(PipelineSpec spec, boolean labelRequired) {
+    this.labelRequired = labelRequired;
     if (spec.modality() == PipelineSpec.Modality.TABULAR) {
       throw new IllegalArgumentException("a tabular spec has no image or text to validate");
     }
@@ -64,7 +76,11 @@ public final class MediaValidator {
     String label = record.getLabel() == null ? null : record.getLabel().trim();
     int labelIndex = -1;
     if (label == null || label.isEmpty()) {
-      problems.add("missing label");
+      if (labelRequired) {
+        problems.add("missing label");
+      } else {
+        label = "";
+      }
     } else {
       labelIndex = classes.indexOf(label);
       if (labelIndex < 0) {

@@ -68,6 +68,18 @@ final class QuantileSketches {
         : sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
   }
 
+  /**
+   * The share of values at or below each split point (ascending), or {@code null} before any value.
+   */
+  double[] cdf(int column, double[] splitPoints) {
+    KllDoublesSketch sketch = sketches[column];
+    if (sketch.isEmpty()) {
+      return null;
+    }
+    double[] cdf = sketch.getCDF(splitPoints, QuantileSearchCriteria.INCLUSIVE);
+    return java.util.Arrays.copyOf(cdf, splitPoints.length);
+  }
+
   /** The documented normalized rank error of one quantile query (about 1.65 % at k = 200). */
   double rankError() {
     return sketches.length == 0 ? 0 : sketches[0].getNormalizedRankError(false);

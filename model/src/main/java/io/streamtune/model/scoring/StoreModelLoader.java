@@ -1,4 +1,4 @@
-package io.streamtune.evaluator;
+package io.streamtune.model.scoring;
 
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
@@ -20,8 +20,11 @@ import java.util.List;
  * and fine-tuned MiniLM classifiers ({@link BertClassifierStore}, scored in batches on the default
  * device).
  *
- * <p>For MiniLM heads one encoder is created on first use and kept, with the holdout's embeddings
- * cached by example id, so each holdout text is encoded once however many versions are scored.
+ * <p>For MiniLM heads one encoder is created on first use and kept, with the embeddings cached by
+ * row id, so each holdout text is encoded once however many versions are scored. The cache is
+ * shared by every model this loader loaded: score rows of different texts under different ids.
+ *
+ * <p>The evaluator scores holdouts with it and the serving path answers requests with it.
  */
 public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
@@ -29,13 +32,25 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
   private final Path storeRoot;
   private MiniLmEncoder encoder;
-  private final EmbeddingCache cache = new EmbeddingCache(EMBEDDING_CACHE_ENTRIES);
+  private final EmbeddingCache cache;
 
   /**
+   * With MiniLM embeddings cached by row id (the evaluator's holdout: ids name one text each).
+   *
    * @param storeRoot the model store: a version is loaded only from its own directory in it
    */
   public StoreModelLoader(Path storeRoot) {
+    this(storeRoot, true);
+  }
+
+  /**
+   * @param storeRoot the model store: a version is loaded only from its own directory in it
+   * @param cacheEmbeddings whether MiniLM embeddings are cached by row id; off where one id may
+   *     come with different texts (requests served to clients)
+   */
+  public StoreModelLoader(Path storeRoot, boolean cacheEmbeddings) {
     this.storeRoot = storeRoot.toAbsolutePath().normalize();
+    this.cache = cacheEmbeddings ? new EmbeddingCache(EMBEDDING_CACHE_ENTRIES) : null;
   }
 
   @Override
@@ -62,9 +77,12 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
   /**
    * The version's directory, if {@code storePath} names exactly that version's folder of this
    * store. A {@code models} record is input: loading whatever directory it names would let any
-   * producer to the topic make the evaluator deserialize files of its choosing.
+   * producer to the topic make the evaluator deserialize files of its choosing. Read any other file
+   * of a version (its fitted transform) from this directory only.
+   *
+   * @throws IllegalArgumentException naming the path when it is not that folder
    */
-  private Path checkedVersionDir(ModelVersion version) {
+  public Path checkedVersionDir(ModelVersion version) {
     Path named = Path.of(version.getStorePath()).toAbsolutePath().normalize();
     Path expected;
     try {
@@ -98,12 +116,12 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     return named;
   }
 
-  /** Number of holdout texts MiniLM encoded so far (each at most once while cached). */
+  /** Number of texts MiniLM encoded through the cache so far (each at most once while cached). */
   public long textsEncoded() {
-    return cache.encodedCount();
+    return cache == null ? 0 : cache.encodedCount();
   }
 
-  private MiniLmEncoder encoder() {
+  private synchronized MiniLmEncoder encoder() {
     if (encoder == null) {
       encoder = new MiniLmEncoder(MiniLmEncoder.Options.defaults(1));
     }
@@ -111,7 +129,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (encoder != null) {
       encoder.close();
       encoder = null;
@@ -130,8 +148,13 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
 
     @Override
-    public int[] predict(float[][] features) {
-      return stored.predict(features);
+    public float[][] probabilities(ScoringInputs inputs) {
+      return stored.predictProbabilities(inputs.features());
+    }
+
+    @Override
+    public int[] predict(ScoringInputs inputs) {
+      return stored.predict(inputs.features());
     }
 
     @Override
@@ -140,10 +163,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
   }
 
-  /**
-   * A version that scores texts: it has no feature width and refuses feature rows; every holdout
-   * example must carry a text.
-   */
+  /** A version that scores texts: it has no feature width; every row must carry a text. */
   private abstract static class TextVersion implements ScoringModel {
     final ModelMetadata metadata;
 
@@ -163,23 +183,35 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
 
     @Override
-    public int[] predict(float[][] features) {
-      throw new UnsupportedOperationException(
-          "model " + metadata.modelId() + " v" + metadata.version() + " scores texts");
+    public float[][] probabilities(ScoringInputs inputs) {
+      requireTexts(inputs);
+      return probabilitiesOfTexts(inputs);
     }
 
     @Override
-    public int[] predict(HoldoutSet.Snapshot holdout) {
-      for (int i = 0; i < holdout.size(); i++) {
-        if (holdout.texts().get(i) == null) {
-          throw new IllegalArgumentException(
-              "holdout example " + holdout.ids().get(i) + " has no text to score");
-        }
-      }
-      return predictTexts(holdout);
+    public int[] predict(ScoringInputs inputs) {
+      requireTexts(inputs);
+      return predictTexts(inputs);
     }
 
-    abstract int[] predictTexts(HoldoutSet.Snapshot holdout);
+    private void requireTexts(ScoringInputs inputs) {
+      for (int i = 0; i < inputs.size(); i++) {
+        if (inputs.texts().get(i) == null) {
+          throw new IllegalArgumentException(
+              "row "
+                  + inputs.ids().get(i)
+                  + " has no text; model "
+                  + metadata.modelId()
+                  + " v"
+                  + metadata.version()
+                  + " scores texts");
+        }
+      }
+    }
+
+    abstract float[][] probabilitiesOfTexts(ScoringInputs inputs);
+
+    abstract int[] predictTexts(ScoringInputs inputs);
   }
 
   /** A fine-tuned transformer, batched through the whole model. */
@@ -192,8 +224,13 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
 
     @Override
-    int[] predictTexts(HoldoutSet.Snapshot holdout) {
-      return loaded.predictClasses(holdout.texts());
+    float[][] probabilitiesOfTexts(ScoringInputs inputs) {
+      return loaded.predictProbabilities(inputs.texts());
+    }
+
+    @Override
+    int[] predictTexts(ScoringInputs inputs) {
+      return loaded.predictClasses(inputs.texts());
     }
 
     @Override
@@ -211,11 +248,25 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
       this.classifier = classifier;
     }
 
+    private boolean minilm() {
+      return classifier.features() == TextClassifier.Features.MINILM;
+    }
+
     @Override
-    int[] predictTexts(HoldoutSet.Snapshot holdout) {
-      boolean minilm = classifier.features() == TextClassifier.Features.MINILM;
-      return classifier.predict(
-          holdout.ids(), holdout.texts(), minilm ? encoder() : null, minilm ? cache : null);
+    float[][] probabilitiesOfTexts(ScoringInputs inputs) {
+      synchronized (StoreModelLoader.this) {
+        return classifier.probabilities(
+            inputs.ids(), inputs.texts(), minilm() ? encoder() : null, minilm() ? cache : null);
+      }
+    }
+
+    /** By the head's logits, as the trainer's validation ranks it. */
+    @Override
+    int[] predictTexts(ScoringInputs inputs) {
+      synchronized (StoreModelLoader.this) {
+        return classifier.predict(
+            inputs.ids(), inputs.texts(), minilm() ? encoder() : null, minilm() ? cache : null);
+      }
     }
 
     @Override

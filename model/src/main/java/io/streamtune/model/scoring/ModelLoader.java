@@ -1,4 +1,4 @@
-package io.streamtune.evaluator;
+package io.streamtune.model.scoring;
 
 import io.streamtune.schemas.avro.ModelVersion;
 

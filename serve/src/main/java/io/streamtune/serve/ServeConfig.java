@@ -1,0 +1,272 @@
+package io.streamtune.serve;
+
+import io.streamtune.common.config.CommonKeys;
+import io.streamtune.common.config.ConfigException;
+import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.spec.PipelineSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the serve service is configured with.
+ *
+ * @param consumerGroup consumer group of the requests consumer, and the base of the transactional
+ *     id of the predictions producer
+ * @param modelStore the model store the champion is loaded from (only from its own folder)
+ * @param pollTimeout how long one poll of the requests topic may block
+ * @param maxPollRecords most requests in one poll, hence in one transaction and one forward pass
+ * @param shadowRequests after a promotion, how many requests the previous champion also scores as
+ *     the shadow (0 = none)
+ * @param httpHost the address the HTTP endpoint binds (loopback by default)
+ * @param httpPort its port; 0 = any free port, -1 = no HTTP endpoint
+ * @param httpMaxBodyBytes the largest request body the endpoint reads (413 above)
+ * @param shutdownTimeout how long a stop may take ({@code service.shutdown.timeout.ms})
+ */
+public record ServeConfig(
+    KafkaConnection kafka,
+    PipelineSpec spec,
+    String consumerGroup,
+    Path modelStore,
+    Duration pollTimeout,
+    int maxPollRecords,
+    int shadowRequests,
+    String httpHost,
+    int httpPort,
+    int httpMaxBodyBytes,
+    Duration shutdownTimeout) {
+
+  public static final ConfigKey<String> MODEL_STORE =
+      ConfigKey.string(
+          "serve.model.store",
+          "model-store",
+          "Directory of the model store (the trainer's trainer.model.store); a version is loaded"
+              + " only from its own folder in it");
+  public static final ConfigKey<String> CONSUMER_GROUP =
+      ConfigKey.string(
+          "serve.consumer.group",
+          "streamtune-serve",
+          "Consumer group of the requests consumer (also the transactional id prefix)");
+  public static final ConfigKey<Long> POLL_TIMEOUT_MS =
+      ConfigKey.longKey(
+          "serve.poll.timeout.ms", 100, "How long one poll of requests may block (at least 1)");
+  public static final ConfigKey<Integer> MAX_POLL_RECORDS =
+      ConfigKey.integer(
+          "serve.max.poll.records",
+          500,
+          "Most requests per poll, answered in one transaction and one forward pass (1 to"
+              + " 100000)");
+  public static final ConfigKey<Integer> SHADOW_REQUESTS =
+      ConfigKey.integer(
+          "serve.shadow.requests",
+          1000,
+          "After a promotion, how many requests the previous champion also scores as the shadow"
+              + " (role SHADOW on predictions); 0 = no shadow");
+  public static final ConfigKey<String> HTTP_HOST =
+      ConfigKey.string(
+          "serve.http.host",
+          "127.0.0.1",
+          "Address the HTTP endpoint (POST /predict) binds; loopback by default, 0.0.0.0 for"
+              + " every interface");
+  public static final ConfigKey<Integer> HTTP_PORT =
+      ConfigKey.integer(
+          "serve.http.port",
+          8095,
+          "Port of the HTTP endpoint: 1 to 65535, 0 = any free port, -1 = no HTTP endpoint");
+  public static final ConfigKey<Integer> HTTP_MAX_BODY_BYTES =
+      ConfigKey.integer(
+          "serve.http.max.body.bytes",
+          1 << 20,
+          "Largest HTTP request body read, in bytes (1024 to 67108864); a larger one is answered"
+              + " 413");
+
+  public static final int MAX_MAX_POLL_RECORDS = 100_000;
+  public static final int MIN_BODY_BYTES = 1024;
+  public static final int MAX_BODY_BYTES = 64 << 20;
+
+  public static final List<ConfigKey<?>> KEYS = keys();
+
+  private static List<ConfigKey<?>> keys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.ALL);
+    keys.addAll(
+        List.of(
+            MODEL_STORE,
+            CONSUMER_GROUP,
+            POLL_TIMEOUT_MS,
+            MAX_POLL_RECORDS,
+            SHADOW_REQUESTS,
+            HTTP_HOST,
+            HTTP_PORT,
+            HTTP_MAX_BODY_BYTES,
+            CommonKeys.SHUTDOWN_TIMEOUT_MS));
+    return List.copyOf(keys);
+  }
+
+  public ServeConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(spec, "spec");
+    if (consumerGroup == null || consumerGroup.isBlank()) {
+      throw ConfigException.invalid(CONSUMER_GROUP, consumerGroup, "must not be blank");
+    }
+    if (modelStore == null) {
+      throw ConfigException.invalid(MODEL_STORE, null, "must be a directory");
+    }
+    if (pollTimeout == null || pollTimeout.toMillis() < 1) {
+      throw ConfigException.invalid(
+          POLL_TIMEOUT_MS, pollTimeout == null ? null : pollTimeout.toMillis(), "at least 1 ms");
+    }
+    if (maxPollRecords < 1 || maxPollRecords > MAX_MAX_POLL_RECORDS) {
+      throw ConfigException.invalid(
+          MAX_POLL_RECORDS, maxPollRecords, "must be 1 to " + MAX_MAX_POLL_RECORDS);
+    }
+    if (shadowRequests < 0) {
+      throw ConfigException.invalid(SHADOW_REQUESTS, shadowRequests, "must be at least 0");
+    }
+    if (httpHost == null || httpHost.isBlank()) {
+      throw ConfigException.invalid(HTTP_HOST, httpHost, "must be a host name or address");
+    }
+    if (httpPort < -1 || httpPort > 65535) {
+      throw ConfigException.invalid(
+          HTTP_PORT, httpPort, "must be 1 to 65535, 0 (any free port) or -1 (off)");
+    }
+    if (httpMaxBodyBytes < MIN_BODY_BYTES || httpMaxBodyBytes > MAX_BODY_BYTES) {
+      throw ConfigException.invalid(
+          HTTP_MAX_BODY_BYTES,
+          httpMaxBodyBytes,
+          "must be " + MIN_BODY_BYTES + " to " + MAX_BODY_BYTES);
+    }
+    CommonKeys.checkShutdownTimeout(shutdownTimeout);
+  }
+
+  /** Reads every key, loads the pipeline spec named by {@code pipeline.spec}. */
+  public static ServeConfig from(ConfigSource source) {
+    KafkaConnection kafka = KafkaConnection.from(source);
+    Path store = Path.of(source.get(MODEL_STORE));
+    String group = source.get(CONSUMER_GROUP);
+    long pollMs = source.get(POLL_TIMEOUT_MS);
+    int maxPollRecords = source.get(MAX_POLL_RECORDS);
+    int shadow = source.get(SHADOW_REQUESTS);
+    String host = source.get(HTTP_HOST);
+    int port = source.get(HTTP_PORT);
+    int maxBody = source.get(HTTP_MAX_BODY_BYTES);
+    Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
+    source.rejectUnknown(KEYS);
+    if (pollMs < 1) {
+      throw ConfigException.invalid(POLL_TIMEOUT_MS, pollMs, "must be at least 1 ms");
+    }
+    PipelineSpec spec = CommonKeys.loadPipelineSpec(source);
+    return new ServeConfig(
+        kafka,
+        spec,
+        group,
+        store,
+        Duration.ofMillis(pollMs),
+        maxPollRecords,
+        shadow,
+        host,
+        port,
+        maxBody,
+        shutdownTimeout);
+  }
+
+  /** For a spec held in memory, with default settings over the model store at {@code store}. */
+  public static ServeConfig of(KafkaConnection kafka, PipelineSpec spec, Path store) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        CONSUMER_GROUP.defaultValue(),
+        store,
+        Duration.ofMillis(POLL_TIMEOUT_MS.defaultValue()),
+        MAX_POLL_RECORDS.defaultValue(),
+        SHADOW_REQUESTS.defaultValue(),
+        HTTP_HOST.defaultValue(),
+        HTTP_PORT.defaultValue(),
+        HTTP_MAX_BODY_BYTES.defaultValue(),
+        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
+  }
+
+  public ServeConfig withConsumerGroup(String group) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        group,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        shadowRequests,
+        httpHost,
+        httpPort,
+        httpMaxBodyBytes,
+        shutdownTimeout);
+  }
+
+  public ServeConfig withShadowRequests(int requests) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        requests,
+        httpHost,
+        httpPort,
+        httpMaxBodyBytes,
+        shutdownTimeout);
+  }
+
+  public ServeConfig withMaxPollRecords(int records) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        records,
+        shadowRequests,
+        httpHost,
+        httpPort,
+        httpMaxBodyBytes,
+        shutdownTimeout);
+  }
+
+  /** The HTTP endpoint on {@code port} (0 = any free port, -1 = off). */
+  public ServeConfig withHttpPort(int port) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        shadowRequests,
+        httpHost,
+        port,
+        httpMaxBodyBytes,
+        shutdownTimeout);
+  }
+
+  public ServeConfig withHttpMaxBodyBytes(int bytes) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        shadowRequests,
+        httpHost,
+        httpPort,
+        bytes,
+        shutdownTimeout);
+  }
+
+  /** The model id served: the pipeline spec's name, as the trainer names its versions. */
+  public String modelId() {
+    return spec.name();
+  }
+}

@@ -1,0 +1,823 @@
+package io.streamtune.serve;
+
+import io.streamtune.common.outcome.Outcome;
+import io.streamtune.common.outcome.RawEnvelope;
+import io.streamtune.common.shutdown.ShutdownDeadline;
+import io.streamtune.model.engine.TorchNatives;
+import io.streamtune.model.scoring.StoreModelLoader;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.Prediction;
+import io.streamtune.schemas.avro.PredictionRole;
+import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.serde.RegistryOutages;
+import io.streamtune.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the champion of the spec's model: every request on {@code requests} becomes exactly one
+ * CHAMPION {@link Prediction} on {@code predictions} or one dead letter, exactly once: one
+ * transactional producer writes a poll batch's predictions, dead letters and the requests
+ * consumer's offsets in one transaction ({@code read_committed} readers see all of it or none).
+ *
+ * <p>The champion is the last record of the model on {@code models.promoted} (by offset: a rollback
+ * promotes an older version again), read from the beginning at start and polled between batches; a
+ * new one is loaded outside any transaction and swapped in between two, so no request is dropped or
+ * answered twice. The champion it replaces stays as the shadow for {@code serve.shadow.requests}
+ * requests: each of them also gets a SHADOW prediction. Before any promotion, a request is
+ * dead-lettered (stage {@code serve}), so requests = CHAMPION predictions + dead letters always
+ * holds.
+ *
+ * <p>{@code POST /predict} ({@code serve.http.port}, on loopback unless {@code serve.http.host}
+ * says otherwise) answers JSON through the same champion and the same {@link ServingModel} path:
+ * the body becomes the RawRecord a producer would send; a prediction is also written to {@code
+ * predictions} (source {@code http}), a refusal (400) to {@code deadletter}; 503 before any
+ * champion, 413 over {@code serve.http.max.body.bytes}.
+ *
+ * <p>The Kafka loop only moves data: validation, the fitted transform and scoring are {@link
+ * ServingModel}'s, the champion and shadow {@link ChampionSlot}'s.
+ */
+public final class ServeService implements Runnable, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeService.class);
+
+  /** How a promoted version becomes a servable model. */
+  @FunctionalInterface
+  public interface VersionLoader {
+    /**
+     * @throws RuntimeException naming the version and path when it cannot be served
+     */
+    ServingModel load(ModelVersion version, Deserializer<RawRecord> requestDeserializer);
+  }
+
+  private final ServeConfig config;
+  private final String requestsTopic;
+  private final String predictionsTopic;
+  private final String deadLetterTopic;
+  private final String promotedTopic;
+  private final VersionLoader loader;
+  private final Clock clock;
+  private final AutoCloseable loaderResources;
+  private final Deserializer<RawRecord> requestDeserializer;
+  private final KafkaConsumer<byte[], byte[]> requestsConsumer;
+  private final KafkaConsumer<String, ModelVersion> promotedConsumer;
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final ChampionSlot slot;
+
+  /** HTTP predictions and refusals: not part of a request batch's transaction. */
+  private final KafkaProducer<String, SpecificRecord> httpProducer;
+
+  /** Turns an HTTP body's record into the bytes a producer to requests would send. */
+  private final Serializer<SpecificRecord> httpSerializer;
+
+  private volatile ServeHttp http;
+
+  /** Guards the slot: the loop's batches and the HTTP endpoint's calls score one at a time. */
+  private final Object scoring = new Object();
+
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean clientsClosed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile Thread loopThread;
+  private volatile Throwable failure;
+  private boolean promotedAssigned;
+  private long nextAssignAttemptNanos;
+
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong predictions = new AtomicLong();
+  private final AtomicLong shadowPredictions = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong swaps = new AtomicLong();
+  private final AtomicLong transactionRetries = new AtomicLong();
+  private final AtomicLong httpPredictions = new AtomicLong();
+  private final AtomicLong httpRefusals = new AtomicLong();
+
+  public ServeService(ServeConfig config) {
+    this(config, storeLoader(config), Clock.systemUTC());
+  }
+
+  private record StoreVersionLoader(ServeConfig config, StoreModelLoader store)
+      implements VersionLoader, AutoCloseable {
+    @Override
+    public ServingModel load(ModelVersion version, Deserializer<RawRecord> deserializer) {
+      return ServingModel.load(version, config.spec(), store, deserializer);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  private static VersionLoader storeLoader(ServeConfig config) {
+    // before any model loads: the natives decide whether DJL may stay offline
+    TorchNatives.configure();
+    // no embedding cache by id: two requests may share an id and not their text
+    return new StoreVersionLoader(config, new StoreModelLoader(config.modelStore(), false));
+  }
+
+  /**
+   * @param loader how promoted versions are loaded (the model store by default); closed with the
+   *     service when it is {@link AutoCloseable}
+   */
+  public ServeService(ServeConfig config, VersionLoader loader, Clock clock) {
+    this.config = config;
+    this.loader = loader;
+    this.loaderResources = loader instanceof AutoCloseable closeable ? closeable : null;
+    this.clock = clock;
+    Topics topics = config.kafka().topics();
+    this.requestsTopic = topics.name(Topics.REQUESTS);
+    this.predictionsTopic = topics.name(Topics.PREDICTIONS);
+    this.deadLetterTopic = topics.name(Topics.DEADLETTER);
+    this.promotedTopic = topics.name(Topics.MODELS_PROMOTED);
+    this.slot = new ChampionSlot(config.modelId(), config.shadowRequests());
+    String registry = config.kafka().schemaRegistryUrl();
+    Map<String, String> registrySettings = config.kafka().registrySettings();
+    this.requestDeserializer =
+        AvroSerdes.valueDeserializer(registry, registrySettings, RawRecord.class);
+    this.requestsConsumer =
+        new KafkaConsumer<>(
+            consumerProperties(config.consumerGroup(), "requests", config.maxPollRecords()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.promotedConsumer =
+        new KafkaConsumer<>(
+            consumerProperties(null, "promoted", 100),
+            new StringDeserializer(),
+            AvroSerdes.valueDeserializer(registry, registrySettings, ModelVersion.class));
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties(),
+            new StringSerializer(),
+            AvroSerdes.valueSerializer(registry, registrySettings));
+    if (config.httpPort() >= 0) {
+      Properties props = config.kafka().clientProperties();
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-http");
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      this.httpProducer =
+          new KafkaProducer<>(
+              props,
+              new StringSerializer(),
+              AvroSerdes.valueSerializer(registry, registrySettings));
+      this.httpSerializer = AvroSerdes.valueSerializer(registry, registrySettings);
+    } else {
+      this.httpProducer = null;
+      this.httpSerializer = null;
+    }
+  }
+
+  private Properties consumerProperties(String groupId, String role, int maxPollRecords) {
+    Properties props = config.kafka().clientProperties();
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-" + role);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    if (groupId != null) {
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    }
+    return props;
+  }
+
+  private Properties producerProperties() {
+    Properties props = config.kafka().clientProperties();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-predictions");
+    // stable across restarts, so a restarted service fences its predecessor and aborts its open
+    // transaction instead of leaving it to time out
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.consumerGroup() + "-" + requestsTopic);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return props;
+  }
+
+  @Override
+  public void run() {
+    if (!started.compareAndSet(false, true)) {
+      if (!running) {
+        return; // closed before it ran
+      }
+      throw new IllegalStateException("ServeService.run() was already called");
+    }
+    loopThread = Thread.currentThread();
+    try {
+      if (config.httpPort() >= 0) {
+        try {
+          http =
+              new ServeHttp(
+                  config.httpHost(),
+                  config.httpPort(),
+                  config.httpMaxBodyBytes(),
+                  HTTP_THREADS,
+                  this::answerHttp);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(
+              "cannot listen on "
+                  + config.httpHost()
+                  + ":"
+                  + config.httpPort()
+                  + " ("
+                  + ServeConfig.HTTP_PORT.name()
+                  + ", "
+                  + ServeConfig.HTTP_HOST.name()
+                  + ")",
+              e);
+        }
+        LOG.info("serving POST {}", http.url());
+      }
+      producer.initTransactions();
+      readChampionAtStart();
+      requestsConsumer.subscribe(List.of(requestsTopic));
+      LOG.info(
+          "serve started: model {}, champion {}, requests {}, predictions to {}, shadow for {}"
+              + " requests after a swap",
+          config.modelId(),
+          championName(),
+          requestsTopic,
+          predictionsTopic,
+          config.shadowRequests());
+      ready.countDown();
+      while (running) {
+        ConsumerRecords<byte[], byte[]> batch = requestsConsumer.poll(config.pollTimeout());
+        if (!batch.isEmpty() && running) {
+          answer(batch);
+        }
+        if (running) {
+          checkPromotions(Duration.ZERO);
+        }
+      }
+    } catch (WakeupException | InterruptException e) {
+      if (running) {
+        failure = e;
+        LOG.error("serve interrupted while running", e);
+      }
+    } catch (RuntimeException e) {
+      if (!running) {
+        // a call the stop cut short (closed producer, interrupt): nothing of it was committed
+        LOG.info("serve stopping: {}", e.toString());
+        return;
+      }
+      failure = e;
+      LOG.error("serve stopped by an unexpected error: {}", e.toString(), e);
+      throw e;
+    } catch (Error e) {
+      failure = e;
+      LOG.error("serve stopped by an unexpected error: {}", e.toString(), e);
+      throw e;
+    } finally {
+      running = false;
+      ready.countDown();
+      long closing = System.nanoTime();
+      closeClients(ShutdownDeadline.after(config.shutdownTimeout().dividedBy(2)));
+      stopped.countDown();
+      LOG.info(
+          "serve stopped (clients closed in {} ms): {} requests, {} predictions, {} shadow"
+              + " predictions, {} dead letters, {} swaps",
+          (System.nanoTime() - closing) / 1_000_000,
+          requests.get(),
+          predictions.get(),
+          shadowPredictions.get(),
+          deadLetters.get(),
+          swaps.get());
+    }
+  }
+
+  /** One poll batch: scored, then its answers and offsets in one transaction. */
+  private void answer(ConsumerRecords<byte[], byte[]> batch) {
+    long takenNanos = System.nanoTime();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(batch.count());
+    List<RawEnvelope> envelopes = new ArrayList<>(batch.count());
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : batch) {
+      records.add(record);
+      envelopes.add(
+          new RawEnvelope(
+              record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      firstOffsets.putIfAbsent(partition, record.offset());
+      next.put(partition, new OffsetAndMetadata(record.offset() + 1));
+    }
+    ChampionSlot.Scored scored;
+    try {
+      synchronized (scoring) {
+        scored = slot.score(envelopes);
+      }
+    } catch (RuntimeException e) {
+      if (RegistryOutages.isOutage(e)) {
+        LOG.warn("schema registry unavailable while decoding requests; reading them again");
+        rewind(firstOffsets);
+        pause();
+        return;
+      }
+      throw e;
+    }
+    long latencyMicros = (System.nanoTime() - takenNanos) / 1_000;
+    Instant servedAt = clock.instant();
+    List<ProducerRecord<String, SpecificRecord>> out = new ArrayList<>();
+    int predicted = 0;
+    int rejected = 0;
+    for (int i = 0; i < records.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = records.get(i);
+      Outcome<ServedPrediction> outcome = scored.champion().get(i);
+      if (outcome instanceof Outcome.Accepted<ServedPrediction> accepted) {
+        out.add(
+            prediction(
+                accepted.value(),
+                PredictionRole.CHAMPION,
+                latencyMicros,
+                Instant.ofEpochMilli(record.timestamp()),
+                servedAt,
+                source(record)));
+        predicted++;
+      } else {
+        Outcome.Rejected<ServedPrediction> rejection = (Outcome.Rejected<ServedPrediction>) outcome;
+        out.add(
+            new ProducerRecord<>(
+                deadLetterTopic, rejection.recordId(), rejection.deadLetter(servedAt)));
+        rejected++;
+      }
+    }
+    int shadowed = 0;
+    for (ChampionSlot.ShadowAnswer answer : scored.shadow()) {
+      if (answer.outcome() instanceof Outcome.Accepted<ServedPrediction> accepted) {
+        ConsumerRecord<byte[], byte[]> record = records.get(answer.request());
+        out.add(
+            prediction(
+                accepted.value(),
+                PredictionRole.SHADOW,
+                latencyMicros,
+                Instant.ofEpochMilli(record.timestamp()),
+                servedAt,
+                source(record)));
+        shadowed++;
+      }
+    }
+    if (!commit(out, next, firstOffsets)) {
+      return;
+    }
+    requests.addAndGet(records.size());
+    predictions.addAndGet(predicted);
+    deadLetters.addAndGet(rejected);
+    shadowPredictions.addAndGet(shadowed);
+  }
+
+  /**
+   * Writes {@code out} and the consumer's next offsets in one transaction.
+   *
+   * @return false when the transaction was aborted and the batch will be read again
+   */
+  private boolean commit(
+      List<ProducerRecord<String, SpecificRecord>> out,
+      Map<TopicPartition, OffsetAndMetadata> next,
+      Map<TopicPartition, Long> firstOffsets) {
+    producer.beginTransaction();
+    try {
+      for (ProducerRecord<String, SpecificRecord> record : out) {
+        producer.send(record);
+      }
+      producer.sendOffsetsToTransaction(next, requestsConsumer.groupMetadata());
+      producer.commitTransaction();
+      return true;
+    } catch (ProducerFencedException
+        | InvalidProducerEpochException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
+      throw new IllegalStateException(
+          "the predictions producer of group '"
+              + config.consumerGroup()
+              + "' cannot go on (another serve instance with its transactional id took over, or"
+              + " the broker refuses it); stopping",
+          e);
+    } catch (KafkaException e) {
+      if (!running) {
+        throw e;
+      }
+      // nothing of the batch is visible; read it again from its first offsets
+      LOG.warn(
+          "transaction of {} records aborted, the batch is read again: {}",
+          out.size(),
+          e.toString());
+      producer.abortTransaction();
+      transactionRetries.incrementAndGet();
+      rewind(firstOffsets);
+      pause();
+      return false;
+    }
+  }
+
+  private void rewind(Map<TopicPartition, Long> firstOffsets) {
+    firstOffsets.forEach(requestsConsumer::seek);
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(config.pollTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    }
+  }
+
+  /** The source of an HTTP prediction and the topic of an HTTP dead letter. */
+  public static final String HTTP_SOURCE = "http";
+
+  static String source(ConsumerRecord<?, ?> record) {
+    return record.topic() + "-" + record.partition() + "@" + record.offset();
+  }
+
+  ProducerRecord<String, SpecificRecord> prediction(
+      ServedPrediction served,
+      PredictionRole role,
+      long latencyMicros,
+      Instant requestTime,
+      Instant servedAt,
+      String source) {
+    List<Float> probabilities = new ArrayList<>(served.probabilities().length);
+    for (float p : served.probabilities()) {
+      probabilities.add(p);
+    }
+    // the all-arguments constructor: the builder deep-copies every default on each call
+    Prediction prediction =
+        new Prediction(
+            served.recordId(),
+            served.modelId(),
+            served.version(),
+            role,
+            served.predictedLabel(),
+            served.labels(),
+            probabilities,
+            served.transformVersion(),
+            latencyMicros,
+            requestTime,
+            servedAt,
+            source);
+    return new ProducerRecord<>(predictionsTopic, served.recordId(), prediction);
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private static final int HTTP_THREADS = 4;
+
+  /** The answer to one HTTP body: the Kafka path's validation and scoring, then JSON. */
+  ServeHttp.Answer answerHttp(byte[] body, long arrivalNanos) {
+    Instant arrival = clock.instant();
+    RawRecord record;
+    try {
+      record = HttpRequests.parse(body, "http-" + UUID.randomUUID(), arrival);
+    } catch (HttpRequests.BadRequest e) {
+      return refuse(new Outcome.Rejected<>(ServingModel.STAGE, e.getMessage(), null, null), body);
+    }
+    Outcome<ServedPrediction> outcome;
+    try {
+      synchronized (scoring) {
+        ServingModel champion = slot.champion();
+        if (champion == null) {
+          return new ServeHttp.Answer(
+              503,
+              HttpRequests.errorJson(
+                  "no champion for model " + config.modelId() + " yet",
+                  ServingModel.STAGE,
+                  record.getId()));
+        }
+        byte[] key = record.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = httpSerializer.serialize(requestsTopic, record);
+        outcome = champion.predict(new RawEnvelope(HTTP_SOURCE, -1, -1L, key, value));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot answer an HTTP request: {}", e.toString());
+      return new ServeHttp.Answer(
+          RegistryOutages.isOutage(e) ? 503 : 500,
+          HttpRequests.errorJson("cannot answer now: " + e.getMessage(), null, record.getId()));
+    }
+    if (outcome instanceof Outcome.Rejected<ServedPrediction> rejected) {
+      return refuse(rejected, body);
+    }
+    ServedPrediction served = ((Outcome.Accepted<ServedPrediction>) outcome).value();
+    long latencyMicros = (System.nanoTime() - arrivalNanos) / 1_000;
+    // the feedback loop joins labels to every prediction, whichever way it was asked for
+    httpProducer.send(
+        prediction(
+            served, PredictionRole.CHAMPION, latencyMicros, arrival, clock.instant(), HTTP_SOURCE),
+        (metadata, e) -> {
+          if (e != null) {
+            LOG.warn("HTTP prediction {} not written: {}", served.recordId(), e.toString());
+          }
+        });
+    httpPredictions.incrementAndGet();
+    return new ServeHttp.Answer(200, HttpRequests.predictionJson(served, latencyMicros));
+  }
+
+  /** 400 with the reason; the body as it came is dead-lettered. */
+  private ServeHttp.Answer refuse(Outcome.Rejected<?> rejected, byte[] body) {
+    byte[] key =
+        rejected.recordId() == null ? null : rejected.recordId().getBytes(StandardCharsets.UTF_8);
+    DeadLetter letter =
+        new Outcome.Rejected<>(
+                rejected.stage(),
+                rejected.reason(),
+                rejected.recordId(),
+                new RawEnvelope(HTTP_SOURCE, -1, -1L, key, body))
+            .deadLetter(clock.instant());
+    httpProducer.send(
+        new ProducerRecord<>(deadLetterTopic, rejected.recordId(), letter),
+        (metadata, e) -> {
+          if (e != null) {
+            LOG.warn("HTTP dead letter not written: {}", e.toString());
+          }
+        });
+    httpRefusals.incrementAndGet();
+    return new ServeHttp.Answer(
+        400, HttpRequests.errorJson(rejected.reason(), rejected.stage(), rejected.recordId()));
+  }
+
+  /** The HTTP endpoint's URL once the service runs with one. */
+  public Optional<String> httpUrl() {
+    ServeHttp server = http;
+    return server == null ? Optional.empty() : Optional.of(server.url());
+  }
+
+  public long httpPredictions() {
+    return httpPredictions.get();
+  }
+
+  /** HTTP requests answered 400 (and dead-lettered). */
+  public long httpRefusals() {
+    return httpRefusals.get();
+  }
+
+  // ------------------------------------------------------------------ champion
+
+  /** The champion at start: the model's last record on the promoted topic, up to its end now. */
+  private void readChampionAtStart() {
+    List<TopicPartition> partitions = promotedPartitions();
+    if (partitions.isEmpty()) {
+      LOG.warn("{} does not exist yet; no champion until it does", promotedTopic);
+      return;
+    }
+    promotedConsumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> end = promotedConsumer.endOffsets(partitions);
+    ModelVersion last = null;
+    while (running
+        && !end.entrySet().stream()
+            .allMatch(e -> promotedConsumer.position(e.getKey()) >= e.getValue())) {
+      ModelVersion found = pollPromoted(config.pollTimeout());
+      last = found == null ? last : found;
+    }
+    if (last != null) {
+      swapTo(last);
+    }
+  }
+
+  /** Assigns every partition of the promoted topic, once it exists. */
+  private List<TopicPartition> promotedPartitions() {
+    List<PartitionInfo> infos = promotedConsumer.partitionsFor(promotedTopic);
+    List<TopicPartition> partitions = new ArrayList<>();
+    if (infos != null) {
+      infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    }
+    if (!partitions.isEmpty()) {
+      promotedConsumer.assign(partitions);
+      promotedAssigned = true;
+    }
+    return partitions;
+  }
+
+  /** The last promotion of the served model in one poll, or null. */
+  private ModelVersion pollPromoted(Duration timeout) {
+    ModelVersion last = null;
+    try {
+      for (ConsumerRecord<String, ModelVersion> record : promotedConsumer.poll(timeout)) {
+        ModelVersion version = record.value();
+        // one model's promotions share a key, hence a partition: their order is the offsets'
+        if (version != null && config.modelId().equals(version.getModelId())) {
+          last = version;
+        }
+      }
+    } catch (RecordDeserializationException e) {
+      LOG.warn("ignoring undecodable promoted record {}@{}", e.topicPartition(), e.offset());
+      promotedConsumer.seek(e.topicPartition(), e.offset() + 1);
+    }
+    return last;
+  }
+
+  /** Between two batches: a new promotion is loaded (no transaction open) and swapped in. */
+  private void checkPromotions(Duration timeout) {
+    if (!promotedAssigned) {
+      long now = System.nanoTime();
+      if (now - nextAssignAttemptNanos < 0) {
+        return;
+      }
+      nextAssignAttemptNanos = now + TimeUnit.SECONDS.toNanos(1);
+      if (promotedPartitions().isEmpty()) {
+        return;
+      }
+      promotedConsumer.seekToBeginning(promotedConsumer.assignment());
+    }
+    ModelVersion promoted = pollPromoted(timeout);
+    if (promoted != null) {
+      swapTo(promoted);
+    }
+  }
+
+  private void swapTo(ModelVersion promoted) {
+    synchronized (scoring) {
+      if (!slot.differs(promoted)) {
+        return;
+      }
+    }
+    ServingModel next;
+    try {
+      next = loader.load(promoted, requestDeserializer);
+    } catch (RuntimeException e) {
+      // the current champion keeps serving; the evaluator loaded this version, so this is local
+      LOG.error(
+          "cannot serve promoted {} v{}: {}; {} keeps serving",
+          promoted.getModelId(),
+          promoted.getVersion(),
+          e.getMessage(),
+          championName());
+      return;
+    }
+    String previous;
+    synchronized (scoring) {
+      previous = championName();
+      slot.swap(next);
+    }
+    swaps.incrementAndGet();
+    LOG.info(
+        "champion of {} is now v{} (was {}){}",
+        promoted.getModelId(),
+        promoted.getVersion(),
+        previous,
+        slot.shadowLeft() > 0 ? "; the previous one shadows the next " + slot.shadowLeft() : "");
+  }
+
+  private String championName() {
+    ServingModel champion = slot.champion();
+    return champion == null ? "none" : "v" + champion.versionNumber();
+  }
+
+  // ------------------------------------------------------------------ state
+
+  /** Waits until the champion at start is read and requests are consumed (or the loop ended). */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && running;
+  }
+
+  /** The version serving now. */
+  public Optional<Integer> championVersion() {
+    synchronized (scoring) {
+      ServingModel champion = slot.champion();
+      return champion == null ? Optional.empty() : Optional.of(champion.versionNumber());
+    }
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  public long predictions() {
+    return predictions.get();
+  }
+
+  public long shadowPredictions() {
+    return shadowPredictions.get();
+  }
+
+  public long deadLetters() {
+    return deadLetters.get();
+  }
+
+  public long swaps() {
+    return swaps.get();
+  }
+
+  /** Transactions aborted and their batch read again (the broker was unavailable). */
+  public long transactionRetries() {
+    return transactionRetries.get();
+  }
+
+  /** The error that stopped the loop, if one did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  public boolean isRunning() {
+    return started.get() && stopped.getCount() > 0;
+  }
+
+  // ------------------------------------------------------------------ stop
+
+  /**
+   * Stops the loop and waits until it has released its clients, within {@code
+   * service.shutdown.timeout.ms} whatever state Kafka is in: the consumers are woken; after half
+   * the budget a call still blocked on the broker is cut short by closing the producer from this
+   * thread, so the open transaction is aborted and its batch is answered by the next start.
+   */
+  @Override
+  public void close() {
+    Duration budget = config.shutdownTimeout();
+    ShutdownDeadline deadline = ShutdownDeadline.after(budget);
+    running = false;
+    if (started.compareAndSet(false, true)) {
+      closeClients(deadline);
+      stopped.countDown();
+      return;
+    }
+    wakeConsumers();
+    try {
+      if (stopped.await(budget.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      LOG.warn(
+          "serve still busy {} ms into its stop: aborting its Kafka calls",
+          budget.dividedBy(2).toMillis());
+      try {
+        producer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        LOG.warn("aborting the predictions producer: {}", e.toString());
+      }
+      wakeConsumers();
+      Thread loop = loopThread;
+      if (loop != null) {
+        loop.interrupt();
+      }
+      if (!stopped.await(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("serve did not stop within {} ms", budget.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void wakeConsumers() {
+    requestsConsumer.wakeup();
+    promotedConsumer.wakeup();
+  }
+
+  /** Closes every client within {@code deadline}; an open transaction is aborted. */
+  private void closeClients(ShutdownDeadline deadline) {
+    if (!clientsClosed.compareAndSet(false, true)) {
+      return;
+    }
+    ShutdownDeadline.closeQuietly(http, "HTTP endpoint", LOG);
+    deadline.close(requestsConsumer, "requests consumer", LOG);
+    deadline.close(promotedConsumer, "promoted consumer", LOG);
+    deadline.close(producer, "predictions producer", LOG);
+    if (httpProducer != null) {
+      deadline.close(httpProducer, "HTTP predictions producer", LOG);
+      ShutdownDeadline.closeQuietly(httpSerializer, "HTTP serializer", LOG);
+    }
+    synchronized (scoring) {
+      ShutdownDeadline.closeQuietly(slot, "served models", LOG);
+    }
+    ShutdownDeadline.closeQuietly(loaderResources, "model loader", LOG);
+    ShutdownDeadline.closeQuietly(requestDeserializer, "request deserializer", LOG);
+  }
+}
