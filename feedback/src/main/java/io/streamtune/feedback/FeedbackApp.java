@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
@@ -37,9 +40,11 @@ import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -93,9 +98,19 @@ public final class FeedbackApp {
     // a repeated label joins within the window after the first, and may come grace late
     Duration horizon = config.joinWindow().plus(config.joinGrace());
 
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(dedupStore(LABELLED_DEDUP_STORE, horizon));
-    builder.addStateStore(dedupStore(OUTCOME_DEDUP_STORE, horizon));
+    boolean inMemory = config.stateStore() == FeedbackConfig.StateStore.MEMORY;
+    Properties topologyProps = new Properties();
+    topologyProps.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    topologyProps.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    topologyProps.put(
+        StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+        inMemory
+            ? BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class
+            : BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers.class);
+    StreamsBuilder builder =
+        new StreamsBuilder(new TopologyConfig(new StreamsConfig(topologyProps)));
+    builder.addStateStore(dedupStore(LABELLED_DEDUP_STORE, horizon, inMemory));
+    builder.addStateStore(dedupStore(OUTCOME_DEDUP_STORE, horizon, inMemory));
 
     KStream<String, RawRecord> requests =
         builder.stream(topics.name(Topics.REQUESTS), Consumed.with(keys, rawSerde));
@@ -178,16 +193,14 @@ public final class FeedbackApp {
         .to(topics.name(Topics.METRICS), Produced.with(keys, reportSerde));
 
     // 4. drift detection and rollback
-    builder.addStateStore(kv(ModelMonitor.DRIFT_STORE, ErrorRateMonitor.State.class));
-    builder.addStateStore(kv(ModelMonitor.PROMOTED_STORE, PromotedHistory.class));
-    builder.addStateStore(kv(ModelMonitor.JUDGE_STORE, RollbackJudge.State.class));
-    builder.addStateStore(kv(ModelMonitor.LABELS_STORE, LabelDistributionMonitor.State.class));
+    builder.addStateStore(kv(ModelMonitor.DRIFT_STORE, ErrorRateMonitor.State.class, inMemory));
+    builder.addStateStore(kv(ModelMonitor.PROMOTED_STORE, PromotedHistory.class, inMemory));
+    builder.addStateStore(kv(ModelMonitor.JUDGE_STORE, RollbackJudge.State.class, inMemory));
+    builder.addStateStore(
+        kv(ModelMonitor.LABELS_STORE, LabelDistributionMonitor.State.class, inMemory));
     builder.addStateStore(
         Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                ModelMonitor.PENDING_STORE, horizon.multipliedBy(2), horizon, false),
-            keys,
-            outcomeSerde));
+            windowStore(ModelMonitor.PENDING_STORE, horizon, inMemory), keys, outcomeSerde));
     KStream<String, ModelMonitor.Emit> decisions =
         byModel.process(
             () -> new ModelMonitor(config, horizon),
@@ -264,16 +277,26 @@ public final class FeedbackApp {
     return reports;
   }
 
-  private static <T> StoreBuilder<KeyValueStore<String, T>> kv(String name, Class<T> type) {
+  private static <T> StoreBuilder<KeyValueStore<String, T>> kv(
+      String name, Class<T> type, boolean inMemory) {
     return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type));
+        inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name),
+        Serdes.String(),
+        new JsonSerde<>(type));
   }
 
-  private static StoreBuilder<WindowStore<String, Long>> dedupStore(String name, Duration horizon) {
+  /** Entries live {@code horizon} either side of their time: twice that is kept. */
+  private static WindowBytesStoreSupplier windowStore(
+      String name, Duration horizon, boolean inMemory) {
+    return inMemory
+        ? Stores.inMemoryWindowStore(name, horizon.multipliedBy(2), horizon, false)
+        : Stores.persistentWindowStore(name, horizon.multipliedBy(2), horizon, false);
+  }
+
+  private static StoreBuilder<WindowStore<String, Long>> dedupStore(
+      String name, Duration horizon, boolean inMemory) {
     return Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(name, horizon.multipliedBy(2), horizon, false),
-        Serdes.String(),
-        Serdes.Long());
+        windowStore(name, horizon, inMemory), Serdes.String(), Serdes.Long());
   }
 
   static <T extends SpecificRecord> Serde<T> avro(KafkaConnection kafka, Class<T> type) {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param applicationId the Kafka Streams application id: consumer group, prefix of its internal
  *     topics and transactional ids
  * @param stateDir where Kafka Streams keeps its local state stores
+ * @param stateStore RocksDB (on disk, fast restarts) or memory (rebuilt from the changelogs at
+ *     start; what the TopologyTestDriver tests use, as RocksDB flushes at every test commit)
  * @param joinWindow how much later than its request (or prediction) a label may arrive and still be
  *     joined
  * @param joinGrace how late, out of order, a record may arrive for a window (joins and metrics)
@@ -37,6 +39,7 @@ public record FeedbackConfig(
     PipelineSpec spec,
     String applicationId,
     Path stateDir,
+    StateStore stateStore,
     Duration joinWindow,
     Duration joinGrace,
     Duration tumbling,
@@ -59,6 +62,20 @@ public record FeedbackConfig(
           "feedback.state.dir",
           "feedback-state",
           "Directory of the feedback app's local state stores");
+
+  /** Where the state stores live. */
+  public enum StateStore {
+    ROCKSDB,
+    MEMORY
+  }
+
+  public static final ConfigKey<StateStore> STATE_STORE =
+      ConfigKey.enumKey(
+          "feedback.state.store",
+          StateStore.class,
+          StateStore.ROCKSDB,
+          "Kind of the feedback app's state stores: rocksdb (on disk) or memory (rebuilt from"
+              + " their changelog topics at every start)");
   public static final ConfigKey<Long> JOIN_WINDOW_MS =
       ConfigKey.longKey(
           "feedback.join.window.ms",
@@ -134,6 +151,7 @@ public record FeedbackConfig(
         List.of(
             APPLICATION_ID,
             STATE_DIR,
+            STATE_STORE,
             JOIN_WINDOW_MS,
             JOIN_GRACE_MS,
             METRICS_TUMBLING_MS,
@@ -161,6 +179,7 @@ public record FeedbackConfig(
     if (stateDir == null) {
       throw ConfigException.invalid(STATE_DIR, null, "must be a directory");
     }
+    Objects.requireNonNull(stateStore, "stateStore");
     requireAtLeast(JOIN_WINDOW_MS, joinWindow, 1);
     requireAtLeast(JOIN_GRACE_MS, joinGrace, 0);
     requireAtLeast(METRICS_TUMBLING_MS, tumbling, 1);
@@ -213,6 +232,7 @@ public record FeedbackConfig(
     KafkaConnection kafka = KafkaConnection.from(source);
     String applicationId = source.get(APPLICATION_ID);
     Path stateDir = Path.of(source.get(STATE_DIR));
+    StateStore stateStore = source.get(STATE_STORE);
     long joinWindow = source.get(JOIN_WINDOW_MS);
     long joinGrace = source.get(JOIN_GRACE_MS);
     long tumbling = source.get(METRICS_TUMBLING_MS);
@@ -236,6 +256,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         Duration.ofMillis(joinWindow),
         Duration.ofMillis(joinGrace),
         Duration.ofMillis(tumbling),
@@ -255,6 +276,7 @@ public record FeedbackConfig(
         spec,
         APPLICATION_ID.defaultValue(),
         stateDir,
+        STATE_STORE.defaultValue(),
         Duration.ofMillis(JOIN_WINDOW_MS.defaultValue()),
         Duration.ofMillis(JOIN_GRACE_MS.defaultValue()),
         Duration.ofMillis(METRICS_TUMBLING_MS.defaultValue()),
@@ -272,12 +294,32 @@ public record FeedbackConfig(
     return spec.name();
   }
 
+  public FeedbackConfig withStateStore(StateStore kind) {
+    return new FeedbackConfig(
+        kafka,
+        spec,
+        applicationId,
+        stateDir,
+        kind,
+        joinWindow,
+        joinGrace,
+        tumbling,
+        sliding,
+        drift,
+        labelDriftWindow,
+        labelDriftThreshold,
+        rollbackAlpha,
+        rollbackMinPairs,
+        shutdownTimeout);
+  }
+
   public FeedbackConfig withApplicationId(String id) {
     return new FeedbackConfig(
         kafka,
         spec,
         id,
         stateDir,
+        stateStore,
         joinWindow,
         joinGrace,
         tumbling,
@@ -296,6 +338,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         window,
         grace,
         tumbling,
@@ -314,6 +357,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         joinWindow,
         joinGrace,
         tumblingSize,
@@ -332,6 +376,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         joinWindow,
         joinGrace,
         tumbling,
@@ -350,6 +395,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         joinWindow,
         joinGrace,
         tumbling,
@@ -368,6 +414,7 @@ public record FeedbackConfig(
         spec,
         applicationId,
         stateDir,
+        stateStore,
         joinWindow,
         joinGrace,
         tumbling,

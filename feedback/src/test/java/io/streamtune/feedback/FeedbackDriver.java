@@ -48,12 +48,16 @@ final class FeedbackDriver implements AutoCloseable {
         Map.of("income", PipelineSpec.ColumnSpec.numeric()));
   }
 
-  /** The defaults (window 600 s, grace 60 s, tumbling 60 s, sliding 300 s) over a mock registry. */
+  /**
+   * The defaults (window 600 s, grace 60 s, tumbling 60 s, sliding 300 s) over a mock registry,
+   * with in-memory stores.
+   */
   static FeedbackConfig config(Path stateDir) {
     KafkaConnection kafka =
         new KafkaConnection(
             "localhost:9", "mock://feedback-" + UUID.randomUUID(), Topics.withDefaultPrefix());
-    return FeedbackConfig.of(kafka, spec(), stateDir);
+    return FeedbackConfig.of(kafka, spec(), stateDir)
+        .withStateStore(FeedbackConfig.StateStore.MEMORY);
   }
 
   FeedbackDriver(FeedbackConfig config) {

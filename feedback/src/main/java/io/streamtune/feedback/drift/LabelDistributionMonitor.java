@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * of thumb) whatever the volume.
  *
  * <p>The first {@code window} labels are the reference; once {@code window} more have come, the
- * last {@code window} are compared with it after every label. A detection makes the recent window
- * the new reference and starts a new recent window, so one shift gives one detection.
+ * last {@code window} are compared with it after every label. A detection replaces the reference by
+ * the next {@code window} labels: the window that signalled is usually still a mix of the old and
+ * the new distribution, and a mixed reference would signal the same shift a second time.
  */
 public final class LabelDistributionMonitor {
 
@@ -117,7 +118,8 @@ public final class LabelDistributionMonitor {
             largestChange(reference, counts));
     Detection detection =
         new Detection("label-distribution", psi, threshold, labels - window + 1, labels, reason);
-    replaceReference();
+    reference.clear();
+    recent.clear();
     return Optional.of(detection);
   }
 
