@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       PreprocessCommand.class,
       TrainerCommand.class,
       EvaluatorCommand.class,
+      FeedbackCommand.class,
+      RollbackCommand.class,
+      RetrainCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class

@@ -39,6 +39,9 @@ class StreamtuneCliTest {
         "preprocess",
         "trainer",
         "evaluator",
+        "feedback",
+        "rollback",
+        "retrain",
         "embedded",
         "pretrain"
       })
