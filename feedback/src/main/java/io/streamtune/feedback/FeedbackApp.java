@@ -67,6 +67,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *       </ul>
  * </ul>
  *
+ * <p>{@code requests}, {@code labels} and {@code predictions} must have the same number of
+ * partitions (the joins are co-partitioned; Kafka Streams refuses to start otherwise).
+ *
  * <p>The sliding windows are hopping windows of {@code feedback.metrics.sliding.ms} advancing by
  * {@code feedback.metrics.tumbling.ms}: Kafka Streams' own sliding windows open one window per
  * record and would publish one report per labelled prediction.
@@ -114,12 +117,15 @@ public final class FeedbackApp {
 
     KStream<String, RawRecord> requests =
         builder.stream(topics.name(Topics.REQUESTS), Consumed.with(keys, rawSerde));
+    // a tombstone is no label: joins skip it, the label-distribution test must too
     KStream<String, Label> labels =
-        builder.stream(topics.name(Topics.LABELS), Consumed.with(keys, labelSerde));
+        builder.stream(topics.name(Topics.LABELS), Consumed.with(keys, labelSerde))
+            .filter((id, label) -> label != null && label.getLabel() != null, Named.as("labels"));
     KStream<String, Prediction> predictions =
         builder.stream(topics.name(Topics.PREDICTIONS), Consumed.with(keys, predictionSerde));
     KStream<String, ModelVersion> promotions =
-        builder.stream(topics.name(Topics.MODELS_PROMOTED), Consumed.with(keys, versionSerde));
+        builder.stream(topics.name(Topics.MODELS_PROMOTED), Consumed.with(keys, versionSerde))
+            .filter((id, version) -> version != null, Named.as("promotions"));
 
     // 1. labelled requests back into training
     requests

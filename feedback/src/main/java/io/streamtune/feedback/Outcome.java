@@ -33,6 +33,9 @@ public record Outcome(
         index >= 0 && index < prediction.getProbabilities().size()
             ? prediction.getProbabilities().get(index)
             : 0;
+    if (Double.isNaN(p)) {
+      p = 0; // counts as the worst prediction rather than poisoning the window's log loss
+    }
     return new Outcome(
         prediction.getRecordId(),
         prediction.getModelId(),

@@ -185,6 +185,29 @@ class OnlineMetricsTopologyTest {
             org.assertj.core.groups.Tuple.tuple(1, "tumbling 60000 ms, shadow", 0.5));
   }
 
+  @Test
+  void tombstonesAndANanProbabilityAreSurvived() {
+    feed.labels.pipeInput("gone", null, T0);
+    feed.promotions.pipeInput(FeedbackDriver.MODEL, null, T0);
+    feed.predictions.pipeInput("gone", null, T0);
+    feed.sendPrediction(
+        FeedbackDriver.prediction("ok", 1, PredictionRole.CHAMPION, "no", 0.8, T0), T0);
+    feed.sendLabel("ok", "no", T0 + 1_000);
+    feed.sendPrediction(
+        FeedbackDriver.prediction("nan", 1, PredictionRole.CHAMPION, "no", Double.NaN, T0), T0);
+    feed.sendLabel("nan", "no", T0 + 1_000);
+    flush(2_000_000);
+
+    EvaluationReport report =
+        v1Reports().stream().filter(r -> r.getWindow().startsWith("tumbling")).findFirst().get();
+
+    assertThat(report.getHoldoutSize()).isEqualTo(2);
+    assertThat(report.getAccuracy()).isEqualTo(1.0);
+    // the NaN probability counts as 0: clipped to 1e-15
+    assertThat(report.getLogLoss())
+        .isCloseTo((-Math.log((float) 0.8) - Math.log(1e-15)) / 2, within(1e-9));
+  }
+
   private void flush(long at) {
     feed.sendPrediction(
         FeedbackDriver.prediction("flush", 99, PredictionRole.CHAMPION, "no", 0.9, at), at);
