@@ -43,8 +43,8 @@ public final class ManualActions {
   public record Rollback(ModelVersion restored, EvaluationReport report) {}
 
   /**
-   * Promotes {@code version} of {@code modelId} again: writes its ModelVersion record (as last
-   * published on {@code models.promoted}, else on {@code models}) to {@code models.promoted} and a
+   * Promotes {@code version} of {@code modelId} again: writes its ModelVersion record (as the
+   * trainer published it on {@code models}, else as last promoted) to {@code models.promoted} and a
    * rollback report (reason {@code manual rollback to vV}) to {@code metrics}, in one transaction.
    *
    * @throws IllegalArgumentException when {@code version} was never published
@@ -54,7 +54,7 @@ public final class ManualActions {
     List<ModelVersion> promoted = read(kafka, topics, Topics.MODELS_PROMOTED, ModelVersion.class);
     List<ModelVersion> published = read(kafka, topics, Topics.MODELS, ModelVersion.class);
     Optional<ModelVersion> target =
-        last(promoted, modelId, version).or(() -> last(published, modelId, version));
+        last(published, modelId, version).or(() -> last(promoted, modelId, version));
     if (target.isEmpty()) {
       throw new IllegalArgumentException(
           "model "

@@ -62,6 +62,17 @@ class AdwinTest {
   }
 
   @Test
+  void cutsAtExactlyMoasIndexesOnAWindowOfMoreThanAMillionValues() {
+    // buckets of 2^16 values and more (where MOA multiplies bucket sizes as ints)
+    double[] values = Streams.bernoulli(77, 1_600_000, 1_300_000, 0.30, 0.33);
+
+    List<Integer> moa = moa(values, 0.002);
+
+    assertThat(moa).isNotEmpty().allMatch(i -> i >= 1_300_000);
+    assertThat(ours(values, 0.002)).isEqualTo(moa);
+  }
+
+  @Test
   void stateRoundTripChangesNothing() {
     double[] values = Streams.bernoulli(21, 8_000, 4_000, 0.1, 0.3);
     Adwin straight = new Adwin();
