@@ -178,8 +178,11 @@ class FeedbackServiceKafkaTest {
               .orElseThrow();
       assertThat(first.getAccuracy()).isGreaterThan(0.8);
 
+      long stopping = System.nanoTime();
       service.close();
       running.get(30, TimeUnit.SECONDS);
+      // within service.shutdown.timeout.ms (10 s here), and run() has returned
+      assertThat((System.nanoTime() - stopping) / 1_000_000).isLessThan(10_000);
     } finally {
       runner.shutdownNow();
     }
