@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       TrainerCommand.class,
       EvaluatorCommand.class,
       ServeCommand.class,
+      FeedbackCommand.class,
+      RollbackCommand.class,
+      RetrainCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
 import io.streamtune.evaluator.EvaluatorConfig;
+import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.serve.ServeConfig;
 import io.streamtune.trainer.TrainerConfig;
@@ -52,7 +53,8 @@ class ServiceCommandTest {
         Arguments.of("preprocess", PreprocessConfig.KEYS),
         Arguments.of("trainer", TrainerConfig.KEYS),
         Arguments.of("evaluator", EvaluatorConfig.KEYS),
-        Arguments.of("serve", ServeConfig.KEYS));
+        Arguments.of("serve", ServeConfig.KEYS),
+        Arguments.of("feedback", FeedbackConfig.KEYS));
   }
 
   @ParameterizedTest

@@ -40,6 +40,9 @@ class StreamtuneCliTest {
         "trainer",
         "evaluator",
         "serve",
+        "feedback",
+        "rollback",
+        "retrain",
         "embedded",
         "pretrain"
       })
