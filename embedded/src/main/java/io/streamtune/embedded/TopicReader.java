@@ -3,6 +3,7 @@ package io.streamtune.embedded;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -77,6 +78,23 @@ public final class TopicReader {
         if (records.size() > before) {
           lastArrival = System.nanoTime();
         }
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Reads every committed record up to the end offsets the topic has now (its last stable offsets,
+   * under {@code read_committed}); records written meanwhile may or may not be included.
+   */
+  public static <T> List<ConsumerRecord<String, T>> readToEnd(
+      String bootstrap, String topic, Deserializer<T> valueDeserializer) {
+    List<ConsumerRecord<String, T>> records = new ArrayList<>();
+    try (KafkaConsumer<String, T> consumer = consumer(bootstrap, valueDeserializer)) {
+      assignAll(consumer, topic, System.nanoTime() + TOPIC_WAIT.toNanos());
+      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        consumer.poll(POLL).forEach(records::add);
       }
     }
     return records;

@@ -56,6 +56,7 @@ final class Demo {
    * @param rate records per second; 0 = as fast as possible
    * @param retrainEvery overrides the spec's trainer.retrainEvery when not null
    * @param idleTimeout give up waiting for versions this long after the stream was fully ingested
+   * @param feedback null for the plain demo; else the closed loop ({@link FeedbackDemo})
    */
   record Options(
       Path input,
@@ -71,10 +72,19 @@ final class Demo {
       int parallelism,
       int kafkaPort,
       int registryPort,
-      Duration idleTimeout) {}
+      Duration idleTimeout,
+      FeedbackDemo.Options feedback) {}
 
-  /** What a finished run saw, for the caller (and tests). */
-  record Outcome(int exitCode, java.util.List<EvaluationReport> reports, TopicCounts counts) {}
+  /**
+   * What a finished run saw, for the caller (and tests).
+   *
+   * @param feedback what the closed loop saw; null for the plain demo
+   */
+  record Outcome(
+      int exitCode,
+      java.util.List<EvaluationReport> reports,
+      TopicCounts counts,
+      FeedbackDemo.Outcome feedback) {}
 
   private final PrintStream out;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -92,7 +102,10 @@ final class Demo {
     Files.createDirectories(options.workDir());
     Dataset dataset = dataset(options);
     long rows = dataset.count();
-    PipelineSpec spec = withReachableRetrainEvery(dataset.spec(), rows, options);
+    PipelineSpec spec =
+        options.feedback() != null
+            ? withRetrainEvery(dataset.spec(), options)
+            : withReachableRetrainEvery(dataset.spec(), rows, options);
     out.println(describe(spec, dataset, rows));
 
     Topics topics = Topics.withDefaultPrefix();
@@ -108,8 +121,28 @@ final class Demo {
       out.printf(
           "kafka %s | schema registry %s | work dir %s%n",
           kafka.bootstrapServers(), kafka.schemaRegistryUrl(), options.workDir());
+      if (options.feedback() != null) {
+        FeedbackDemo.Outcome outcome =
+            new FeedbackDemo(out)
+                .run(
+                    kafka,
+                    spec,
+                    () -> dataset.open(Clock.systemUTC()),
+                    rows,
+                    options.workDir(),
+                    options.parallelism(),
+                    options.feedback(),
+                    stopRequested);
+        return new Outcome(outcome.exitCode(), outcome.reports(), null, outcome);
+      }
       return runOn(kafka, dataset, spec, rows, options);
     }
+  }
+
+  private static PipelineSpec withRetrainEvery(PipelineSpec spec, Options options) {
+    return options.retrainEvery() == null
+        ? spec
+        : spec.withTrainer(spec.trainer().withRetrainEvery(options.retrainEvery()));
   }
 
   private Outcome runOn(
@@ -151,7 +184,7 @@ final class Demo {
       TopicCounts counts = TopicCounts.read(kafka);
       out.println("committed so far: " + counts);
       out.println("stopped");
-      return new Outcome(exitCode, watcher.reports(), counts);
+      return new Outcome(exitCode, watcher.reports(), counts, null);
     }
   }
 

@@ -97,8 +97,49 @@ final class DemoCommand implements Callable<Integer> {
           "After the whole file is in, give up waiting for versions after this long (default: ${DEFAULT-VALUE})")
   int idleTimeoutSeconds;
 
+  @Option(
+      names = "--feedback",
+      description =
+          "Close the loop prequentially: every record is first a request the champion answers"
+              + " (serve), its label arrives --label-delay records later, the feedback app joins it"
+              + " back into raw and only then does it train; prints online | and drift | lines and"
+              + " a closing reconciliation")
+  boolean feedback;
+
+  @Option(
+      names = "--label-delay",
+      defaultValue = "200",
+      description =
+          "With --feedback: records between a request and its label (default: ${DEFAULT-VALUE})")
+  int labelDelay;
+
+  @Option(
+      names = "--drift-at",
+      defaultValue = "0",
+      description =
+          "With --feedback: change the concept after this many records (each later label becomes"
+              + " the next class; two classes are swapped), to watch drift detection and recovery;"
+              + " 0 = never (default)")
+  long driftAt;
+
+  @Option(
+      names = "--settle-seconds",
+      defaultValue = "15",
+      description =
+          "With --feedback: once every request is answered, stop after no new version came for"
+              + " this long (default: ${DEFAULT-VALUE})")
+  int settleSeconds;
+
   @Override
   public Integer call() throws Exception {
+    if (!feedback && (driftAt != 0 || labelDelay != 200)) {
+      throw new io.streamtune.common.config.ConfigException(
+          "--label-delay and --drift-at go with --feedback");
+    }
+    if (labelDelay < 0 || driftAt < 0 || settleSeconds < 0) {
+      throw new io.streamtune.common.config.ConfigException(
+          "--label-delay, --drift-at and --settle-seconds must be >= 0");
+    }
     if (input != null && label == null && pipeline == null) {
       throw new io.streamtune.ingest.IngestException(
           "--input/--csv needs --label COLUMN (a CSV) or --pipeline SPEC");
@@ -140,7 +181,15 @@ final class DemoCommand implements Callable<Integer> {
                   parallelism,
                   kafkaPort,
                   registryPort,
-                  Duration.ofSeconds(idleTimeoutSeconds)));
+                  Duration.ofSeconds(idleTimeoutSeconds),
+                  feedback
+                      ? new FeedbackDemo.Options(
+                          labelDelay,
+                          driftAt,
+                          rate,
+                          Duration.ofSeconds(settleSeconds),
+                          Duration.ofSeconds(idleTimeoutSeconds))
+                      : null));
       return outcome.exitCode();
     } finally {
       if (temporary) {

@@ -3,13 +3,19 @@ package io.streamtune.launcher;
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.evaluator.EvaluatorService;
+import io.streamtune.feedback.FeedbackConfig;
+import io.streamtune.feedback.FeedbackService;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
+import io.streamtune.serve.ServeConfig;
+import io.streamtune.serve.ServeService;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,18 +33,33 @@ public final class LocalPipeline implements AutoCloseable {
   private final JobClient preprocessJob;
   private final TrainerService trainer;
   private final EvaluatorService evaluator;
-  private final Thread trainerThread;
-  private final Thread evaluatorThread;
+  private final ServeService serve;
+  private final FeedbackService feedback;
+  private final List<Thread> threads = new ArrayList<>();
 
   private LocalPipeline(
-      JobClient preprocessJob, TrainerService trainer, EvaluatorService evaluator) {
+      JobClient preprocessJob,
+      TrainerService trainer,
+      EvaluatorService evaluator,
+      ServeService serve,
+      FeedbackService feedback) {
     this.preprocessJob = preprocessJob;
     this.trainer = trainer;
     this.evaluator = evaluator;
-    this.trainerThread = new Thread(trainer, "streamtune-trainer");
-    this.evaluatorThread = new Thread(evaluator, "streamtune-evaluator");
-    trainerThread.start();
-    evaluatorThread.start();
+    this.serve = serve;
+    this.feedback = feedback;
+    start(trainer, "streamtune-trainer");
+    start(evaluator, "streamtune-evaluator");
+    if (serve != null) {
+      start(serve, "streamtune-serve");
+      start(feedback, "streamtune-feedback");
+    }
+  }
+
+  private void start(Runnable service, String name) {
+    Thread thread = new Thread(service, name);
+    threads.add(thread);
+    thread.start();
   }
 
   /**
@@ -54,10 +75,50 @@ public final class LocalPipeline implements AutoCloseable {
       trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
       EvaluatorService evaluator =
           new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
-      return new LocalPipeline(job, trainer, evaluator);
+      return new LocalPipeline(job, trainer, evaluator, null, null);
     } catch (RuntimeException e) {
       if (trainer != null) {
         trainer.close();
+      }
+      job.cancel().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /**
+   * The pipeline with the loop closed: also serve (the champion answers {@code requests}; HTTP on a
+   * free loopback port) and the feedback app (late labels joined back into {@code raw}, online
+   * metrics over {@code onlineWindow} tumbling windows, drift and rollback), each on its thread.
+   */
+  public static LocalPipeline startWithFeedbackLoop(
+      KafkaConnection kafka,
+      PipelineSpec spec,
+      Path modelStore,
+      Path feedbackState,
+      int parallelism,
+      Duration onlineWindow)
+      throws Exception {
+    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
+    JobClient job =
+        PreprocessJob.start(env, PreprocessConfig.of(kafka, spec).withParallelism(parallelism));
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      TrainerService trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
+      started.add(trainer);
+      EvaluatorService evaluator =
+          new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
+      started.add(evaluator);
+      ServeService serve =
+          new ServeService(ServeConfig.of(kafka, spec, modelStore).withHttpPort(0));
+      started.add(serve);
+      FeedbackService feedback =
+          new FeedbackService(
+              FeedbackConfig.of(kafka, spec, feedbackState)
+                  .withMetricsWindows(onlineWindow, onlineWindow.multipliedBy(5)));
+      return new LocalPipeline(job, trainer, evaluator, serve, feedback);
+    } catch (RuntimeException e) {
+      for (AutoCloseable service : started) {
+        service.close();
       }
       job.cancel().get(30, TimeUnit.SECONDS);
       throw e;
@@ -72,13 +133,21 @@ public final class LocalPipeline implements AutoCloseable {
     return evaluator;
   }
 
+  /** The serve service; null without the feedback loop. */
+  public ServeService serve() {
+    return serve;
+  }
+
   /** Stops trainer and evaluator, then cancels the Flink job (which stops its MiniCluster). */
   @Override
   public void close() {
+    if (serve != null) {
+      serve.close();
+      feedback.close();
+    }
     trainer.close();
     evaluator.close();
-    join(trainerThread, Duration.ofSeconds(30));
-    join(evaluatorThread, Duration.ofSeconds(30));
+    threads.forEach(thread -> join(thread, Duration.ofSeconds(30)));
     try {
       preprocessJob.cancel().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

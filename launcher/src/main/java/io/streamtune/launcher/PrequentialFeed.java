@@ -30,6 +30,7 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
   private final Consumer<Label> labels;
   private final Clock clock;
   private final ArrayDeque<Label> pending = new ArrayDeque<>();
+  private final java.util.List<String> requestOrder = new java.util.ArrayList<>();
   private long requests;
   private long labelsSent;
   private boolean flushed;
@@ -77,6 +78,7 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
     }
     RawRecord record = accepted.value();
     requests++;
+    requestOrder.add(record.getId());
     if (record.getLabel() != null) {
       pending.add(
           Label.newBuilder()
@@ -107,6 +109,11 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
 
   long requests() {
     return requests;
+  }
+
+  /** Record ids in the order they were requested. */
+  List<String> requestOrder() {
+    return java.util.Collections.unmodifiableList(requestOrder);
   }
 
   long labelsSent() {

@@ -7,8 +7,8 @@ import java.util.Map;
  * Whether the champion's answer to each request was right, in the order the requests were made: the
  * served accuracy over any stretch of the stream (before and after a change of concept).
  *
- * @param correct per request in order: TRUE / FALSE, or null when it got no prediction (no
- *     champion yet) or no label
+ * @param correct per request in order: TRUE / FALSE, or null when it got no prediction (no champion
+ *     yet) or no label
  */
 record ServedTimeline(List<Boolean> correct) {
 

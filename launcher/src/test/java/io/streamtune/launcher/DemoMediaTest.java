@@ -44,7 +44,8 @@ class DemoMediaTest {
                     2,
                     0,
                     0,
-                    Duration.ofSeconds(90)));
+                    Duration.ofSeconds(90),
+                    null));
     return new Printed(outcome, bytes.toString(StandardCharsets.UTF_8));
   }
 

@@ -54,7 +54,8 @@ class DemoTest {
                     2,
                     0,
                     0,
-                    Duration.ofSeconds(90)));
+                    Duration.ofSeconds(90),
+                    null));
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(outcome.exitCode()).as(printed).isZero();

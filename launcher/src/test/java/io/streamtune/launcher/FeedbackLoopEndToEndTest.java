@@ -67,7 +67,9 @@ class FeedbackLoopEndToEndTest {
     assertThat(counts.requests()).as(printed).isEqualTo(4_454);
     assertThat(counts.balanced()).as(printed).isTrue();
     assertThat(counts.labelsSent()).isEqualTo(4_454);
-    assertThat(counts.labelsJoined()).as("every label joined its request into raw").isEqualTo(4_454);
+    assertThat(counts.labelsJoined())
+        .as("every label joined its request into raw")
+        .isEqualTo(4_454);
 
     // the drift was detected on a served version's errors and a retrain followed
     List<RetrainRequest> conceptDrifts =

@@ -1,0 +1,463 @@
+package io.streamtune.launcher;
+
+import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.progress.ProgressMeter;
+import io.streamtune.embedded.TopicReader;
+import io.streamtune.ingest.IngestSource;
+import io.streamtune.ingest.RawRecordProducer;
+import io.streamtune.schemas.avro.DeadLetter;
+import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.avro.Label;
+import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.Prediction;
+import io.streamtune.schemas.avro.PredictionRole;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code demo --feedback}: the closed loop, prequentially. Each record is first a request the
+ * current champion answers ({@code serve}), its label arrives {@code labelDelay} records later on
+ * {@code labels}, the feedback app joins it back into {@code raw}, and only then does it reach
+ * preprocessing and training. Prints the version lines, {@code online |} lines (windows of labelled
+ * predictions), a {@code drift |} line per detection or rollback, and a closing reconciliation with
+ * the freshness of the served model.
+ */
+final class FeedbackDemo {
+
+  /**
+   * @param labelDelay records between a request and its label
+   * @param driftAt change the concept after this many records (0: never)
+   * @param settle how long to wait, once every request is answered, for the last versions
+   */
+  record Options(
+      int labelDelay, long driftAt, double rate, Duration settle, Duration idleTimeout) {}
+
+  /** What a run saw (tests). */
+  record Outcome(
+      int exitCode,
+      List<EvaluationReport> reports,
+      List<RetrainRequest> detections,
+      Reconciliation reconciliation,
+      Freshness.Result freshness,
+      ServedTimeline served) {}
+
+  /** The closing counts. */
+  record Reconciliation(
+      long requests,
+      long predictions,
+      long shadowPredictions,
+      long serveDeadLetters,
+      long labelsSent,
+      long labelsJoined,
+      long driftRequests,
+      long versionsAfterDrift,
+      long rollbacks) {
+
+    boolean balanced() {
+      return requests == predictions + serveDeadLetters;
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "reconciliation | requests %,d %s predictions %,d + dead letters %,d (shadow predictions"
+              + " %,d) | labels %,d sent, %,d joined into raw | drift detections %,d -> %,d"
+              + " versions trained after them | rollbacks %,d",
+          requests,
+          balanced() ? "=" : "!=",
+          predictions,
+          serveDeadLetters,
+          shadowPredictions,
+          labelsSent,
+          labelsJoined,
+          driftRequests,
+          versionsAfterDrift,
+          rollbacks);
+    }
+  }
+
+  /** The online metrics' tumbling window in the demo (sliding: five times as long). */
+  static final Duration ONLINE_WINDOW = Duration.ofSeconds(2);
+
+  private final PrintStream out;
+
+  FeedbackDemo(PrintStream out) {
+    this.out = out;
+  }
+
+  Outcome run(
+      KafkaConnection kafka,
+      PipelineSpec spec,
+      Supplier<IngestSource> source,
+      long rows,
+      Path workDir,
+      int parallelism,
+      Options options,
+      java.util.concurrent.CountDownLatch stopRequested)
+      throws Exception {
+    List<EvaluationReport> reports = new CopyOnWriteArrayList<>();
+    AtomicLong lastVersionNanos = new AtomicLong(System.nanoTime());
+    try (LocalPipeline pipeline =
+            LocalPipeline.startWithFeedbackLoop(
+                kafka,
+                spec,
+                workDir.resolve("model-store"),
+                workDir.resolve("feedback-state"),
+                parallelism,
+                ONLINE_WINDOW);
+        MetricsWatcher metrics =
+            new MetricsWatcher(
+                kafka,
+                report -> {
+                  reports.add(report);
+                  switch (report.getKind()) {
+                    case MetricsWatcher.HOLDOUT -> {
+                      out.println(MetricsWatcher.line(report));
+                      lastVersionNanos.set(System.nanoTime());
+                    }
+                    case MetricsWatcher.ROLLBACK ->
+                        out.println(MetricsWatcher.rollbackLine(report));
+                    default -> {
+                      if (report.getWindow().startsWith("tumbling")) {
+                        out.println(MetricsWatcher.onlineLine(report));
+                      }
+                    }
+                  }
+                });
+        ControlWatcher control =
+            new ControlWatcher(kafka, request -> out.println(driftLine(request)))) {
+      Thread metricsThread = new Thread(metrics, "streamtune-metrics-watcher");
+      metricsThread.start();
+      Thread controlThread = new Thread(control, "streamtune-control-watcher");
+      controlThread.start();
+      Feed feed = new Feed(kafka, spec, source, rows, options);
+      Thread feedThread = new Thread(feed, "streamtune-prequential-feed");
+      feedThread.start();
+
+      int exitCode = awaitEnd(pipeline, feed, options, lastVersionNanos, stopRequested);
+      feedThread.interrupt();
+      feedThread.join(10_000);
+      if (feed.failure.get() != null) {
+        out.println("feed failed: " + feed.failure.get().getMessage());
+        exitCode = 1;
+      }
+      Reconciliation reconciliation = reconcile(kafka, feed.labelsSent.get(), control.detections());
+      out.println(reconciliation.describe());
+      Freshness.Result freshness = freshness(kafka);
+      out.println("freshness | " + freshness.describe());
+      ServedTimeline served =
+          ServedTimeline.of(feed.requestOrder(), championAnswers(kafka), feed.truth);
+      if (options.driftAt() > 0) {
+        out.println(recoveryLine(served, options.driftAt()));
+      }
+      if (!reconciliation.balanced()) {
+        exitCode = exitCode == 0 ? 4 : exitCode;
+      }
+      out.println("stopped");
+      return new Outcome(
+          exitCode, List.copyOf(reports), control.detections(), reconciliation, freshness, served);
+    }
+  }
+
+  /** Waits until the feed is in, every request answered, and no version came for {@code settle}. */
+  private int awaitEnd(
+      LocalPipeline pipeline,
+      Feed feed,
+      Options options,
+      AtomicLong lastVersionNanos,
+      java.util.concurrent.CountDownLatch stopRequested)
+      throws InterruptedException {
+    while (true) {
+      if (stopRequested.await(250, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        out.println("stop requested");
+        return 0;
+      }
+      if (feed.finishedNanos.get() == 0) {
+        continue;
+      }
+      long answered = pipeline.serve().predictions() + pipeline.serve().deadLetters();
+      long sinceFeedEnd = System.nanoTime() - feed.finishedNanos.get();
+      boolean allAnswered = answered >= feed.requestsSent.get();
+      long quiet = System.nanoTime() - Math.max(lastVersionNanos.get(), feed.finishedNanos.get());
+      if (allAnswered && quiet > options.settle().toNanos()) {
+        return 0;
+      }
+      if (sinceFeedEnd > options.idleTimeout().toNanos()) {
+        out.printf(
+            "the feed ended %ds ago: %,d of %,d requests answered%n",
+            options.idleTimeout().toSeconds(), answered, feed.requestsSent.get());
+        return allAnswered ? 0 : 3;
+      }
+    }
+  }
+
+  static String driftLine(RetrainRequest request) {
+    String where =
+        switch (request.getTrigger()) {
+          case INPUT_DRIFT -> "input feature " + request.getFeature();
+          case LABEL_DRIFT -> "label distribution";
+          default ->
+              request.getModelVersion() == null
+                  ? "model " + request.getModelId()
+                  : "errors of v" + request.getModelVersion();
+        };
+    return String.format(
+        Locale.ROOT,
+        "drift | %s | %s, observations %,d-%,d | %s (statistic %.4g > %.4g) | action: retrain"
+            + " requested",
+        request.getDetector(),
+        where,
+        request.getWindowFrom(),
+        request.getWindowTo(),
+        request.getReason(),
+        request.getStatistic(),
+        request.getThreshold());
+  }
+
+  private static Reconciliation reconcile(
+      KafkaConnection kafka, long labelsSent, List<RetrainRequest> detections) {
+    Topics topics = kafka.topics();
+    String bootstrap = kafka.bootstrapServers();
+    String registry = kafka.schemaRegistryUrl();
+    long requests =
+        TopicReader.readToEnd(
+                bootstrap,
+                topics.name(Topics.REQUESTS),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+            .size();
+    long champion = 0;
+    long shadow = 0;
+    for (ConsumerRecord<String, Prediction> record :
+        TopicReader.readToEnd(
+            bootstrap,
+            topics.name(Topics.PREDICTIONS),
+            AvroSerdes.valueDeserializer(registry, Prediction.class))) {
+      if (record.value().getRole() == PredictionRole.SHADOW) {
+        shadow++;
+      } else if (!"http".equals(record.value().getSource())) {
+        champion++;
+      }
+    }
+    long serveDeadLetters =
+        TopicReader.readToEnd(
+                bootstrap,
+                topics.name(Topics.DEADLETTER),
+                AvroSerdes.valueDeserializer(registry, DeadLetter.class))
+            .stream()
+            .filter(r -> topics.name(Topics.REQUESTS).equals(r.value().getTopic()))
+            .count();
+    long joined =
+        TopicReader.readToEnd(
+                bootstrap,
+                topics.name(Topics.RAW),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+            .size();
+    List<ModelVersion> versions = versions(kafka);
+    long firstDrift =
+        detections.stream()
+            .filter(d -> d.getTrigger() == RetrainCause.CONCEPT_DRIFT)
+            .mapToLong(d -> d.getRequestedAt().toEpochMilli())
+            .min()
+            .orElse(Long.MAX_VALUE);
+    long afterDrift =
+        versions.stream().filter(v -> v.getCreatedAt().toEpochMilli() > firstDrift).count();
+    long rollbacks =
+        TopicReader.readToEnd(
+                bootstrap,
+                topics.name(Topics.METRICS),
+                AvroSerdes.valueDeserializer(registry, EvaluationReport.class))
+            .stream()
+            .filter(r -> MetricsWatcher.ROLLBACK.equals(r.value().getKind()))
+            .count();
+    long driftRequests =
+        detections.stream().filter(d -> d.getTrigger() != RetrainCause.MANUAL).count();
+    return new Reconciliation(
+        requests,
+        champion,
+        shadow,
+        serveDeadLetters,
+        labelsSent,
+        joined,
+        driftRequests,
+        afterDrift,
+        rollbacks);
+  }
+
+  private static List<ModelVersion> versions(KafkaConnection kafka) {
+    return TopicReader.readToEnd(
+            kafka.bootstrapServers(),
+            kafka.topics().name(Topics.MODELS),
+            AvroSerdes.valueDeserializer(kafka.schemaRegistryUrl(), ModelVersion.class))
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
+  /** The served accuracy around the change of concept, in stretches of 300 requests. */
+  static String recoveryLine(ServedTimeline served, long driftAt) {
+    StringBuilder line =
+        new StringBuilder("recovery | served accuracy by requests after the change at ");
+    line.append(String.format(Locale.ROOT, "%,d:", driftAt));
+    line.append(
+        String.format(
+            Locale.ROOT, " before %.3f", served.accuracy(Math.max(0, driftAt - 600), driftAt)));
+    for (long from = driftAt; from < served.correct().size(); from += 300) {
+      line.append(
+          String.format(
+              Locale.ROOT, " | +%,d: %.3f", from - driftAt, served.accuracy(from, from + 300)));
+    }
+    return line.toString();
+  }
+
+  /** The champion's predicted label per request id (requests from the topic, not HTTP). */
+  private static Map<String, String> championAnswers(KafkaConnection kafka) {
+    Map<String, String> answers = new HashMap<>();
+    for (ConsumerRecord<String, Prediction> record :
+        TopicReader.readToEnd(
+            kafka.bootstrapServers(),
+            kafka.topics().name(Topics.PREDICTIONS),
+            AvroSerdes.valueDeserializer(kafka.schemaRegistryUrl(), Prediction.class))) {
+      if (record.value().getRole() == PredictionRole.CHAMPION) {
+        answers.put(record.value().getRecordId(), record.value().getPredictedLabel());
+      }
+    }
+    return answers;
+  }
+
+  /** The freshness of the served model, from what the topics hold now. */
+  static Freshness.Result freshness(KafkaConnection kafka) {
+    Topics topics = kafka.topics();
+    String bootstrap = kafka.bootstrapServers();
+    String registry = kafka.schemaRegistryUrl();
+    List<Freshness.TrainedExample> trained = new ArrayList<>();
+    for (ConsumerRecord<String, Example> record :
+        TopicReader.readToEnd(
+            bootstrap,
+            topics.name(Topics.EXAMPLES_TRAIN),
+            AvroSerdes.valueDeserializer(registry, Example.class))) {
+      trained.add(
+          new Freshness.TrainedExample(
+              record.value().getSourceId(), record.topic(), record.partition(), record.offset()));
+    }
+    List<Freshness.Served> served = new ArrayList<>();
+    for (ConsumerRecord<String, Prediction> record :
+        TopicReader.readToEnd(
+            bootstrap,
+            topics.name(Topics.PREDICTIONS),
+            AvroSerdes.valueDeserializer(registry, Prediction.class))) {
+      if (record.value().getRole() == PredictionRole.CHAMPION) {
+        served.add(
+            new Freshness.Served(
+                record.value().getVersion(), record.value().getServedAt().toEpochMilli()));
+      }
+    }
+    Map<String, Long> requested = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record :
+        TopicReader.readToEnd(
+            bootstrap,
+            topics.name(Topics.REQUESTS),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      requested.merge(record.key(), record.timestamp(), Math::min);
+    }
+    return Freshness.compute(trained, versions(kafka), served, requested);
+  }
+
+  /** Streams the dataset as requests and delayed labels, on its own thread. */
+  private final class Feed implements Runnable {
+    private final KafkaConnection kafka;
+    private final PipelineSpec spec;
+    private final Supplier<IngestSource> source;
+    private final long rows;
+    private final Options options;
+    final AtomicLong finishedNanos = new AtomicLong();
+    final AtomicLong requestsSent = new AtomicLong();
+    final AtomicLong labelsSent = new AtomicLong();
+    final AtomicReference<Exception> failure = new AtomicReference<>();
+    final Map<String, String> truth = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile PrequentialFeed prequential;
+
+    List<String> requestOrder() {
+      PrequentialFeed feed = prequential;
+      return feed == null ? List.of() : List.copyOf(feed.requestOrder());
+    }
+
+    Feed(
+        KafkaConnection kafka,
+        PipelineSpec spec,
+        Supplier<IngestSource> source,
+        long rows,
+        Options options) {
+      this.kafka = kafka;
+      this.spec = spec;
+      this.source = source;
+      this.rows = rows;
+      this.options = options;
+    }
+
+    @Override
+    public void run() {
+      Properties props = kafka.clientProperties();
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-demo-labels");
+      String labelsTopic = kafka.topics().name(Topics.LABELS);
+      try (RawRecordProducer requests = new RawRecordProducer(kafka, Topics.REQUESTS);
+          KafkaProducer<String, Label> labels =
+              new KafkaProducer<>(
+                  props,
+                  new StringSerializer(),
+                  AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
+          IngestSource input = source.get()) {
+        PrequentialFeed feed =
+            new PrequentialFeed(
+                input.items(),
+                options.labelDelay(),
+                options.driftAt(),
+                spec.label().classes(),
+                label -> {
+                  labels.send(new ProducerRecord<>(labelsTopic, label.getRecordId(), label));
+                  truth.put(label.getRecordId(), label.getLabel());
+                  labelsSent.incrementAndGet();
+                },
+                Clock.systemUTC());
+        prequential = feed;
+        RawRecordProducer.Counts counts =
+            requests.produce(
+                feed,
+                options.rate(),
+                new ProgressMeter(
+                    "requests", rows, Duration.ofSeconds(2), out::println, System::nanoTime));
+        labels.flush();
+        requestsSent.set(counts.produced());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        failure.set(e);
+      } finally {
+        finishedNanos.set(System.nanoTime());
+      }
+    }
+  }
+}
