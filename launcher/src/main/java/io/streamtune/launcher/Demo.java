@@ -84,7 +84,7 @@ final class Demo {
       int exitCode,
       java.util.List<EvaluationReport> reports,
       TopicCounts counts,
-      FeedbackDemo.Outcome feedback) {}
+      FeedbackDemo.LoopOutcome feedback) {}
 
   private final PrintStream out;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -122,7 +122,7 @@ final class Demo {
           "kafka %s | schema registry %s | work dir %s%n",
           kafka.bootstrapServers(), kafka.schemaRegistryUrl(), options.workDir());
       if (options.feedback() != null) {
-        FeedbackDemo.Outcome outcome =
+        FeedbackDemo.LoopOutcome outcome =
             new FeedbackDemo(out)
                 .run(
                     kafka,

@@ -51,10 +51,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "1000",
       description =
-          "Records per second streamed in; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
-  double rate;
+          "Records per second streamed in; 0 = as fast as possible (default: 1000, with"
+              + " --feedback "
+              + FEEDBACK_RATE
+              + ": the champion must keep up with the stream it learns from)")
+  Double rate;
+
+  /** Requests per second of the prequential demo by default. */
+  static final double FEEDBACK_RATE = 150;
 
   @Option(
       names = "--retrain-every",
@@ -107,6 +112,15 @@ final class DemoCommand implements Callable<Integer> {
   boolean feedback;
 
   @Option(
+      names = "--warm-start",
+      defaultValue = "-1",
+      description =
+          "With --feedback: records sent straight into training, labelled, before the first"
+              + " request, so a champion answers from the start; -1 = enough for the first version"
+              + " (default), 0 = none (requests before the first champion are dead-lettered)")
+  int warmStart;
+
+  @Option(
       names = "--label-delay",
       defaultValue = "200",
       description =
@@ -132,9 +146,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!feedback && (driftAt != 0 || labelDelay != 200)) {
+    if (!feedback && (driftAt != 0 || labelDelay != 200 || warmStart != -1)) {
       throw new io.streamtune.common.config.ConfigException(
-          "--label-delay and --drift-at go with --feedback");
+          "--label-delay, --drift-at and --warm-start go with --feedback");
+    }
+    if (warmStart < -1) {
+      throw new io.streamtune.common.config.ConfigException(
+          "--warm-start must be -1 (enough for the first version) or >= 0");
     }
     if (labelDelay < 0 || driftAt < 0 || settleSeconds < 0) {
       throw new io.streamtune.common.config.ConfigException(
@@ -144,6 +162,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new io.streamtune.ingest.IngestException(
           "--input/--csv needs --label COLUMN (a CSV) or --pipeline SPEC");
     }
+    double rate = this.rate != null ? this.rate : feedback ? FEEDBACK_RATE : 1000;
     if (versions < 0 || partitions < 1 || parallelism < 1 || rate < 0) {
       throw new io.streamtune.common.config.ConfigException(
           "--versions must be >= 0, --partitions and --parallelism >= 1, --rate >= 0");
@@ -184,6 +203,7 @@ final class DemoCommand implements Callable<Integer> {
                   Duration.ofSeconds(idleTimeoutSeconds),
                   feedback
                       ? new FeedbackDemo.Options(
+                          warmStart,
                           labelDelay,
                           driftAt,
                           rate,

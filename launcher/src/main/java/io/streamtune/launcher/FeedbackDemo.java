@@ -1,6 +1,7 @@
 package io.streamtune.launcher;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.progress.ProgressMeter;
 import io.streamtune.embedded.TopicReader;
 import io.streamtune.ingest.IngestSource;
@@ -12,6 +13,7 @@ import io.streamtune.schemas.avro.Label;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Prediction;
 import io.streamtune.schemas.avro.PredictionRole;
+import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.serde.AvroSerdes;
@@ -23,18 +25,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -48,21 +56,39 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class FeedbackDemo {
 
   /**
+   * @param warmStart records sent straight into {@code raw} with their labels before the first
+   *     request, so a champion exists when requests start; -1: enough for the first version
    * @param labelDelay records between a request and its label
-   * @param driftAt change the concept after this many records (0: never)
+   * @param driftAt change the concept after this many records of the input (0: never)
    * @param settle how long to wait, once every request is answered, for the last versions
    */
   record Options(
-      int labelDelay, long driftAt, double rate, Duration settle, Duration idleTimeout) {}
+      int warmStart,
+      int labelDelay,
+      long driftAt,
+      double rate,
+      Duration settle,
+      Duration idleTimeout) {
+
+    /** Enough labelled records for the first version, with 20% to spare for the holdout's share. */
+    long warmStartFor(PipelineSpec spec) {
+      if (warmStart >= 0) {
+        return warmStart;
+      }
+      double trainShare = 1 - spec.split().holdoutFraction();
+      return (long) Math.ceil(spec.trainer().retrainEvery() / trainShare * 1.2);
+    }
+  }
 
   /** What a run saw (tests). */
-  record Outcome(
+  record LoopOutcome(
       int exitCode,
       List<EvaluationReport> reports,
       List<RetrainRequest> detections,
       Reconciliation reconciliation,
       Freshness.Result freshness,
-      ServedTimeline served) {}
+      ServedTimeline served,
+      long warmStart) {}
 
   /** The closing counts. */
   record Reconciliation(
@@ -84,8 +110,8 @@ final class FeedbackDemo {
       return String.format(
           Locale.ROOT,
           "reconciliation | requests %,d %s predictions %,d + dead letters %,d (shadow predictions"
-              + " %,d) | labels %,d sent, %,d joined into raw | drift detections %,d -> %,d"
-              + " versions trained after them | rollbacks %,d",
+              + " %,d) | labels %,d sent, %,d joined with their requests into raw | drift"
+              + " detections %,d -> %,d versions trained after them | rollbacks %,d",
           requests,
           balanced() ? "=" : "!=",
           predictions,
@@ -108,7 +134,7 @@ final class FeedbackDemo {
     this.out = out;
   }
 
-  Outcome run(
+  LoopOutcome run(
       KafkaConnection kafka,
       PipelineSpec spec,
       Supplier<IngestSource> source,
@@ -116,7 +142,7 @@ final class FeedbackDemo {
       Path workDir,
       int parallelism,
       Options options,
-      java.util.concurrent.CountDownLatch stopRequested)
+      CountDownLatch stopRequested)
       throws Exception {
     List<EvaluationReport> reports = new CopyOnWriteArrayList<>();
     AtomicLong lastVersionNanos = new AtomicLong(System.nanoTime());
@@ -141,7 +167,10 @@ final class FeedbackDemo {
                     case MetricsWatcher.ROLLBACK ->
                         out.println(MetricsWatcher.rollbackLine(report));
                     default -> {
-                      if (report.getWindow().startsWith("tumbling")) {
+                      // the champions' tumbling windows; shadows and sliding windows are on the
+                      // topic
+                      if (report.getWindow().startsWith("tumbling")
+                          && !report.getWindow().contains("shadow")) {
                         out.println(MetricsWatcher.onlineLine(report));
                       }
                     }
@@ -153,7 +182,14 @@ final class FeedbackDemo {
       metricsThread.start();
       Thread controlThread = new Thread(control, "streamtune-control-watcher");
       controlThread.start();
-      Feed feed = new Feed(kafka, spec, source, rows, options);
+      Feed feed =
+          new Feed(
+              kafka,
+              spec,
+              source,
+              rows,
+              options,
+              () -> pipeline.serve().championVersion().isPresent());
       Thread feedThread = new Thread(feed, "streamtune-prequential-feed");
       feedThread.start();
 
@@ -164,21 +200,29 @@ final class FeedbackDemo {
         out.println("feed failed: " + feed.failure.get().getMessage());
         exitCode = 1;
       }
-      Reconciliation reconciliation = reconcile(kafka, feed.labelsSent.get(), control.detections());
+      long warmStart = options.warmStartFor(spec);
+      Reconciliation reconciliation =
+          reconcile(kafka, feed.labelsSent.get(), feed.warmStartSent.get(), control.detections());
       out.println(reconciliation.describe());
       Freshness.Result freshness = freshness(kafka);
       out.println("freshness | " + freshness.describe());
       ServedTimeline served =
           ServedTimeline.of(feed.requestOrder(), championAnswers(kafka), feed.truth);
-      if (options.driftAt() > 0) {
-        out.println(recoveryLine(served, options.driftAt()));
+      if (options.driftAt() > warmStart) {
+        out.println(recoveryLine(served, options.driftAt() - warmStart));
       }
       if (!reconciliation.balanced()) {
         exitCode = exitCode == 0 ? 4 : exitCode;
       }
       out.println("stopped");
-      return new Outcome(
-          exitCode, List.copyOf(reports), control.detections(), reconciliation, freshness, served);
+      return new LoopOutcome(
+          exitCode,
+          List.copyOf(reports),
+          control.detections(),
+          reconciliation,
+          freshness,
+          served,
+          warmStart);
     }
   }
 
@@ -188,10 +232,10 @@ final class FeedbackDemo {
       Feed feed,
       Options options,
       AtomicLong lastVersionNanos,
-      java.util.concurrent.CountDownLatch stopRequested)
+      CountDownLatch stopRequested)
       throws InterruptedException {
     while (true) {
-      if (stopRequested.await(250, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
         out.println("stop requested");
         return 0;
       }
@@ -238,15 +282,12 @@ final class FeedbackDemo {
   }
 
   private static Reconciliation reconcile(
-      KafkaConnection kafka, long labelsSent, List<RetrainRequest> detections) {
+      KafkaConnection kafka, long labelsSent, long warmStart, List<RetrainRequest> detections) {
     Topics topics = kafka.topics();
     String bootstrap = kafka.bootstrapServers();
     String registry = kafka.schemaRegistryUrl();
     long requests =
-        TopicReader.readToEnd(
-                bootstrap,
-                topics.name(Topics.REQUESTS),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+        TopicReader.readToEnd(bootstrap, topics.name(Topics.REQUESTS), new ByteArrayDeserializer())
             .size();
     long champion = 0;
     long shadow = 0;
@@ -270,11 +311,9 @@ final class FeedbackDemo {
             .filter(r -> topics.name(Topics.REQUESTS).equals(r.value().getTopic()))
             .count();
     long joined =
-        TopicReader.readToEnd(
-                bootstrap,
-                topics.name(Topics.RAW),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
-            .size();
+        TopicReader.readToEnd(bootstrap, topics.name(Topics.RAW), new ByteArrayDeserializer())
+                .size()
+            - warmStart;
     List<ModelVersion> versions = versions(kafka);
     long firstDrift =
         detections.stream()
@@ -377,9 +416,7 @@ final class FeedbackDemo {
     Map<String, Long> requested = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record :
         TopicReader.readToEnd(
-            bootstrap,
-            topics.name(Topics.REQUESTS),
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            bootstrap, topics.name(Topics.REQUESTS), new ByteArrayDeserializer())) {
       requested.merge(record.key(), record.timestamp(), Math::min);
     }
     return Freshness.compute(trained, versions(kafka), served, requested);
@@ -395,9 +432,11 @@ final class FeedbackDemo {
     final AtomicLong finishedNanos = new AtomicLong();
     final AtomicLong requestsSent = new AtomicLong();
     final AtomicLong labelsSent = new AtomicLong();
+    final AtomicLong warmStartSent = new AtomicLong();
     final AtomicReference<Exception> failure = new AtomicReference<>();
-    final Map<String, String> truth = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, String> truth = new ConcurrentHashMap<>();
     private volatile PrequentialFeed prequential;
+    private final BooleanSupplier championReady;
 
     List<String> requestOrder() {
       PrequentialFeed feed = prequential;
@@ -409,12 +448,55 @@ final class FeedbackDemo {
         PipelineSpec spec,
         Supplier<IngestSource> source,
         long rows,
-        Options options) {
+        Options options,
+        BooleanSupplier championReady) {
+      this.championReady = championReady;
       this.kafka = kafka;
       this.spec = spec;
       this.source = source;
       this.rows = rows;
       this.options = options;
+    }
+
+    /**
+     * Sends the warm start straight into {@code raw}, labelled, and waits for the first champion.
+     *
+     * @return records of the input it took
+     */
+    private long warmStart(Iterator<Outcome<RawRecord>> items) throws InterruptedException {
+      long warm = Math.min(options.warmStartFor(spec), rows);
+      if (warm == 0) {
+        return 0;
+      }
+      List<Outcome<RawRecord>> head = new ArrayList<>();
+      while (head.size() < warm && items.hasNext()) {
+        Outcome<RawRecord> item = items.next();
+        if (item instanceof Outcome.Accepted<RawRecord> accepted) {
+          RawRecord record = accepted.value();
+          String label =
+              PrequentialFeed.conceptAt(
+                  head.size() + 1, record.getLabel(), options.driftAt(), spec.label().classes());
+          item = Outcome.accepted(RawRecord.newBuilder(record).setLabel(label).build());
+        }
+        head.add(item);
+      }
+      try (RawRecordProducer raw = new RawRecordProducer(kafka)) {
+        raw.produce(
+            head.iterator(),
+            options.rate(),
+            new ProgressMeter(
+                "warm start", head.size(), Duration.ofSeconds(2), out::println, System::nanoTime));
+      }
+      warmStartSent.set(head.size());
+      out.printf(
+          "warm start: %,d labelled records straight into raw; requests start with the first"
+              + " champion%n",
+          head.size());
+      long deadline = System.nanoTime() + options.idleTimeout().toNanos();
+      while (!championReady.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      return head.size();
     }
 
     @Override
@@ -430,9 +512,12 @@ final class FeedbackDemo {
                   new StringSerializer(),
                   AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
           IngestSource input = source.get()) {
+        Iterator<Outcome<RawRecord>> items = input.items();
+        long warm = warmStart(items);
         PrequentialFeed feed =
             new PrequentialFeed(
-                input.items(),
+                items,
+                warm,
                 options.labelDelay(),
                 options.driftAt(),
                 spec.label().classes(),

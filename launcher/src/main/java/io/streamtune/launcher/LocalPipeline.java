@@ -114,6 +114,10 @@ public final class LocalPipeline implements AutoCloseable {
       FeedbackService feedback =
           new FeedbackService(
               FeedbackConfig.of(kafka, spec, feedbackState)
+                  // the demo's stream is nearly in order: windows close 3 s after they end
+                  .withJoin(
+                      Duration.ofMillis(FeedbackConfig.JOIN_WINDOW_MS.defaultValue()),
+                      Duration.ofSeconds(3))
                   .withMetricsWindows(onlineWindow, onlineWindow.multipliedBy(5)));
       return new LocalPipeline(job, trainer, evaluator, serve, feedback);
     } catch (RuntimeException e) {

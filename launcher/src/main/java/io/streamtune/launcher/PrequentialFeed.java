@@ -17,9 +17,10 @@ import java.util.function.Consumer;
  * requested (the rest when the input ends). The labels then join their requests in the feedback app
  * and flow into training, so every record is predicted before any version trained on it.
  *
- * <p>With {@code driftAt} > 0 the concept changes after that many records: each later label is
- * replaced by the next class in the spec's order (two classes: swapped), a known change point for
- * the drift detectors.
+ * <p>{@code recordsBefore} records of the input came before this feed's first (a warm start sent
+ * straight to training). With {@code driftAt} > 0 the concept changes after that many records of
+ * the input: each later label is replaced by the next class in the spec's order (two classes:
+ * swapped), a known change point for the drift detectors.
  */
 final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
 
@@ -31,12 +32,14 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
   private final Clock clock;
   private final ArrayDeque<Label> pending = new ArrayDeque<>();
   private final java.util.List<String> requestOrder = new java.util.ArrayList<>();
+  private final long recordsBefore;
   private long requests;
   private long labelsSent;
   private boolean flushed;
 
   PrequentialFeed(
       Iterator<Outcome<RawRecord>> items,
+      long recordsBefore,
       int labelDelay,
       long driftAt,
       List<String> classes,
@@ -46,6 +49,7 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
       throw new IllegalArgumentException("--label-delay must be at least 0, got " + labelDelay);
     }
     this.items = Objects.requireNonNull(items, "items");
+    this.recordsBefore = recordsBefore;
     this.labelDelay = labelDelay;
     this.driftAt = driftAt;
     this.classes = List.copyOf(classes);
@@ -83,7 +87,7 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
       pending.add(
           Label.newBuilder()
               .setRecordId(record.getId())
-              .setLabel(conceptAt(requests, record.getLabel()))
+              .setLabel(conceptAt(recordsBefore + requests, record.getLabel(), driftAt, classes))
               .setLabelledAt(clock.instant())
               .build());
     }
@@ -93,8 +97,11 @@ final class PrequentialFeed implements Iterator<Outcome<RawRecord>> {
     return Outcome.accepted(RawRecord.newBuilder(record).setLabel(null).build());
   }
 
-  /** The label the world gives record number {@code index} (1-based): changed after driftAt. */
-  private String conceptAt(long index, String label) {
+  /**
+   * The label the world gives record number {@code index} (1-based, counted over the whole input):
+   * changed after {@code driftAt} (0: never).
+   */
+  static String conceptAt(long index, String label, long driftAt, List<String> classes) {
     if (driftAt <= 0 || index <= driftAt) {
       return label;
     }

@@ -43,7 +43,7 @@ class FeedbackLoopEndToEndTest {
                     null,
                     null,
                     0,
-                    1000,
+                    DemoCommand.FEEDBACK_RATE,
                     null,
                     dir.resolve("work"),
                     2,
@@ -52,24 +52,29 @@ class FeedbackLoopEndToEndTest {
                     0,
                     Duration.ofSeconds(120),
                     new FeedbackDemo.Options(
+                        -1,
                         LABEL_DELAY,
                         DRIFT_AT,
-                        1000,
+                        DemoCommand.FEEDBACK_RATE,
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(120))));
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
-    FeedbackDemo.Outcome loop = outcome.feedback();
+    FeedbackDemo.LoopOutcome loop = outcome.feedback();
     assertThat(outcome.exitCode()).as(printed).isZero();
 
     // nothing lost, nothing twice: every request answered once or dead-lettered with a reason
     FeedbackDemo.Reconciliation counts = loop.reconciliation();
-    assertThat(counts.requests()).as(printed).isEqualTo(4_454);
+    // the warm start (enough labelled records for the first version) went straight to raw
+    long requests = 4_454 - loop.warmStart();
+    assertThat(loop.warmStart()).isEqualTo(750);
+    assertThat(counts.requests()).as(printed).isEqualTo(requests);
     assertThat(counts.balanced()).as(printed).isTrue();
-    assertThat(counts.labelsSent()).isEqualTo(4_454);
+    assertThat(counts.serveDeadLetters()).as("a champion answered every request").isZero();
+    assertThat(counts.labelsSent()).isEqualTo(requests);
     assertThat(counts.labelsJoined())
         .as("every label joined its request into raw")
-        .isEqualTo(4_454);
+        .isEqualTo(requests);
 
     // the drift was detected on a served version's errors and a retrain followed
     List<RetrainRequest> conceptDrifts =
@@ -82,10 +87,10 @@ class FeedbackLoopEndToEndTest {
 
     // the served accuracy: high before the change, collapsed right after it, recovered later
     ServedTimeline served = loop.served();
-    double before = served.accuracy(DRIFT_AT - 1_000, DRIFT_AT);
-    double justAfter = served.accuracy(DRIFT_AT, DRIFT_AT + 150);
-    double recovered =
-        served.accuracy(DRIFT_AT + RECOVERY_RECORDS, DRIFT_AT + RECOVERY_RECORDS + 600);
+    long change = DRIFT_AT - loop.warmStart(); // the request the concept changed after
+    double before = served.accuracy(change - 600, change);
+    double justAfter = served.accuracy(change, change + 150);
+    double recovered = served.accuracy(change + RECOVERY_RECORDS, change + RECOVERY_RECORDS + 600);
     System.out.printf(
         "served accuracy: %.3f before the change, %.3f just after, %.3f from %d records after%n",
         before, justAfter, recovered, RECOVERY_RECORDS);

@@ -61,7 +61,7 @@ class PrequentialFeedTest {
         new Outcome.Rejected<>(
             "ingest", "unreadable line", null, new RawEnvelope("file:3", -1, -1, null, null)));
     PrequentialFeed feed =
-        new PrequentialFeed(items.iterator(), 2, 0, List.of("no", "yes"), labels::add, CLOCK);
+        new PrequentialFeed(items.iterator(), 0, 2, 0, List.of("no", "yes"), labels::add, CLOCK);
 
     List<String> timeline = drain(feed, labels);
 
@@ -77,13 +77,15 @@ class PrequentialFeedTest {
 
   @Test
   void afterTheDriftPointEveryLabelMovesToTheNextClass() {
+    // one record of the input went before the feed (a warm start): the change after record 4 of
+    // the input is after the feed's third
     List<Label> labels = new ArrayList<>();
     List<Outcome<RawRecord>> items = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       items.add(record(i, i % 2 == 0 ? "yes" : "no"));
     }
     PrequentialFeed feed =
-        new PrequentialFeed(items.iterator(), 0, 3, List.of("no", "yes"), labels::add, CLOCK);
+        new PrequentialFeed(items.iterator(), 1, 0, 4, List.of("no", "yes"), labels::add, CLOCK);
 
     drain(feed, labels);
 
@@ -96,7 +98,7 @@ class PrequentialFeedTest {
     assertThatThrownBy(
             () ->
                 new PrequentialFeed(
-                    List.<Outcome<RawRecord>>of().iterator(), -1, 0, List.of(), l -> {}, CLOCK))
+                    List.<Outcome<RawRecord>>of().iterator(), 0, -1, 0, List.of(), l -> {}, CLOCK))
         .hasMessageContaining("--label-delay must be at least 0");
   }
 }
