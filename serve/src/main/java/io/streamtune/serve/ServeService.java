@@ -477,8 +477,17 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Back to a batch's first offsets, on the partitions still assigned (a rebalance may move them).
+   */
   private void rewind(Map<TopicPartition, Long> firstOffsets) {
-    firstOffsets.forEach(requestsConsumer::seek);
+    var assigned = requestsConsumer.assignment();
+    firstOffsets.forEach(
+        (partition, offset) -> {
+          if (assigned.contains(partition)) {
+            requestsConsumer.seek(partition, offset);
+          }
+        });
   }
 
   private void pause() {
@@ -746,6 +755,9 @@ public final class ServeService implements Runnable, AutoCloseable {
     try {
       next = loader.load(promoted, requestDeserializer);
     } catch (RuntimeException e) {
+      synchronized (scoring) {
+        slot.unservable(promoted, e.getMessage());
+      }
       // the current champion keeps serving; the evaluator loaded this version, so this is local
       LOG.error(
           "cannot serve promoted {} v{}: {}; {} keeps serving",

@@ -123,6 +123,14 @@ class ChampionSlotTest {
             });
     assertThat(((Outcome.Rejected<?>) scored.champion().get(2)).recordId()).isEqualTo("t2");
     assertThat(scored.shadow()).isEmpty();
+
+    // a promotion that cannot be loaded says so in the refusals until a champion serves
+    slot.unservable(version(3), "no transform.json");
+    assertThat(((Outcome.Rejected<?>) slot.score(requests(1)).champion().get(0)).reason())
+        .isEqualTo("texts-test v3 is promoted but cannot be served: no transform.json");
+    slot.swap(serving(4, new Fixed(0)));
+    assertThat(slot.score(requests(1)).champion().get(0)).isInstanceOf(Outcome.Accepted.class);
+    slot.close();
   }
 
   @Test
