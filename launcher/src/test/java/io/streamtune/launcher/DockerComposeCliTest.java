@@ -152,6 +152,9 @@ class DockerComposeCliTest {
             });
     assertThat(ports)
         .containsExactlyInAnyOrder(
-            "127.0.0.1:9092:9092/tcp", "127.0.0.1:8081:8081/tcp", "127.0.0.1:8082:8081/tcp");
+            "127.0.0.1:9092:9092/tcp",
+            "127.0.0.1:8081:8081/tcp",
+            "127.0.0.1:8082:8081/tcp",
+            "127.0.0.1:8095:8095/tcp");
   }
 }

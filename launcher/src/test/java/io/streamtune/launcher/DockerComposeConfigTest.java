@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.preprocess.PreprocessConfig;
+import io.streamtune.serve.ServeConfig;
 import io.streamtune.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,8 @@ class DockerComposeConfigTest {
           "jobmanager", PreprocessConfig.KEYS,
           "taskmanager", PreprocessConfig.KEYS,
           "trainer", TrainerConfig.KEYS,
-          "evaluator", EvaluatorConfig.KEYS);
+          "evaluator", EvaluatorConfig.KEYS,
+          "serve", ServeConfig.KEYS);
 
   /** "127.0.0.1:9092:9092", optionally with a protocol. */
   private static final Pattern LOOPBACK_PORT =
@@ -108,7 +110,13 @@ class DockerComposeConfigTest {
 
     assertThat(services)
         .containsKeys(
-            "kafka", "schema-registry", "jobmanager", "taskmanager", "trainer", "evaluator");
+            "kafka",
+            "schema-registry",
+            "jobmanager",
+            "taskmanager",
+            "trainer",
+            "evaluator",
+            "serve");
     KEYS_BY_SERVICE.keySet().forEach(name -> assertThat(services.get(name)).containsKey("build"));
   }
 
@@ -206,8 +214,8 @@ class DockerComposeConfigTest {
       }
     }
     if (file.equals(BASE)) {
-      // Kafka, the registry and the Flink UI: the ones ./streamtune and README commands use
-      assertThat(published).isEqualTo(3);
+      // Kafka, the registry, the Flink UI and POST /predict: the ones ./streamtune and README use
+      assertThat(published).isEqualTo(4);
     }
   }
 

@@ -37,6 +37,9 @@ final class ChampionSlot implements AutoCloseable {
   private ServingModel shadow;
   private int shadowLeft;
 
+  /** Why the last promotion could not be loaded, while no champion serves; null otherwise. */
+  private String unservable;
+
   /**
    * @param modelId the model served (for the reason of a request answered before any champion)
    * @param shadowRequests requests the previous champion scores after a swap; 0 = none
@@ -73,6 +76,15 @@ final class ChampionSlot implements AutoCloseable {
   }
 
   /**
+   * The last promotion could not be loaded: a champion serving keeps serving; without one, requests
+   * are refused with this reason instead of "no champion yet".
+   */
+  void unservable(ModelVersion promoted, String reason) {
+    unservable =
+        modelId + " v" + promoted.getVersion() + " is promoted but cannot be served: " + reason;
+  }
+
+  /**
    * Serves {@code next} from now on; the champion it replaces becomes the shadow (a shadow still
    * running is closed), or is closed when shadows are off.
    */
@@ -91,6 +103,7 @@ final class ChampionSlot implements AutoCloseable {
       }
     }
     champion = next;
+    unservable = null;
   }
 
   /**
@@ -135,8 +148,8 @@ final class ChampionSlot implements AutoCloseable {
   /** The answer to a request while no version of the model has been promoted. */
   Outcome<ServedPrediction> noChampion(RawEnvelope request) {
     String id = request.key == null ? null : new String(request.key, StandardCharsets.UTF_8);
-    return new Outcome.Rejected<>(
-        ServingModel.STAGE, "no champion for model " + modelId + " yet", id, request);
+    String reason = unservable != null ? unservable : "no champion for model " + modelId + " yet";
+    return new Outcome.Rejected<>(ServingModel.STAGE, reason, id, request);
   }
 
   @Override

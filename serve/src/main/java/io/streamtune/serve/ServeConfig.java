@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param httpHost the address the HTTP endpoint binds (loopback by default)
  * @param httpPort its port; 0 = any free port, -1 = no HTTP endpoint
  * @param httpMaxBodyBytes the largest request body the endpoint reads (413 above)
+ * @param driftWindow served requests per input-drift window (tabular models with a training
+ *     reference)
+ * @param driftPsiThreshold a column whose population stability index over a window exceeds this
+ *     asks for a retrain on {@code control}
  * @param shutdownTimeout how long a stop may take ({@code service.shutdown.timeout.ms})
  */
 public record ServeConfig(
@@ -38,6 +42,8 @@ public record ServeConfig(
     String httpHost,
     int httpPort,
     int httpMaxBodyBytes,
+    int driftWindow,
+    double driftPsiThreshold,
     Duration shutdownTimeout) {
 
   public static final ConfigKey<String> MODEL_STORE =
@@ -84,6 +90,23 @@ public record ServeConfig(
           "Largest HTTP request body read, in bytes (1024 to 67108864); a larger one is answered"
               + " 413");
 
+  public static final ConfigKey<Integer> DRIFT_WINDOW =
+      ConfigKey.integer(
+          "serve.drift.window",
+          1000,
+          "Served requests per input-drift window: each input column's PSI against the training"
+              + " reference is computed over every window of this many requests (100 to"
+              + " 10000000)");
+  public static final ConfigKey<Double> DRIFT_PSI_THRESHOLD =
+      ConfigKey.decimal(
+          "serve.drift.psi.threshold",
+          0.25,
+          "PSI above which an input column counts as drifted in a window: a RetrainRequest"
+              + " (INPUT_DRIFT, detector psi) goes to control, at most once per column per window"
+              + " (greater than 0)");
+
+  public static final int MIN_DRIFT_WINDOW = 100;
+  public static final int MAX_DRIFT_WINDOW = 10_000_000;
   public static final int MAX_MAX_POLL_RECORDS = 100_000;
   public static final int MIN_BODY_BYTES = 1024;
   public static final int MAX_BODY_BYTES = 64 << 20;
@@ -102,6 +125,8 @@ public record ServeConfig(
             HTTP_HOST,
             HTTP_PORT,
             HTTP_MAX_BODY_BYTES,
+            DRIFT_WINDOW,
+            DRIFT_PSI_THRESHOLD,
             CommonKeys.SHUTDOWN_TIMEOUT_MS));
     return List.copyOf(keys);
   }
@@ -139,6 +164,16 @@ public record ServeConfig(
           httpMaxBodyBytes,
           "must be " + MIN_BODY_BYTES + " to " + MAX_BODY_BYTES);
     }
+    if (driftWindow < MIN_DRIFT_WINDOW || driftWindow > MAX_DRIFT_WINDOW) {
+      throw ConfigException.invalid(
+          DRIFT_WINDOW,
+          driftWindow,
+          "must be " + MIN_DRIFT_WINDOW + " to " + MAX_DRIFT_WINDOW + " (PSI over fewer is noise)");
+    }
+    if (!(driftPsiThreshold > 0) || Double.isInfinite(driftPsiThreshold)) {
+      throw ConfigException.invalid(
+          DRIFT_PSI_THRESHOLD, driftPsiThreshold, "must be a number greater than 0");
+    }
     CommonKeys.checkShutdownTimeout(shutdownTimeout);
   }
 
@@ -153,6 +188,8 @@ public record ServeConfig(
     String host = source.get(HTTP_HOST);
     int port = source.get(HTTP_PORT);
     int maxBody = source.get(HTTP_MAX_BODY_BYTES);
+    int driftWindow = source.get(DRIFT_WINDOW);
+    double driftThreshold = source.get(DRIFT_PSI_THRESHOLD);
     Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
     source.rejectUnknown(KEYS);
     if (pollMs < 1) {
@@ -170,6 +207,8 @@ public record ServeConfig(
         host,
         port,
         maxBody,
+        driftWindow,
+        driftThreshold,
         shutdownTimeout);
   }
 
@@ -186,6 +225,8 @@ public record ServeConfig(
         HTTP_HOST.defaultValue(),
         HTTP_PORT.defaultValue(),
         HTTP_MAX_BODY_BYTES.defaultValue(),
+        DRIFT_WINDOW.defaultValue(),
+        DRIFT_PSI_THRESHOLD.defaultValue(),
         Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
   }
 
@@ -201,6 +242,8 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        driftWindow,
+        driftPsiThreshold,
         shutdownTimeout);
   }
 
@@ -216,6 +259,8 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        driftWindow,
+        driftPsiThreshold,
         shutdownTimeout);
   }
 
@@ -231,6 +276,8 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        driftWindow,
+        driftPsiThreshold,
         shutdownTimeout);
   }
 
@@ -247,6 +294,8 @@ public record ServeConfig(
         httpHost,
         port,
         httpMaxBodyBytes,
+        driftWindow,
+        driftPsiThreshold,
         shutdownTimeout);
   }
 
@@ -262,6 +311,26 @@ public record ServeConfig(
         httpHost,
         httpPort,
         bytes,
+        driftWindow,
+        driftPsiThreshold,
+        shutdownTimeout);
+  }
+
+  /** Input-drift windows of {@code window} served requests, flagged above {@code threshold}. */
+  public ServeConfig withDrift(int window, double threshold) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        shadowRequests,
+        httpHost,
+        httpPort,
+        httpMaxBodyBytes,
+        window,
+        threshold,
         shutdownTimeout);
   }
 

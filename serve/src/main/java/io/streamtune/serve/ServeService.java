@@ -5,11 +5,14 @@ import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.scoring.StoreModelLoader;
+import io.streamtune.preprocess.core.TabularLayout;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Prediction;
 import io.streamtune.schemas.avro.PredictionRole;
 import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
@@ -113,6 +116,10 @@ public final class ServeService implements Runnable, AutoCloseable {
   private final Serializer<SpecificRecord> httpSerializer;
 
   private volatile ServeHttp http;
+  private final String controlTopic;
+
+  /** The champion's input-drift windows (loop thread only); null when it has no reference. */
+  private InputDrift drift;
 
   /** Guards the slot: the loop's batches and the HTTP endpoint's calls score one at a time. */
   private final Object scoring = new Object();
@@ -133,6 +140,7 @@ public final class ServeService implements Runnable, AutoCloseable {
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong swaps = new AtomicLong();
   private final AtomicLong transactionRetries = new AtomicLong();
+  private final AtomicLong driftRequests = new AtomicLong();
   private final AtomicLong httpPredictions = new AtomicLong();
   private final AtomicLong httpRefusals = new AtomicLong();
 
@@ -174,6 +182,7 @@ public final class ServeService implements Runnable, AutoCloseable {
     this.predictionsTopic = topics.name(Topics.PREDICTIONS);
     this.deadLetterTopic = topics.name(Topics.DEADLETTER);
     this.promotedTopic = topics.name(Topics.MODELS_PROMOTED);
+    this.controlTopic = topics.name(Topics.CONTROL);
     this.slot = new ChampionSlot(config.modelId(), config.shadowRequests());
     String registry = config.kafka().schemaRegistryUrl();
     Map<String, String> registrySettings = config.kafka().registrySettings();
@@ -342,6 +351,7 @@ public final class ServeService implements Runnable, AutoCloseable {
       firstOffsets.putIfAbsent(partition, record.offset());
       next.put(partition, new OffsetAndMetadata(record.offset() + 1));
     }
+    InputDrift.State driftBefore = drift == null ? null : drift.checkpoint();
     ChampionSlot.Scored scored;
     try {
       synchronized (scoring) {
@@ -382,6 +392,18 @@ public final class ServeService implements Runnable, AutoCloseable {
         rejected++;
       }
     }
+    int retrains = 0;
+    if (drift != null) {
+      for (Outcome<ServedPrediction> outcome : scored.champion()) {
+        if (outcome instanceof Outcome.Accepted<ServedPrediction> accepted
+            && accepted.value().input() != null) {
+          for (InputDrift.Alert alert : drift.observe(accepted.value().input())) {
+            out.add(retrainRequest(alert, accepted.value().version(), servedAt));
+            retrains++;
+          }
+        }
+      }
+    }
     int shadowed = 0;
     for (ChampionSlot.ShadowAnswer answer : scored.shadow()) {
       if (answer.outcome() instanceof Outcome.Accepted<ServedPrediction> accepted) {
@@ -398,8 +420,12 @@ public final class ServeService implements Runnable, AutoCloseable {
       }
     }
     if (!commit(out, next, firstOffsets)) {
+      if (driftBefore != null) {
+        drift.restore(driftBefore); // the batch is read again and counted then
+      }
       return;
     }
+    driftRequests.addAndGet(retrains);
     requests.addAndGet(records.size());
     predictions.addAndGet(predicted);
     deadLetters.addAndGet(rejected);
@@ -451,8 +477,17 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Back to a batch's first offsets, on the partitions still assigned (a rebalance may move them).
+   */
   private void rewind(Map<TopicPartition, Long> firstOffsets) {
-    firstOffsets.forEach(requestsConsumer::seek);
+    var assigned = requestsConsumer.assignment();
+    firstOffsets.forEach(
+        (partition, offset) -> {
+          if (assigned.contains(partition)) {
+            requestsConsumer.seek(partition, offset);
+          }
+        });
   }
 
   private void pause() {
@@ -498,6 +533,46 @@ public final class ServeService implements Runnable, AutoCloseable {
             servedAt,
             source);
     return new ProducerRecord<>(predictionsTopic, served.recordId(), prediction);
+  }
+
+  private ProducerRecord<String, SpecificRecord> retrainRequest(
+      InputDrift.Alert alert, int version, Instant at) {
+    LOG.warn("{} (model {} v{}): asking for a retrain", alert.reason(), config.modelId(), version);
+    RetrainRequest request =
+        new RetrainRequest(
+            config.modelId(),
+            at,
+            RetrainCause.INPUT_DRIFT,
+            "psi",
+            version,
+            alert.psi(),
+            alert.threshold(),
+            alert.feature(),
+            alert.windowFrom(),
+            alert.windowTo(),
+            alert.reason());
+    return new ProducerRecord<>(controlTopic, config.modelId(), request);
+  }
+
+  /** The champion's input-drift monitor: tabular, with a training reference over these columns. */
+  private InputDrift driftFor(ServingModel model) {
+    if (model.transform() == null) {
+      return null;
+    }
+    var reference = model.transform().reference();
+    if (reference.isEmpty() || reference.get().rows() == 0) {
+      LOG.info("v{} has no training reference: no input-drift monitor", model.versionNumber());
+      return null;
+    }
+    TabularLayout served = TabularLayout.of(config.spec());
+    if (!served.columns().equals(TabularLayout.of(model.transform().spec()).columns())) {
+      LOG.warn(
+          "v{} was fitted on other columns than the served spec's: no input-drift monitor",
+          model.versionNumber());
+      return null;
+    }
+    return new InputDrift(
+        served, reference.get().features(), config.driftWindow(), config.driftPsiThreshold());
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -580,6 +655,11 @@ public final class ServeService implements Runnable, AutoCloseable {
   public Optional<String> httpUrl() {
     ServeHttp server = http;
     return server == null ? Optional.empty() : Optional.of(server.url());
+  }
+
+  /** RetrainRequests sent for input drift. */
+  public long driftRequests() {
+    return driftRequests.get();
   }
 
   public long httpPredictions() {
@@ -675,6 +755,9 @@ public final class ServeService implements Runnable, AutoCloseable {
     try {
       next = loader.load(promoted, requestDeserializer);
     } catch (RuntimeException e) {
+      synchronized (scoring) {
+        slot.unservable(promoted, e.getMessage());
+      }
       // the current champion keeps serving; the evaluator loaded this version, so this is local
       LOG.error(
           "cannot serve promoted {} v{}: {}; {} keeps serving",
@@ -689,6 +772,7 @@ public final class ServeService implements Runnable, AutoCloseable {
       previous = championName();
       slot.swap(next);
     }
+    drift = driftFor(next);
     swaps.incrementAndGet();
     LOG.info(
         "champion of {} is now v{} (was {}){}",

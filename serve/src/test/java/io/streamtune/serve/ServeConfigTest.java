@@ -43,6 +43,8 @@ class ServeConfigTest {
     values.put("serve.http.host", "0.0.0.0");
     values.put("serve.http.port", "-1");
     values.put("serve.http.max.body.bytes", "4096");
+    values.put("serve.drift.window", "500");
+    values.put("serve.drift.psi.threshold", "0.1");
     values.put("service.shutdown.timeout.ms", "2500");
     ConfigSource source = ConfigSource.of(values);
 
@@ -62,6 +64,8 @@ class ServeConfigTest {
     assertThat(config.httpHost()).isEqualTo("0.0.0.0");
     assertThat(config.httpPort()).isEqualTo(-1);
     assertThat(config.httpMaxBodyBytes()).isEqualTo(4096);
+    assertThat(config.driftWindow()).isEqualTo(500);
+    assertThat(config.driftPsiThreshold()).isEqualTo(0.1);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
   }
 
@@ -78,6 +82,8 @@ class ServeConfigTest {
     assertThat(config.httpPort()).isEqualTo(8095);
     assertThat(config.httpMaxBodyBytes()).isEqualTo(1 << 20);
     assertThat(config.maxPollRecords()).isEqualTo(500);
+    assertThat(config.driftWindow()).isEqualTo(1000);
+    assertThat(config.driftPsiThreshold()).isEqualTo(0.25);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(5_000));
   }
 
@@ -91,6 +97,10 @@ class ServeConfigTest {
     "serve.http.port, -2",
     "serve.http.port, 65536",
     "serve.http.max.body.bytes, 1023",
+    "serve.drift.window, 99",
+    "serve.drift.psi.threshold, 0",
+    "serve.drift.psi.threshold, -0.5",
+    "serve.drift.psi.threshold, high",
     "service.shutdown.timeout.ms, 99",
   })
   void badValueFailsNamingTheKey(String key, String value) throws IOException {

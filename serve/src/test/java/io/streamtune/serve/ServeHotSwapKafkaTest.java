@@ -12,6 +12,9 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Prediction;
 import io.streamtune.schemas.avro.PredictionRole;
 import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.avro.TabularPayload;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +128,9 @@ class ServeHotSwapKafkaTest {
         RawRecord request = requests.get(i);
         send(producer, topics, request.getId(), serializer.serialize("x", request));
         if (i == 30) {
+          // some requests are answered before any champion exists
+          producer.flush();
+          await().atMost(Duration.ofSeconds(30)).until(() -> service.requests() > 0);
           promoter.send(
               new ProducerRecord<>(
                   topics.name(Topics.MODELS_PROMOTED), ServeFixtures.MODEL_ID, stored.v1()));
@@ -326,6 +332,67 @@ class ServeHotSwapKafkaTest {
     assertThat(perId.values()).containsOnly(1L);
     assertThat(predictions).allSatisfy(p -> assertThat(p.value().getVersion()).isEqualTo(1));
     assertThat(predictions).allSatisfy(p -> assertThat(p.key()).isEqualTo(p.value().getRecordId()));
+  }
+
+  @Test
+  @Timeout(180)
+  void aShiftedInputColumnAsksForARetrainInTheSameTransaction() throws Exception {
+    Topics topics = new Topics("drift.");
+    KAFKA.createTopics(topics.allNames().toArray(String[]::new));
+    Stored stored = storeTwoVersions();
+    try (KafkaProducer<String, SpecificRecord> promoter = avroProducer()) {
+      promoter.send(
+          new ProducerRecord<>(
+              topics.name(Topics.MODELS_PROMOTED), ServeFixtures.MODEL_ID, stored.v1()));
+    }
+    ServeService service = new ServeService(config(topics, "serve-drift").withDrift(200, 0.25));
+    Thread thread = start(service, "serve-drift");
+    Serializer<SpecificRecord> serializer = AvroSerdes.valueSerializer(KAFKA.schemaRegistryUrl());
+    List<RawRecord> requests = requests("d", 400);
+    try (KafkaProducer<byte[], byte[]> producer = requestProducer()) {
+      for (int i = 0; i < requests.size(); i++) {
+        RawRecord request = requests.get(i);
+        if (i == 200) {
+          // windows count requests in the order served, across partitions: the first is done
+          producer.flush();
+          await().atMost(Duration.ofSeconds(30)).until(() -> service.requests() == 200);
+        }
+        if (i >= 200) {
+          // the second window: incomes one and a half training deviations higher
+          Map<String, Object> values =
+              new HashMap<>(((TabularPayload) request.getPayload()).getValues());
+          values.computeIfPresent("Income", (k, v) -> ((Double) v) + 300);
+          request = ServeFixtures.tabular(request.getId(), null, values);
+        }
+        send(producer, topics, request.getId(), serializer.serialize("x", request));
+      }
+    }
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> service.requests() == 400);
+    } finally {
+      service.close();
+      thread.join(Duration.ofSeconds(30).toMillis());
+    }
+    assertThat(service.failure()).isEmpty();
+    List<ConsumerRecord<String, RetrainRequest>> control =
+        TopicReader.readAll(
+            KAFKA.bootstrapServers(),
+            topics.name(Topics.CONTROL),
+            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RetrainRequest.class),
+            Duration.ofSeconds(2));
+    assertThat(control).hasSize(1);
+    assertThat(control.get(0).key()).isEqualTo(ServeFixtures.MODEL_ID);
+    RetrainRequest request = control.get(0).value();
+    assertThat(request.getTrigger()).isEqualTo(RetrainCause.INPUT_DRIFT);
+    assertThat(request.getDetector()).isEqualTo("psi");
+    assertThat(request.getFeature()).isEqualTo("Income");
+    assertThat(request.getModelVersion()).isEqualTo(1);
+    assertThat(request.getStatistic()).isGreaterThan(0.25);
+    assertThat(request.getThreshold()).isEqualTo(0.25);
+    assertThat(request.getWindowFrom()).isEqualTo(201);
+    assertThat(request.getWindowTo()).isEqualTo(400);
+    assertThat(request.getReason()).contains("Income");
+    assertThat(service.driftRequests()).isEqualTo(1);
   }
 
   private static void send(

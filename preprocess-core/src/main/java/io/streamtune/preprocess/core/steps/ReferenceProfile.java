@@ -46,15 +46,14 @@ public final class ReferenceProfile {
 
   /** Takes one training row. */
   public void add(ValidatedRow row) {
-    rows++;
+    double[] values = row.numericValues();
     for (int i = 0; i < numericMissing.length; i++) {
-      double x = row.numericValues()[i];
-      if (Double.isNaN(x)) {
+      if (Double.isNaN(values[i])) {
         numericMissing[i]++;
-      } else {
-        sketches.add(i, x);
       }
     }
+    sketches.addRow(values, rows);
+    rows++;
     for (int i = 0; i < categoryCounts.length; i++) {
       categoryCounts[i][categoryBin(layout, i, row.categoricalValues()[i])]++;
     }
