@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +50,15 @@ public final class FeedbackService implements Runnable, AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    // an unreadable record becomes a dead letter, in the app's transaction, and the app goes on
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
+        DeadLetteringDeserializationHandler.class);
+    props.put(
+        DeadLetteringDeserializationHandler.DEAD_LETTER_TOPIC,
+        config.kafka().topics().name(io.streamtune.schemas.topics.Topics.DEADLETTER));
+    props.put(DeadLetteringDeserializationHandler.REGISTRY_URL, config.kafka().schemaRegistryUrl());
+    config.kafka().registrySettings().forEach(props::put);
     return props;
   }
 

@@ -113,6 +113,37 @@ class FeedbackServiceKafkaTest {
             late);
         producer.flush();
       }
+      // bytes that are no label at all: a dead letter, and the app goes on
+      try (KafkaProducer<String, byte[]> garbage =
+          new KafkaProducer<>(
+              kafka.clientProperties(),
+              new StringSerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        garbage.send(
+            new ProducerRecord<>(
+                topics.name(Topics.LABELS),
+                null,
+                t0 + 3_000,
+                "garbage",
+                "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+
+      List<ConsumerRecord<String, io.streamtune.schemas.avro.DeadLetter>> deadLetters =
+          TopicReader.readAtLeast(
+              KAFKA.bootstrapServers(),
+              topics.name(Topics.DEADLETTER),
+              AvroSerdes.valueDeserializer(
+                  kafka.schemaRegistryUrl(), io.streamtune.schemas.avro.DeadLetter.class),
+              1,
+              Duration.ofSeconds(60));
+      assertThat(deadLetters).hasSize(1);
+      io.streamtune.schemas.avro.DeadLetter unreadable = deadLetters.get(0).value();
+      assertThat(unreadable.getStage()).isEqualTo(DeadLetteringDeserializationHandler.STAGE);
+      assertThat(unreadable.getRecordId()).isEqualTo("garbage");
+      assertThat(unreadable.getTopic()).isEqualTo(topics.name(Topics.LABELS));
+      assertThat(unreadable.getReason())
+          .startsWith("cannot read a record of " + topics.name(Topics.LABELS));
+      assertThat(unreadable.getOriginalValue().remaining()).isEqualTo("not avro".length());
 
       List<ConsumerRecord<String, RawRecord>> raw =
           TopicReader.readAtLeast(
