@@ -6,6 +6,8 @@ import io.streamtune.preprocess.core.steps.ReferenceProfile.FeatureReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Input drift of the served requests: the population stability index of each input column over
@@ -23,6 +25,8 @@ import java.util.Locale;
  * rows of a batch it did not commit.
  */
 public final class InputDrift {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InputDrift.class);
 
   /** The smallest share a bin counts with. */
   public static final double FLOOR = 1e-4;
@@ -68,6 +72,32 @@ public final class InputDrift {
     this.window = window;
     this.threshold = threshold;
     this.counts = emptyCounts();
+  }
+
+  /**
+   * The champion's input-drift monitor: tabular, with a training reference over the served spec's
+   * columns.
+   *
+   * @return null when {@code model} has none to compare with
+   */
+  static InputDrift forChampion(ServingModel model, ServeConfig config) {
+    if (model.transform() == null) {
+      return null;
+    }
+    var reference = model.transform().reference();
+    if (reference.isEmpty() || reference.get().rows() == 0) {
+      LOG.info("v{} has no training reference: no input-drift monitor", model.versionNumber());
+      return null;
+    }
+    TabularLayout served = TabularLayout.of(config.spec());
+    if (!served.columns().equals(TabularLayout.of(model.transform().spec()).columns())) {
+      LOG.warn(
+          "v{} was fitted on other columns than the served spec's: no input-drift monitor",
+          model.versionNumber());
+      return null;
+    }
+    return new InputDrift(
+        served, reference.get().features(), config.driftWindow(), config.driftPsiThreshold());
   }
 
   private long[][] emptyCounts() {

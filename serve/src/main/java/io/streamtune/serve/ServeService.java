@@ -1,22 +1,15 @@
 package io.streamtune.serve;
 
-import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.scoring.StoreModelLoader;
-import io.streamtune.preprocess.core.TabularLayout;
-import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.Prediction;
-import io.streamtune.schemas.avro.PredictionRole;
 import io.streamtune.schemas.avro.RawRecord;
-import io.streamtune.schemas.avro.RetrainCause;
-import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.serde.RegistryOutages;
 import io.streamtune.schemas.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,20 +33,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * champion, 413 over {@code serve.http.max.body.bytes}.
  *
  * <p>The Kafka loop only moves data: validation, the fitted transform and scoring are {@link
- * ServingModel}'s, the champion and shadow {@link ChampionSlot}'s.
+ * ServingModel}'s, the champion and shadow {@link ChampionSlot}'s, following promotions {@link
+ * PromotionFollower}'s, the HTTP endpoint {@link HttpAnswering}'s and the records written {@link
+ * ServeRecords}'.
  */
 public final class ServeService implements Runnable, AutoCloseable {
 
@@ -98,25 +88,17 @@ public final class ServeService implements Runnable, AutoCloseable {
   private final ServeConfig config;
   private final String requestsTopic;
   private final String predictionsTopic;
-  private final String deadLetterTopic;
-  private final String promotedTopic;
-  private final VersionLoader loader;
   private final Clock clock;
   private final AutoCloseable loaderResources;
   private final Deserializer<RawRecord> requestDeserializer;
   private final KafkaConsumer<byte[], byte[]> requestsConsumer;
-  private final KafkaConsumer<String, ModelVersion> promotedConsumer;
+  private final PromotionFollower promotions;
   private final KafkaProducer<String, SpecificRecord> producer;
   private final ChampionSlot slot;
+  private final ServeRecords serveRecords;
 
-  /** HTTP predictions and refusals: not part of a request batch's transaction. */
-  private final KafkaProducer<String, SpecificRecord> httpProducer;
-
-  /** Turns an HTTP body's record into the bytes a producer to requests would send. */
-  private final Serializer<SpecificRecord> httpSerializer;
-
-  private volatile ServeHttp http;
-  private final String controlTopic;
+  /** Null when {@code serve.http.port} is off. */
+  private final HttpAnswering http;
 
   /** The champion's input-drift windows (loop thread only); null when it has no reference. */
   private InputDrift drift;
@@ -131,18 +113,13 @@ public final class ServeService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile Thread loopThread;
   private volatile Throwable failure;
-  private boolean promotedAssigned;
-  private long nextAssignAttemptNanos;
 
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong predictions = new AtomicLong();
   private final AtomicLong shadowPredictions = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
-  private final AtomicLong swaps = new AtomicLong();
   private final AtomicLong transactionRetries = new AtomicLong();
   private final AtomicLong driftRequests = new AtomicLong();
-  private final AtomicLong httpPredictions = new AtomicLong();
-  private final AtomicLong httpRefusals = new AtomicLong();
 
   public ServeService(ServeConfig config) {
     this(config, storeLoader(config), Clock.systemUTC());
@@ -174,16 +151,13 @@ public final class ServeService implements Runnable, AutoCloseable {
    */
   public ServeService(ServeConfig config, VersionLoader loader, Clock clock) {
     this.config = config;
-    this.loader = loader;
     this.loaderResources = loader instanceof AutoCloseable closeable ? closeable : null;
     this.clock = clock;
     Topics topics = config.kafka().topics();
     this.requestsTopic = topics.name(Topics.REQUESTS);
     this.predictionsTopic = topics.name(Topics.PREDICTIONS);
-    this.deadLetterTopic = topics.name(Topics.DEADLETTER);
-    this.promotedTopic = topics.name(Topics.MODELS_PROMOTED);
-    this.controlTopic = topics.name(Topics.CONTROL);
     this.slot = new ChampionSlot(config.modelId(), config.shadowRequests());
+    this.serveRecords = new ServeRecords(config.modelId(), topics);
     String registry = config.kafka().schemaRegistryUrl();
     Map<String, String> registrySettings = config.kafka().registrySettings();
     this.requestDeserializer =
@@ -193,31 +167,24 @@ public final class ServeService implements Runnable, AutoCloseable {
             consumerProperties(config.consumerGroup(), "requests", config.maxPollRecords()),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    this.promotedConsumer =
-        new KafkaConsumer<>(
+    this.promotions =
+        new PromotionFollower(
+            config,
             consumerProperties(null, "promoted", 100),
-            new StringDeserializer(),
-            AvroSerdes.valueDeserializer(registry, registrySettings, ModelVersion.class));
+            loader,
+            requestDeserializer,
+            slot,
+            scoring,
+            next -> drift = InputDrift.forChampion(next, config));
     this.producer =
         new KafkaProducer<>(
             producerProperties(),
             new StringSerializer(),
             AvroSerdes.valueSerializer(registry, registrySettings));
-    if (config.httpPort() >= 0) {
-      Properties props = config.kafka().clientProperties();
-      props.put(ProducerConfig.CLIENT_ID_CONFIG, config.consumerGroup() + "-http");
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      this.httpProducer =
-          new KafkaProducer<>(
-              props,
-              new StringSerializer(),
-              AvroSerdes.valueSerializer(registry, registrySettings));
-      this.httpSerializer = AvroSerdes.valueSerializer(registry, registrySettings);
-    } else {
-      this.httpProducer = null;
-      this.httpSerializer = null;
-    }
+    this.http =
+        config.httpPort() >= 0
+            ? new HttpAnswering(config, slot, scoring, serveRecords, clock)
+            : null;
   }
 
   private Properties consumerProperties(String groupId, String role, int maxPollRecords) {
@@ -254,38 +221,17 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
     loopThread = Thread.currentThread();
     try {
-      if (config.httpPort() >= 0) {
-        try {
-          http =
-              new ServeHttp(
-                  config.httpHost(),
-                  config.httpPort(),
-                  config.httpMaxBodyBytes(),
-                  HTTP_THREADS,
-                  this::answerHttp);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(
-              "cannot listen on "
-                  + config.httpHost()
-                  + ":"
-                  + config.httpPort()
-                  + " ("
-                  + ServeConfig.HTTP_PORT.name()
-                  + ", "
-                  + ServeConfig.HTTP_HOST.name()
-                  + ")",
-              e);
-        }
-        LOG.info("serving POST {}", http.url());
+      if (http != null) {
+        http.listen();
       }
       producer.initTransactions();
-      readChampionAtStart();
+      promotions.readChampionAtStart(() -> running);
       requestsConsumer.subscribe(List.of(requestsTopic));
       LOG.info(
           "serve started: model {}, champion {}, requests {}, predictions to {}, shadow for {}"
               + " requests after a swap",
           config.modelId(),
-          championName(),
+          promotions.championName(),
           requestsTopic,
           predictionsTopic,
           config.shadowRequests());
@@ -296,7 +242,7 @@ public final class ServeService implements Runnable, AutoCloseable {
           answer(batch);
         }
         if (running) {
-          checkPromotions(Duration.ZERO);
+          promotions.checkPromotions(Duration.ZERO);
         }
       }
     } catch (WakeupException | InterruptException e) {
@@ -331,7 +277,7 @@ public final class ServeService implements Runnable, AutoCloseable {
           predictions.get(),
           shadowPredictions.get(),
           deadLetters.get(),
-          swaps.get());
+          promotions.swaps());
     }
   }
 
@@ -368,68 +314,19 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
     long latencyMicros = (System.nanoTime() - takenNanos) / 1_000;
     Instant servedAt = clock.instant();
-    List<ProducerRecord<String, SpecificRecord>> out = new ArrayList<>();
-    int predicted = 0;
-    int rejected = 0;
-    for (int i = 0; i < records.size(); i++) {
-      ConsumerRecord<byte[], byte[]> record = records.get(i);
-      Outcome<ServedPrediction> outcome = scored.champion().get(i);
-      if (outcome instanceof Outcome.Accepted<ServedPrediction> accepted) {
-        out.add(
-            prediction(
-                accepted.value(),
-                PredictionRole.CHAMPION,
-                latencyMicros,
-                Instant.ofEpochMilli(record.timestamp()),
-                servedAt,
-                source(record)));
-        predicted++;
-      } else {
-        Outcome.Rejected<ServedPrediction> rejection = (Outcome.Rejected<ServedPrediction>) outcome;
-        out.add(
-            new ProducerRecord<>(
-                deadLetterTopic, rejection.recordId(), rejection.deadLetter(servedAt)));
-        rejected++;
-      }
-    }
-    int retrains = 0;
-    if (drift != null) {
-      for (Outcome<ServedPrediction> outcome : scored.champion()) {
-        if (outcome instanceof Outcome.Accepted<ServedPrediction> accepted
-            && accepted.value().input() != null) {
-          for (InputDrift.Alert alert : drift.observe(accepted.value().input())) {
-            out.add(retrainRequest(alert, accepted.value().version(), servedAt));
-            retrains++;
-          }
-        }
-      }
-    }
-    int shadowed = 0;
-    for (ChampionSlot.ShadowAnswer answer : scored.shadow()) {
-      if (answer.outcome() instanceof Outcome.Accepted<ServedPrediction> accepted) {
-        ConsumerRecord<byte[], byte[]> record = records.get(answer.request());
-        out.add(
-            prediction(
-                accepted.value(),
-                PredictionRole.SHADOW,
-                latencyMicros,
-                Instant.ofEpochMilli(record.timestamp()),
-                servedAt,
-                source(record)));
-        shadowed++;
-      }
-    }
-    if (!commit(out, next, firstOffsets)) {
+    ServeRecords.Batch answers =
+        serveRecords.batch(records, scored, drift, latencyMicros, servedAt);
+    if (!commit(answers.out(), next, firstOffsets)) {
       if (driftBefore != null) {
         drift.restore(driftBefore); // the batch is read again and counted then
       }
       return;
     }
-    driftRequests.addAndGet(retrains);
+    driftRequests.addAndGet(answers.retrains());
     requests.addAndGet(records.size());
-    predictions.addAndGet(predicted);
-    deadLetters.addAndGet(rejected);
-    shadowPredictions.addAndGet(shadowed);
+    predictions.addAndGet(answers.predicted());
+    deadLetters.addAndGet(answers.rejected());
+    shadowPredictions.addAndGet(answers.shadowed());
   }
 
   /**
@@ -499,162 +396,14 @@ public final class ServeService implements Runnable, AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ HTTP
+
   /** The source of an HTTP prediction and the topic of an HTTP dead letter. */
   public static final String HTTP_SOURCE = "http";
 
-  static String source(ConsumerRecord<?, ?> record) {
-    return record.topic() + "-" + record.partition() + "@" + record.offset();
-  }
-
-  ProducerRecord<String, SpecificRecord> prediction(
-      ServedPrediction served,
-      PredictionRole role,
-      long latencyMicros,
-      Instant requestTime,
-      Instant servedAt,
-      String source) {
-    List<Float> probabilities = new ArrayList<>(served.probabilities().length);
-    for (float p : served.probabilities()) {
-      probabilities.add(p);
-    }
-    // the all-arguments constructor: the builder deep-copies every default on each call
-    Prediction prediction =
-        new Prediction(
-            served.recordId(),
-            served.modelId(),
-            served.version(),
-            role,
-            served.predictedLabel(),
-            served.labels(),
-            probabilities,
-            served.transformVersion(),
-            latencyMicros,
-            requestTime,
-            servedAt,
-            source);
-    return new ProducerRecord<>(predictionsTopic, served.recordId(), prediction);
-  }
-
-  private ProducerRecord<String, SpecificRecord> retrainRequest(
-      InputDrift.Alert alert, int version, Instant at) {
-    LOG.warn("{} (model {} v{}): asking for a retrain", alert.reason(), config.modelId(), version);
-    RetrainRequest request =
-        new RetrainRequest(
-            config.modelId(),
-            at,
-            RetrainCause.INPUT_DRIFT,
-            "psi",
-            version,
-            alert.psi(),
-            alert.threshold(),
-            alert.feature(),
-            alert.windowFrom(),
-            alert.windowTo(),
-            alert.reason());
-    return new ProducerRecord<>(controlTopic, config.modelId(), request);
-  }
-
-  /** The champion's input-drift monitor: tabular, with a training reference over these columns. */
-  private InputDrift driftFor(ServingModel model) {
-    if (model.transform() == null) {
-      return null;
-    }
-    var reference = model.transform().reference();
-    if (reference.isEmpty() || reference.get().rows() == 0) {
-      LOG.info("v{} has no training reference: no input-drift monitor", model.versionNumber());
-      return null;
-    }
-    TabularLayout served = TabularLayout.of(config.spec());
-    if (!served.columns().equals(TabularLayout.of(model.transform().spec()).columns())) {
-      LOG.warn(
-          "v{} was fitted on other columns than the served spec's: no input-drift monitor",
-          model.versionNumber());
-      return null;
-    }
-    return new InputDrift(
-        served, reference.get().features(), config.driftWindow(), config.driftPsiThreshold());
-  }
-
-  // ------------------------------------------------------------------ HTTP
-
-  private static final int HTTP_THREADS = 4;
-
-  /** The answer to one HTTP body: the Kafka path's validation and scoring, then JSON. */
-  ServeHttp.Answer answerHttp(byte[] body, long arrivalNanos) {
-    Instant arrival = clock.instant();
-    RawRecord record;
-    try {
-      record = HttpRequests.parse(body, "http-" + UUID.randomUUID(), arrival);
-    } catch (HttpRequests.BadRequest e) {
-      return refuse(new Outcome.Rejected<>(ServingModel.STAGE, e.getMessage(), null, null), body);
-    }
-    Outcome<ServedPrediction> outcome;
-    try {
-      synchronized (scoring) {
-        ServingModel champion = slot.champion();
-        if (champion == null) {
-          return new ServeHttp.Answer(
-              503,
-              HttpRequests.errorJson(
-                  "no champion for model " + config.modelId() + " yet",
-                  ServingModel.STAGE,
-                  record.getId()));
-        }
-        byte[] key = record.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = httpSerializer.serialize(requestsTopic, record);
-        outcome = champion.predict(new RawEnvelope(HTTP_SOURCE, -1, -1L, key, value));
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot answer an HTTP request: {}", e.toString());
-      return new ServeHttp.Answer(
-          RegistryOutages.isOutage(e) ? 503 : 500,
-          HttpRequests.errorJson("cannot answer now: " + e.getMessage(), null, record.getId()));
-    }
-    if (outcome instanceof Outcome.Rejected<ServedPrediction> rejected) {
-      return refuse(rejected, body);
-    }
-    ServedPrediction served = ((Outcome.Accepted<ServedPrediction>) outcome).value();
-    long latencyMicros = (System.nanoTime() - arrivalNanos) / 1_000;
-    // the feedback loop joins labels to every prediction, whichever way it was asked for
-    httpProducer.send(
-        prediction(
-            served, PredictionRole.CHAMPION, latencyMicros, arrival, clock.instant(), HTTP_SOURCE),
-        (metadata, e) -> {
-          if (e != null) {
-            LOG.warn("HTTP prediction {} not written: {}", served.recordId(), e.toString());
-          }
-        });
-    httpPredictions.incrementAndGet();
-    return new ServeHttp.Answer(200, HttpRequests.predictionJson(served, latencyMicros));
-  }
-
-  /** 400 with the reason; the body as it came is dead-lettered. */
-  private ServeHttp.Answer refuse(Outcome.Rejected<?> rejected, byte[] body) {
-    byte[] key =
-        rejected.recordId() == null ? null : rejected.recordId().getBytes(StandardCharsets.UTF_8);
-    DeadLetter letter =
-        new Outcome.Rejected<>(
-                rejected.stage(),
-                rejected.reason(),
-                rejected.recordId(),
-                new RawEnvelope(HTTP_SOURCE, -1, -1L, key, body))
-            .deadLetter(clock.instant());
-    httpProducer.send(
-        new ProducerRecord<>(deadLetterTopic, rejected.recordId(), letter),
-        (metadata, e) -> {
-          if (e != null) {
-            LOG.warn("HTTP dead letter not written: {}", e.toString());
-          }
-        });
-    httpRefusals.incrementAndGet();
-    return new ServeHttp.Answer(
-        400, HttpRequests.errorJson(rejected.reason(), rejected.stage(), rejected.recordId()));
-  }
-
   /** The HTTP endpoint's URL once the service runs with one. */
   public Optional<String> httpUrl() {
-    ServeHttp server = http;
-    return server == null ? Optional.empty() : Optional.of(server.url());
+    return http == null ? Optional.empty() : http.url();
   }
 
   /** RetrainRequests sent for input drift. */
@@ -663,128 +412,12 @@ public final class ServeService implements Runnable, AutoCloseable {
   }
 
   public long httpPredictions() {
-    return httpPredictions.get();
+    return http == null ? 0 : http.predictions();
   }
 
   /** HTTP requests answered 400 (and dead-lettered). */
   public long httpRefusals() {
-    return httpRefusals.get();
-  }
-
-  // ------------------------------------------------------------------ champion
-
-  /** The champion at start: the model's last record on the promoted topic, up to its end now. */
-  private void readChampionAtStart() {
-    List<TopicPartition> partitions = promotedPartitions();
-    if (partitions.isEmpty()) {
-      LOG.warn("{} does not exist yet; no champion until it does", promotedTopic);
-      return;
-    }
-    promotedConsumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = promotedConsumer.endOffsets(partitions);
-    ModelVersion last = null;
-    while (running
-        && !end.entrySet().stream()
-            .allMatch(e -> promotedConsumer.position(e.getKey()) >= e.getValue())) {
-      ModelVersion found = pollPromoted(config.pollTimeout());
-      last = found == null ? last : found;
-    }
-    if (last != null) {
-      swapTo(last);
-    }
-  }
-
-  /** Assigns every partition of the promoted topic, once it exists. */
-  private List<TopicPartition> promotedPartitions() {
-    List<PartitionInfo> infos = promotedConsumer.partitionsFor(promotedTopic);
-    List<TopicPartition> partitions = new ArrayList<>();
-    if (infos != null) {
-      infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-    }
-    if (!partitions.isEmpty()) {
-      promotedConsumer.assign(partitions);
-      promotedAssigned = true;
-    }
-    return partitions;
-  }
-
-  /** The last promotion of the served model in one poll, or null. */
-  private ModelVersion pollPromoted(Duration timeout) {
-    ModelVersion last = null;
-    try {
-      for (ConsumerRecord<String, ModelVersion> record : promotedConsumer.poll(timeout)) {
-        ModelVersion version = record.value();
-        // one model's promotions share a key, hence a partition: their order is the offsets'
-        if (version != null && config.modelId().equals(version.getModelId())) {
-          last = version;
-        }
-      }
-    } catch (RecordDeserializationException e) {
-      LOG.warn("ignoring undecodable promoted record {}@{}", e.topicPartition(), e.offset());
-      promotedConsumer.seek(e.topicPartition(), e.offset() + 1);
-    }
-    return last;
-  }
-
-  /** Between two batches: a new promotion is loaded (no transaction open) and swapped in. */
-  private void checkPromotions(Duration timeout) {
-    if (!promotedAssigned) {
-      long now = System.nanoTime();
-      if (now - nextAssignAttemptNanos < 0) {
-        return;
-      }
-      nextAssignAttemptNanos = now + TimeUnit.SECONDS.toNanos(1);
-      if (promotedPartitions().isEmpty()) {
-        return;
-      }
-      promotedConsumer.seekToBeginning(promotedConsumer.assignment());
-    }
-    ModelVersion promoted = pollPromoted(timeout);
-    if (promoted != null) {
-      swapTo(promoted);
-    }
-  }
-
-  private void swapTo(ModelVersion promoted) {
-    synchronized (scoring) {
-      if (!slot.differs(promoted)) {
-        return;
-      }
-    }
-    ServingModel next;
-    try {
-      next = loader.load(promoted, requestDeserializer);
-    } catch (RuntimeException e) {
-      synchronized (scoring) {
-        slot.unservable(promoted, e.getMessage());
-      }
-      // the current champion keeps serving; the evaluator loaded this version, so this is local
-      LOG.error(
-          "cannot serve promoted {} v{}: {}; {} keeps serving",
-          promoted.getModelId(),
-          promoted.getVersion(),
-          e.getMessage(),
-          championName());
-      return;
-    }
-    String previous;
-    synchronized (scoring) {
-      previous = championName();
-      slot.swap(next);
-    }
-    drift = driftFor(next);
-    swaps.incrementAndGet();
-    LOG.info(
-        "champion of {} is now v{} (was {}){}",
-        promoted.getModelId(),
-        promoted.getVersion(),
-        previous,
-        slot.shadowLeft() > 0 ? "; the previous one shadows the next " + slot.shadowLeft() : "");
-  }
-
-  private String championName() {
-    ServingModel champion = slot.champion();
-    return champion == null ? "none" : "v" + champion.versionNumber();
+    return http == null ? 0 : http.refusals();
   }
 
   // ------------------------------------------------------------------ state
@@ -819,7 +452,7 @@ public final class ServeService implements Runnable, AutoCloseable {
   }
 
   public long swaps() {
-    return swaps.get();
+    return promotions.swaps();
   }
 
   /** Transactions aborted and their batch read again (the broker was unavailable). */
@@ -882,7 +515,7 @@ public final class ServeService implements Runnable, AutoCloseable {
 
   private void wakeConsumers() {
     requestsConsumer.wakeup();
-    promotedConsumer.wakeup();
+    promotions.wakeup();
   }
 
   /** Closes every client within {@code deadline}; an open transaction is aborted. */
@@ -890,13 +523,14 @@ public final class ServeService implements Runnable, AutoCloseable {
     if (!clientsClosed.compareAndSet(false, true)) {
       return;
     }
-    ShutdownDeadline.closeQuietly(http, "HTTP endpoint", LOG);
+    if (http != null) {
+      http.stopListening();
+    }
     deadline.close(requestsConsumer, "requests consumer", LOG);
-    deadline.close(promotedConsumer, "promoted consumer", LOG);
+    promotions.close(deadline);
     deadline.close(producer, "predictions producer", LOG);
-    if (httpProducer != null) {
-      deadline.close(httpProducer, "HTTP predictions producer", LOG);
-      ShutdownDeadline.closeQuietly(httpSerializer, "HTTP serializer", LOG);
+    if (http != null) {
+      http.close(deadline);
     }
     synchronized (scoring) {
       ShutdownDeadline.closeQuietly(slot, "served models", LOG);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtune.common.outcome.Outcome;
-import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.steps.Frame;
 import io.streamtune.preprocess.core.steps.Json;
 import io.streamtune.preprocess.core.steps.ReferenceProfile;
@@ -21,7 +20,6 @@ import io.streamtune.spec.StepSpec;
 import io.streamtune.spec.StepSpec.Impute;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
@@ -484,11 +482,11 @@ public final class TabularTransform {
       if (steps.get(i) != null) {
         steps.get(i).save(node);
       } else {
-        series.get(seriesIndex++).save(node, TabularTransform::writeItem);
+        series.get(seriesIndex++).save(node, RowsInFlightJson::write);
       }
     }
     ArrayNode buffer = root.putArray("warmupBuffer");
-    warmupBuffer.forEach(item -> buffer.add(writeItem(item)));
+    warmupBuffer.forEach(item -> buffer.add(RowsInFlightJson.write(item)));
     if (reference != null) {
       reference.save(root.putObject("reference"));
     }
@@ -538,11 +536,11 @@ public final class TabularTransform {
       if (pipeline.steps.get(i) != null) {
         pipeline.steps.get(i).load(stepNodes.get(i));
       } else {
-        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), TabularTransform::readItem);
+        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), RowsInFlightJson::read);
       }
     }
     for (JsonNode item : root.get("warmupBuffer")) {
-      pipeline.warmupBuffer.add(readItem(item));
+      pipeline.warmupBuffer.add(RowsInFlightJson.read(item));
     }
     JsonNode reference = root.get("reference");
     if (reference == null) {
@@ -551,59 +549,5 @@ public final class TabularTransform {
       pipeline.reference.load(reference);
     }
     return pipeline;
-  }
-
-  private static JsonNode writeItem(RowInFlight item) {
-    ObjectNode node = Json.object();
-    ValidatedRow row = item.row;
-    node.put("seq", item.seq);
-    node.put("fits", item.fits);
-    node.put("id", row.id());
-    node.put("eventTime", row.eventTimeMillis());
-    node.put("label", row.label());
-    node.put("labelIndex", row.labelIndex());
-    node.set("numeric", Json.array(row.numericValues()));
-    node.set("categorical", Json.strings(row.categoricalValues()));
-    node.put("split", row.split() == null ? null : row.split().name());
-    node.set("frameNumbers", Json.array(item.frame.numbers));
-    node.set("frameTexts", Json.strings(item.frame.texts));
-    RawEnvelope source = row.source();
-    if (source != null) {
-      ObjectNode s = node.putObject("source");
-      s.put("topic", source.topic);
-      s.put("partition", source.partition);
-      s.put("offset", source.offset);
-      s.put("key", source.key == null ? null : Base64.getEncoder().encodeToString(source.key));
-      s.put(
-          "value", source.value == null ? null : Base64.getEncoder().encodeToString(source.value));
-    }
-    return node;
-  }
-
-  private static RowInFlight readItem(JsonNode node) {
-    RawEnvelope source = null;
-    if (node.hasNonNull("source")) {
-      JsonNode s = node.get("source");
-      source =
-          new RawEnvelope(
-              s.get("topic").asText(),
-              s.get("partition").asInt(),
-              s.get("offset").asLong(),
-              s.get("key").isNull() ? null : Base64.getDecoder().decode(s.get("key").asText()),
-              s.get("value").isNull() ? null : Base64.getDecoder().decode(s.get("value").asText()));
-    }
-    ValidatedRow row =
-        new ValidatedRow(
-            node.get("id").asText(),
-            node.get("eventTime").asLong(),
-            node.get("label").asText(),
-            node.get("labelIndex").asInt(),
-            Json.doubles(node.get("numeric")),
-            Json.texts(node.get("categorical")),
-            node.get("split").isNull() ? null : Split.valueOf(node.get("split").asText()),
-            source);
-    Frame frame =
-        new Frame(Json.doubles(node.get("frameNumbers")), Json.texts(node.get("frameTexts")));
-    return new RowInFlight(row, frame, node.get("fits").asBoolean(), node.get("seq").asLong());
   }
 }
