@@ -51,19 +51,7 @@ public final class StoredModel implements AutoCloseable {
 
   /** The index of the most probable class for each row. */
   public int[] predict(float[][] features) {
-    float[][] probabilities = predictProbabilities(features);
-    int[] classes = new int[probabilities.length];
-    for (int row = 0; row < probabilities.length; row++) {
-      float[] p = probabilities[row];
-      int best = 0;
-      for (int c = 1; c < p.length; c++) {
-        if (p[c] > p[best]) {
-          best = c;
-        }
-      }
-      classes[row] = best;
-    }
-    return classes;
+    return io.streamtune.model.scoring.ScoringModel.argMax(predictProbabilities(features));
   }
 
   /** Softmax class probabilities, one row per input row, columns in {@code metadata().labels()}. */
