@@ -7,10 +7,12 @@ import java.util.Optional;
 
 /**
  * When the preprocessing job publishes its fitted transform to the {@code transforms} topic: the
- * first fitted version (after any warm-up), every {@code every} training rows fitted after that,
- * and the version a freeze fixes. A model version is stored with the newest published transform at
- * or below the highest transform version it trained on; with {@code preprocess.freezeAfter} that is
- * exactly the transform its examples came from, and serving applies the same.
+ * first fitted version (after any warm-up), then whenever the rows fitted have doubled or {@code
+ * every} more were fitted, whichever comes first (1, 2, 4, ..., then every {@code every}), and the
+ * version a freeze fixes. A model version is stored with the newest published transform at or below
+ * the highest transform version it trained on, so early versions are not served with a transform
+ * fitted on a handful of rows: the stored one has seen at least half the rows, or all but {@code
+ * every}. With {@code preprocess.freezeAfter} it is exactly the transform its examples came from.
  */
 public final class TransformPublication {
 
@@ -35,7 +37,8 @@ public final class TransformPublication {
       return Optional.empty();
     }
     boolean freezing = transform.frozen() && !frozenPublished;
-    if (lastPublished >= 0 && !freezing && version - lastPublished < every) {
+    boolean doubled = version >= 2 * lastPublished;
+    if (lastPublished >= 0 && !freezing && !doubled && version - lastPublished < every) {
       return Optional.empty();
     }
     lastPublished = version;

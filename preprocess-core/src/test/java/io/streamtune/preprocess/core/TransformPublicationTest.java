@@ -29,12 +29,12 @@ class TransformPublicationTest {
   }
 
   @Test
-  void publishesTheFirstVersionThenEveryNRowsFitted() {
+  void publishesTheFirstVersionThenAtEachDoublingThenEveryNRowsFitted() {
     TabularTransform transform = TabularTransform.create(TestSpecs.credit());
 
-    List<Long> published = publishedWhileFitting(transform, new TransformPublication(10), 35);
+    List<Long> published = publishedWhileFitting(transform, new TransformPublication(10), 45);
 
-    assertThat(published).containsExactly(1L, 11L, 21L, 31L);
+    assertThat(published).containsExactly(1L, 2L, 4L, 8L, 16L, 26L, 36L);
   }
 
   @Test
@@ -44,7 +44,7 @@ class TransformPublicationTest {
 
     List<Long> published = publishedWhileFitting(transform, new TransformPublication(10), 40);
 
-    assertThat(published).containsExactly(1L, 11L, 15L);
+    assertThat(published).containsExactly(1L, 2L, 4L, 8L, 15L);
   }
 
   @Test
