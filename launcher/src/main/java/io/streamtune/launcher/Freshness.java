@@ -27,8 +27,10 @@ final class Freshness {
 
   /**
    * @param millis sorted freshness of every counted record
+   * @param toVersionMillis sorted time from each trained record's request to the creation of the
+   *     first version trained on it (the pipeline alone, before the gate and the hot-swap)
    */
-  record Result(long[] millis, long trainedNeverServed) {
+  record Result(long[] millis, long[] toVersionMillis, long trainedNeverServed) {
 
     long count() {
       return millis.length;
@@ -36,25 +38,38 @@ final class Freshness {
 
     /** The nearest-rank percentile, in milliseconds. */
     long percentile(double p) {
-      if (millis.length == 0) {
+      return percentile(millis, p);
+    }
+
+    private static long percentile(long[] sorted, double p) {
+      if (sorted.length == 0) {
         return -1;
       }
-      int rank = (int) Math.ceil(p / 100.0 * millis.length);
-      return millis[Math.max(0, Math.min(millis.length - 1, rank - 1))];
+      int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+      return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     String describe() {
+      String toVersion =
+          toVersionMillis.length == 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; to the first version trained on it: p50 %.1f s, p95 %.1f s",
+                  percentile(toVersionMillis, 50) / 1000.0,
+                  percentile(toVersionMillis, 95) / 1000.0);
       if (millis.length == 0) {
-        return "no record was served by a version that trained on it yet";
+        return "no record was served by a version that trained on it yet" + toVersion;
       }
       return String.format(
-          Locale.ROOT,
-          "produce to first prediction by a version trained on it: p50 %.1f s, p95 %.1f s, max"
-              + " %.1f s over %,d records",
-          percentile(50) / 1000.0,
-          percentile(95) / 1000.0,
-          millis[millis.length - 1] / 1000.0,
-          millis.length);
+              Locale.ROOT,
+              "produce to first prediction by a version trained on it: p50 %.1f s, p95 %.1f s, max"
+                  + " %.1f s over %,d records",
+              percentile(50) / 1000.0,
+              percentile(95) / 1000.0,
+              millis[millis.length - 1] / 1000.0,
+              millis.length)
+          + toVersion;
     }
   }
 
@@ -79,7 +94,10 @@ final class Freshness {
       running = Math.min(running, firstServedAtOrAfter.get(version));
       firstServedAtOrAfter.put(version, running);
     }
+    Map<Integer, Long> createdAt = new HashMap<>();
+    versions.forEach(v -> createdAt.put(v.getVersion(), v.getCreatedAt().toEpochMilli()));
     List<Long> millis = new ArrayList<>();
+    List<Long> toVersion = new ArrayList<>();
     long neverServed = 0;
     for (Map.Entry<String, Integer> entry : firstVersion.entrySet()) {
       Long requested = requestTimes.get(entry.getKey());
@@ -87,15 +105,23 @@ final class Freshness {
       if (requested == null) {
         continue;
       }
+      Long created = createdAt.get(entry.getValue());
+      if (created != null) {
+        toVersion.add(Math.max(0, created - requested));
+      }
       if (servedBy == null) {
         neverServed++;
       } else {
         millis.add(Math.max(0, servedBy.getValue() - requested));
       }
     }
-    long[] sorted = millis.stream().mapToLong(Long::longValue).toArray();
+    return new Result(sorted(millis), sorted(toVersion), neverServed);
+  }
+
+  private static long[] sorted(List<Long> values) {
+    long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);
-    return new Result(sorted, neverServed);
+    return sorted;
   }
 
   /** The first version whose consumed offsets cover each example's offset, by source record id. */

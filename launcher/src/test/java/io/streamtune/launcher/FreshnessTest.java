@@ -14,6 +14,7 @@ class FreshnessTest {
   private static ModelVersion version(int version, long from, long until) {
     ModelVersion v = new ModelVersion();
     v.setVersion(version);
+    v.setCreatedAt(java.time.Instant.ofEpochMilli(2_400L + 3_000L * (version - 1)));
     v.setConsumedOffsets(List.of(new OffsetRange(TRAIN, 0, from, until)));
     return v;
   }
@@ -49,8 +50,15 @@ class FreshnessTest {
     // d: 9,000 - 2,500
     assertThat(result.millis()).containsExactly(510, 1_510, 6_000, 6_500);
     assertThat(result.trainedNeverServed()).isZero();
+    // v1 made at 2,400, v2 at 5,400, v3 at 8,400: a 1,400, b 400, c 2,400, d 5,900
+    assertThat(result.toVersionMillis()).containsExactly(400, 1_400, 2_400, 5_900);
     assertThat(result.percentile(50)).isEqualTo(1_510);
     assertThat(result.percentile(95)).isEqualTo(6_500);
-    assertThat(result.describe()).contains("p50 1.5 s", "p95 6.5 s", "over 4 records");
+    assertThat(result.describe())
+        .contains(
+            "p50 1.5 s",
+            "p95 6.5 s",
+            "over 4 records",
+            "to the first version trained on it: p50 1.4 s, p95 5.9 s");
   }
 }
