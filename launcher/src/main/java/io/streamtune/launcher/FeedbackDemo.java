@@ -70,13 +70,17 @@ final class FeedbackDemo {
       Duration settle,
       Duration idleTimeout) {
 
-    /** Enough labelled records for the first version, with 20% to spare for the holdout's share. */
-    long warmStartFor(PipelineSpec spec) {
+    /**
+     * Enough labelled records for the first version, with 20% to spare for the holdout's share, and
+     * at most half the input (the rest is served), unless given.
+     */
+    long warmStartFor(PipelineSpec spec, long rows) {
       if (warmStart >= 0) {
-        return warmStart;
+        return Math.min(warmStart, rows);
       }
       double trainShare = 1 - spec.split().holdoutFraction();
-      return (long) Math.ceil(spec.trainer().retrainEvery() / trainShare * 1.2);
+      long enough = (long) Math.ceil(spec.trainer().retrainEvery() / trainShare * 1.2);
+      return Math.min(enough, rows / 2);
     }
   }
 
@@ -200,7 +204,7 @@ final class FeedbackDemo {
         out.println("feed failed: " + feed.failure.get().getMessage());
         exitCode = 1;
       }
-      long warmStart = options.warmStartFor(spec);
+      long warmStart = options.warmStartFor(spec, rows);
       Reconciliation reconciliation =
           reconcile(kafka, feed.labelsSent.get(), feed.warmStartSent.get(), control.detections());
       out.println(reconciliation.describe());
@@ -464,7 +468,7 @@ final class FeedbackDemo {
      * @return records of the input it took
      */
     private long warmStart(Iterator<Outcome<RawRecord>> items) throws InterruptedException {
-      long warm = Math.min(options.warmStartFor(spec), rows);
+      long warm = options.warmStartFor(spec, rows);
       if (warm == 0) {
         return 0;
       }
