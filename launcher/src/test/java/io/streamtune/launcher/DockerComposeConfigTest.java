@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.evaluator.EvaluatorConfig;
+import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.serve.ServeConfig;
 import io.streamtune.trainer.TrainerConfig;
@@ -44,7 +45,8 @@ class DockerComposeConfigTest {
           "taskmanager", PreprocessConfig.KEYS,
           "trainer", TrainerConfig.KEYS,
           "evaluator", EvaluatorConfig.KEYS,
-          "serve", ServeConfig.KEYS);
+          "serve", ServeConfig.KEYS,
+          "feedback", FeedbackConfig.KEYS);
 
   /** "127.0.0.1:9092:9092", optionally with a protocol. */
   private static final Pattern LOOPBACK_PORT =
@@ -116,7 +118,8 @@ class DockerComposeConfigTest {
             "taskmanager",
             "trainer",
             "evaluator",
-            "serve");
+            "serve",
+            "feedback");
     KEYS_BY_SERVICE.keySet().forEach(name -> assertThat(services.get(name)).containsKey("build"));
   }
 

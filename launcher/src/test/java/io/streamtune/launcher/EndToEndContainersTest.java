@@ -51,7 +51,9 @@ class EndToEndContainersTest {
             java.util.Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers()))) {
       List<NewTopic> newTopics =
-          topics.allNames().stream().map(name -> new NewTopic(name, 2, (short) 1)).toList();
+          topics.allNames().stream()
+              .map(name -> new NewTopic(name, 2, (short) 1).configs(topics.configsOf(name)))
+              .toList();
       admin.createTopics(newTopics).all().get();
     }
     String registryUrl = "http://" + REGISTRY.getHost() + ":" + REGISTRY.getMappedPort(8081);
