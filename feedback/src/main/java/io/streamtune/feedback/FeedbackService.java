@@ -105,7 +105,12 @@ public final class FeedbackService implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
-    if (!streams.close(CloseOptions.timeout(config.shutdownTimeout()))) {
+    // leaving the group hands the partitions over at once, not after the session timeout (45 s),
+    // so a restarted or remaining instance picks the work up straight away
+    CloseOptions options =
+        CloseOptions.timeout(config.shutdownTimeout())
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    if (!streams.close(options)) {
       LOG.warn("the feedback app did not stop within {} ms", config.shutdownTimeout().toMillis());
     }
     stopped.countDown();
