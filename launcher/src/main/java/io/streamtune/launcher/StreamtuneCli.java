@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       FeedbackCommand.class,
       RollbackCommand.class,
       RetrainCommand.class,
+      StatusCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class
