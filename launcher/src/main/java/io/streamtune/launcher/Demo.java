@@ -222,7 +222,7 @@ final class Demo {
    */
   PipelineSpec withReachableRetrainEvery(PipelineSpec spec, long rows, Options options) {
     if (options.retrainEvery() != null) {
-      return spec.withTrainer(spec.trainer().withRetrainEvery(options.retrainEvery()));
+      return withRetrainEvery(spec, options);
     }
     if (options.versions() <= 0) {
       return spec;

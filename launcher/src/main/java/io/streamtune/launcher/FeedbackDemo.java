@@ -18,6 +18,7 @@ import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
+import io.streamtune.serve.ServeService;
 import io.streamtune.spec.PipelineSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -205,13 +206,20 @@ final class FeedbackDemo {
         exitCode = 1;
       }
       long warmStart = options.warmStartFor(spec, rows);
+      LoopTopics topics = LoopTopics.read(kafka);
       Reconciliation reconciliation =
-          reconcile(kafka, feed.labelsSent.get(), feed.warmStartSent.get(), control.detections());
+          reconcile(
+              topics,
+              kafka.topics().name(Topics.REQUESTS),
+              feed.labelsSent.get(),
+              feed.warmStartSent.get(),
+              control.detections());
       out.println(reconciliation.describe());
-      Freshness.Result freshness = freshness(kafka);
+      Freshness.Result freshness = freshness(topics);
       out.println("freshness | " + freshness.describe());
-      ServedTimeline served =
-          ServedTimeline.of(feed.requestOrder(), championAnswers(kafka), feed.truth);
+      Map<String, String> answers = new HashMap<>();
+      topics.championAnswers().forEach(p -> answers.put(p.getRecordId(), p.getPredictedLabel()));
+      ServedTimeline served = ServedTimeline.of(feed.requestOrder(), answers, feed.truth);
       if (options.driftAt() > warmStart) {
         out.println(recoveryLine(served, options.driftAt() - warmStart));
       }
@@ -285,40 +293,75 @@ final class FeedbackDemo {
         request.getThreshold());
   }
 
-  private static Reconciliation reconcile(
-      KafkaConnection kafka, long labelsSent, long warmStart, List<RetrainRequest> detections) {
-    Topics topics = kafka.topics();
-    String bootstrap = kafka.bootstrapServers();
-    String registry = kafka.schemaRegistryUrl();
-    long requests =
-        TopicReader.readToEnd(bootstrap, topics.name(Topics.REQUESTS), new ByteArrayDeserializer())
-            .size();
-    long champion = 0;
-    long shadow = 0;
-    for (ConsumerRecord<String, Prediction> record :
-        TopicReader.readToEnd(
-            bootstrap,
-            topics.name(Topics.PREDICTIONS),
-            AvroSerdes.valueDeserializer(registry, Prediction.class))) {
-      if (record.value().getRole() == PredictionRole.SHADOW) {
-        shadow++;
-      } else if (!"http".equals(record.value().getSource())) {
-        champion++;
+  /** What the loop's topics hold at the end, each read once. */
+  record LoopTopics(
+      Map<String, Long> requestTimes,
+      long requests,
+      List<Prediction> predictions,
+      List<DeadLetter> deadLetters,
+      long raw,
+      List<ModelVersion> versions,
+      List<EvaluationReport> reports,
+      List<Freshness.TrainedExample> trained) {
+
+    static LoopTopics read(KafkaConnection kafka) {
+      Topics topics = kafka.topics();
+      String bootstrap = kafka.bootstrapServers();
+      String registry = kafka.schemaRegistryUrl();
+      Map<String, Long> requestTimes = new HashMap<>();
+      List<ConsumerRecord<String, byte[]>> requests =
+          TopicReader.readToEnd(
+              bootstrap, topics.name(Topics.REQUESTS), new ByteArrayDeserializer());
+      requests.forEach(r -> requestTimes.merge(r.key(), r.timestamp(), Math::min));
+      List<Freshness.TrainedExample> trained = new ArrayList<>();
+      for (ConsumerRecord<String, Example> record :
+          TopicReader.readToEnd(
+              bootstrap,
+              topics.name(Topics.EXAMPLES_TRAIN),
+              AvroSerdes.valueDeserializer(registry, Example.class))) {
+        trained.add(
+            new Freshness.TrainedExample(
+                record.value().getSourceId(), record.topic(), record.partition(), record.offset()));
       }
+      return new LoopTopics(
+          requestTimes,
+          requests.size(),
+          values(bootstrap, topics.name(Topics.PREDICTIONS), registry, Prediction.class),
+          values(bootstrap, topics.name(Topics.DEADLETTER), registry, DeadLetter.class),
+          TopicReader.readToEnd(bootstrap, topics.name(Topics.RAW), new ByteArrayDeserializer())
+              .size(),
+          values(bootstrap, topics.name(Topics.MODELS), registry, ModelVersion.class),
+          values(bootstrap, topics.name(Topics.METRICS), registry, EvaluationReport.class),
+          trained);
     }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> values(
+        String bootstrap, String topic, String registry, Class<T> type) {
+      return TopicReader.readToEnd(bootstrap, topic, AvroSerdes.valueDeserializer(registry, type))
+          .stream()
+          .map(ConsumerRecord::value)
+          .toList();
+    }
+
+    /** Predictions of requests from the topic (not HTTP calls) by the champion. */
+    List<Prediction> championAnswers() {
+      return predictions.stream()
+          .filter(p -> p.getRole() == PredictionRole.CHAMPION)
+          .filter(p -> !ServeService.HTTP_SOURCE.equals(p.getSource()))
+          .toList();
+    }
+  }
+
+  private static Reconciliation reconcile(
+      LoopTopics topics,
+      String requestsTopic,
+      long labelsSent,
+      long warmStart,
+      List<RetrainRequest> detections) {
+    long shadow =
+        topics.predictions().stream().filter(p -> p.getRole() == PredictionRole.SHADOW).count();
     long serveDeadLetters =
-        TopicReader.readToEnd(
-                bootstrap,
-                topics.name(Topics.DEADLETTER),
-                AvroSerdes.valueDeserializer(registry, DeadLetter.class))
-            .stream()
-            .filter(r -> topics.name(Topics.REQUESTS).equals(r.value().getTopic()))
-            .count();
-    long joined =
-        TopicReader.readToEnd(bootstrap, topics.name(Topics.RAW), new ByteArrayDeserializer())
-                .size()
-            - warmStart;
-    List<ModelVersion> versions = versions(kafka);
+        topics.deadLetters().stream().filter(d -> requestsTopic.equals(d.getTopic())).count();
     long firstDrift =
         detections.stream()
             .filter(d -> d.getTrigger() == RetrainCause.CONCEPT_DRIFT)
@@ -326,37 +369,23 @@ final class FeedbackDemo {
             .min()
             .orElse(Long.MAX_VALUE);
     long afterDrift =
-        versions.stream().filter(v -> v.getCreatedAt().toEpochMilli() > firstDrift).count();
-    long rollbacks =
-        TopicReader.readToEnd(
-                bootstrap,
-                topics.name(Topics.METRICS),
-                AvroSerdes.valueDeserializer(registry, EvaluationReport.class))
-            .stream()
-            .filter(r -> MetricsWatcher.ROLLBACK.equals(r.value().getKind()))
+        topics.versions().stream()
+            .filter(v -> v.getCreatedAt().toEpochMilli() > firstDrift)
             .count();
+    long rollbacks =
+        topics.reports().stream().filter(r -> MetricsWatcher.ROLLBACK.equals(r.getKind())).count();
     long driftRequests =
         detections.stream().filter(d -> d.getTrigger() != RetrainCause.MANUAL).count();
     return new Reconciliation(
-        requests,
-        champion,
+        topics.requests(),
+        topics.championAnswers().size(),
         shadow,
         serveDeadLetters,
         labelsSent,
-        joined,
+        topics.raw() - warmStart,
         driftRequests,
         afterDrift,
         rollbacks);
-  }
-
-  private static List<ModelVersion> versions(KafkaConnection kafka) {
-    return TopicReader.readToEnd(
-            kafka.bootstrapServers(),
-            kafka.topics().name(Topics.MODELS),
-            AvroSerdes.valueDeserializer(kafka.schemaRegistryUrl(), ModelVersion.class))
-        .stream()
-        .map(ConsumerRecord::value)
-        .toList();
   }
 
   /** The served accuracy around the change of concept, in stretches of 300 requests. */
@@ -375,55 +404,13 @@ final class FeedbackDemo {
     return line.toString();
   }
 
-  /** The champion's predicted label per request id (requests from the topic, not HTTP). */
-  private static Map<String, String> championAnswers(KafkaConnection kafka) {
-    Map<String, String> answers = new HashMap<>();
-    for (ConsumerRecord<String, Prediction> record :
-        TopicReader.readToEnd(
-            kafka.bootstrapServers(),
-            kafka.topics().name(Topics.PREDICTIONS),
-            AvroSerdes.valueDeserializer(kafka.schemaRegistryUrl(), Prediction.class))) {
-      if (record.value().getRole() == PredictionRole.CHAMPION) {
-        answers.put(record.value().getRecordId(), record.value().getPredictedLabel());
-      }
-    }
-    return answers;
-  }
-
-  /** The freshness of the served model, from what the topics hold now. */
-  static Freshness.Result freshness(KafkaConnection kafka) {
-    Topics topics = kafka.topics();
-    String bootstrap = kafka.bootstrapServers();
-    String registry = kafka.schemaRegistryUrl();
-    List<Freshness.TrainedExample> trained = new ArrayList<>();
-    for (ConsumerRecord<String, Example> record :
-        TopicReader.readToEnd(
-            bootstrap,
-            topics.name(Topics.EXAMPLES_TRAIN),
-            AvroSerdes.valueDeserializer(registry, Example.class))) {
-      trained.add(
-          new Freshness.TrainedExample(
-              record.value().getSourceId(), record.topic(), record.partition(), record.offset()));
-    }
-    List<Freshness.Served> served = new ArrayList<>();
-    for (ConsumerRecord<String, Prediction> record :
-        TopicReader.readToEnd(
-            bootstrap,
-            topics.name(Topics.PREDICTIONS),
-            AvroSerdes.valueDeserializer(registry, Prediction.class))) {
-      if (record.value().getRole() == PredictionRole.CHAMPION) {
-        served.add(
-            new Freshness.Served(
-                record.value().getVersion(), record.value().getServedAt().toEpochMilli()));
-      }
-    }
-    Map<String, Long> requested = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record :
-        TopicReader.readToEnd(
-            bootstrap, topics.name(Topics.REQUESTS), new ByteArrayDeserializer())) {
-      requested.merge(record.key(), record.timestamp(), Math::min);
-    }
-    return Freshness.compute(trained, versions(kafka), served, requested);
+  /** The freshness of the served model, from what the topics held at the end. */
+  static Freshness.Result freshness(LoopTopics topics) {
+    List<Freshness.Served> served =
+        topics.championAnswers().stream()
+            .map(p -> new Freshness.Served(p.getVersion(), p.getServedAt().toEpochMilli()))
+            .toList();
+    return Freshness.compute(topics.trained(), topics.versions(), served, topics.requestTimes());
   }
 
   /** Streams the dataset as requests and delayed labels, on its own thread. */
