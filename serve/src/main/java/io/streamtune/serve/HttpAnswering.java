@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -143,16 +144,31 @@ final class HttpAnswering {
     ServedPrediction served = ((Outcome.Accepted<ServedPrediction>) outcome).value();
     long latencyMicros = (System.nanoTime() - arrivalNanos) / 1_000;
     // the feedback loop joins labels to every prediction, whichever way it was asked for
-    httpProducer.send(
+    write(
         records.prediction(
             served, PredictionRole.CHAMPION, latencyMicros, arrival, clock.instant(), HTTP_SOURCE),
-        (metadata, e) -> {
-          if (e != null) {
-            LOG.warn("HTTP prediction {} not written: {}", served.recordId(), e.toString());
-          }
-        });
+        "HTTP prediction " + served.recordId());
     httpPredictions.incrementAndGet();
     return new ServeHttp.Answer(200, HttpRequests.predictionJson(served, latencyMicros));
+  }
+
+  /**
+   * Writes what an HTTP call produced, outside any transaction: a send that fails at once (a
+   * registry outage while serializing, a closing producer) or later is logged with what it was, and
+   * the caller still gets its answer.
+   */
+  private void write(ProducerRecord<String, SpecificRecord> record, String what) {
+    try {
+      httpProducer.send(
+          record,
+          (metadata, e) -> {
+            if (e != null) {
+              LOG.warn("{} not written: {}", what, e.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("{} not written: {}", what, e.toString());
+    }
   }
 
   /** 400 with the reason; the body as it came is dead-lettered. */
@@ -165,13 +181,7 @@ final class HttpAnswering {
             rejected.reason(),
             rejected.recordId(),
             new RawEnvelope(HTTP_SOURCE, -1, -1L, key, body));
-    httpProducer.send(
-        records.deadLetter(withBody, clock.instant()),
-        (metadata, e) -> {
-          if (e != null) {
-            LOG.warn("HTTP dead letter not written: {}", e.toString());
-          }
-        });
+    write(records.deadLetter(withBody, clock.instant()), "HTTP dead letter");
     httpRefusals.incrementAndGet();
     return new ServeHttp.Answer(
         400, HttpRequests.errorJson(rejected.reason(), rejected.stage(), rejected.recordId()));

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,6 +70,14 @@ final class ServeHttp implements AutoCloseable {
             respond(exchange, handler.answer(body, arrival));
           } catch (IOException | RuntimeException e) {
             LOG.warn("HTTP request failed: {}", e.toString());
+            if (exchange.getResponseCode() == -1) {
+              // nothing was sent yet: the caller gets an answer rather than a dropped connection
+              try {
+                respond(exchange, new Answer(500, error("internal error: " + e.getMessage())));
+              } catch (IOException | RuntimeException again) {
+                LOG.warn("could not answer the failed HTTP request: {}", again.toString());
+              }
+            }
           }
         });
     server.start();
@@ -128,9 +135,5 @@ final class ServeHttp implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }
