@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The feedback application as a service: {@link FeedbackApp#buildTopology} run by one {@link
  * KafkaStreams} instance, exactly once (exactly_once_v2), its state under {@code
  * feedback.state.dir}. {@link #run()} starts it and blocks until it stops; {@link #close()} stops
- * it within {@code service.shutdown.timeout.ms}. A record that cannot be deserialized is logged and
- * skipped; any other failure stops the app and makes {@link #run()} throw.
+ * it within {@code service.shutdown.timeout.ms}. A record that cannot be deserialized becomes a
+ * dead letter ({@link DeadLetteringDeserializationHandler}); any other failure stops the app and
+ * makes {@link #run()} throw.
  */
 public final class FeedbackService implements Runnable, AutoCloseable {
 

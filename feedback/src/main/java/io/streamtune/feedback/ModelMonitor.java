@@ -9,11 +9,14 @@ import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -68,13 +71,11 @@ final class ModelMonitor implements Processor<String, Event, String, ModelMonito
   public void process(Record<String, Event> record) {
     String modelId = record.key();
     Event event = record.value();
-    if (modelId == null || event == null) {
-      return;
-    }
     if (event.promoted() != null) {
       ModelVersion version = PromotedHistory.decode(event.promoted());
       PromotedHistory history = promoted.get(modelId);
       promoted.put(modelId, (history == null ? PromotedHistory.empty() : history).append(version));
+      forgetRetiredVersions(modelId, version.getVersion());
     } else if (event.label() != null) {
       onLabel(record, modelId, event.label());
     } else if (event.outcome() != null) {
@@ -83,6 +84,28 @@ final class ModelMonitor implements Processor<String, Event, String, ModelMonito
         onChampionOutcome(record, outcome);
       }
       pair(record, outcome);
+    }
+  }
+
+  /**
+   * A promotion retires every other version of the model: their error streams and rollback
+   * judgements are dropped, so the stores hold one entry per served model, not one per version ever
+   * served (a re-promoted version starts both afresh).
+   */
+  private void forgetRetiredVersions(String modelId, int champion) {
+    String prefix = modelId + "/";
+    String keep = prefix + champion;
+    for (KeyValueStore<String, ?> store : List.of(drift, judgements)) {
+      List<String> retired = new ArrayList<>();
+      try (KeyValueIterator<String, ?> all = store.all()) {
+        all.forEachRemaining(
+            entry -> {
+              if (entry.key.startsWith(prefix) && !entry.key.equals(keep)) {
+                retired.add(entry.key);
+              }
+            });
+      }
+      retired.forEach(store::delete);
     }
   }
 

@@ -217,4 +217,27 @@ class ModelMonitorTopologyTest {
     assertThat(feed.promoted.isEmpty()).isTrue();
     assertThat(rollbackReports()).isEmpty();
   }
+
+  @Test
+  void aPromotionForgetsTheErrorStreamsOfRetiredVersions() {
+    start(FeedbackDriver.config(state));
+    feed.sendPromotion(FeedbackDriver.version(1, null), 999_000);
+    for (int version = 1; version <= 3; version++) {
+      long at = 1_000_000L * version;
+      feed.sendPrediction(
+          FeedbackDriver.prediction("p" + version, version, PredictionRole.CHAMPION, "no", 0.8, at),
+          at);
+      feed.sendLabel("p" + version, "no", at + 50);
+    }
+    org.apache.kafka.streams.state.KeyValueStore<String, Object> drift =
+        feed.driver.getKeyValueStore(ModelMonitor.DRIFT_STORE);
+    assertThat(drift.get(FeedbackDriver.MODEL + "/1")).isNotNull();
+    assertThat(drift.get(FeedbackDriver.MODEL + "/2")).isNotNull();
+
+    feed.sendPromotion(FeedbackDriver.version(3, 2), 3_000_100);
+
+    assertThat(drift.get(FeedbackDriver.MODEL + "/1")).isNull();
+    assertThat(drift.get(FeedbackDriver.MODEL + "/2")).isNull();
+    assertThat(drift.get(FeedbackDriver.MODEL + "/3")).as("the new champion's stream").isNotNull();
+  }
 }
