@@ -30,8 +30,11 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
   public static final String MINILM_FINETUNE = "minilm-finetune";
   public static final String TFIDF = "tfidf";
 
+  /** Gradient-boosted trees (XGBoost), tabular. */
+  public static final String GBT = "gbt";
+
   private static final List<String> NAMED_BACKBONES =
-      List.of(MLP, MNIST_CNN, SCRATCH, MINILM, MINILM_FINETUNE, TFIDF);
+      List.of(MLP, GBT, MNIST_CNN, SCRATCH, MINILM, MINILM_FINETUNE, TFIDF);
 
   /** Which parameters a round trains. */
   public enum Strategy {
@@ -145,7 +148,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           null,
           v -> !v.isBlank(),
           "not blank",
-          "What the model starts from: tabular mlp; image mnist-cnn (the shipped MNIST-pretrained"
+          "What the model starts from: tabular mlp or gbt (gradient-boosted trees, set up by"
+              + " gbt); image mnist-cnn (the shipped MNIST-pretrained"
               + " CNN), scratch (the same CNN from random weights) or a path to a TorchScript file"
               + " or DJL model directory; text minilm (frozen encoder, a tuned linear head),"
               + " minilm-finetune (all-MiniLM-L6-v2 fine-tuned end to end, set up by transformer)"
@@ -219,6 +223,18 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
             return TransformerSpec.read(map);
           },
           "Backbone minilm-finetune only: its fine-tuning keys (TransformerSpec).");
+  public static final Setting<GbtSpec> GBT_SECTION =
+      Setting.section(
+          "gbt",
+          GbtSpec.class,
+          raw -> {
+            if (!(raw instanceof Map<?, ?> map)) {
+              throw new SpecException(
+                  "key '" + PREFIX + "gbt' must be a section of keys, got '" + raw + "'");
+            }
+            return GbtSpec.read(map);
+          },
+          "Backbone gbt only: its tree-boosting keys (GbtSpec).");
 
   /** Every key of the section. */
   public static final List<Setting<?>> SETTINGS =
@@ -249,7 +265,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           EARLY_STOPPING_PATIENCE,
           DEVICE,
           THREADS,
-          TRANSFORMER);
+          TRANSFORMER,
+          GBT_SECTION);
 
   private TrainerSpec(SettingValues values) {
     super(values);
@@ -398,6 +415,12 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
     return get(TRANSFORMER);
   }
 
+  /** The {@code gbt} section as written, its defaults when absent. */
+  public GbtSpec gbt() {
+    GbtSpec section = get(GBT_SECTION);
+    return section == null ? GbtSpec.defaults() : section;
+  }
+
   /** The backbone in effect for a modality. */
   public String backboneFor(Modality modality) {
     String backbone = backbone();
@@ -442,8 +465,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
         "[mnist-cnn, scratch, <path to a TorchScript file or DJL model directory>]";
     switch (modality) {
       case TABULAR -> {
-        if (!MLP.equals(name)) {
-          throw invalid(origin, "backbone", name, "[mlp]");
+        if (!MLP.equals(name) && !GBT.equals(name)) {
+          throw invalid(origin, "backbone", name, "[mlp, gbt]");
         }
       }
       case IMAGE -> {
@@ -469,6 +492,13 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
       }
     }
     boolean fineTunedTransformer = modality == Modality.TEXT && MINILM_FINETUNE.equals(name);
+    if (get(GBT_SECTION) != null && !(modality == Modality.TABULAR && GBT.equals(name))) {
+      throw new SpecException(
+          origin
+              + ": key 'trainer.gbt' applies to backbone gbt only (tabular); the backbone is '"
+              + name
+              + "'");
+    }
     if (transformer() != null && !fineTunedTransformer) {
       throw new SpecException(
           origin
@@ -494,7 +524,7 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           effective.name().toLowerCase(Locale.ROOT),
           modality == Modality.TEXT
               ? "[linear_probe] (the text backbones are frozen)"
-              : "[full] (the tabular MLP has no pretrained backbone)");
+              : "[full] (the tabular " + name + " has no pretrained backbone)");
     }
     if (modality == Modality.IMAGE && SCRATCH.equals(name) && effective != Strategy.FULL) {
       throw invalid(

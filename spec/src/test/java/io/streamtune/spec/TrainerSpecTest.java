@@ -138,7 +138,7 @@ class TrainerSpecTest {
         .hasMessageContaining("[minilm, minilm-finetune, tfidf]");
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "backbone: minilm"), "s.yaml"))
         .hasMessageContaining("trainer.backbone")
-        .hasMessageContaining("[mlp]");
+        .hasMessageContaining("[mlp, gbt]");
     assertThatThrownBy(
             () -> PipelineSpecs.parse(spec("image", "backbone: /no/such/model.pt"), "s.yaml"))
         .hasMessageContaining("trainer.backbone")
@@ -196,6 +196,81 @@ class TrainerSpecTest {
   }
 
   @Test
+  void gradientBoostedTreesAreATabularBackboneSetUpByTheirOwnSection() {
+    String trainer =
+        """
+        backbone: gbt
+        validationFraction: 0.1
+        gbt:
+          rounds: 300
+          learningRate: 0.05
+          maxLeaves: 0
+          maxDepth: 6
+          classWeight: none
+        """;
+    PipelineSpec parsed = PipelineSpecs.parse(spec("tabular", trainer), "s");
+    TrainerSpec t = parsed.trainer();
+
+    assertThat(t.backboneFor(Modality.TABULAR)).isEqualTo(TrainerSpec.GBT);
+    assertThat(t.backboneIsPath(Modality.TABULAR)).isFalse();
+    assertThat(t.strategyFor(Modality.TABULAR)).isEqualTo(TrainerSpec.Strategy.FULL);
+    assertThat(t.gbt().get(GbtSpec.ROUNDS)).isEqualTo(300);
+    assertThat(t.gbt().get(GbtSpec.LEARNING_RATE)).isEqualTo(0.05);
+    assertThat(t.gbt().get(GbtSpec.MAX_DEPTH)).isEqualTo(6);
+    assertThat(t.gbt().get(GbtSpec.CLASS_WEIGHT)).isEqualTo(GbtSpec.ClassWeight.NONE);
+    assertThat(t.gbt().get(GbtSpec.EARLY_STOPPING_ROUNDS)).as("declared default").isEqualTo(10);
+    assertThat(PipelineSpecs.parse(PipelineSpecs.toYaml(parsed), "again")).isEqualTo(parsed);
+    assertThat(
+            PipelineSpecs.parse(spec("tabular", "backbone: gbt"), "s")
+                .trainer()
+                .gbt()
+                .get(GbtSpec.MAX_LEAVES))
+        .as("sklearn's max_leaf_nodes when the section is absent")
+        .isEqualTo(31);
+  }
+
+  @Test
+  void gradientBoostedTreesAreRefusedOutsideTabularAndTheirSectionOutsideGbt() {
+    for (String modality : List.of("image", "text")) {
+      assertThatThrownBy(() -> PipelineSpecs.parse(spec(modality, "backbone: gbt"), "s.yaml"))
+          .as(modality)
+          .hasMessageContaining("invalid value 'gbt' for key 'trainer.backbone'")
+          .hasMessageContaining(
+              modality.equals("text") ? "[minilm, minilm-finetune, tfidf]" : "[mnist-cnn, scratch");
+    }
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "gbt: {rounds: 5}"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.gbt' applies to backbone gbt only")
+        .hasMessageContaining("'mlp'");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("tabular", "backbone: gbt\nstrategy: linear_probe"), "s.yaml"))
+        .hasMessageContaining("key 'trainer.strategy'")
+        .hasMessageContaining("[full] (the tabular gbt has no pretrained backbone)");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("tabular", "backbone: gbt\ngbt: {classWeight: inverse}"), "s.yaml"))
+        .hasMessageContaining("'inverse' for key 'trainer.gbt.classWeight'")
+        .hasMessageContaining("[none, balanced]");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("tabular", "backbone: gbt\ngbt: {subsample: 0}"), "s.yaml"))
+        .hasMessageContaining("trainer.gbt.subsample")
+        .hasMessageContaining("in (0, 1]");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    spec("tabular", "backbone: gbt\ngbt: {maxLeaves: 0}"), "s.yaml"))
+        .hasMessageContaining("'trainer.gbt.maxDepth' and 'trainer.gbt.maxLeaves' are both 0");
+    assertThatThrownBy(
+            () -> PipelineSpecs.parse(spec("tabular", "backbone: gbt\ngbt: {trees: 5}"), "s.yaml"))
+        .hasMessageContaining("unknown key 'trainer.gbt.trees'")
+        .hasMessageContaining("rounds");
+  }
+
+  @Test
   void aBackbonePathThatExistsIsAccepted(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("net.pt"), "x");
     PipelineSpec spec = PipelineSpecs.parse(spec("image", "backbone: " + file), "s");
@@ -221,7 +296,8 @@ class TrainerSpecTest {
 
   @Test
   void everySettingIsDeclaredOnceWithItsDocAndTheErrorListsThem() {
-    for (List<Setting<?>> section : List.of(TrainerSpec.SETTINGS, TransformerSpec.SETTINGS)) {
+    for (List<Setting<?>> section :
+        List.of(TrainerSpec.SETTINGS, TransformerSpec.SETTINGS, GbtSpec.SETTINGS)) {
       assertThat(section.stream().map(Setting::name)).doesNotHaveDuplicates();
       assertThat(section).allSatisfy(setting -> assertThat(setting.doc()).isNotBlank());
     }
