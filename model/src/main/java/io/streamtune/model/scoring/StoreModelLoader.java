@@ -3,6 +3,7 @@ package io.streamtune.model.scoring;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
+import io.streamtune.model.gbt.GbtClassifier;
 import io.streamtune.model.text.EmbeddingCache;
 import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.model.text.TextClassifier;
@@ -16,9 +17,9 @@ import java.util.List;
 
 /**
  * Loads versions from the model store directory named by {@code ModelVersion.storePath}: DJL models
- * (the tabular MLP, the image CNN), text classifiers (a linear head over MiniLM or tf-idf features)
- * and fine-tuned MiniLM classifiers ({@link BertClassifierStore}, scored in batches on the default
- * device).
+ * (the tabular MLP, the image CNN), gradient-boosted trees ({@link GbtClassifier}), text
+ * classifiers (a linear head over MiniLM or tf-idf features) and fine-tuned MiniLM classifiers
+ * ({@link BertClassifierStore}, scored in batches on the default device).
  *
  * <p>For MiniLM heads one encoder is created on first use and kept, with the embeddings cached by
  * row id, so each holdout text is encoded once however many versions are scored. The cache is
@@ -60,6 +61,10 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     ModelMetadata metadata = store.readMetadata(versionDir);
     if (BertClassifier.ARCHITECTURE.equals(metadata.architecture())) {
       return new TransformerScoringModel(BertClassifierStore.load(store, versionDir));
+    }
+    if (GbtClassifier.ARCHITECTURE.equals(metadata.architecture())) {
+      return new GbtScoringModel(
+          metadata, GbtClassifier.read(versionDir, metadata.numClasses(), metadata.featureCount()));
     }
     TextClassifier.Features features = TextClassifier.featuresOf(metadata.architecture());
     if (features != null) {
@@ -160,6 +165,30 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     @Override
     public void close() {
       stored.close();
+    }
+  }
+
+  /** Gradient-boosted trees over the transformed feature rows. */
+  private record GbtScoringModel(ModelMetadata metadata, GbtClassifier classifier)
+      implements ScoringModel {
+    @Override
+    public List<String> labels() {
+      return metadata.labels();
+    }
+
+    @Override
+    public int featureCount() {
+      return classifier.featureCount();
+    }
+
+    @Override
+    public float[][] probabilities(ScoringInputs inputs) {
+      return classifier.probabilities(inputs.features());
+    }
+
+    @Override
+    public void close() {
+      classifier.close();
     }
   }
 

@@ -257,12 +257,24 @@ public final class RoundLoop {
 
   /** A stratified validation slice: the same share of every class (none below 2 rows). */
   static int[][] split(Inputs data, int numClasses, double fraction, Random random) {
+    int[] labels = new int[data.size()];
+    for (int row = 0; row < labels.length; row++) {
+      labels[row] = data.label(row);
+    }
+    return split(labels, numClasses, fraction, random);
+  }
+
+  /**
+   * Row indexes {@code [train, validation]}, each ascending: {@code floor(fraction × n_c)} rows of
+   * every class c with at least 2 rows go to validation, drawn by {@code random}.
+   */
+  public static int[][] split(int[] labels, int numClasses, double fraction, Random random) {
     List<List<Integer>> byClass = new ArrayList<>();
     for (int c = 0; c < numClasses; c++) {
       byClass.add(new ArrayList<>());
     }
-    for (int row = 0; row < data.size(); row++) {
-      byClass.get(data.label(row)).add(row);
+    for (int row = 0; row < labels.length; row++) {
+      byClass.get(labels[row]).add(row);
     }
     List<Integer> train = new ArrayList<>();
     List<Integer> validation = new ArrayList<>();
