@@ -16,6 +16,7 @@ public final class TrainerKinds {
   private static final Map<String, ModelTrainerFactory> BY_BACKBONE =
       Map.of(
           TrainerSpec.MLP, TabularMlpRoundTrainer.KIND,
+          TrainerSpec.GBT, TabularGbtRoundTrainer.KIND,
           TrainerSpec.MNIST_CNN, ImageCnnRoundTrainer.KIND,
           TrainerSpec.SCRATCH, ImageCnnRoundTrainer.KIND,
           TrainerSpec.MINILM, TextLinearHeadRoundTrainer.KIND,

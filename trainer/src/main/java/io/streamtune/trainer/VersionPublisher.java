@@ -121,7 +121,9 @@ final class VersionPublisher {
             spec.label().classes(),
             tabular ? spec.featureNames() : List.of(),
             trainer.metadataFeatureCount(),
-            tabular ? spec.trainer().hiddenUnits() : List.of(),
+            TrainerSpec.MLP.equals(spec.trainer().backboneFor(spec.modality()))
+                ? spec.trainer().hiddenUnits()
+                : List.of(),
             spec.trainer().seed(),
             createdAt.toString());
     Map<String, ModelStore.FileContent> files = new HashMap<>(trainer.files());

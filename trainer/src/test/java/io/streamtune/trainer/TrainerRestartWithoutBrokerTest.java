@@ -15,11 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -44,7 +41,7 @@ class TrainerRestartWithoutBrokerTest {
   void restartsFromTheLastPublishedVersionAndSetsAnUnpublishedOneAside() throws IOException {
     PipelineSpec spec = TestSpecs.spec();
     ModelStore store = new ModelStore(root);
-    MapSink sink = new MapSink();
+    MapVersionSink sink = new MapVersionSink();
     CountingFactory factory = new CountingFactory();
 
     TrainingState state = new TrainingState(spec, () -> 0L);
@@ -106,7 +103,7 @@ class TrainerRestartWithoutBrokerTest {
   void aStoredVersionOfAnotherArchitectureStartsANewModelNumberedAfterIt() {
     PipelineSpec spec = TestSpecs.spec();
     ModelStore store = new ModelStore(root);
-    MapSink sink = new MapSink();
+    MapVersionSink sink = new MapVersionSink();
     CountingFactory factory = new CountingFactory();
     TrainingState state = new TrainingState(spec, () -> 0L);
     TrainerStart.Outcome first = begin(factory, spec, store, state, sink);
@@ -231,35 +228,5 @@ class TrainerRestartWithoutBrokerTest {
         throw new IllegalStateException(e);
       }
     }
-  }
-
-  /** The models topic and the group's offsets, committed together unless told to fail. */
-  private static final class MapSink implements VersionSink {
-    final List<ModelVersion> versions = new ArrayList<>();
-    final Map<TopicPartition, Long> committed = new HashMap<>();
-    boolean failNext;
-
-    @Override
-    public void publish(ModelVersion version) {
-      if (failNext) {
-        failNext = false;
-        throw new IllegalStateException("broker gone");
-      }
-      versions.add(version);
-      for (OffsetRange range : version.getConsumedOffsets()) {
-        committed.put(
-            new TopicPartition(range.getTopic(), range.getPartition()), range.getUntilOffset());
-      }
-    }
-
-    @Override
-    public Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
-      Map<TopicPartition, Long> known = new HashMap<>(committed);
-      known.keySet().retainAll(partitions);
-      return known;
-    }
-
-    @Override
-    public void close() {}
   }
 }
