@@ -23,6 +23,9 @@ FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 ENV JAVA_HOME=/opt/java/openjdk
 COPY --from=eclipse-temurin:17-jre /opt/java/openjdk /opt/java/openjdk
 ENV PATH="/opt/java/openjdk/bin:${PATH}"
+# libgomp1: XGBoost's native library (backbone gbt, unpacked from the xgboost4j jar) links the
+# system OpenMP runtime; libtorch brings its own copy, XGBoost does not.
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/lib /app/lib
 ENV DJL_OFFLINE=false PYTORCH_FLAVOR=cu128 PYTORCH_VERSION=2.7.1 \
     DJL_CACHE_DIR=/var/cache/djl ENGINE_CACHE_DIR=/var/cache/djl

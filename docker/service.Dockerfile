@@ -7,6 +7,9 @@ RUN ./mvnw -B -q -DskipTests install \
  && cp launcher/target/streamtune-launcher-*.jar /app/lib/
 
 FROM eclipse-temurin:17-jre
+# libgomp1: XGBoost's native library (backbone gbt, unpacked from the xgboost4j jar) links the
+# system OpenMP runtime; libtorch brings its own copy, XGBoost does not.
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/lib /app/lib
 ENV DJL_OFFLINE=true DJL_CACHE_DIR=/var/cache/djl ENGINE_CACHE_DIR=/var/cache/djl
 # glibc malloc keeps libtorch's per-step buffers instead of unmapping and re-faulting them (3-4x

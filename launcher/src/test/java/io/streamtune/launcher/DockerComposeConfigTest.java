@@ -286,6 +286,8 @@ class DockerComposeConfigTest {
         .doesNotContain("ai.djl.offline=true");
     // the CPU image keeps its bundled natives
     assertThat(cpu).doesNotContain("PYTORCH_FLAVOR").doesNotContain("pytorch-native-cpu");
+    // XGBoost's native library (backbone gbt) links the system OpenMP runtime
+    assertThat(List.of(cpu, gpu)).allSatisfy(image -> assertThat(image).contains("libgomp1"));
   }
 
   /** A Dockerfile without its comment lines. */
