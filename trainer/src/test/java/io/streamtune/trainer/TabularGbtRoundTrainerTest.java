@@ -158,12 +158,7 @@ class TabularGbtRoundTrainerTest {
 
   private static TrainerStart.Outcome begin(
       PipelineSpec spec, ModelStore store, TrainingState state, VersionSink sink) {
-    return TrainerStart.begin(
-        TrainerKinds.registry(),
-        new ModelTrainerFactory.Setup(spec.name(), spec, store, 3, Device.cpu(), 1),
-        state,
-        sink,
-        TrainerConfig.UnreadableSnapshot.FAIL);
+    return TrainerRestartWithoutBrokerTest.begin(TrainerKinds.registry(), spec, store, state, sink);
   }
 
   private ModelVersion trainAndPublish(

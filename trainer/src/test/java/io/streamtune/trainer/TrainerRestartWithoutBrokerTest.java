@@ -127,7 +127,8 @@ class TrainerRestartWithoutBrokerTest {
     assertThat(fresh.buffer().size()).isZero();
   }
 
-  private static TrainerStart.Outcome begin(
+  /** A start as the service makes it, on the CPU with one thread. */
+  static TrainerStart.Outcome begin(
       ModelTrainerFactory factory,
       PipelineSpec spec,
       ModelStore store,
