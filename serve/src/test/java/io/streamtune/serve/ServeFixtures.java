@@ -9,10 +9,13 @@ import ai.djl.nn.Parameter;
 import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
+import io.streamtune.model.gbt.GbtClassifier;
+import io.streamtune.model.gbt.GbtTrainer;
 import io.streamtune.preprocess.core.TabularTransform;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
+import io.streamtune.spec.GbtSpec;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import java.io.IOException;
@@ -27,7 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** A small tabular pipeline, raw records for it and stored MLP versions with their transforms. */
+/**
+ * A small tabular pipeline, raw records for it and stored MLP or gbt versions with their
+ * transforms.
+ */
 final class ServeFixtures {
 
   static final String MODEL_ID = "credit-serve";
@@ -148,6 +154,49 @@ final class ServeFixtures {
       }
       dir = store.save(model, metadata, SPEC_YAML);
     }
+    return versionRecord(dir, version, MlpClassifier.architecture(hidden), transform, features);
+  }
+
+  /**
+   * Stores gradient-boosted trees (backbone gbt, 20 iterations) fitted on {@code rows} and {@code
+   * labels}, with {@code transform} as {@value ModelStore#TRANSFORM_FILE}, and returns its version
+   * record.
+   */
+  static ModelVersion storeGbt(
+      Path storeRoot, int version, float[][] rows, int[] labels, TabularTransform transform) {
+    GbtTrainer.Params params =
+        new GbtTrainer.Params(
+            GbtSpec.defaults().with(GbtSpec.ROUNDS, 20), 0, version, 1, LABELS.size());
+    int features = rows[0].length;
+    ModelMetadata metadata =
+        new ModelMetadata(
+            MODEL_ID,
+            version,
+            GbtClassifier.ARCHITECTURE,
+            LABELS,
+            List.of(),
+            features,
+            List.of(),
+            version,
+            Instant.now().toString());
+    Path dir;
+    try (GbtClassifier classifier =
+        GbtTrainer.fit(rows, labels, params, 0, () -> false).classifier()) {
+      dir =
+          new ModelStore(storeRoot)
+              .save(
+                  null,
+                  metadata,
+                  SPEC_YAML,
+                  Map.<String, ModelStore.FileContent>of(
+                      GbtClassifier.BOOSTER_FILE, classifier::writeTo));
+    }
+    return versionRecord(dir, version, GbtClassifier.ARCHITECTURE, transform, features);
+  }
+
+  /** Writes {@code transform} (null: none) into the version directory and builds its record. */
+  private static ModelVersion versionRecord(
+      Path dir, int version, String architecture, TabularTransform transform, int features) {
     if (transform != null) {
       try {
         Files.writeString(
@@ -162,7 +211,7 @@ final class ServeFixtures {
         .setParentVersion(version == 1 ? null : version - 1)
         .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
         .setStorePath(dir.toString())
-        .setArchitecture(MlpClassifier.architecture(hidden))
+        .setArchitecture(architecture)
         .setLabels(LABELS)
         .setFeatureCount(features)
         .setExamplesTrainedOn(100)

@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The serving path against the preprocessing batch path and the evaluator's: same raw record, same
@@ -60,17 +62,37 @@ class ServingModelTest {
     return AvroSerdes.valueDeserializer(REGISTRY, RawRecord.class);
   }
 
-  @Test
-  void aServedTabularPredictionEqualsTheEvaluatorsOnTheHoldoutExampleOfTheSameRecord()
-      throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp", "gbt"})
+  void aServedTabularPredictionEqualsTheEvaluatorsOnTheHoldoutExampleOfTheSameRecord(
+      String backbone) throws Exception {
     PipelineSpec spec = ServeFixtures.spec();
     List<RawRecord> records = ServeFixtures.records(300, 1, "r");
     PreprocessBatch.TabularResult batch =
         PreprocessBatch.tabular(spec, records.iterator(), PreprocessBatch.FitOn.TRAIN);
     assertThat(batch.rejected()).isEmpty();
     int features = batch.transform().featureNames().size();
+    List<float[]> trainRows = new ArrayList<>();
+    List<Integer> trainLabels = new ArrayList<>();
+    for (Example example : batch.examples()) {
+      if (example.getSplit() == Split.TRAIN) {
+        float[] row = new float[features];
+        for (int f = 0; f < features; f++) {
+          row[f] = example.getFeatures().get(f);
+        }
+        trainRows.add(row);
+        trainLabels.add(example.getLabelIndex());
+      }
+    }
     ModelVersion version =
-        ServeFixtures.storeMlp(dir.resolve("store"), 1, 11, batch.transform(), features);
+        backbone.equals("gbt")
+            ? ServeFixtures.storeGbt(
+                dir.resolve("store"),
+                1,
+                trainRows.toArray(float[][]::new),
+                trainLabels.stream().mapToInt(Integer::intValue).toArray(),
+                batch.transform())
+            : ServeFixtures.storeMlp(dir.resolve("store"), 1, 11, batch.transform(), features);
 
     HoldoutSet holdout = new HoldoutSet(10_000);
     int offset = 0;
