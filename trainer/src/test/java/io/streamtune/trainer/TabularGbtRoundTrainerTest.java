@@ -20,7 +20,6 @@ import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * StoreModelLoader} as the evaluator and serve load it.
  */
 class TabularGbtRoundTrainerTest {
-
-  private static final TopicPartition P0 = new TopicPartition("streamtune.examples.train", 0);
 
   static final String YAML =
       TestSpecs.YAML.replace(
@@ -163,10 +160,7 @@ class TabularGbtRoundTrainerTest {
 
   private ModelVersion trainAndPublish(
       TrainingState state, ModelTrainer trainer, VersionPublisher publisher, int from, int until) {
-    for (int offset = from; offset < until; offset++) {
-      assertThat(state.offer(P0, offset, examples.get(offset))).isEmpty();
-    }
-    TrainingState.Round round = state.startRound(RetrainTrigger.Reason.COUNT);
-    return publisher.publish(round, trainer.train(round.data(), () -> false), trainer);
+    return TrainerRestartWithoutBrokerTest.trainAndPublish(
+        examples, state, trainer, publisher, from, until);
   }
 }

@@ -145,6 +145,19 @@ class TrainerRestartWithoutBrokerTest {
 
   private ModelVersion trainAndPublish(
       TrainingState state, ModelTrainer trainer, VersionPublisher publisher, int from, int until) {
+    return trainAndPublish(examples, state, trainer, publisher, from, until);
+  }
+
+  /**
+   * Offers examples {@code from} until {@code until} at their offsets, trains a round, publishes.
+   */
+  static ModelVersion trainAndPublish(
+      List<Example> examples,
+      TrainingState state,
+      ModelTrainer trainer,
+      VersionPublisher publisher,
+      int from,
+      int until) {
     for (int offset = from; offset < until; offset++) {
       assertThat(state.offer(P0, offset, examples.get(offset))).isEmpty();
     }
