@@ -8,6 +8,7 @@
 # thread by default: on a shared machine OpenMP workers that wait for a busy core spin, and the
 # wall times of 2 threads spread 1-16 s (CPU times are reported too: they hardly depend on the load).
 # memory rounds: gbt rounds on one trainer afterwards, printing the resident set (native memory freed).
+# Then the refit-vs-warm-start replay (GbtWarmStartBenchmark) and the scikit-learn side.
 # Env: PYTHON (default /usr/bin/python3, Debian's python3-sklearn and python3-pandas),
 #      MAVEN_OPTS=-Dmaven.repo.local=... for the offline build's repository.
 set -euo pipefail
@@ -32,5 +33,9 @@ java "${java_opts[@]}" -cp "$classpath" io.streamtune.launcher.StreamtuneCli pre
   --pipeline pipelines/credit.yaml --input data/credit_data.csv --output "$out/prepared.csv" --fit-on train
 java "${java_opts[@]}" -cp "$classpath" io.streamtune.trainer.bench.GbtCreditBenchmark \
   "$out/prepared.csv" pipelines/credit.yaml "$out" "$repeats" "$threads" "$memory_rounds"
+# why gbt refits each round: the train rows as a stream, a round every 500 (trainer.retrainEvery),
+# refitted vs warm-started with 20 more iterations from the previous round's booster
+java "${java_opts[@]}" -cp "$classpath" io.streamtune.trainer.bench.GbtWarmStartBenchmark \
+  "$out/prepared.csv" pipelines/credit.yaml 500 20
 OMP_NUM_THREADS="$threads" "$py" bench/gbt_sklearn.py --prepared "$out/prepared.csv" --classes good,bad --java-out "$out" \
   --repeats "$repeats" --json "$out/results.json"

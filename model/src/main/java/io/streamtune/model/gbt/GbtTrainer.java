@@ -48,8 +48,8 @@ public final class GbtTrainer {
       return new Params(spec.gbt(), spec.validationFraction(), spec.seed(), threads, numClasses);
     }
 
-    /** XGBoost's parameters of round {@code round}. */
-    Map<String, Object> booster(int round) {
+    /** XGBoost's parameters of round {@code round} (a new map each call). */
+    public Map<String, Object> booster(int round) {
       Map<String, Object> p = new HashMap<>();
       if (numClasses == 2) {
         p.put("objective", "binary:logistic");

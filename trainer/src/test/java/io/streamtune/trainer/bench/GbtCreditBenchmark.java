@@ -217,7 +217,8 @@ public final class GbtCreditBenchmark {
         .build();
   }
 
-  private static Map<String, Rows> read(Path prepared, List<String> classes) throws IOException {
+  /** The prepared CSV's rows by split name ({@code train}, {@code holdout}). */
+  static Map<String, Rows> read(Path prepared, List<String> classes) throws IOException {
     List<String> lines = Files.readAllLines(prepared);
     Map<String, List<String[]>> bySplit = new LinkedHashMap<>();
     for (String line : lines.subList(1, lines.size())) {
