@@ -11,15 +11,19 @@ import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.spec.GbtSpec;
+import io.streamtune.spec.Setting;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -321,6 +325,56 @@ class GbtTrainerTest {
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> fit.classifier().writeTo(OutputStream.nullOutputStream()))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void everyGbtKeyReachesXgboostOrTheBoostingLoop() {
+    GbtTrainer.Params defaults = params(GbtSpec.defaults(), 0, 42, 3);
+    Map<String, Object> base = defaults.booster(0);
+    assertThat(base)
+        .containsEntry("objective", "multi:softprob")
+        .containsEntry("num_class", 3)
+        .containsEntry("tree_method", "hist")
+        .containsEntry("grow_policy", "lossguide")
+        .containsEntry("max_leaves", 31)
+        .containsEntry("max_depth", 0)
+        .containsEntry("eta", 0.1)
+        .containsEntry("min_child_weight", 1.0)
+        .containsEntry("lambda", 1.0)
+        .containsEntry("max_bin", 255)
+        .containsEntry("nthread", 1);
+    assertThat(params(GbtSpec.defaults(), 0, 42, 2).booster(0))
+        .containsEntry("objective", "binary:logistic")
+        .doesNotContainKey("num_class");
+    Map<Setting<?>, Map.Entry<Object, Map.Entry<String, Object>>> changed = new LinkedHashMap<>();
+    changed.put(GbtSpec.LEARNING_RATE, Map.entry(0.05, Map.entry("eta", 0.05)));
+    changed.put(GbtSpec.MAX_DEPTH, Map.entry(4, Map.entry("max_depth", 4)));
+    changed.put(GbtSpec.MAX_LEAVES, Map.entry(0, Map.entry("grow_policy", "depthwise")));
+    changed.put(GbtSpec.MIN_CHILD_WEIGHT, Map.entry(3.0, Map.entry("min_child_weight", 3.0)));
+    changed.put(GbtSpec.SUBSAMPLE, Map.entry(0.5, Map.entry("subsample", 0.5)));
+    changed.put(GbtSpec.COLSAMPLE_BYTREE, Map.entry(0.6, Map.entry("colsample_bytree", 0.6)));
+    changed.put(GbtSpec.LAMBDA, Map.entry(2.5, Map.entry("lambda", 2.5)));
+    changed.put(GbtSpec.MAX_BIN, Map.entry(64, Map.entry("max_bin", 64)));
+    changed.forEach(
+        (setting, change) -> {
+          // maxLeaves 0 needs a depth limit
+          GbtSpec gbt = GbtSpec.defaults().with(GbtSpec.MAX_DEPTH, 6);
+          @SuppressWarnings("unchecked")
+          Setting<Object> key = (Setting<Object>) setting;
+          Map<String, Object> booster = params(gbt.with(key, change.getKey()), 0, 42, 3).booster(0);
+          assertThat(booster)
+              .as(setting.name())
+              .containsEntry(change.getValue().getKey(), change.getValue().getValue());
+        });
+    assertThat(new GbtTrainer.Params(GbtSpec.defaults(), 0, 42, 3, 3).booster(0))
+        .containsEntry("nthread", 3);
+    assertThat(defaults.booster(1).get("seed")).isNotEqualTo(base.get("seed"));
+    // rounds, earlyStoppingRounds and classWeight drive the loop: the tests above check each
+    Set<String> checkedByFit = Set.of("rounds", "earlyStoppingRounds", "classWeight");
+    Set<String> all = new HashSet<>(checkedByFit);
+    changed.keySet().forEach(setting -> all.add(setting.name()));
+    assertThat(all)
+        .containsExactlyInAnyOrderElementsOf(GbtSpec.SETTINGS.stream().map(Setting::name).toList());
   }
 
   @Test
