@@ -78,7 +78,19 @@ public final class GbtClassifier implements AutoCloseable {
       // a stored version scores one request or one holdout at a time: one thread, no pool spin-up
       booster.setParam("nthread", 1);
       String stored = booster.getAttr(ITERATIONS_ATTRIBUTE);
-      int iterations = stored == null ? booster.getNumBoostedRound() : Integer.parseInt(stored);
+      int boosted = booster.getNumBoostedRound();
+      int iterations = stored == null ? boosted : Integer.parseInt(stored);
+      if (iterations < 1 || iterations > boosted) {
+        throw new IllegalArgumentException(
+            file + " scores " + iterations + " iterations of the " + boosted + " it holds");
+      }
+      // a probe row: a binary booster answers 1 column, a softmax one a column per class
+      int columns =
+          booster.inplace_predict(new float[featureCount], 1, featureCount, Float.NaN)[0].length;
+      if (columns != (numClasses == 2 ? 1 : numClasses)) {
+        throw new IllegalArgumentException(
+            file + " scores " + columns + " outputs; the metadata has " + numClasses + " classes");
+      }
       return new GbtClassifier(booster, numClasses, featureCount, iterations);
     } catch (XGBoostError | RuntimeException e) {
       booster.dispose();

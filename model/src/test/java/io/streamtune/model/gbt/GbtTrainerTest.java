@@ -256,6 +256,9 @@ class GbtTrainerTest {
       assertThatThrownBy(() -> GbtClassifier.read(versionDir, 3, 4))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("takes 3 features, its metadata says 4");
+      assertThatThrownBy(() -> GbtClassifier.read(versionDir, 2, 3))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("scores 3 outputs; the metadata has 2 classes");
       Files.write(versionDir.resolve(GbtClassifier.BOOSTER_FILE), new byte[] {1, 2, 3});
       assertThatThrownBy(() -> GbtClassifier.read(versionDir, 3, 3))
           .isInstanceOf(IllegalArgumentException.class)
