@@ -9,7 +9,7 @@ import io.streamtune.model.ModelStore;
 import io.streamtune.model.scoring.ScoringInputs;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.model.scoring.StoreModelLoader;
-import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.model.scoring.StoredVersions;
 import io.streamtune.spec.GbtSpec;
 import io.streamtune.spec.Setting;
 import java.io.OutputStream;
@@ -219,19 +219,21 @@ class GbtTrainerTest {
       assertThat(fit.stoppedEarly()).as("so the stored iterations matter").isTrue();
       float[][] expected = classifier.probabilities(holdout.rows());
       ModelStore store = new ModelStore(dir);
+      ModelMetadata metadata =
+          new ModelMetadata(
+              "rings",
+              1,
+              GbtClassifier.ARCHITECTURE,
+              labels,
+              List.of("x", "y", "noise"),
+              3,
+              List.of(),
+              42,
+              Instant.EPOCH.toString());
       Path versionDir =
           store.save(
               null,
-              new ModelMetadata(
-                  "rings",
-                  1,
-                  GbtClassifier.ARCHITECTURE,
-                  labels,
-                  List.of("x", "y", "noise"),
-                  3,
-                  List.of(),
-                  42,
-                  Instant.EPOCH.toString()),
+              metadata,
               "",
               Map.<String, ModelStore.FileContent>of(
                   GbtClassifier.BOOSTER_FILE, classifier::writeTo));
@@ -240,7 +242,7 @@ class GbtTrainerTest {
         ids.add("r" + i);
       }
       try (StoreModelLoader loader = new StoreModelLoader(dir, false);
-          ScoringModel model = loader.load(version(versionDir, labels))) {
+          ScoringModel model = loader.load(StoredVersions.of(versionDir, metadata, 3))) {
         ScoringInputs inputs = ScoringInputs.ofFeatures(ids, holdout.rows());
         assertThat(model.labels()).isEqualTo(labels);
         assertThat(model.featureCount()).isEqualTo(3);
@@ -268,26 +270,6 @@ class GbtTrainerTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("has no " + GbtClassifier.BOOSTER_FILE);
     }
-  }
-
-  private static ModelVersion version(Path versionDir, List<String> labels) {
-    return ModelVersion.newBuilder()
-        .setModelId("rings")
-        .setVersion(1)
-        .setCreatedAt(Instant.EPOCH)
-        .setStorePath(versionDir.toString())
-        .setArchitecture(GbtClassifier.ARCHITECTURE)
-        .setLabels(labels)
-        .setFeatureCount(3)
-        .setExamplesTrainedOn(1)
-        .setNewExamples(1)
-        .setTotalExamplesConsumed(1)
-        .setConsumedOffsets(List.of())
-        .setTrainLoss(0)
-        .setEpochs(1)
-        .setDurationMs(1)
-        .setDevice("cpu")
-        .build();
   }
 
   @Test

@@ -45,44 +45,29 @@ class StoreModelLoaderTextTest {
     LinearHead head = new LinearHead(LABELS.size(), 64, weights, new double[] {0.1, -0.2, 0});
     TextClassifier classifier = new TextClassifier(TextClassifier.Features.TFIDF, head, tfidf);
 
+    ModelMetadata metadata =
+        new ModelMetadata(
+            "texts",
+            1,
+            TextClassifier.architecture(TextClassifier.Features.TFIDF),
+            LABELS,
+            List.of(),
+            64,
+            List.of(),
+            1,
+            Instant.EPOCH.toString());
     Path versionDir =
         new ModelStore(dir)
             .save(
                 null,
-                new ModelMetadata(
-                    "texts",
-                    1,
-                    TextClassifier.architecture(TextClassifier.Features.TFIDF),
-                    LABELS,
-                    List.of(),
-                    64,
-                    List.of(),
-                    1,
-                    Instant.EPOCH.toString()),
+                metadata,
                 "",
                 Map.<String, ModelStore.FileContent>of(
                     TextClassifier.HEAD_FILE,
                     classifier::writeHead,
                     TextClassifier.TFIDF_FILE,
                     classifier::writeTfidf));
-    ModelVersion version =
-        ModelVersion.newBuilder()
-            .setModelId("texts")
-            .setVersion(1)
-            .setCreatedAt(Instant.EPOCH)
-            .setStorePath(versionDir.toString())
-            .setArchitecture(TextClassifier.architecture(TextClassifier.Features.TFIDF))
-            .setLabels(LABELS)
-            .setFeatureCount(0)
-            .setExamplesTrainedOn(1)
-            .setNewExamples(1)
-            .setTotalExamplesConsumed(1)
-            .setConsumedOffsets(List.of())
-            .setTrainLoss(0)
-            .setEpochs(1)
-            .setDurationMs(1)
-            .setDevice("cpu")
-            .build();
+    ModelVersion version = StoredVersions.of(versionDir, metadata, 0);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       ids.add("t" + i);
