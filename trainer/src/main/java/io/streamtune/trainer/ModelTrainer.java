@@ -66,6 +66,14 @@ public interface ModelTrainer extends AutoCloseable {
     return Map.of();
   }
 
+  /**
+   * Parameters of a model that is not a DJL {@link #model()} (a text head and its frozen encoder);
+   * -1 when unknown. A DJL model's are counted from its block.
+   */
+  default long parameterCount() {
+    return -1;
+  }
+
   /** Backbone-specific facts of the last round for {@code training.json} (none by default). */
   default Map<String, Object> trainingDetails() {
     return Map.of();

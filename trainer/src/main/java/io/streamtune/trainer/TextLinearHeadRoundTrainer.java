@@ -36,6 +36,12 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
           setup -> create(setup.trainer(), setup.numClasses(), setup.threads()),
           (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.threads()));
 
+  /**
+   * Weights of all-MiniLM-L6-v2 without its pooler (mean pooling is used): embeddings 30522 x 384 +
+   * 512 x 384 + 2 x 384 + LayerNorm, and 6 layers of 1,773,184 (22.6M, as the ONNX file holds).
+   */
+  static final long MINILM_ENCODER_PARAMETERS = 22_557_696L;
+
   private final TextClassifier.Features features;
   private final TrainerSpec spec;
   private final int numClasses;
@@ -156,6 +162,16 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
     return features == TextClassifier.Features.MINILM
         ? MiniLmEncoder.DIMENSIONS
         : HashedTfidf.DEFAULT_BUCKETS;
+  }
+
+  /** The head's weights and biases, plus the frozen MiniLM encoder's for the MiniLM probe. */
+  @Override
+  public long parameterCount() {
+    if (classifier == null) {
+      return -1;
+    }
+    long head = (long) (classifier.head().dimensions() + 1) * numClasses;
+    return features == TextClassifier.Features.MINILM ? head + MINILM_ENCODER_PARAMETERS : head;
   }
 
   @Override
