@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * The rankings the benchmarks predict (docs/benchmarks.md, issues 6 and 7): on SpamAssassin the
@@ -14,46 +15,51 @@ import org.junit.jupiter.api.Test;
  */
 class SelectTextRankingTest {
 
-  @Test
-  void onSpamTfidfRanksAboveTheMiniLmProbe() {
+  /** {@code select} over 2 folds with 2 threads; prints the table and how long it took. */
+  private static List<String> ranking(String spec, Path data, String candidates) {
     SelectCommandTest.Run run =
         SelectCommandTest.run(
             "select",
             "--pipeline",
-            Path.of("..", "pipelines", "spam.yaml").toString(),
+            Path.of("..", "pipelines", spec).toString(),
             "--input",
-            Path.of("..", "data", "spam-assassin", "spam-assassin-600.jsonl.gz").toString(),
+            data.toString(),
             "--candidates",
-            "tfidf,minilm",
-            "--folds",
-            "2",
-            "--threads",
-            "2");
-    System.out.printf("select spam (tfidf, minilm; 2 folds): %.1f s%n%s", run.seconds(), run.out());
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(SelectCommandTest.rankedNames(run.out())).containsExactly("tfidf", "minilm");
-  }
-
-  @Test
-  void onReviewsFullFineTuningRanksFirst() {
-    SelectCommandTest.Run run =
-        SelectCommandTest.run(
-            "select",
-            "--pipeline",
-            Path.of("..", "pipelines", "reviews-finetune.yaml").toString(),
-            "--input",
-            Path.of("..", "data", "reviews", "amazon-reviews-400.csv.gz").toString(),
-            "--candidates",
-            "tfidf,minilm,minilm-finetune:full",
+            candidates,
             "--folds",
             "2",
             "--threads",
             "2");
     System.out.printf(
-        "select reviews (tfidf, minilm, minilm-finetune:full; 2 folds): %.1f s%n%s",
-        run.seconds(), run.out());
+        "select %s (%s; 2 folds): %.1f s%n%s", spec, candidates, run.seconds(), run.out());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    List<String> ranked = SelectCommandTest.rankedNames(run.out());
+    return SelectCommandTest.rankedNames(run.out());
+  }
+
+  @Test
+  void onSpamTfidfRanksAboveTheMiniLmProbe() {
+    List<String> ranked =
+        ranking(
+            "spam.yaml",
+            Path.of("..", "data", "spam-assassin", "spam-assassin-600.jsonl.gz"),
+            "tfidf,minilm");
+    assertThat(ranked).containsExactly("tfidf", "minilm");
+  }
+
+  /**
+   * Fine-tuning MiniLM twice (2 folds x 200 reviews x 3 epochs at 64 tokens) costs about 7 CPU
+   * minutes here (16 min wall on the shared 2-core machine under load), far above a suite test's
+   * share, so it runs only when asked: {@code STREAMTUNE_SLOW_SELECT=true ./mvnw ... -pl launcher
+   * test -Dtest=SelectTextRankingTest}.
+   */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "STREAMTUNE_SLOW_SELECT", matches = "true")
+  void onReviewsFullFineTuningRanksFirst() {
+    List<String> ranked =
+        ranking(
+            "reviews-finetune.yaml",
+            Path.of("..", "data", "reviews", "amazon-reviews-400.csv.gz"),
+            "tfidf,minilm,minilm-finetune:full");
     assertThat(ranked).containsExactlyInAnyOrder("tfidf", "minilm", "minilm-finetune:full");
     assertThat(ranked.get(0)).isEqualTo("minilm-finetune:full");
   }

@@ -1,8 +1,11 @@
 package io.streamtune.trainer;
 
 import ai.djl.Model;
+import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.training.RoundLoop;
+import io.streamtune.spec.PipelineSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -72,6 +75,22 @@ public interface ModelTrainer extends AutoCloseable {
    */
   default long parameterCount() {
     return -1;
+  }
+
+  /** The {@code metadata.json} of this model stored as {@code modelId} v{@code version}. */
+  default ModelMetadata metadata(
+      PipelineSpec spec, String modelId, int version, Instant createdAt) {
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    return new ModelMetadata(
+        modelId,
+        version,
+        architecture(),
+        spec.label().classes(),
+        tabular ? spec.featureNames() : List.of(),
+        metadataFeatureCount(),
+        tabular ? spec.trainer().hiddenUnits() : List.of(),
+        spec.trainer().seed(),
+        createdAt.toString());
   }
 
   /** Backbone-specific facts of the last round for {@code training.json} (none by default). */

@@ -33,7 +33,14 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
   static final ModelTrainerFactory KIND =
       ModelTrainerFactory.of(
           setup -> TextClassifier.architecture(featuresOf(setup.trainer())),
-          setup -> create(setup.trainer(), setup.numClasses(), setup.threads()),
+          setup ->
+              new TextLinearHeadRoundTrainer(
+                  featuresOf(setup.trainer()),
+                  setup.trainer(),
+                  setup.numClasses(),
+                  setup.threads(),
+                  null,
+                  setup.sharedEmbeddings()),
           (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.threads()));
 
   /**
@@ -47,6 +54,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
   private final int numClasses;
   private final MiniLmEncoder encoder;
   private final EmbeddingCache cache;
+  private final boolean ownsEncoder;
   private TextClassifier classifier;
 
   private TextLinearHeadRoundTrainer(
@@ -54,18 +62,25 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
       TrainerSpec spec,
       int numClasses,
       int threads,
-      TextClassifier previous) {
+      TextClassifier previous,
+      ModelTrainerFactory.SharedEmbeddings shared) {
     this.features = features;
     this.spec = spec;
     this.numClasses = numClasses;
     this.classifier = previous;
-    if (features == TextClassifier.Features.MINILM) {
+    if (features == TextClassifier.Features.MINILM && shared != null) {
+      this.encoder = shared.encoder();
+      this.cache = shared.cache();
+      this.ownsEncoder = false;
+    } else if (features == TextClassifier.Features.MINILM) {
       this.encoder = new MiniLmEncoder(MiniLmEncoder.Options.defaults(threads));
       // the buffer plus what arrives between two rounds
       this.cache = new EmbeddingCache(spec.bufferCapacity() + 2 * spec.retrainEvery());
+      this.ownsEncoder = true;
     } else {
       this.encoder = null;
       this.cache = null;
+      this.ownsEncoder = false;
     }
   }
 
@@ -76,7 +91,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
   }
 
   static TextLinearHeadRoundTrainer create(TrainerSpec spec, int numClasses, int threads) {
-    return new TextLinearHeadRoundTrainer(featuresOf(spec), spec, numClasses, threads, null);
+    return new TextLinearHeadRoundTrainer(featuresOf(spec), spec, numClasses, threads, null, null);
   }
 
   static TextLinearHeadRoundTrainer resume(
@@ -84,7 +99,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
     TextClassifier.Features features = featuresOf(spec);
     try {
       return new TextLinearHeadRoundTrainer(
-          features, spec, numClasses, threads, TextClassifier.read(versionDir, features));
+          features, spec, numClasses, threads, TextClassifier.read(versionDir, features), null);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read the text head in " + versionDir + ": " + e.getMessage(), e);
@@ -200,7 +215,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
 
   @Override
   public void close() {
-    if (encoder != null) {
+    if (encoder != null && ownsEncoder) {
       encoder.close();
     }
   }

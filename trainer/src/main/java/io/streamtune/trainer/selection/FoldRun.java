@@ -46,23 +46,27 @@ final class FoldRun {
   private final ModelStore store;
   private final StoreModelLoader loader;
   private final ModelTrainerFactory factory;
-  private final Device device;
-  private final int threads;
+  private final Resources resources;
   private int nextVersion = 1;
+
+  /**
+   * What every trainer gets.
+   *
+   * @param shared the MiniLM encoder and cache of the selection, or null
+   */
+  record Resources(Device device, int threads, ModelTrainerFactory.SharedEmbeddings shared) {}
 
   FoldRun(
       PipelineSpec spec,
       Path storeRoot,
       StoreModelLoader loader,
       ModelTrainerFactory factory,
-      Device device,
-      int threads) {
+      Resources resources) {
     this.spec = spec;
     this.store = new ModelStore(storeRoot);
     this.loader = loader;
     this.factory = factory;
-    this.device = device;
-    this.threads = threads;
+    this.resources = resources;
   }
 
   Outcome run(Candidate candidate, ExampleBuffer.Snapshot data, Folds.Fold fold) {
@@ -71,7 +75,13 @@ final class FoldRun {
     ExampleBuffer.Snapshot train = subset(data, fold.train());
     ModelTrainerFactory.Setup setup =
         new ModelTrainerFactory.Setup(
-            modelId, candidateSpec, store, data.featureCount(), device, threads);
+            modelId,
+            candidateSpec,
+            store,
+            data.featureCount(),
+            resources.device(),
+            resources.threads(),
+            resources.shared());
     long start = System.nanoTime();
     ModelVersion version;
     long parameters;
@@ -91,18 +101,7 @@ final class FoldRun {
 
   private ModelVersion save(PipelineSpec candidateSpec, String modelId, ModelTrainer trainer) {
     int number = nextVersion++;
-    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
-    ModelMetadata metadata =
-        new ModelMetadata(
-            modelId,
-            number,
-            trainer.architecture(),
-            spec.label().classes(),
-            tabular ? spec.featureNames() : List.of(),
-            trainer.metadataFeatureCount(),
-            tabular ? candidateSpec.trainer().hiddenUnits() : List.of(),
-            candidateSpec.trainer().seed(),
-            Instant.now().toString());
+    ModelMetadata metadata = trainer.metadata(candidateSpec, modelId, number, Instant.now());
     Path dir =
         store.save(trainer.model(), metadata, PipelineSpecs.toYaml(candidateSpec), trainer.files());
     return ModelVersion.newBuilder()

@@ -2,7 +2,10 @@ package io.streamtune.trainer.selection;
 
 import ai.djl.Device;
 import io.streamtune.model.scoring.StoreModelLoader;
+import io.streamtune.model.text.EmbeddingCache;
+import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TrainerSpec;
 import io.streamtune.trainer.ExampleBuffer;
 import io.streamtune.trainer.ModelTrainerFactory;
 import java.io.IOException;
@@ -115,10 +118,19 @@ public final class ModelSelection {
     List<Candidate> ordered = SelectionBudget.cheapestFirst(candidates);
     Map<String, Measured> measured = new LinkedHashMap<>();
     List<Skipped> skipped = new ArrayList<>();
-    try (StoreModelLoader loader = new StoreModelLoader(options.scratch())) {
+    ModelTrainerFactory.SharedEmbeddings shared = sharedEmbeddings(candidates, named, options);
+    try (StoreModelLoader loader =
+            shared == null
+                ? new StoreModelLoader(options.scratch())
+                : new StoreModelLoader(options.scratch(), shared.encoder(), shared.cache());
+        AutoCloseable encoder = shared == null ? () -> {} : shared.encoder()) {
       FoldRun runner =
           new FoldRun(
-              spec, options.scratch(), loader, factory, options.device(), options.threads());
+              spec,
+              options.scratch(),
+              loader,
+              factory,
+              new FoldRun.Resources(options.device(), options.threads(), shared));
       for (int c = 0; c < ordered.size(); c++) {
         Candidate candidate = ordered.get(c);
         double prior = SelectionBudget.priorSeconds(candidate, trainPerFold, folds.size());
@@ -142,6 +154,10 @@ public final class ModelSelection {
         budget.observed(prior, result.trainSeconds());
         measured.put(candidate.name(), result);
       }
+    } catch (Exception e) {
+      throw e instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException("cannot close the MiniLM encoder", e);
     }
     List<Ranking.Scored> scored =
         measured.values().stream()
@@ -225,6 +241,24 @@ public final class ModelSelection {
         percentile(sorted, 0.99),
         parameters,
         predicted);
+  }
+
+  /**
+   * One MiniLM encoder and cache for every MiniLM-probe fold and its scoring, when a candidate
+   * needs them: each text is encoded once (ids are row numbers) instead of once per fold and again
+   * to be scored. Embeddings depend on the text only, so sharing them leaks nothing between folds.
+   */
+  private static ModelTrainerFactory.SharedEmbeddings sharedEmbeddings(
+      List<Candidate> candidates, ExampleBuffer.Snapshot data, Options options) {
+    boolean minilm =
+        candidates.stream().anyMatch(c -> TrainerSpec.MINILM.equals(c.trainer().backbone()));
+    if (!minilm) {
+      return null;
+    }
+    // the examples plus the latency samples, scored under ids of their own
+    EmbeddingCache cache = new EmbeddingCache(2 * data.size() + 64);
+    return new ModelTrainerFactory.SharedEmbeddings(
+        new MiniLmEncoder(MiniLmEncoder.Options.defaults(options.threads())), cache);
   }
 
   /** Nearest-rank percentile of sorted values; NaN when there are none. */
