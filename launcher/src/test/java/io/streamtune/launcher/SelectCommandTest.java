@@ -185,15 +185,19 @@ class SelectCommandTest {
   }
 
   @Test
-  void candidatesThatDoNotFitTheBudgetAreListedAsSkipped(@TempDir Path dir) {
-    // the cheapest prior, logreg's, is 4e-4 s x 3,563 training rows = 1.4 s: nothing fits 1 s
-    Run run = selectCredit("--budget", "1s", "--write-spec", dir.resolve("w.yaml").toString());
-    assertThat(rankedNames(run.out())).isEmpty();
-    assertThat(run.out())
-        .contains("skipped logreg: estimated 1 s, ")
-        .contains("of the 1s budget left")
-        .contains("skipped mlp[128,64,32]: estimated 6 s");
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--write-spec: no candidate ran (all were skipped)");
+  void candidatesThatDoNotFitTheBudgetAreListedAsSkipped() {
+    // logreg's prior, 2e-4 s x 3,563 training rows = 0.7 s, fits 1 s; the MLPs' (1.4-5.7 s, scaled
+    // by how fast logreg actually ran) may not: whatever is not ranked is listed with the reason
+    Run run = selectCredit("--budget", "1s");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> ranked = rankedNames(run.out());
+    assertThat(ranked).contains("logreg");
+    List<String> skipped = run.out().lines().filter(line -> line.startsWith("skipped ")).toList();
+    assertThat(ranked.size() + skipped.size()).isEqualTo(4);
+    assertThat(skipped)
+        .allMatch(
+            line ->
+                line.matches(
+                    "skipped mlp\\[[0-9,]+\\]: estimated \\d+ s, \\d+ s of the 1s budget left"));
   }
 }

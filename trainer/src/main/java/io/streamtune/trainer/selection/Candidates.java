@@ -45,7 +45,7 @@ public final class Candidates {
   private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
   static {
-    entry("logreg", Modality.TABULAR, mlp(), "", TABULAR_COST);
+    entry("logreg", Modality.TABULAR, mlp(), "", TABULAR_COST / 2);
     entry("mlp[16]", Modality.TABULAR, mlp(16), "", TABULAR_COST);
     entry("mlp[64,32]", Modality.TABULAR, mlp(64, 32), "", 2 * TABULAR_COST);
     entry("mlp[128,64,32]", Modality.TABULAR, mlp(128, 64, 32), "", 4 * TABULAR_COST);

@@ -32,7 +32,7 @@ import java.util.List;
 final class FoldRun {
 
   /** Examples scored one at a time to measure per-example latency. */
-  static final int LATENCY_SAMPLES = 32;
+  static final int LATENCY_SAMPLES = 16;
 
   /** What one fold gave. */
   record Outcome(
