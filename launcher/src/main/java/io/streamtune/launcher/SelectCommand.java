@@ -27,12 +27,12 @@ import picocli.CommandLine.ParameterException;
     description = {
       "Model selection: trains every candidate of the spec's modality on the same seeded"
           + " stratified folds (k-fold up to 2,000 examples, one 80/20 holdout above) and prints"
-          + " them ranked by macro F1 with a 95% bootstrap CI, accuracy, training time, latency"
+          + " them ranked by macro F1 with a 95%% bootstrap CI, accuracy, training time, latency"
           + " per example, parameters, and whether each is significantly worse than the best"
           + " (paired bootstrap, p < 0.05).",
-      "Candidates: tabular logreg, mlp[16], mlp[64,32], mlp[128,64,32]; text tfidf, minilm,"
-          + " minilm-finetune:last_k, minilm-finetune:full; image scratch, mnist-cnn:linear_probe,"
-          + " mnist-cnn:partial, mnist-cnn:full.",
+      "Candidates are named as in trainer.backbone with a variant suffix (mlp[64,32],"
+          + " minilm-finetune:full, mnist-cnn:partial); README.md \"Choosing a model\" lists them,"
+          + " and an unknown name is answered with the allowed ones.",
       "Writes report.md, report.json, ranking.png and one confusion matrix PNG per candidate to"
           + " --report; with --write-spec, the spec with the winner's trainer section."
     })
