@@ -143,12 +143,19 @@ public final class ModelSelection {
           progress.accept(label + ": skipped, " + reason.get());
           continue;
         }
-        Measured result =
-            runCandidate(candidate, named, folds, runner, position, budget, start, label, progress);
-        if (result == null) {
-          skipped.add(
-              new Skipped(
-                  candidate.name(), "stopped after its first fold: the rest would not fit"));
+        Measured result;
+        try {
+          result =
+              runCandidate(
+                  candidate, named, folds, runner, position, budget, start, label, progress);
+        } catch (BudgetStop stop) {
+          skipped.add(new Skipped(candidate.name(), stop.getMessage()));
+          continue;
+        } catch (RuntimeException e) {
+          // one candidate that cannot train (e.g. out of memory) must not lose the others' results
+          String failure = "failed: " + e.getMessage();
+          skipped.add(new Skipped(candidate.name(), failure));
+          progress.accept(label + ": " + failure);
           continue;
         }
         budget.observed(prior, result.trainSeconds());
@@ -229,8 +236,15 @@ public final class ModelSelection {
               remaining));
       double elapsed = (System.nanoTime() - selectionStart) / 1e9;
       if (f + 1 < folds.size() && budget.skipReason(remaining, elapsed).isPresent()) {
-        progress.accept(label + ": stopped, the remaining folds would exceed the budget");
-        return null;
+        String reason =
+            String.format(
+                Locale.ROOT,
+                "stopped after fold %d of %d: the remaining %.0f s would exceed the budget",
+                f + 1,
+                folds.size(),
+                remaining);
+        progress.accept(label + ": " + reason);
+        throw new BudgetStop(reason);
       }
     }
     double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -259,6 +273,13 @@ public final class ModelSelection {
     EmbeddingCache cache = new EmbeddingCache(2 * data.size() + 64);
     return new ModelTrainerFactory.SharedEmbeddings(
         new MiniLmEncoder(MiniLmEncoder.Options.defaults(options.threads())), cache);
+  }
+
+  /** A candidate stopped between folds because the rest would not fit the budget. */
+  private static final class BudgetStop extends RuntimeException {
+    BudgetStop(String reason) {
+      super(reason, null, false, false);
+    }
   }
 
   /** Nearest-rank percentile of sorted values; NaN when there are none. */

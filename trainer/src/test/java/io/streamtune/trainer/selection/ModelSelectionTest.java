@@ -11,6 +11,7 @@ import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.ExampleBuffer;
+import io.streamtune.trainer.ModelTrainerFactory;
 import io.streamtune.trainer.TrainerKinds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,32 @@ class ModelSelectionTest {
     assertEquals(
         List.of("logreg", "mlp[64,32]"),
         report.skipped().stream().map(ModelSelection.Skipped::name).toList());
+  }
+
+  @Test
+  void aCandidateThatFailsIsListedAndTheOthersStillRank(@TempDir Path scratch) {
+    ModelTrainerFactory registry = TrainerKinds.registry();
+    ModelTrainerFactory failingLogreg =
+        ModelTrainerFactory.of(
+            registry::architecture,
+            setup -> {
+              if (setup.trainer().hiddenUnits().isEmpty()) {
+                throw new IllegalStateException("out of memory");
+              }
+              return registry.create(setup);
+            },
+            registry::resume);
+    ModelSelection.Report report =
+        ModelSelection.run(
+            SPEC,
+            blobs(160),
+            Candidates.named(SPEC, List.of("logreg", "mlp[16]")),
+            options(2, null, scratch),
+            failingLogreg,
+            line -> {});
+    assertEquals(List.of("mlp[16]"), report.ranking().stream().map(Ranking.Row::name).toList());
+    assertEquals(
+        List.of(new ModelSelection.Skipped("logreg", "failed: out of memory")), report.skipped());
   }
 
   @Test
