@@ -63,10 +63,10 @@ class SelectTextRankingTest {
   }
 
   /**
-   * Fine-tuning MiniLM twice (2 folds x 200 reviews x 3 epochs at 64 tokens) costs about 7 CPU
-   * minutes here (16 min wall on the shared 2-core machine under load), far above a suite test's
-   * share, so it runs only when asked: {@code STREAMTUNE_SLOW_SELECT=true ./mvnw ... -pl launcher
-   * test -Dtest=SelectTextRankingTest}.
+   * Fine-tuning MiniLM twice (2 folds x 200 reviews x 3 epochs at 64 tokens) took 465 s in Maven on
+   * the shared 2-core machine under load (the spam test beside it: 130-190 s), far above a suite
+   * test's share, so it runs only when asked: {@code STREAMTUNE_SLOW_SELECT=true ./mvnw ... -pl
+   * launcher test -Dtest=SelectTextRankingTest}.
    */
   @Test
   @EnabledIfEnvironmentVariable(named = "STREAMTUNE_SLOW_SELECT", matches = "true")
