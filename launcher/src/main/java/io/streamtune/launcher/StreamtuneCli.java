@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       InferSpecCommand.class,
       PrepareCommand.class,
+      SelectCommand.class,
       PreprocessCommand.class,
       TrainerCommand.class,
       EvaluatorCommand.class,

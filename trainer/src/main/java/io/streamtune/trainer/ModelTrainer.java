@@ -1,8 +1,12 @@
 package io.streamtune.trainer;
 
 import ai.djl.Model;
+import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.training.RoundLoop;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.TrainerSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -64,6 +68,32 @@ public interface ModelTrainer extends AutoCloseable {
   /** Files of the version beside the parameters (e.g. a text head). */
   default Map<String, ModelStore.FileContent> files() {
     return Map.of();
+  }
+
+  /**
+   * Parameters of a model that is not a DJL {@link #model()} (a text head and its frozen encoder);
+   * -1 when unknown. A DJL model's are counted from its block.
+   */
+  default long parameterCount() {
+    return -1;
+  }
+
+  /** The {@code metadata.json} of this model stored as {@code modelId} v{@code version}. */
+  default ModelMetadata metadata(
+      PipelineSpec spec, String modelId, int version, Instant createdAt) {
+    boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
+    return new ModelMetadata(
+        modelId,
+        version,
+        architecture(),
+        spec.label().classes(),
+        tabular ? spec.featureNames() : List.of(),
+        metadataFeatureCount(),
+        TrainerSpec.MLP.equals(spec.trainer().backboneFor(spec.modality()))
+            ? spec.trainer().hiddenUnits()
+            : List.of(),
+        spec.trainer().seed(),
+        createdAt.toString());
   }
 
   /** Backbone-specific facts of the last round for {@code training.json} (none by default). */

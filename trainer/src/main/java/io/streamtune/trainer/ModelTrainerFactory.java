@@ -2,6 +2,8 @@ package io.streamtune.trainer;
 
 import ai.djl.Device;
 import io.streamtune.model.ModelStore;
+import io.streamtune.model.text.EmbeddingCache;
+import io.streamtune.model.text.MiniLmEncoder;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ public interface ModelTrainerFactory {
    *
    * @param featureCount tabular features per example (0 for images and texts)
    * @param threads PyTorch intra-op threads in effect (the MiniLM encoder takes as many)
+   * @param sharedEmbeddings a MiniLM encoder and embedding cache the caller owns and shares between
+   *     trainers (model selection), or null: a MiniLM trainer makes its own
    */
   record Setup(
       String modelId,
@@ -27,7 +31,19 @@ public interface ModelTrainerFactory {
       ModelStore store,
       int featureCount,
       Device device,
-      int threads) {
+      int threads,
+      SharedEmbeddings sharedEmbeddings) {
+
+    /** Without shared embeddings: the service's trainers. */
+    public Setup(
+        String modelId,
+        PipelineSpec spec,
+        ModelStore store,
+        int featureCount,
+        Device device,
+        int threads) {
+      this(modelId, spec, store, featureCount, device, threads, null);
+    }
 
     public int numClasses() {
       return spec.label().classes().size();
@@ -37,6 +53,12 @@ public interface ModelTrainerFactory {
       return spec.trainer();
     }
   }
+
+  /**
+   * A MiniLM encoder and an embedding cache by example id, shared by trainers that see the same
+   * examples under the same ids: each text goes through the encoder once. The owner closes it.
+   */
+  record SharedEmbeddings(MiniLmEncoder encoder, EmbeddingCache cache) {}
 
   /** The architecture the spec asks for; a stored version resumes only when it matches. */
   String architecture(Setup setup);

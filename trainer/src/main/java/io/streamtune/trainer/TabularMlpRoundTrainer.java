@@ -80,6 +80,9 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
     this.trainer = model.newTrainer(config);
     // Already-initialised (loaded) parameters are kept; only missing ones are initialised.
     trainer.initialize(new Shape(1, featureCount));
+    if (spec.hiddenUnits().isEmpty()) {
+      SoftmaxGradientCheck.skip(trainer);
+    }
     this.parameters = new ArrayList<>(model.getBlock().getParameters().values());
   }
 

@@ -33,14 +33,28 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
   static final ModelTrainerFactory KIND =
       ModelTrainerFactory.of(
           setup -> TextClassifier.architecture(featuresOf(setup.trainer())),
-          setup -> create(setup.trainer(), setup.numClasses(), setup.threads()),
+          setup ->
+              new TextLinearHeadRoundTrainer(
+                  featuresOf(setup.trainer()),
+                  setup.trainer(),
+                  setup.numClasses(),
+                  setup.threads(),
+                  null,
+                  setup.sharedEmbeddings()),
           (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.threads()));
+
+  /**
+   * Weights of all-MiniLM-L6-v2 without its pooler (mean pooling is used): embeddings 30522 x 384 +
+   * 512 x 384 + 2 x 384 + LayerNorm, and 6 layers of 1,773,184 (22.6M, as the ONNX file holds).
+   */
+  static final long MINILM_ENCODER_PARAMETERS = 22_557_696L;
 
   private final TextClassifier.Features features;
   private final TrainerSpec spec;
   private final int numClasses;
   private final MiniLmEncoder encoder;
   private final EmbeddingCache cache;
+  private final boolean ownsEncoder;
   private TextClassifier classifier;
 
   private TextLinearHeadRoundTrainer(
@@ -48,18 +62,25 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
       TrainerSpec spec,
       int numClasses,
       int threads,
-      TextClassifier previous) {
+      TextClassifier previous,
+      ModelTrainerFactory.SharedEmbeddings shared) {
     this.features = features;
     this.spec = spec;
     this.numClasses = numClasses;
     this.classifier = previous;
-    if (features == TextClassifier.Features.MINILM) {
+    if (features == TextClassifier.Features.MINILM && shared != null) {
+      this.encoder = shared.encoder();
+      this.cache = shared.cache();
+      this.ownsEncoder = false;
+    } else if (features == TextClassifier.Features.MINILM) {
       this.encoder = new MiniLmEncoder(MiniLmEncoder.Options.defaults(threads));
       // the buffer plus what arrives between two rounds
       this.cache = new EmbeddingCache(spec.bufferCapacity() + 2 * spec.retrainEvery());
+      this.ownsEncoder = true;
     } else {
       this.encoder = null;
       this.cache = null;
+      this.ownsEncoder = false;
     }
   }
 
@@ -70,7 +91,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
   }
 
   static TextLinearHeadRoundTrainer create(TrainerSpec spec, int numClasses, int threads) {
-    return new TextLinearHeadRoundTrainer(featuresOf(spec), spec, numClasses, threads, null);
+    return new TextLinearHeadRoundTrainer(featuresOf(spec), spec, numClasses, threads, null, null);
   }
 
   static TextLinearHeadRoundTrainer resume(
@@ -78,7 +99,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
     TextClassifier.Features features = featuresOf(spec);
     try {
       return new TextLinearHeadRoundTrainer(
-          features, spec, numClasses, threads, TextClassifier.read(versionDir, features));
+          features, spec, numClasses, threads, TextClassifier.read(versionDir, features), null);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read the text head in " + versionDir + ": " + e.getMessage(), e);
@@ -158,6 +179,16 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
         : HashedTfidf.DEFAULT_BUCKETS;
   }
 
+  /** The head's weights and biases, plus the frozen MiniLM encoder's for the MiniLM probe. */
+  @Override
+  public long parameterCount() {
+    if (classifier == null) {
+      return -1;
+    }
+    long head = (long) (classifier.head().dimensions() + 1) * numClasses;
+    return features == TextClassifier.Features.MINILM ? head + MINILM_ENCODER_PARAMETERS : head;
+  }
+
   @Override
   public String deviceName() {
     return "cpu()";
@@ -184,7 +215,7 @@ final class TextLinearHeadRoundTrainer implements ModelTrainer {
 
   @Override
   public void close() {
-    if (encoder != null) {
+    if (encoder != null && ownsEncoder) {
       encoder.close();
     }
   }

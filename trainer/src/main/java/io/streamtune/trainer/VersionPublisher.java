@@ -113,19 +113,7 @@ final class VersionPublisher {
     int version = nextVersion;
     Instant createdAt = Instant.now();
     boolean tabular = spec.modality() == PipelineSpec.Modality.TABULAR;
-    ModelMetadata metadata =
-        new ModelMetadata(
-            modelId,
-            version,
-            trainer.architecture(),
-            spec.label().classes(),
-            tabular ? spec.featureNames() : List.of(),
-            trainer.metadataFeatureCount(),
-            TrainerSpec.MLP.equals(spec.trainer().backboneFor(spec.modality()))
-                ? spec.trainer().hiddenUnits()
-                : List.of(),
-            spec.trainer().seed(),
-            createdAt.toString());
+    ModelMetadata metadata = trainer.metadata(spec, modelId, version, createdAt);
     Map<String, ModelStore.FileContent> files = new HashMap<>(trainer.files());
     files.put(
         BUFFER_FILE,

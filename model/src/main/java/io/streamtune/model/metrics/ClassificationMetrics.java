@@ -110,22 +110,36 @@ public final class ClassificationMetrics {
   }
 
   private static long[][] checkedConfusionMatrix(int[] actual, int[] predicted, int labelCount) {
+    checkScorable(actual, "predicted", predicted, labelCount);
+    return confusionMatrix(actual, predicted, labelCount);
+  }
+
+  /**
+   * Fails with a message naming the array when {@code predictions} cannot be scored against {@code
+   * actual}: null, empty, of another length, or holding an index outside {@code 0..labelCount-1}.
+   */
+  static void checkScorable(int[] actual, String name, int[] predictions, int labelCount) {
     Objects.requireNonNull(actual, "actual");
-    Objects.requireNonNull(predicted, "predicted");
-    if (actual.length != predicted.length) {
+    Objects.requireNonNull(predictions, name);
+    if (labelCount < 1) {
+      throw new IllegalArgumentException(
+          "the number of classes must be at least 1, got " + labelCount);
+    }
+    if (actual.length != predictions.length) {
       throw new IllegalArgumentException(
           "actual has "
               + actual.length
-              + " labels but predicted has "
-              + predicted.length
+              + " labels but "
+              + name
+              + " has "
+              + predictions.length
               + "; they must be of the same length");
     }
     if (actual.length == 0) {
       throw new IllegalArgumentException("cannot score zero examples");
     }
     checkIndexes("actual", actual, labelCount);
-    checkIndexes("predicted", predicted, labelCount);
-    return confusionMatrix(actual, predicted, labelCount);
+    checkIndexes(name, predictions, labelCount);
   }
 
   private static void checkIndexes(String name, int[] indexes, int labelCount) {
@@ -179,8 +193,28 @@ public final class ClassificationMetrics {
     }
     double precision = ratio(truePositives, predictedAsK);
     double recall = ratio(truePositives, support);
-    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-    return new ClassScore(label, precision, recall, f1, support);
+    return new ClassScore(label, precision, recall, f1(precision, recall), support);
+  }
+
+  /**
+   * Macro F1 from per-class counts (true positives, actual and predicted counts per class), the
+   * same arithmetic as {@link #macroF1(int[], int[], int)}: the bootstrap resamples counts without
+   * building a confusion matrix per resample and still scores bit for bit like this class.
+   */
+  static double macroF1FromCounts(
+      long[] truePositives, long[] actualCounts, long[] predictedCounts) {
+    return IntStream.range(0, truePositives.length)
+        .mapToDouble(
+            k ->
+                f1(
+                    ratio(truePositives[k], predictedCounts[k]),
+                    ratio(truePositives[k], actualCounts[k])))
+        .average()
+        .orElse(0);
+  }
+
+  private static double f1(double precision, double recall) {
+    return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
   }
 
   /** sklearn's zero_division=0: an undefined ratio counts as 0. */

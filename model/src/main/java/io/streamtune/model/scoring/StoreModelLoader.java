@@ -33,6 +33,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
   private final Path storeRoot;
   private MiniLmEncoder encoder;
+  private final boolean ownsEncoder;
   private final EmbeddingCache cache;
 
   /**
@@ -52,6 +53,19 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
   public StoreModelLoader(Path storeRoot, boolean cacheEmbeddings) {
     this.storeRoot = storeRoot.toAbsolutePath().normalize();
     this.cache = cacheEmbeddings ? new EmbeddingCache(EMBEDDING_CACHE_ENTRIES) : null;
+    this.ownsEncoder = true;
+  }
+
+  /**
+   * With a MiniLM encoder and embedding cache shared with whoever trained the heads (model
+   * selection: each text is encoded once, for training and scoring alike). The caller closes the
+   * encoder; ids must name one text each.
+   */
+  public StoreModelLoader(Path storeRoot, MiniLmEncoder sharedEncoder, EmbeddingCache sharedCache) {
+    this.storeRoot = storeRoot.toAbsolutePath().normalize();
+    this.encoder = java.util.Objects.requireNonNull(sharedEncoder, "sharedEncoder");
+    this.cache = java.util.Objects.requireNonNull(sharedCache, "sharedCache");
+    this.ownsEncoder = false;
   }
 
   @Override
@@ -135,7 +149,7 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (encoder != null) {
+    if (encoder != null && ownsEncoder) {
       encoder.close();
       encoder = null;
     }
