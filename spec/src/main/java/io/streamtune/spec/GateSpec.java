@@ -61,7 +61,7 @@ public final class GateSpec extends SettingSection<GateSpec> {
   public static final Setting<Integer> MIN_HOLDOUT =
       Setting.integer(
           "minHoldout",
-          100,
+          30,
           1,
           "Fewest holdout examples for a paired decision against a champion; below it the"
               + " champion stays (a version with no champion is judged on any holdout).");

@@ -42,7 +42,7 @@ class EvaluatorSpecTest {
     assertThat(gate.mode()).isEqualTo(GateSpec.Mode.SUPERIOR);
     assertThat(gate.alpha()).isEqualTo(0.05);
     assertThat(gate.margin()).isEqualTo(0.01);
-    assertThat(gate.minHoldout()).isEqualTo(100);
+    assertThat(gate.minHoldout()).isEqualTo(30);
     assertThat(gate.minMacroF1()).isEqualTo(0.0);
     assertThat(gate.minAccuracy()).isEqualTo(0.0);
   }
