@@ -311,6 +311,26 @@ class VersionEvaluatorTest {
   }
 
   @Test
+  void aChampionPredictingALabelTheChallengerLacksLeavesItJudgedOnTheBaseline() {
+    // v1 knows a third label and answers it for low x; v2 knows only no/yes
+    rule("/store/m/v1", List.of("no", "yes", "maybe"), 2, row -> row[0] < 0.15 ? 2 : 1);
+    threshold("/store/m/v2", 0.5);
+    HoldoutSet holdout = holdout(0.1f, 0.2f, 0.6f, 0.9f);
+    evaluator.recoverChampion(version(1, "/store/m/v1"));
+
+    Evaluated result =
+        (Evaluated) evaluator.evaluate(version(2, "/store/m/v2"), holdout.snapshot());
+
+    assertThat(result.report().getPromoted()).isTrue();
+    assertThat(result.report().getChampionVersion()).isEqualTo(1);
+    assertThat(result.report().getGateTest()).isEmpty();
+    assertThat(result.report().getGateReason())
+        .startsWith(
+            "champion v1 predicts labels [no, yes, maybe] that m v2 does not have, judged as if"
+                + " there were no champion; macro F1 1.0000 > majority baseline");
+  }
+
+  @Test
   void modelsAreGatedAgainstTheirOwnChampion() {
     threshold("/store/a/v1", 0.5);
     threshold("/store/b/v1", 0.85);
