@@ -94,7 +94,7 @@ public final class ReportBuilder {
         .setWeightedPrecision(metrics.weightedPrecision())
         .setWeightedRecall(metrics.weightedRecall())
         .setWeightedF1(metrics.weightedF1())
-        .setGateTest(decision.comparison() == null ? "" : decision.comparison().test())
+        .setGateTest(decision.comparison() == null ? null : decision.comparison().test())
         .setGateDifference(
             decision.comparison() == null ? null : decision.comparison().difference())
         .setGateDifferenceInterval(

@@ -323,7 +323,7 @@ class VersionEvaluatorTest {
 
     assertThat(result.report().getPromoted()).isTrue();
     assertThat(result.report().getChampionVersion()).isEqualTo(1);
-    assertThat(result.report().getGateTest()).isEmpty();
+    assertThat(result.report().getGateTest()).isNull();
     assertThat(result.report().getGateReason())
         .startsWith(
             "champion v1 predicts labels [no, yes, maybe] that m v2 does not have, judged as if"

@@ -53,7 +53,7 @@ class MetricsWatcherLineTest {
     EvaluationReport report = report();
     report.setChampionVersion(null);
     report.setPromoted(true);
-    report.setGateTest("");
+    report.setGateTest(null);
 
     assertThat(MetricsWatcher.line(report)).endsWith("(baseline 0.200) | promoted");
   }
