@@ -110,6 +110,14 @@ public final class ProbabilityMetrics {
     return -Math.log(clip(row[actualClass]) / rowSum);
   }
 
+  /**
+   * −ln of a true-class probability clipped to {@code [ε, 1 − ε]} (no row to renormalise): the
+   * feedback app's online log loss, per labelled prediction, which keeps only that probability.
+   */
+  public static double trueClassLogLoss(double p) {
+    return -Math.log(clip(Double.isNaN(p) ? 0 : p));
+  }
+
   private static double clip(double p) {
     return Math.min(1 - LOG_LOSS_EPSILON, Math.max(LOG_LOSS_EPSILON, p));
   }

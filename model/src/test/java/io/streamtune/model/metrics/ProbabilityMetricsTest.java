@@ -59,6 +59,18 @@ class ProbabilityMetricsTest {
   }
 
   @Test
+  void theOnlineTrueClassLogLossClipsAsTheHoldoutLogLoss() {
+    double epsilon = Math.ulp(1.0);
+    assertThat(ProbabilityMetrics.trueClassLogLoss(0)).isEqualTo(-Math.log(epsilon));
+    assertThat(ProbabilityMetrics.trueClassLogLoss(Double.NaN)).isEqualTo(-Math.log(epsilon));
+    assertThat(ProbabilityMetrics.trueClassLogLoss(1)).isEqualTo(-Math.log(1 - epsilon));
+    // a row that sums to 1 needs no renormalisation: both give −ln 0.75
+    assertThat(ProbabilityMetrics.exampleLogLoss(new float[] {0.25f, 0.75f}, 1))
+        .isEqualTo(ProbabilityMetrics.trueClassLogLoss(0.75))
+        .isCloseTo(-Math.log(0.75), within(1e-15));
+  }
+
+  @Test
   void badInputFailsWithAClearMessage() {
     assertThatThrownBy(() -> ProbabilityMetrics.compute(new int[] {0}, new float[][] {{1, 0}}, 3))
         .isInstanceOf(IllegalArgumentException.class)
