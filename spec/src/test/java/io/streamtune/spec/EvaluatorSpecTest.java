@@ -124,6 +124,19 @@ class EvaluatorSpecTest {
   }
 
   @Test
+  void everyKeyIsDocumentedInTheReadme() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    for (Setting<?> setting : EvaluatorSpec.SETTINGS) {
+      if (setting != EvaluatorSpec.GATE) {
+        assertThat(readme).contains("| `evaluator." + setting.name() + "` |");
+      }
+    }
+    for (Setting<?> setting : GateSpec.SETTINGS) {
+      assertThat(readme).contains("| `evaluator.gate." + setting.name() + "` |");
+    }
+  }
+
+  @Test
   void theSectionSurvivesJavaSerializationWithItsGate() throws Exception {
     EvaluatorSpec written =
         EvaluatorSpec.read(Map.of("seed", 5, "gate", Map.of("test", "mcnemar", "alpha", 0.1)));
