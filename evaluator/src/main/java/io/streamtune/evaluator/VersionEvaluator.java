@@ -196,13 +196,29 @@ public final class VersionEvaluator {
         }
       }
     }
-    ChampionGate.Decision decision =
-        gate.decide(
-            new ChampionGate.Challenger(
-                version.getVersion(), scores.actual(), scores.predicted(), metrics),
-            currentChampion);
-    if (!note.isEmpty()) {
-      decision = decision.withNote(note, champion.version.getVersion());
+    ChampionGate.Decision decision;
+    if (champion != null
+        && currentChampion.isEmpty()
+        && version.getVersion() <= champion.version.getVersion()) {
+      // a replayed older version never takes the crown back, scored champion or not
+      decision =
+          new ChampionGate.Decision(
+              false,
+              note
+                  + "version "
+                  + version.getVersion()
+                  + " is not newer than champion v"
+                  + champion.version.getVersion(),
+              champion.version.getVersion());
+    } else {
+      decision =
+          gate.decide(
+              new ChampionGate.Challenger(
+                  version.getVersion(), scores.actual(), scores.predicted(), metrics),
+              currentChampion);
+      if (!note.isEmpty()) {
+        decision = decision.withNote(note, champion.version.getVersion());
+      }
     }
     if (decision.promoted()) {
       champions.put(

@@ -331,6 +331,23 @@ class VersionEvaluatorTest {
   }
 
   @Test
+  void anOlderVersionIsNotPromotedOverAChampionThatCannotBeScored() {
+    threshold("/store/m/v3", 0.5);
+    evaluator.recoverChampion(version(4, "/store/m/gone"));
+
+    Evaluated result =
+        (Evaluated) evaluator.evaluate(version(3, "/store/m/v3"), holdout(0.1f, 0.9f).snapshot());
+
+    assertThat(result.report().getPromoted()).isFalse();
+    assertThat(result.report().getChampionVersion()).isEqualTo(4);
+    assertThat(result.report().getGateReason())
+        .isEqualTo(
+            "champion v4 could not be scored on this holdout, judged as if there were no"
+                + " champion; version 3 is not newer than champion v4");
+    assertThat(evaluator.championVersion("m")).hasValue(4);
+  }
+
+  @Test
   void modelsAreGatedAgainstTheirOwnChampion() {
     threshold("/store/a/v1", 0.5);
     threshold("/store/b/v1", 0.85);
