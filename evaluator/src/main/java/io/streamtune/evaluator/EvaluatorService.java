@@ -115,7 +115,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     this.control =
         new ControlTopic(
             config.kafka(), topics.name(Topics.CONTROL), config.spec().name(), "evaluator");
-    this.evaluator = new VersionEvaluator(loader, new ChampionGate(config.minMacroF1Gain()), clock);
+    this.evaluator = new VersionEvaluator(loader, config.spec().evaluator(), clock);
     this.loader = loader;
     String registry = config.kafka().schemaRegistryUrl();
     Map<String, String> registrySettings = config.kafka().registrySettings();
@@ -193,13 +193,13 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
       modelsConsumer.subscribe(List.of(modelsTopic));
       LOG.info(
           "evaluator started: holdout {} (at most {} examples), models {}, reports to {},"
-              + " promotions to {}, min macro F1 gain {}",
+              + " promotions to {}, {}",
           holdoutTopic,
           config.holdoutMaxExamples(),
           modelsTopic,
           metricsTopic,
           promotedTopic,
-          config.minMacroF1Gain());
+          config.spec().evaluator());
       while (running) {
         followPromotions();
         forgetStaleHoldoutOnConceptDrift();

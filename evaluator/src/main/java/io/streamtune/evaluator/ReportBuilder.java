@@ -1,7 +1,10 @@
 package io.streamtune.evaluator;
 
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.metrics.Interval;
+import io.streamtune.model.metrics.ProbabilityMetrics;
 import io.streamtune.schemas.avro.ClassMetrics;
+import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.time.Instant;
@@ -14,6 +17,37 @@ public final class ReportBuilder {
 
   private ReportBuilder() {}
 
+  /** Every metric of {@code scores}, the gate's verdict and its paired test. */
+  static EvaluationReport build(
+      ModelVersion version,
+      HoldoutScorer.Scores scores,
+      ChampionGate.Decision decision,
+      Instant evaluatedAt) {
+    EvaluationReport report = build(version, scores.metrics(), decision, evaluatedAt);
+    ProbabilityMetrics probabilities = scores.probabilities();
+    List<ClassMetrics> perClass = report.getPerClass();
+    for (int k = 0; k < perClass.size(); k++) {
+      perClass.get(k).setRocAuc(definedOrNull(probabilities.rocAuc(k)));
+      perClass.get(k).setPrAuc(definedOrNull(probabilities.averagePrecision(k)));
+    }
+    report.setLogLoss(probabilities.logLoss());
+    report.setBrierScore(probabilities.brierScore());
+    report.setRocAuc(definedOrNull(probabilities.macroRocAuc()));
+    report.setPrAuc(definedOrNull(probabilities.macroAveragePrecision()));
+    report.setExpectedCalibrationError(probabilities.expectedCalibrationError());
+    report.setAccuracyInterval(interval(scores.accuracyInterval()));
+    report.setMacroF1Interval(interval(scores.macroF1Interval()));
+    if (scores.latency() != null) {
+      report.setLatencyP50Millis(scores.latency().p50Millis());
+      report.setLatencyP99Millis(scores.latency().p99Millis());
+    }
+    return report;
+  }
+
+  /**
+   * The label-based metrics and the gate's verdict; the probability metrics, intervals and latency
+   * are left null (a report of predictions alone).
+   */
   public static EvaluationReport build(
       ModelVersion version,
       ClassificationMetrics metrics,
@@ -56,6 +90,26 @@ public final class ReportBuilder {
         .setChampionVersion(decision.championVersion())
         .setPromoted(decision.promoted())
         .setGateReason(decision.reason())
+        .setBalancedAccuracy(metrics.balancedAccuracy())
+        .setWeightedPrecision(metrics.weightedPrecision())
+        .setWeightedRecall(metrics.weightedRecall())
+        .setWeightedF1(metrics.weightedF1())
+        .setGateTest(decision.comparison() == null ? null : decision.comparison().test())
+        .setGateDifference(
+            decision.comparison() == null ? null : decision.comparison().difference())
+        .setGateDifferenceInterval(
+            decision.comparison() == null ? null : interval(decision.comparison().interval()))
+        .setGatePValue(decision.comparison() == null ? null : decision.comparison().pValue())
+        .setChampionMacroF1(decision.championMacroF1())
         .build();
+  }
+
+  private static ConfidenceInterval interval(Interval interval) {
+    return new ConfidenceInterval(interval.low(), interval.high(), interval.level());
+  }
+
+  /** Avro has no NaN-free double: an undefined score is written as null. */
+  private static Double definedOrNull(double value) {
+    return Double.isNaN(value) ? null : value;
   }
 }

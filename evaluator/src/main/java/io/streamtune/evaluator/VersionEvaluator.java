@@ -5,13 +5,13 @@ import io.streamtune.model.scoring.ModelLoader;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.spec.EvaluatorSpec;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * Scores one model version on a holdout snapshot and gates it against the champion of its model;
  * keeps the champion of every model id. Knows nothing of Kafka: the service feeds it.
  *
- * <p>The champion is re-scored on the same holdout snapshot as the challenger whenever the holdout
- * has changed since the champion's score was taken, so the gate compares like with like: a macro F1
- * measured on last hour's holdout says little against one measured on today's.
+ * <p>The champion's per-example predictions are kept for the holdout revision they were taken on,
+ * and taken again whenever the holdout has changed, so the gate's paired test compares the two
+ * versions' answers on exactly the same examples: a macro F1 measured on last hour's holdout says
+ * little against one measured on today's. A champion that cannot be scored on the current holdout
+ * (its files gone, its labels no longer the challenger's) leaves the challenger judged as if there
+ * were no champion, with a note in the reason.
  */
 public final class VersionEvaluator {
 
@@ -43,28 +46,55 @@ public final class VersionEvaluator {
    */
   public record Skipped(String reason, boolean error) implements Result {}
 
+  /**
+   * A champion and its predictions on one holdout revision: the paired test needs the champion's
+   * answer for each example the challenger answered, so they are taken again whenever the holdout
+   * changed.
+   */
   private static final class ChampionState {
     final ModelVersion version;
-    double macroF1;
     long holdoutRevision;
+    List<String> labels;
+    int[] predicted;
 
-    ChampionState(ModelVersion version, double macroF1, long holdoutRevision) {
+    ChampionState(
+        ModelVersion version, long holdoutRevision, List<String> labels, int[] predicted) {
       this.version = version;
-      this.macroF1 = macroF1;
       this.holdoutRevision = holdoutRevision;
+      this.labels = labels;
+      this.predicted = predicted;
+    }
+
+    static ChampionState unscored(ModelVersion version) {
+      return new ChampionState(version, NEVER_SCORED, List.of(), null);
     }
   }
+
+  /** A champion's predictions on a holdout, as indexes of its own labels. */
+  private record ChampionPredictions(List<String> labels, int[] predicted) {}
 
   private static final long NEVER_SCORED = Long.MIN_VALUE;
 
   private final ModelLoader loader;
   private final ChampionGate gate;
+  private final HoldoutScorer scorer;
   private final Clock clock;
   private final Map<String, ChampionState> champions = new HashMap<>();
 
+  /** Scores, intervals, latency and the gate as the spec's evaluator section sets them. */
+  public VersionEvaluator(ModelLoader loader, EvaluatorSpec spec, Clock clock) {
+    this(loader, ChampionGate.of(spec), spec, clock);
+  }
+
+  /** This gate; intervals and latency at the evaluator section's defaults. */
   public VersionEvaluator(ModelLoader loader, ChampionGate gate, Clock clock) {
+    this(loader, gate, EvaluatorSpec.defaults(), clock);
+  }
+
+  private VersionEvaluator(ModelLoader loader, ChampionGate gate, EvaluatorSpec spec, Clock clock) {
     this.loader = Objects.requireNonNull(loader, "loader");
     this.gate = Objects.requireNonNull(gate, "gate");
+    this.scorer = new HoldoutScorer(spec);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -73,7 +103,7 @@ public final class VersionEvaluator {
    * champion; it is scored on the holdout when the next challenger arrives.
    */
   public void recoverChampion(ModelVersion promoted) {
-    champions.put(promoted.getModelId(), new ChampionState(promoted, Double.NaN, NEVER_SCORED));
+    champions.put(promoted.getModelId(), ChampionState.unscored(promoted));
   }
 
   /**
@@ -88,7 +118,7 @@ public final class VersionEvaluator {
     if (current != null && current.version.getVersion() == promoted.getVersion()) {
       return false;
     }
-    champions.put(promoted.getModelId(), new ChampionState(promoted, Double.NaN, NEVER_SCORED));
+    champions.put(promoted.getModelId(), ChampionState.unscored(promoted));
     return true;
   }
 
@@ -107,7 +137,7 @@ public final class VersionEvaluator {
     if (version.getFeatureCount() != holdoutWidth) {
       return new Skipped(featureMismatch(name, version.getFeatureCount(), holdoutWidth), true);
     }
-    ClassificationMetrics metrics;
+    HoldoutScorer.Scores scores;
     try (ScoringModel model = loader.load(version)) {
       if (model.featureCount() != holdoutWidth) {
         return new Skipped(featureMismatch(name, model.featureCount(), holdoutWidth), true);
@@ -123,86 +153,116 @@ public final class VersionEvaluator {
                 + model.labels(),
             true);
       }
-      metrics =
-          ClassificationMetrics.compute(
-              actual.get(), model.predict(holdout.inputs()), model.labels());
+      scores = scorer.score(model, holdout, actual.get());
     } catch (RuntimeException e) {
       String message = String.valueOf(e.getMessage());
       String where =
           message.contains(version.getStorePath()) ? "" : " from " + version.getStorePath();
       return new Skipped("cannot score " + name + where + ": " + message, true);
     }
+    ClassificationMetrics metrics = scores.metrics();
 
     ChampionState champion = champions.get(version.getModelId());
     String note = "";
     Optional<ChampionGate.Champion> currentChampion = Optional.empty();
     if (champion != null) {
       if (champion.holdoutRevision != holdout.revision()) {
-        OptionalDouble rescored = rescore(champion.version, holdout);
-        if (rescored.isPresent()) {
-          champion.macroF1 = rescored.getAsDouble();
-          champion.holdoutRevision = holdout.revision();
-        } else if (Double.isNaN(champion.macroF1)) {
-          note =
-              "champion v"
-                  + champion.version.getVersion()
-                  + " could not be scored, judged as if there were no champion; ";
+        rescore(champion.version, holdout)
+            .ifPresent(
+                rescored -> {
+                  champion.labels = rescored.labels();
+                  champion.predicted = rescored.predicted();
+                  champion.holdoutRevision = holdout.revision();
+                });
+      }
+      String championName = "champion v" + champion.version.getVersion();
+      if (champion.holdoutRevision != holdout.revision()) {
+        note =
+            championName
+                + " could not be scored on this holdout, judged as if there were no champion; ";
+      } else {
+        Optional<int[]> mapped = inLabelsOf(champion, metrics.labels());
+        if (mapped.isPresent()) {
+          currentChampion =
+              Optional.of(new ChampionGate.Champion(champion.version.getVersion(), mapped.get()));
         } else {
           note =
-              "champion v"
-                  + champion.version.getVersion()
-                  + " could not be re-scored, its last score is used; ";
+              championName
+                  + " predicts labels "
+                  + champion.labels
+                  + " that "
+                  + name
+                  + " does not have, judged as if there were no champion; ";
         }
       }
-      if (!Double.isNaN(champion.macroF1)) {
-        currentChampion =
-            Optional.of(new ChampionGate.Champion(champion.version.getVersion(), champion.macroF1));
-      }
     }
-    ChampionGate.Decision decision =
-        gate.decide(
-            version.getVersion(),
-            metrics.macroF1(),
-            metrics.majorityBaselineMacroF1(),
-            currentChampion);
-    if (!note.isEmpty()) {
+    ChampionGate.Decision decision;
+    if (champion != null
+        && currentChampion.isEmpty()
+        && version.getVersion() <= champion.version.getVersion()) {
+      // a replayed older version never takes the crown back, scored champion or not
       decision =
           new ChampionGate.Decision(
-              decision.promoted(),
-              note + decision.reason(),
-              champion == null ? null : champion.version.getVersion());
+              false,
+              note
+                  + "version "
+                  + version.getVersion()
+                  + " is not newer than champion v"
+                  + champion.version.getVersion(),
+              champion.version.getVersion());
+    } else {
+      decision =
+          gate.decide(
+              new ChampionGate.Challenger(
+                  version.getVersion(), scores.actual(), scores.predicted(), metrics),
+              currentChampion);
+      if (!note.isEmpty()) {
+        decision = decision.withNote(note, champion.version.getVersion());
+      }
     }
     if (decision.promoted()) {
       champions.put(
-          version.getModelId(), new ChampionState(version, metrics.macroF1(), holdout.revision()));
+          version.getModelId(),
+          new ChampionState(version, holdout.revision(), metrics.labels(), scores.predicted()));
     }
-    EvaluationReport report = ReportBuilder.build(version, metrics, decision, clock.instant());
+    EvaluationReport report = ReportBuilder.build(version, scores, decision, clock.instant());
     return new Evaluated(
         report, metrics, decision.promoted() ? Optional.of(version) : Optional.empty());
   }
 
-  private OptionalDouble rescore(ModelVersion championVersion, HoldoutSet.Snapshot holdout) {
+  private Optional<ChampionPredictions> rescore(
+      ModelVersion championVersion, HoldoutSet.Snapshot holdout) {
     String name = championVersion.getModelId() + " v" + championVersion.getVersion();
     try (ScoringModel model = loader.load(championVersion)) {
       int width = holdout.features()[0].length;
       if (model.featureCount() != width) {
         LOG.warn(
             "cannot re-score champion: {}", featureMismatch(name, model.featureCount(), width));
-        return OptionalDouble.empty();
+        return Optional.empty();
       }
-      Optional<int[]> actual = actualIndexes(holdout.labels(), model.labels());
-      if (actual.isEmpty()) {
-        LOG.warn("cannot re-score champion {}: holdout labels are not all among its labels", name);
-        return OptionalDouble.empty();
-      }
-      return OptionalDouble.of(
-          ClassificationMetrics.compute(
-                  actual.get(), model.predict(holdout.inputs()), model.labels())
-              .macroF1());
+      return Optional.of(
+          new ChampionPredictions(
+              List.copyOf(model.labels()), HoldoutScorer.predict(model, holdout)));
     } catch (RuntimeException e) {
       LOG.warn("cannot re-score champion {}: {}", name, e.getMessage());
-      return OptionalDouble.empty();
+      return Optional.empty();
     }
+  }
+
+  /**
+   * The champion's predictions as indexes of the challenger's {@code labels}, matched by name;
+   * empty when the champion predicted a label the challenger does not have.
+   */
+  private static Optional<int[]> inLabelsOf(ChampionState champion, List<String> labels) {
+    int[] mapped = new int[champion.predicted.length];
+    for (int i = 0; i < mapped.length; i++) {
+      int index = labels.indexOf(champion.labels.get(champion.predicted[i]));
+      if (index < 0) {
+        return Optional.empty();
+      }
+      mapped[i] = index;
+    }
+    return Optional.of(mapped);
   }
 
   /**

@@ -153,7 +153,14 @@ class EvaluatorServiceKafkaTest {
       assertThat(first.getExamplesTrainedOn()).isEqualTo(100L);
       assertThat(second.getPromoted()).isFalse();
       assertThat(second.getChampionVersion()).isEqualTo(1);
-      assertThat(second.getGateReason()).contains("< champion v1");
+      assertThat(second.getGateReason())
+          .startsWith("paired-bootstrap-macro-f1 vs champion v1 on " + HOLDOUT + " examples")
+          .endsWith("significantly worse, the champion stays");
+      assertThat(second.getChampionMacroF1()).isEqualTo(first.getMacroF1());
+      assertThat(second.getGateDifference())
+          .isEqualTo(second.getMacroF1() - first.getMacroF1())
+          .isNegative();
+      assertThat(second.getGateDifferenceInterval().getHigh()).isNegative();
 
       assertThat(promoted).hasSize(1);
       assertThat(promoted.get(0).key()).isEqualTo(MODEL_ID);
@@ -195,16 +202,19 @@ class EvaluatorServiceKafkaTest {
               Duration.ofSeconds(60));
       assertThat(reports).extracting(r -> r.value().getVersion()).containsExactly(1, 2, 4);
       EvaluationReport fourth = reports.get(2).value();
-      // same weights as the champion: equal macro F1 passes a zero gain, measured on this holdout
+      // same weights as the champion, which the restarted evaluator took from the promoted topic
+      // and scored on this holdout: the same answers on every example are no reason to promote
       assertThat(fourth.getChampionVersion()).isEqualTo(1);
-      assertThat(fourth.getPromoted()).isTrue();
+      assertThat(fourth.getChampionMacroF1()).isEqualTo(fourth.getMacroF1());
+      assertThat(fourth.getGateDifference()).isZero();
+      assertThat(fourth.getGatePValue()).isEqualTo(1.0);
+      assertThat(fourth.getPromoted()).isFalse();
       assertThat(fourth.getGateReason())
           .isEqualTo(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "macro F1 %.4f >= champion v1 %.4f + 0.0000",
-                  fourth.getMacroF1(),
-                  fourth.getMacroF1()));
+              "paired-bootstrap-macro-f1 vs champion v1 on "
+                  + HOLDOUT
+                  + " examples: difference +0.0000, 95% interval [+0.0000, +0.0000], p = 1 >= α"
+                  + " 0.05: not significantly better, the champion stays");
       assertThat(restarted.reportsPublished()).isEqualTo(1);
     } finally {
       restarted.close();
@@ -221,6 +231,16 @@ class EvaluatorServiceKafkaTest {
     assertThat(report.getMacroRecall()).isEqualTo(expected.macroRecall());
     assertThat(report.getMacroF1()).isEqualTo(expected.macroF1());
     assertThat(report.getMajorityBaselineMacroF1()).isEqualTo(expected.majorityBaselineMacroF1());
+    // the evolved schema's fields travel through the registry and the topic
+    assertThat(report.getBalancedAccuracy()).isEqualTo(expected.balancedAccuracy());
+    assertThat(report.getWeightedF1()).isEqualTo(expected.weightedF1());
+    assertThat(report.getMacroF1Interval().getLow()).isLessThanOrEqualTo(expected.macroF1());
+    assertThat(report.getMacroF1Interval().getHigh()).isGreaterThanOrEqualTo(expected.macroF1());
+    assertThat(report.getAccuracyInterval().getLevel()).isEqualTo(0.95);
+    assertThat(report.getLogLoss()).isPositive();
+    assertThat(report.getBrierScore()).isPositive();
+    assertThat(report.getExpectedCalibrationError()).isNotNull();
+    assertThat(report.getLatencyP99Millis()).isGreaterThanOrEqualTo(report.getLatencyP50Millis());
     List<List<Long>> confusion = new ArrayList<>();
     for (long[] row : expected.confusionMatrix()) {
       confusion.add(java.util.Arrays.stream(row).boxed().toList());

@@ -36,8 +36,9 @@ class ReportBuilderTest {
     // no: P 1/2 R 1/2; yes: P 2/3 R 2/3
     assertThat(report.getPerClass())
         .containsExactly(
-            new ClassMetrics("no", 0.5, 0.5, 0.5, 2L),
-            new ClassMetrics("yes", 2.0 / 3, 2.0 / 3, metrics.perClass().get(1).f1(), 3L));
+            new ClassMetrics("no", 0.5, 0.5, 0.5, 2L, null, null),
+            new ClassMetrics(
+                "yes", 2.0 / 3, 2.0 / 3, metrics.perClass().get(1).f1(), 3L, null, null));
     assertThat(report.getConfusionMatrix()).containsExactly(List.of(1L, 1L), List.of(1L, 2L));
     assertThat(report.getChampionVersion()).isEqualTo(4);
     assertThat(report.getPromoted()).isTrue();

@@ -118,7 +118,8 @@ class StoreModelLoaderTest {
 
     try (StoreModelLoader loader = new StoreModelLoader(dir.resolve("store"))) {
       VersionEvaluator evaluator =
-          new VersionEvaluator(loader, new ChampionGate(0.0), Clock.systemUTC());
+          new VersionEvaluator(
+              loader, io.streamtune.spec.EvaluatorSpec.defaults(), Clock.systemUTC());
       Evaluated evaluated = (Evaluated) evaluator.evaluate(version, holdout.snapshot());
       assertThat(evaluated.report().getHoldoutSize()).isEqualTo(60);
       assertThat(evaluated.report().getAccuracy()).isEqualTo(correct / 60.0);

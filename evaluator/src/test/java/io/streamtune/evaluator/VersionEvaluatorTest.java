@@ -10,6 +10,8 @@ import io.streamtune.model.scoring.ScoringInputs;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.spec.EvaluatorSpec;
+import io.streamtune.spec.GateSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,7 +30,12 @@ class VersionEvaluatorTest {
 
   private final Map<String, ScoringModel> models = new HashMap<>();
   private final VersionEvaluator evaluator =
-      new VersionEvaluator(this::load, new ChampionGate(0.0), Clock.fixed(NOW, ZoneOffset.UTC));
+      new VersionEvaluator(
+          this::load,
+          // these holdouts are tiny: a paired test decides even on a few examples here
+          EvaluatorSpec.defaults()
+              .with(EvaluatorSpec.GATE, GateSpec.defaults().with(GateSpec.MIN_HOLDOUT, 1)),
+          Clock.fixed(NOW, ZoneOffset.UTC));
   private int loads;
 
   private ScoringModel load(ModelVersion version) {
@@ -128,9 +135,12 @@ class VersionEvaluatorTest {
     assertThat(second.report().getPromoted()).isFalse();
     assertThat(second.report().getChampionVersion()).isEqualTo(1);
     assertThat(second.report().getGateReason())
-        .startsWith(
-            "macro F1 " + String.format(java.util.Locale.ROOT, "%.4f", second.metrics().macroF1()))
-        .endsWith("< champion v1 1.0000 + 0.0000");
+        .startsWith("paired-bootstrap-macro-f1 vs champion v1 on 5 examples: difference -0.4167")
+        .endsWith("not significantly better, the champion stays");
+    assertThat(second.report().getChampionMacroF1()).isEqualTo(1.0);
+    assertThat(second.report().getGateDifference())
+        .isEqualTo(second.metrics().macroF1() - 1.0)
+        .isNegative();
     assertThat(second.promoted()).isEmpty();
     assertThat(evaluator.championVersion("m")).hasValue(1);
   }
@@ -158,12 +168,14 @@ class VersionEvaluatorTest {
         ClassificationMetrics.compute(
                 new int[] {0, 1, 1, 1, 1, 1}, new int[] {0, 1, 0, 0, 0, 0}, LABELS)
             .macroF1();
+    assertThat(second.report().getChampionMacroF1()).isEqualTo(championOnNewHoldout);
     assertThat(second.report().getGateReason())
-        .isEqualTo(
+        .startsWith(
             String.format(
                 java.util.Locale.ROOT,
-                "macro F1 1.0000 >= champion v1 %.4f + 0.0000",
-                championOnNewHoldout));
+                "paired-bootstrap-macro-f1 vs champion v1 on 6 examples: difference %+.4f",
+                1.0 - championOnNewHoldout))
+        .endsWith("significantly better, promoted");
   }
 
   @Test
@@ -191,7 +203,10 @@ class VersionEvaluatorTest {
                 version(5, "/store/m/v5"), holdout(0.1f, 0.2f, 0.6f, 0.9f).snapshot());
 
     assertThat(result.report().getPromoted()).isFalse();
-    assertThat(result.report().getGateReason()).endsWith("< champion v4 1.0000 + 0.0000");
+    assertThat(result.report().getChampionMacroF1()).isEqualTo(1.0);
+    assertThat(result.report().getGateReason())
+        .contains("vs champion v4 on 4 examples")
+        .endsWith("the champion stays");
   }
 
   @Test
@@ -211,7 +226,10 @@ class VersionEvaluatorTest {
     assertThat(evaluator.championVersion("m")).hasValue(4);
     assertThat(result.report().getChampionVersion()).isEqualTo(4);
     assertThat(result.report().getPromoted()).isFalse();
-    assertThat(result.report().getGateReason()).endsWith("< champion v4 1.0000 + 0.0000");
+    assertThat(result.report().getChampionMacroF1()).isEqualTo(1.0);
+    assertThat(result.report().getGateReason())
+        .contains("vs champion v4 on 4 examples")
+        .endsWith("the champion stays");
   }
 
   @Test
@@ -290,6 +308,43 @@ class VersionEvaluatorTest {
     assertThat(skipped.error()).isFalse();
     assertThat(skipped.reason()).contains("empty");
     assertThat(loads).isZero();
+  }
+
+  @Test
+  void aChampionPredictingALabelTheChallengerLacksLeavesItJudgedOnTheBaseline() {
+    // v1 knows a third label and answers it for low x; v2 knows only no/yes
+    rule("/store/m/v1", List.of("no", "yes", "maybe"), 2, row -> row[0] < 0.15 ? 2 : 1);
+    threshold("/store/m/v2", 0.5);
+    HoldoutSet holdout = holdout(0.1f, 0.2f, 0.6f, 0.9f);
+    evaluator.recoverChampion(version(1, "/store/m/v1"));
+
+    Evaluated result =
+        (Evaluated) evaluator.evaluate(version(2, "/store/m/v2"), holdout.snapshot());
+
+    assertThat(result.report().getPromoted()).isTrue();
+    assertThat(result.report().getChampionVersion()).isEqualTo(1);
+    assertThat(result.report().getGateTest()).isNull();
+    assertThat(result.report().getGateReason())
+        .startsWith(
+            "champion v1 predicts labels [no, yes, maybe] that m v2 does not have, judged as if"
+                + " there were no champion; macro F1 1.0000 > majority baseline");
+  }
+
+  @Test
+  void anOlderVersionIsNotPromotedOverAChampionThatCannotBeScored() {
+    threshold("/store/m/v3", 0.5);
+    evaluator.recoverChampion(version(4, "/store/m/gone"));
+
+    Evaluated result =
+        (Evaluated) evaluator.evaluate(version(3, "/store/m/v3"), holdout(0.1f, 0.9f).snapshot());
+
+    assertThat(result.report().getPromoted()).isFalse();
+    assertThat(result.report().getChampionVersion()).isEqualTo(4);
+    assertThat(result.report().getGateReason())
+        .isEqualTo(
+            "champion v4 could not be scored on this holdout, judged as if there were no"
+                + " champion; version 3 is not newer than champion v4");
+    assertThat(evaluator.championVersion("m")).hasValue(4);
   }
 
   @Test

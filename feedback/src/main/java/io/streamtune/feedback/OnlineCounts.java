@@ -1,5 +1,6 @@
 package io.streamtune.feedback;
 
+import io.streamtune.model.metrics.ProbabilityMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,6 @@ import java.util.TreeMap;
  */
 public record OnlineCounts(
     List<String> modelLabels, Map<String, Map<String, Long>> confusion, double logLossSum) {
-
-  /** Probabilities are clipped here before the log, as scikit-learn's log_loss does. */
-  public static final double EPSILON = 1e-15;
 
   public static OnlineCounts empty() {
     return new OnlineCounts(new ArrayList<>(), new TreeMap<>(), 0);
@@ -33,9 +31,12 @@ public record OnlineCounts(
         modelLabels, confusion, logLossSum + logLoss(outcome.trueClassProbability()));
   }
 
-  /** −ln p of the true class, p clipped to [1e-15, 1]. */
+  /**
+   * −ln p of the true class, clipped as the evaluator's holdout log loss is (the one
+   * implementation, {@link ProbabilityMetrics#trueClassLogLoss}).
+   */
   public static double logLoss(double p) {
-    return -Math.log(Math.min(1, Math.max(EPSILON, p)));
+    return ProbabilityMetrics.trueClassLogLoss(p);
   }
 
   public long count() {

@@ -56,8 +56,13 @@ public final class OnlineReports {
     List<ClassMetrics> perClass = new ArrayList<>();
     for (ClassificationMetrics.ClassScore score : metrics.perClass()) {
       perClass.add(
-          new ClassMetrics(
-              score.label(), score.precision(), score.recall(), score.f1(), score.support()));
+          ClassMetrics.newBuilder()
+              .setLabel(score.label())
+              .setPrecision(score.precision())
+              .setRecall(score.recall())
+              .setF1(score.f1())
+              .setSupport(score.support())
+              .build());
     }
     long[][] confusion = metrics.confusionMatrix();
     List<List<Long>> matrix = new ArrayList<>();
@@ -87,6 +92,10 @@ public final class OnlineReports {
         .setMacroPrecision(metrics.macroPrecision())
         .setMacroRecall(metrics.macroRecall())
         .setMacroF1(metrics.macroF1())
+        .setBalancedAccuracy(metrics.balancedAccuracy())
+        .setWeightedPrecision(metrics.weightedPrecision())
+        .setWeightedRecall(metrics.weightedRecall())
+        .setWeightedF1(metrics.weightedF1())
         .setMajorityBaselineMacroF1(metrics.majorityBaselineMacroF1())
         .setPerClass(perClass)
         .setConfusionMatrix(matrix)

@@ -203,9 +203,9 @@ class OnlineMetricsTopologyTest {
 
     assertThat(report.getHoldoutSize()).isEqualTo(2);
     assertThat(report.getAccuracy()).isEqualTo(1.0);
-    // the NaN probability counts as 0: clipped to 1e-15
+    // the NaN probability counts as 0: clipped to the double epsilon, as sklearn's log_loss
     assertThat(report.getLogLoss())
-        .isCloseTo((-Math.log((float) 0.8) - Math.log(1e-15)) / 2, within(1e-9));
+        .isCloseTo((-Math.log((float) 0.8) - Math.log(Math.ulp(1.0))) / 2, within(1e-9));
   }
 
   private void flush(long at) {
@@ -268,7 +268,7 @@ class OnlineMetricsTopologyTest {
 
   private static double logLoss(List<Scored> scored) {
     return scored.stream()
-        .mapToDouble(s -> -Math.log(Math.max(1e-15, s.pTrue())))
+        .mapToDouble(s -> -Math.log(Math.max(Math.ulp(1.0), s.pTrue())))
         .average()
         .orElseThrow();
   }

@@ -1,6 +1,7 @@
 package io.streamtune.launcher;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.topics.Topics;
 import java.util.List;
@@ -56,18 +57,39 @@ final class MetricsWatcher extends TopicFollower<EvaluationReport> {
         report.getVersion());
   }
 
-  /** One line per model version, as the demo prints it. */
+  /**
+   * One line per model version, as the demo prints it: the macro F1 with its bootstrap interval,
+   * and for a promotion over a champion the gate's paired test in brief (a refusal's reason says it
+   * in full). Reports written before the interval existed print without it.
+   */
   static String line(EvaluationReport report) {
+    ConfidenceInterval interval = report.getMacroF1Interval();
     return String.format(
         Locale.ROOT,
-        "version %d | trained on %,d examples | holdout %,d | accuracy %.3f | macro F1 %.3f"
+        "version %d | trained on %,d examples | holdout %,d | accuracy %.3f | macro F1 %.3f%s"
             + " (baseline %.3f) | %s",
         report.getVersion(),
         report.getExamplesTrainedOn(),
         report.getHoldoutSize(),
         report.getAccuracy(),
         report.getMacroF1(),
+        interval == null
+            ? ""
+            : String.format(Locale.ROOT, " [%.3f, %.3f]", interval.getLow(), interval.getHigh()),
         report.getMajorityBaselineMacroF1(),
-        report.getPromoted() ? "promoted" : "not promoted: " + report.getGateReason());
+        report.getPromoted() ? promoted(report) : "not promoted: " + report.getGateReason());
+  }
+
+  private static String promoted(EvaluationReport report) {
+    if (report.getGateTest() == null || report.getGatePValue() == null) {
+      return "promoted";
+    }
+    return String.format(
+        Locale.ROOT,
+        "promoted (%s vs v%s: %+.3f, p %.2g)",
+        report.getGateTest(),
+        report.getChampionVersion(),
+        report.getGateDifference(),
+        report.getGatePValue());
   }
 }

@@ -108,20 +108,6 @@ public record PipelineSpec(
   }
 
   /**
-   * @param minMacroF1Gain a new version is promoted when its macro F1 beats the champion's by at
-   *     least this much (the first version is promoted when it beats the majority-class baseline)
-   */
-  public record EvaluatorSpec(Double minMacroF1Gain) implements Serializable {
-    public EvaluatorSpec {
-      minMacroF1Gain = minMacroF1Gain == null ? 0.0 : minMacroF1Gain;
-    }
-
-    public static EvaluatorSpec defaults() {
-      return new EvaluatorSpec(null);
-    }
-  }
-
-  /**
    * Names of the features of every Example, in order: the frame after the last preprocess step
    * (one-hot slots, hash buckets, principal components... replace their inputs). Its size is the
    * model's input width, fixed before the stream starts. Empty for images and texts: their examples

@@ -151,7 +151,16 @@ public final class Setting<T> {
   /** A nested section read by its own settings (e.g. {@code trainer.transformer}). */
   public static <S> Setting<S> section(
       String name, Class<S> type, Function<Object, S> read, String doc) {
-    return new Setting<>(name, type, null, doc, read, v -> true, "a section");
+    return section(name, type, null, read, doc);
+  }
+
+  /**
+   * A nested section whose absence reads as {@code defaultValue} (its keys at their defaults), so
+   * that a spec writing the section with default values equals one leaving it out.
+   */
+  public static <S> Setting<S> section(
+      String name, Class<S> type, S defaultValue, Function<Object, S> read, String doc) {
+    return new Setting<>(name, type, defaultValue, doc, read, v -> true, "a section");
   }
 
   public String name() {

@@ -294,7 +294,7 @@ class PipelineSpecsTest {
     assertThat(spec.split()).isEqualTo(PipelineSpec.SplitSpec.defaults());
     assertThat(spec.preprocess()).isEqualTo(PreprocessSpec.defaults());
     assertThat(spec.trainer()).isEqualTo(TrainerSpec.defaults());
-    assertThat(spec.evaluator()).isEqualTo(PipelineSpec.EvaluatorSpec.defaults());
+    assertThat(spec.evaluator()).isEqualTo(EvaluatorSpec.defaults());
     assertThat(spec.sampling()).isEqualTo(SamplingSpec.defaults());
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import io.streamtune.evaluator.ChampionGate;
 import io.streamtune.evaluator.HoldoutSet;
 import io.streamtune.evaluator.VersionEvaluator;
 import io.streamtune.model.ModelMetadata;
@@ -16,6 +15,7 @@ import io.streamtune.model.text.bert.BertClassifier;
 import io.streamtune.model.text.bert.BertClassifierStore;
 import io.streamtune.model.text.bert.BertFineTuner;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.spec.EvaluatorSpec;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SpecException;
@@ -203,7 +203,7 @@ class TextTransformerRoundTrainerTest {
         assertThat(scoring.predict(holdout.inputs())).containsExactly(inMemory);
       }
       VersionEvaluator evaluator =
-          new VersionEvaluator(loader, new ChampionGate(0.0), Clock.systemUTC());
+          new VersionEvaluator(loader, EvaluatorSpec.defaults(), Clock.systemUTC());
       VersionEvaluator.Result result = evaluator.evaluate(version, holdout);
       assertThat(result).isInstanceOf(VersionEvaluator.Evaluated.class);
       VersionEvaluator.Evaluated evaluated = (VersionEvaluator.Evaluated) result;

@@ -150,16 +150,6 @@ public final class Bootstrap {
     if (actual == null || predicted == null) {
       throw new IllegalArgumentException("actual and predicted labels are required");
     }
-    if (actual.length != predicted.length) {
-      throw new IllegalArgumentException(
-          "actual has "
-              + actual.length
-              + " labels but predicted has "
-              + predicted.length
-              + "; they must be of the same length");
-    }
-    if (actual.length == 0) {
-      throw new IllegalArgumentException("cannot score zero examples");
-    }
+    ClassificationMetrics.checkLengths(actual.length, "predicted", predicted.length);
   }
 }

@@ -18,6 +18,12 @@ import java.util.stream.IntStream;
  *       scores of different versions on the same holdout comparable, and never flatters a model.
  * </ul>
  *
+ * <p>Balanced accuracy is sklearn's {@code balanced_accuracy_score}: the mean recall over the
+ * classes that occur in the actual labels (unlike the macro recall, a class absent from the actual
+ * labels is left out rather than counted as 0). The weighted averages are sklearn's {@code
+ * average="weighted"}: per-class scores weighted by support, so a class absent from the actual
+ * labels weighs nothing.
+ *
  * <p>The majority-class baseline is the macro F1 of always predicting the most frequent actual
  * class (ties go to the lowest class index, as sklearn's {@code DummyClassifier}).
  *
@@ -39,6 +45,10 @@ public final class ClassificationMetrics {
   private final double macroPrecision;
   private final double macroRecall;
   private final double macroF1;
+  private final double balancedAccuracy;
+  private final double weightedPrecision;
+  private final double weightedRecall;
+  private final double weightedF1;
   private final long[][] confusionMatrix;
   private final int majorityClass;
   private final double majorityBaselineMacroF1;
@@ -58,9 +68,29 @@ public final class ClassificationMetrics {
     this.macroPrecision = perClass.stream().mapToDouble(ClassScore::precision).average().orElse(0);
     this.macroRecall = perClass.stream().mapToDouble(ClassScore::recall).average().orElse(0);
     this.macroF1 = perClass.stream().mapToDouble(ClassScore::f1).average().orElse(0);
+    this.balancedAccuracy =
+        perClass.stream()
+            .filter(score -> score.support() > 0)
+            .mapToDouble(ClassScore::recall)
+            .average()
+            .orElse(0);
+    this.weightedPrecision = supportWeighted(perClass, ClassScore::precision);
+    this.weightedRecall = supportWeighted(perClass, ClassScore::recall);
+    this.weightedF1 = supportWeighted(perClass, ClassScore::f1);
     this.confusionMatrix = confusionMatrix;
     this.majorityClass = majorityClass;
     this.majorityBaselineMacroF1 = majorityBaselineMacroF1;
+  }
+
+  private static double supportWeighted(
+      List<ClassScore> perClass, java.util.function.ToDoubleFunction<ClassScore> score) {
+    double weighted = 0;
+    long total = 0;
+    for (ClassScore classScore : perClass) {
+      weighted += score.applyAsDouble(classScore) * classScore.support();
+      total += classScore.support();
+    }
+    return total == 0 ? 0 : weighted / total;
   }
 
   /**
@@ -125,21 +155,26 @@ public final class ClassificationMetrics {
       throw new IllegalArgumentException(
           "the number of classes must be at least 1, got " + labelCount);
     }
-    if (actual.length != predictions.length) {
+    checkLengths(actual.length, name, predictions.length);
+    checkIndexes("actual", actual, labelCount);
+    checkIndexes(name, predictions, labelCount);
+  }
+
+  /** Fails unless {@code name} has one entry per actual label, and there is at least one. */
+  static void checkLengths(int actualLength, String name, int length) {
+    if (actualLength != length) {
       throw new IllegalArgumentException(
           "actual has "
-              + actual.length
+              + actualLength
               + " labels but "
               + name
               + " has "
-              + predictions.length
+              + length
               + "; they must be of the same length");
     }
-    if (actual.length == 0) {
+    if (actualLength == 0) {
       throw new IllegalArgumentException("cannot score zero examples");
     }
-    checkIndexes("actual", actual, labelCount);
-    checkIndexes(name, predictions, labelCount);
   }
 
   private static void checkIndexes(String name, int[] indexes, int labelCount) {
@@ -266,6 +301,26 @@ public final class ClassificationMetrics {
 
   public double macroF1() {
     return macroF1;
+  }
+
+  /** Mean recall over the classes present in the actual labels (sklearn's balanced accuracy). */
+  public double balancedAccuracy() {
+    return balancedAccuracy;
+  }
+
+  /** Per-class precision weighted by support. */
+  public double weightedPrecision() {
+    return weightedPrecision;
+  }
+
+  /** Per-class recall weighted by support (equal to the accuracy). */
+  public double weightedRecall() {
+    return weightedRecall;
+  }
+
+  /** Per-class F1 weighted by support. */
+  public double weightedF1() {
+    return weightedF1;
   }
 
   /** Rows are actual classes, columns predicted, in the order of {@link #labels()}; a copy. */
