@@ -112,6 +112,8 @@ class SelectCommandTest {
     // logistic regression: 30 features (9 numeric, 21 one-hot slots) x 2 classes + 2 biases
     JsonNode logreg = findRow(rows, "logreg");
     assertThat(logreg.get("parameters").asLong()).isEqualTo(30L * 2 + 2);
+    // gradient-boosted trees: the scoring trees' nodes, at least a split and two leaves a tree
+    assertThat(findRow(rows, "gbt").get("parameters").asLong()).isGreaterThanOrEqualTo(3);
 
     assertThat(Files.readString(report.resolve("report.md")))
         .contains("| 1 | " + ranked.get(0) + " |");
@@ -186,7 +188,7 @@ class SelectCommandTest {
 
   @Test
   void candidatesThatDoNotFitTheBudgetAreListedAsSkipped() {
-    // logreg's prior, 2e-4 s x 3,563 training rows = 0.7 s, fits 1 s; the MLPs' (1.4-5.7 s, scaled
+    // logreg's prior, 2e-4 s x 3,563 training rows = 0.7 s, fits 1 s; gbt's and the MLPs' (scaled
     // by how fast logreg actually ran) may not: whatever is not ranked is listed with the reason
     Run run = selectCredit("--budget", "1s");
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -198,6 +200,6 @@ class SelectCommandTest {
         .allMatch(
             line ->
                 line.matches(
-                    "skipped mlp\\[[0-9,]+\\]: estimated \\d+ s, \\d+ s of the 1s budget left"));
+                    "skipped (mlp\\[[0-9,]+\\]|gbt): estimated \\d+ s, \\d+ s of the 1s budget left"));
   }
 }

@@ -128,6 +128,12 @@ final class TabularGbtRoundTrainer implements ModelTrainer {
    * The last round's trees and early stopping, and the settings it ran with, for {@code
    * training.json}; {@code epochLosses} there are the validation log-losses per iteration.
    */
+  /** The scoring trees' nodes (splits and leaves); -1 before the first round. */
+  @Override
+  public long parameterCount() {
+    return current == null ? -1 : current.nodeCount();
+  }
+
   @Override
   public Map<String, Object> trainingDetails() {
     if (lastFit == null) {

@@ -169,6 +169,28 @@ public final class GbtClassifier implements AutoCloseable {
     return iterations;
   }
 
+  /**
+   * Nodes (splits and leaves) of the trees that score: a tree ensemble's counterpart of a network's
+   * parameter count, each node holding a threshold or a leaf value.
+   */
+  public synchronized long nodeCount() {
+    if (closed.get()) {
+      throw new IllegalStateException("gbt classifier is closed");
+    }
+    String[] trees;
+    try {
+      trees = booster.getModelDump((String) null, false);
+    } catch (XGBoostError e) {
+      throw new IllegalStateException("cannot read the gbt trees: " + e.getMessage(), e);
+    }
+    int scoredTrees = Math.min(trees.length, iterations * (numClasses > 2 ? numClasses : 1));
+    long nodes = 0;
+    for (int t = 0; t < scoredTrees; t++) {
+      nodes += trees[t].lines().filter(line -> !line.isBlank()).count();
+    }
+    return nodes;
+  }
+
   /** Boosters not yet closed in this JVM (to check that rounds free what they made). */
   public static int liveBoosters() {
     return LIVE_BOOSTERS.get();
