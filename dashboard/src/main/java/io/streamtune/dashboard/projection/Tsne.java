@@ -6,12 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * t-SNE to two dimensions, following scikit-learn 1.2's {@code TSNE} step for step (affinities from
+ * t-SNE to two dimensions, following scikit-learn 1.2's {@code TSNE} step for step: affinities from
  * the {@code 3·perplexity + 1} nearest neighbours, early exaggeration, momentum, gains, the stop
- * rules) except for one choice: the repulsion between points is summed exactly over all pairs,
- * where scikit-learn approximates it with a Barnes-Hut tree (θ = 0.5). For the few thousand points
- * a dashboard map shows, the exact sum is about as fast and has no approximation error (see
- * docs/benchmarks.md, "t-SNE for the dashboard map").
+ * rules, and the repulsion by a Barnes-Hut quadtree (θ 0.5). One choice differs: by default ({@link
+ * TsneOptions#AUTO_THETA}) maps of up to {@value TsneOptions#EXACT_UP_TO_POINTS} points — what a
+ * dashboard shows — sum the repulsion exactly over all pairs, which is faster than the tree at that
+ * size and has no approximation error (docs/benchmarks.md, "t-SNE for the dashboard map").
  *
  * <p>The result depends only on the input and the options: the same input and seed give the same
  * map, bit for bit.
@@ -61,7 +61,8 @@ public final class Tsne {
     TsneAffinities.Sparse p = TsneAffinities.compute(x, perplexity);
     double[] y = initialPositions(x, options);
     double learningRate = options.learningRateFor(n);
-    Optimiser optimiser = new Optimiser(p, y, learningRate, options.iterations(), progress);
+    Optimiser optimiser =
+        new Optimiser(p, y, learningRate, options.iterations(), options.thetaFor(n), progress);
     int exploration = options.explorationIterations();
     if (exploration > 0) {
       optimiser.run(0, exploration, 0.5, options.earlyExaggeration(), exploration);
@@ -83,10 +84,10 @@ public final class Tsne {
     }
     double lowered = (n - 2) / 3.0;
     LOG.warn(
-        "t-SNE perplexity {} needs more than {} points (3·perplexity + 2); lowered to {} for {}"
+        "t-SNE perplexity {} needs at least {} points (3·perplexity + 2); lowered to {} for {}"
             + " points",
         perplexity,
-        (int) Math.ceil(3 * perplexity + 1),
+        (int) Math.ceil(3 * perplexity + 2),
         lowered,
         n);
     return lowered;
@@ -128,6 +129,7 @@ public final class Tsne {
     private final double[] y;
     private final double learningRate;
     private final int plannedIterations;
+    private final double theta;
     private final TsneProgress progress;
     private final double[] gradient;
     private double lastError = Double.NaN;
@@ -137,8 +139,10 @@ public final class Tsne {
         double[] y,
         double learningRate,
         int plannedIterations,
+        double theta,
         TsneProgress progress) {
       this.p = p;
+      this.theta = theta;
       this.y = y;
       this.learningRate = learningRate;
       this.plannedIterations = plannedIterations;
@@ -194,33 +198,12 @@ public final class Tsne {
 
     /**
      * Fills {@link #gradient} with dKL/dy: 4·Σⱼ (pᵢⱼ − qᵢⱼ)·wᵢⱼ·(yᵢ − yⱼ), wᵢⱼ = 1/(1 + |yᵢ −
-     * yⱼ|²), attraction over P's non-zeros, repulsion over all pairs; returns the divergence
-     * KL(P‖Q) when asked (NaN otherwise).
+     * yⱼ|²), attraction over P's non-zeros, repulsion over all pairs (exactly, or by quadtree cells
+     * when θ &gt; 0); returns the divergence KL(P‖Q) when asked (NaN otherwise).
      */
     private double gradient(double exaggeration, boolean withError) {
       int n = p.rows();
-      java.util.Arrays.fill(gradient, 0);
-      double normaliser = 0;
-      for (int i = 0; i < n; i++) {
-        double yi0 = y[2 * i];
-        double yi1 = y[2 * i + 1];
-        double repulse0 = 0;
-        double repulse1 = 0;
-        for (int j = i + 1; j < n; j++) {
-          double d0 = yi0 - y[2 * j];
-          double d1 = yi1 - y[2 * j + 1];
-          double w = 1 / (1 + d0 * d0 + d1 * d1);
-          normaliser += w;
-          double w2 = w * w;
-          repulse0 += w2 * d0;
-          repulse1 += w2 * d1;
-          gradient[2 * j] += w2 * d0;
-          gradient[2 * j + 1] += w2 * d1;
-        }
-        gradient[2 * i] -= repulse0;
-        gradient[2 * i + 1] -= repulse1;
-      }
-      normaliser *= 2;
+      double normaliser = theta > 0 ? treeRepulsion(n) : exactRepulsion(n);
       // the repulsion so far is -Σⱼ wᵢⱼ²(yᵢ − yⱼ); divide by Z and add the attraction
       double error = 0;
       for (int i = 0; i < n; i++) {
@@ -247,6 +230,45 @@ public final class Tsne {
         gradient[2 * i + 1] = 4 * (gradient[2 * i + 1] + attract1);
       }
       return withError ? error : Double.NaN;
+    }
+
+    /** The repulsion over every pair i &lt; j, each pair once; returns Z = Σ_{i≠j} wᵢⱼ. */
+    private double exactRepulsion(int n) {
+      java.util.Arrays.fill(gradient, 0);
+      double normaliser = 0;
+      for (int i = 0; i < n; i++) {
+        double yi0 = y[2 * i];
+        double yi1 = y[2 * i + 1];
+        double repulse0 = 0;
+        double repulse1 = 0;
+        for (int j = i + 1; j < n; j++) {
+          double d0 = yi0 - y[2 * j];
+          double d1 = yi1 - y[2 * j + 1];
+          double w = 1 / (1 + d0 * d0 + d1 * d1);
+          normaliser += w;
+          double w2 = w * w;
+          repulse0 += w2 * d0;
+          repulse1 += w2 * d1;
+          gradient[2 * j] += w2 * d0;
+          gradient[2 * j + 1] += w2 * d1;
+        }
+        gradient[2 * i] -= repulse0;
+        gradient[2 * i + 1] -= repulse1;
+      }
+      return 2 * normaliser;
+    }
+
+    /** The repulsion by Barnes-Hut over a quadtree of the current map; returns Z, approximated. */
+    private double treeRepulsion(int n) {
+      QuadTree tree = new QuadTree(y);
+      double[] force = new double[2];
+      double normaliser = 0;
+      for (int i = 0; i < n; i++) {
+        normaliser += tree.repulsion(i, theta, force);
+        gradient[2 * i] = -force[0];
+        gradient[2 * i + 1] = -force[1];
+      }
+      return normaliser;
     }
   }
 }

@@ -13,6 +13,10 @@ package io.streamtune.dashboard.projection;
  * @param learningRate the step size, or {@link #AUTO_LEARNING_RATE} for scikit-learn's 'auto'
  * @param init where the points start: PCA scaled to a standard deviation of 1e-4, or seeded noise
  * @param seed the seed of the random start (and of nothing else)
+ * @param theta the Barnes-Hut angle (0 to 1): cells narrower than θ times their distance repel as
+ *     one point; 0 sums the repulsion over every pair exactly; {@link #AUTO_THETA} (the default) is
+ *     exact up to {@link #EXACT_UP_TO_POINTS} points, where it is also the faster, and 0.5 (as
+ *     scikit-learn) above
  */
 public record TsneOptions(
     double perplexity,
@@ -21,10 +25,23 @@ public record TsneOptions(
     double earlyExaggeration,
     double learningRate,
     Init init,
-    long seed) {
+    long seed,
+    double theta) {
 
   /** Stands for scikit-learn's {@code learning_rate='auto'}. */
   public static final double AUTO_LEARNING_RATE = 0;
+
+  /** scikit-learn's default angle, used by {@link #AUTO_THETA} for large inputs. */
+  public static final double BARNES_HUT_THETA = 0.5;
+
+  /** Stands for: exact repulsion up to {@link #EXACT_UP_TO_POINTS} points, θ 0.5 above. */
+  public static final double AUTO_THETA = -1;
+
+  /**
+   * Up to here the exact pair sum beats the tree on the development machine (docs/benchmarks.md,
+   * "t-SNE for the dashboard map"), and costs no approximation.
+   */
+  public static final int EXACT_UP_TO_POINTS = 3_000;
 
   /** How the embedding starts. */
   public enum Init {
@@ -58,6 +75,10 @@ public record TsneOptions(
       throw new IllegalArgumentException(
           "t-SNE learningRate must be a finite number > 0, or 0 for 'auto', got " + learningRate);
     }
+    if (!(theta >= 0 && theta <= 1) && theta != AUTO_THETA) {
+      throw new IllegalArgumentException(
+          "t-SNE theta must be between 0 (exact) and 1, or AUTO_THETA (-1), got " + theta);
+    }
     if (init == null) {
       throw new IllegalArgumentException("t-SNE init must be one of PCA, RANDOM, got null");
     }
@@ -65,17 +86,31 @@ public record TsneOptions(
 
   /** scikit-learn 1.2's defaults with {@code init='pca', learning_rate='auto'}, seed 0. */
   public static TsneOptions defaults() {
-    return new TsneOptions(30, 1_000, 250, 12, AUTO_LEARNING_RATE, Init.PCA, 0);
+    return new TsneOptions(30, 1_000, 250, 12, AUTO_LEARNING_RATE, Init.PCA, 0, AUTO_THETA);
   }
 
   public TsneOptions withPerplexity(double value) {
     return new TsneOptions(
-        value, iterations, explorationIterations, earlyExaggeration, learningRate, init, seed);
+        value,
+        iterations,
+        explorationIterations,
+        earlyExaggeration,
+        learningRate,
+        init,
+        seed,
+        theta);
   }
 
   public TsneOptions withIterations(int value) {
     return new TsneOptions(
-        perplexity, value, explorationIterations, earlyExaggeration, learningRate, init, seed);
+        perplexity,
+        value,
+        explorationIterations,
+        earlyExaggeration,
+        learningRate,
+        init,
+        seed,
+        theta);
   }
 
   public TsneOptions withInit(Init value) {
@@ -86,7 +121,20 @@ public record TsneOptions(
         earlyExaggeration,
         learningRate,
         value,
-        seed);
+        seed,
+        theta);
+  }
+
+  public TsneOptions withTheta(double value) {
+    return new TsneOptions(
+        perplexity,
+        iterations,
+        explorationIterations,
+        earlyExaggeration,
+        learningRate,
+        init,
+        seed,
+        value);
   }
 
   public TsneOptions withSeed(long value) {
@@ -97,7 +145,16 @@ public record TsneOptions(
         earlyExaggeration,
         learningRate,
         init,
-        value);
+        value,
+        theta);
+  }
+
+  /** The Barnes-Hut angle for {@code n} points: the set one, or 0 / 0.5 for {@link #AUTO_THETA}. */
+  double thetaFor(int n) {
+    if (theta != AUTO_THETA) {
+      return theta;
+    }
+    return n <= EXACT_UP_TO_POINTS ? 0 : BARNES_HUT_THETA;
   }
 
   /**

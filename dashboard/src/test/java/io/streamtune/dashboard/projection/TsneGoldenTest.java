@@ -43,6 +43,30 @@ class TsneGoldenTest {
   }
 
   @Test
+  void barnesHutAtScikitLearnsAngleKeepsNeighbourhoodsAsWell() {
+    Tsne.Result result =
+        Tsne.embed(GOLDEN.input(), TsneOptions.defaults().withTheta(TsneOptions.BARNES_HUT_THETA));
+
+    double trust = Trustworthiness.of(GOLDEN.input(), result.embedding());
+    System.out.printf(
+        "Barnes-Hut t-SNE trustworthiness k=5: java %.6f; KL %.4f%n", trust, result.klDivergence());
+    assertThat(trust).isCloseTo(GOLDEN.number("tsne_trustworthiness_k5"), within(0.02));
+    assertThat(result.klDivergence()).isCloseTo(GOLDEN.number("tsne_kl_divergence"), within(0.1));
+  }
+
+  @Test
+  void theAutomaticAngleIsExactForDashboardSizedMapsOnly() {
+    TsneOptions auto = TsneOptions.defaults();
+
+    assertThat(auto.thetaFor(TsneOptions.EXACT_UP_TO_POINTS)).isZero();
+    assertThat(auto.thetaFor(TsneOptions.EXACT_UP_TO_POINTS + 1)).isEqualTo(0.5);
+    assertThat(auto.withTheta(0.3).thetaFor(10)).isEqualTo(0.3);
+    assertThatThrownBy(() -> auto.withTheta(1.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("t-SNE theta must be between 0 (exact) and 1, or AUTO_THETA (-1), got 1.5");
+  }
+
+  @Test
   void aRandomStartWithAnotherSeedGivesAnotherMapOfTheSameQuality() {
     TsneOptions options = TsneOptions.defaults().withInit(TsneOptions.Init.RANDOM);
     double[][] seed1 = Tsne.embed(GOLDEN.input(), options.withSeed(1)).embedding();
