@@ -41,7 +41,7 @@ public record TsneOptions(
    * Up to here the exact pair sum beats the tree on the development machine (docs/benchmarks.md,
    * "t-SNE for the dashboard map"), and costs no approximation.
    */
-  public static final int EXACT_UP_TO_POINTS = 3_000;
+  public static final int EXACT_UP_TO_POINTS = 2_500;
 
   /** How the embedding starts. */
   public enum Init {
