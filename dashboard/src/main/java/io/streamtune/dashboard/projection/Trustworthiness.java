@@ -1,7 +1,5 @@
 package io.streamtune.dashboard.projection;
 
-import java.util.Arrays;
-
 /**
  * How well a map keeps neighbourhoods, as scikit-learn's {@code sklearn.manifold.trustworthiness}
  * (Venna and Kaski): 1 − 2 / (n·k·(2n − 3k − 1)) · Σᵢ Σ_{j ∈ Uₖ(i)} (r(i, j) − k), where Uₖ(i) are
@@ -40,18 +38,15 @@ public final class Trustworthiness {
               + neighbours);
     }
     long penalty = 0;
-    double[] distances = new double[n];
-    int[] inputRank = new int[n];
+    double[] inputDistances = new double[n];
+    double[] mapDistances = new double[n];
+    int[] mapNeighbours = new int[neighbours];
     for (int i = 0; i < n; i++) {
-      Integer[] byInput = byDistance(input, i, distances);
-      // rank 1 is the nearest other point; i itself comes last (infinite distance) and is never
-      // used
-      for (int r = 0; r < n; r++) {
-        inputRank[byInput[r]] = r + 1;
-      }
-      Integer[] byMap = byDistance(embedding, i, distances);
-      for (int m = 0; m < neighbours; m++) {
-        int excess = inputRank[byMap[m]] - neighbours;
+      distancesFrom(input, i, inputDistances);
+      distancesFrom(embedding, i, mapDistances);
+      nearest(mapDistances, mapNeighbours);
+      for (int j : mapNeighbours) {
+        int excess = rank(inputDistances, j) - neighbours;
         if (excess > 0) {
           penalty += excess;
         }
@@ -60,18 +55,38 @@ public final class Trustworthiness {
     return 1 - penalty * (2.0 / (n * (double) neighbours * (2.0 * n - 3.0 * neighbours - 1.0)));
   }
 
-  // Indices of all points sorted by distance from point i, i itself last; ties by index.
-  private static Integer[] byDistance(double[][] points, int i, double[] distances) {
-    int n = points.length;
-    for (int j = 0; j < n; j++) {
+  // Squared distances from point i; i itself at infinity, so it is nobody's neighbour.
+  private static void distancesFrom(double[][] points, int i, double[] distances) {
+    for (int j = 0; j < points.length; j++) {
       distances[j] =
           j == i ? Double.POSITIVE_INFINITY : ProjectionInput.squaredDistance(points[i], points[j]);
     }
-    Integer[] order = new Integer[n];
-    for (int j = 0; j < n; j++) {
-      order[j] = j;
+  }
+
+  // j's rank by distance (1 = nearest), ties to the lower index: no full sort needed for k points.
+  private static int rank(double[] distances, int j) {
+    int closer = 0;
+    for (int m = 0; m < distances.length; m++) {
+      if (distances[m] < distances[j] || distances[m] == distances[j] && m < j) {
+        closer++;
+      }
     }
-    Arrays.sort(order, (a, b) -> Double.compare(distances[a], distances[b]));
-    return order;
+    return closer + 1;
+  }
+
+  // The indices of the out.length smallest distances, nearest first, ties to the lower index.
+  private static void nearest(double[] distances, int[] out) {
+    int found = 0;
+    for (int m = 0; m < distances.length; m++) {
+      if (found < out.length || distances[m] < distances[out[found - 1]]) {
+        int slot = Math.min(found, out.length - 1);
+        while (slot > 0 && distances[out[slot - 1]] > distances[m]) {
+          out[slot] = out[slot - 1];
+          slot--;
+        }
+        out[slot] = m;
+        found = Math.min(found + 1, out.length);
+      }
+    }
   }
 }
