@@ -1,5 +1,6 @@
 package io.streamtune.feedback;
 
+import io.streamtune.model.metrics.McNemar;
 import java.util.Locale;
 import java.util.Optional;
 

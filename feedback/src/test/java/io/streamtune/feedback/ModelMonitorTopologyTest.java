@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.feedback.drift.Detection;
 import io.streamtune.feedback.drift.ErrorRateMonitor;
+import io.streamtune.model.metrics.McNemar;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.PredictionRole;

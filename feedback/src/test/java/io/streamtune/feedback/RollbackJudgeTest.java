@@ -2,6 +2,7 @@ package io.streamtune.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.model.metrics.McNemar;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

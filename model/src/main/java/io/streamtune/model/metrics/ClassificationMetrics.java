@@ -18,6 +18,12 @@ import java.util.stream.IntStream;
  *       scores of different versions on the same holdout comparable, and never flatters a model.
  * </ul>
  *
+ * <p>Balanced accuracy is sklearn's {@code balanced_accuracy_score}: the mean recall over the
+ * classes that occur in the actual labels (unlike the macro recall, a class absent from the actual
+ * labels is left out rather than counted as 0). The weighted averages are sklearn's {@code
+ * average="weighted"}: per-class scores weighted by support, so a class absent from the actual
+ * labels weighs nothing.
+ *
  * <p>The majority-class baseline is the macro F1 of always predicting the most frequent actual
  * class (ties go to the lowest class index, as sklearn's {@code DummyClassifier}).
  *
@@ -39,6 +45,10 @@ public final class ClassificationMetrics {
   private final double macroPrecision;
   private final double macroRecall;
   private final double macroF1;
+  private final double balancedAccuracy;
+  private final double weightedPrecision;
+  private final double weightedRecall;
+  private final double weightedF1;
   private final long[][] confusionMatrix;
   private final int majorityClass;
   private final double majorityBaselineMacroF1;
@@ -58,9 +68,29 @@ public final class ClassificationMetrics {
     this.macroPrecision = perClass.stream().mapToDouble(ClassScore::precision).average().orElse(0);
     this.macroRecall = perClass.stream().mapToDouble(ClassScore::recall).average().orElse(0);
     this.macroF1 = perClass.stream().mapToDouble(ClassScore::f1).average().orElse(0);
+    this.balancedAccuracy =
+        perClass.stream()
+            .filter(score -> score.support() > 0)
+            .mapToDouble(ClassScore::recall)
+            .average()
+            .orElse(0);
+    this.weightedPrecision = supportWeighted(perClass, ClassScore::precision);
+    this.weightedRecall = supportWeighted(perClass, ClassScore::recall);
+    this.weightedF1 = supportWeighted(perClass, ClassScore::f1);
     this.confusionMatrix = confusionMatrix;
     this.majorityClass = majorityClass;
     this.majorityBaselineMacroF1 = majorityBaselineMacroF1;
+  }
+
+  private static double supportWeighted(
+      List<ClassScore> perClass, java.util.function.ToDoubleFunction<ClassScore> score) {
+    double weighted = 0;
+    long total = 0;
+    for (ClassScore classScore : perClass) {
+      weighted += score.applyAsDouble(classScore) * classScore.support();
+      total += classScore.support();
+    }
+    return total == 0 ? 0 : weighted / total;
   }
 
   /**
@@ -110,22 +140,41 @@ public final class ClassificationMetrics {
   }
 
   private static long[][] checkedConfusionMatrix(int[] actual, int[] predicted, int labelCount) {
+    checkScorable(actual, "predicted", predicted, labelCount);
+    return confusionMatrix(actual, predicted, labelCount);
+  }
+
+  /**
+   * Fails with a message naming the array when {@code predictions} cannot be scored against {@code
+   * actual}: null, empty, of another length, or holding an index outside {@code 0..labelCount-1}.
+   */
+  static void checkScorable(int[] actual, String name, int[] predictions, int labelCount) {
     Objects.requireNonNull(actual, "actual");
-    Objects.requireNonNull(predicted, "predicted");
-    if (actual.length != predicted.length) {
+    Objects.requireNonNull(predictions, name);
+    if (labelCount < 1) {
+      throw new IllegalArgumentException(
+          "the number of classes must be at least 1, got " + labelCount);
+    }
+    checkLengths(actual.length, name, predictions.length);
+    checkIndexes("actual", actual, labelCount);
+    checkIndexes(name, predictions, labelCount);
+  }
+
+  /** Fails unless {@code name} has one entry per actual label, and there is at least one. */
+  static void checkLengths(int actualLength, String name, int length) {
+    if (actualLength != length) {
       throw new IllegalArgumentException(
           "actual has "
-              + actual.length
-              + " labels but predicted has "
-              + predicted.length
+              + actualLength
+              + " labels but "
+              + name
+              + " has "
+              + length
               + "; they must be of the same length");
     }
-    if (actual.length == 0) {
+    if (actualLength == 0) {
       throw new IllegalArgumentException("cannot score zero examples");
     }
-    checkIndexes("actual", actual, labelCount);
-    checkIndexes("predicted", predicted, labelCount);
-    return confusionMatrix(actual, predicted, labelCount);
   }
 
   private static void checkIndexes(String name, int[] indexes, int labelCount) {
@@ -179,8 +228,28 @@ public final class ClassificationMetrics {
     }
     double precision = ratio(truePositives, predictedAsK);
     double recall = ratio(truePositives, support);
-    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-    return new ClassScore(label, precision, recall, f1, support);
+    return new ClassScore(label, precision, recall, f1(precision, recall), support);
+  }
+
+  /**
+   * Macro F1 from per-class counts (true positives, actual and predicted counts per class), the
+   * same arithmetic as {@link #macroF1(int[], int[], int)}: the bootstrap resamples counts without
+   * building a confusion matrix per resample and still scores bit for bit like this class.
+   */
+  static double macroF1FromCounts(
+      long[] truePositives, long[] actualCounts, long[] predictedCounts) {
+    return IntStream.range(0, truePositives.length)
+        .mapToDouble(
+            k ->
+                f1(
+                    ratio(truePositives[k], predictedCounts[k]),
+                    ratio(truePositives[k], actualCounts[k])))
+        .average()
+        .orElse(0);
+  }
+
+  private static double f1(double precision, double recall) {
+    return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
   }
 
   /** sklearn's zero_division=0: an undefined ratio counts as 0. */
@@ -232,6 +301,26 @@ public final class ClassificationMetrics {
 
   public double macroF1() {
     return macroF1;
+  }
+
+  /** Mean recall over the classes present in the actual labels (sklearn's balanced accuracy). */
+  public double balancedAccuracy() {
+    return balancedAccuracy;
+  }
+
+  /** Per-class precision weighted by support. */
+  public double weightedPrecision() {
+    return weightedPrecision;
+  }
+
+  /** Per-class recall weighted by support (equal to the accuracy). */
+  public double weightedRecall() {
+    return weightedRecall;
+  }
+
+  /** Per-class F1 weighted by support. */
+  public double weightedF1() {
+    return weightedF1;
   }
 
   /** Rows are actual classes, columns predicted, in the order of {@link #labels()}; a copy. */

@@ -1,4 +1,4 @@
-package io.streamtune.feedback;
+package io.streamtune.model.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,11 +1,12 @@
-package io.streamtune.feedback;
+package io.streamtune.model.metrics;
 
 /**
  * McNemar's test on paired outcomes, exact: under the null hypothesis that both models err equally
  * often, the discordant pairs split b : c as a fair coin, so the two-sided p-value is {@code min(1,
  * 2·P(X ≥ max(b, c)))} for X ~ Binomial(b + c, ½). Exact rather than the continuity-corrected
- * chi-square, because rollbacks are decided on a few hundred pairs of which often only a few dozen
- * are discordant, where the chi-square approximation is poor.
+ * chi-square, because decisions are taken on a few hundred pairs of which often only a few dozen
+ * are discordant, where the chi-square approximation is poor. The one implementation, used by the
+ * evaluator's gate ({@link PairedTests#mcNemarAccuracy}) and the feedback app's rollback judge.
  */
 public final class McNemar {
 
