@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvRecordReader;
+import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.metrics.Interval;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.preprocess.PreprocessBatch;
 import io.streamtune.schemas.avro.Example;
@@ -36,15 +38,18 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class SteadyRounds {
 
-  /** The holdout's macro F1 and its confidence interval. */
-  interface HoldoutScore {
-    Interval score(int[] actual, int[] predicted, int numClasses);
-  }
+  /** A version's holdout macro F1 with its 95% bootstrap interval. */
+  record HoldoutScore(double macroF1, Interval ci) {
+    double low() {
+      return ci.low();
+    }
 
-  /** A holdout macro F1 with the bounds of its confidence interval. */
-  record Interval(double macroF1, double low, double high) {
+    double high() {
+      return ci.high();
+    }
+
     double halfWidth() {
-      return (high - low) / 2;
+      return (ci.high() - ci.low()) / 2;
     }
   }
 
@@ -62,7 +67,7 @@ final class SteadyRounds {
       int epochs,
       int steps,
       long durationMs,
-      Interval holdout,
+      HoldoutScore holdout,
       double swing) {}
 
   /** Train examples in stream order and the fixed holdout, as {@code streamtune prepare} makes. */
@@ -136,7 +141,7 @@ final class SteadyRounds {
       Prepared data,
       boolean fromStart,
       int warmRounds,
-      HoldoutScore scorer,
+      Bootstrap bootstrap,
       Device device) {
     TrainingState state = new TrainingState(spec, () -> 0L);
     TopicPartition partition = new TopicPartition("examples.train", 0);
@@ -160,7 +165,10 @@ final class SteadyRounds {
         TrainingState.Round round = state.startRound(RetrainTrigger.Reason.COUNT);
         ModelTrainer.Result result = trainer.train(round.data(), round.newExamples(), () -> false);
         int[] predicted = predict(trainer.model(), data.holdoutFeatures());
-        Interval holdout = scorer.score(data.holdoutLabels(), predicted, numClasses);
+        HoldoutScore holdout =
+            new HoldoutScore(
+                ClassificationMetrics.macroF1(data.holdoutLabels(), predicted, numClasses),
+                bootstrap.macroF1(data.holdoutLabels(), predicted, numClasses, 0.95));
         double swing =
             versions.isEmpty()
                 ? Double.NaN
@@ -220,12 +228,6 @@ final class SteadyRounds {
   /** The mean swing between consecutive versions after the first. */
   static double meanSwing(List<Version> versions) {
     return versions.stream().skip(1).mapToDouble(Version::swing).average().orElse(Double.NaN);
-  }
-
-  /** Macro F1 only, with no interval (for runs that need no CI). */
-  static Interval pointScore(int[] actual, int[] predicted, int numClasses) {
-    double f1 = ClassificationMetrics.macroF1(actual, predicted, numClasses);
-    return new Interval(f1, f1, f1);
   }
 
   private static float[] toArray(List<Float> values) {

@@ -1,6 +1,7 @@
 package io.streamtune.trainer;
 
 import ai.djl.Device;
+import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import java.io.PrintStream;
@@ -41,7 +42,8 @@ public final class SteadyRoundsRun {
     }
     SteadyRounds.Prepared data =
         SteadyRounds.prepare(spec, csv, copies, split, spec.trainer().seed());
-    SteadyRounds.HoldoutScore scorer = HoldoutCi.bootstrap(resamples, spec.trainer().seed());
+    // one seed for every version: each interval resamples the same holdout rows
+    Bootstrap scorer = new Bootstrap(resamples, spec.trainer().seed());
     TrainerSpec now = spec.trainer();
     out.printf(
         Locale.ROOT,
