@@ -12,6 +12,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +84,16 @@ class TrainerServiceKafkaTest {
     assertThat(last.getLabels()).containsExactly("left", "right");
     assertThat(last.getFeatureCount()).isEqualTo(3);
     assertThat(last.getArchitecture()).isEqualTo("mlp[8]");
-    assertThat(last.getEpochs()).isEqualTo(6);
+    // warm rounds in proportion to what is new: 6 epochs, then 100 new of 200, then of 300
+    assertThat(versions).extracting(ModelVersion::getEpochs).containsExactly(6, 3, 2);
+    String training = Files.readString(Path.of(last.getStorePath(), TrainerService.TRAINING_FILE));
+    assertThat(training)
+        .contains("\"warm\" : true")
+        .contains("\"newExamples\" : 100")
+        .contains(
+            "\"learningRate\" : "
+                + TestSpecs.spec().trainer().learningRate()
+                    * TestSpecs.spec().trainer().warmLrFactor());
     assertThat(last.getDevice()).isEqualTo("cpu()");
     assertThat(last.getMaxTransformVersion()).isEqualTo(1);
     assertThat(last.getTrainLoss()).isLessThan(versions.get(0).getTrainLoss());
