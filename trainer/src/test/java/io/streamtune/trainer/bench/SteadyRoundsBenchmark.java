@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * before issue 18) and at their defaults, each version scored on the fixed holdout with a bootstrap
  * CI.
  *
- * <p>Arguments: spec, csv, copies, bufferCapacity, retrainEvery, warmRounds, bootstrap resamples.
+ * <p>Arguments: spec, csv, copies, bufferCapacity, retrainEvery, warmRounds, bootstrap resamples;
+ * {@code -Dsplit=copies|rows} (default rows) and {@code -DfromStart=true} (the first version when
+ * the trigger first fires, not on a full buffer).
  */
 public final class SteadyRoundsBenchmark {
 
