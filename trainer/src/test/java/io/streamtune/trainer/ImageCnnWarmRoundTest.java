@@ -38,7 +38,7 @@ class ImageCnnWarmRoundTest {
       assertThat(round.get("newExamples")).isEqualTo(6L);
       assertThat((double) round.get("stepBudgetShare")).isCloseTo(0.125, within(1e-12));
       assertThat((double) round.get("learningRate"))
-          .isCloseTo(0.001 * SPEC.warmLrFactor(), within(1e-12));
+          .isCloseTo(0.001 * (1 - (1 - SPEC.warmLrFactor()) * (1 - 6 / 96.0)), within(1e-12));
     }
   }
 }

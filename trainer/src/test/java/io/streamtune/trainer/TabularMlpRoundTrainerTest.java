@@ -229,8 +229,9 @@ class TabularMlpRoundTrainerTest {
       Map<String, Object> round = (Map<String, Object>) trainer.trainingDetails().get("round");
       assertThat(round.get("warm")).isEqualTo(true);
       assertThat(round.get("newShare")).isEqualTo(0.05);
+      // 95% of the way from the full rate down to warmLrFactor's
       assertThat((double) round.get("learningRate"))
-          .isCloseTo(0.01 * SPEC.warmLrFactor(), within(1e-12));
+          .isCloseTo(0.01 * (1 - (1 - SPEC.warmLrFactor()) * 0.95), within(1e-12));
       assertThat((double) round.get("emaDecay")).isCloseTo(SPEC.warmEma() * 0.95, within(1e-12));
     }
   }

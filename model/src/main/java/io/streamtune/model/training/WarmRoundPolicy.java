@@ -14,8 +14,9 @@ import io.streamtune.spec.TrainerSpec;
  * the lower rate and the average over versions keep each version close to the one before.
  *
  * @param scaling {@code trainer.warmRoundScaling}: 0 gives every round the full budget
- * @param lrFactor {@code trainer.warmLrFactor}
- * @param ema {@code trainer.warmEma}
+ * @param lrFactor {@code trainer.warmLrFactor}: the rate factor of a round with (almost) nothing
+ *     new; it rises linearly to 1 as the new share does
+ * @param ema {@code trainer.warmEma}: the EMA decay with nothing new, falling to 0 likewise
  */
 public record WarmRoundPolicy(double scaling, double lrFactor, double ema) {
 
@@ -61,7 +62,9 @@ public record WarmRoundPolicy(double scaling, double lrFactor, double ema) {
       return RoundPlan.full(newShare);
     }
     double budget = scaling == 0 ? 1.0 : Math.min(1.0, newShare * scaling);
-    // the previous version has seen (1 - newShare) of the buffer: it weighs that much of the EMA
-    return new RoundPlan(true, newShare, budget, lrFactor, ema * (1 - newShare));
+    // the previous weights know (1 - newShare) of the buffer: the rate falls and the EMA holds on
+    // in that proportion, so a round on a mostly new buffer (after a drift) learns like a first one
+    double known = 1 - newShare;
+    return new RoundPlan(true, newShare, budget, 1 - (1 - lrFactor) * known, ema * known);
   }
 }

@@ -31,8 +31,9 @@ class WarmRoundPolicyTest {
     assertThat(plan.budgetShare()).isCloseTo(0.02, within(1e-12));
     assertThat(plan.steps(3_140)).isEqualTo(63); // ceil(62.8)
     assertThat(plan.steps(3_150)).isEqualTo(63); // exactly 63: no extra step from rounding
-    assertThat(plan.lrFactor()).isEqualTo(0.3);
-    // the previous version knew 99% of the buffer: it keeps 0.5 x 0.99 of the average
+    // the previous version knew 99% of the buffer: the rate is 99% of the way down to 0.3 and
+    // the previous version keeps 0.5 x 0.99 of the average
+    assertThat(plan.lrFactor()).isCloseTo(0.307, within(1e-12));
     assertThat(plan.emaDecay()).isCloseTo(0.495, within(1e-12));
   }
 
@@ -40,11 +41,13 @@ class WarmRoundPolicyTest {
   void theBudgetIsAtLeastOneStepAndAtMostAFullRound() {
     assertThat(POLICY.plan(true, 0, 500).steps(200)).isEqualTo(1);
     assertThat(POLICY.plan(true, 0, 500).emaDecay()).isEqualTo(0.5);
+    assertThat(POLICY.plan(true, 0, 500).lrFactor()).isCloseTo(0.3, within(1e-12));
     // more new examples than the buffer holds (the rest were evicted again): share 1, a full round
     RoundPlan flooded = POLICY.plan(true, 900, 500);
     assertThat(flooded.newShare()).isEqualTo(1.0);
     assertThat(flooded.steps(200)).isEqualTo(200);
     assertThat(flooded.emaDecay()).isZero();
+    assertThat(flooded.lrFactor()).isEqualTo(1.0); // a buffer of new examples: like a first round
     assertThat(POLICY.plan(true, 300, 500).steps(200)).isEqualTo(200); // 60% x 2 capped
   }
 
@@ -52,7 +55,7 @@ class WarmRoundPolicyTest {
   void scalingZeroGivesEveryRoundAllEpochsAndOffIsTheBehaviourBefore() {
     RoundPlan allEpochs = new WarmRoundPolicy(0, 0.5, 0.2).plan(true, 10, 1_000);
     assertThat(allEpochs.steps(400)).isEqualTo(400);
-    assertThat(allEpochs.lrFactor()).isEqualTo(0.5);
+    assertThat(allEpochs.lrFactor()).isCloseTo(0.505, within(1e-12));
     RoundPlan before = WarmRoundPolicy.OFF.plan(true, 10, 1_000);
     assertThat(before.steps(400)).isEqualTo(400);
     assertThat(before.lrFactor()).isEqualTo(1.0);
