@@ -218,15 +218,17 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           0.3,
           v -> v > 0 && v <= 1,
           "in (0, 1]",
-          "A warm round's learning rate is learningRate times this (1 = the same as the first"
-              + " round).");
+          "A warm round's learning rate is learningRate x (1 - (1 - this) x (1 - newShare)): this"
+              + " factor when almost nothing is new, the full rate when everything is (1 = always"
+              + " the full rate).");
   public static final Setting<Double> WARM_EMA =
       Setting.share(
           "warmEma",
           0.5,
-          "After a warm round the parameters become warmEma x the previous version's + (1 -"
-              + " warmEma) x the round's (an exponential moving average over versions, which is"
-              + " what is published and what the next round starts from); 0 keeps the round's.");
+          "After a warm round the parameters become d x the previous version's + (1 - d) x the"
+              + " round's, d = warmEma x (1 - newShare) (an exponential moving average over"
+              + " versions, which is what is published and what the next round starts from); 0"
+              + " keeps the round's.");
   public static final Setting<DeviceKind> DEVICE =
       Setting.choice(
           "device", DeviceKind.class, null, "Where to train; not written: trainer.device.");
