@@ -126,30 +126,6 @@ public final class RoundLoop {
     };
   }
 
-  /** Trains one full round (all epochs, the spec's rate): what a first round does. */
-  public static Result run(
-      Trainer trainer,
-      List<Parameter> parameters,
-      Inputs data,
-      int numClasses,
-      TrainSettings settings,
-      ScheduledLearningRate rate,
-      int round,
-      IntConsumer beforeEpoch,
-      BooleanSupplier cancelled) {
-    return run(
-        trainer,
-        parameters,
-        data,
-        numClasses,
-        settings,
-        rate,
-        round,
-        RoundPlan.full(1.0),
-        beforeEpoch,
-        cancelled);
-  }
-
   /**
    * Trains one round as {@code plan} says: at most {@code plan.steps(epochs x steps per epoch)}
    * steps at the rate times {@code plan.lrFactor()}, then the EMA with the parameters before it.
