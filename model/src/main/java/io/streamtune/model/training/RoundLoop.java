@@ -130,7 +130,9 @@ public final class RoundLoop {
    * Trains one round as {@code plan} says: at most {@code plan.steps(epochs x steps per epoch)}
    * steps at the rate times {@code plan.lrFactor()}, then the EMA with the parameters before it.
    *
-   * @param parameters every parameter of the model (to keep the best epoch's values)
+   * @param parameters every parameter of the model (to keep the best epoch's values and average)
+   * @param plan the round's share of a full round's steps, rate factor and EMA decay ({@link
+   *     RoundPlan#full} for a first round)
    * @param beforeEpoch called with the 0-based epoch before it starts (gradual unfreezing)
    * @param cancelled checked before every step; when true the round stops with a {@link
    *     CancellationException}
