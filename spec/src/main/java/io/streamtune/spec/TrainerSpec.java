@@ -205,6 +205,34 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           3,
           1,
           "Epochs without a lower validation loss before a round stops.");
+  public static final Setting<Double> WARM_ROUND_SCALING =
+      Setting.number(
+          "warmRoundScaling",
+          1.0,
+          v -> v >= 0,
+          ">= 0 (0 = every round runs all epochs)",
+          "A warm round (one that continues from earlier weights) runs epochs x newShare x this"
+              + " passes' worth of steps over the buffer (at least one step, at most epochs"
+              + " passes), where newShare is the round's share of examples new since the last"
+              + " round: as many steps as epochs passes over the new examples alone would take;"
+              + " the first round runs all epochs. 0 gives every round all epochs.");
+  public static final Setting<Double> WARM_LR_FACTOR =
+      Setting.number(
+          "warmLrFactor",
+          0.3,
+          v -> v > 0 && v <= 1,
+          "in (0, 1]",
+          "A warm round's learning rate is learningRate x (1 - (1 - this) x (1 - newShare)): this"
+              + " factor when almost nothing is new, the full rate when everything is (1 = always"
+              + " the full rate).");
+  public static final Setting<Double> WARM_EMA =
+      Setting.share(
+          "warmEma",
+          0.5,
+          "After a warm round the parameters become d x the previous version's + (1 - d) x the"
+              + " round's, d = warmEma x (1 - newShare) (an exponential moving average over"
+              + " versions, which is what is published and what the next round starts from); 0"
+              + " keeps the round's.");
   public static final Setting<DeviceKind> DEVICE =
       Setting.choice(
           "device", DeviceKind.class, null, "Where to train; not written: trainer.device.");
@@ -263,6 +291,9 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           WARMUP_FRACTION,
           VALIDATION_FRACTION,
           EARLY_STOPPING_PATIENCE,
+          WARM_ROUND_SCALING,
+          WARM_LR_FACTOR,
+          WARM_EMA,
           DEVICE,
           THREADS,
           TRANSFORMER,
@@ -398,6 +429,18 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   public Integer earlyStoppingPatience() {
     return get(EARLY_STOPPING_PATIENCE);
+  }
+
+  public Double warmRoundScaling() {
+    return get(WARM_ROUND_SCALING);
+  }
+
+  public Double warmLrFactor() {
+    return get(WARM_LR_FACTOR);
+  }
+
+  public Double warmEma() {
+    return get(WARM_EMA);
   }
 
   /** Null when not written: the service's {@code trainer.device} decides. */

@@ -331,4 +331,29 @@ class TrainerSpecTest {
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("image", "bufferMaxBytes: 10"), "s"))
         .hasMessageContaining("trainer.bufferMaxBytes");
   }
+
+  @Test
+  void warmRoundKeysReadTheirValuesAndRefuseOthersNamingTheKey() {
+    TrainerSpec read =
+        PipelineSpecs.parse(
+                spec("tabular", "warmRoundScaling: 2.5\nwarmLrFactor: 0.5\nwarmEma: 0.75"),
+                "s.yaml")
+            .trainer();
+    assertThat(read.warmRoundScaling()).isEqualTo(2.5);
+    assertThat(read.warmLrFactor()).isEqualTo(0.5);
+    assertThat(read.warmEma()).isEqualTo(0.75);
+    TrainerSpec defaults = TrainerSpec.defaults();
+    assertThat(defaults.warmRoundScaling()).isEqualTo(1.0);
+    assertThat(defaults.warmLrFactor()).isEqualTo(0.3);
+    assertThat(defaults.warmEma()).isEqualTo(0.5);
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "warmRoundScaling: -1"), "s.yaml"))
+        .hasMessageContaining("trainer.warmRoundScaling")
+        .hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "warmLrFactor: 0"), "s.yaml"))
+        .hasMessageContaining("trainer.warmLrFactor")
+        .hasMessageContaining("in (0, 1]");
+    assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "warmEma: 1.0"), "s.yaml"))
+        .hasMessageContaining("trainer.warmEma")
+        .hasMessageContaining("in [0, 1)");
+  }
 }

@@ -40,12 +40,21 @@ public interface ModelTrainer extends AutoCloseable {
   }
 
   /**
-   * Trains one round.
+   * Trains one round as if every example in it were new (a full round).
    *
    * @param cancelled checked between steps; when true the round stops with a {@link
    *     java.util.concurrent.CancellationException}
    */
   Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled);
+
+  /**
+   * Trains one round of which {@code newExamples} examples arrived since the last round. A trainer
+   * that warm-starts in proportion to what is new ({@code trainer.warmRoundScaling}) uses the
+   * count; the others train their full round.
+   */
+  default Result train(ExampleBuffer.Snapshot data, long newExamples, BooleanSupplier cancelled) {
+    return train(data, cancelled);
+  }
 
   /** Stored in the version's metadata; a restarted trainer resumes only the same architecture. */
   String architecture();

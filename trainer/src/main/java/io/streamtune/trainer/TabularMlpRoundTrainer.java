@@ -11,18 +11,22 @@ import ai.djl.training.loss.Loss;
 import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.StoredModel;
 import io.streamtune.model.training.RoundLoop;
+import io.streamtune.model.training.RoundPlan;
 import io.streamtune.model.training.ScheduledLearningRate;
 import io.streamtune.model.training.TrainSettings;
+import io.streamtune.model.training.WarmRoundPolicy;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
  * Trains the tabular MLP on buffer snapshots, one round at a time, keeping the model (and the
- * optimizer state) in memory so each round warm-starts from the previous one.
+ * optimizer state) in memory so each round warm-starts from the previous one; a warm round trains
+ * in proportion to what is new ({@link WarmRoundPolicy}).
  *
  * <p>The round itself is {@link RoundLoop}: softmax cross-entropy with balanced class weights, the
  * spec's optimizer, learning-rate schedule, L2 weight decay and early stopping. Reproducible: the
@@ -54,7 +58,11 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
   private final TrainSettings settings;
   private final ScheduledLearningRate rate;
   private final List<Parameter> parameters;
+  private final WarmRoundPolicy policy;
   private int roundsTrained;
+  // true once the weights are trained: after a round, or from the start when continuing a version
+  private boolean warm;
+  private Map<String, Object> lastRound = Map.of();
 
   private TabularMlpRoundTrainer(
       Model model,
@@ -62,8 +70,11 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
       int featureCount,
       int numClasses,
       Device device,
-      AutoCloseable owner) {
+      AutoCloseable owner,
+      boolean warm) {
     this.model = model;
+    this.warm = warm;
+    this.policy = WarmRoundPolicy.from(spec);
     this.spec = spec;
     this.featureCount = featureCount;
     this.numClasses = numClasses;
@@ -93,7 +104,8 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
     try {
       model.setBlock(MlpClassifier.block(featureCount, spec.hiddenUnits(), numClasses));
       Engine.getInstance().setRandomSeed(spec.seed().intValue());
-      return new TabularMlpRoundTrainer(model, spec, featureCount, numClasses, device, model);
+      return new TabularMlpRoundTrainer(
+          model, spec, featureCount, numClasses, device, model, false);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -112,7 +124,8 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
         stored.metadata().featureCount(),
         stored.metadata().numClasses(),
         model.getNDManager().getDevice(),
-        stored);
+        stored,
+        true);
   }
 
   @Override
@@ -128,15 +141,22 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
     return roundsTrained;
   }
 
+  /** A round in which every example counts as new. */
+  @Override
+  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
+    return train(data, data.size(), cancelled);
+  }
+
   /**
-   * Trains one round on the snapshot: {@code spec.epochs} epochs of shuffled mini-batches with the
-   * spec's optimizer, schedule and early stopping ({@link RoundLoop}).
+   * Trains one round on the snapshot: shuffled mini-batches with the spec's optimizer, schedule and
+   * early stopping ({@link RoundLoop}); the first round runs {@code spec.epochs} epochs, a warm one
+   * what {@link WarmRoundPolicy} plans from {@code newExamples}.
    *
    * @param cancelled checked before every step; when it turns true the round stops with a {@link
    *     CancellationException} (the parameters are then partly updated)
    */
   @Override
-  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
+  public Result train(ExampleBuffer.Snapshot data, long newExamples, BooleanSupplier cancelled) {
     if (data.size() == 0) {
       throw new IllegalArgumentException("cannot train on an empty buffer");
     }
@@ -144,6 +164,7 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
       throw new IllegalArgumentException(
           "examples have " + data.featureCount() + " features, the model takes " + featureCount);
     }
+    RoundPlan plan = policy.plan(warm, newExamples, data.size());
     RoundLoop.Result result =
         RoundLoop.run(
             trainer,
@@ -156,15 +177,24 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
             settings,
             rate,
             roundsTrained,
+            plan,
             epoch -> {},
             cancelled);
     roundsTrained++;
+    warm = true;
+    lastRound = WarmRoundDetails.of(result, newExamples);
     return Result.of(result, device.toString());
   }
 
   /** n / (present classes * n_c) for each present class; absent classes get no weight. */
   static float[] balancedClassWeights(long[] counts) {
     return RoundLoop.balancedClassWeights(counts);
+  }
+
+  /** The last round's plan (warm or not, new share, step budget, rate, EMA). */
+  @Override
+  public Map<String, Object> trainingDetails() {
+    return lastRound;
   }
 
   @Override

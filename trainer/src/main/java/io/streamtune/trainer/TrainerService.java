@@ -311,7 +311,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     ModelTrainer.Result result;
     try {
       Future<ModelTrainer.Result> training =
-          roundExecutor.submit(() -> roundTrainer.train(round.data(), cancelRound::get));
+          roundExecutor.submit(
+              () -> roundTrainer.train(round.data(), round.newExamples(), cancelRound::get));
       try {
         while (!training.isDone()) {
           // Paused partitions return nothing; records of partitions assigned meanwhile wait.

@@ -2,6 +2,7 @@ package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
@@ -12,6 +13,7 @@ import io.streamtune.model.StoredModel;
 import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -199,5 +201,98 @@ class TabularMlpRoundTrainerTest {
         .isCloseTo(weights[1] * 25, org.assertj.core.data.Offset.offset(1e-3f));
     assertThat(weights[0]).isCloseTo(100f / (2 * 75), org.assertj.core.data.Offset.offset(1e-6f));
     assertThat(weights[2]).isZero();
+  }
+
+  @Test
+  void aWarmRoundRunsItsShareOfTheStepsAtTheLowerRateAndRecordsItsPlan() {
+    ExampleBuffer.Snapshot train = blobs(600, 7);
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("plan", FEATURES, 2, SPEC, Device.cpu())) {
+      TabularMlpRoundTrainer.Result cold = trainer.train(train, 600, () -> false);
+      assertThat(cold.steps()).isEqualTo(8 * 19);
+      assertThat(trainer.trainingDetails().get("round"))
+          .isEqualTo(
+              Map.of(
+                  "warm", false,
+                  "newExamples", 600L,
+                  "newShare", 1.0,
+                  "stepBudgetShare", 1.0,
+                  "learningRate", 0.01,
+                  "emaDecay", 0.0));
+
+      // 30 new of 600: 5% x warmRoundScaling 1 of 8 x 19 steps = ceil(7.6)
+      TabularMlpRoundTrainer.Result warm = trainer.train(train, 30, () -> false);
+      assertThat(warm.steps()).isEqualTo(8);
+      assertThat(warm.epochs()).isEqualTo(1);
+      assertThat(warm.epochLosses()).hasSize(1);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> round = (Map<String, Object>) trainer.trainingDetails().get("round");
+      assertThat(round.get("warm")).isEqualTo(true);
+      assertThat(round.get("newShare")).isEqualTo(0.05);
+      // 95% of the way from the full rate down to warmLrFactor's
+      assertThat((double) round.get("learningRate"))
+          .isCloseTo(0.01 * (1 - (1 - SPEC.warmLrFactor()) * 0.95), within(1e-12));
+      assertThat((double) round.get("emaDecay")).isCloseTo(SPEC.warmEma() * 0.95, within(1e-12));
+    }
+  }
+
+  @Test
+  void theEmaAveragesTheRoundsParametersWithThoseBeforeIt() {
+    ExampleBuffer.Snapshot train = blobs(300, 8);
+    TrainerSpec noEma = SPEC.with(TrainerSpec.WARM_EMA, 0.0);
+    TrainerSpec halfEma = SPEC.with(TrainerSpec.WARM_EMA, 0.5);
+    try (TabularMlpRoundTrainer plain =
+            TabularMlpRoundTrainer.create("plain", FEATURES, 2, noEma, Device.cpu());
+        TabularMlpRoundTrainer averaged =
+            TabularMlpRoundTrainer.create("averaged", FEATURES, 2, halfEma, Device.cpu())) {
+      plain.train(train, () -> false);
+      averaged.train(train, () -> false);
+      float[] before = parameterValues(averaged);
+      assertThat(parameterValues(plain)).containsExactly(before);
+
+      plain.train(train, 60, () -> false);
+      averaged.train(train, 60, () -> false);
+      float[] trained = parameterValues(plain);
+      float[] published = parameterValues(averaged);
+      assertThat(trained).isNotEqualTo(before);
+      double decay = 0.5 * (1 - 60 / 300.0); // the previous version knew 80% of the buffer
+      for (int i = 0; i < published.length; i++) {
+        assertThat(published[i])
+            .isCloseTo((float) (decay * before[i] + (1 - decay) * trained[i]), within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void withTheWarmKeysOffEveryRoundRunsAllEpochsAndAContinuedVersionStartsWarm() {
+    ExampleBuffer.Snapshot train = blobs(300, 9);
+    TrainerSpec off =
+        SPEC.with(TrainerSpec.WARM_ROUND_SCALING, 0.0)
+            .with(TrainerSpec.WARM_LR_FACTOR, 1.0)
+            .with(TrainerSpec.WARM_EMA, 0.0);
+    ModelStore store = new ModelStore(root);
+    try (TabularMlpRoundTrainer trainer =
+        TabularMlpRoundTrainer.create("off", FEATURES, 2, off, Device.cpu())) {
+      trainer.train(train, () -> false);
+      assertThat(trainer.train(train, 3, () -> false).epochs()).isEqualTo(8);
+      store.save(trainer.model(), metadata(1), "");
+    }
+    StoredModel stored = store.load(store.versionDir("blobs", 1), Device.cpu());
+    try (TabularMlpRoundTrainer resumed = TabularMlpRoundTrainer.continueFrom(stored, SPEC)) {
+      // 3 new of 300 after a restart: the stored weights are trained, so 1% of 8 x 10 steps
+      assertThat(resumed.train(train, 3, () -> false).steps()).isEqualTo(1);
+    }
+  }
+
+  private static float[] parameterValues(TabularMlpRoundTrainer trainer) {
+    return trainer.model().getBlock().getParameters().values().stream()
+        .map(p -> p.getArray().toFloatArray())
+        .reduce(
+            new float[0],
+            (a, b) -> {
+              float[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+              System.arraycopy(b, 0, joined, a.length, b.length);
+              return joined;
+            });
   }
 }

@@ -1,6 +1,7 @@
 package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
 import io.streamtune.embedded.TopicReader;
@@ -12,6 +13,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.serde.AvroSerdes;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +85,15 @@ class TrainerServiceKafkaTest {
     assertThat(last.getLabels()).containsExactly("left", "right");
     assertThat(last.getFeatureCount()).isEqualTo(3);
     assertThat(last.getArchitecture()).isEqualTo("mlp[8]");
-    assertThat(last.getEpochs()).isEqualTo(6);
+    // warm rounds in proportion to what is new: 6 epochs, then 100 new of 200, then of 300
+    assertThat(versions).extracting(ModelVersion::getEpochs).containsExactly(6, 3, 2);
+    String training = Files.readString(Path.of(last.getStorePath(), TrainerService.TRAINING_FILE));
+    assertThat(training).contains("\"warm\" : true").contains("\"newExamples\" : 100");
+    // 200 of 300 examples known: two thirds of the way from the spec's rate down to warmLrFactor's
+    double rate = TestSpecs.spec().trainer().learningRate();
+    double factor = TestSpecs.spec().trainer().warmLrFactor();
+    assertThat(learningRate(training))
+        .isCloseTo(rate * (1 - (1 - factor) * (200 / 300.0)), within(1e-12));
     assertThat(last.getDevice()).isEqualTo("cpu()");
     assertThat(last.getMaxTransformVersion()).isEqualTo(1);
     assertThat(last.getTrainLoss()).isLessThan(versions.get(0).getTrainLoss());
@@ -131,5 +141,13 @@ class TrainerServiceKafkaTest {
     fixture.assertContiguous(versions);
     assertThat(TrainerKafkaFixture.rangeSize(versions)).isEqualTo(401);
     assertAccurate(fourth, more);
+  }
+
+  private static double learningRate(String trainingJson) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(trainingJson)
+        .path("round")
+        .path("learningRate")
+        .asDouble(Double.NaN);
   }
 }

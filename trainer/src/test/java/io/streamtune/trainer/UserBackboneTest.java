@@ -44,7 +44,7 @@ class UserBackboneTest {
   }
 
   /** Bright square top-left (class 0) or bottom-right (class 1) on noise. */
-  private static ExampleBuffer.Snapshot squares(int n, long seed) {
+  static ExampleBuffer.Snapshot squares(int n, long seed) {
     Random random = new Random(seed);
     ExampleBuffer buffer = new ExampleBuffer(1000, 2, 1L);
     for (int i = 0; i < n; i++) {

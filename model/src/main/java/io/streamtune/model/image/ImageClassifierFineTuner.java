@@ -18,6 +18,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.streamtune.model.training.RoundLoop;
+import io.streamtune.model.training.RoundPlan;
 import io.streamtune.model.training.ScheduledLearningRate;
 import io.streamtune.model.training.TrainSettings;
 import java.io.BufferedInputStream;
@@ -221,15 +222,25 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
    * @param images row-major unsigned bytes, {@link #PIXELS} per image
    */
   public RoundLoop.Result train(byte[][] images, int[] labels, BooleanSupplier cancelled) {
-    return train(inputs(images, labels), cancelled);
+    return train(inputs(images, labels), RoundPlan.full(1.0), cancelled);
+  }
+
+  /** Trains one round on grey 28x28 images as {@code plan} says (a warm round's budget). */
+  public RoundLoop.Result train(
+      byte[][] images, int[] labels, RoundPlan plan, BooleanSupplier cancelled) {
+    return train(inputs(images, labels), plan, cancelled);
   }
 
   /** Trains one round on images already scaled to [0, 1]. */
   public RoundLoop.Result train(LabeledImages data, BooleanSupplier cancelled) {
-    return train(RoundLoop.Inputs.ofRows(data.pixels(), data.labels(), SmallCnn::input), cancelled);
+    return train(
+        RoundLoop.Inputs.ofRows(data.pixels(), data.labels(), SmallCnn::input),
+        RoundPlan.full(1.0),
+        cancelled);
   }
 
-  private RoundLoop.Result train(RoundLoop.Inputs inputs, BooleanSupplier cancelled) {
+  private RoundLoop.Result train(
+      RoundLoop.Inputs inputs, RoundPlan plan, BooleanSupplier cancelled) {
     try {
       return RoundLoop.run(
           trainer,
@@ -239,6 +250,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
           settings,
           rate,
           rounds,
+          plan,
           this::applyFreezing,
           cancelled);
     } finally {

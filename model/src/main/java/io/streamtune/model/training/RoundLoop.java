@@ -19,7 +19,9 @@ import java.util.function.IntConsumer;
 /**
  * One round of mini-batch training shared by every modality's DJL model: shuffled epochs, softmax
  * cross-entropy with balanced class weights, the scheduled (and per-parameter) learning rate, and
- * early stopping on a stratified validation slice that keeps the best epoch's parameters.
+ * early stopping on a stratified validation slice that keeps the best epoch's parameters. A {@link
+ * RoundPlan} shortens a warm round to a share of the full round's steps (the last epoch then stops
+ * part-way), lowers its rate, and averages the trained parameters with those before the round.
  *
  * <p>Balanced weights (n / (classes * n_c)) make a minority class weigh as much in total as the
  * majority. Reproducible: the shuffle and the validation slice of round r come from the seed and r.
@@ -92,6 +94,8 @@ public final class RoundLoop {
    * @param trainLoss mean training loss of the last epoch run
    * @param validationLoss best validation loss (NaN without a validation slice)
    * @param bestEpoch 1-based epoch whose parameters were kept
+   * @param plan what the round was planned to do (its step budget, rate factor and EMA)
+   * @param learningRate the round's base rate (the spec's times the plan's factor)
    */
   public record Result(
       double trainLoss,
@@ -102,7 +106,9 @@ public final class RoundLoop {
       int validationExamples,
       double validationLoss,
       int bestEpoch,
-      long durationMs) {}
+      long durationMs,
+      RoundPlan plan,
+      double learningRate) {}
 
   private RoundLoop() {}
 
@@ -121,9 +127,12 @@ public final class RoundLoop {
   }
 
   /**
-   * Trains one round.
+   * Trains one round as {@code plan} says: at most {@code plan.steps(epochs x steps per epoch)}
+   * steps at the rate times {@code plan.lrFactor()}, then the EMA with the parameters before it.
    *
-   * @param parameters every parameter of the model (to keep the best epoch's values)
+   * @param parameters every parameter of the model (to keep the best epoch's values and average)
+   * @param plan the round's share of a full round's steps, rate factor and EMA decay ({@link
+   *     RoundPlan#full} for a first round)
    * @param beforeEpoch called with the 0-based epoch before it starts (gradual unfreezing)
    * @param cancelled checked before every step; when true the round stops with a {@link
    *     CancellationException}
@@ -136,6 +145,7 @@ public final class RoundLoop {
       TrainSettings settings,
       ScheduledLearningRate rate,
       int round,
+      RoundPlan plan,
       IntConsumer beforeEpoch,
       BooleanSupplier cancelled) {
     if (data.size() == 0) {
@@ -153,18 +163,22 @@ public final class RoundLoop {
     float[] classWeights = balancedClassWeights(counts);
     int batchSize = settings.batchSize();
     int stepsPerEpoch = (train.length + batchSize - 1) / batchSize;
-    rate.startRound(stepsPerEpoch * settings.epochs());
+    int budget = plan.steps(stepsPerEpoch * settings.epochs());
+    rate.startRound(budget, plan.lrFactor());
+    // the weights the round starts from: the previous version's, averaged in at the end
+    float[][] before = plan.emaDecay() > 0 ? values(parameters) : null;
 
     List<Double> epochLosses = new ArrayList<>();
     double bestLoss = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
     float[][] best = null;
     int steps = 0;
-    for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+    for (int epoch = 0; epoch < settings.epochs() && steps < budget; epoch++) {
       beforeEpoch.accept(epoch);
       shuffle(train, random);
       double lossSum = 0;
-      for (int start = 0; start < train.length; start += batchSize) {
+      int rowsSeen = 0;
+      for (int start = 0; start < train.length && steps < budget; start += batchSize) {
         if (cancelled.getAsBoolean()) {
           throw new CancellationException("training round cancelled");
         }
@@ -178,9 +192,10 @@ public final class RoundLoop {
               "training diverged: loss " + loss + " in epoch " + (epoch + 1));
         }
         lossSum += (double) loss * rows;
+        rowsSeen += rows;
         steps++;
       }
-      epochLosses.add(lossSum / train.length);
+      epochLosses.add(lossSum / rowsSeen);
       if (validation.length > 0) {
         double loss = validationLoss(trainer, data, validation, numClasses, batchSize);
         if (loss < bestLoss) {
@@ -198,6 +213,9 @@ public final class RoundLoop {
     if (best != null && bestEpoch != epochsRun) {
       restore(parameters, best);
     }
+    if (before != null) {
+      average(parameters, before, plan.emaDecay());
+    }
     return new Result(
         epochLosses.get(epochsRun - 1),
         List.copyOf(epochLosses),
@@ -207,7 +225,9 @@ public final class RoundLoop {
         validation.length,
         validation.length > 0 ? bestLoss : Double.NaN,
         bestEpoch,
-        (System.nanoTime() - startNanos) / 1_000_000);
+        (System.nanoTime() - startNanos) / 1_000_000,
+        plan,
+        rate.roundRate());
   }
 
   private static float step(
@@ -303,6 +323,18 @@ public final class RoundLoop {
   private static void restore(List<Parameter> parameters, float[][] values) {
     for (int i = 0; i < values.length; i++) {
       parameters.get(i).getArray().set(FloatBuffer.wrap(values[i]));
+    }
+  }
+
+  /** Each parameter becomes {@code decay x before + (1 - decay) x now}. */
+  private static void average(List<Parameter> parameters, float[][] before, double decay) {
+    float keep = (float) decay;
+    for (int i = 0; i < before.length; i++) {
+      float[] now = parameters.get(i).getArray().toFloatArray();
+      for (int j = 0; j < now.length; j++) {
+        now[j] = keep * before[i][j] + (1 - keep) * now[j];
+      }
+      parameters.get(i).getArray().set(FloatBuffer.wrap(now));
     }
   }
 

@@ -23,6 +23,7 @@ public final class ScheduledLearningRate implements ParameterTracker {
   private final Map<String, Float> factors = new HashMap<>();
   private volatile int step;
   private volatile int totalSteps = 1;
+  private volatile double roundFactor = 1;
 
   public ScheduledLearningRate(double baseRate, LrSchedule schedule, double warmupFraction) {
     this.baseRate = baseRate;
@@ -36,8 +37,22 @@ public final class ScheduledLearningRate implements ParameterTracker {
   }
 
   public void startRound(int plannedSteps) {
+    startRound(plannedSteps, 1);
+  }
+
+  /** A round of {@code plannedSteps} whose rates are all {@code factor} times the base's. */
+  public void startRound(int plannedSteps, double factor) {
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("a round's rate factor must be > 0, got " + factor);
+    }
     totalSteps = Math.max(1, plannedSteps);
+    roundFactor = factor;
     step = 0;
+  }
+
+  /** The round's rate before its schedule: the base rate times the round's factor. */
+  public double roundRate() {
+    return baseRate * roundFactor;
   }
 
   public void setStep(int stepInRound) {
@@ -46,17 +61,18 @@ public final class ScheduledLearningRate implements ParameterTracker {
 
   /** The scheduled rate (before any parameter's factor) at a step of the round. */
   public double rateAt(int stepInRound) {
+    double rate = roundRate();
     double progress = Math.min(1.0, stepInRound / (double) totalSteps);
     return switch (schedule) {
-      case CONSTANT -> baseRate;
-      case COSINE -> baseRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+      case CONSTANT -> rate;
+      case COSINE -> rate * 0.5 * (1 + Math.cos(Math.PI * progress));
       case WARMUP_LINEAR -> {
         int warmupSteps = (int) Math.round(warmupFraction * totalSteps);
         if (stepInRound < warmupSteps) {
-          yield baseRate * (stepInRound + 1) / (double) warmupSteps;
+          yield rate * (stepInRound + 1) / (double) warmupSteps;
         }
         int decaySteps = Math.max(1, totalSteps - warmupSteps);
-        yield baseRate * Math.max(0.0, 1.0 - (stepInRound - warmupSteps) / (double) decaySteps);
+        yield rate * Math.max(0.0, 1.0 - (stepInRound - warmupSteps) / (double) decaySteps);
       }
     };
   }
