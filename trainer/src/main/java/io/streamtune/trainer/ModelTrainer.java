@@ -101,6 +101,15 @@ public interface ModelTrainer extends AutoCloseable {
     return Map.of();
   }
 
+  /**
+   * Asks the next round to select the backbone again ({@code trainer.backbone: auto}).
+   *
+   * @return false for a trainer of a fixed backbone, which has nothing to select
+   */
+  default boolean requestReselection() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -1,0 +1,106 @@
+package io.streamtune.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtune.embedded.EmbeddedKafkaExtension;
+import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.RetrainCause;
+import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.serde.AvroSerdes;
+import io.streamtune.schemas.topics.Topics;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
+import io.streamtune.trainer.selection.Candidates;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer service with {@code trainer.backbone: auto} (candidates logreg and gbt) against a
+ * real (embedded) broker: a provisional version, the selection on the first full buffer, versions
+ * of the winner, and a reselection a {@code RESELECT} control request asks for.
+ */
+class TrainerServiceAutoKafkaTest {
+
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  @TempDir Path storeRoot;
+
+  @Test
+  void selectsOnTheFirstFullBufferAndAgainOnAReselectRequest() throws Exception {
+    PipelineSpec spec = PipelineSpecs.parse(AutoSelectingTrainerTest.YAML, "auto spec");
+    TrainerKafkaFixture fixture = new TrainerKafkaFixture(KAFKA, spec, storeRoot);
+    fixture.produce(TestSpecs.examples(200, 41));
+    try (TrainerKafkaFixture.Running running = fixture.start()) {
+      List<ModelVersion> first = fixture.readVersions(2);
+      JsonNode provisional = selection(first.get(0));
+      JsonNode selected = selection(first.get(1));
+      assertThat(provisional.get("provisional").asBoolean()).isTrue();
+      assertThat(selected.get("provisional").asBoolean()).isFalse();
+      assertThat(selected.get("number").asInt()).isEqualTo(1);
+      assertThat(selected.get("examples").asInt()).isEqualTo(200);
+      assertThat(selected.get("ranking")).hasSize(2);
+      String winner = selected.get("winner").asText();
+      assertThat(first.get(1).getArchitecture()).isEqualTo(architectureOf(spec, winner));
+
+      reselect("blobs");
+      List<ModelVersion> all = fixture.readVersions(3);
+      ModelVersion third = all.get(2);
+      JsonNode again = selection(third);
+      assertThat(third.getExamplesTrainedOn()).isEqualTo(200);
+      assertThat(third.getNewExamples()).isZero();
+      assertThat(again.get("number").asInt()).as("a second selection ran").isEqualTo(2);
+      assertThat(again.get("ranking")).hasSize(2);
+      assertThat(third.getArchitecture())
+          .isEqualTo(architectureOf(spec, again.get("winner").asText()));
+      assertThat(running.service.stats().controlRequests()).isEqualTo(1);
+    }
+  }
+
+  /** The architecture a version of the candidate is stored with. */
+  private String architectureOf(PipelineSpec spec, String candidate) {
+    ModelTrainerFactory.Setup setup =
+        new ModelTrainerFactory.Setup(
+            spec.name(), spec, new ModelStore(storeRoot), 3, Device.cpu(), 1);
+    return TrainerKinds.registry()
+        .architecture(
+            AutoSelectingTrainer.winnerSetup(
+                setup, Candidates.named(spec, List.of(candidate)).get(0)));
+  }
+
+  private static void reselect(String modelId) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    RetrainRequest request =
+        RetrainRequest.newBuilder()
+            .setModelId(modelId)
+            .setRequestedAt(Instant.now())
+            .setTrigger(RetrainCause.RESELECT)
+            .setDetector("manual")
+            .setReason("test reselect")
+            .build();
+    try (KafkaProducer<String, RetrainRequest> producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), AvroSerdes.valueSerializer(KAFKA.schemaRegistryUrl()))) {
+      producer.send(new ProducerRecord<>(KAFKA.topics().name(Topics.CONTROL), modelId, request));
+    }
+  }
+
+  private static JsonNode selection(ModelVersion version) throws Exception {
+    return new ObjectMapper()
+        .readTree(Path.of(version.getStorePath()).resolve("training.json").toFile())
+        .get(AutoSelectingTrainer.DETAILS_KEY);
+  }
+}
