@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.SelectionSpec;
 import io.streamtune.spec.TrainerSpec;
@@ -63,6 +64,9 @@ final class AutoSelectingTrainer implements ModelTrainer {
   private int selections;
 
   private Map<String, Object> record = Map.of();
+
+  /** A selection not yet published on {@code metrics}, null when none. */
+  private ModelSelection.Report unpublished;
 
   private AutoSelectingTrainer(
       ModelTrainerFactory.Setup setup, ModelTrainerFactory backbones, List<Candidate> candidates) {
@@ -234,6 +238,7 @@ final class AutoSelectingTrainer implements ModelTrainer {
         String.format(java.util.Locale.ROOT, "%.1f", report.seconds()));
     selections++;
     replaceDelegate(winner, false, SelectionRecord.of(report, winner, selections));
+    unpublished = report;
   }
 
   private void replaceDelegate(
@@ -347,6 +352,17 @@ final class AutoSelectingTrainer implements ModelTrainer {
   public ModelMetadata metadata(PipelineSpec spec, String modelId, int version, Instant createdAt) {
     // the winner's spec: its backbone and hidden units, not the literal auto
     return delegate().metadata(spec.withTrainer(current.trainer()), modelId, version, createdAt);
+  }
+
+  @Override
+  public List<EvaluationReport> metricsReports(String modelId, int version, Instant at) {
+    if (unpublished == null) {
+      return List.of();
+    }
+    EvaluationReport report =
+        SelectionRecord.toAvro(modelId, version, at, unpublished, current, selections);
+    unpublished = null;
+    return List.of(report);
   }
 
   @Override

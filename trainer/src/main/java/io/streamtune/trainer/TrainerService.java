@@ -151,6 +151,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.sink =
         new KafkaVersionSink(
             modelsTopic,
+            topics.name(Topics.METRICS),
             modelId,
             config.kafka(),
             TrainerClients.producer(config, modelId, true),

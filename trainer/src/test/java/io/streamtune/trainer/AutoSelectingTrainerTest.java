@@ -7,8 +7,10 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.SelectionCandidate;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.selection.Candidates;
@@ -67,6 +69,7 @@ class AutoSelectingTrainerTest {
     assertThat(provisional.get("winner").asText()).isEqualTo(cheapest);
     assertThat(provisional.get("reason").asText()).contains("holds 100 examples").contains("150");
     assertThat(training(v1).get("backbone").asText()).isEqualTo("auto");
+    assertThat(sink.reports).as("a provisional model is no selection to report").isEmpty();
 
     // 200 examples: the selection runs on 3 folds and its winner trains the round
     ModelTrainer provisionalDelegate = auto.delegate();
@@ -109,6 +112,23 @@ class AutoSelectingTrainerTest {
                     auto.current()));
     assertThat(v2.getArchitecture()).isEqualTo(winnerArchitecture).isNotEqualTo("auto");
     assertThat(training(v2).get("examplesTrainedOn").asInt()).isEqualTo(200);
+    // the ranking on metrics, published with v2
+    assertThat(sink.reports).hasSize(1);
+    EvaluationReport report = sink.reports.get(0);
+    assertThat(report.getKind()).isEqualTo("selection");
+    assertThat(report.getVersion()).isEqualTo(2);
+    assertThat(report.getHoldoutSize()).as("3-fold: every example scored once").isEqualTo(200);
+    assertThat(report.getMacroF1()).isEqualTo(ranking.get(0).get("macroF1").asDouble());
+    assertThat(report.getGateReason()).startsWith("selection 1: " + winner + " wins among 2");
+    assertThat(report.getSelection())
+        .extracting(SelectionCandidate::getName)
+        .containsExactly(winner, ranking.get(1).get("name").asText());
+    assertThat(report.getSelection()).extracting(SelectionCandidate::getRank).containsExactly(1, 2);
+    assertThat(report.getSelection().get(0).getPValueVersusBest()).isNull();
+    assertThat(report.getSelection().get(1).getPValueVersusBest())
+        .isEqualTo(ranking.get(1).get("pVersusBest").asDouble());
+    assertThat(report.getSelection().get(0).getMacroF1Interval().getLow())
+        .isEqualTo(ranking.get(0).get("macroF1Low").asDouble());
     auto.close();
 
     // a restart resumes the stored winner, not the literal auto
@@ -126,6 +146,7 @@ class AutoSelectingTrainerTest {
     assertThat(resumed.delegate()).as("no selection without a request").isSameAs(resumedDelegate);
     assertThat(selection(v3).get("examples").asInt()).as("v2's selection, carried").isEqualTo(200);
     assertThat(v3.getParentVersion()).isEqualTo(2);
+    assertThat(sink.reports).as("no new selection, no new report").hasSize(1);
 
     // a reselection runs on the next round's buffer and replaces the delegate
     assertThat(resumed.requestReselection()).isTrue();
@@ -135,6 +156,9 @@ class AutoSelectingTrainerTest {
     assertThat(selection(v4).get("number").asInt()).as("counted over the restart").isEqualTo(2);
     assertThat(selection(v4).get("ranking")).hasSize(2);
     assertThat(v4.getArchitecture()).isEqualTo(resumed.architecture());
+    assertThat(sink.reports).hasSize(2);
+    assertThat(sink.reports.get(1).getVersion()).isEqualTo(4);
+    assertThat(sink.reports.get(1).getGateReason()).startsWith("selection 2: ");
     resumed.close();
   }
 

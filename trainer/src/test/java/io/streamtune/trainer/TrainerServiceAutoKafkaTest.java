@@ -6,7 +6,9 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
+import io.streamtune.embedded.TopicReader;
 import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
@@ -16,9 +18,11 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.selection.Candidates;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,6 +70,22 @@ class TrainerServiceAutoKafkaTest {
       assertThat(third.getArchitecture())
           .isEqualTo(architectureOf(spec, again.get("winner").asText()));
       assertThat(running.service.stats().controlRequests()).isEqualTo(1);
+      // each selection's ranking is on metrics, with the first version of its winner
+      List<EvaluationReport> reports =
+          TopicReader.readAtLeast(
+                  KAFKA.bootstrapServers(),
+                  KAFKA.topics().name(Topics.METRICS),
+                  AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), EvaluationReport.class),
+                  2,
+                  Duration.ofSeconds(30))
+              .stream()
+              .map(ConsumerRecord::value)
+              .toList();
+      assertThat(reports).extracting(EvaluationReport::getKind).containsOnly("selection");
+      assertThat(reports).extracting(EvaluationReport::getVersion).containsExactly(2, 3);
+      assertThat(reports.get(1).getSelection()).hasSize(2);
+      assertThat(reports.get(1).getSelection().get(0).getName())
+          .isEqualTo(again.get("winner").asText());
     }
   }
 
