@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trainer service with {@code trainer.backbone: auto} (candidates logreg and gbt) against a
  * real (embedded) broker: a provisional version, the selection on the first full buffer, versions
- * of the winner, and a reselection a {@code RESELECT} control request asks for.
+ * of the winner with the ranking on {@code metrics}, a reselection a {@code RESELECT} control
+ * request asks for, and one after a concept drift.
  */
 class TrainerServiceAutoKafkaTest {
 
@@ -43,8 +44,14 @@ class TrainerServiceAutoKafkaTest {
   @TempDir Path storeRoot;
 
   @Test
-  void selectsOnTheFirstFullBufferAndAgainOnAReselectRequest() throws Exception {
-    PipelineSpec spec = PipelineSpecs.parse(AutoSelectingTrainerTest.YAML, "auto spec");
+  void selectsOnTheFirstFullBufferAgainOnAReselectRequestAndAfterADrift() throws Exception {
+    // a drift keeps each class's 60 newest examples and waits for 100 new ones
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            AutoSelectingTrainerTest.YAML.replace(
+                "  backbone: auto\n",
+                "  backbone: auto\n  driftKeepRecent: 60\n  driftRoundAfter: 100\n"),
+            "auto spec");
     TrainerKafkaFixture fixture = new TrainerKafkaFixture(KAFKA, spec, storeRoot);
     fixture.produce(TestSpecs.examples(200, 41));
     try (TrainerKafkaFixture.Running running = fixture.start()) {
@@ -59,7 +66,7 @@ class TrainerServiceAutoKafkaTest {
       String winner = selected.get("winner").asText();
       assertThat(first.get(1).getArchitecture()).isEqualTo(architectureOf(spec, winner));
 
-      reselect("blobs");
+      control("blobs", RetrainCause.RESELECT);
       List<ModelVersion> all = fixture.readVersions(3);
       ModelVersion third = all.get(2);
       JsonNode again = selection(third);
@@ -86,6 +93,17 @@ class TrainerServiceAutoKafkaTest {
       assertThat(reports.get(1).getSelection()).hasSize(2);
       assertThat(reports.get(1).getSelection().get(0).getName())
           .isEqualTo(again.get("winner").asText());
+
+      // trainer.selection.afterDrift (default true): the drift's round selects again on the
+      // buffer the drift policy left plus the new examples
+      control("blobs", RetrainCause.CONCEPT_DRIFT);
+      fixture.produce(TestSpecs.examples(100, 42));
+      ModelVersion fourth = fixture.readVersions(4).get(3);
+      JsonNode afterDrift = selection(fourth);
+      assertThat(fourth.getNewExamples()).isEqualTo(100);
+      assertThat(fourth.getExamplesTrainedOn()).as("60 per class kept, 100 new").isEqualTo(220);
+      assertThat(afterDrift.get("number").asInt()).isEqualTo(3);
+      assertThat(afterDrift.get("examples").asInt()).isEqualTo(220);
     }
   }
 
@@ -100,16 +118,16 @@ class TrainerServiceAutoKafkaTest {
                 setup, Candidates.named(spec, List.of(candidate)).get(0)));
   }
 
-  private static void reselect(String modelId) {
+  private static void control(String modelId, RetrainCause cause) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     RetrainRequest request =
         RetrainRequest.newBuilder()
             .setModelId(modelId)
             .setRequestedAt(Instant.now())
-            .setTrigger(RetrainCause.RESELECT)
-            .setDetector("manual")
-            .setReason("test reselect")
+            .setTrigger(cause)
+            .setDetector("test")
+            .setReason("test " + cause)
             .build();
     try (KafkaProducer<String, RetrainRequest> producer =
         new KafkaProducer<>(
