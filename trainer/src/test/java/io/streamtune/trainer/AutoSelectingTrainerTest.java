@@ -70,6 +70,12 @@ class AutoSelectingTrainerTest {
     assertThat(provisional.get("reason").asText()).contains("holds 100 examples").contains("150");
     assertThat(training(v1).get("backbone").asText()).isEqualTo("auto");
     assertThat(sink.reports).as("a provisional model is no selection to report").isEmpty();
+    // what a restart from v1 would resume: the provisional candidate's own trainer section
+    AutoSelectingTrainer.StoredSelection storedV1 =
+        AutoSelectingTrainer.readSelection(Path.of(v1.getStorePath())).orElseThrow();
+    assertThat(storedV1.provisional()).isTrue();
+    assertThat(storedV1.winner().trainer())
+        .isEqualTo(Candidates.named(spec, List.of(cheapest)).get(0).trainer());
 
     // 200 examples: the selection runs on 3 folds and its winner trains the round
     ModelTrainer provisionalDelegate = auto.delegate();
@@ -160,6 +166,26 @@ class AutoSelectingTrainerTest {
     assertThat(sink.reports.get(1).getVersion()).isEqualTo(4);
     assertThat(sink.reports.get(1).getGateReason()).startsWith("selection 2: ");
     resumed.close();
+  }
+
+  @Test
+  void aVersionOfAFixedBackboneIsNotResumedUnderAuto() {
+    PipelineSpec mlp = TestSpecs.spec();
+    ModelStore store = new ModelStore(root);
+    MapVersionSink sink = new MapVersionSink();
+    TrainingState state = new TrainingState(mlp, () -> 0L);
+    TrainerStart.Outcome fixed = begin(mlp, store, state, sink);
+    VersionPublisher publisher =
+        new VersionPublisher(mlp, store, sink, state, fixed, TransformSource.NONE, "cpu", 1);
+    trainAndPublish(state, fixed.trainer(), publisher, 0, 100);
+    fixed.trainer().close();
+
+    PipelineSpec auto = PipelineSpecs.parse(YAML, "auto spec");
+    TrainerStart.Outcome switched = begin(auto, store, new TrainingState(auto, () -> 0L), sink);
+    assertThat(switched.trainer()).isInstanceOf(AutoSelectingTrainer.class);
+    assertThat(switched.parentVersion()).as("v1 holds no selection: a new model").isNull();
+    assertThat(switched.nextVersion()).isEqualTo(2);
+    switched.trainer().close();
   }
 
   @Test
