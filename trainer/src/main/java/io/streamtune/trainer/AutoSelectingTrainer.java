@@ -172,7 +172,15 @@ final class AutoSelectingTrainer implements ModelTrainer {
           data.size(),
           settings.minExamples(),
           cheapest.name());
-      replaceDelegate(cheapest, true, provisionalRecord(cheapest, data.size(), settings));
+      replaceDelegate(
+          cheapest,
+          true,
+          provisionalRecord(
+              cheapest,
+              "the buffer holds "
+                  + data.size()
+                  + " examples; the selection waits for "
+                  + settings.minExamples()));
     }
     return delegate.train(data, cancelled);
   }
@@ -215,7 +223,8 @@ final class AutoSelectingTrainer implements ModelTrainer {
       reselect = delegate != null && !provisional;
       if (delegate == null) {
         Candidate cheapest = SelectionBudget.cheapestFirst(candidates).get(0);
-        replaceDelegate(cheapest, true, provisionalRecord(cheapest, data.size(), settings));
+        replaceDelegate(
+            cheapest, true, provisionalRecord(cheapest, "no selection: " + e.getMessage()));
       }
       return;
     } finally {
@@ -223,11 +232,18 @@ final class AutoSelectingTrainer implements ModelTrainer {
     }
     Candidate winner = report.winner();
     if (winner == null) {
-      throw new IllegalStateException(
-          "model "
-              + setup.modelId()
-              + ": no candidate of the selection ran: "
-              + report.skipped().stream().map(s -> s.name() + " (" + s.reason() + ")").toList());
+      // every candidate skipped or failed (e.g. a budget too small): keep training what trains
+      LOG.warn(
+          "model {}: no candidate of the selection ran ({}); keeping {}",
+          setup.modelId(),
+          report.skipped().stream().map(s -> s.name() + ": " + s.reason()).toList(),
+          delegate == null ? "the cheapest candidate" : current.name());
+      if (delegate == null) {
+        Candidate cheapest = SelectionBudget.cheapestFirst(candidates).get(0);
+        replaceDelegate(
+            cheapest, true, provisionalRecord(cheapest, "no candidate of the selection ran"));
+      }
+      return;
     }
     LOG.info(
         "model {}: selected {} (macro F1 {}) on {} examples in {} s",
@@ -253,19 +269,13 @@ final class AutoSelectingTrainer implements ModelTrainer {
     record = rec;
   }
 
-  private static Map<String, Object> provisionalRecord(
-      Candidate cheapest, int examples, SelectionSpec settings) {
+  private static Map<String, Object> provisionalRecord(Candidate cheapest, String reason) {
     Map<String, Object> rec = new LinkedHashMap<>();
     rec.put("winner", cheapest.name());
     rec.put("trainer", cheapest.trainer());
     rec.put("provisional", true);
     rec.put("number", 0);
-    rec.put(
-        "reason",
-        "the buffer holds "
-            + examples
-            + " examples; the selection waits for "
-            + settings.minExamples());
+    rec.put("reason", reason);
     return rec;
   }
 

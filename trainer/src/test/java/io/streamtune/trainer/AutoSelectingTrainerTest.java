@@ -17,6 +17,7 @@ import io.streamtune.trainer.selection.Candidates;
 import io.streamtune.trainer.selection.SelectionBudget;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,6 +187,33 @@ class AutoSelectingTrainerTest {
     assertThat(switched.parentVersion()).as("v1 holds no selection: a new model").isNull();
     assertThat(switched.nextVersion()).isEqualTo(2);
     switched.trainer().close();
+  }
+
+  @Test
+  void aFullBufferOfOneClassKeepsTheProvisionalModelAndSaysWhy() {
+    PipelineSpec spec = PipelineSpecs.parse(YAML, "auto spec");
+    float[][] features = new float[160][];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = new float[] {i % 7, i % 3, i % 5};
+    }
+    ExampleBuffer.Snapshot oneClass = new ExampleBuffer.Snapshot(features, new int[160], 2);
+    try (AutoSelectingTrainer auto =
+        (AutoSelectingTrainer)
+            TrainerKinds.registry()
+                .create(
+                    new ModelTrainerFactory.Setup(
+                        "blobs", spec, new ModelStore(root), 3, Device.cpu(), 1))) {
+      ModelTrainer.Result result = auto.train(oneClass, () -> false);
+
+      assertThat(result.examples()).isEqualTo(160);
+      assertThat(auto.provisional()).isTrue();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> selection =
+          (Map<String, Object>) auto.trainingDetails().get(AutoSelectingTrainer.DETAILS_KEY);
+      assertThat((String) selection.get("reason"))
+          .startsWith("no selection: the input has one class only ([left])");
+      assertThat(auto.metricsReports("blobs", 1, java.time.Instant.EPOCH)).isEmpty();
+    }
   }
 
   @Test
