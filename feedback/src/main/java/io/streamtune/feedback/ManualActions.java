@@ -101,11 +101,20 @@ public final class ManualActions {
   /** Writes a RetrainRequest (trigger MANUAL, detector {@code manual}) for {@code modelId}. */
   public static RetrainRequest retrain(
       KafkaConnection kafka, String modelId, String reason, Clock clock) {
+    return retrain(kafka, modelId, reason, clock, RetrainCause.MANUAL);
+  }
+
+  /**
+   * Writes a RetrainRequest with {@code cause} (MANUAL, or RESELECT: the round also selects the
+   * backbone again under {@code trainer.backbone: auto}), detector {@code manual}.
+   */
+  public static RetrainRequest retrain(
+      KafkaConnection kafka, String modelId, String reason, Clock clock, RetrainCause cause) {
     RetrainRequest request =
         RetrainRequest.newBuilder()
             .setModelId(modelId)
             .setRequestedAt(clock.instant())
-            .setTrigger(RetrainCause.MANUAL)
+            .setTrigger(cause)
             .setDetector("manual")
             .setModelVersion(null)
             .setStatistic(0)

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows the control topic and hands every retrain request a detector or rollback wrote (not the
- * manual ones) to a listener: the demo's {@code drift |} lines.
+ * manual ones: MANUAL, RESELECT) to a listener: the demo's {@code drift |} lines.
  */
 final class ControlWatcher extends TopicFollower<RetrainRequest> {
 
@@ -18,7 +18,10 @@ final class ControlWatcher extends TopicFollower<RetrainRequest> {
         kafka,
         Topics.CONTROL,
         "control-watcher",
-        request -> request.getTrigger() != RetrainCause.MANUAL,
+        // a person's requests (retrain, retrain --reselect) are no detections
+        request ->
+            request.getTrigger() != RetrainCause.MANUAL
+                && request.getTrigger() != RetrainCause.RESELECT,
         listener);
   }
 

@@ -158,6 +158,10 @@ final class Demo {
             new MetricsWatcher(
                 kafka,
                 report -> {
+                  if (MetricsWatcher.SELECTION.equals(report.getKind())) {
+                    out.println(MetricsWatcher.selectionLine(report));
+                    return;
+                  }
                   if (!MetricsWatcher.isHoldout(report)) {
                     return; // online windows and rollbacks: the feedback demo prints those
                   }

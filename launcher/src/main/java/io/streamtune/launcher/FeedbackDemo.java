@@ -171,6 +171,8 @@ final class FeedbackDemo {
                     }
                     case MetricsWatcher.ROLLBACK ->
                         out.println(MetricsWatcher.rollbackLine(report));
+                    case MetricsWatcher.SELECTION ->
+                        out.println(MetricsWatcher.selectionLine(report));
                     default -> {
                       // the champions' tumbling windows; shadows and sliding windows are on the
                       // topic

@@ -3,6 +3,7 @@ package io.streamtune.launcher;
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.SelectionCandidate;
 import io.streamtune.schemas.topics.Topics;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,9 @@ final class MetricsWatcher extends TopicFollower<EvaluationReport> {
 
   static final String ONLINE = "online";
   static final String ROLLBACK = "rollback";
+
+  /** The trainer's model selection under {@code trainer.backbone: auto}. */
+  static final String SELECTION = "selection";
 
   /** A holdout report: one per evaluated model version (the evaluator's). */
   static boolean isHoldout(EvaluationReport report) {
@@ -47,6 +51,48 @@ final class MetricsWatcher extends TopicFollower<EvaluationReport> {
   }
 
   /** A rollback report: the version re-promoted over a worse champion, and why. */
+  /**
+   * A selection report (trainer, {@code trainer.backbone: auto}): the winner and every candidate's
+   * out-of-fold macro F1, with the paired test's p against the winner; skipped ones with why.
+   */
+  static String selectionLine(EvaluationReport report) {
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "selection | version %d | %s",
+                report.getVersion(),
+                report.getGateReason()));
+    for (SelectionCandidate candidate :
+        report.getSelection() == null ? List.<SelectionCandidate>of() : report.getSelection()) {
+      if (candidate.getSkippedReason() != null) {
+        line.append(" | ").append(candidate.getName()).append(" skipped: ");
+        line.append(candidate.getSkippedReason());
+        continue;
+      }
+      ConfidenceInterval interval = candidate.getMacroF1Interval();
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " | %d. %s macro F1 %.3f%s%s",
+              candidate.getRank(),
+              candidate.getName(),
+              candidate.getMacroF1(),
+              interval == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, " [%.3f, %.3f]", interval.getLow(), interval.getHigh()),
+              candidate.getPValueVersusBest() == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      " (p %.3f%s)",
+                      candidate.getPValueVersusBest(),
+                      candidate.getSignificantlyWorse() ? ", worse" : "")));
+    }
+    return line.toString();
+  }
+
   static String rollbackLine(EvaluationReport report) {
     return String.format(
         Locale.ROOT,

@@ -42,6 +42,7 @@ final class StatusReport {
     EvaluationReport lastOnline = null;
     long rollbacks = 0;
     EvaluationReport lastRollback = null;
+    EvaluationReport lastSelection = null;
     for (EvaluationReport report : reports) {
       if (!report.getModelId().equals(modelId)) {
         continue;
@@ -52,6 +53,7 @@ final class StatusReport {
           rollbacks++;
           lastRollback = report;
         }
+        case MetricsWatcher.SELECTION -> lastSelection = report;
         default -> {
           boolean championWindow =
               champion != null
@@ -81,6 +83,9 @@ final class StatusReport {
             Math.min(lastVersions, holdout.size())));
     for (int i = holdout.size() - 1; i >= Math.max(0, holdout.size() - lastVersions); i--) {
       lines.add("  " + MetricsWatcher.line(holdout.get(i)));
+    }
+    if (lastSelection != null) {
+      lines.add("last backbone selection: " + MetricsWatcher.selectionLine(lastSelection));
     }
     if (lastOnline != null) {
       lines.add("last online window of the champion: " + MetricsWatcher.onlineLine(lastOnline));

@@ -136,5 +136,20 @@ class FeedbackCommandsKafkaTest {
     assertThat(request.getTrigger()).isEqualTo(RetrainCause.MANUAL);
     assertThat(request.getReason()).isEqualTo("quarterly refresh");
     assertThat(request.getModelId()).isEqualTo(requests.get(0).key()).isNotBlank();
+
+    Run reselect =
+        run("retrain", "--pipeline", EndToEndScenario.CREDIT_SPEC.toString(), "--reselect");
+    assertThat(reselect.exitCode()).as(reselect.err()).isZero();
+    assertThat(reselect.out()).contains("reselection and retrain requested");
+    List<ConsumerRecord<String, RetrainRequest>> both =
+        TopicReader.readAtLeast(
+            KAFKA.bootstrapServers(),
+            KAFKA.topics().name(Topics.CONTROL),
+            AvroSerdes.valueDeserializer(KAFKA.schemaRegistryUrl(), RetrainRequest.class),
+            2,
+            Duration.ofSeconds(30));
+    assertThat(both)
+        .extracting(r -> r.value().getTrigger())
+        .containsExactlyInAnyOrder(RetrainCause.MANUAL, RetrainCause.RESELECT);
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.SelectionCandidate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MetricsWatcherLineTest {
@@ -56,5 +58,39 @@ class MetricsWatcherLineTest {
     report.setGateTest(null);
 
     assertThat(MetricsWatcher.line(report)).endsWith("(baseline 0.200) | promoted");
+  }
+
+  @Test
+  void aSelectionShowsEveryCandidateWithItsIntervalAndPairedTestAndTheSkipped() {
+    EvaluationReport report = report();
+    report.setKind(MetricsWatcher.SELECTION);
+    report.setGateReason(
+        "selection 1: gbt wins among 3 candidates, 5-fold stratified, out-of-fold predictions");
+    report.setSelection(
+        List.of(
+            SelectionCandidate.newBuilder()
+                .setRank(1)
+                .setName("gbt")
+                .setMacroF1(0.9512)
+                .setMacroF1Interval(new ConfidenceInterval(0.93, 0.97, 0.95))
+                .build(),
+            SelectionCandidate.newBuilder()
+                .setRank(2)
+                .setName("logreg")
+                .setMacroF1(0.8)
+                .setPValueVersusBest(0.002)
+                .setSignificantlyWorse(true)
+                .build(),
+            SelectionCandidate.newBuilder()
+                .setName("mlp[128,64,32]")
+                .setSkippedReason("estimated 80 s > 30 s left of the budget")
+                .build()));
+
+    assertThat(MetricsWatcher.selectionLine(report))
+        .isEqualTo(
+            "selection | version 2 | selection 1: gbt wins among 3 candidates, 5-fold stratified,"
+                + " out-of-fold predictions | 1. gbt macro F1 0.951 [0.930, 0.970] | 2. logreg"
+                + " macro F1 0.800 (p 0.002, worse) | mlp[128,64,32] skipped: estimated 80 s > 30"
+                + " s left of the budget");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.schemas.avro.SelectionCandidate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,29 @@ class StatusReportTest {
     assertThat(lines.get(7)).isEqualTo("dead letters: 3 (serve 1, validate 2)");
     assertThat(lines.get(8))
         .isEqualTo("  latest: validate at 2026-12-07T01:00:00Z, record c: bad c");
+  }
+
+  @Test
+  void aSelectionIsShownAsSuchNeverAsAnEvaluatedVersionOrAnOnlineWindow() {
+    EvaluationReport selection =
+        report("selection", 2, false, "selection 1: gbt wins among 2 candidates, 3-fold");
+    selection.setSelection(
+        List.of(SelectionCandidate.newBuilder().setRank(1).setName("gbt").setMacroF1(0.9).build()));
+    List<String> lines =
+        StatusReport.render(
+            "credit",
+            List.of(version("credit", 2)),
+            List.of(report("holdout", 2, true, "better"), selection),
+            List.of(),
+            Map.of(),
+            5);
+
+    assertThat(lines.get(1)).isEqualTo("versions evaluated: 1 (newest 1 below)");
+    assertThat(lines.get(3))
+        .isEqualTo(
+            "last backbone selection: selection | version 2 | selection 1: gbt wins among 2"
+                + " candidates, 3-fold | 1. gbt macro F1 0.900");
+    assertThat(lines).noneMatch(line -> line.startsWith("last online window"));
   }
 
   @Test

@@ -88,6 +88,18 @@ public final class Setting<T> {
     return number(name, defaultValue, v -> v >= 0 && v < 1, "in [0, 1)", doc);
   }
 
+  /** {@code true} or {@code false}. */
+  public static Setting<Boolean> flag(String name, Boolean defaultValue, String doc) {
+    return new Setting<>(
+        name,
+        Boolean.class,
+        defaultValue,
+        doc,
+        raw -> raw instanceof Boolean b ? b : null,
+        v -> true,
+        "true or false");
+  }
+
   /** One of an enum's constants, written in lower case (any case reads). */
   public static <E extends Enum<E>> Setting<E> choice(
       String name, Class<E> type, E defaultValue, String doc) {

@@ -33,8 +33,14 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
   /** Gradient-boosted trees (XGBoost), tabular. */
   public static final String GBT = "gbt";
 
+  /**
+   * Every modality: the trainer picks the backbone by model selection on its first full buffer
+   * ({@code trainer.selection}).
+   */
+  public static final String AUTO = "auto";
+
   private static final List<String> NAMED_BACKBONES =
-      List.of(MLP, GBT, MNIST_CNN, SCRATCH, MINILM, MINILM_FINETUNE, TFIDF);
+      List.of(MLP, GBT, MNIST_CNN, SCRATCH, MINILM, MINILM_FINETUNE, TFIDF, AUTO);
 
   /** Which parameters a round trains. */
   public enum Strategy {
@@ -153,8 +159,9 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
               + " CNN), scratch (the same CNN from random weights) or a path to a TorchScript file"
               + " or DJL model directory; text minilm (frozen encoder, a tuned linear head),"
               + " minilm-finetune (all-MiniLM-L6-v2 fine-tuned end to end, set up by transformer)"
-              + " or tfidf (hashed word 1-2-gram tf-idf baseline). Not written: the modality's"
-              + " first.");
+              + " or tfidf (hashed word 1-2-gram tf-idf baseline); any modality: auto (picked by"
+              + " model selection on the first full buffer, set up by selection). Not written: the"
+              + " modality's first.");
   public static final Setting<Strategy> STRATEGY =
       Setting.choice(
           "strategy",
@@ -263,6 +270,18 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
             return GbtSpec.read(map);
           },
           "Backbone gbt only: its tree-boosting keys (GbtSpec).");
+  public static final Setting<SelectionSpec> SELECTION =
+      Setting.section(
+          "selection",
+          SelectionSpec.class,
+          raw -> {
+            if (!(raw instanceof Map<?, ?> map)) {
+              throw new SpecException(
+                  "key '" + PREFIX + "selection' must be a section of keys, got '" + raw + "'");
+            }
+            return SelectionSpec.read(map);
+          },
+          "Backbone auto only: how the backbone is selected (SelectionSpec).");
 
   /** Every key of the section. */
   public static final List<Setting<?>> SETTINGS =
@@ -297,7 +316,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           DEVICE,
           THREADS,
           TRANSFORMER,
-          GBT_SECTION);
+          GBT_SECTION,
+          SELECTION);
 
   private TrainerSpec(SettingValues values) {
     super(values);
@@ -464,6 +484,12 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
     return section == null ? GbtSpec.defaults() : section;
   }
 
+  /** The {@code selection} section as written, its defaults when absent. */
+  public SelectionSpec selection() {
+    SelectionSpec section = get(SELECTION);
+    return section == null ? SelectionSpec.defaults() : section;
+  }
+
   /** The backbone in effect for a modality. */
   public String backboneFor(Modality modality) {
     String backbone = backbone();
@@ -504,12 +530,33 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
    */
   public void validate(String origin, Modality modality) {
     String name = backboneFor(modality);
+    if (get(SELECTION) != null && !AUTO.equals(name)) {
+      throw new SpecException(
+          origin
+              + ": key 'trainer.selection' applies to backbone auto only; the backbone is '"
+              + name
+              + "'");
+    }
+    if (AUTO.equals(name)) {
+      // the candidates set these keys themselves (transformer feeds the fine-tuned candidates)
+      for (Setting<?> modelKey : List.of(STRATEGY, GBT_SECTION, TRANSFORMER)) {
+        if (get(modelKey) != null && !(modelKey == TRANSFORMER && modality == Modality.TEXT)) {
+          throw new SpecException(
+              origin
+                  + ": key 'trainer."
+                  + modelKey.name()
+                  + "' does not apply to backbone auto (each candidate sets it);"
+                  + " remove it or name a backbone");
+        }
+      }
+      return;
+    }
     String imageBackbones =
-        "[mnist-cnn, scratch, <path to a TorchScript file or DJL model directory>]";
+        "[mnist-cnn, scratch, auto, <path to a TorchScript file or DJL model directory>]";
     switch (modality) {
       case TABULAR -> {
         if (!MLP.equals(name) && !GBT.equals(name)) {
-          throw invalid(origin, "backbone", name, "[mlp, gbt]");
+          throw invalid(origin, "backbone", name, "[mlp, gbt, auto]");
         }
       }
       case IMAGE -> {
@@ -530,7 +577,7 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
       }
       case TEXT -> {
         if (!MINILM.equals(name) && !MINILM_FINETUNE.equals(name) && !TFIDF.equals(name)) {
-          throw invalid(origin, "backbone", name, "[minilm, minilm-finetune, tfidf]");
+          throw invalid(origin, "backbone", name, "[minilm, minilm-finetune, tfidf, auto]");
         }
       }
     }

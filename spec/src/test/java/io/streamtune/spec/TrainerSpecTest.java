@@ -48,7 +48,8 @@ class TrainerSpecTest {
     assertThat(read.with(TrainerSpec.EPOCHS, 9).epochs()).isEqualTo(9);
   }
 
-  private static String spec(String modality, String trainer) {
+  /** A two-class spec of {@code modality} with the given {@code trainer} section. */
+  static String spec(String modality, String trainer) {
     return "name: t\nmodality: "
         + modality
         + "\nlabel:\n  column: label\n  classes: [a, b]\n"
@@ -135,10 +136,10 @@ class TrainerSpecTest {
   void backbonesAreCheckedPerModality() {
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("text", "backbone: bert"), "s.yaml"))
         .hasMessageContaining("'bert' for key 'trainer.backbone'")
-        .hasMessageContaining("[minilm, minilm-finetune, tfidf]");
+        .hasMessageContaining("[minilm, minilm-finetune, tfidf, auto]");
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "backbone: minilm"), "s.yaml"))
         .hasMessageContaining("trainer.backbone")
-        .hasMessageContaining("[mlp, gbt]");
+        .hasMessageContaining("[mlp, gbt, auto]");
     assertThatThrownBy(
             () -> PipelineSpecs.parse(spec("image", "backbone: /no/such/model.pt"), "s.yaml"))
         .hasMessageContaining("trainer.backbone")
@@ -236,7 +237,9 @@ class TrainerSpecTest {
           .as(modality)
           .hasMessageContaining("invalid value 'gbt' for key 'trainer.backbone'")
           .hasMessageContaining(
-              modality.equals("text") ? "[minilm, minilm-finetune, tfidf]" : "[mnist-cnn, scratch");
+              modality.equals("text")
+                  ? "[minilm, minilm-finetune, tfidf, auto]"
+                  : "[mnist-cnn, scratch, auto");
     }
     assertThatThrownBy(() -> PipelineSpecs.parse(spec("tabular", "gbt: {rounds: 5}"), "s.yaml"))
         .hasMessageContaining("key 'trainer.gbt' applies to backbone gbt only")

@@ -1,15 +1,18 @@
 package io.streamtune.trainer;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,8 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaVersionSink implements VersionSink {
 
   private final String modelsTopic;
+  private final String metricsTopic;
   private final String modelId;
-  private final KafkaProducer<String, ModelVersion> producer;
+  private final KafkaProducer<String, SpecificRecord> producer;
   private final Properties offsetsConsumer;
   private final Supplier<ConsumerGroupMetadata> group;
   private final Runnable beforeCommit;
@@ -42,6 +46,7 @@ final class KafkaVersionSink implements VersionSink {
    */
   KafkaVersionSink(
       String modelsTopic,
+      String metricsTopic,
       String modelId,
       KafkaConnection kafka,
       Properties producerProperties,
@@ -49,6 +54,7 @@ final class KafkaVersionSink implements VersionSink {
       Supplier<ConsumerGroupMetadata> group,
       Runnable beforeCommit) {
     this.modelsTopic = modelsTopic;
+    this.metricsTopic = metricsTopic;
     this.modelId = modelId;
     this.offsetsConsumer = new Properties();
     offsetsConsumer.putAll(consumerProperties);
@@ -70,6 +76,11 @@ final class KafkaVersionSink implements VersionSink {
 
   @Override
   public void publish(ModelVersion version) {
+    publish(version, List.of());
+  }
+
+  @Override
+  public void publish(ModelVersion version, List<EvaluationReport> reports) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     for (OffsetRange range : version.getConsumedOffsets()) {
       commit.put(
@@ -80,6 +91,9 @@ final class KafkaVersionSink implements VersionSink {
     producer.beginTransaction();
     try {
       producer.send(new ProducerRecord<>(modelsTopic, modelId, version));
+      for (EvaluationReport report : reports) {
+        producer.send(new ProducerRecord<>(metricsTopic, modelId, report));
+      }
       producer.sendOffsetsToTransaction(commit, group.get());
       producer.commitTransaction();
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.training.RoundLoop;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import java.time.Instant;
@@ -108,6 +109,23 @@ public interface ModelTrainer extends AutoCloseable {
   /** Backbone-specific facts of the last round for {@code training.json} (none by default). */
   default Map<String, Object> trainingDetails() {
     return Map.of();
+  }
+
+  /**
+   * Reports to publish on {@code metrics} with the version this round is stored as, in its
+   * transaction (none by default; a selection's ranking under {@code trainer.backbone: auto}).
+   */
+  default List<EvaluationReport> metricsReports(String modelId, int version, Instant at) {
+    return List.of();
+  }
+
+  /**
+   * Asks the next round to select the backbone again ({@code trainer.backbone: auto}).
+   *
+   * @return false for a trainer of a fixed backbone, which has nothing to select
+   */
+  default boolean requestReselection() {
+    return false;
   }
 
   @Override

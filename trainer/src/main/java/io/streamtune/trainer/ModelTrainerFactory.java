@@ -63,6 +63,15 @@ public interface ModelTrainerFactory {
   /** The architecture the spec asks for; a stored version resumes only when it matches. */
   String architecture(Setup setup);
 
+  /**
+   * The architecture to compare with the stored version in {@code storedVersion}: the spec's
+   * ({@link #architecture(Setup)}) unless the spec leaves it to what the version stored ({@code
+   * trainer.backbone: auto} resumes its stored winner).
+   */
+  default String architecture(Setup setup, Path storedVersion) {
+    return architecture(setup);
+  }
+
   /** A new model for the spec (the first version, or after a spec change). */
   ModelTrainer create(Setup setup);
 

@@ -34,6 +34,11 @@ public final class TrainerKinds {
         }
 
         @Override
+        public String architecture(Setup setup, Path storedVersion) {
+          return of(setup).architecture(setup, storedVersion);
+        }
+
+        @Override
         public ModelTrainer create(Setup setup) {
           return of(setup).create(setup);
         }
@@ -59,6 +64,9 @@ public final class TrainerKinds {
       return USER_BACKBONE;
     }
     String backbone = trainer.backboneFor(modality);
+    if (TrainerSpec.AUTO.equals(backbone)) {
+      return AutoSelectingTrainer.KIND;
+    }
     ModelTrainerFactory kind = BY_BACKBONE.get(backbone);
     if (kind == null) {
       throw new IllegalArgumentException(

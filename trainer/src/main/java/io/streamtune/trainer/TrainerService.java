@@ -151,6 +151,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.sink =
         new KafkaVersionSink(
             modelsTopic,
+            topics.name(Topics.METRICS),
             modelId,
             config.kafka(),
             TrainerClients.producer(config, modelId, true),
@@ -217,8 +218,19 @@ public final class TrainerService implements Runnable, AutoCloseable {
       return;
     }
     TrainerSpec settings = config.spec().trainer();
-    if (requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT)
-        && settings.driftPolicy() != TrainerSpec.DriftPolicy.KEEP) {
+    boolean drift = requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.CONCEPT_DRIFT);
+    boolean reselect = requests.stream().anyMatch(r -> r.getTrigger() == RetrainCause.RESELECT);
+    if (reselect || (drift && settings.selection().afterDrift())) {
+      // read by the next round's train call (rounds never overlap, so never a running one's)
+      boolean selects = roundTrainer.requestReselection();
+      if (selects || reselect) {
+        LOG.info(
+            "model {}: reselection requested{}",
+            modelId,
+            selects ? "; the next round selects again" : " (ignored: the backbone is fixed)");
+      }
+    }
+    if (drift && settings.driftPolicy() != TrainerSpec.DriftPolicy.KEEP) {
       int forgotten = DriftPolicies.apply(settings, state.buffer());
       state.forceRoundAfter(settings.driftRoundAfter());
       LOG.info(

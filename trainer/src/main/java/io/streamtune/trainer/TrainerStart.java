@@ -81,7 +81,7 @@ final class TrainerStart {
     int version = latest.get();
     Path dir = store.versionDir(modelId, version);
     ModelMetadata stored = store.readMetadata(dir);
-    String architecture = factory.architecture(setup);
+    String architecture = factory.architecture(setup, dir);
     List<String> labels = spec.label().classes();
     if (!stored.architecture().equals(architecture)
         || (spec.modality() == PipelineSpec.Modality.TABULAR

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import io.streamtune.schemas.avro.TransformVersion;
@@ -165,8 +166,9 @@ final class VersionPublisher {
             .setMaxTransformVersion(state.maxTransformVersion())
             .setTransformVersion(transform.map(TransformVersion::getVersion).orElse(null))
             .build();
+    List<EvaluationReport> reports = trainer.metricsReports(modelId, version, createdAt);
     try {
-      sink.publish(modelVersion);
+      sink.publish(modelVersion, reports);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "model "

@@ -1,7 +1,9 @@
 package io.streamtune.trainer;
 
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -22,6 +24,20 @@ public interface VersionSink extends AutoCloseable {
    * @throws RuntimeException when neither happened
    */
   void publish(ModelVersion version);
+
+  /**
+   * Publishes the version with reports on {@code metrics} (a model selection's ranking) in the same
+   * transaction: all or nothing.
+   *
+   * @throws IllegalStateException from a sink that has no metrics topic, when there are reports
+   */
+  default void publish(ModelVersion version, List<EvaluationReport> reports) {
+    if (!reports.isEmpty()) {
+      throw new IllegalStateException(
+          getClass().getSimpleName() + " cannot publish reports on metrics");
+    }
+    publish(version);
+  }
 
   /** The group's committed offsets of these partitions; a partition without one is absent. */
   Map<TopicPartition, Long> committed(Set<TopicPartition> partitions);

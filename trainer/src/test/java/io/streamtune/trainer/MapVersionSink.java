@@ -1,5 +1,6 @@
 package io.streamtune.trainer;
 
+import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.OffsetRange;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 final class MapVersionSink implements VersionSink {
   final List<ModelVersion> versions = new ArrayList<>();
   final Map<TopicPartition, Long> committed = new HashMap<>();
+  final List<EvaluationReport> reports = new ArrayList<>();
   boolean failNext;
 
   @Override
@@ -26,6 +28,12 @@ final class MapVersionSink implements VersionSink {
       committed.put(
           new TopicPartition(range.getTopic(), range.getPartition()), range.getUntilOffset());
     }
+  }
+
+  @Override
+  public void publish(ModelVersion version, List<EvaluationReport> published) {
+    publish(version);
+    reports.addAll(published);
   }
 
   @Override

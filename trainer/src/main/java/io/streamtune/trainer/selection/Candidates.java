@@ -169,7 +169,8 @@ public final class Candidates {
             .with(TrainerSpec.BACKBONE, null)
             .with(TrainerSpec.STRATEGY, null)
             .with(TrainerSpec.TRANSFORMER, null)
-            .with(TrainerSpec.HIDDEN_UNITS, null);
+            .with(TrainerSpec.HIDDEN_UNITS, null)
+            .with(TrainerSpec.SELECTION, null);
     TrainerSpec trainer = entry.variant().apply(cleared);
     if (name.startsWith(TrainerSpec.MINILM_FINETUNE)) {
       trainer = fineTuneFrom(spec.trainer().transformer(), trainer);
