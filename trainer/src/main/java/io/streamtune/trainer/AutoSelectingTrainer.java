@@ -159,6 +159,15 @@ final class AutoSelectingTrainer implements ModelTrainer {
 
   @Override
   public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
+    return train(data, data.size(), cancelled);
+  }
+
+  /**
+   * Passes the count of new examples on, so the winner's warm rounds stay proportionate to what is
+   * new ({@code trainer.warmRoundScaling}); a delegate just created trains its first, full round.
+   */
+  @Override
+  public Result train(ExampleBuffer.Snapshot data, long newExamples, BooleanSupplier cancelled) {
     SelectionSpec settings = setup.trainer().selection();
     boolean due = delegate == null || provisional || reselect;
     if (due && data.size() >= settings.minExamples()) {
@@ -182,7 +191,7 @@ final class AutoSelectingTrainer implements ModelTrainer {
                   + " examples; the selection waits for "
                   + settings.minExamples()));
     }
-    return delegate.train(data, cancelled);
+    return delegate.train(data, newExamples, cancelled);
   }
 
   private void select(ExampleBuffer.Snapshot data, SelectionSpec settings) {

@@ -190,6 +190,40 @@ class AutoSelectingTrainerTest {
   }
 
   @Test
+  void theWinnersWarmRoundsAreProportionateToWhatIsNew() {
+    PipelineSpec spec =
+        PipelineSpecs.parse(YAML.replace("'logreg, gbt'", "'logreg'"), "auto spec, logreg only");
+    float[][] features = new float[200][];
+    int[] labels = new int[200];
+    for (int i = 0; i < features.length; i++) {
+      labels[i] = i % 2;
+      features[i] = new float[] {labels[i] * 3f + (i % 7) / 7f, i % 3, i % 5};
+    }
+    ExampleBuffer.Snapshot buffer = new ExampleBuffer.Snapshot(features, labels, 2);
+    try (AutoSelectingTrainer auto =
+        (AutoSelectingTrainer)
+            TrainerKinds.registry()
+                .create(
+                    new ModelTrainerFactory.Setup(
+                        "blobs", spec, new ModelStore(root), 3, Device.cpu(), 1))) {
+      auto.train(buffer, 200, () -> false);
+      assertThat(auto.current().name()).isEqualTo("logreg");
+      assertThat(round(auto).get("warm")).as("the winner's first round").isEqualTo(false);
+
+      auto.train(buffer, 10, () -> false);
+      Map<String, Object> warm = round(auto);
+      assertThat(warm.get("warm")).isEqualTo(true);
+      assertThat(warm.get("newExamples")).isEqualTo(10L);
+      assertThat((double) warm.get("newShare")).isEqualTo(10.0 / 200);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> round(ModelTrainer trainer) {
+    return (Map<String, Object>) trainer.trainingDetails().get("round");
+  }
+
+  @Test
   void aFullBufferOfOneClassKeepsTheProvisionalModelAndSaysWhy() {
     PipelineSpec spec = PipelineSpecs.parse(YAML, "auto spec");
     float[][] features = new float[160][];
