@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The feedback demo (bundled credit data, no drift, at a fast feed rate) with every service's
  * {@code /metrics} scraped over HTTP once a second while it runs, as Prometheus would: the URLs are
- * the ones the demo prints. The last scrape of each service is what the assertions read.
+ * the ones the demo prints. The last scrape of each service is what the assertions read (the
+ * pipeline closes its endpoints before its services, so that is a running pipeline's). About 45 s
+ * on the shared 2-core build machine (2026-12-07).
  */
 class MetricsScrapeTest {
 
