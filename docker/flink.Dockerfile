@@ -10,5 +10,12 @@ RUN ./mvnw -B -q -DskipTests install \
 
 FROM flink:2.2.1-java17
 COPY --from=build /job/lib /opt/flink/usrlib
+# The preprocess stage's metrics (StageMetricsReporter, FLINK_PROPERTIES in docker-compose.yml) are a
+# Flink plugin: reporters are loaded by the cluster, not from the job's usrlib. The reporter needs
+# only the job jar, streamtune-common and Micrometer's Prometheus registry.
+RUN mkdir -p /opt/flink/plugins/streamtune-metrics \
+ && cd /opt/flink/usrlib \
+ && cp streamtune-preprocess-job-*.jar streamtune-common-*.jar micrometer-*.jar prometheus-metrics-*.jar \
+       HdrHistogram-*.jar /opt/flink/plugins/streamtune-metrics/
 # retained checkpoints (preprocess.checkpoint.dir): a named volume takes this folder's owner
 RUN mkdir -p /checkpoints && chown flink:flink /checkpoints

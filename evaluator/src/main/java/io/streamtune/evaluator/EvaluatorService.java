@@ -1,6 +1,8 @@
 package io.streamtune.evaluator;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamtune.common.control.ControlTopic;
+import io.streamtune.common.metrics.MetricsEndpoint;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
 import io.streamtune.model.scoring.ModelLoader;
@@ -90,6 +92,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private final AtomicLong reportsPublished = new AtomicLong();
   private final AtomicLong versionsSkipped = new AtomicLong();
   private volatile Throwable failure;
+  private final EvaluatorMeters meters = new EvaluatorMeters();
 
   public EvaluatorService(EvaluatorConfig config) {
     this(config, storeLoader(config.modelStore()), Clock.systemUTC());
@@ -297,6 +300,16 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Exports the evaluator's meters ({@link EvaluatorMeters}) and its models consumer's Kafka
+   * metrics (consumer lag) on {@code endpoint}.
+   */
+  public void bindMetrics(MetricsEndpoint endpoint) {
+    meters.bind(endpoint.registry(), this);
+    endpoint.bindClosing(new KafkaClientMetrics(holdoutConsumer));
+    endpoint.bindClosing(new KafkaClientMetrics(modelsConsumer));
+  }
+
   /** Number of examples in the holdout, as of the last poll. */
   public int holdoutSize() {
     return holdoutReader.size();
@@ -364,6 +377,7 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
           .ifPresent(v -> out.add(new ProducerRecord<>(promotedTopic, v.getModelId(), v)));
       publisher.publish(out, next);
       reportsPublished.incrementAndGet();
+      meters.reportPublished(report);
       LOG.info(
           "evaluated {} v{}: holdout {} examples, accuracy {}, macro F1 {} (majority baseline {}),"
               + " promoted {}: {}",

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -64,6 +65,16 @@ public final class DeadLetteringDeserializationHandler implements Deserializatio
     this.clock = at;
   }
 
+  /**
+   * Records this JVM's handlers dead-lettered: Kafka Streams makes the handler from its class name,
+   * so the count cannot live in an instance the service holds.
+   */
+  private static final AtomicLong DEAD_LETTERED = new AtomicLong();
+
+  static long deadLettered() {
+    return DEAD_LETTERED.get();
+  }
+
   @Override
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
@@ -86,6 +97,7 @@ public final class DeadLetteringDeserializationHandler implements Deserializatio
             STAGE,
             reason,
             clock.instant());
+    DEAD_LETTERED.incrementAndGet();
     return Response.resume(
         List.of(
             new ProducerRecord<>(topic, record.key(), serializer.serialize(topic, deadLetter))));

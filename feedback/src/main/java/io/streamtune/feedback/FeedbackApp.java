@@ -83,6 +83,11 @@ public final class FeedbackApp {
   private FeedbackApp() {}
 
   public static Topology buildTopology(FeedbackConfig config) {
+    return buildTopology(config, new FeedbackMeters());
+  }
+
+  /** The topology, counting into {@code meters} (peeks named, so no generated name shifts). */
+  static Topology buildTopology(FeedbackConfig config, FeedbackMeters meters) {
     KafkaConnection kafka = config.kafka();
     Topics topics = kafka.topics();
     Serde<String> keys = Serdes.String();
@@ -120,9 +125,11 @@ public final class FeedbackApp {
     // a tombstone is no label: joins skip it, the label-distribution test must too
     KStream<String, Label> labels =
         builder.stream(topics.name(Topics.LABELS), Consumed.with(keys, labelSerde))
-            .filter((id, label) -> label != null && label.getLabel() != null, Named.as("labels"));
+            .filter((id, label) -> label != null && label.getLabel() != null, Named.as("labels"))
+            .peek((id, label) -> meters.recordsIn.incrementAndGet(), Named.as("labels-counted"));
     KStream<String, Prediction> predictions =
-        builder.stream(topics.name(Topics.PREDICTIONS), Consumed.with(keys, predictionSerde));
+        builder.stream(topics.name(Topics.PREDICTIONS), Consumed.with(keys, predictionSerde))
+            .peek((id, p) -> meters.recordsIn.incrementAndGet(), Named.as("predictions-counted"));
     KStream<String, ModelVersion> promotions =
         builder.stream(topics.name(Topics.MODELS_PROMOTED), Consumed.with(keys, versionSerde))
             .filter((id, version) -> version != null, Named.as("promotions"));
@@ -140,6 +147,7 @@ public final class FeedbackApp {
             () -> new Deduplicate<RawRecord>(LABELLED_DEDUP_STORE, horizon, r -> r.key()),
             Named.as("labelled-first-wins"),
             LABELLED_DEDUP_STORE)
+        .peek((id, r) -> meters.recordsOut.incrementAndGet(), Named.as("labelled-counted"))
         .to(topics.name(Topics.RAW), Produced.with(keys, rawSerde));
 
     // 2. labelled predictions, with the labels and promotions, onto one topic keyed by model id
@@ -160,6 +168,7 @@ public final class FeedbackApp {
                         r -> r.key() + "/" + r.value().version() + "/" + r.value().role()),
                 Named.as("outcomes-first-wins"),
                 OUTCOME_DEDUP_STORE)
+            .peek((id, o) -> meters.labelsJoined.incrementAndGet(), Named.as("outcomes-counted"))
             .map((id, o) -> KeyValue.pair(o.modelId(), Event.of(o)), Named.as("outcome-by-model"));
     String modelId = config.modelId();
     KStream<String, Event> labelEvents =
@@ -189,6 +198,7 @@ public final class FeedbackApp {
             TimeWindows.ofSizeAndGrace(config.tumbling(), config.joinGrace()),
             "tumbling-metrics",
             tumblingName)
+        .peek((m, report) -> meters.onlineReport(report), Named.as("tumbling-metrics-counted"))
         .merge(
             windowedReports(
                 grouped,
@@ -196,6 +206,7 @@ public final class FeedbackApp {
                     .advanceBy(config.tumbling()),
                 "sliding-metrics",
                 slidingName))
+        .peek((m, report) -> meters.recordsOut.incrementAndGet(), Named.as("reports-counted"))
         .to(topics.name(Topics.METRICS), Produced.with(keys, reportSerde));
 
     // 4. drift detection and rollback
@@ -219,6 +230,12 @@ public final class FeedbackApp {
     decisions
         .filter((m, e) -> e.retrain() != null)
         .mapValues(ModelMonitor.Emit::retrain)
+        .peek(
+            (m, retrain) -> {
+              meters.driftDetections.incrementAndGet();
+              meters.recordsOut.incrementAndGet();
+            },
+            Named.as("retrains-counted"))
         .to(topics.name(Topics.CONTROL), Produced.with(keys, retrainSerde));
     decisions
         .filter((m, e) -> e.promote() != null)

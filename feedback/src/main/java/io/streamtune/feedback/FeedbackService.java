@@ -1,5 +1,7 @@
 package io.streamtune.feedback;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamtune.common.metrics.MetricsEndpoint;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +28,12 @@ public final class FeedbackService implements Runnable, AutoCloseable {
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
+  private final FeedbackMeters meters = new FeedbackMeters();
 
   public FeedbackService(FeedbackConfig config) {
     this.config = config;
-    this.streams = new KafkaStreams(FeedbackApp.buildTopology(config), streamsProperties(config));
+    this.streams =
+        new KafkaStreams(FeedbackApp.buildTopology(config, meters), streamsProperties(config));
     streams.setUncaughtExceptionHandler(
         e -> {
           failure = e;
@@ -61,6 +65,15 @@ public final class FeedbackService implements Runnable, AutoCloseable {
     props.put(DeadLetteringDeserializationHandler.REGISTRY_URL, config.kafka().schemaRegistryUrl());
     config.kafka().registrySettings().forEach(props::put);
     return props;
+  }
+
+  /**
+   * Exports the app's meters ({@link FeedbackMeters}) and its Kafka clients' metrics (consumer lag:
+   * {@code kafka_consumer_fetch_manager_records_lag_max}) on {@code endpoint}.
+   */
+  public void bindMetrics(MetricsEndpoint endpoint) {
+    meters.bind(endpoint.registry());
+    endpoint.bindClosing(new KafkaStreamsMetrics(streams));
   }
 
   /** Starts the app and blocks until it stops (by {@link #close()} or a failure). */

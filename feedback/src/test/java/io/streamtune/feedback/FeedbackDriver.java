@@ -60,13 +60,16 @@ final class FeedbackDriver implements AutoCloseable {
         .withStateStore(FeedbackConfig.StateStore.MEMORY);
   }
 
+  /** What the topology counted (the app's Prometheus meters). */
+  final FeedbackMeters meters = new FeedbackMeters();
+
   FeedbackDriver(FeedbackConfig config) {
     this.config = config;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    driver = new TopologyTestDriver(FeedbackApp.buildTopology(config), props);
+    driver = new TopologyTestDriver(FeedbackApp.buildTopology(config, meters), props);
     Topics topics = config.kafka().topics();
     KafkaConnection kafka = config.kafka();
     StringSerializer keyOut = new StringSerializer();

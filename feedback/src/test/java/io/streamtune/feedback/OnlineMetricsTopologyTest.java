@@ -3,6 +3,7 @@ package io.streamtune.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.PredictionRole;
 import java.nio.file.Path;
@@ -99,6 +100,20 @@ class OnlineMetricsTopologyTest {
     assertThat(report.getAccuracy()).isCloseTo(accuracy(expected), within(1e-12));
     assertThat(report.getMacroF1()).isCloseTo(macroF1(expected), within(1e-12));
     assertThat(report.getLogLoss()).isCloseTo(logLoss(expected), within(1e-9));
+
+    // the meters: v1's 54 and the flush's label joined; 62 predictions and 56 labels read; the
+    // online accuracy gauge is the closed tumbling window's
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    feed.meters.bind(registry);
+    assertThat(registry.get(FeedbackMeters.LABELS_JOINED).functionCounter().count()).isEqualTo(55);
+    assertThat(registry.get("streamtune.records.in").functionCounter().count()).isEqualTo(62 + 56);
+    assertThat(
+            registry
+                .get(FeedbackMeters.ONLINE_ACCURACY)
+                .tags("version", "1", "role", "champion")
+                .gauge()
+                .value())
+        .isEqualTo(report.getAccuracy());
 
     // the five sliding windows of 300 s that hold [T0, T0 + 60 s): one report each, same data
     assertThat(sliding)

@@ -172,6 +172,7 @@ final class Demo {
                   lastReportNanos.set(System.nanoTime());
                   enoughVersions.countDown();
                 })) {
+      pipeline.metricsUrls().forEach((service, url) -> out.println(service + " metrics: " + url));
       Thread watcherThread = new Thread(watcher, "streamtune-metrics-watcher");
       watcherThread.start();
       Ingestion ingestion = new Ingestion(kafka, dataset, rows, options.rate());

@@ -1,5 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.evaluator.EvaluatorService;
 import picocli.CommandLine.Command;
@@ -12,11 +14,17 @@ import picocli.CommandLine.Command;
 final class EvaluatorCommand extends ServiceCommand {
   EvaluatorCommand() {
     super(
-        EvaluatorConfig.KEYS,
+        ServiceMetrics.keys(EvaluatorConfig.KEYS, MetricsSettings.EVALUATOR_PORT),
         source -> {
-          EvaluatorConfig config = EvaluatorConfig.from(source);
-          return ServiceRunner.runUntilShutdown(
-              "evaluator", new EvaluatorService(config), config.shutdownTimeout());
+          EvaluatorConfig config =
+              EvaluatorConfig.from(
+                  ServiceMetrics.serviceSource(source, MetricsSettings.EVALUATOR_PORT));
+          try (MetricsEndpoint metrics =
+              ServiceMetrics.start("evaluator", source, MetricsSettings.EVALUATOR_PORT)) {
+            EvaluatorService evaluator = new EvaluatorService(config);
+            evaluator.bindMetrics(metrics);
+            return ServiceRunner.runUntilShutdown("evaluator", evaluator, config.shutdownTimeout());
+          }
         });
   }
 }

@@ -1,5 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.feedback.FeedbackService;
 import picocli.CommandLine.Command;
@@ -13,11 +15,18 @@ import picocli.CommandLine.Command;
 final class FeedbackCommand extends ServiceCommand {
   FeedbackCommand() {
     super(
-        FeedbackConfig.KEYS,
+        ServiceMetrics.keys(FeedbackConfig.KEYS, MetricsSettings.FEEDBACK_PORT),
         source -> {
-          FeedbackConfig config = FeedbackConfig.from(source);
-          return ServiceRunner.runUntilShutdown(
-              "feedback app", new FeedbackService(config), config.shutdownTimeout());
+          FeedbackConfig config =
+              FeedbackConfig.from(
+                  ServiceMetrics.serviceSource(source, MetricsSettings.FEEDBACK_PORT));
+          try (MetricsEndpoint metrics =
+              ServiceMetrics.start("feedback", source, MetricsSettings.FEEDBACK_PORT)) {
+            FeedbackService feedback = new FeedbackService(config);
+            feedback.bindMetrics(metrics);
+            return ServiceRunner.runUntilShutdown(
+                "feedback app", feedback, config.shutdownTimeout());
+          }
         });
   }
 }

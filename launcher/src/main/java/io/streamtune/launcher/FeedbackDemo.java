@@ -185,6 +185,7 @@ final class FeedbackDemo {
                 });
         ControlWatcher control =
             new ControlWatcher(kafka, request -> out.println(driftLine(request)))) {
+      pipeline.metricsUrls().forEach((service, url) -> out.println(service + " metrics: " + url));
       Thread metricsThread = new Thread(metrics, "streamtune-metrics-watcher");
       metricsThread.start();
       Thread controlThread = new Thread(control, "streamtune-control-watcher");

@@ -1,12 +1,15 @@
 package io.streamtune.launcher;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.evaluator.EvaluatorService;
 import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.feedback.FeedbackService;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
+import io.streamtune.preprocess.flink.StageMetricsReporter;
 import io.streamtune.serve.ServeConfig;
 import io.streamtune.serve.ServeService;
 import io.streamtune.spec.PipelineSpec;
@@ -15,7 +18,9 @@ import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,8 +41,10 @@ public final class LocalPipeline implements AutoCloseable {
   private final ServeService serve;
   private final FeedbackService feedback;
   private final List<Thread> threads = new ArrayList<>();
+  private final Map<String, MetricsEndpoint> metrics = new LinkedHashMap<>();
 
   private LocalPipeline(
+      MetricsEndpoint preprocessMetrics,
       JobClient preprocessJob,
       TrainerService trainer,
       EvaluatorService evaluator,
@@ -48,6 +55,14 @@ public final class LocalPipeline implements AutoCloseable {
     this.evaluator = evaluator;
     this.serve = serve;
     this.feedback = feedback;
+    // each service its own endpoint, as in a deployment: one registry per service, any free port
+    metrics.put("preprocess", preprocessMetrics);
+    trainer.bindMetrics(endpoint("trainer"));
+    evaluator.bindMetrics(endpoint("evaluator"));
+    if (serve != null) {
+      serve.bindMetrics(endpoint("serve"));
+      feedback.bindMetrics(endpoint("feedback"));
+    }
     start(trainer, "streamtune-trainer");
     start(evaluator, "streamtune-evaluator");
     if (serve != null) {
@@ -56,10 +71,45 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
+  private MetricsEndpoint endpoint(String service) {
+    MetricsEndpoint endpoint = MetricsEndpoint.start(service, MetricsSettings.anyFreePort());
+    metrics.put(service, endpoint);
+    return endpoint;
+  }
+
+  /** Each embedded service's {@code /metrics} URL, by service name, in start order. */
+  public Map<String, String> metricsUrls() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    metrics.forEach((service, endpoint) -> urls.put(service, endpoint.url()));
+    return urls;
+  }
+
   private void start(Runnable service, String name) {
     Thread thread = new Thread(service, name);
     threads.add(thread);
     thread.start();
+  }
+
+  /** The preprocessing job's endpoint: the MiniCluster's reporter reports into its registry. */
+  private static MetricsEndpoint preprocessMetrics() {
+    MetricsEndpoint endpoint =
+        MetricsEndpoint.start(StageMetricsReporter.STAGE, MetricsSettings.anyFreePort());
+    StageMetricsReporter.reportTo(endpoint.registry());
+    return endpoint;
+  }
+
+  private static JobClient startPreprocessing(
+      KafkaConnection kafka, PipelineSpec spec, int parallelism, MetricsEndpoint metrics)
+      throws Exception {
+    StreamExecutionEnvironment env =
+        PreprocessJob.localEnvironment(parallelism, StageMetricsReporter.CONFIGURATION);
+    try {
+      return PreprocessJob.start(
+          env, PreprocessConfig.of(kafka, spec).withParallelism(parallelism));
+    } catch (Exception | Error e) {
+      metrics.close();
+      throw e;
+    }
   }
 
   /**
@@ -67,20 +117,20 @@ public final class LocalPipeline implements AutoCloseable {
    */
   public static LocalPipeline start(
       KafkaConnection kafka, PipelineSpec spec, Path modelStore, int parallelism) throws Exception {
-    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
-    JobClient job =
-        PreprocessJob.start(env, PreprocessConfig.of(kafka, spec).withParallelism(parallelism));
+    MetricsEndpoint preprocessMetrics = preprocessMetrics();
+    JobClient job = startPreprocessing(kafka, spec, parallelism, preprocessMetrics);
     TrainerService trainer = null;
     try {
       trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
       EvaluatorService evaluator =
           new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
-      return new LocalPipeline(job, trainer, evaluator, null, null);
+      return new LocalPipeline(preprocessMetrics, job, trainer, evaluator, null, null);
     } catch (RuntimeException e) {
       if (trainer != null) {
         trainer.close();
       }
       job.cancel().get(30, TimeUnit.SECONDS);
+      preprocessMetrics.close();
       throw e;
     }
   }
@@ -98,9 +148,8 @@ public final class LocalPipeline implements AutoCloseable {
       int parallelism,
       Duration onlineWindow)
       throws Exception {
-    StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
-    JobClient job =
-        PreprocessJob.start(env, PreprocessConfig.of(kafka, spec).withParallelism(parallelism));
+    MetricsEndpoint preprocessMetrics = preprocessMetrics();
+    JobClient job = startPreprocessing(kafka, spec, parallelism, preprocessMetrics);
     List<AutoCloseable> started = new ArrayList<>();
     try {
       TrainerService trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
@@ -119,12 +168,13 @@ public final class LocalPipeline implements AutoCloseable {
                       Duration.ofMillis(FeedbackConfig.JOIN_WINDOW_MS.defaultValue()),
                       Duration.ofSeconds(3))
                   .withMetricsWindows(onlineWindow, onlineWindow.multipliedBy(5)));
-      return new LocalPipeline(job, trainer, evaluator, serve, feedback);
+      return new LocalPipeline(preprocessMetrics, job, trainer, evaluator, serve, feedback);
     } catch (RuntimeException e) {
       for (AutoCloseable service : started) {
         service.close();
       }
       job.cancel().get(30, TimeUnit.SECONDS);
+      preprocessMetrics.close();
       throw e;
     }
   }
@@ -145,6 +195,8 @@ public final class LocalPipeline implements AutoCloseable {
   /** Stops trainer and evaluator, then cancels the Flink job (which stops its MiniCluster). */
   @Override
   public void close() {
+    // endpoints first: a scrape sees the running pipeline, never a half-stopped one
+    metrics.values().forEach(MetricsEndpoint::close);
     if (serve != null) {
       serve.close();
       feedback.close();
@@ -157,6 +209,7 @@ public final class LocalPipeline implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("could not cancel the preprocessing job cleanly: {}", e.toString());
     }
+    StageMetricsReporter.reportTo(null);
   }
 
   private static void join(Thread thread, Duration timeout) {

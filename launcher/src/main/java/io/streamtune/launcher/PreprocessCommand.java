@@ -2,8 +2,11 @@ package io.streamtune.launcher;
 
 import io.streamtune.common.config.CommonKeys;
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.preprocess.PreprocessConfig;
 import io.streamtune.preprocess.PreprocessJob;
+import io.streamtune.preprocess.flink.StageMetricsReporter;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +28,25 @@ final class PreprocessCommand extends ServiceCommand {
   private static final Logger LOG = LoggerFactory.getLogger(PreprocessCommand.class);
 
   PreprocessCommand() {
-    super(PreprocessConfig.KEYS, PreprocessCommand::runLocally);
+    super(
+        ServiceMetrics.keys(PreprocessConfig.KEYS, MetricsSettings.PREPROCESS_PORT),
+        PreprocessCommand::runLocally);
   }
 
   private static int runLocally(ConfigSource source) throws Exception {
-    PreprocessConfig config = PreprocessConfig.from(source);
+    PreprocessConfig config =
+        PreprocessConfig.from(
+            ServiceMetrics.serviceSource(source, MetricsSettings.PREPROCESS_PORT));
+    // the MiniCluster's reporter counts into this endpoint's registry (left open until the JVM
+    // exits: the shutdown hook cancels the job, whose last counts stay scrapeable meanwhile)
+    MetricsEndpoint metrics =
+        ServiceMetrics.start(StageMetricsReporter.STAGE, source, MetricsSettings.PREPROCESS_PORT);
+    StageMetricsReporter.reportTo(metrics.registry());
     JobClient job =
-        PreprocessJob.start(PreprocessJob.localEnvironment(config.parallelism()), config);
+        PreprocessJob.start(
+            PreprocessJob.localEnvironment(
+                config.parallelism(), StageMetricsReporter.CONFIGURATION),
+            config);
     // bounded like the other services' stop (service.shutdown.timeout.ms, its default here): a
     // cancellation stuck on a gone broker does not hold the JVM
     Duration budget = Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue());

@@ -1,5 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.serve.ServeConfig;
 import io.streamtune.serve.ServeService;
 import picocli.CommandLine.Command;
@@ -12,11 +14,16 @@ import picocli.CommandLine.Command;
 final class ServeCommand extends ServiceCommand {
   ServeCommand() {
     super(
-        ServeConfig.KEYS,
+        ServiceMetrics.keys(ServeConfig.KEYS, MetricsSettings.SERVE_PORT),
         source -> {
-          ServeConfig config = ServeConfig.from(source);
-          return ServiceRunner.runUntilShutdown(
-              "serve", new ServeService(config), config.shutdownTimeout());
+          ServeConfig config =
+              ServeConfig.from(ServiceMetrics.serviceSource(source, MetricsSettings.SERVE_PORT));
+          try (MetricsEndpoint metrics =
+              ServiceMetrics.start("serve", source, MetricsSettings.SERVE_PORT)) {
+            ServeService serve = new ServeService(config);
+            serve.bindMetrics(metrics);
+            return ServiceRunner.runUntilShutdown("serve", serve, config.shutdownTimeout());
+          }
         });
   }
 }

@@ -1,5 +1,7 @@
 package io.streamtune.launcher;
 
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerService;
 import picocli.CommandLine.Command;
@@ -12,11 +14,17 @@ import picocli.CommandLine.Command;
 final class TrainerCommand extends ServiceCommand {
   TrainerCommand() {
     super(
-        TrainerConfig.KEYS,
+        ServiceMetrics.keys(TrainerConfig.KEYS, MetricsSettings.TRAINER_PORT),
         source -> {
-          TrainerConfig config = TrainerConfig.from(source);
-          return ServiceRunner.runUntilShutdown(
-              "trainer", new TrainerService(config), config.shutdownTimeout());
+          TrainerConfig config =
+              TrainerConfig.from(
+                  ServiceMetrics.serviceSource(source, MetricsSettings.TRAINER_PORT));
+          try (MetricsEndpoint metrics =
+              ServiceMetrics.start("trainer", source, MetricsSettings.TRAINER_PORT)) {
+            TrainerService trainer = new TrainerService(config);
+            trainer.bindMetrics(metrics);
+            return ServiceRunner.runUntilShutdown("trainer", trainer, config.shutdownTimeout());
+          }
         });
   }
 }

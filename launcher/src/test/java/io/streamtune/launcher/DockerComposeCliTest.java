@@ -155,6 +155,12 @@ class DockerComposeCliTest {
             "127.0.0.1:9092:9092/tcp",
             "127.0.0.1:8081:8081/tcp",
             "127.0.0.1:8082:8081/tcp",
-            "127.0.0.1:8095:8095/tcp");
+            "127.0.0.1:8095:8095/tcp",
+            "127.0.0.1:9090:9090/tcp",
+            "127.0.0.1:3000:3000/tcp");
+    // the nested factory class's "$" is escaped as "$$" (config prints a file compose reads again,
+    // so it stays escaped there); an unescaped "$Factory" would have been read as an empty variable
+    assertThat(environment(services(normalised).get("taskmanager")).get("FLINK_PROPERTIES"))
+        .contains("factory.class: io.streamtune.preprocess.flink.StageMetricsReporter$$Factory");
   }
 }

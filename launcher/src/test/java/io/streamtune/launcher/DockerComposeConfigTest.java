@@ -3,9 +3,11 @@ package io.streamtune.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.common.config.ConfigKey;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.preprocess.PreprocessConfig;
+import io.streamtune.preprocess.flink.StageMetricsReporter;
 import io.streamtune.serve.ServeConfig;
 import io.streamtune.trainer.TrainerConfig;
 import java.io.IOException;
@@ -43,10 +45,20 @@ class DockerComposeConfigTest {
       Map.of(
           "jobmanager", PreprocessConfig.KEYS,
           "taskmanager", PreprocessConfig.KEYS,
-          "trainer", TrainerConfig.KEYS,
-          "evaluator", EvaluatorConfig.KEYS,
-          "serve", ServeConfig.KEYS,
-          "feedback", FeedbackConfig.KEYS);
+          "trainer", ServiceMetrics.keys(TrainerConfig.KEYS, MetricsSettings.TRAINER_PORT),
+          "evaluator", ServiceMetrics.keys(EvaluatorConfig.KEYS, MetricsSettings.EVALUATOR_PORT),
+          "serve", ServiceMetrics.keys(ServeConfig.KEYS, MetricsSettings.SERVE_PORT),
+          "feedback", ServiceMetrics.keys(FeedbackConfig.KEYS, MetricsSettings.FEEDBACK_PORT));
+
+  /** Where each service serves /metrics in compose: its metrics.port default. */
+  private static final Map<String, Integer> METRICS_PORTS =
+      Map.of(
+          "jobmanager", MetricsSettings.PREPROCESS_PORT,
+          "taskmanager", MetricsSettings.PREPROCESS_PORT,
+          "trainer", MetricsSettings.TRAINER_PORT,
+          "evaluator", MetricsSettings.EVALUATOR_PORT,
+          "serve", MetricsSettings.SERVE_PORT,
+          "feedback", MetricsSettings.FEEDBACK_PORT);
 
   /** "127.0.0.1:9092:9092", optionally with a protocol. */
   private static final Pattern LOOPBACK_PORT =
@@ -54,6 +66,12 @@ class DockerComposeConfigTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> compose(String file) throws IOException {
+    return (Map<String, Object>) new Yaml().load(Files.readString(ROOT.resolve(file)));
+  }
+
+  /** A YAML file of the repository as maps and lists. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> yaml(String file) throws IOException {
     return (Map<String, Object>) new Yaml().load(Files.readString(ROOT.resolve(file)));
   }
 
@@ -103,6 +121,61 @@ class DockerComposeConfigTest {
       Properties properties = new Properties();
       properties.load(in);
       return properties.getProperty("pytorch_version");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void prometheusScrapesEveryServiceWhereItServesItsMetrics() throws IOException {
+    Map<String, Map<String, Object>> services = services(BASE);
+    assertThat(services).containsKeys("prometheus", "grafana");
+    Map<String, Object> prometheus = yaml("docker/prometheus/prometheus.yml");
+    List<String> targets = new java.util.ArrayList<>();
+    for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+      for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
+        targets.addAll((List<String>) config.get("targets"));
+      }
+    }
+    METRICS_PORTS.forEach((service, port) -> assertThat(targets).contains(service + ":" + port));
+    // the services' endpoints listen on the compose network, the Flink reporter on every interface
+    for (String service : List.of("trainer", "evaluator", "serve", "feedback")) {
+      assertThat(environment(services.get(service)))
+          .containsEntry(MetricsSettings.BIND_ADDRESS.envName(), "0.0.0.0");
+    }
+    for (String flink : List.of("jobmanager", "taskmanager")) {
+      // compose reads "$$" as a literal "$"
+      assertThat(environment(services.get(flink)).get("FLINK_PROPERTIES").replace("$$", "$"))
+          .contains(
+              "metrics.reporter.streamtune.factory.class: "
+                  + StageMetricsReporter.Factory.class.getName())
+          .contains("metrics.reporter.streamtune.port: " + MetricsSettings.PREPROCESS_PORT);
+    }
+    assertThat((List<String>) services.get("prometheus").get("volumes"))
+        .contains("./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void grafanaIsProvisionedWithThePrometheusSourceAndTheDashboard() throws IOException {
+    Map<String, Object> grafana = services(BASE).get("grafana");
+    assertThat((List<String>) grafana.get("volumes"))
+        .contains(
+            "./docker/grafana/provisioning:/etc/grafana/provisioning:ro",
+            "./docker/grafana/dashboards:/var/lib/grafana/dashboards:ro");
+    Map<String, Object> sources = yaml("docker/grafana/provisioning/datasources/prometheus.yml");
+    Map<String, Object> source = ((List<Map<String, Object>>) sources.get("datasources")).get(0);
+    assertThat(source)
+        .containsEntry("type", "prometheus")
+        .containsEntry("url", "http://prometheus:9090");
+    Map<String, Object> providers = yaml("docker/grafana/provisioning/dashboards/streamtune.yml");
+    assertThat(
+            at(((List<Map<String, Object>>) providers.get("providers")).get(0), "options", "path"))
+        .isEqualTo("/var/lib/grafana/dashboards");
+    // every panel and query of the dashboard uses the provisioned source
+    for (com.fasterxml.jackson.databind.JsonNode panel : GrafanaDashboard.read().path("panels")) {
+      assertThat(panel.path("datasource").path("uid").asText())
+          .as(panel.path("title").asText())
+          .isEqualTo(source.get("uid"));
     }
   }
 
@@ -217,8 +290,9 @@ class DockerComposeConfigTest {
       }
     }
     if (file.equals(BASE)) {
-      // Kafka, the registry, the Flink UI and POST /predict: the ones ./streamtune and README use
-      assertThat(published).isEqualTo(4);
+      // Kafka, the registry, the Flink UI, POST /predict, Prometheus and Grafana: the ones
+      // ./streamtune and README use (the services' /metrics stay on the compose network)
+      assertThat(published).isEqualTo(6);
     }
   }
 

@@ -1,9 +1,12 @@
 package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtune.common.config.ConfigException;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.preprocess.PreprocessConfig;
@@ -50,11 +53,16 @@ class ServiceCommandTest {
 
   static Stream<Arguments> services() {
     return Stream.of(
-        Arguments.of("preprocess", PreprocessConfig.KEYS),
-        Arguments.of("trainer", TrainerConfig.KEYS),
-        Arguments.of("evaluator", EvaluatorConfig.KEYS),
-        Arguments.of("serve", ServeConfig.KEYS),
-        Arguments.of("feedback", FeedbackConfig.KEYS));
+        Arguments.of(
+            "preprocess",
+            ServiceMetrics.keys(PreprocessConfig.KEYS, MetricsSettings.PREPROCESS_PORT)),
+        Arguments.of(
+            "trainer", ServiceMetrics.keys(TrainerConfig.KEYS, MetricsSettings.TRAINER_PORT)),
+        Arguments.of(
+            "evaluator", ServiceMetrics.keys(EvaluatorConfig.KEYS, MetricsSettings.EVALUATOR_PORT)),
+        Arguments.of("serve", ServiceMetrics.keys(ServeConfig.KEYS, MetricsSettings.SERVE_PORT)),
+        Arguments.of(
+            "feedback", ServiceMetrics.keys(FeedbackConfig.KEYS, MetricsSettings.FEEDBACK_PORT)));
   }
 
   @ParameterizedTest
@@ -104,6 +112,32 @@ class ServiceCommandTest {
     assertThat(config.consumerGroup()).isEqualTo("group-from-option"); // option, spaced form
     assertThat(config.modelStore()).isEqualTo(Path.of("model-store")); // default
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+  }
+
+  @Test
+  void theMetricsKeysAreReadByTheLauncherAndKeptFromTheServiceConfig() {
+    ConfigSource source =
+        parsed(
+            Map.of("STREAMTUNE_METRICS_BIND_ADDRESS", "0.0.0.0"),
+            "serve",
+            "--metrics.port=0",
+            "--pipeline.spec=" + SPEC);
+
+    assertThat(MetricsSettings.from(source, MetricsSettings.SERVE_PORT))
+        .isEqualTo(new MetricsSettings("0.0.0.0", 0));
+    // the service's typed config rejects keys it does not know: it never sees these two
+    ServeConfig config =
+        ServeConfig.from(ServiceMetrics.serviceSource(source, MetricsSettings.SERVE_PORT));
+    assertThat(config.httpPort()).isEqualTo(ServeConfig.HTTP_PORT.defaultValue());
+    assertThatThrownBy(() -> ServeConfig.from(source))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("STREAMTUNE_METRICS_PORT");
+    // the default port is the service's own
+    assertThat(
+            MetricsSettings.from(
+                parsed(Map.of(), "trainer", "--pipeline.spec=" + SPEC),
+                MetricsSettings.TRAINER_PORT))
+        .isEqualTo(new MetricsSettings("127.0.0.1", 9402));
   }
 
   @Test

@@ -166,6 +166,17 @@ public final class PreprocessJob {
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, localConfiguration());
   }
 
+  /**
+   * {@link #localEnvironment(int)} with {@code extra} configuration entries on top (the launcher's
+   * metric reporter).
+   */
+  public static StreamExecutionEnvironment localEnvironment(
+      int parallelism, Map<String, String> extra) {
+    Configuration local = localConfiguration();
+    local.addAll(Configuration.fromMap(extra));
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, local);
+  }
+
   /** The configuration {@link #localEnvironment} starts its MiniCluster with. */
   public static Configuration localConfiguration() {
     Configuration local = new Configuration();

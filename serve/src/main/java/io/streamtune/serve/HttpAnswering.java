@@ -56,14 +56,21 @@ final class HttpAnswering {
 
   private volatile ServeHttp http;
   private final AtomicLong httpPredictions = new AtomicLong();
+  private final ServeMeters meters;
   private final AtomicLong httpRefusals = new AtomicLong();
 
   /**
    * @param scoring the lock the slot is scored under: the loop's batches score there too
    */
   HttpAnswering(
-      ServeConfig config, ChampionSlot slot, Object scoring, ServeRecords records, Clock clock) {
+      ServeConfig config,
+      ChampionSlot slot,
+      Object scoring,
+      ServeRecords records,
+      Clock clock,
+      ServeMeters meters) {
     this.config = config;
+    this.meters = meters;
     this.requestsTopic = config.kafka().topics().name(Topics.REQUESTS);
     this.clock = clock;
     this.slot = slot;
@@ -149,6 +156,7 @@ final class HttpAnswering {
             served, PredictionRole.CHAMPION, latencyMicros, arrival, clock.instant(), HTTP_SOURCE),
         "HTTP prediction " + served.recordId());
     httpPredictions.incrementAndGet();
+    meters.httpAnswered(latencyMicros);
     return new ServeHttp.Answer(200, HttpRequests.predictionJson(served, latencyMicros));
   }
 

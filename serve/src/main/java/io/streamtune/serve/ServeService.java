@@ -1,5 +1,7 @@
 package io.streamtune.serve;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamtune.common.metrics.MetricsEndpoint;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.engine.TorchNatives;
@@ -113,6 +115,7 @@ public final class ServeService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile Thread loopThread;
   private volatile Throwable failure;
+  private final ServeMeters meters = new ServeMeters();
 
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong predictions = new AtomicLong();
@@ -183,7 +186,7 @@ public final class ServeService implements Runnable, AutoCloseable {
             AvroSerdes.valueSerializer(registry, registrySettings));
     this.http =
         config.httpPort() >= 0
-            ? new HttpAnswering(config, slot, scoring, serveRecords, clock)
+            ? new HttpAnswering(config, slot, scoring, serveRecords, clock, meters)
             : null;
   }
 
@@ -327,6 +330,7 @@ public final class ServeService implements Runnable, AutoCloseable {
     predictions.addAndGet(answers.predicted());
     deadLetters.addAndGet(answers.rejected());
     shadowPredictions.addAndGet(answers.shadowed());
+    meters.kafkaBatchAnswered(records.size(), latencyMicros);
   }
 
   /**
@@ -428,6 +432,15 @@ public final class ServeService implements Runnable, AutoCloseable {
   }
 
   /** The version serving now. */
+  /**
+   * Exports serve's meters ({@link ServeMeters}) and its requests consumer's Kafka metrics
+   * (consumer lag) on {@code endpoint}.
+   */
+  public void bindMetrics(MetricsEndpoint endpoint) {
+    meters.bind(endpoint.registry(), this);
+    endpoint.bindClosing(new KafkaClientMetrics(requestsConsumer));
+  }
+
   public Optional<Integer> championVersion() {
     synchronized (scoring) {
       ServingModel champion = slot.champion();

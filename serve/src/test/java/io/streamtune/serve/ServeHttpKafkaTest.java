@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.common.metrics.MetricsEndpoint;
+import io.streamtune.common.metrics.MetricsSettings;
 import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.embedded.EmbeddedKafkaExtension;
@@ -84,6 +86,8 @@ class ServeHttpKafkaTest {
             .withHttpPort(0)
             .withHttpMaxBodyBytes(MAX_BODY);
     ServeService service = new ServeService(config);
+    MetricsEndpoint metrics = MetricsEndpoint.start("serve", MetricsSettings.off());
+    service.bindMetrics(metrics);
     Thread thread = new Thread(service, "serve-http-under-test");
     thread.start();
     try {
@@ -157,6 +161,15 @@ class ServeHttpKafkaTest {
 
       assertThat(service.httpPredictions()).isEqualTo(2);
       assertThat(service.httpRefusals()).isEqualTo(5);
+      // the meters: one HTTP latency per answered request, the refusals counted in, not out
+      String scrape = metrics.scrape();
+      assertThat(scrape)
+          .containsPattern(
+              "streamtune_serve_request_latency_seconds_count\\{path=\"http\",service=\"serve\"}"
+                  + " 2(\\.0)?\n")
+          .contains("streamtune_records_in_total{service=\"serve\",stage=\"serve\"} 7.0")
+          .contains("streamtune_records_out_total{service=\"serve\",stage=\"serve\"} 2.0")
+          .contains("streamtune_serve_champion_version{service=\"serve\"} 1.0");
 
       List<ConsumerRecord<String, Prediction>> predictions =
           TopicReader.readAtLeast(
@@ -193,6 +206,7 @@ class ServeHttpKafkaTest {
     } finally {
       service.close();
       thread.join(Duration.ofSeconds(30).toMillis());
+      metrics.close();
     }
     assertThat(service.failure()).isEmpty();
   }

@@ -2,7 +2,9 @@ package io.streamtune.trainer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamtune.common.control.ControlTopic;
+import io.streamtune.common.metrics.MetricsEndpoint;
 import io.streamtune.common.shutdown.ShutdownDeadline;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.engine.EngineInfo;
@@ -112,6 +114,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean roundInProgress;
   private volatile Thread loopThread;
+  private final TrainerMeters meters = new TrainerMeters();
 
   public TrainerService(TrainerConfig config) {
     this(config, TrainerKinds.registry());
@@ -338,6 +341,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         throw e;
       }
       result = getResult(training);
+      meters.roundTrained(result);
     } finally {
       roundInProgress = false;
     }
@@ -392,6 +396,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
         LOG.info("trainer for model {} revoked {}", modelId, partitions);
       }
     }
+  }
+
+  /**
+   * Exports the trainer's meters ({@link TrainerMeters}) and its examples consumer's Kafka metrics
+   * (consumer lag: {@code kafka_consumer_fetch_manager_records_lag_max}) on {@code endpoint}.
+   */
+  public void bindMetrics(MetricsEndpoint endpoint) {
+    meters.bind(endpoint.registry(), this, state);
+    endpoint.bindClosing(new KafkaClientMetrics(consumer));
   }
 
   public Stats stats() {

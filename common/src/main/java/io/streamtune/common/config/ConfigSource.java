@@ -119,6 +119,19 @@ public final class ConfigSource {
     return of(Map.of(), overrides);
   }
 
+  /**
+   * This source less {@code keys}: what a launcher reads itself (the metrics endpoint's keys) is
+   * taken out before the service's typed config, which rejects keys it does not know, reads the
+   * rest.
+   */
+  public ConfigSource without(Collection<ConfigKey<?>> keys) {
+    Map<String, String> values = new java.util.LinkedHashMap<>(valuesByEnvName);
+    keys.forEach(key -> values.remove(key.envName()));
+    ConfigSource copy = new ConfigSource(values);
+    copy.passedThrough.addAll(passedThrough);
+    return copy;
+  }
+
   public static ConfigSource fromEnvironment() {
     return of(System.getenv(), Map.of());
   }

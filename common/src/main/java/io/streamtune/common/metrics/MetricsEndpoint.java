@@ -1,0 +1,135 @@
+package io.streamtune.common.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One service's Prometheus registry and its {@code /metrics} HTTP endpoint (Prometheus' own
+ * exporter server, the one Micrometer's registry is built on). Every meter carries the tag {@code
+ * service=<name>}; JVM memory, GC, threads, class loading, processor and uptime are bound at start.
+ * Closed with the service: the server stops, the GC listener is removed.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+
+  /** Every streamtune metric name starts with this (Prometheus naming: one namespace). */
+  public static final String PREFIX = "streamtune.";
+
+  private final String service;
+  private final String bindAddress;
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final HTTPServer server;
+  private final List<AutoCloseable> closeWithEndpoint = new CopyOnWriteArrayList<>();
+
+  private MetricsEndpoint(String service, MetricsSettings settings) {
+    this.service = Objects.requireNonNull(service, "service");
+    this.bindAddress = settings.bindAddress();
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", service);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    this.server = settings.enabled() ? startServer(settings) : null;
+  }
+
+  /**
+   * @param service the service's name, the {@code service} tag of every meter
+   * @throws UncheckedIOException naming the address when the port cannot be bound
+   */
+  public static MetricsEndpoint start(String service, MetricsSettings settings) {
+    return new MetricsEndpoint(service, settings);
+  }
+
+  private HTTPServer startServer(MetricsSettings settings) {
+    try {
+      return HTTPServer.builder()
+          .hostname(settings.bindAddress())
+          .port(settings.port())
+          .registry(registry.getPrometheusRegistry())
+          .buildAndStart();
+    } catch (IOException e) {
+      gcMetrics.close();
+      registry.close();
+      throw new UncheckedIOException(
+          "cannot serve /metrics of the "
+              + service
+              + " on "
+              + settings.bindAddress()
+              + ":"
+              + settings.port()
+              + " (metrics.port, metrics.bind.address)",
+          e);
+    }
+  }
+
+  /**
+   * Binds {@code binder} (a Kafka client's metrics, which poll the client on their own schedule)
+   * and closes it with this endpoint.
+   */
+  public <B extends MeterBinder & AutoCloseable> void bindClosing(B binder) {
+    binder.bindTo(registry);
+    closeWithEndpoint.add(binder);
+  }
+
+  /** Where the service's meters are registered. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  /** The bound port; -1 when the endpoint is off. */
+  public int port() {
+    return server == null ? MetricsSettings.OFF : server.getPort();
+  }
+
+  /** {@code http://host:port/metrics}; null when the endpoint is off. */
+  public String url() {
+    if (server == null) {
+      return null;
+    }
+    String host = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
+    return "http://" + host + ":" + port() + "/metrics";
+  }
+
+  /** The text a scrape would return now (Prometheus text format). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable binder : closeWithEndpoint) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        // a metrics binder that fails to stop must not keep the service from stopping
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+    gcMetrics.close();
+    registry.close();
+  }
+}
