@@ -1,6 +1,7 @@
 package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,6 +98,11 @@ class TrainerServiceAutoKafkaTest {
       // trainer.selection.afterDrift (default true): the drift's round selects again on the
       // buffer the drift policy left plus the new examples
       control("blobs", RetrainCause.CONCEPT_DRIFT);
+      // the new concept's examples come after the trainer has taken the drift request, as the
+      // feedback loop's labels do; produced at once, the examples could win the race to a round
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> running.service.stats().controlRequests() == 2);
       fixture.produce(TestSpecs.examples(100, 42));
       ModelVersion fourth = fixture.readVersions(4).get(3);
       JsonNode afterDrift = selection(fourth);
