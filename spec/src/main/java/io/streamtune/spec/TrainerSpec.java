@@ -3,10 +3,7 @@ package io.streamtune.spec;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.streamtune.spec.PipelineSpec.Modality;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -526,113 +523,9 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   /**
    * Checks the rules between keys (each key's own values are checked when it is read or set); every
-   * message names the key.
+   * message names the key. The rules are {@link TrainerSpecRules}.
    */
   public void validate(String origin, Modality modality) {
-    String name = backboneFor(modality);
-    if (get(SELECTION) != null && !AUTO.equals(name)) {
-      throw new SpecException(
-          origin
-              + ": key 'trainer.selection' applies to backbone auto only; the backbone is '"
-              + name
-              + "'");
-    }
-    if (AUTO.equals(name)) {
-      // the candidates set these keys themselves (transformer feeds the fine-tuned candidates)
-      for (Setting<?> modelKey : List.of(STRATEGY, GBT_SECTION, TRANSFORMER)) {
-        if (get(modelKey) != null && !(modelKey == TRANSFORMER && modality == Modality.TEXT)) {
-          throw new SpecException(
-              origin
-                  + ": key 'trainer."
-                  + modelKey.name()
-                  + "' does not apply to backbone auto (each candidate sets it);"
-                  + " remove it or name a backbone");
-        }
-      }
-      return;
-    }
-    String imageBackbones =
-        "[mnist-cnn, scratch, auto, <path to a TorchScript file or DJL model directory>]";
-    switch (modality) {
-      case TABULAR -> {
-        if (!MLP.equals(name) && !GBT.equals(name)) {
-          throw invalid(origin, "backbone", name, "[mlp, gbt, auto]");
-        }
-      }
-      case IMAGE -> {
-        if (backboneIsPath(modality)) {
-          Path path = Path.of(name);
-          if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
-            throw new SpecException(
-                origin
-                    + ": key 'trainer.backbone' names '"
-                    + name
-                    + "', which is neither a known backbone nor an existing file or directory;"
-                    + " allowed values: "
-                    + imageBackbones);
-          }
-        } else if (!MNIST_CNN.equals(name) && !SCRATCH.equals(name)) {
-          throw invalid(origin, "backbone", name, imageBackbones);
-        }
-      }
-      case TEXT -> {
-        if (!MINILM.equals(name) && !MINILM_FINETUNE.equals(name) && !TFIDF.equals(name)) {
-          throw invalid(origin, "backbone", name, "[minilm, minilm-finetune, tfidf, auto]");
-        }
-      }
-    }
-    boolean fineTunedTransformer = modality == Modality.TEXT && MINILM_FINETUNE.equals(name);
-    if (get(GBT_SECTION) != null && !(modality == Modality.TABULAR && GBT.equals(name))) {
-      throw new SpecException(
-          origin
-              + ": key 'trainer.gbt' applies to backbone gbt only (tabular); the backbone is '"
-              + name
-              + "'");
-    }
-    if (transformer() != null && !fineTunedTransformer) {
-      throw new SpecException(
-          origin
-              + ": key 'trainer.transformer' applies to backbone minilm-finetune only (text);"
-              + " the backbone is '"
-              + name
-              + "'");
-    }
-    if (fineTunedTransformer && strategy() != null) {
-      throw new SpecException(
-          origin
-              + ": key 'trainer.strategy' does not apply to backbone minilm-finetune; set"
-              + " 'trainer.transformer.strategy' to one of "
-              + List.of("frozen", "last_k", "full"));
-    }
-    Strategy effective = strategyFor(modality);
-    boolean hasBackbone = modality == Modality.IMAGE || fineTunedTransformer;
-    if (!hasBackbone
-        && effective != (modality == Modality.TEXT ? Strategy.LINEAR_PROBE : Strategy.FULL)) {
-      throw invalid(
-          origin,
-          "strategy",
-          effective.name().toLowerCase(Locale.ROOT),
-          modality == Modality.TEXT
-              ? "[linear_probe] (the text backbones are frozen)"
-              : "[full] (the tabular " + name + " has no pretrained backbone)");
-    }
-    if (modality == Modality.IMAGE && SCRATCH.equals(name) && effective != Strategy.FULL) {
-      throw invalid(
-          origin,
-          "strategy",
-          effective.name().toLowerCase(Locale.ROOT),
-          "[full] (a scratch backbone has random weights: freezing them makes no sense)");
-    }
-  }
-
-  private static SpecException invalid(String origin, String key, String value, String allowed) {
-    return new SpecException(
-        origin
-            + ": invalid value '"
-            + value
-            + "' for key 'trainer."
-            + key
-            + "'; allowed values: "
-            + allowed);
+    TrainerSpecRules.validate(this, origin, modality);
   }
 }
