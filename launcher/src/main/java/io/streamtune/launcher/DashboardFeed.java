@@ -1,22 +1,38 @@
 package io.streamtune.launcher;
 
 import io.streamtune.common.config.KafkaConnection;
+import io.streamtune.dashboard.projection.TsneOptions;
+import io.streamtune.dashboard.projection.TsneProgress;
 import io.streamtune.dashboard.web.DashboardServer;
 import io.streamtune.dashboard.web.DashboardSettings;
 import io.streamtune.dashboard.web.DashboardState;
+import io.streamtune.dashboard.web.HoldoutMap;
 import io.streamtune.schemas.topics.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's Kafka adapter: follows the metrics, control and dead-letter topics from their
- * beginning ({@code read_committed}, groups of its own) into a {@link DashboardState} and serves it
- * with a {@link DashboardServer}. {@link #run()} blocks until {@link #close()}.
+ * beginning ({@code read_committed}, groups of its own) into a {@link DashboardState}, maps the
+ * holdout examples ({@link HoldoutMap}) and serves it all with a {@link DashboardServer}. {@link
+ * #run()} blocks until {@link #close()}.
  */
 final class DashboardFeed implements Runnable, AutoCloseable {
 
+  /** How often the holdout's maps are rebuilt when new holdout examples arrived. */
+  static final Duration MAP_INTERVAL = Duration.ofSeconds(2);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardFeed.class);
+
   private final DashboardState state = new DashboardState();
+  private final HoldoutMap holdout = new HoldoutMap();
   private final List<TopicFollower<?>> followers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final DashboardServer server;
@@ -32,6 +48,14 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     followers.add(
         new TopicFollower<>(
             kafka, Topics.DEADLETTER, "dashboard-deadletter", r -> true, state::accept, false));
+    followers.add(
+        new TopicFollower<>(
+            kafka,
+            Topics.EXAMPLES_HOLDOUT,
+            "dashboard-holdout",
+            r -> true,
+            holdout::accept,
+            false));
     try {
       this.server = DashboardServer.start(state, settings);
     } catch (RuntimeException e) {
@@ -43,6 +67,43 @@ final class DashboardFeed implements Runnable, AutoCloseable {
       thread.setDaemon(true);
       thread.start();
       threads.add(thread);
+    }
+    Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
+    mapping.setDaemon(true);
+    mapping.start();
+    threads.add(mapping);
+  }
+
+  /** Redraws the holdout's maps while new holdout examples arrive, until closed. */
+  private void buildMaps() {
+    try {
+      while (!closed.await(MAP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+          Map<String, Object> maps =
+              holdout.buildIfChanged(
+                  TsneOptions.defaults(),
+                  new TsneProgress() {
+                    @Override
+                    public void report(int iteration, int iterations, double klDivergence) {}
+
+                    @Override
+                    public boolean cancelRequested() {
+                      return closed.getCount() == 0;
+                    }
+                  });
+          if (maps != null) {
+            state.acceptMap(maps);
+          }
+        } catch (IllegalArgumentException e) {
+          // examples the projection cannot place (e.g. one class's constant features): keep the
+          // last map and say why
+          LOG.warn("dashboard: cannot map the holdout: {}", e.getMessage());
+        } catch (CancellationException e) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -71,6 +132,7 @@ final class DashboardFeed implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.close();
     followers.forEach(TopicFollower::close);
     for (Thread thread : threads) {
@@ -80,6 +142,5 @@ final class DashboardFeed implements Runnable, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    closed.countDown();
   }
 }

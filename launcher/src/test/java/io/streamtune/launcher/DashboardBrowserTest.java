@@ -38,7 +38,7 @@ class DashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   @Test
-  void theVersionChartConfusionMatrixAndTablesRenderWithoutConsoleErrors(@TempDir Path dir)
+  void theVersionChartConfusionMatrixMapAndTablesRenderWithoutConsoleErrors(@TempDir Path dir)
       throws Exception {
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
@@ -91,6 +91,7 @@ class DashboardBrowserTest {
                 Map<String, Object> snapshot = feed.state().snapshot();
                 assertThat((List<?>) snapshot.get("versions")).hasSizeGreaterThanOrEqualTo(2);
                 assertThat(snapshot.get("champion")).isNotNull();
+                assertThat(snapshot.get("map")).isNotNull();
               });
       browse(demo.dashboardFeed().url());
     } finally {
@@ -149,6 +150,15 @@ class DashboardBrowserTest {
               (Long)
                   js.executeScript("return document.querySelectorAll('#gates tbody tr').length;"))
           .isGreaterThanOrEqualTo(2);
+      long mapPoints =
+          (Long)
+              js.executeScript(
+                  "const c = Chart.getChart('mapChart'); return c ? c.data.datasets"
+                      + ".reduce((n, d) => n + d.data.length, 0) : 0;");
+      assertThat(mapPoints).isGreaterThanOrEqualTo(5);
+      assertThat((Long) js.executeScript("return Chart.getChart('mapChart').data.datasets.length;"))
+          .as("one colour per class")
+          .isEqualTo(3);
       Path screenshot = Path.of("target", "dashboard.png");
       Files.createDirectories(screenshot.getParent());
       Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

@@ -41,6 +41,7 @@ public final class DashboardState {
   private final Deque<Map<String, Object>> latestDeadLetters = new ArrayDeque<>();
   private final Map<Integer, EvaluationReport> holdoutByVersion = new LinkedHashMap<>();
   private EvaluationReport champion;
+  private Map<String, Object> holdoutMap;
   private long revision;
 
   /** Folds one report of the metrics topic: a holdout score, an online window, etc. */
@@ -96,6 +97,12 @@ public final class DashboardState {
     revision++;
   }
 
+  /** The 2-D maps of the holdout ({@link HoldoutMap#buildIfChanged}), replacing the last ones. */
+  public synchronized void acceptMap(Map<String, Object> maps) {
+    holdoutMap = maps;
+    revision++;
+  }
+
   /** Grows by one with every record folded in. */
   public synchronized long revision() {
     return revision;
@@ -105,7 +112,8 @@ public final class DashboardState {
    * Everything the page draws, as plain maps and lists (written as JSON by the server): {@code
    * versions} (holdout scores with intervals, the gate's decision and reason, the champion marked),
    * {@code champion} (its labels, confusion matrix and per-class F1, or null), {@code online},
-   * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}.
+   * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code map} (PCA
+   * and t-SNE points of the holdout, or null).
    */
   public synchronized Map<String, Object> snapshot() {
     Map<String, Object> snapshot = new LinkedHashMap<>();
@@ -121,6 +129,7 @@ public final class DashboardState {
     deadLetters.put("byStage", byStage);
     deadLetters.put("latest", copy(latestDeadLetters));
     snapshot.put("deadLetters", deadLetters);
+    snapshot.put("map", holdoutMap);
     return snapshot;
   }
 
