@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * whenever {@link DashboardState#revision()} moves.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}, the server Prometheus' exporter already
- * runs every service's {@code /metrics} on: no Jetty enters the launcher's classpath, where Flink,
- * Kafka and the schema registry bring their own (Javalin's Jetty would have to match theirs).
+ * runs every service's {@code /metrics} on: four GET routes and one event stream need no Javalin,
+ * which would bring Jetty and Kotlin's standard library onto the launcher's classpath.
  */
 public final class DashboardServer implements AutoCloseable {
 
