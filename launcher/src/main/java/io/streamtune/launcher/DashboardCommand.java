@@ -4,6 +4,7 @@ import io.streamtune.common.config.CommonKeys;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.dashboard.web.DashboardSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -18,6 +19,13 @@ import picocli.CommandLine.Command;
             + " windows, drift detections and dead letters.")
 final class DashboardCommand extends ServiceCommand {
 
+  static final ConfigKey<String> MODEL_STORE =
+      ConfigKey.string(
+          "dashboard.model.store",
+          "model-store",
+          "Model store directory (the trainer's) the champion is loaded from to mark the holdout"
+              + " map's misclassified examples");
+
   static final List<ConfigKey<?>> KEYS = dashboardKeys();
 
   DashboardCommand() {
@@ -26,7 +34,8 @@ final class DashboardCommand extends ServiceCommand {
         source -> {
           KafkaConnection kafka = KafkaConnection.from(source);
           DashboardSettings settings = DashboardSettings.from(source);
-          try (DashboardFeed feed = DashboardFeed.start(kafka, settings)) {
+          try (DashboardFeed feed =
+              DashboardFeed.start(kafka, settings, Path.of(source.get(MODEL_STORE)))) {
             System.out.println("dashboard: " + feed.url());
             return ServiceRunner.runUntilShutdown(
                 "dashboard", feed, CommonKeys.shutdownTimeout(source));
@@ -41,6 +50,7 @@ final class DashboardCommand extends ServiceCommand {
     keys.add(CommonKeys.TOPIC_PREFIX);
     keys.add(CommonKeys.SHUTDOWN_TIMEOUT_MS);
     keys.addAll(DashboardSettings.KEYS);
+    keys.add(MODEL_STORE);
     return List.copyOf(keys);
   }
 }

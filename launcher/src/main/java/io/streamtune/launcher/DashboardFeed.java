@@ -8,6 +8,7 @@ import io.streamtune.dashboard.web.DashboardSettings;
 import io.streamtune.dashboard.web.DashboardState;
 import io.streamtune.dashboard.web.HoldoutMap;
 import io.streamtune.schemas.topics.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,22 @@ final class DashboardFeed implements Runnable, AutoCloseable {
 
   private final DashboardState state = new DashboardState();
   private final HoldoutMap holdout = new HoldoutMap();
+  private final ChampionPredictor champion;
   private final List<TopicFollower<?>> followers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final DashboardServer server;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private DashboardFeed(KafkaConnection kafka, DashboardSettings settings) {
+  private DashboardFeed(KafkaConnection kafka, DashboardSettings settings, Path modelStore) {
+    this.champion = new ChampionPredictor(modelStore);
+    followers.add(
+        new TopicFollower<>(
+            kafka,
+            Topics.MODELS_PROMOTED,
+            "dashboard-champion",
+            r -> true,
+            champion::accept,
+            false));
     followers.add(
         new TopicFollower<>(
             kafka, Topics.METRICS, "dashboard-metrics", r -> true, state::accept, false));
@@ -60,6 +71,7 @@ final class DashboardFeed implements Runnable, AutoCloseable {
       this.server = DashboardServer.start(state, settings);
     } catch (RuntimeException e) {
       followers.forEach(TopicFollower::close);
+      champion.close();
       throw e;
     }
     for (TopicFollower<?> follower : followers) {
@@ -90,7 +102,8 @@ final class DashboardFeed implements Runnable, AutoCloseable {
                     public boolean cancelRequested() {
                       return closed.getCount() == 0;
                     }
-                  });
+                  },
+                  champion);
           if (maps != null) {
             state.acceptMap(maps);
           }
@@ -107,9 +120,13 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     }
   }
 
-  /** Starts following the topics and serving the page. */
-  static DashboardFeed start(KafkaConnection kafka, DashboardSettings settings) {
-    return new DashboardFeed(kafka, settings);
+  /**
+   * Starts following the topics and serving the page.
+   *
+   * @param modelStore the model store the champion is loaded from to mark the map's errors
+   */
+  static DashboardFeed start(KafkaConnection kafka, DashboardSettings settings, Path modelStore) {
+    return new DashboardFeed(kafka, settings, modelStore);
   }
 
   /** The page's address, {@code http://host:port/}. */
@@ -142,5 +159,6 @@ final class DashboardFeed implements Runnable, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    champion.close();
   }
 }

@@ -138,7 +138,8 @@ final class Demo {
       out.printf(
           "kafka %s | schema registry %s | work dir %s%n",
           kafka.bootstrapServers(), kafka.schemaRegistryUrl(), options.workDir());
-      try (DashboardFeed feed = dashboard == null ? null : DashboardFeed.start(kafka, dashboard)) {
+      try (DashboardFeed feed =
+          dashboard == null ? null : DashboardFeed.start(kafka, dashboard, modelStore(options))) {
         if (feed != null) {
           dashboardFeed = feed;
           out.println("dashboard: " + feed.url());
@@ -146,6 +147,11 @@ final class Demo {
         return runOn(kafka, dataset, spec, rows, options);
       }
     }
+  }
+
+  /** Where the demo's trainer (and the feedback demo's) keep their versions. */
+  private static Path modelStore(Options options) {
+    return options.workDir().resolve("model-store");
   }
 
   private Outcome runOn(
@@ -181,8 +187,7 @@ final class Demo {
         new CountDownLatch(options.versions() > 0 ? options.versions() : Integer.MAX_VALUE);
     AtomicLong lastReportNanos = new AtomicLong(System.nanoTime());
     try (LocalPipeline pipeline =
-            LocalPipeline.start(
-                kafka, spec, options.workDir().resolve("model-store"), options.parallelism());
+            LocalPipeline.start(kafka, spec, modelStore(options), options.parallelism());
         MetricsWatcher watcher =
             new MetricsWatcher(
                 kafka,

@@ -38,6 +38,7 @@ class DashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   @Test
+  @SuppressWarnings("unchecked")
   void theVersionChartConfusionMatrixMapAndTablesRenderWithoutConsoleErrors(@TempDir Path dir)
       throws Exception {
     assumeTrue(
@@ -91,7 +92,11 @@ class DashboardBrowserTest {
                 Map<String, Object> snapshot = feed.state().snapshot();
                 assertThat((List<?>) snapshot.get("versions")).hasSizeGreaterThanOrEqualTo(2);
                 assertThat(snapshot.get("champion")).isNotNull();
-                assertThat(snapshot.get("map")).isNotNull();
+                // the map drawn with the champion's predictions, its errors marked
+                assertThat((Map<String, Object>) snapshot.get("map"))
+                    .isNotNull()
+                    .extractingByKey("model")
+                    .isNotNull();
               });
       browse(demo.dashboardFeed().url());
     } finally {
@@ -101,6 +106,7 @@ class DashboardBrowserTest {
     assertThat(failure.get()).isNull();
   }
 
+  @SuppressWarnings("unchecked")
   private static void browse(String url) throws Exception {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -156,9 +162,21 @@ class DashboardBrowserTest {
                   "const c = Chart.getChart('mapChart'); return c ? c.data.datasets"
                       + ".reduce((n, d) => n + d.data.length, 0) : 0;");
       assertThat(mapPoints).isGreaterThanOrEqualTo(5);
-      assertThat((Long) js.executeScript("return Chart.getChart('mapChart').data.datasets.length;"))
-          .as("one colour per class")
-          .isEqualTo(3);
+      List<String> mapDatasets =
+          (List<String>)
+              js.executeScript(
+                  "return Chart.getChart('mapChart').data.datasets"
+                      + ".map(d => d.label + ':' + d.data.length);");
+      // one colour per class, and the champion's errors on the holdout (its macro F1 is below 1)
+      // marked on top
+      assertThat(mapDatasets)
+          .filteredOn(d -> !d.startsWith("misclassified:"))
+          .extracting(d -> d.substring(0, d.indexOf(':')))
+          .containsExactlyInAnyOrder("small", "tall", "wide");
+      assertThat(mapDatasets)
+          .filteredOn(d -> d.startsWith("misclassified:"))
+          .singleElement()
+          .satisfies(d -> assertThat(Integer.parseInt(d.substring(14))).isPositive());
       Path screenshot = Path.of("target", "dashboard.png");
       Files.createDirectories(screenshot.getParent());
       Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

@@ -157,6 +157,7 @@ class ServiceCommandTest {
     assertThat(DashboardSettings.from(source)).isEqualTo(new DashboardSettings("0.0.0.0", 0));
     assertThat(KafkaConnection.from(source).bootstrapServers()).isEqualTo("kafka:9092");
     CommonKeys.shutdownTimeout(source);
+    assertThat(source.get(DashboardCommand.MODEL_STORE)).isEqualTo("model-store");
     assertThat(source.keysRead())
         .containsAll(DashboardCommand.KEYS.stream().map(ConfigKey::envName).toList());
   }

@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The holdout examples for the dashboard's 2-D map: the first {@link #MAX_EXAMPLES} holdout
  * examples with features (tabular; the leakage-free holdout does not change once drawn, so the
  * first ones are a fair sample), placed by PCA and by t-SNE. The points are coloured by their
- * actual label; the dashboard does not load a model, so each point's "predicted" label is its
- * actual one and none is marked misclassified (see docs/architecture.md).
+ * actual label and marked where the {@link HoldoutPredictor}'s model (the champion) predicts
+ * another; without a model nothing is marked.
  */
 public final class HoldoutMap {
 
@@ -26,6 +27,7 @@ public final class HoldoutMap {
   private final List<double[]> features = new ArrayList<>();
   private final List<String> labels = new ArrayList<>();
   private int builtFrom;
+  private String builtWith;
 
   /** Keeps {@code example} when it is a holdout example with features and there is room. */
   public synchronized boolean accept(Example example) {
@@ -50,24 +52,35 @@ public final class HoldoutMap {
 
   /**
    * Both maps of the examples kept so far, as the page draws them ({@code method -> points}), or
-   * null when there are too few examples or none arrived since the last build.
+   * null when there are too few examples or neither the examples nor the predicting model changed
+   * since the last build.
    */
-  public Map<String, Object> buildIfChanged(TsneOptions tsne, TsneProgress progress) {
+  public Map<String, Object> buildIfChanged(
+      TsneOptions tsne, TsneProgress progress, HoldoutPredictor predictor) {
+    String model = predictor.model();
     double[][] rows;
     List<String> actual;
     synchronized (this) {
-      if (features.size() < Tsne.MIN_POINTS || features.size() == builtFrom) {
+      if (features.size() < Tsne.MIN_POINTS
+          || (features.size() == builtFrom && Objects.equals(model, builtWith))) {
         return null;
       }
+      builtWith = model;
       rows = features.toArray(double[][]::new);
       // a mutable copy: ProjectionMap looks for null labels with indexOf, which List.copyOf rejects
       actual = new ArrayList<>(labels);
       builtFrom = rows.length;
     }
+    List<String> predicted = model == null ? null : predictor.predict(rows);
+    if (predicted == null) {
+      predicted = actual;
+      model = null;
+    }
     Map<String, Object> maps = new LinkedHashMap<>();
+    maps.put("model", model);
     for (ProjectionMap.Method method : ProjectionMap.Method.values()) {
       ProjectionMap map =
-          ProjectionMap.build(rows, actual, actual, method, MAX_EXAMPLES, tsne, progress);
+          ProjectionMap.build(rows, actual, predicted, method, MAX_EXAMPLES, tsne, progress);
       List<List<Object>> points = new ArrayList<>();
       for (ProjectionMap.Point point : map.points()) {
         points.add(List.of(point.x(), point.y(), point.label(), point.misclassified()));

@@ -7,6 +7,7 @@ import io.streamtune.dashboard.projection.TsneProgress;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,6 +32,7 @@ class HoldoutMapTest {
   void mapsTheHoldoutsTwoClustersApartByPcaAndTsne() {
     HoldoutMap map = new HoldoutMap();
     Random random = new Random(3);
+    long noiseRuleErrors = 0;
     for (int i = 0; i < 30; i++) {
       String label = i % 2 == 0 ? "near" : "far";
       float centre = label.equals("near") ? 0f : 10f;
@@ -40,6 +42,9 @@ class HoldoutMapTest {
               centre + (float) random.nextGaussian(),
               (float) random.nextGaussian());
       assertThat(map.accept(example(Split.HOLDOUT, label, features))).isTrue();
+      if (!label.equals(features.get(2) > 0 ? "far" : "near")) {
+        noiseRuleErrors++;
+      }
     }
     // training examples, examples without features and another width are not drawn
     assertThat(map.accept(example(Split.TRAIN, "near", List.of(1f, 2f, 3f)))).isFalse();
@@ -47,8 +52,8 @@ class HoldoutMapTest {
     assertThat(map.accept(example(Split.HOLDOUT, "near", List.of(1f, 2f)))).isFalse();
 
     TsneOptions tsne = TsneOptions.defaults().withIterations(300);
-    Map<String, Object> maps = map.buildIfChanged(tsne, TsneProgress.NONE);
-    assertThat(maps).containsOnlyKeys("PCA", "TSNE");
+    Map<String, Object> maps = map.buildIfChanged(tsne, TsneProgress.NONE, HoldoutPredictor.NONE);
+    assertThat(maps).containsOnlyKeys("model", "PCA", "TSNE");
     for (String method : List.of("PCA", "TSNE")) {
       List<List<Object>> points =
           (List<List<Object>>) ((Map<String, Object>) maps.get(method)).get("points");
@@ -69,7 +74,29 @@ class HoldoutMapTest {
           .isInstanceOfSatisfying(Double.class, t -> assertThat(t).isGreaterThan(0.8));
     }
     // nothing new: no rebuild
-    assertThat(map.buildIfChanged(tsne, TsneProgress.NONE)).isNull();
+    assertThat(map.buildIfChanged(tsne, TsneProgress.NONE, HoldoutPredictor.NONE)).isNull();
+
+    // a champion arrives: the map is drawn again with its errors marked
+    // a poor champion: it guesses from the third feature, which is noise
+    HoldoutPredictor noiseRule =
+        new HoldoutPredictor() {
+          @Override
+          public String model() {
+            return "shapes v2";
+          }
+
+          @Override
+          public List<String> predict(double[][] rows) {
+            return Arrays.stream(rows).map(r -> r[2] > 0 ? "far" : "near").toList();
+          }
+        };
+    Map<String, Object> marked = map.buildIfChanged(tsne, TsneProgress.NONE, noiseRule);
+    assertThat(marked).containsEntry("model", "shapes v2");
+    List<List<Object>> points =
+        (List<List<Object>>) ((Map<String, Object>) marked.get("PCA")).get("points");
+    assertThat(noiseRuleErrors).isBetween(5L, 25L);
+    assertThat(points.stream().filter(p -> (Boolean) p.get(3)).count()).isEqualTo(noiseRuleErrors);
+    assertThat(map.buildIfChanged(tsne, TsneProgress.NONE, noiseRule)).isNull();
   }
 
   @Test
