@@ -41,6 +41,9 @@ final class DashboardFeed implements Runnable, AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private DashboardFeed(KafkaConnection kafka, DashboardSettings settings, Path modelStore) {
+    // the port first: a follower's consumer is closed by its own thread, so none may exist
+    // before the one step that commonly fails (port taken)
+    this.server = DashboardServer.start(state, settings);
     this.champion = new ChampionPredictor(modelStore);
     followers.add(
         new TopicFollower<>(
@@ -67,13 +70,6 @@ final class DashboardFeed implements Runnable, AutoCloseable {
             r -> true,
             holdout::accept,
             false));
-    try {
-      this.server = DashboardServer.start(state, settings);
-    } catch (RuntimeException e) {
-      followers.forEach(TopicFollower::close);
-      champion.close();
-      throw e;
-    }
     for (TopicFollower<?> follower : followers) {
       Thread thread = new Thread(follower, "streamtune-dashboard-follower");
       thread.setDaemon(true);

@@ -163,6 +163,24 @@ class ServiceCommandTest {
   }
 
   @Test
+  void theDashboardOnATakenPortFailsNamingTheKeyBeforeTouchingKafka() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run =
+          run(
+              "dashboard",
+              "--dashboard.port=" + taken.getLocalPort(),
+              "--bootstrap-servers",
+              "127.0.0.1:1");
+
+      assertThat(run.exitCode()).isNotZero();
+      assertThat(run.err())
+          .contains("127.0.0.1:" + taken.getLocalPort())
+          .contains("dashboard.port");
+    }
+  }
+
+  @Test
   void theOldShortOptionsStillSetTheirKeys() {
     TrainerConfig config =
         TrainerConfig.from(
