@@ -13,9 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,9 @@ final class DashboardFeed implements Runnable, AutoCloseable {
 
   /** How often the holdout's maps are rebuilt when new holdout examples arrived. */
   static final Duration MAP_INTERVAL = Duration.ofSeconds(2);
+
+  /** How often the consumer lag of the pipeline's groups is read. */
+  static final Duration LAG_INTERVAL = Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardFeed.class);
 
@@ -76,10 +83,33 @@ final class DashboardFeed implements Runnable, AutoCloseable {
       thread.start();
       threads.add(thread);
     }
+    Thread lag = new Thread(() -> readLag(kafka), "streamtune-dashboard-lag");
+    lag.setDaemon(true);
+    lag.start();
+    threads.add(lag);
     Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
     mapping.setDaemon(true);
     mapping.start();
     threads.add(mapping);
+  }
+
+  /** Reads every stage's consumer lag (as {@code streamtune status} does) until closed. */
+  private void readLag(KafkaConnection kafka) {
+    try {
+      while (!closed.await(LAG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+          Map<String, Long> lag = new TreeMap<>(StatusCommand.lagByGroup(kafka));
+          // the dashboard's own followers commit nothing: no stage of the pipeline
+          lag.keySet().removeIf(group -> group.startsWith("streamtune-dashboard-"));
+          state.acceptLag(lag);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+          // the broker is away for a moment: keep the last reading, try again
+          LOG.debug("dashboard: cannot read consumer lag: {}", e.getMessage());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Redraws the holdout's maps while new holdout examples arrive, until closed. */

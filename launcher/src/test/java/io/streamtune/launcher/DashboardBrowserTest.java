@@ -92,6 +92,8 @@ class DashboardBrowserTest {
                 Map<String, Object> snapshot = feed.state().snapshot();
                 assertThat((List<?>) snapshot.get("versions")).hasSizeGreaterThanOrEqualTo(2);
                 assertThat(snapshot.get("champion")).isNotNull();
+                assertThat((Map<String, Long>) snapshot.get("lag"))
+                    .containsKeys("streamtune-trainer");
                 // the map drawn with the champion's predictions, its errors marked
                 assertThat((Map<String, Object>) snapshot.get("map"))
                     .isNotNull()
@@ -111,7 +113,7 @@ class DashboardBrowserTest {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
-    options.addArguments("--window-size=1400,1800");
+    options.addArguments("--window-size=1400,2400");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
@@ -177,6 +179,9 @@ class DashboardBrowserTest {
           .filteredOn(d -> d.startsWith("misclassified:"))
           .singleElement()
           .satisfies(d -> assertThat(Integer.parseInt(d.substring(14))).isPositive());
+      assertThat(
+              (Long) js.executeScript("return document.querySelectorAll('#lag tbody tr').length;"))
+          .isPositive();
       Path screenshot = Path.of("target", "dashboard.png");
       Files.createDirectories(screenshot.getParent());
       Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

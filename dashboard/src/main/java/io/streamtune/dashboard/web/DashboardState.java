@@ -42,6 +42,7 @@ public final class DashboardState {
   private final Map<Integer, EvaluationReport> holdoutByVersion = new LinkedHashMap<>();
   private EvaluationReport champion;
   private Map<String, Object> holdoutMap;
+  private Map<String, Long> lagByGroup = Map.of();
   private long revision;
 
   /** Folds one report of the metrics topic: a holdout score, an online window, etc. */
@@ -103,6 +104,18 @@ public final class DashboardState {
     revision++;
   }
 
+  /**
+   * The consumer lag of each stage's group (committed records it has not consumed yet), replacing
+   * the last reading; an unchanged reading is no new revision.
+   */
+  public synchronized void acceptLag(Map<String, Long> lag) {
+    Map<String, Long> sorted = new TreeMap<>(lag);
+    if (!sorted.equals(lagByGroup)) {
+      lagByGroup = sorted;
+      revision++;
+    }
+  }
+
   /** Grows by one with every record folded in. */
   public synchronized long revision() {
     return revision;
@@ -113,7 +126,7 @@ public final class DashboardState {
    * versions} (holdout scores with intervals, the gate's decision and reason, the champion marked),
    * {@code champion} (its labels, confusion matrix and per-class F1, or null), {@code online},
    * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code map} (PCA
-   * and t-SNE points of the holdout, or null).
+   * and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind).
    */
   public synchronized Map<String, Object> snapshot() {
     Map<String, Object> snapshot = new LinkedHashMap<>();
@@ -130,6 +143,7 @@ public final class DashboardState {
     deadLetters.put("latest", copy(latestDeadLetters));
     snapshot.put("deadLetters", deadLetters);
     snapshot.put("map", holdoutMap);
+    snapshot.put("lag", new TreeMap<>(lagByGroup));
     return snapshot;
   }
 

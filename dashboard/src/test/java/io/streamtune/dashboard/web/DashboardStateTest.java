@@ -168,6 +168,17 @@ class DashboardStateTest {
   }
 
   @Test
+  void lagReadingsReplaceEachOtherAndOnlyAChangeIsANewRevision() {
+    DashboardState state = new DashboardState();
+    state.acceptLag(Map.of("streamtune-trainer", 120L, "streamtune-evaluator", 3L));
+    state.acceptLag(Map.of("streamtune-evaluator", 3L, "streamtune-trainer", 120L));
+    assertThat(state.revision()).isEqualTo(1);
+    state.acceptLag(Map.of("streamtune-trainer", 0L));
+    assertThat(state.snapshot().get("lag")).isEqualTo(Map.of("streamtune-trainer", 0L));
+    assertThat(state.revision()).isEqualTo(2);
+  }
+
+  @Test
   void historiesAreBounded() {
     DashboardState state = new DashboardState();
     for (int v = 1; v <= DashboardState.HISTORY + 5; v++) {
