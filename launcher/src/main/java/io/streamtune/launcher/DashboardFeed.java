@@ -99,8 +99,11 @@ final class DashboardFeed implements Runnable, AutoCloseable {
       while (!closed.await(LAG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
         try {
           Map<String, Long> lag = new TreeMap<>(StatusCommand.lagByGroup(kafka));
-          // the dashboard's own followers commit nothing: no stage of the pipeline
-          lag.keySet().removeIf(group -> group.startsWith("streamtune-dashboard-"));
+          // followers (the dashboard's own, the demo's watchers) commit nothing: no stage
+          lag.keySet()
+              .removeIf(
+                  group ->
+                      group.startsWith("streamtune-dashboard-") || group.contains("-watcher-"));
           state.acceptLag(lag);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
           // the broker is away for a moment: keep the last reading, try again
