@@ -2,6 +2,7 @@ package io.streamtune.launcher;
 
 import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.common.progress.ProgressMeter;
+import io.streamtune.dashboard.web.DashboardSettings;
 import io.streamtune.embedded.EmbeddedStack;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.IdxImageReader;
@@ -88,9 +89,25 @@ final class Demo {
 
   private final PrintStream out;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final DashboardSettings dashboard;
+  private volatile DashboardFeed dashboardFeed;
 
+  /** A demo without the web dashboard. */
   Demo(PrintStream out) {
+    this(out, null);
+  }
+
+  /**
+   * @param dashboard where the demo serves its web dashboard (it prints the URL); null for none
+   */
+  Demo(PrintStream out, DashboardSettings dashboard) {
     this.out = out;
+    this.dashboard = dashboard;
+  }
+
+  /** The running (or last) demo's dashboard; null before it started or without one. */
+  DashboardFeed dashboardFeed() {
+    return dashboardFeed;
   }
 
   /** Asks a running demo to stop (Ctrl-C). */
@@ -121,22 +138,40 @@ final class Demo {
       out.printf(
           "kafka %s | schema registry %s | work dir %s%n",
           kafka.bootstrapServers(), kafka.schemaRegistryUrl(), options.workDir());
-      if (options.feedback() != null) {
-        FeedbackDemo.LoopOutcome outcome =
-            new FeedbackDemo(out)
-                .run(
-                    kafka,
-                    spec,
-                    () -> dataset.open(Clock.systemUTC()),
-                    rows,
-                    options.workDir(),
-                    options.parallelism(),
-                    options.feedback(),
-                    stopRequested);
-        return new Outcome(outcome.exitCode(), outcome.reports(), null, outcome);
+      try (DashboardFeed feed =
+          dashboard == null ? null : DashboardFeed.start(kafka, dashboard, modelStore(options))) {
+        if (feed != null) {
+          dashboardFeed = feed;
+          out.println("dashboard: " + feed.url());
+        }
+        return runOn(kafka, dataset, spec, rows, options);
       }
-      return runOn(kafka, dataset, spec, rows, options);
     }
+  }
+
+  /** Where the demo's trainer (and the feedback demo's) keep their versions. */
+  private static Path modelStore(Options options) {
+    return options.workDir().resolve("model-store");
+  }
+
+  private Outcome runOn(
+      KafkaConnection kafka, Dataset dataset, PipelineSpec spec, long rows, Options options)
+      throws Exception {
+    if (options.feedback() != null) {
+      FeedbackDemo.LoopOutcome outcome =
+          new FeedbackDemo(out)
+              .run(
+                  kafka,
+                  spec,
+                  () -> dataset.open(Clock.systemUTC()),
+                  rows,
+                  options.workDir(),
+                  options.parallelism(),
+                  options.feedback(),
+                  stopRequested);
+      return new Outcome(outcome.exitCode(), outcome.reports(), null, outcome);
+    }
+    return runBatch(kafka, dataset, spec, rows, options);
   }
 
   private static PipelineSpec withRetrainEvery(PipelineSpec spec, Options options) {
@@ -145,15 +180,14 @@ final class Demo {
         : spec.withTrainer(spec.trainer().withRetrainEvery(options.retrainEvery()));
   }
 
-  private Outcome runOn(
+  private Outcome runBatch(
       KafkaConnection kafka, Dataset dataset, PipelineSpec spec, long rows, Options options)
       throws Exception {
     CountDownLatch enoughVersions =
         new CountDownLatch(options.versions() > 0 ? options.versions() : Integer.MAX_VALUE);
     AtomicLong lastReportNanos = new AtomicLong(System.nanoTime());
     try (LocalPipeline pipeline =
-            LocalPipeline.start(
-                kafka, spec, options.workDir().resolve("model-store"), options.parallelism());
+            LocalPipeline.start(kafka, spec, modelStore(options), options.parallelism());
         MetricsWatcher watcher =
             new MetricsWatcher(
                 kafka,

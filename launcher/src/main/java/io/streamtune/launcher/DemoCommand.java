@@ -1,5 +1,6 @@
 package io.streamtune.launcher;
 
+import io.streamtune.dashboard.web.DashboardSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,6 +145,14 @@ final class DemoCommand implements Callable<Integer> {
               + " this long (default: ${DEFAULT-VALUE})")
   int settleSeconds;
 
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "" + DashboardSettings.DEFAULT_PORT,
+      description =
+          "Port of the web dashboard on loopback (default: ${DEFAULT-VALUE}); 0 = any free port,"
+              + " -1 = no dashboard")
+  int dashboardPort;
+
   @Override
   public Integer call() throws Exception {
     if (!feedback && (driftAt != 0 || labelDelay != 200 || warmStart != -1)) {
@@ -169,7 +178,16 @@ final class DemoCommand implements Callable<Integer> {
     }
     boolean temporary = workDir == null;
     Path dir = temporary ? Files.createTempDirectory("streamtune-demo-") : workDir;
-    Demo demo = new Demo(System.out);
+    if (dashboardPort < -1) {
+      throw new io.streamtune.common.config.ConfigException(
+          "--dashboard-port must be 1 to 65535, 0 (any free port) or -1 (no dashboard)");
+    }
+    Demo demo =
+        new Demo(
+            System.out,
+            dashboardPort == -1
+                ? null
+                : new DashboardSettings(DashboardSettings.DEFAULT_BIND_ADDRESS, dashboardPort));
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(

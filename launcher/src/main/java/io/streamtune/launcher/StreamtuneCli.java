@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       RollbackCommand.class,
       RetrainCommand.class,
       StatusCommand.class,
+      DashboardCommand.class,
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class

@@ -30,6 +30,7 @@ class TopicFollower<T extends SpecificRecord> implements Runnable, AutoCloseable
   private final Consumer<T> listener;
   private final List<T> seen = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final boolean remember;
 
   TopicFollower(
       KafkaConnection kafka,
@@ -37,6 +38,21 @@ class TopicFollower<T extends SpecificRecord> implements Runnable, AutoCloseable
       String role,
       Predicate<T> keep,
       Consumer<T> listener) {
+    this(kafka, topic, role, keep, listener, true);
+  }
+
+  /**
+   * @param remember whether {@link #seen()} keeps every record: off for a long-running follower
+   *     (the dashboard) whose listener keeps what it needs
+   */
+  TopicFollower(
+      KafkaConnection kafka,
+      TopicDef<String, T> topic,
+      String role,
+      Predicate<T> keep,
+      Consumer<T> listener,
+      boolean remember) {
+    this.remember = remember;
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamtune-" + role + "-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -63,7 +79,9 @@ class TopicFollower<T extends SpecificRecord> implements Runnable, AutoCloseable
               .forEach(
                   record -> {
                     if (record.value() != null && keep.test(record.value())) {
-                      seen.add(record.value());
+                      if (remember) {
+                        seen.add(record.value());
+                      }
                       listener.accept(record.value());
                     }
                   });

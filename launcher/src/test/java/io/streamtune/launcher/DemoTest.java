@@ -2,6 +2,7 @@ package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.dashboard.web.DashboardSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTest {
 
   /** 600 rows: two numeric columns, one categorical, a 3-class label that depends on them. */
-  private static Path unseenCsv(Path dir) throws Exception {
+  static Path unseenCsv(Path dir) throws Exception {
     Random random = new Random(7);
     StringBuilder csv = new StringBuilder("width,height,colour,kind\n");
     for (int i = 0; i < 600; i++) {
@@ -38,7 +39,7 @@ class DemoTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
     Demo.Outcome outcome =
-        new Demo(out)
+        new Demo(out, DashboardSettings.anyFreePort())
             .run(
                 new Demo.Options(
                     unseenCsv(dir),
@@ -59,6 +60,7 @@ class DemoTest {
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(outcome.exitCode()).as(printed).isZero();
+    assertThat(printed).containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/");
     assertThat(printed).contains("pipeline shapes: shapes.csv (600 rows), 3 columns -> 6 features");
     // 600 rows are too few for the default retrainEvery of 500 per version: the demo lowers it.
     assertThat(printed).contains("training a version every 216 examples");

@@ -3,10 +3,13 @@ package io.streamtune.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtune.common.config.CommonKeys;
 import io.streamtune.common.config.ConfigException;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.common.metrics.MetricsSettings;
+import io.streamtune.dashboard.web.DashboardSettings;
 import io.streamtune.evaluator.EvaluatorConfig;
 import io.streamtune.feedback.FeedbackConfig;
 import io.streamtune.preprocess.PreprocessConfig;
@@ -62,7 +65,8 @@ class ServiceCommandTest {
             "evaluator", ServiceMetrics.keys(EvaluatorConfig.KEYS, MetricsSettings.EVALUATOR_PORT)),
         Arguments.of("serve", ServiceMetrics.keys(ServeConfig.KEYS, MetricsSettings.SERVE_PORT)),
         Arguments.of(
-            "feedback", ServiceMetrics.keys(FeedbackConfig.KEYS, MetricsSettings.FEEDBACK_PORT)));
+            "feedback", ServiceMetrics.keys(FeedbackConfig.KEYS, MetricsSettings.FEEDBACK_PORT)),
+        Arguments.of("dashboard", DashboardCommand.KEYS));
   }
 
   @ParameterizedTest
@@ -138,6 +142,42 @@ class ServiceCommandTest {
                 parsed(Map.of(), "trainer", "--pipeline.spec=" + SPEC),
                 MetricsSettings.TRAINER_PORT))
         .isEqualTo(new MetricsSettings("127.0.0.1", 9402));
+  }
+
+  @Test
+  void theDashboardReadsEveryKeyItListsAndItsOptionsSetThem() {
+    ConfigSource source =
+        parsed(
+            Map.of("STREAMTUNE_DASHBOARD_BIND_ADDRESS", "0.0.0.0"),
+            "dashboard",
+            "--dashboard.port=0",
+            "--bootstrap-servers",
+            "kafka:9092");
+
+    assertThat(DashboardSettings.from(source)).isEqualTo(new DashboardSettings("0.0.0.0", 0));
+    assertThat(KafkaConnection.from(source).bootstrapServers()).isEqualTo("kafka:9092");
+    CommonKeys.shutdownTimeout(source);
+    assertThat(source.get(DashboardCommand.MODEL_STORE)).isEqualTo("model-store");
+    assertThat(source.keysRead())
+        .containsAll(DashboardCommand.KEYS.stream().map(ConfigKey::envName).toList());
+  }
+
+  @Test
+  void theDashboardOnATakenPortFailsNamingTheKeyBeforeTouchingKafka() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run =
+          run(
+              "dashboard",
+              "--dashboard.port=" + taken.getLocalPort(),
+              "--bootstrap-servers",
+              "127.0.0.1:1");
+
+      assertThat(run.exitCode()).isNotZero();
+      assertThat(run.err())
+          .contains("127.0.0.1:" + taken.getLocalPort())
+          .contains("dashboard.port");
+    }
   }
 
   @Test

@@ -44,7 +44,8 @@ class StreamtuneCliTest {
         "rollback",
         "retrain",
         "embedded",
-        "pretrain"
+        "pretrain",
+        "dashboard"
       })
   void everyCommandHasHelp(String command) {
     Run run = run(command, "--help");

@@ -1,0 +1,197 @@
+package io.streamtune.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.streamtune.dashboard.web.DashboardSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * Opens the dashboard in headless Chromium while a short embedded demo runs and checks what the
+ * page draws from the live topics. Needs Debian's {@code chromium} and {@code chromium-driver}
+ * ({@code .ci/run} installs them); skipped with a message where they are missing.
+ */
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theVersionChartConfusionMatrixMapAndTablesRenderWithoutConsoleErrors(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "headless Chromium is missing: apt-get install chromium chromium-driver (needs "
+            + CHROMIUM
+            + " and "
+            + CHROMEDRIVER
+            + ")");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Demo demo = new Demo(out, DashboardSettings.anyFreePort());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread running =
+        new Thread(
+            () -> {
+              try {
+                // versions 0: the demo runs until asked to stop; a version every 120 examples
+                demo.run(
+                    new Demo.Options(
+                        DemoTest.unseenCsv(dir),
+                        null,
+                        "kind",
+                        null,
+                        null,
+                        0,
+                        0,
+                        120,
+                        dir.resolve("work"),
+                        1,
+                        1,
+                        0,
+                        0,
+                        Duration.ofSeconds(60),
+                        null));
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "dashboard-demo");
+    running.start();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                assertThat(failure.get()).isNull();
+                DashboardFeed feed = demo.dashboardFeed();
+                assertThat(feed).as(bytes.toString(StandardCharsets.UTF_8)).isNotNull();
+                Map<String, Object> snapshot = feed.state().snapshot();
+                assertThat((List<?>) snapshot.get("versions")).hasSizeGreaterThanOrEqualTo(2);
+                assertThat(snapshot.get("champion")).isNotNull();
+                assertThat((Map<String, Long>) snapshot.get("lag"))
+                    .containsKeys("streamtune-trainer");
+                // the map drawn with the champion's predictions, its errors marked
+                assertThat((Map<String, Object>) snapshot.get("map"))
+                    .isNotNull()
+                    .extractingByKey("model")
+                    .isNotNull();
+              });
+      browse(demo.dashboardFeed().url());
+    } finally {
+      demo.requestStop();
+      running.join(60_000);
+    }
+    assertThat(failure.get()).isNull();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void browse(String url) throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
+    options.addArguments("--window-size=1400,2400");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    try {
+      driver.get(url);
+      JavascriptExecutor js = driver;
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          ((Number)
+                                  js.executeScript(
+                                      "const c = window.Chart && Chart.getChart('versionChart');"
+                                          + " return c ? c.data.datasets[0].data"
+                                          + ".filter(x => x !== null).length : 0;"))
+                              .intValue())
+                      .isGreaterThanOrEqualTo(2));
+      // the confusion matrix: a header row and one row per class, each coloured cell a count
+      long matrixCells =
+          (Long) js.executeScript("return document.querySelectorAll('#confusion td').length;");
+      assertThat(matrixCells).isGreaterThanOrEqualTo((3 + 1) * (3 + 1));
+      long perClassBars =
+          (Long)
+              js.executeScript(
+                  "const c = Chart.getChart('perClassChart'); return c ? c.data.labels.length : 0;");
+      assertThat(perClassBars).isEqualTo(3);
+      // a drawn canvas has pixels that are not transparent
+      Boolean drawn =
+          (Boolean)
+              js.executeScript(
+                  "const c = document.getElementById('versionChart');"
+                      + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                      + " for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }"
+                      + " return false;");
+      assertThat(drawn).isTrue();
+      assertThat(
+              (Long)
+                  js.executeScript("return document.querySelectorAll('#gates tbody tr').length;"))
+          .isGreaterThanOrEqualTo(2);
+      long mapPoints =
+          (Long)
+              js.executeScript(
+                  "const c = Chart.getChart('mapChart'); return c ? c.data.datasets"
+                      + ".reduce((n, d) => n + d.data.length, 0) : 0;");
+      assertThat(mapPoints).isGreaterThanOrEqualTo(5);
+      List<String> mapDatasets =
+          (List<String>)
+              js.executeScript(
+                  "return Chart.getChart('mapChart').data.datasets"
+                      + ".map(d => d.label + ':' + d.data.length);");
+      // one colour per class, and the champion's errors on the holdout (its macro F1 is below 1)
+      // marked on top
+      assertThat(mapDatasets)
+          .filteredOn(d -> !d.startsWith("misclassified:"))
+          .extracting(d -> d.substring(0, d.indexOf(':')))
+          .containsExactlyInAnyOrder("small", "tall", "wide");
+      assertThat(mapDatasets)
+          .filteredOn(d -> d.startsWith("misclassified:"))
+          .singleElement()
+          .satisfies(d -> assertThat(Integer.parseInt(d.substring(14))).isPositive());
+      assertThat(
+              (Long) js.executeScript("return document.querySelectorAll('#lag tbody tr').length;"))
+          .isPositive();
+      Path screenshot = Path.of("target", "dashboard.png");
+      Files.createDirectories(screenshot.getParent());
+      Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+      List<LogEntry> severe =
+          driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+              .toList();
+      assertThat(severe).as("console errors").isEmpty();
+    } finally {
+      driver.quit();
+    }
+  }
+}
