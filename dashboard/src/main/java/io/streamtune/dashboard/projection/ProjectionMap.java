@@ -119,10 +119,12 @@ public record ProjectionMap(
               + what
               + " labels");
     }
-    int missing = labels.indexOf(null);
-    if (missing >= 0) {
-      throw new IllegalArgumentException(
-          "projection map: the " + what + " label of example " + missing + " is null");
+    // not indexOf(null): immutable lists (List.of, List.copyOf) throw on a null argument
+    for (int i = 0; i < labels.size(); i++) {
+      if (labels.get(i) == null) {
+        throw new IllegalArgumentException(
+            "projection map: the " + what + " label of example " + i + " is null");
+      }
     }
   }
 }

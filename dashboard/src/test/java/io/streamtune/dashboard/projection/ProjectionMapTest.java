@@ -125,6 +125,18 @@ class ProjectionMapTest {
                     TsneOptions.defaults(),
                     TsneProgress.NONE))
         .hasMessage("projection map: the predicted label of example 2 is null");
+    // immutable label lists (which refuse indexOf(null)) are accepted as they are
+    assertThat(
+            ProjectionMap.build(
+                    features,
+                    List.copyOf(six),
+                    List.of("a", "a", "a", "a", "a", "a"),
+                    ProjectionMap.Method.PCA,
+                    100,
+                    TsneOptions.defaults(),
+                    TsneProgress.NONE)
+                .points())
+        .hasSize(6);
     assertThatThrownBy(
             () ->
                 ProjectionMap.build(
