@@ -69,6 +69,15 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     followers.add(
         new TopicFollower<>(
             kafka, Topics.DEADLETTER, "dashboard-deadletter", r -> true, state::accept, false));
+    // counted by label as they pass, none kept: the class counts before and after rebalancing
+    followers.add(
+        new TopicFollower<>(
+            kafka,
+            Topics.EXAMPLES_TRAIN,
+            "dashboard-train",
+            r -> true,
+            state::acceptTrainExample,
+            false));
     followers.add(
         new TopicFollower<>(
             kafka,

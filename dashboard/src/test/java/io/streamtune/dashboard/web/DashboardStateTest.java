@@ -6,8 +6,10 @@ import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.avro.Split;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -188,5 +190,43 @@ class DashboardStateTest {
     assertThat(versions).hasSize(DashboardState.HISTORY);
     assertThat(versions.get(0)).containsEntry("version", 6);
     assertThat(state.snapshot().get("champion")).isNull();
+  }
+
+  private static Example trainExample(
+      String id, String label, String augmentedFrom, boolean synthetic) {
+    return Example.newBuilder()
+        .setId(id)
+        .setSourceId(augmentedFrom == null ? id : augmentedFrom)
+        .setEventTime(T0)
+        .setSplit(Split.TRAIN)
+        .setLabel(label)
+        .setLabelIndex(label.equals("bad") ? 1 : 0)
+        .setAugmentedFrom(augmentedFrom)
+        .setSynthetic(synthetic)
+        .build();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void classCountsSplitOriginalsFromSyntheticAndAugmentedTrainExamples() {
+    DashboardState state = new DashboardState();
+    // 5 good originals; 2 bad originals, 3 SMOTE-like synthetic bad, 1 augmented copy of a bad one
+    for (int i = 0; i < 5; i++) {
+      state.acceptTrainExample(trainExample("g" + i, "good", null, false));
+    }
+    state.acceptTrainExample(trainExample("b0", "bad", null, false));
+    state.acceptTrainExample(trainExample("b1", "bad", null, false));
+    for (int i = 0; i < 3; i++) {
+      state.acceptTrainExample(trainExample("s" + i, "bad", null, true));
+    }
+    state.acceptTrainExample(trainExample("b0-aug", "bad", "b0", false));
+
+    List<Map<String, Object>> counts =
+        (List<Map<String, Object>>) state.snapshot().get("classCounts");
+    assertThat(counts)
+        .containsExactly(
+            Map.of("label", "bad", "before", 2L, "after", 6L),
+            Map.of("label", "good", "before", 5L, "after", 5L));
+    assertThat(state.revision()).isEqualTo(11);
   }
 }
