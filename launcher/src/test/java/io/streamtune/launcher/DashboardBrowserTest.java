@@ -97,6 +97,9 @@ class DashboardBrowserTest {
                 assertThat((List<Map<String, Object>>) snapshot.get("classCounts"))
                     .extracting(c -> c.get("label"))
                     .containsExactly("small", "tall", "wide");
+                assertThat((List<Map<String, Object>>) snapshot.get("throughput"))
+                    .extracting(t -> t.get("topic"))
+                    .contains("raw", "examples.train", "examples.holdout", "models", "metrics");
                 // the map drawn with the champion's predictions, its errors marked
                 assertThat((Map<String, Object>) snapshot.get("map"))
                     .isNotNull()
@@ -202,6 +205,13 @@ class DashboardBrowserTest {
                 assertThat(Long.parseLong(parts[2]))
                     .isGreaterThanOrEqualTo(Long.parseLong(parts[1]));
               });
+      List<String> throughputTopics =
+          (List<String>)
+              js.executeScript(
+                  "return [...document.querySelectorAll('#throughput tbody tr')]"
+                      + ".map(r => r.cells[0].textContent);");
+      assertThat(throughputTopics)
+          .contains("raw", "examples.train", "examples.holdout", "models", "metrics");
       Path screenshot = Path.of("target", "dashboard.png");
       Files.createDirectories(screenshot.getParent());
       Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

@@ -46,6 +46,7 @@ public final class DashboardState {
   private Map<String, Long> lagByGroup = Map.of();
   // label -> {original train examples, all train examples}: counts only, no example is kept
   private final Map<String, long[]> trainClassCounts = new TreeMap<>();
+  private final StageThroughput throughput = new StageThroughput();
   private long revision;
 
   /** Folds one report of the metrics topic: a holdout score, an online window, etc. */
@@ -133,6 +134,15 @@ public final class DashboardState {
     revision++;
   }
 
+  /**
+   * One reading of the pipeline topics' end offsets (topic -> sum over its partitions) taken at
+   * {@code atMillis}, from which {@link StageThroughput} derives records per second.
+   */
+  public synchronized void acceptEndOffsets(long atMillis, Map<String, Long> endOffsets) {
+    throughput.record(atMillis, endOffsets);
+    revision++;
+  }
+
   /** Grows by one with every record folded in. */
   public synchronized long revision() {
     return revision;
@@ -145,7 +155,8 @@ public final class DashboardState {
    * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code map} (PCA
    * and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind),
    * {@code classCounts} (per label: {@code before} = original train examples, {@code after} = all
-   * train examples incl. synthetic and augmented ones).
+   * train examples incl. synthetic and augmented ones), {@code throughput} ({@link
+   * StageThroughput#rates()}).
    */
   public synchronized Map<String, Object> snapshot() {
     Map<String, Object> snapshot = new LinkedHashMap<>();
@@ -173,6 +184,7 @@ public final class DashboardState {
           classCounts.add(row);
         });
     snapshot.put("classCounts", classCounts);
+    snapshot.put("throughput", throughput.rates());
     return snapshot;
   }
 

@@ -1,6 +1,7 @@
 package io.streamtune.dashboard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.ConfidenceInterval;
@@ -228,5 +229,46 @@ class DashboardStateTest {
             Map.of("label", "bad", "before", 2L, "after", 6L),
             Map.of("label", "good", "before", 5L, "after", 5L));
     assertThat(state.revision()).isEqualTo(11);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void throughputIsTheEndOffsetsGrowthPerSecondOverTheWindow() {
+    DashboardState state = new DashboardState();
+    state.acceptEndOffsets(10_000, Map.of("raw", 100L, "examples.train", 40L));
+    List<Map<String, Object>> first =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    // one reading: the offsets are known, no rate yet
+    assertThat(first).extracting(r -> r.get("topic")).containsExactly("examples.train", "raw");
+    assertThat(first).extracting(r -> r.get("perSecond")).containsOnlyNulls();
+
+    state.acceptEndOffsets(13_000, Map.of("raw", 400L, "examples.train", 40L, "models", 2L));
+    state.acceptEndOffsets(14_000, Map.of("raw", 500L, "examples.train", 52L, "models", 4L));
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    assertThat(rates)
+        .extracting(r -> r.get("topic"))
+        .containsExactly("examples.train", "models", "raw");
+    // raw: (500 - 100) / 4 s; train: (52 - 40) / 4 s; models since its first reading: (4 - 2) / 1 s
+    assertThat(rates).extracting(r -> r.get("perSecond")).containsExactly(3.0, 2.0, 100.0);
+    assertThat(rates).extracting(r -> r.get("endOffset")).containsExactly(52L, 4L, 500L);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void throughputSpansOnlyTheLastReadingsAndNeverGoesNegative() {
+    DashboardState state = new DashboardState();
+    for (int i = 0; i < StageThroughput.WINDOW + 3; i++) {
+      // 10 records per second for the first 3 readings, then 1 per second
+      long end = i < 3 ? 30L * i : 60L + 3L * (i - 2);
+      state.acceptEndOffsets(3_000L * i, Map.of("raw", end, "metrics", i < 5 ? 50L : 7L));
+    }
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    // the window holds readings 3..12 only: raw grew 3 records per 3 s there
+    assertThat(rates).extracting(r -> r.get("perSecond")).containsExactly(0.0, 1.0);
+    assertThatThrownBy(() -> state.acceptEndOffsets(3_000L, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not after the last reading");
   }
 }
