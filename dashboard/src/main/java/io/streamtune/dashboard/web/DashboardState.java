@@ -136,11 +136,15 @@ public final class DashboardState {
 
   /**
    * One reading of the pipeline topics' end offsets (topic -> sum over its partitions) taken at
-   * {@code atMillis}, from which {@link StageThroughput} derives records per second.
+   * {@code atMillis}, from which {@link StageThroughput} derives records per second; a reading that
+   * changes no row is no new revision (an idle pipeline pushes no snapshot every 3 s).
    */
   public synchronized void acceptEndOffsets(long atMillis, Map<String, Long> endOffsets) {
+    List<Map<String, Object>> before = throughput.rates();
     throughput.record(atMillis, endOffsets);
-    revision++;
+    if (!throughput.rates().equals(before)) {
+      revision++;
+    }
   }
 
   /** Grows by one with every record folded in. */

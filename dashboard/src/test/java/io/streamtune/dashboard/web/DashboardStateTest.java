@@ -267,6 +267,13 @@ class DashboardStateTest {
         (List<Map<String, Object>>) state.snapshot().get("throughput");
     // the window holds readings 3..12 only: raw grew 3 records per 3 s there
     assertThat(rates).extracting(r -> r.get("perSecond")).containsExactly(0.0, 1.0);
+    // idle: the rows settle, and an unchanged reading is no new revision
+    DashboardState idle = new DashboardState();
+    idle.acceptEndOffsets(1_000, Map.of("raw", 5L));
+    idle.acceptEndOffsets(2_000, Map.of("raw", 5L));
+    assertThat(idle.revision()).isEqualTo(2);
+    idle.acceptEndOffsets(3_000, Map.of("raw", 5L));
+    assertThat(idle.revision()).isEqualTo(2);
     assertThatThrownBy(() -> state.acceptEndOffsets(3_000L, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not after the last reading");
