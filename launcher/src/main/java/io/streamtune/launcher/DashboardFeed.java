@@ -7,10 +7,12 @@ import io.streamtune.dashboard.web.DashboardServer;
 import io.streamtune.dashboard.web.DashboardSettings;
 import io.streamtune.dashboard.web.DashboardState;
 import io.streamtune.dashboard.web.HoldoutMap;
+import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +21,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +43,17 @@ final class DashboardFeed implements Runnable, AutoCloseable {
 
   /** How often the consumer lag of the pipeline's groups is read. */
   static final Duration LAG_INTERVAL = Duration.ofSeconds(3);
+
+  /** The topics whose growth the throughput panel shows: each stage's output. */
+  private static final List<TopicDef<?, ?>> THROUGHPUT_TOPICS =
+      List.of(
+          Topics.RAW,
+          Topics.EXAMPLES_TRAIN,
+          Topics.EXAMPLES_HOLDOUT,
+          Topics.MODELS,
+          Topics.METRICS,
+          Topics.PREDICTIONS,
+          Topics.DEADLETTER);
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardFeed.class);
 
@@ -69,6 +87,15 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     followers.add(
         new TopicFollower<>(
             kafka, Topics.DEADLETTER, "dashboard-deadletter", r -> true, state::accept, false));
+    // counted by label as they pass, none kept: the class counts before and after rebalancing
+    followers.add(
+        new TopicFollower<>(
+            kafka,
+            Topics.EXAMPLES_TRAIN,
+            "dashboard-train",
+            r -> true,
+            state::acceptTrainExample,
+            false));
     followers.add(
         new TopicFollower<>(
             kafka,
@@ -105,6 +132,7 @@ final class DashboardFeed implements Runnable, AutoCloseable {
                   group ->
                       group.startsWith("streamtune-dashboard-") || group.contains("-watcher-"));
           state.acceptLag(lag);
+          state.acceptEndOffsets(System.currentTimeMillis(), endOffsets(kafka));
         } catch (ExecutionException | TimeoutException | KafkaException e) {
           // the broker is away for a moment: keep the last reading, try again
           LOG.debug("dashboard: cannot read consumer lag: {}", e.getMessage());
@@ -113,6 +141,47 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The end offset of each pipeline stage's output topic (summed over its partitions), by the
+   * topic's short name; a topic not created yet is left out.
+   */
+  private static Map<String, Long> endOffsets(KafkaConnection kafka)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, String> shortNames = new TreeMap<>();
+    for (TopicDef<?, ?> topic : THROUGHPUT_TOPICS) {
+      shortNames.put(kafka.topics().name(topic), topic.suffix());
+    }
+    long timeout = StatusCommand.ADMIN_TIMEOUT.toMillis();
+    Map<String, Long> ends = new TreeMap<>();
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (Map.Entry<String, KafkaFuture<TopicDescription>> described :
+          admin.describeTopics(shortNames.keySet()).topicNameValues().entrySet()) {
+        try {
+          described
+              .getValue()
+              .get(timeout, TimeUnit.MILLISECONDS)
+              .partitions()
+              .forEach(
+                  p ->
+                      latest.put(
+                          new TopicPartition(described.getKey(), p.partition()),
+                          OffsetSpec.latest()));
+        } catch (ExecutionException e) {
+          LOG.debug("dashboard: no end offsets of {}: {}", described.getKey(), e.getMessage());
+        }
+      }
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(timeout, TimeUnit.MILLISECONDS)
+          .forEach(
+              (partition, info) ->
+                  ends.merge(shortNames.get(partition.topic()), info.offset(), Long::sum));
+    }
+    return ends;
   }
 
   /** Redraws the holdout's maps while new holdout examples arrive, until closed. */

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             + " the topics.")
 final class StatusCommand implements Callable<Integer> {
 
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
   @Mixin KafkaOptions kafka;

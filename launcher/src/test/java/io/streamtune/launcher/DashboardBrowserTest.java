@@ -94,6 +94,12 @@ class DashboardBrowserTest {
                 assertThat(snapshot.get("champion")).isNotNull();
                 assertThat((Map<String, Long>) snapshot.get("lag"))
                     .containsKeys("streamtune-trainer");
+                assertThat((List<Map<String, Object>>) snapshot.get("classCounts"))
+                    .extracting(c -> c.get("label"))
+                    .containsExactly("small", "tall", "wide");
+                assertThat((List<Map<String, Object>>) snapshot.get("throughput"))
+                    .extracting(t -> t.get("topic"))
+                    .contains("raw", "examples.train", "examples.holdout", "models", "metrics");
                 // the map drawn with the champion's predictions, its errors marked
                 assertThat((Map<String, Object>) snapshot.get("map"))
                     .isNotNull()
@@ -182,6 +188,30 @@ class DashboardBrowserTest {
       assertThat(
               (Long) js.executeScript("return document.querySelectorAll('#lag tbody tr').length;"))
           .isPositive();
+      // the class counts: a bar per class before and after rebalancing, every count positive
+      List<String> classBars =
+          (List<String>)
+              js.executeScript(
+                  "const c = Chart.getChart('classCountChart'); return c.data.labels.map((l, i) =>"
+                      + " l + ':' + c.data.datasets[0].data[i] + ':' + c.data.datasets[1].data[i]);");
+      assertThat(classBars)
+          .extracting(b -> b.substring(0, b.indexOf(':')))
+          .containsExactly("small", "tall", "wide");
+      assertThat(classBars)
+          .allSatisfy(
+              b -> {
+                String[] parts = b.split(":");
+                assertThat(Long.parseLong(parts[1])).isPositive();
+                assertThat(Long.parseLong(parts[2]))
+                    .isGreaterThanOrEqualTo(Long.parseLong(parts[1]));
+              });
+      List<String> throughputTopics =
+          (List<String>)
+              js.executeScript(
+                  "return [...document.querySelectorAll('#throughput tbody tr')]"
+                      + ".map(r => r.cells[0].textContent);");
+      assertThat(throughputTopics)
+          .contains("raw", "examples.train", "examples.holdout", "models", "metrics");
       Path screenshot = Path.of("target", "dashboard.png");
       Files.createDirectories(screenshot.getParent());
       Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

@@ -4,6 +4,7 @@ import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RetrainRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public final class DashboardState {
   private EvaluationReport champion;
   private Map<String, Object> holdoutMap;
   private Map<String, Long> lagByGroup = Map.of();
+  // label -> {original train examples, all train examples}: counts only, no example is kept
+  private final Map<String, long[]> trainClassCounts = new TreeMap<>();
+  private final StageThroughput throughput = new StageThroughput();
   private long revision;
 
   /** Folds one report of the metrics topic: a holdout score, an online window, etc. */
@@ -116,6 +120,33 @@ public final class DashboardState {
     }
   }
 
+  /**
+   * Counts one example of the train topic under its label: as "before rebalancing" when it is an
+   * original (neither synthetic nor augmented from another), and always as "after".
+   */
+  public synchronized void acceptTrainExample(Example example) {
+    long[] counts =
+        trainClassCounts.computeIfAbsent(String.valueOf(example.getLabel()), l -> new long[2]);
+    if (!example.getSynthetic() && example.getAugmentedFrom() == null) {
+      counts[0]++;
+    }
+    counts[1]++;
+    revision++;
+  }
+
+  /**
+   * One reading of the pipeline topics' end offsets (topic -> sum over its partitions) taken at
+   * {@code atMillis}, from which {@link StageThroughput} derives records per second; a reading that
+   * changes no row is no new revision (an idle pipeline pushes no snapshot every 3 s).
+   */
+  public synchronized void acceptEndOffsets(long atMillis, Map<String, Long> endOffsets) {
+    List<Map<String, Object>> before = throughput.rates();
+    throughput.record(atMillis, endOffsets);
+    if (!throughput.rates().equals(before)) {
+      revision++;
+    }
+  }
+
   /** Grows by one with every record folded in. */
   public synchronized long revision() {
     return revision;
@@ -126,7 +157,10 @@ public final class DashboardState {
    * versions} (holdout scores with intervals, the gate's decision and reason, the champion marked),
    * {@code champion} (its labels, confusion matrix and per-class F1, or null), {@code online},
    * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code map} (PCA
-   * and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind).
+   * and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind),
+   * {@code classCounts} (per label: {@code before} = original train examples, {@code after} = all
+   * train examples incl. synthetic and augmented ones), {@code throughput} ({@link
+   * StageThroughput#rates()}).
    */
   public synchronized Map<String, Object> snapshot() {
     Map<String, Object> snapshot = new LinkedHashMap<>();
@@ -144,6 +178,17 @@ public final class DashboardState {
     snapshot.put("deadLetters", deadLetters);
     snapshot.put("map", holdoutMap);
     snapshot.put("lag", new TreeMap<>(lagByGroup));
+    List<Map<String, Object>> classCounts = new ArrayList<>();
+    trainClassCounts.forEach(
+        (label, counts) -> {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("label", label);
+          row.put("before", counts[0]);
+          row.put("after", counts[1]);
+          classCounts.add(row);
+        });
+    snapshot.put("classCounts", classCounts);
+    snapshot.put("throughput", throughput.rates());
     return snapshot;
   }
 

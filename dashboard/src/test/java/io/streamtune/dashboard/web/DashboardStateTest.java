@@ -1,13 +1,16 @@
 package io.streamtune.dashboard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.schemas.avro.ClassMetrics;
 import io.streamtune.schemas.avro.ConfidenceInterval;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
+import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RetrainCause;
 import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.avro.Split;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -188,5 +191,91 @@ class DashboardStateTest {
     assertThat(versions).hasSize(DashboardState.HISTORY);
     assertThat(versions.get(0)).containsEntry("version", 6);
     assertThat(state.snapshot().get("champion")).isNull();
+  }
+
+  private static Example trainExample(
+      String id, String label, String augmentedFrom, boolean synthetic) {
+    return Example.newBuilder()
+        .setId(id)
+        .setSourceId(augmentedFrom == null ? id : augmentedFrom)
+        .setEventTime(T0)
+        .setSplit(Split.TRAIN)
+        .setLabel(label)
+        .setLabelIndex(label.equals("bad") ? 1 : 0)
+        .setAugmentedFrom(augmentedFrom)
+        .setSynthetic(synthetic)
+        .build();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void classCountsSplitOriginalsFromSyntheticAndAugmentedTrainExamples() {
+    DashboardState state = new DashboardState();
+    // 5 good originals; 2 bad originals, 3 SMOTE-like synthetic bad, 1 augmented copy of a bad one
+    for (int i = 0; i < 5; i++) {
+      state.acceptTrainExample(trainExample("g" + i, "good", null, false));
+    }
+    state.acceptTrainExample(trainExample("b0", "bad", null, false));
+    state.acceptTrainExample(trainExample("b1", "bad", null, false));
+    for (int i = 0; i < 3; i++) {
+      state.acceptTrainExample(trainExample("s" + i, "bad", null, true));
+    }
+    state.acceptTrainExample(trainExample("b0-aug", "bad", "b0", false));
+
+    List<Map<String, Object>> counts =
+        (List<Map<String, Object>>) state.snapshot().get("classCounts");
+    assertThat(counts)
+        .containsExactly(
+            Map.of("label", "bad", "before", 2L, "after", 6L),
+            Map.of("label", "good", "before", 5L, "after", 5L));
+    assertThat(state.revision()).isEqualTo(11);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void throughputIsTheEndOffsetsGrowthPerSecondOverTheWindow() {
+    DashboardState state = new DashboardState();
+    state.acceptEndOffsets(10_000, Map.of("raw", 100L, "examples.train", 40L));
+    List<Map<String, Object>> first =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    // one reading: the offsets are known, no rate yet
+    assertThat(first).extracting(r -> r.get("topic")).containsExactly("examples.train", "raw");
+    assertThat(first).extracting(r -> r.get("perSecond")).containsOnlyNulls();
+
+    state.acceptEndOffsets(13_000, Map.of("raw", 400L, "examples.train", 40L, "models", 2L));
+    state.acceptEndOffsets(14_000, Map.of("raw", 500L, "examples.train", 52L, "models", 4L));
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    assertThat(rates)
+        .extracting(r -> r.get("topic"))
+        .containsExactly("examples.train", "models", "raw");
+    // raw: (500 - 100) / 4 s; train: (52 - 40) / 4 s; models since its first reading: (4 - 2) / 1 s
+    assertThat(rates).extracting(r -> r.get("perSecond")).containsExactly(3.0, 2.0, 100.0);
+    assertThat(rates).extracting(r -> r.get("endOffset")).containsExactly(52L, 4L, 500L);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void throughputSpansOnlyTheLastReadingsAndNeverGoesNegative() {
+    DashboardState state = new DashboardState();
+    for (int i = 0; i < StageThroughput.WINDOW + 3; i++) {
+      // 10 records per second for the first 3 readings, then 1 per second
+      long end = i < 3 ? 30L * i : 60L + 3L * (i - 2);
+      state.acceptEndOffsets(3_000L * i, Map.of("raw", end, "metrics", i < 5 ? 50L : 7L));
+    }
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>) state.snapshot().get("throughput");
+    // the window holds readings 3..12 only: raw grew 3 records per 3 s there
+    assertThat(rates).extracting(r -> r.get("perSecond")).containsExactly(0.0, 1.0);
+    // idle: the rows settle, and an unchanged reading is no new revision
+    DashboardState idle = new DashboardState();
+    idle.acceptEndOffsets(1_000, Map.of("raw", 5L));
+    idle.acceptEndOffsets(2_000, Map.of("raw", 5L));
+    assertThat(idle.revision()).isEqualTo(2);
+    idle.acceptEndOffsets(3_000, Map.of("raw", 5L));
+    assertThat(idle.revision()).isEqualTo(2);
+    assertThatThrownBy(() -> state.acceptEndOffsets(3_000L, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not after the last reading");
   }
 }
