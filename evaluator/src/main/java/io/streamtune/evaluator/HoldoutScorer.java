@@ -66,11 +66,6 @@ final class HoldoutScorer {
         latency(model, holdout));
   }
 
-  /** Predictions alone (a champion re-scored for the paired test). */
-  static int[] predict(ScoringModel model, HoldoutSet.Snapshot holdout) {
-    return ScoringModel.argMax(model.probabilities(holdout.inputs()));
-  }
-
   private Latency latency(ScoringModel model, HoldoutSet.Snapshot holdout) {
     int samples = Math.min(latencySamples, holdout.size());
     if (samples == 0) {

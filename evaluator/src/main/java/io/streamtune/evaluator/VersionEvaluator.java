@@ -241,8 +241,7 @@ public final class VersionEvaluator {
         return Optional.empty();
       }
       return Optional.of(
-          new ChampionPredictions(
-              List.copyOf(model.labels()), HoldoutScorer.predict(model, holdout)));
+          new ChampionPredictions(List.copyOf(model.labels()), model.predict(holdout.inputs())));
     } catch (RuntimeException e) {
       LOG.warn("cannot re-score champion {}: {}", name, e.getMessage());
       return Optional.empty();

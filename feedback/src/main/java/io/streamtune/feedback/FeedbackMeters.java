@@ -50,10 +50,7 @@ public final class FeedbackMeters {
 
   /** A closed tumbling window's online report. */
   void onlineReport(EvaluationReport report) {
-    String role =
-        report.getWindow() != null && report.getWindow().endsWith(", shadow")
-            ? "shadow"
-            : "champion";
+    String role = OnlineReports.isShadow(report) ? "shadow" : "champion";
     String key = report.getVersion() + "/" + role;
     AtomicReference<Double> accuracy =
         onlineAccuracy.computeIfAbsent(

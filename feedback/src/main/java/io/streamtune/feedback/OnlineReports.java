@@ -15,6 +15,16 @@ import java.util.TreeSet;
 /** Builds the {@code EvaluationReport}s the feedback app publishes: online and rollback. */
 public final class OnlineReports {
 
+  /** Appended to a SHADOW role's window description; {@link #isShadow} reads it back. */
+  static final String SHADOW_WINDOW_SUFFIX = ", shadow";
+
+  /**
+   * Whether an online report scores the shadow (the previous champion) rather than the champion.
+   */
+  static boolean isShadow(EvaluationReport report) {
+    return report.getWindow() != null && report.getWindow().endsWith(SHADOW_WINDOW_SUFFIX);
+  }
+
   public static final String ONLINE = "online";
   public static final String ROLLBACK = "rollback";
 
@@ -103,7 +113,7 @@ public final class OnlineReports {
         .setPromoted(false)
         .setGateReason("")
         .setKind(ONLINE)
-        .setWindow(Outcome.SHADOW.equals(role) ? window + ", shadow" : window)
+        .setWindow(Outcome.SHADOW.equals(role) ? window + SHADOW_WINDOW_SUFFIX : window)
         .setWindowStart(windowStart)
         .setWindowEnd(windowEnd)
         .setLogLoss(counts.logLossSum() / n)

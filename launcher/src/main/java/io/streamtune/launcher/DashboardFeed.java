@@ -132,10 +132,15 @@ final class DashboardFeed implements Runnable, AutoCloseable {
                   group ->
                       group.startsWith("streamtune-dashboard-") || group.contains("-watcher-"));
           state.acceptLag(lag);
-          state.acceptEndOffsets(System.currentTimeMillis(), endOffsets(kafka));
+          // a monotonic clock: a wall clock stepped back would make the rates refuse the reading
+          state.acceptEndOffsets(
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), endOffsets(kafka));
         } catch (ExecutionException | TimeoutException | KafkaException e) {
           // the broker is away for a moment: keep the last reading, try again
           LOG.debug("dashboard: cannot read consumer lag: {}", e.getMessage());
+        } catch (RuntimeException e) {
+          // anything else must not end the reading thread silently: lag and throughput would freeze
+          LOG.warn("dashboard: lag and throughput reading failed: {}", e.toString());
         }
       }
     } catch (InterruptedException e) {

@@ -50,7 +50,6 @@ final class MetricsWatcher extends TopicFollower<EvaluationReport> {
             : String.format(Locale.ROOT, " | log loss %.3f", report.getLogLoss()));
   }
 
-  /** A rollback report: the version re-promoted over a worse champion, and why. */
   /**
    * A selection report (trainer, {@code trainer.backbone: auto}): the winner and every candidate's
    * out-of-fold macro F1, with the paired test's p against the winner; skipped ones with why.
@@ -93,6 +92,7 @@ final class MetricsWatcher extends TopicFollower<EvaluationReport> {
     return line.toString();
   }
 
+  /** A rollback report: the version re-promoted over a worse champion, and why. */
   static String rollbackLine(EvaluationReport report) {
     return String.format(
         Locale.ROOT,

@@ -1,6 +1,7 @@
 package io.streamtune.launcher;
 
 import ai.djl.Device;
+import io.streamtune.model.ModelStore;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.TrainerKinds;
@@ -155,7 +156,7 @@ final class SelectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw bad(e.getMessage());
     } finally {
-      ModelSelection.deleteScratch(scratch);
+      ModelStore.deleteQuietly(scratch);
     }
     out.println(SelectionTable.summary(result));
     out.print(SelectionTable.text(result));

@@ -285,7 +285,11 @@ public final class ModelStore {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  /**
+   * Deletes a directory tree (a half-written version, a scratch store); a failure is logged, never
+   * thrown, so a cleanup in a {@code finally} cannot hide what went wrong before it.
+   */
+  public static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -88,7 +88,8 @@ final class AutoSelectingTrainer implements ModelTrainer {
       @Override
       public String architecture(Setup setup, Path storedVersion) {
         // a stored version resumes when it holds a winner: auto names no architecture itself
-        return storedWinner(setup, storedVersion)
+        return readSelection(storedVersion)
+            .map(StoredSelection::winner)
             .map(winner -> backbones.architecture(winnerSetup(setup, winner)))
             .orElse(TrainerSpec.AUTO);
       }
@@ -237,7 +238,7 @@ final class AutoSelectingTrainer implements ModelTrainer {
       }
       return;
     } finally {
-      ModelSelection.deleteScratch(scratch);
+      ModelStore.deleteQuietly(scratch);
     }
     Candidate winner = report.winner();
     if (winner == null) {
@@ -316,11 +317,6 @@ final class AutoSelectingTrainer implements ModelTrainer {
       LOG.warn("cannot read the selection stored in {}: {}", file, e.toString());
       return Optional.empty();
     }
-  }
-
-  private static Optional<Candidate> storedWinner(
-      ModelTrainerFactory.Setup setup, Path storedVersion) {
-    return readSelection(storedVersion).map(StoredSelection::winner);
   }
 
   /** The winner's (or provisional) trainer every call goes to. */

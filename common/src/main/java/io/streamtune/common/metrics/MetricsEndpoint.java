@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One service's Prometheus registry and its {@code /metrics} HTTP endpoint (Prometheus' own
@@ -24,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Closed with the service: the server stops, the GC listener is removed.
  */
 public final class MetricsEndpoint implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
 
   /** Every streamtune metric name starts with this (Prometheus naming: one namespace). */
   public static final String PREFIX = "streamtune.";
@@ -124,6 +128,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         binder.close();
       } catch (Exception e) {
         // a metrics binder that fails to stop must not keep the service from stopping
+        LOG.warn("could not close metrics binder {}: {}", binder, e.toString());
       }
     }
     if (server != null) {

@@ -99,8 +99,9 @@ public final class ProbabilityMetrics {
   }
 
   /**
-   * −ln of the true class's probability after sklearn's clipping and row renormalisation; the one
-   * per-example log loss (the feedback app's online log loss uses it too).
+   * −ln of the true class's probability after sklearn's clipping and row renormalisation: the
+   * holdout's per-example log loss (the feedback app keeps only the true-class probability and uses
+   * {@link #trueClassLogLoss}, with the same clipping).
    */
   public static double exampleLogLoss(float[] row, int actualClass) {
     double rowSum = 0;

@@ -5,7 +5,8 @@ package io.streamtune.model.training;
  *
  * @param warm whether the round continues from trained weights
  * @param newShare share of the round's examples that are new since the last round, in [0, 1]
- * @param budgetShare share of the full round's steps ({@code epochs} passes) to run, in (0, 1]
+ * @param budgetShare share of the full round's steps ({@code epochs} passes) to run, in [0, 1];
+ *     {@link #steps} runs at least one step (a round with nothing new)
  * @param lrFactor the round's learning rate is the spec's times this, in (0, 1]
  * @param emaDecay after the round the parameters become this x their values before the round + (1 -
  *     this) x the trained ones; 0 keeps the trained ones

@@ -8,20 +8,15 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.TrainerSpec;
 import io.streamtune.trainer.ExampleBuffer;
 import io.streamtune.trainer.ModelTrainerFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Model selection without Kafka or a command line: trains every candidate on the same seeded
@@ -324,19 +319,5 @@ public final class ModelSelection {
               "row-" + i, item.label(), item.features(), item.image(), item.text()));
     }
     return new ExampleBuffer.Snapshot(data.features(), data.labels(), data.numClasses(), items);
-  }
-
-  /** Deletes a scratch directory and everything in it. */
-  public static void deleteScratch(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
   }
 }
