@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
     name = "dashboard",
     mixinStandardHelpOptions = true,
     description =
-        "Serve the web dashboard (loopback, port 8088 by default): it follows the metrics, control"
-            + " and dead-letter topics live and shows every version's scores with intervals, the"
-            + " gate's decisions, the champion's confusion matrix and per-class F1, online"
-            + " windows, drift detections and dead letters.")
+        "Serve the web dashboard (loopback, port 8088 by default): it follows the metrics, control,"
+            + " dead-letter, training and holdout topics live and shows every version's scores"
+            + " with intervals, the gate's decisions, the champion's confusion matrix and per-class"
+            + " F1, online windows, drift detections, dead letters, class counts before and after"
+            + " rebalancing, throughput and lag per stage, and a PCA / t-SNE map of the holdout"
+            + " with the champion's errors marked.")
 final class DashboardCommand extends ServiceCommand {
 
   static final ConfigKey<String> MODEL_STORE =
