@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.image.UserBackbone;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A loaded model version ready to predict. Owns its DJL {@link Model}; close it when done.
@@ -55,7 +58,20 @@ public final class StoredModel implements AutoCloseable {
   }
 
   /** Softmax class probabilities, one row per input row, columns in {@code metadata().labels()}. */
-  public synchronized float[][] predictProbabilities(float[][] features) {
+  public float[][] predictProbabilities(float[][] features) {
+    return forwardRows(features, false);
+  }
+
+  /**
+   * The output of the layer before the class logits, one row per input row: what the last layer
+   * separates the classes by (the image CNN's dense layer after its ReLU, the MLP's last hidden
+   * layer; for an MLP without hidden layers the input itself).
+   */
+  public float[][] penultimate(float[][] features) {
+    return forwardRows(features, true);
+  }
+
+  private synchronized float[][] forwardRows(float[][] features, boolean penultimate) {
     if (closed) {
       throw new IllegalStateException("model " + directory + " is closed");
     }
@@ -75,7 +91,6 @@ public final class StoredModel implements AutoCloseable {
                 + width);
       }
     }
-    int numClasses = metadata.numClasses();
     float[][] result = new float[features.length][];
     for (int start = 0; start < features.length; start += BATCH_ROWS) {
       int rows = Math.min(BATCH_ROWS, features.length - start);
@@ -83,20 +98,38 @@ public final class StoredModel implements AutoCloseable {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(features[start + r], 0, flat, r * width, width);
       }
-      float[] probabilities;
+      float[] values;
       try (NDManager batch = model.getNDManager().newSubManager()) {
         NDArray input = batch.create(flat, inputShape(rows, width));
-        NDList output =
-            model.getBlock().forward(new ParameterStore(batch, false), new NDList(input), false);
-        probabilities = output.singletonOrThrow().softmax(1).toFloatArray();
+        ParameterStore parameters = new ParameterStore(batch, false);
+        NDArray output =
+            penultimate
+                ? beforeLastLayer(parameters, input).reshape(rows, -1)
+                : model.getBlock().forward(parameters, new NDList(input), false).singletonOrThrow();
+        values = (penultimate ? output : output.softmax(1)).toFloatArray();
       }
+      int columns = values.length / rows;
       for (int r = 0; r < rows; r++) {
-        float[] row = new float[numClasses];
-        System.arraycopy(probabilities, r * numClasses, row, 0, numClasses);
+        float[] row = new float[columns];
+        System.arraycopy(values, r * columns, row, 0, columns);
         result[start + r] = row;
       }
     }
     return result;
+  }
+
+  /** Every layer of the sequential classifier but its last (the class logits). */
+  private NDArray beforeLastLayer(ParameterStore parameters, NDArray input) {
+    if (!(model.getBlock() instanceof SequentialBlock sequential)) {
+      throw new IllegalStateException(
+          metadata.architecture() + " is not a sequential classifier: no penultimate layer");
+    }
+    List<Block> layers = sequential.getChildren().values();
+    NDList x = new NDList(input);
+    for (int layer = 0; layer < layers.size() - 1; layer++) {
+      x = layers.get(layer).forward(parameters, x, false);
+    }
+    return x.singletonOrThrow();
   }
 
   /** Image models read [rows, 1, side, side]; an MLP reads [rows, width]. */

@@ -97,6 +97,47 @@ class ModelStoreTest {
   }
 
   @Test
+  void thePenultimateLayerIsWhatTheLastLayerTurnsIntoTheProbabilities() throws Exception {
+    ModelStore store = new ModelStore(root);
+    ModelMetadata metadata = metadata(1);
+    float[][] rows = randomRows(40, 9);
+    try (StoredModel original = new StoredModel(initialisedModel(metadata), metadata, root)) {
+      store.save(original.model(), metadata, "");
+    }
+    try (StoredModel loaded = store.load(store.versionDir("credit", 1))) {
+      float[][] hidden = loaded.penultimate(rows);
+      float[][] probabilities = loaded.predictProbabilities(rows);
+      ai.djl.nn.Block last =
+          ((ai.djl.nn.SequentialBlock) loaded.model().getBlock()).getChildren().values().get(4);
+      float[] weight = last.getParameters().get("weight").getArray().toFloatArray();
+      float[] bias = last.getParameters().get("bias").getArray().toFloatArray();
+      int positive = 0;
+      for (int r = 0; r < rows.length; r++) {
+        // the last hidden layer of mlp[8,4], after its ReLU
+        assertThat(hidden[r]).hasSize(4);
+        for (float h : hidden[r]) {
+          assertThat(h).isGreaterThanOrEqualTo(0f);
+          positive += h > 0 ? 1 : 0;
+        }
+        double[] logits = new double[3];
+        double sum = 0;
+        for (int k = 0; k < 3; k++) {
+          logits[k] = bias[k];
+          for (int j = 0; j < 4; j++) {
+            logits[k] += weight[k * 4 + j] * hidden[r][j];
+          }
+          sum += Math.exp(logits[k]);
+        }
+        for (int k = 0; k < 3; k++) {
+          assertThat((double) probabilities[r][k])
+              .isCloseTo(Math.exp(logits[k]) / sum, org.assertj.core.data.Offset.offset(1e-5));
+        }
+      }
+      assertThat(positive).isGreaterThan(rows.length);
+    }
+  }
+
+  @Test
   void latestVersionListsOnlyCompleteVersionsAndVersionsAreImmutable() throws Exception {
     ModelStore store = new ModelStore(root);
     assertThat(store.latestVersion("credit")).isEmpty();

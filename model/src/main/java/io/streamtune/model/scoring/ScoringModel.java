@@ -26,6 +26,18 @@ public interface ScoringModel extends AutoCloseable {
     return argMax(probabilities(inputs));
   }
 
+  /**
+   * The vector the model classifies each row from, for a map of the rows as the model sees them: a
+   * network's penultimate layer (the image CNN's and the MLP's last hidden layer), a text head's
+   * input (the MiniLM embedding, folded tf-idf), a fine-tuned transformer's pooled output. Null
+   * when the model has no such layer (gradient-boosted trees read the features themselves).
+   *
+   * @throws IllegalArgumentException when a row does not fit the model (width, missing text)
+   */
+  default float[][] embeddings(ScoringInputs inputs) {
+    return null;
+  }
+
   @Override
   void close();
 

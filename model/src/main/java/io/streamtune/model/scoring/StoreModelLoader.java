@@ -177,6 +177,11 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     }
 
     @Override
+    public float[][] embeddings(ScoringInputs inputs) {
+      return stored.penultimate(inputs.features());
+    }
+
+    @Override
     public void close() {
       stored.close();
     }
@@ -237,6 +242,12 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
       return predictTexts(inputs);
     }
 
+    @Override
+    public float[][] embeddings(ScoringInputs inputs) {
+      requireTexts(inputs);
+      return embeddingsOfTexts(inputs);
+    }
+
     private void requireTexts(ScoringInputs inputs) {
       for (int i = 0; i < inputs.size(); i++) {
         if (inputs.texts().get(i) == null) {
@@ -255,6 +266,8 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     abstract float[][] probabilitiesOfTexts(ScoringInputs inputs);
 
     abstract int[] predictTexts(ScoringInputs inputs);
+
+    abstract float[][] embeddingsOfTexts(ScoringInputs inputs);
   }
 
   /** A fine-tuned transformer, batched through the whole model. */
@@ -274,6 +287,11 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     @Override
     int[] predictTexts(ScoringInputs inputs) {
       return loaded.predictClasses(inputs.texts());
+    }
+
+    @Override
+    float[][] embeddingsOfTexts(ScoringInputs inputs) {
+      return loaded.embeddings(inputs.texts());
     }
 
     @Override
@@ -308,6 +326,14 @@ public final class StoreModelLoader implements ModelLoader, AutoCloseable {
     int[] predictTexts(ScoringInputs inputs) {
       synchronized (StoreModelLoader.this) {
         return classifier.predict(
+            inputs.ids(), inputs.texts(), minilm() ? encoder() : null, minilm() ? cache : null);
+      }
+    }
+
+    @Override
+    float[][] embeddingsOfTexts(ScoringInputs inputs) {
+      synchronized (StoreModelLoader.this) {
+        return classifier.embeddings(
             inputs.ids(), inputs.texts(), minilm() ? encoder() : null, minilm() ? cache : null);
       }
     }

@@ -99,6 +99,49 @@ public final class TextClassifier {
     return out;
   }
 
+  /**
+   * The vector the head reads for each text, dense, for a map of the texts as this classifier sees
+   * them: the MiniLM embedding; for tf-idf its {@link #FOLDED_TFIDF_DIMENSIONS}-wide signed fold
+   * ({@link #fold}), because a dense map of 2^18 buckets would not fit a PCA's covariance.
+   *
+   * @param encoder needed for MiniLM features (may be null for tf-idf)
+   * @param cache MiniLM embeddings by id (may be null)
+   */
+  public float[][] embeddings(
+      List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
+    return switch (features) {
+      case MINILM -> cache == null ? encoder.encode(texts) : cache.embed(ids, texts, encoder);
+      case TFIDF -> {
+        List<SparseVector> sparse = tfidf.transform(texts);
+        float[][] folded = new float[sparse.size()][];
+        for (int r = 0; r < folded.length; r++) {
+          folded[r] = fold(sparse.get(r), FOLDED_TFIDF_DIMENSIONS);
+        }
+        yield folded;
+      }
+    };
+  }
+
+  /** The width of a tf-idf text's folded vector ({@link #embeddings}). */
+  public static final int FOLDED_TFIDF_DIMENSIONS = 1024;
+
+  /**
+   * Hashes a sparse vector's buckets again into {@code dimensions} columns, each with a sign drawn
+   * from its bucket (the hashing trick): inner products, so distances, are kept in expectation.
+   */
+  public static float[] fold(SparseVector vector, int dimensions) {
+    float[] folded = new float[dimensions];
+    int[] indices = vector.indices();
+    float[] values = vector.values();
+    for (int i = 0; i < indices.length; i++) {
+      int mixed = indices[i] * 0x9E3779B9;
+      mixed ^= mixed >>> 16;
+      int column = Math.floorMod(mixed, dimensions);
+      folded[column] += ((mixed >>> 31) == 0 ? 1 : -1) * values[i];
+    }
+    return folded;
+  }
+
   private FeatureRows rows(
       List<String> ids, List<String> texts, MiniLmEncoder encoder, EmbeddingCache cache) {
     return switch (features) {

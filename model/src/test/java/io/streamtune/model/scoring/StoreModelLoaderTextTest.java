@@ -92,6 +92,24 @@ class StoreModelLoaderTextTest {
       assertThatThrownBy(
               () -> model.probabilities(ScoringInputs.ofFeatures(ids, new float[ids.size()][0])))
           .hasMessageContaining("has no text");
+      // the map's embedding: tf-idf folded to 1,024 signed columns (TextClassifierFoldTest)
+      float[][] embeddings = model.embeddings(inputs);
+      assertThat(embeddings).hasNumberOfRows(texts.size());
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(embeddings[i])
+            .isEqualTo(
+                TextClassifier.fold(
+                    tfidf.transform(texts.get(i)), TextClassifier.FOLDED_TFIDF_DIMENSIONS));
+        assertThat(dot(embeddings[i], embeddings[i])).isPositive();
+      }
     }
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int j = 0; j < a.length; j++) {
+      sum += (double) a[j] * b[j];
+    }
+    return sum;
   }
 }

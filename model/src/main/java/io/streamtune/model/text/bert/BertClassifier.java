@@ -64,12 +64,20 @@ public final class BertClassifier extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray hidden = encoder.forward(store, inputs, training).head();
-    NDArray pooled = BertEncoder.meanPool(hidden, inputs.get(1));
+    NDArray pooled = pooled(store, inputs, training);
     if (training && dropout > 0) {
       pooled = Dropout.dropout(pooled, dropout, true).head();
     }
     return head.forward(store, new NDList(pooled), training);
+  }
+
+  /**
+   * The mean-pooled encoder output the head classifies ({@code [batch, hidden]}): the text's
+   * embedding as this classifier sees it.
+   */
+  public NDArray pooled(ParameterStore store, NDList inputs, boolean training) {
+    NDArray hidden = encoder.forward(store, inputs, training).head();
+    return BertEncoder.meanPool(hidden, inputs.get(1));
   }
 
   @Override

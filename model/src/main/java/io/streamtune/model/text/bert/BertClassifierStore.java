@@ -83,6 +83,11 @@ public final class BertClassifierStore {
       return BertFineTuner.predictProbabilities(model, tokenizer, texts, 32);
     }
 
+    /** The mean-pooled encoder output the head classifies, one row per text. */
+    public float[][] embeddings(List<String> texts) {
+      return BertFineTuner.pooledEmbeddings(model, tokenizer, texts, 32);
+    }
+
     /** The most probable class index per text. */
     public int[] predictClasses(List<String> texts) {
       return BertFineTuner.predictClasses(model, tokenizer, texts, 32);

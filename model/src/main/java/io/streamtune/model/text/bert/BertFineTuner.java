@@ -462,6 +462,30 @@ public final class BertFineTuner {
     return out;
   }
 
+  /**
+   * The pooled embedding the head classifies, one row per text (eval mode, batches of {@code
+   * batchSize}).
+   */
+  public static float[][] pooledEmbeddings(
+      Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
+    BertClassifier classifier = (BertClassifier) model.getBlock();
+    Device device = model.getNDManager().getDevice();
+    float[][] out = new float[texts.size()][];
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      try (NDManager step = model.getNDManager().newSubManager(device)) {
+        NDList inputs = tokenizer.encode(batch).toNDList(step, device);
+        float[] pooled =
+            classifier.pooled(new ParameterStore(step, false), inputs, false).toFloatArray();
+        int width = pooled.length / batch.size();
+        for (int r = 0; r < batch.size(); r++) {
+          out[from + r] = java.util.Arrays.copyOfRange(pooled, r * width, (r + 1) * width);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The most probable class of each text (ties: the lower index). */
   public static int[] predictClasses(
       Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
