@@ -2,22 +2,19 @@ package io.streamtune.embedded;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamtune.common.http.HttpGuard;
 import io.streamtune.embedded.registry.KafkaRegistryStorage;
 import io.streamtune.embedded.registry.RegistryRestApi;
 import io.streamtune.embedded.registry.RegistryRestApi.RestResponse;
 import io.streamtune.embedded.registry.SchemaRegistryService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -33,11 +30,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only one registry may write to a storage topic at a time.
  *
- * <p>A request body over the size limit (default {@value #DEFAULT_MAX_REQUEST_BYTES} bytes) is
- * refused with 413 without being read into memory. With an access token configured, every request
- * must carry {@code Authorization: Bearer <token>} or HTTP Basic with the token as the password
- * (what the Confluent client sends for {@code bearer.auth.credentials.source=STATIC_TOKEN} and
- * {@code basic.auth.credentials.source=USER_INFO}); anything else gets 401.
+ * <p>Checked by {@link HttpGuard}, as the dashboard and {@code /metrics} are: a request body over
+ * the size limit (default {@value #DEFAULT_MAX_REQUEST_BYTES} bytes) is refused with 413 without
+ * being read into memory. With an access token configured, every request must carry {@code
+ * Authorization: Bearer <token>} or HTTP Basic with the token as the password (what the Confluent
+ * client sends for {@code bearer.auth.credentials.source=STATIC_TOKEN} and {@code
+ * basic.auth.credentials.source=USER_INFO}); anything else gets 401.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -45,9 +43,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   /** The largest request body accepted by default: 1 MiB (a schema is a few KiB). */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
-
-  /** How much of a refused body is read and dropped before the connection is closed instead. */
-  private static final long DISCARD_LIMIT_BYTES = 64L << 20;
 
   private static final String REALM = "streamtune-schema-registry";
 
@@ -101,7 +96,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException("maxRequestBytes must be positive: " + maxRequestBytes);
     }
-    byte[] tokenDigest = accessToken == null || accessToken.isBlank() ? null : sha256(accessToken);
+    HttpGuard guard =
+        new HttpGuard(
+            REALM,
+            accessToken,
+            false,
+            Set.of("GET", "POST", "PUT", "DELETE"),
+            maxRequestBytes,
+            (exchange, status, message) -> send(exchange, status, errorBody(status, message)));
     KafkaRegistryStorage storage =
         KafkaRegistryStorage.open(bootstrapServers, storageTopic, STORAGE_TIMEOUT);
     ExecutorService handlers = null;
@@ -109,7 +111,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       RegistryRestApi api = new RegistryRestApi(new SchemaRegistryService(storage));
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-      server.createContext("/", exchange -> respond(api, exchange, tokenDigest, maxRequestBytes));
+      guard.guard(server.createContext("/", exchange -> respond(api, exchange)));
       handlers = Executors.newFixedThreadPool(HANDLER_THREADS, daemonThreads());
       server.setExecutor(handlers);
       server.start();
@@ -119,7 +121,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
           registry.url,
           storageTopic,
           bootstrapServers,
-          tokenDigest == null ? "no access token" : "access token required");
+          guard.requiresToken() ? "access token required" : "no access token");
       return registry;
     } catch (IOException | RuntimeException e) {
       if (handlers != null) {
@@ -133,112 +135,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
   }
 
-  private static void respond(
-      RegistryRestApi api, HttpExchange exchange, byte[] tokenDigest, int maxRequestBytes)
-      throws IOException {
+  private static void respond(RegistryRestApi api, HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (tokenDigest != null
-          && !authorized(exchange.getRequestHeaders().getFirst("Authorization"), tokenDigest)) {
-        exchange
-            .getResponseHeaders()
-            .put(
-                "WWW-Authenticate",
-                List.of("Basic realm=\"" + REALM + "\"", "Bearer realm=\"" + REALM + "\""));
-        send(exchange, 401, errorBody(401, "Unauthorized: this registry needs its access token"));
-        return;
-      }
-      byte[] bytes = readBody(exchange, maxRequestBytes);
-      if (bytes == null) {
-        if (!discardRest(exchange)) {
-          exchange.getResponseHeaders().set("Connection", "close");
-        }
-        send(
-            exchange,
-            413,
-            errorBody(413, "Request body larger than " + maxRequestBytes + " bytes refused"));
-        return;
-      }
       RestResponse response =
           api.handle(
               exchange.getRequestMethod(),
               exchange.getRequestURI().getRawPath(),
               exchange.getRequestURI().getRawQuery(),
-              new String(bytes, StandardCharsets.UTF_8));
+              new String(HttpGuard.body(exchange), StandardCharsets.UTF_8));
       send(exchange, response.status(), response.body());
-    }
-  }
-
-  /**
-   * The request body, or null when it is over {@code maxRequestBytes}: by its Content-Length
-   * without reading it, else after reading at most one byte more than the limit.
-   */
-  private static byte[] readBody(HttpExchange exchange, int maxRequestBytes) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > maxRequestBytes) {
-          return null;
-        }
-      } catch (NumberFormatException e) {
-        // the server itself rejects a malformed length; read within the limit below
-      }
-    }
-    // not closed here (closing drains only a little, then drops a connection still sending);
-    // closing the exchange closes it
-    byte[] bytes = exchange.getRequestBody().readNBytes(maxRequestBytes + 1);
-    return bytes.length > maxRequestBytes ? null : bytes;
-  }
-
-  /**
-   * Reads and drops the rest of a refused body, up to {@value #DISCARD_LIMIT_BYTES} bytes, so the
-   * client, still sending, gets the 413 instead of a reset connection. False if more was left.
-   */
-  private static boolean discardRest(HttpExchange exchange) {
-    try {
-      InputStream in = exchange.getRequestBody();
-      byte[] buffer = new byte[16 * 1024];
-      long discarded = 0;
-      int read;
-      while ((read = in.read(buffer)) >= 0) {
-        discarded += read;
-        if (discarded > DISCARD_LIMIT_BYTES) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Bearer token, or Basic with the token as the password; compared in constant time. */
-  static boolean authorized(String header, byte[] tokenDigest) {
-    if (header == null) {
-      return false;
-    }
-    String value = header.trim();
-    String token = null;
-    if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      token = value.substring(7).trim();
-    } else if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String userInfo =
-            new String(
-                Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = userInfo.indexOf(':');
-        token = colon < 0 ? null : userInfo.substring(colon + 1);
-      } catch (IllegalArgumentException notBase64) {
-        return false;
-      }
-    }
-    return token != null && MessageDigest.isEqual(sha256(token), tokenDigest);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 

@@ -7,6 +7,7 @@ import io.confluent.kafka.schemaregistry.avro.AvroSchema;
 import io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
 import io.confluent.kafka.schemaregistry.client.SchemaRegistryClient;
 import io.confluent.kafka.schemaregistry.client.rest.exceptions.RestClientException;
+import io.streamtune.common.http.HttpGuard;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,15 +146,15 @@ class EmbeddedSchemaRegistryAccessTest {
     byte[] digest =
         MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8));
 
-    assertThat(EmbeddedSchemaRegistry.authorized("Bearer " + TOKEN, digest)).isTrue();
-    assertThat(EmbeddedSchemaRegistry.authorized("bearer " + TOKEN, digest)).isTrue();
-    assertThat(EmbeddedSchemaRegistry.authorized(basic("anyone:" + TOKEN), digest)).isTrue();
-    assertThat(EmbeddedSchemaRegistry.authorized(basic(TOKEN + ":x"), digest)).isFalse();
-    assertThat(EmbeddedSchemaRegistry.authorized(basic(TOKEN), digest)).isFalse();
-    assertThat(EmbeddedSchemaRegistry.authorized("Basic !!not-base64", digest)).isFalse();
-    assertThat(EmbeddedSchemaRegistry.authorized("Bearer " + TOKEN + "x", digest)).isFalse();
-    assertThat(EmbeddedSchemaRegistry.authorized(TOKEN, digest)).isFalse();
-    assertThat(EmbeddedSchemaRegistry.authorized(null, digest)).isFalse();
+    assertThat(HttpGuard.authorized("Bearer " + TOKEN, digest)).isTrue();
+    assertThat(HttpGuard.authorized("bearer " + TOKEN, digest)).isTrue();
+    assertThat(HttpGuard.authorized(basic("anyone:" + TOKEN), digest)).isTrue();
+    assertThat(HttpGuard.authorized(basic(TOKEN + ":x"), digest)).isFalse();
+    assertThat(HttpGuard.authorized(basic(TOKEN), digest)).isFalse();
+    assertThat(HttpGuard.authorized("Basic !!not-base64", digest)).isFalse();
+    assertThat(HttpGuard.authorized("Bearer " + TOKEN + "x", digest)).isFalse();
+    assertThat(HttpGuard.authorized(TOKEN, digest)).isFalse();
+    assertThat(HttpGuard.authorized(null, digest)).isFalse();
   }
 
   @Test

@@ -2,19 +2,17 @@ package io.streamtune.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.common.image.RawImages;
 import io.streamtune.common.outcome.Outcome;
 import io.streamtune.ingest.IngestSource;
 import io.streamtune.preprocess.PreprocessBatch;
 import io.streamtune.preprocess.media.MediaAugmenter;
 import io.streamtune.schemas.avro.Example;
-import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
-import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -130,7 +128,7 @@ final class MediaPreview {
             .resolve(UNSAFE.matcher(example.getLabel()).replaceAll("_"));
     Files.createDirectories(dir);
     Path file = dir.resolve(fileName(example));
-    ImageIO.write(toBufferedImage(example.getImage()), "png", file.toFile());
+    ImageIO.write(RawImages.toBufferedImage(example.getImage()), "png", file.toFile());
     index.printRecord(
         output.relativize(file).toString().replace('\\', '/'),
         example.getId(),
@@ -138,26 +136,6 @@ final class MediaPreview {
         example.getSplit().name().toLowerCase(Locale.ROOT),
         example.getLabel(),
         example.getAugmentedFrom());
-  }
-
-  static BufferedImage toBufferedImage(ImagePayload image) {
-    ByteBuffer data = image.getData().duplicate();
-    byte[] pixels = new byte[data.remaining()];
-    data.get(pixels);
-    int w = image.getWidth();
-    int h = image.getHeight();
-    if (image.getChannels() == 1) {
-      BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-      grey.getRaster().setDataElements(0, 0, w, h, pixels);
-      return grey;
-    }
-    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    int[] samples = new int[pixels.length];
-    for (int i = 0; i < pixels.length; i++) {
-      samples[i] = pixels[i] & 0xff;
-    }
-    rgb.getRaster().setPixels(0, 0, w, h, samples);
-    return rgb;
   }
 
   private static void writeText(BufferedWriter out, Example example) throws IOException {

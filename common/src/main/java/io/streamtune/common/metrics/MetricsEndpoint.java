@@ -1,5 +1,6 @@
 package io.streamtune.common.metrics;
 
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -10,20 +11,26 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.streamtune.common.http.HttpGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One service's Prometheus registry and its {@code /metrics} HTTP endpoint (Prometheus' own
- * exporter server, the one Micrometer's registry is built on). Every meter carries the tag {@code
- * service=<name>}; JVM memory, GC, threads, class loading, processor and uptime are bound at start.
- * Closed with the service: the server stops, the GC listener is removed.
+ * exporter handler, the one Micrometer's registry is built on, on the JDK's HTTP server behind the
+ * {@link HttpGuard} every streamtune endpoint has: GET and HEAD only, request bodies over 8 KiB
+ * refused). Every meter carries the tag {@code service=<name>}; JVM memory, GC, threads, class
+ * loading, processor and uptime are bound at start. Closed with the service: the server stops, the
+ * GC listener is removed.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
@@ -36,7 +43,8 @@ public final class MetricsEndpoint implements AutoCloseable {
   private final String bindAddress;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
-  private final HTTPServer server;
+  private final HttpServer server;
+  private ExecutorService handlers;
   private final List<AutoCloseable> closeWithEndpoint = new CopyOnWriteArrayList<>();
 
   private MetricsEndpoint(String service, MetricsSettings settings) {
@@ -62,13 +70,33 @@ public final class MetricsEndpoint implements AutoCloseable {
     return new MetricsEndpoint(service, settings);
   }
 
-  private HTTPServer startServer(MetricsSettings settings) {
+  private HttpServer startServer(MetricsSettings settings) {
     try {
-      return HTTPServer.builder()
-          .hostname(settings.bindAddress())
-          .port(settings.port())
-          .registry(registry.getPrometheusRegistry())
-          .buildAndStart();
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+      HttpGuard guard = HttpGuard.readOnly("streamtune-metrics", null, false);
+      guard.guard(
+          http.createContext("/metrics", new MetricsHandler(registry.getPrometheusRegistry())));
+      // every other path: 404, after the same checks
+      guard.guard(
+          http.createContext(
+              "/",
+              exchange -> {
+                try (exchange) {
+                  exchange.sendResponseHeaders(404, -1);
+                }
+              }));
+      handlers =
+          Executors.newFixedThreadPool(
+              2,
+              runnable -> {
+                Thread thread = new Thread(runnable, "streamtune-metrics-http");
+                thread.setDaemon(true);
+                return thread;
+              });
+      http.setExecutor(handlers);
+      http.start();
+      return http;
     } catch (IOException e) {
       gcMetrics.close();
       registry.close();
@@ -104,7 +132,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   /** The bound port; -1 when the endpoint is off. */
   public int port() {
-    return server == null ? MetricsSettings.OFF : server.getPort();
+    return server == null ? MetricsSettings.OFF : server.getAddress().getPort();
   }
 
   /** {@code http://host:port/metrics}; null when the endpoint is off. */
@@ -132,7 +160,8 @@ public final class MetricsEndpoint implements AutoCloseable {
       }
     }
     if (server != null) {
-      server.close();
+      server.stop(0);
+      handlers.shutdownNow();
     }
     gcMetrics.close();
     registry.close();

@@ -54,6 +54,29 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void theEndpointServesGetOnlyAndRefusesBodiesOverItsLimit() throws Exception {
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start("trainer", MetricsSettings.anyFreePort())) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create(endpoint.url());
+      HttpResponse<String> post =
+          http.send(
+              HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+      HttpResponse<String> big =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .method("GET", HttpRequest.BodyPublishers.ofByteArray(new byte[9 * 1024]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(413);
+      assertThat(get(endpoint.url().replace("/metrics", "/elsewhere")).statusCode()).isEqualTo(404);
+      assertThat(get(endpoint.url()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void offKeepsTheMetersWithoutAPort() {
     try (MetricsEndpoint endpoint = MetricsEndpoint.start("serve", MetricsSettings.off())) {
       AtomicLong two = new AtomicLong(2);

@@ -3,11 +3,13 @@ package io.streamtune.dashboard.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamtune.common.http.HttpGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -18,8 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Serves the dashboard: the page ({@code /}), the chart library from its WebJar on the classpath
  * ({@code /webjars/...}, so the page needs no CDN at run time), the state as JSON ({@code
- * /api/snapshot}) and a server-sent event stream ({@code /api/events}) that pushes a new snapshot
- * whenever {@link DashboardState#revision()} moves.
+ * /api/snapshot}), a server-sent event stream ({@code /api/events}) that pushes a new snapshot
+ * whenever {@link DashboardState#revision()} moves, and the augmentation gallery's images as PNG
+ * ({@code /api/gallery?id=...}).
+ *
+ * <p>Every route is behind the {@link HttpGuard} the registry and {@code /metrics} have: GET and
+ * HEAD only (405), request bodies over 8 KiB refused (413), and with {@code dashboard.token} set,
+ * the token on every request (401): as {@code Authorization: Bearer}, or as {@code ?token=}, which
+ * the page passes on to its own requests (a browser's {@code EventSource} cannot set a header).
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}, the server Prometheus' exporter already
  * runs every service's {@code /metrics} on: four GET routes and one event stream need no Javalin,
@@ -35,6 +43,7 @@ public final class DashboardServer implements AutoCloseable {
 
   private static final String PAGE = "/io/streamtune/dashboard/web/index.html";
   private static final String WEBJARS = "/META-INF/resources";
+  private static final String CHART_JS = "/webjars/chart.js/4.4.1/dist/chart.umd.js";
   private static final Map<String, String> CONTENT_TYPES =
       Map.of(
           ".html", "text/html; charset=utf-8",
@@ -65,10 +74,12 @@ public final class DashboardServer implements AutoCloseable {
     // each open event stream holds a thread: a cached pool grows with the browsers watching
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     server.setExecutor(executor);
-    server.createContext("/api/snapshot", this::snapshot);
-    server.createContext("/api/events", this::events);
-    server.createContext("/webjars/", this::webjar);
-    server.createContext("/", this::page);
+    HttpGuard guard = HttpGuard.readOnly("streamtune-dashboard", settings.token(), true);
+    guard.guard(server.createContext("/api/snapshot", this::snapshot));
+    guard.guard(server.createContext("/api/events", this::events));
+    guard.guard(server.createContext("/api/gallery", this::galleryImage));
+    guard.guard(server.createContext("/webjars/", this::webjar));
+    guard.guard(server.createContext("/", this::page));
     server.start();
   }
 
@@ -96,7 +107,22 @@ public final class DashboardServer implements AutoCloseable {
       notFound(exchange);
       return;
     }
-    resource(exchange, PAGE);
+    String token = HttpGuard.queryParameter(exchange.getRequestURI().getRawQuery(), "token");
+    try (exchange;
+        InputStream in = DashboardServer.class.getResourceAsStream(PAGE)) {
+      String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      if (token != null) {
+        // the chart library's request needs the token too; URL-encoded, it is safe in an attribute
+        page =
+            page.replace(
+                CHART_JS, CHART_JS + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+      }
+      byte[] body = page.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType(PAGE));
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    }
   }
 
   private void webjar(HttpExchange exchange) throws IOException {
@@ -120,6 +146,22 @@ public final class DashboardServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", contentType(classpathName));
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
+    }
+  }
+
+  private void galleryImage(HttpExchange exchange) throws IOException {
+    String id = HttpGuard.queryParameter(exchange.getRequestURI().getRawQuery(), "id");
+    byte[] png = id == null ? null : state.gallery().png(id);
+    if (png == null) {
+      notFound(exchange);
+      return;
+    }
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", "image/png");
+      // an id names one image for good: the page redraws the gallery without fetching it again
+      exchange.getResponseHeaders().set("Cache-Control", "private, max-age=3600, immutable");
+      exchange.sendResponseHeaders(200, png.length);
+      exchange.getResponseBody().write(png);
     }
   }
 

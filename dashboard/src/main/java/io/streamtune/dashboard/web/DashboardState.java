@@ -47,6 +47,7 @@ public final class DashboardState {
   // label -> {original train examples, all train examples}: counts only, no example is kept
   private final Map<String, long[]> trainClassCounts = new TreeMap<>();
   private final StageThroughput throughput = new StageThroughput();
+  private final AugmentationGallery gallery = new AugmentationGallery();
   private long revision;
 
   /** Folds one report of the metrics topic: a holdout score, an online window, etc. */
@@ -122,9 +123,11 @@ public final class DashboardState {
 
   /**
    * Counts one example of the train topic under its label: as "before rebalancing" when it is an
-   * original (neither synthetic nor augmented from another), and always as "after".
+   * original (neither synthetic nor augmented from another), and always as "after"; an image also
+   * goes to the {@link AugmentationGallery}.
    */
   public synchronized void acceptTrainExample(Example example) {
+    gallery.accept(example);
     long[] counts =
         trainClassCounts.computeIfAbsent(String.valueOf(example.getLabel()), l -> new long[2]);
     if (!example.getSynthetic() && example.getAugmentedFrom() == null) {
@@ -148,6 +151,11 @@ public final class DashboardState {
   }
 
   /** Grows by one with every record folded in. */
+  /** The augmentation gallery's images, for the server's PNG route. */
+  public AugmentationGallery gallery() {
+    return gallery;
+  }
+
   public synchronized long revision() {
     return revision;
   }
@@ -189,6 +197,7 @@ public final class DashboardState {
         });
     snapshot.put("classCounts", classCounts);
     snapshot.put("throughput", throughput.rates());
+    snapshot.put("gallery", gallery.entries());
     return snapshot;
   }
 
