@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
             + " with intervals, the gate's decisions, the champion's confusion matrix and per-class"
             + " F1, online windows, drift detections, dead letters, class counts before and after"
             + " rebalancing, throughput and lag per stage, and a PCA / t-SNE map of the holdout"
-            + " with the champion's errors marked.")
+            + " (by the features, or by the champion's embedding of texts and images) with the"
+            + " champion's errors marked, and for image pipelines an augmentation gallery."
+            + " With --token (dashboard.token), every request needs Authorization: Bearer <token>"
+            + " or ?token=<token>.")
 final class DashboardCommand extends ServiceCommand {
 
   static final ConfigKey<String> MODEL_STORE =
@@ -38,7 +41,7 @@ final class DashboardCommand extends ServiceCommand {
           DashboardSettings settings = DashboardSettings.from(source);
           try (DashboardFeed feed =
               DashboardFeed.start(kafka, settings, Path.of(source.get(MODEL_STORE)))) {
-            System.out.println("dashboard: " + feed.url());
+            System.out.println("dashboard: " + feed.url() + DashboardFeed.tokenNote(settings));
             return ServiceRunner.runUntilShutdown(
                 "dashboard", feed, CommonKeys.shutdownTimeout(source));
           }

@@ -232,6 +232,11 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     return new DashboardFeed(kafka, settings, modelStore);
   }
 
+  /** What to add to the printed address when a token is required (the token itself never). */
+  static String tokenNote(DashboardSettings settings) {
+    return settings.token() == null ? "" : " (access token required: open it with ?token=<token>)";
+  }
+
   /** The page's address, {@code http://host:port/}. */
   String url() {
     return server.url();

@@ -142,7 +142,7 @@ final class Demo {
           dashboard == null ? null : DashboardFeed.start(kafka, dashboard, modelStore(options))) {
         if (feed != null) {
           dashboardFeed = feed;
-          out.println("dashboard: " + feed.url());
+          out.println("dashboard: " + feed.url() + DashboardFeed.tokenNote(dashboard));
         }
         return runOn(kafka, dataset, spec, rows, options);
       }

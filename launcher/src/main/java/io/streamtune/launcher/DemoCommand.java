@@ -153,6 +153,14 @@ final class DemoCommand implements Callable<Integer> {
               + " -1 = no dashboard")
   int dashboardPort;
 
+  @Option(
+      names = "--dashboard-token",
+      defaultValue = "${env:STREAMTUNE_DASHBOARD_TOKEN}",
+      description =
+          "Require this access token on every dashboard request: Authorization: Bearer, or"
+              + " ?token= on the page's address (env STREAMTUNE_DASHBOARD_TOKEN; default: none)")
+  String dashboardToken;
+
   @Override
   public Integer call() throws Exception {
     if (!feedback && (driftAt != 0 || labelDelay != 200 || warmStart != -1)) {
@@ -187,7 +195,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out,
             dashboardPort == -1
                 ? null
-                : new DashboardSettings(DashboardSettings.DEFAULT_BIND_ADDRESS, dashboardPort));
+                : new DashboardSettings(
+                    DashboardSettings.DEFAULT_BIND_ADDRESS, dashboardPort, dashboardToken));
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(

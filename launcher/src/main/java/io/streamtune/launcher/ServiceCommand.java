@@ -4,6 +4,7 @@ import io.streamtune.common.config.ClientSettings;
 import io.streamtune.common.config.CommonKeys;
 import io.streamtune.common.config.ConfigKey;
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.dashboard.web.DashboardSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,8 @@ abstract class ServiceCommand implements Callable<Integer> {
           CommonKeys.BOOTSTRAP_SERVERS, "--bootstrap-servers",
           CommonKeys.SCHEMA_REGISTRY_URL, "--schema-registry-url",
           CommonKeys.TOPIC_PREFIX, "--topic-prefix",
-          CommonKeys.PIPELINE_SPEC, "--pipeline");
+          CommonKeys.PIPELINE_SPEC, "--pipeline",
+          DashboardSettings.TOKEN, "--token");
 
   @Spec CommandSpec spec;
 

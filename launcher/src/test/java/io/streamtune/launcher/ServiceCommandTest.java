@@ -151,10 +151,13 @@ class ServiceCommandTest {
             Map.of("STREAMTUNE_DASHBOARD_BIND_ADDRESS", "0.0.0.0"),
             "dashboard",
             "--dashboard.port=0",
+            "--token",
+            "s3cret",
             "--bootstrap-servers",
             "kafka:9092");
 
-    assertThat(DashboardSettings.from(source)).isEqualTo(new DashboardSettings("0.0.0.0", 0));
+    assertThat(DashboardSettings.from(source))
+        .isEqualTo(new DashboardSettings("0.0.0.0", 0, "s3cret"));
     assertThat(KafkaConnection.from(source).bootstrapServers()).isEqualTo("kafka:9092");
     CommonKeys.shutdownTimeout(source);
     assertThat(source.get(DashboardCommand.MODEL_STORE)).isEqualTo("model-store");

@@ -49,10 +49,6 @@ public record DashboardSettings(String bindAddress, int port, String token) {
       throw ConfigException.invalid(PORT, port, "must be 1 to 65535 or 0 (any free port)");
     }
     token = token == null || token.isBlank() ? null : token;
-    if (token != null && !token.equals(token.strip())) {
-      throw new ConfigException(
-          TOKEN.name() + ": the token must not begin or end with white space");
-    }
   }
 
   /** Without an access token. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.config.ConfigException;
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.schemas.avro.Split;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,111 @@ class DashboardServerTest {
       assertThat(get(server, "/nothing-here").statusCode()).isEqualTo(404);
       assertThat(get(server, "/webjars/../io/streamtune/dashboard/web/index.html").statusCode())
           .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void withATokenEveryRouteNeedsItAndThePagePassesItOn() throws Exception {
+    DashboardState state = new DashboardState();
+    state.accept(DashboardStateTest.holdout(1, true, "first version"));
+    String token = "t0ken+/=";
+    String query = "token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
+    try (DashboardServer server =
+        DashboardServer.start(state, DashboardSettings.anyFreePort().withToken(token))) {
+      for (String path :
+          List.of(
+              "/",
+              "/api/snapshot",
+              "/api/events",
+              "/api/gallery?id=x",
+              "/webjars/chart.js/4.4.1/dist/chart.umd.js")) {
+        HttpResponse<String> refused = get(server, path);
+        assertThat(refused.statusCode()).as(path).isEqualTo(401);
+        assertThat(refused.body()).as(path).doesNotContain("versions");
+        assertThat(
+                get(server, path + (path.contains("?") ? "&" : "?") + "token=wrong").statusCode())
+            .as(path)
+            .isEqualTo(401);
+      }
+      HttpResponse<String> page = get(server, "/?" + query);
+      assertThat(page.statusCode()).isEqualTo(200);
+      // the chart library's address carries the token, so the browser's request passes
+      assertThat(page.body()).contains("/webjars/chart.js/4.4.1/dist/chart.umd.js?" + query);
+      assertThat(get(server, "/webjars/chart.js/4.4.1/dist/chart.umd.js?" + query).statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> bearer =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + "api/snapshot"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bearer.statusCode()).isEqualTo(200);
+      assertThat(new ObjectMapper().readTree(bearer.body()).get("versions")).hasSize(1);
+      HttpResponse<java.io.InputStream> stream =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + "api/events?" + query)).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(stream.statusCode()).isEqualTo(200);
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        assertThat(new ObjectMapper().readTree(nextData(lines)).get("versions")).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void refusesOtherMethodsAndRequestBodies() throws Exception {
+    try (DashboardServer server =
+        DashboardServer.start(new DashboardState(), DashboardSettings.anyFreePort())) {
+      for (String method : List.of("POST", "PUT", "DELETE")) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "api/snapshot"))
+                    .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method).isEqualTo(405);
+      }
+      HttpResponse<String> big =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url()))
+                  .method("GET", HttpRequest.BodyPublishers.ofByteArray(new byte[64 * 1024]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(413);
+      assertThat(get(server, "/").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void servesTheAugmentationGalleryAsPngsListedInTheSnapshot() throws Exception {
+    DashboardState state = new DashboardState();
+    state.acceptTrainExample(AugmentationGalleryTest.image("img-1", null, Split.TRAIN, 90));
+    state.acceptTrainExample(AugmentationGalleryTest.image("img-1#aug1", "img-1", Split.TRAIN, 30));
+    try (DashboardServer server = DashboardServer.start(state, DashboardSettings.anyFreePort())) {
+      JsonNode gallery =
+          new ObjectMapper().readTree(get(server, "/api/snapshot").body()).get("gallery");
+      assertThat(gallery).hasSize(1);
+      assertThat(gallery.get(0).get("copies").get(0).asText()).isEqualTo("img-1#aug1");
+      for (String id : List.of("img-1", "img-1#aug1")) {
+        HttpResponse<byte[]> png =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            server.url()
+                                + "api/gallery?id="
+                                + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.statusCode()).isEqualTo(200);
+        assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+        java.awt.image.BufferedImage image =
+            javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        assertThat(image.getRaster().getSample(1, 1, 0)).isEqualTo(id.equals("img-1") ? 90 : 30);
+      }
+      assertThat(get(server, "/api/gallery?id=none").statusCode()).isEqualTo(404);
+      assertThat(get(server, "/api/gallery").statusCode()).isEqualTo(404);
     }
   }
 
@@ -96,5 +203,11 @@ class DashboardServerTest {
         .hasMessageContaining("dashboard.port");
     assertThat(DashboardSettings.from(ConfigSource.of(Map.of())))
         .isEqualTo(new DashboardSettings("127.0.0.1", DashboardSettings.DEFAULT_PORT));
+    DashboardSettings withToken =
+        DashboardSettings.from(ConfigSource.of(Map.of("dashboard.token", "abc123")));
+    assertThat(withToken.token()).isEqualTo("abc123");
+    assertThat(withToken.toString()).doesNotContain("abc123").contains("token=set");
+    assertThat(DashboardSettings.from(ConfigSource.of(Map.of("dashboard.token", ""))).token())
+        .isNull();
   }
 }
