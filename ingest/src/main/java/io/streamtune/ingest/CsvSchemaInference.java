@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * with the reason; a whole-number column is categorical only when its name or its sparse codes say
  * so, not because of its distinct count alone. Every decision keeps its evidence (share of numbers,
  * distinct count, examples of bad cells) for the spec's comments. Label values seen in fewer than
- * {@link Settings#minLabelCount} rows or {@link Settings#minLabelShare} of them are listed as
- * excluded rather than becoming classes. Declared types win over inference.
+ * {@link Settings#minLabelCount} rows or {@link Settings#minLabelShare} of them (and under a tenth
+ * of the largest class) are listed as excluded rather than becoming classes. Declared types win
+ * over inference.
  */
 public final class CsvSchemaInference {
 
@@ -153,10 +154,15 @@ public final class CsvSchemaInference {
       ColumnProfile label, List<String> classes, List<String> excluded, Map<String, String> out) {
     long labelled = label.nonMissing();
     List<String> rare = new ArrayList<>();
-    for (String value : label.valuesByFrequency()) {
+    List<String> values = label.valuesByFrequency();
+    long largest = values.isEmpty() ? 0 : label.count(values.get(0));
+    for (String value : values) {
       long n = label.count(value);
+      // "rare" is also relative: in a file of a few rows every value is seen a few times, and a
+      // value at least a tenth as common as the largest class is a class however small the file
       boolean tooRare =
-          n < settings.minLabelCount() || n < settings.minLabelShare() * Math.max(1, labelled);
+          (n < settings.minLabelCount() || n < settings.minLabelShare() * Math.max(1, labelled))
+              && n * 10 < largest;
       if (tooRare && !settings.keepRareLabels()) {
         excluded.add(value);
         rare.add("'" + ColumnProfile.example(value) + "' " + n);
@@ -170,9 +176,7 @@ public final class CsvSchemaInference {
               + label.name()
               + "' has "
               + classes.size()
-              + " class(es) seen in at least "
-              + settings.minLabelCount()
-              + " rows; need 2+"
+              + " class(es) that are not rare; need 2+"
               + (excluded.isEmpty() ? "" : " (rare values left out: " + excluded + ")"));
     }
     if (classes.size() > MAX_LABEL_CLASSES) {
@@ -195,7 +199,7 @@ public final class CsvSchemaInference {
       facts.append(
           String.format(
               Locale.ROOT,
-              "; excluded as rare (< %d rows or < %.1f%%): %s",
+              "; excluded as rare (< %d rows or < %.1f%%, and < 1/10 of the largest): %s",
               settings.minLabelCount(),
               100 * settings.minLabelShare(),
               String.join(", ", rare)));

@@ -94,7 +94,7 @@ class CsvSchemaInferenceTest {
         .isInstanceOf(IngestException.class)
         .hasMessageContaining("label column 'label' is not in the CSV header [a, b]");
     assertThatThrownBy(() -> SMALL.infer(new StringReader("a,y\n1,x\n2,x\n"), "y", null, Map.of()))
-        .hasMessageContaining("has 1 class(es)");
+        .hasMessageContaining("has 1 class(es) that are not rare; need 2+");
   }
 
   @Test
