@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class InferredSpecYaml {
 
   private static final Pattern PLAIN =
-      Pattern.compile("[A-Za-z_][A-Za-z0-9_./ -]*[A-Za-z0-9_.]|\\w");
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_./ -]*[A-Za-z0-9_.]|[A-Za-z_]");
 
   /** Plain scalars YAML would read as something other than a string. */
   private static final Set<String> RESERVED =
