@@ -207,6 +207,26 @@ public final class CsvSchemaInference {
     out.put(label.name(), facts.toString());
   }
 
+  /**
+   * What inference makes of one column on its own: {@code numeric: ...}, {@code categorical: ...}
+   * or {@code not a feature: ...}, each with the reason ({@code streamtune profile}'s type column).
+   */
+  public String describe(ColumnProfile p) {
+    String reason = notAFeature(p);
+    if (reason != null) {
+      return "not a feature: " + reason;
+    }
+    Decision decision = decide(p);
+    if (decision.type() == ColumnType.CATEGORICAL && p.distinct() > settings.maxCategories()) {
+      return "not a feature: "
+          + p.distinct()
+          + " distinct values (more than "
+          + settings.maxCategories()
+          + ")";
+    }
+    return decision.because();
+  }
+
   /** Why the column cannot be a feature, or null when it can. */
   private String notAFeature(ColumnProfile p) {
     if (p.nonMissing() == 0) {
