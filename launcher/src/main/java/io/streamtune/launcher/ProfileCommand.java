@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "profile",
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
             + " values; the label's balance; suspected ids and leaks. Printed as a table and"
             + " written as Markdown and HTML with small histograms.")
 final class ProfileCommand implements Callable<Integer> {
+
+  @Spec CommandSpec commandSpec;
 
   @Option(names = "--csv", required = true, description = "CSV file with a header row")
   Path csv;
@@ -47,8 +51,9 @@ final class ProfileCommand implements Callable<Integer> {
             defaults.minLabelShare(),
             false);
     ProfileReport.Facts facts = ProfileReport.of(csv, label, settings);
-    System.out.print(ProfileReport.text(facts));
-    System.out.flush();
+    java.io.PrintWriter out = commandSpec.commandLine().getOut();
+    out.print(ProfileReport.text(facts));
+    out.flush();
     Path dir = output;
     if (dir == null) {
       String name = csv.getFileName().toString();
@@ -56,7 +61,9 @@ final class ProfileCommand implements Callable<Integer> {
       dir = Path.of((dot > 0 ? name.substring(0, dot) : name) + "-profile");
     }
     List<Path> written = ProfileReport.write(facts, dir);
-    written.forEach(file -> System.err.println("wrote " + file));
+    java.io.PrintWriter err = commandSpec.commandLine().getErr();
+    written.forEach(file -> err.println("wrote " + file));
+    err.flush();
     return 0;
   }
 }

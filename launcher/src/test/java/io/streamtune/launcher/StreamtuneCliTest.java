@@ -35,6 +35,7 @@ class StreamtuneCliTest {
         "demo",
         "ingest",
         "infer-spec",
+        "profile",
         "prepare",
         "preprocess",
         "trainer",
@@ -73,6 +74,27 @@ class StreamtuneCliTest {
     assertThat(run("embedded", "--help").out())
         .contains("--registry-token")
         .contains("STREAMTUNE_REGISTRY_TOKEN");
+  }
+
+  @Test
+  void profilePrintsTheTableAndWritesMarkdownAndHtml(@TempDir Path dir) throws Exception {
+    Run run =
+        run(
+            "profile",
+            "--csv",
+            Path.of("..", "data", "credit_data.csv").toString(),
+            "--label",
+            "Status",
+            "--output",
+            dir.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("credit_data.csv: 4454 rows, 14 columns; 2 exact duplicate rows")
+        .contains("label Status: good 3200 (71.8%), bad 1254 (28.2%); 0 missing")
+        .containsPattern("Income +numeric +381 \\(8\\.6%\\)");
+    assertThat(Files.readString(dir.resolve("profile.md"))).contains("| ![Income](hist-10.svg) |");
+    assertThat(Files.readString(dir.resolve("profile.html"))).contains("<svg");
   }
 
   @Test
