@@ -10,6 +10,7 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.SplitSpec;
 import io.streamtune.spec.PreprocessSpec.BadValuePolicy;
 import io.streamtune.spec.PreprocessSpec.UnknownColumnPolicy;
+import io.streamtune.spec.StepSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,8 +31,10 @@ import java.util.Set;
  * error. A numeric cell that is not a finite number ("abc", "1e400", "-inf", a boolean) is an error
  * under {@code badValues: reject} and a missing value, listed in {@link ValidatedRow#badCells()},
  * under {@code badValues: missing} (per column, {@code columns.X.badValues} overrides the section).
- * A label in {@code label.excluded} is an error that says it is excluded. Every problem of a record
- * is reported, not only the first.
+ * An infinite value ("inf", "-Infinity", "1e400") in a column whose first step clips it (clip,
+ * iqrClip, winsorize) is no bad cell but an outlier: it reaches that step as the largest finite
+ * double of its sign and is clipped there. A label in {@code label.excluded} is an error that says
+ * it is excluded. Every problem of a record is reported, not only the first.
  */
 public final class RecordValidator {
 
@@ -45,6 +48,9 @@ public final class RecordValidator {
 
   /** Per numeric column (layout index): a bad cell becomes missing instead of rejecting the row. */
   private final boolean[] badToMissing;
+
+  /** Per numeric column: its first step is a clip, so ±Inf goes to that step as an outlier. */
+  private final boolean[] clipsInfinity;
 
   private final SplitSpec.KeyKind splitKey;
   private final String splitColumn;
@@ -73,6 +79,10 @@ public final class RecordValidator {
       badToMissing[column.index()] =
           spec.preprocess().badValuesOf(spec.columns().get(column.name()))
               == BadValuePolicy.MISSING;
+    }
+    this.clipsInfinity = new boolean[layout.numericCount()];
+    for (TabularLayout.Column column : layout.numericColumns()) {
+      clipsInfinity[column.index()] = firstStepClips(spec, column.name());
     }
     this.splitKey = spec.split().keyKind();
     this.splitColumn = spec.split().keyColumn();
@@ -130,7 +140,12 @@ public final class RecordValidator {
     for (TabularLayout.Column column : layout.numericColumns()) {
       int before = problems.size();
       double x = numeric(column.name(), values.get(column.name()), problems);
-      if (problems.size() > before && badToMissing[column.index()]) {
+      if (Double.isInfinite(x) && clipsInfinity[column.index()]) {
+        // the column's first step clips it: an infinite value is an outlier like any other, and
+        // the largest finite double keeps the step's statistics finite
+        problems.subList(before, problems.size()).clear();
+        x = Math.copySign(Double.MAX_VALUE, x);
+      } else if (problems.size() > before && badToMissing[column.index()]) {
         // the cell's problem is not the record's: the cell is missing, imputed, and counted
         problems.subList(before, problems.size()).clear();
         badCells = badCells == null ? new ArrayList<>() : badCells;
@@ -204,6 +219,28 @@ public final class RecordValidator {
     };
   }
 
+  /**
+   * Whether the first step after the dropMissing steps is a clip, iqrClip or winsorize step over
+   * the column: then no statistic sees an infinite value before it is clipped. A zscoreClip is not
+   * one (its mean and standard deviation would take the value in), nor a clip behind any other
+   * step.
+   */
+  private static boolean firstStepClips(PipelineSpec spec, String column) {
+    for (StepSpec step : spec.preprocess().steps()) {
+      if (step instanceof StepSpec.DropMissing) {
+        continue;
+      }
+      List<String> columns =
+          step instanceof StepSpec.Clip clip
+              ? clip.columns()
+              : step instanceof StepSpec.IqrClip iqr
+                  ? iqr.columns()
+                  : step instanceof StepSpec.Winsorize winsorize ? winsorize.columns() : List.of();
+      return columns == null || columns.contains(column);
+    }
+    return false;
+  }
+
   /** The record's label, or the label column among the cells when a producer put it there. */
   private String labelOf(RawRecord record, Map<String, Object> values) {
     if (record.getLabel() != null) {
@@ -212,6 +249,10 @@ public final class RecordValidator {
     Object cell = values.get(labelColumn);
     return cell instanceof CharSequence text ? text.toString().trim() : null;
   }
+
+  /** The spellings of ±infinity a CSV or a JSON producer writes. */
+  private static final java.util.regex.Pattern INFINITY =
+      java.util.regex.Pattern.compile("(?i)[+-]?(inf|infinity)");
 
   /** Longest text parsed as a number; {@code BigDecimal} reads any length, slowly. */
   static final int MAX_NUMBER_CHARS = 400;
@@ -245,6 +286,10 @@ public final class RecordValidator {
         // no number needs this many characters; parsing a megabyte of digits only costs time
         problems.add("column '" + column + "': " + quote(text) + " is not a number (too long)");
         return Double.NaN;
+      }
+      if (INFINITY.matcher(text).matches()) {
+        problems.add("column '" + column + "': " + quote(text) + " is infinite");
+        return text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
       }
       double x;
       try {

@@ -90,6 +90,50 @@ class DirtyCellsTest {
   }
 
   @Test
+  void infinityReachesALeadingClipStepAsAnOutlierAndIsABadCellOtherwise() {
+    PipelineSpec clipped =
+        spec(
+            """
+            preprocess:
+              badValues: missing
+              steps:
+                - clip: {columns: [Income], min: 0, max: 500}
+                - impute: {strategy: mean}
+                - impute: {strategy: most_frequent}
+                - scale: {method: minmax}
+                - oneHot: {unseenBucket: true}
+            """);
+    List<ValidatedRow> rows = new ArrayList<>();
+    Object[] incomes = {"inf", "-Infinity", "1e400", 100.0, 200.0, 300.0};
+    for (int i = 0; i < incomes.length; i++) {
+      ValidatedRow row =
+          accepted(clipped, tabular("r" + i, "good", "Income", incomes[i], "Age", 30));
+      assertThat(row.badCells()).isEmpty();
+      rows.add(row.withSplit(Split.TRAIN));
+    }
+    // Age has no clip step (and its own badValues: reject); without the clip Income's is a bad cell
+    assertThat(reason(clipped, tabular("r", "good", "Age", "-inf")))
+        .isEqualTo("column 'Age': '-inf' is infinite");
+    assertThat(accepted(MISSING, tabular("r", "good", "Income", "inf")).badCells())
+        .containsExactly("Income");
+    assertThat(rows.get(0).numericValues()[0]).isEqualTo(Double.MAX_VALUE);
+    assertThat(rows.get(1).numericValues()[0]).isEqualTo(-Double.MAX_VALUE);
+
+    TabularTransform.BatchResult result = TabularTransform.prepareBatch(clipped, rows, r -> true);
+
+    // clipped to [0, 500] first, then min-max scaled over [0, 500]: 1, 0, 1, 0.2, 0.4, 0.6
+    List<Float> scaled =
+        result.outcomes().stream()
+            .map(o -> ((Outcome.Accepted<PreparedRow>) o).value().features()[0])
+            .toList();
+    assertThat(scaled).containsExactly(1f, 0f, 1f, 0.2f, 0.4f, 0.6f);
+    assertThat(result.pipeline().badCells().total()).isZero();
+    // under reject the text says what it is
+    assertThat(reason(spec(""), tabular("r", "good", "Income", "-inf")))
+        .isEqualTo("column 'Income': '-inf' is infinite");
+  }
+
+  @Test
   void theTransformCountsBadCellsPerColumnAndKeepsThemInItsJson() {
     List<ValidatedRow> rows = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
