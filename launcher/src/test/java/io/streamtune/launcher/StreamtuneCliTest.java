@@ -98,6 +98,42 @@ class StreamtuneCliTest {
   }
 
   @Test
+  void aSpecInferredFromADirtyFilePreparesItWithTheBadCellsCounted(@TempDir Path dir)
+      throws Exception {
+    StringBuilder rows = new StringBuilder("amount,grade,ok\n");
+    for (int i = 0; i < 200; i++) {
+      String amount =
+          i == 7 ? "lots" : i == 8 ? "1e400" : i == 9 ? "N/A" : String.valueOf(i * 13 % 97);
+      rows.append(amount).append(i % 2 == 0 ? ",A," : ",B,").append(i % 3 == 0 ? "no" : "yes");
+      rows.append('\n');
+    }
+    Path csv = dir.resolve("loans.csv");
+    Files.writeString(csv, rows);
+    Path spec = dir.resolve("loans.yaml");
+    assertThat(
+            run("infer-spec", "--csv", csv.toString(), "--label", "ok", "--output", spec.toString())
+                .exitCode())
+        .isZero();
+    assertThat(PipelineSpecs.load(spec).columns().get("amount").type())
+        .isEqualTo(PipelineSpec.ColumnType.NUMERIC);
+
+    Run prepared =
+        run(
+            "prepare",
+            "--pipeline",
+            spec.toString(),
+            "--input",
+            csv.toString(),
+            "--output",
+            dir.resolve("prepared.csv").toString());
+
+    assertThat(prepared.exitCode()).as(prepared.err()).isZero();
+    assertThat(prepared.err())
+        .contains("prepared 200 rows")
+        .contains("2 cells that were not numbers became missing: {amount=2}");
+  }
+
+  @Test
   void inferSpecWritesASpecThatReadsBack(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("loans.csv");
     Files.writeString(csv, "amount,grade,id,ok\n100,A,x1,yes\n250,B,x2,no\n,A,x3,yes\n");
