@@ -18,11 +18,15 @@ import java.util.regex.Pattern;
  */
 public final class ColumnProfile {
 
-  /** Distinct values counted exactly; beyond it only the count of distinct values keeps growing. */
-  static final int MAX_TRACKED_VALUES = 100_000;
+  /**
+   * Distinct values counted exactly; beyond it a value not seen yet still counts as new, so {@link
+   * #distinct()} is an upper bound (memory stays bounded however large the file: a few MiB a
+   * column).
+   */
+  static final int MAX_TRACKED_VALUES = 50_000;
 
-  /** Numbers kept for quantiles; beyond it quantiles are over the first this many. */
-  static final int MAX_KEPT_NUMBERS = 2_000_000;
+  /** Numbers kept for quantiles and histograms; beyond it they are over the first this many. */
+  static final int MAX_KEPT_NUMBERS = 500_000;
 
   /** Examples of cells that are not numbers, kept per column. */
   static final int BAD_EXAMPLES = 3;
