@@ -61,6 +61,42 @@ class DuplicateSplitTest {
     assertThat((double) straddling / sidesById.size()).isBetween(0.6, 0.74);
   }
 
+  @Test
+  void splitByAGroupColumnThatIsNoFeatureKeepsEachGroupOnOneSide(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = Files.readAllLines(CREDIT);
+    StringBuilder csv = new StringBuilder("customer,").append(lines.get(0)).append('\n');
+    for (int i = 1; i < lines.size(); i++) {
+      csv.append("c").append(i / 4).append(',').append(lines.get(i)).append('\n');
+    }
+    Path file = dir.resolve("customers.csv");
+    Files.writeString(file, csv);
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            Files.readString(Path.of("..", "pipelines", "credit.yaml"))
+                .replace("  key: id ", "  key: column customer "),
+            "by customer");
+
+    PreprocessBatch.TabularResult result;
+    try (CsvRecordReader records = CsvDataset.withSpec(file, spec, null).open(Clock.systemUTC())) {
+      result = PreprocessBatch.tabular(spec, records, PreprocessBatch.FitOn.TRAIN);
+    }
+
+    // the group column is read for the split, not rejected as an unknown column
+    assertThat(result.rejected()).isEmpty();
+    Map<Long, Set<Split>> sidesByCustomer = new HashMap<>();
+    for (Example example : result.examples()) {
+      long record = Long.parseLong(example.getId().substring("customers-".length()));
+      sidesByCustomer
+          .computeIfAbsent(record / 4, c -> EnumSet.noneOf(Split.class))
+          .add(example.getSplit());
+    }
+    assertThat(sidesByCustomer).hasSize((lines.size() - 1) / 4 + 1);
+    assertThat(sidesByCustomer.values()).allMatch(sides -> sides.size() == 1);
+    long holdout = sidesByCustomer.values().stream().filter(s -> s.contains(Split.HOLDOUT)).count();
+    assertThat((double) holdout / sidesByCustomer.size()).isBetween(0.16, 0.24);
+  }
+
   /** Row content to the splits its copies landed on. */
   private static Map<String, Set<Split>> sides(Path file, PipelineSpec spec, List<String> rows)
       throws Exception {
