@@ -307,6 +307,13 @@ public final class CsvSchemaInference {
       List<String> quoted = p.badExamples().stream().map(e -> "'" + e + "'").toList();
       facts.append(String.join(", ", quoted));
     }
+    if (p.numericShare() >= 0.5) {
+      ColumnProfile.NumericSummary summary = p.numericSummary();
+      facts.append("; min ").append(ProfileReport.number(summary.min()));
+      facts.append(", median ").append(ProfileReport.number(summary.median()));
+      facts.append(", max ").append(ProfileReport.number(summary.max()));
+      facts.append(", ").append(summary.outliers()).append(" IQR outliers");
+    }
     return facts.toString().replace('\n', ' ').replace('\r', ' ');
   }
 

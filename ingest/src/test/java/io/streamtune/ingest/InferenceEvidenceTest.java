@@ -103,7 +103,13 @@ class InferenceEvidenceTest {
         .isEqualTo(
             "numeric: 99.0% numbers (>= 98.0%); 392 cells, "
                 + schema.profile().column("glucose").distinct()
-                + " distinct, 8 missing, 4 not numbers: 'high'");
+                + " distinct, 8 missing, 4 not numbers: 'high'; min "
+                + ProfileReport.number(schema.profile().column("glucose").numericSummary().min())
+                + ", median "
+                + ProfileReport.number(schema.profile().column("glucose").numericSummary().median())
+                + ", max "
+                + ProfileReport.number(schema.profile().column("glucose").numericSummary().max())
+                + ", 0 IQR outliers");
     assertThat(schema.evidence().get("row")).startsWith("400 cells, 400 distinct");
   }
 

@@ -3,6 +3,7 @@ package io.streamtune.launcher;
 import io.streamtune.ingest.CsvDataset;
 import io.streamtune.ingest.CsvSchemaInference;
 import io.streamtune.ingest.InferredSpecYaml;
+import io.streamtune.ingest.ProfileReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -59,7 +60,18 @@ final class InferSpecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CsvDataset dataset = CsvDataset.infer(csv, label, idColumn, settings());
-    String yaml = InferredSpecYaml.write(csv.getFileName().toString(), dataset);
+    StringBuilder yaml =
+        new StringBuilder(InferredSpecYaml.write(csv.getFileName().toString(), dataset));
+    // the profile's leak check (a second pass): a feature that gives the label away is named
+    ProfileReport.of(csv, label, settings())
+        .leaks()
+        .forEach(
+            (column, why) ->
+                yaml.append("# suspected leak: ")
+                    .append(column)
+                    .append(" (")
+                    .append(why)
+                    .append("): check it is known before the label is\n"));
     if (output == null) {
       System.out.print(yaml);
     } else {

@@ -100,11 +100,12 @@ class StreamtuneCliTest {
   @Test
   void aSpecInferredFromADirtyFilePreparesItWithTheBadCellsCounted(@TempDir Path dir)
       throws Exception {
-    StringBuilder rows = new StringBuilder("amount,grade,ok\n");
+    StringBuilder rows = new StringBuilder("amount,grade,ok,verdict\n");
     for (int i = 0; i < 200; i++) {
       String amount =
           i == 7 ? "lots" : i == 8 ? "1e400" : i == 9 ? "N/A" : String.valueOf(i * 13 % 97);
-      rows.append(amount).append(i % 2 == 0 ? ",A," : ",B,").append(i % 3 == 0 ? "no" : "yes");
+      String ok = i % 3 == 0 ? "no" : "yes";
+      rows.append(amount).append(i % 2 == 0 ? ",A," : ",B,").append(ok).append(',').append(ok);
       rows.append('\n');
     }
     Path csv = dir.resolve("loans.csv");
@@ -116,6 +117,8 @@ class StreamtuneCliTest {
         .isZero();
     assertThat(PipelineSpecs.load(spec).columns().get("amount").type())
         .isEqualTo(PipelineSpec.ColumnType.NUMERIC);
+    assertThat(Files.readString(spec))
+        .contains("# suspected leak: verdict (equal to the label in every row)");
 
     Run prepared =
         run(
