@@ -24,10 +24,18 @@ public record CsvDataset(
 
   /** Infers types, categories and classes from the file and builds a spec with defaults. */
   public static CsvDataset infer(Path file, String labelColumn, String idColumn) {
+    return infer(file, labelColumn, idColumn, CsvSchemaInference.Settings.defaults());
+  }
+
+  /** {@link #infer(Path, String, String)} with other inference thresholds. */
+  public static CsvDataset infer(
+      Path file, String labelColumn, String idColumn, CsvSchemaInference.Settings settings) {
     String name = stem(file);
     CsvSchema schema;
     try (Reader reader = reader(file)) {
-      schema = CsvSchemaInference.withDefaults().infer(reader, labelColumn, idColumn, Map.of());
+      schema =
+          new CsvSchemaInference(CsvFormat.defaults(), settings)
+              .infer(reader, labelColumn, idColumn, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -75,7 +83,7 @@ public record CsvDataset(
    * reaches preprocessing, which dead-letters its row with a reason (or keeps it for the unseen
    * slot of a categorical column); valid UTF-8 reads exactly as before.
    */
-  static Reader reader(Path file) throws IOException {
+  public static Reader reader(Path file) throws IOException {
     return new BufferedReader(
         new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16);
   }

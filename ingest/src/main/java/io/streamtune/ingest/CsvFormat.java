@@ -14,13 +14,20 @@ import org.apache.commons.csv.CSVParser;
  */
 public record CsvFormat(Set<String> missingTokens) {
 
-  public static final Set<String> DEFAULT_MISSING_TOKENS = Set.of("", "NA");
+  /**
+   * The common spellings of "no value": a cell holding one is missing (then imputed), never a
+   * category or a bad number.
+   */
+  public static final Set<String> DEFAULT_MISSING_TOKENS =
+      Set.of(
+          "", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "Null", "None", "?",
+          "-");
 
   public static CsvFormat defaults() {
     return new CsvFormat(DEFAULT_MISSING_TOKENS);
   }
 
-  boolean isMissing(String cell) {
+  public boolean isMissing(String cell) {
     return cell == null || missingTokens.contains(cell.trim());
   }
 

@@ -2,6 +2,7 @@ package io.streamtune.ingest;
 
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.TabularPayload;
+import io.streamtune.schemas.deadletter.DeadLetterRecords;
 import io.streamtune.spec.PipelineSpec.ColumnType;
 import java.io.Reader;
 import java.time.Clock;
@@ -16,8 +17,9 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * Turns CSV rows into RawRecords. Numeric cells become doubles; a cell that does not parse in a
  * numeric column is kept as its original string so preprocessing can dead-letter the row with a
- * reason instead of losing it here. Cells beyond the header become columns {@code _extra_N}, which
- * preprocessing rejects as unknown.
+ * reason instead of losing it here. Cells beyond the header become columns {@code _extra_N}; a row
+ * with fewer or more cells than the header carries the attribute {@link
+ * DeadLetterRecords#MALFORMED_ATTRIBUTE}, so preprocessing dead-letters it with the counts.
  */
 public final class CsvRecordReader implements Iterator<RawRecord>, AutoCloseable {
 
@@ -74,13 +76,19 @@ public final class CsvRecordReader implements Iterator<RawRecord>, AutoCloseable
       }
     }
     long line = row.getRecordNumber() + 1; // +1 for the header line
+    Map<String, String> attributes =
+        row.size() == header.size()
+            ? Map.of()
+            : Map.of(
+                DeadLetterRecords.MALFORMED_ATTRIBUTE,
+                "CSV row with " + row.size() + " cells, the header has " + header.size());
     return RawRecord.newBuilder()
         .setId(id != null ? id : sourceName + "-" + row.getRecordNumber())
         .setEventTime(clock.instant())
         .setSource(sourceName + ":" + line)
         .setLabel(label)
         .setPayload(TabularPayload.newBuilder().setValues(values).build())
-        .setAttributes(Map.of())
+        .setAttributes(attributes)
         .build();
   }
 

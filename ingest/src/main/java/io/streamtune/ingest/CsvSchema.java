@@ -10,13 +10,29 @@ import java.util.Map;
  *
  * @param columns feature columns in file order
  * @param droppedColumns column name to the reason it is not a feature (e.g. an id-like column)
+ * @param excludedLabels label values seen but too rare to be classes (their rows are dead letters)
+ * @param evidence column name (label and dropped columns included) to the facts its type was
+ *     decided on; empty when the schema was declared, not inferred
+ * @param profile the pass over the file the schema was inferred from; null when declared
  */
 public record CsvSchema(
     Map<String, Column> columns,
     String labelColumn,
     List<String> labelClasses,
     Map<String, String> droppedColumns,
-    long rows) {
+    long rows,
+    List<String> excludedLabels,
+    Map<String, String> evidence,
+    CsvProfile profile) {
+
+  public CsvSchema(
+      Map<String, Column> columns,
+      String labelColumn,
+      List<String> labelClasses,
+      Map<String, String> droppedColumns,
+      long rows) {
+    this(columns, labelColumn, labelClasses, droppedColumns, rows, List.of(), Map.of(), null);
+  }
 
   /**
    * @param categories distinct values of a categorical column, most frequent first

@@ -16,6 +16,13 @@ class CsvSchemaInferenceTest {
 
   private static final Path CREDIT = Path.of("..", "data", "credit_data.csv");
 
+  /** For files of a few rows: every label value is a class however rare. */
+  private static final CsvSchemaInference SMALL =
+      new CsvSchemaInference(
+          CsvFormat.defaults(),
+          new CsvSchemaInference.Settings(
+              0.98, CsvSchemaInference.DEFAULT_MAX_CATEGORIES, 1, 0, false));
+
   @Test
   void creditDataColumnsAreTypedAndMissingCellsCounted() throws IOException {
     CsvSchema schema;
@@ -39,8 +46,7 @@ class CsvSchemaInferenceTest {
   void categoriesAreOrderedByFrequencyThenFirstAppearance() {
     String csv = "y,c\na,x\nb,y\na,y\nb,z\n";
 
-    CsvSchema schema =
-        CsvSchemaInference.withDefaults().infer(new StringReader(csv), "y", null, Map.of());
+    CsvSchema schema = SMALL.infer(new StringReader(csv), "y", null, Map.of());
 
     assertThat(schema.columns().get("c").categories()).containsExactly("y", "x", "z");
     assertThat(schema.labelClasses()).containsExactly("a", "b");
@@ -51,8 +57,7 @@ class CsvSchemaInferenceTest {
     String csv = "y,code\na,1\nb,2\n";
 
     CsvSchema schema =
-        CsvSchemaInference.withDefaults()
-            .infer(new StringReader(csv), "y", null, Map.of("code", ColumnType.CATEGORICAL));
+        SMALL.infer(new StringReader(csv), "y", null, Map.of("code", ColumnType.CATEGORICAL));
 
     assertThat(schema.columns().get("code").categories()).containsExactly("1", "2");
   }
@@ -65,16 +70,18 @@ class CsvSchemaInferenceTest {
           .append(",n")
           .append(i)
           .append(",NA,")
-          .append(i)
+          // unique whole numbers in no order and not named like an id: a numeric feature
+          .append((i * 37) % 100)
           .append('\n');
     }
 
     CsvSchema schema =
-        new CsvSchemaInference(CsvFormat.defaults(), 10)
+        new CsvSchemaInference(
+                CsvFormat.defaults(), new CsvSchemaInference.Settings(0.98, 10, 1, 0, false))
             .infer(new StringReader(csv.toString()), "y", null, Map.of());
 
     assertThat(schema.columns()).containsOnlyKeys("v");
-    assertThat(schema.droppedColumns().get("name")).contains("looks like an id");
+    assertThat(schema.droppedColumns().get("name")).contains("an id: every value distinct");
     assertThat(schema.droppedColumns().get("empty")).isEqualTo("every value is missing");
   }
 
@@ -86,11 +93,8 @@ class CsvSchemaInferenceTest {
                     .infer(new StringReader("a,b\n1,2\n"), "label", null, Map.of()))
         .isInstanceOf(IngestException.class)
         .hasMessageContaining("label column 'label' is not in the CSV header [a, b]");
-    assertThatThrownBy(
-            () ->
-                CsvSchemaInference.withDefaults()
-                    .infer(new StringReader("a,y\n1,x\n2,x\n"), "y", null, Map.of()))
-        .hasMessageContaining("1 distinct value(s)");
+    assertThatThrownBy(() -> SMALL.infer(new StringReader("a,y\n1,x\n2,x\n"), "y", null, Map.of()))
+        .hasMessageContaining("has 1 class(es) that are not rare; need 2+");
   }
 
   @Test

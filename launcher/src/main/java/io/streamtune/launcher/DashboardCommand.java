@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Serve the web dashboard (loopback, port 8088 by default): it follows the metrics, control,"
-            + " dead-letter, training and holdout topics live and shows every version's scores"
+            + " dead-letter, transforms, training and holdout topics live and shows every version's scores"
             + " with intervals, the gate's decisions, the champion's confusion matrix and per-class"
-            + " F1, online windows, drift detections, dead letters, class counts before and after"
+            + " F1, online windows, drift detections, dead letters, bad cells made missing per column,"
+            + " class counts before and after"
             + " rebalancing, throughput and lag per stage, and a PCA / t-SNE map of the holdout"
             + " (by the features, or by the champion's embedding of texts and images) with the"
             + " champion's errors marked, and for image pipelines an augmentation gallery."

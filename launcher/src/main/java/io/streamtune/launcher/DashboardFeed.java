@@ -87,6 +87,10 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     followers.add(
         new TopicFollower<>(
             kafka, Topics.DEADLETTER, "dashboard-deadletter", r -> true, state::accept, false));
+    // the fitted transforms carry the bad cells made missing per column
+    followers.add(
+        new TopicFollower<>(
+            kafka, Topics.TRANSFORMS, "dashboard-transforms", r -> true, state::accept, false));
     // counted by label as they pass, none kept: the class counts before and after rebalancing
     followers.add(
         new TopicFollower<>(

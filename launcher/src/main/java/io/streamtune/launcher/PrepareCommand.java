@@ -132,6 +132,12 @@ final class PrepareCommand implements Callable<Integer> {
         rejections.size(),
         rejected != null ? " -> " + rejected : "",
         fitted != null ? "; fitted transform -> " + fitted : "");
+    if (result.transform().badCells().total() > 0) {
+      // preprocess.badValues: missing made these cells missing; say where, so none goes unseen
+      err.printf(
+          "  %,d cells that were not numbers became missing: %s%n",
+          result.transform().badCells().total(), result.transform().badCells().asMap());
+    }
     if (rejected == null) {
       rejections.stream()
           .limit(10)

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       IngestCommand.class,
       InferSpecCommand.class,
+      ProfileCommand.class,
       PrepareCommand.class,
       SelectCommand.class,
       PreprocessCommand.class,

@@ -35,6 +35,7 @@ class StreamtuneCliTest {
         "demo",
         "ingest",
         "infer-spec",
+        "profile",
         "prepare",
         "preprocess",
         "trainer",
@@ -73,6 +74,66 @@ class StreamtuneCliTest {
     assertThat(run("embedded", "--help").out())
         .contains("--registry-token")
         .contains("STREAMTUNE_REGISTRY_TOKEN");
+  }
+
+  @Test
+  void profilePrintsTheTableAndWritesMarkdownAndHtml(@TempDir Path dir) throws Exception {
+    Run run =
+        run(
+            "profile",
+            "--csv",
+            Path.of("..", "data", "credit_data.csv").toString(),
+            "--label",
+            "Status",
+            "--output",
+            dir.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("credit_data.csv: 4454 rows, 14 columns; 2 exact duplicate rows")
+        .contains("label Status: good 3200 (71.8%), bad 1254 (28.2%); 0 missing")
+        .containsPattern("Income +numeric +381 \\(8\\.6%\\)");
+    assertThat(Files.readString(dir.resolve("profile.md"))).contains("| ![Income](hist-10.svg) |");
+    assertThat(Files.readString(dir.resolve("profile.html"))).contains("<svg");
+  }
+
+  @Test
+  void aSpecInferredFromADirtyFilePreparesItWithTheBadCellsCounted(@TempDir Path dir)
+      throws Exception {
+    StringBuilder rows = new StringBuilder("amount,grade,ok,verdict\n");
+    for (int i = 0; i < 200; i++) {
+      String amount =
+          i == 7 ? "lots" : i == 8 ? "1e400" : i == 9 ? "N/A" : String.valueOf(i * 13 % 97);
+      String ok = i % 3 == 0 ? "no" : "yes";
+      rows.append(amount).append(i % 2 == 0 ? ",A," : ",B,").append(ok).append(',').append(ok);
+      rows.append('\n');
+    }
+    Path csv = dir.resolve("loans.csv");
+    Files.writeString(csv, rows);
+    Path spec = dir.resolve("loans.yaml");
+    assertThat(
+            run("infer-spec", "--csv", csv.toString(), "--label", "ok", "--output", spec.toString())
+                .exitCode())
+        .isZero();
+    assertThat(PipelineSpecs.load(spec).columns().get("amount").type())
+        .isEqualTo(PipelineSpec.ColumnType.NUMERIC);
+    assertThat(Files.readString(spec))
+        .contains("# suspected leak: verdict (equal to the label in every row)");
+
+    Run prepared =
+        run(
+            "prepare",
+            "--pipeline",
+            spec.toString(),
+            "--input",
+            csv.toString(),
+            "--output",
+            dir.resolve("prepared.csv").toString());
+
+    assertThat(prepared.exitCode()).as(prepared.err()).isZero();
+    assertThat(prepared.err())
+        .contains("prepared 200 rows")
+        .contains("2 cells that were not numbers became missing: {amount=2}");
   }
 
   @Test

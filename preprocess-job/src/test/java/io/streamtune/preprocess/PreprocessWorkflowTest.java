@@ -124,6 +124,55 @@ class PreprocessWorkflowTest {
     assertThat(byStage.get("transform").getOriginalValue()).isNotNull();
   }
 
+  @Test
+  void badCellsBecomeMissingAndAreCountedPerColumnInTheStageMetrics() throws Exception {
+    PipelineSpec spec = TestSpecs.credit("preprocess:\n  badValues: missing\n");
+    List<RawEnvelope> envelopes = new ArrayList<>();
+    try (Serializer<RawRecord> serializer = AvroSerdes.valueSerializer(REGISTRY)) {
+      for (int i = 0; i < 30; i++) {
+        Object income = i % 10 == 0 ? "high" : i % 10 == 1 ? "1e400" : (Object) (10.0 * i);
+        Object age = i == 5 ? "-inf" : (Object) (20.0 + i);
+        RawRecord record =
+            tabular("m" + i, i % 3 == 0 ? "bad" : "good", "Income", income, "Age", age);
+        envelopes.add(envelope(i, "m" + i, serializer.serialize(TOPIC, record)));
+      }
+    }
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.streamtune.preprocess.flink.StageMetricsReporter.reportTo(registry);
+    try {
+      StreamExecutionEnvironment env =
+          PreprocessJob.localEnvironment(
+              2, io.streamtune.preprocess.flink.StageMetricsReporter.CONFIGURATION);
+      CollectingSink<Example> examples = new CollectingSink<>("workflow-bad-examples");
+      CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("workflow-bad-deadletters");
+      PreprocessJob.defineWorkflow(
+          env.fromData(envelopes, TypeInformation.of(RawEnvelope.class)),
+          spec,
+          REGISTRY,
+          new Sinks(examples, deadLetters));
+      env.execute("workflow-bad-cells-test");
+
+      assertThat(examples.collected()).hasSize(30);
+      assertThat(deadLetters.collected()).isEmpty();
+      assertThat(badCells(registry, "Income")).isEqualTo(6.0);
+      assertThat(badCells(registry, "Age")).isEqualTo(1.0);
+    } finally {
+      io.streamtune.preprocess.flink.StageMetricsReporter.reportTo(null);
+    }
+  }
+
+  private static double badCells(
+      io.micrometer.core.instrument.MeterRegistry registry, String column) {
+    return registry
+        .find("streamtune.preprocess.bad.cells")
+        .tag("column", column)
+        .functionCounters()
+        .stream()
+        .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count)
+        .sum();
+  }
+
   private static RawEnvelope envelope(long offset, String key, byte[] value) {
     return new RawEnvelope(TOPIC, 0, offset, key.getBytes(StandardCharsets.UTF_8), value);
   }

@@ -33,7 +33,7 @@ public record PipelineSpec(
     modality = modality == null ? Modality.TABULAR : modality;
     if (modality != Modality.TABULAR && label != null && label.column() == null) {
       // images and texts carry their label in the record; the name is for files (prepare)
-      label = new LabelSpec("label", label.classes());
+      label = new LabelSpec("label", label.classes(), label.excluded());
     }
     columns =
         columns == null
@@ -68,19 +68,35 @@ public record PipelineSpec(
 
   /**
    * @param classes every label value, in the order of the model's outputs
+   * @param excluded label values seen in the data but left out of the classes (too rare to learn,
+   *     {@code infer-spec} lists them): a record carrying one is a dead letter saying so
    */
-  public record LabelSpec(String column, List<String> classes) implements Serializable {
+  public record LabelSpec(String column, List<String> classes, List<String> excluded)
+      implements Serializable {
     public LabelSpec {
       classes = classes == null ? List.of() : List.copyOf(classes);
+      excluded = excluded == null ? List.of() : List.copyOf(excluded);
+    }
+
+    public LabelSpec(String column, List<String> classes) {
+      this(column, classes, null);
     }
   }
 
   /**
    * @param categories known categories of a categorical column, in one-hot order
+   * @param badValues this numeric column's policy for a cell that is not a number; null: {@code
+   *     preprocess.badValues}
    */
-  public record ColumnSpec(ColumnType type, List<String> categories) implements Serializable {
+  public record ColumnSpec(
+      ColumnType type, List<String> categories, PreprocessSpec.BadValuePolicy badValues)
+      implements Serializable {
     public ColumnSpec {
       categories = categories == null ? List.of() : List.copyOf(categories);
+    }
+
+    public ColumnSpec(ColumnType type, List<String> categories) {
+      this(type, categories, null);
     }
 
     public static ColumnSpec numeric() {
@@ -93,17 +109,53 @@ public record PipelineSpec(
   }
 
   /**
-   * @param holdoutFraction share of record ids that go to the holdout
-   * @param salt mixed into the id hash, so two pipelines can split the same ids differently
+   * @param holdoutFraction share of split keys that go to the holdout
+   * @param salt mixed into the key hash, so two pipelines can split the same ids differently
+   * @param key what is hashed: {@code id} (the record id), {@code content} (the feature cells, so
+   *     exact copies of a row stay on one side) or {@code column NAME} (the value of column NAME,
+   *     so every row of one group stays on one side, like scikit-learn's group splits)
    */
-  public record SplitSpec(Double holdoutFraction, String salt) implements Serializable {
+  public record SplitSpec(Double holdoutFraction, String salt, String key) implements Serializable {
     public SplitSpec {
       holdoutFraction = holdoutFraction == null ? 0.2 : holdoutFraction;
       salt = salt == null ? "streamtune" : salt;
+      key = key == null ? "id" : key.trim();
+    }
+
+    public SplitSpec(Double holdoutFraction, String salt) {
+      this(holdoutFraction, salt, null);
     }
 
     public static SplitSpec defaults() {
-      return new SplitSpec(null, null);
+      return new SplitSpec(null, null, null);
+    }
+
+    /** What the split hashes. */
+    public enum KeyKind {
+      ID,
+      CONTENT,
+      COLUMN
+    }
+
+    /** The kind of {@link #key}; throws a {@link SpecException} for anything else. */
+    public KeyKind keyKind() {
+      if (key.equals("id")) {
+        return KeyKind.ID;
+      }
+      if (key.equals("content")) {
+        return KeyKind.CONTENT;
+      }
+      if (key.startsWith("column ") && !keyColumn().isEmpty()) {
+        return KeyKind.COLUMN;
+      }
+      throw new SpecException(
+          "key 'split.key' must be one of [id, content, column NAME], got '" + key + "'");
+    }
+
+    /** The group column of {@code column NAME}; empty for the other kinds. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String keyColumn() {
+      return key.startsWith("column ") ? key.substring("column ".length()).trim() : "";
     }
   }
 

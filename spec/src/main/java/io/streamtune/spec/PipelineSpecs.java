@@ -170,6 +170,14 @@ public final class PipelineSpecs {
                         + key
                         + ".categories' must list the categories of a categorical column");
               }
+              if (columnSpec.type() == ColumnType.CATEGORICAL && columnSpec.badValues() != null) {
+                throw new SpecException(
+                    origin
+                        + ": key '"
+                        + key
+                        + ".badValues' is only allowed for numeric columns (a categorical cell"
+                        + " outside the categories takes the unseen slot)");
+              }
               if (columnSpec.type() == ColumnType.NUMERIC && !columnSpec.categories().isEmpty()) {
                 throw new SpecException(
                     origin
@@ -187,11 +195,43 @@ public final class PipelineSpecs {
       throw new SpecException(
           origin + ": key 'split.holdoutFraction' must be in (0, 1), got " + holdout);
     }
+    validateSplitKey(spec, origin);
+    List<String> excluded = spec.label().excluded();
+    for (String label : excluded) {
+      if (classes.contains(label)) {
+        throw new SpecException(
+            origin + ": key 'label.excluded' lists '" + label + "', which is one of the classes");
+      }
+    }
     if (tabular) {
       spec.preprocess().validate(spec.columns(), origin);
     }
     spec.trainer().validate(origin, spec.modality());
     spec.sampling().validate(origin, classes);
+  }
+
+  private static void validateSplitKey(PipelineSpec spec, String origin) {
+    PipelineSpec.SplitSpec split = spec.split();
+    try {
+      split.keyKind();
+    } catch (SpecException e) {
+      throw new SpecException(origin + ": " + e.getMessage(), e);
+    }
+    if (split.keyKind() != PipelineSpec.SplitSpec.KeyKind.ID
+        && spec.modality() != PipelineSpec.Modality.TABULAR) {
+      throw new SpecException(
+          origin
+              + ": key 'split.key' must be id for "
+              + spec.modality().name().toLowerCase(java.util.Locale.ROOT)
+              + " pipelines (content and column NAME are for tabular ones), got '"
+              + split.key()
+              + "'");
+    }
+    if (split.keyKind() == PipelineSpec.SplitSpec.KeyKind.COLUMN
+        && split.keyColumn().equals(spec.label().column())) {
+      throw new SpecException(
+          origin + ": key 'split.key' must not name the label column '" + split.keyColumn() + "'");
+    }
   }
 
   /** Convenience for code that builds a spec (e.g. from an inferred CSV schema). */

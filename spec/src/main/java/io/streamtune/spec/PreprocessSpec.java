@@ -26,6 +26,10 @@ import java.util.Map;
  *     normalized rank error of about 1.65 %)
  * @param quantileRefresh in a stream, quantile-based parameters are read from their sketches after
  *     1, 2, 4, ... training values up to this many, then every this many
+ * @param badValues what a numeric cell that is not a finite number does to its record: {@code
+ *     reject} (a dead letter naming the cell) or {@code missing} (the cell becomes missing, is
+ *     imputed like any missing value and is counted per column); a column's own {@code badValues}
+ *     overrides it
  */
 public record PreprocessSpec(
     List<StepSpec> steps,
@@ -33,7 +37,8 @@ public record PreprocessSpec(
     Integer warmup,
     Long freezeAfter,
     Integer sketchK,
-    Integer quantileRefresh)
+    Integer quantileRefresh,
+    BadValuePolicy badValues)
     implements Serializable {
 
   public PreprocessSpec {
@@ -43,10 +48,21 @@ public record PreprocessSpec(
     freezeAfter = freezeAfter == null ? 0L : freezeAfter;
     sketchK = sketchK == null ? 200 : sketchK;
     quantileRefresh = quantileRefresh == null ? 1000 : quantileRefresh;
+    badValues = badValues == null ? BadValuePolicy.REJECT : badValues;
+  }
+
+  public PreprocessSpec(
+      List<StepSpec> steps,
+      UnknownColumnPolicy unknownColumns,
+      Integer warmup,
+      Long freezeAfter,
+      Integer sketchK,
+      Integer quantileRefresh) {
+    this(steps, unknownColumns, warmup, freezeAfter, sketchK, quantileRefresh, null);
   }
 
   public static PreprocessSpec defaults() {
-    return new PreprocessSpec(null, null, null, null, null, null);
+    return new PreprocessSpec(null, null, null, null, null, null, null);
   }
 
   /** What the walking skeleton did, as steps. */
@@ -61,6 +77,17 @@ public record PreprocessSpec(
   public enum UnknownColumnPolicy {
     REJECT,
     IGNORE
+  }
+
+  /** What a numeric cell that is not a finite number does ({@code preprocess.badValues}). */
+  public enum BadValuePolicy {
+    REJECT,
+    MISSING
+  }
+
+  /** The policy of one column: its own, else the section's. */
+  public BadValuePolicy badValuesOf(ColumnSpec column) {
+    return column.badValues() == null ? badValues : column.badValues();
   }
 
   public enum ImputeStrategy {

@@ -6,6 +6,7 @@ import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.EvaluationReport;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.RetrainRequest;
+import io.streamtune.schemas.avro.TransformVersion;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -40,6 +41,10 @@ public final class DashboardState {
   private final Deque<Map<String, Object>> drift = new ArrayDeque<>();
   private final Map<String, Map<String, Long>> deadLettersByStage = new TreeMap<>();
   private final Deque<Map<String, Object>> latestDeadLetters = new ArrayDeque<>();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private final Map<String, Map<String, Long>> badCells = new TreeMap<>();
+  private final Map<String, Long> badCellsVersion = new TreeMap<>();
   private final Map<Integer, EvaluationReport> holdoutByVersion = new LinkedHashMap<>();
   private EvaluationReport champion;
   private Map<String, Object> holdoutMap;
@@ -80,6 +85,30 @@ public final class DashboardState {
     entry.put("feature", request.getFeature() == null ? null : request.getFeature().toString());
     entry.put("reason", String.valueOf(request.getReason()));
     append(drift, entry);
+    revision++;
+  }
+
+  /**
+   * Folds one published fitted transform: its {@code badCells} (cells that were not numbers and
+   * became missing under {@code preprocess.badValues: missing}, per column, over every row the job
+   * took) replace the pipeline's earlier counts when its version is newer.
+   */
+  public synchronized void accept(TransformVersion transform) {
+    String pipeline = String.valueOf(transform.getPipeline());
+    Long seen = badCellsVersion.get(pipeline);
+    if (seen != null && seen >= transform.getVersion()) {
+      return;
+    }
+    com.fasterxml.jackson.databind.JsonNode counts;
+    try {
+      counts = JSON.readTree(String.valueOf(transform.getJson())).path("badCells");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return; // not a transform this page can read: the other panels still are
+    }
+    Map<String, Long> columns = new TreeMap<>();
+    counts.fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asLong()));
+    badCellsVersion.put(pipeline, transform.getVersion());
+    badCells.put(pipeline, columns);
     revision++;
   }
 
@@ -164,8 +193,9 @@ public final class DashboardState {
    * Everything the page draws, as plain maps and lists (written as JSON by the server): {@code
    * versions} (holdout scores with intervals, the gate's decision and reason, the champion marked),
    * {@code champion} (its labels, confusion matrix and per-class F1, or null), {@code online},
-   * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code map} (PCA
-   * and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind),
+   * {@code events} (rollbacks, selections), {@code drift}, {@code deadLetters}, {@code badCells}
+   * (pipeline -> column -> cells made missing, from the newest published transform), {@code map}
+   * (PCA and t-SNE points of the holdout, or null), {@code lag} (consumer group -> records behind),
    * {@code classCounts} (per label: {@code before} = original train examples, {@code after} = all
    * train examples incl. synthetic and augmented ones), {@code throughput} ({@link
    * StageThroughput#rates()}).
@@ -184,6 +214,9 @@ public final class DashboardState {
     deadLetters.put("byStage", byStage);
     deadLetters.put("latest", copy(latestDeadLetters));
     snapshot.put("deadLetters", deadLetters);
+    Map<String, Map<String, Long>> bad = new TreeMap<>();
+    badCells.forEach((pipeline, columns) -> bad.put(pipeline, new TreeMap<>(columns)));
+    snapshot.put("badCells", bad);
     snapshot.put("map", holdoutMap);
     snapshot.put("lag", new TreeMap<>(lagByGroup));
     List<Map<String, Object>> classCounts = new ArrayList<>();

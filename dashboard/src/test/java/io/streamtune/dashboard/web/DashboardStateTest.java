@@ -129,6 +129,29 @@ class DashboardStateTest {
   }
 
   @Test
+  void theNewestPublishedTransformGivesTheBadCellsPerColumn() {
+    DashboardState state = new DashboardState();
+    state.accept(transform(100, "{\"badCells\": {\"Income\": 3, \"Age\": 1}}"));
+    state.accept(transform(400, "{\"badCells\": {\"Income\": 9, \"Age\": 2}}"));
+    // published out of order: an older version changes nothing
+    state.accept(transform(200, "{\"badCells\": {\"Income\": 5}}"));
+
+    assertThat(state.snapshot().get("badCells"))
+        .isEqualTo(Map.of("credit", Map.of("Age", 2L, "Income", 9L)));
+    assertThat(state.revision()).isEqualTo(2);
+  }
+
+  private static io.streamtune.schemas.avro.TransformVersion transform(long version, String json) {
+    return io.streamtune.schemas.avro.TransformVersion.newBuilder()
+        .setPipeline("credit")
+        .setVersion(version)
+        .setPublishedAt(T0)
+        .setFormat("streamtune-fitted-transform/1")
+        .setJson(json)
+        .build();
+  }
+
+  @Test
   void onlineWindowsDriftRequestsAndDeadLettersAreListed() {
     DashboardState state = new DashboardState();
     state.accept(other("online", 1, ""));

@@ -10,8 +10,15 @@ import io.streamtune.schemas.avro.Split;
  */
 public interface Splittable<T extends Splittable<T>> {
 
-  /** The record id the split is decided from. */
+  /** The record id. */
   String id();
+
+  /**
+   * What the split is decided from ({@code split.key}); the id unless the record says otherwise.
+   */
+  default String splitKey() {
+    return id();
+  }
 
   /** The record with its split set (a copy, or the record itself where it is mutable). */
   T withSplit(Split split);

@@ -6,8 +6,9 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decides train or holdout from the record id alone, so the same record lands on the same side on
- * every run, in every JVM, before any augmentation can leak it across.
+ * Decides train or holdout from the record's split key alone (its id, or with {@code split.key} its
+ * content or group column), so the same record, and every copy or group member of it, lands on the
+ * same side on every run, in every JVM, before any augmentation can leak it across.
  */
 public final class Splitter implements Serializable {
 
@@ -40,8 +41,8 @@ public final class Splitter implements Serializable {
     return (hash & 0xFFFFFFFFL) / TWO_POW_32;
   }
 
-  /** The record stamped with its split. */
+  /** The record stamped with its split, decided from its {@link Splittable#splitKey()}. */
   public <T extends Splittable<T>> T assign(T record) {
-    return record.withSplit(splitOf(record.id()));
+    return record.withSplit(splitOf(record.splitKey()));
   }
 }

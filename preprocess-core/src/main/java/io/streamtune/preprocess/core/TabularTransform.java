@@ -67,6 +67,9 @@ public final class TabularTransform {
   private long warmupTrainRows;
   private final List<RowInFlight> warmupBuffer = new ArrayList<>();
 
+  /** Cells made missing because they were not numbers, per column, over every row accepted. */
+  private final BadCellCounts badCells = new BadCellCounts();
+
   /** The training inputs' distribution; null when read from JSON written without one. */
   private ReferenceProfile reference;
 
@@ -134,6 +137,11 @@ public final class TabularTransform {
     return featureNames;
   }
 
+  /** Bad cells made missing ({@code preprocess.badValues: missing}) per column, all splits. */
+  public BadCellCounts badCells() {
+    return badCells;
+  }
+
   /** Training rows fitted so far (stops growing once frozen). */
   public long version() {
     return version;
@@ -176,6 +184,7 @@ public final class TabularTransform {
     if (row.split() == null) {
       throw new IllegalArgumentException("row " + row.id() + " has not been split");
     }
+    badCells.add(row.badCells());
     RowInFlight item = new RowInFlight(row, toFrame(row), fitsWhileStreaming(row), ++seq);
     Outcome<PreparedRow> filtered = filterRow(item);
     if (filtered != null) {
@@ -392,6 +401,7 @@ public final class TabularTransform {
     List<RowInFlight> released = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       ValidatedRow row = rows.get(r);
+      pipeline.badCells.add(row.badCells());
       RowInFlight item = new RowInFlight(row, pipeline.toFrame(row), fitOn.test(row), r);
       Outcome<PreparedRow> filtered = pipeline.filterRow(item);
       if (filtered != null) {
@@ -490,6 +500,7 @@ public final class TabularTransform {
     if (reference != null) {
       reference.save(root.putObject("reference"));
     }
+    badCells.save(root.putObject("badCells"));
     return root;
   }
 
@@ -542,6 +553,7 @@ public final class TabularTransform {
     for (JsonNode item : root.get("warmupBuffer")) {
       pipeline.warmupBuffer.add(RowsInFlightJson.read(item));
     }
+    pipeline.badCells.load(root.get("badCells"));
     JsonNode reference = root.get("reference");
     if (reference == null) {
       pipeline.reference = null; // written before references: no reference, not an empty one

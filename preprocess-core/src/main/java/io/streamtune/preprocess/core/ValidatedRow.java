@@ -3,6 +3,7 @@ package io.streamtune.preprocess.core;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.schemas.avro.Split;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Objects;
  * @param split {@code null} until the splitter has run
  * @param source the raw record as it arrived, so a later stage can still dead-letter it; {@code
  *     null} for rows that did not come from a topic (batch mode, tests)
+ * @param splitKey what the splitter hashes ({@code split.key}): the id, the row's content or its
+ *     group column's value; {@code null} means the id
+ * @param badCells the numeric columns whose cell was not a number and became missing ({@code
+ *     preprocess.badValues: missing}), each once; empty for most rows
  */
 public record ValidatedRow(
     String id,
@@ -25,11 +30,15 @@ public record ValidatedRow(
     double[] numericValues,
     String[] categoricalValues,
     Split split,
-    RawEnvelope source)
+    RawEnvelope source,
+    String splitKey,
+    List<String> badCells)
     implements Splittable<ValidatedRow> {
 
   public ValidatedRow {
     Objects.requireNonNull(id, "id");
+    splitKey = splitKey == null ? id : splitKey;
+    badCells = badCells == null ? List.of() : List.copyOf(badCells);
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(numericValues, "numericValues");
     Objects.requireNonNull(categoricalValues, "categoricalValues");
@@ -46,15 +55,55 @@ public record ValidatedRow(
     this(id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, null);
   }
 
+  public ValidatedRow(
+      String id,
+      long eventTimeMillis,
+      String label,
+      int labelIndex,
+      double[] numericValues,
+      String[] categoricalValues,
+      Split split,
+      RawEnvelope source) {
+    this(
+        id,
+        eventTimeMillis,
+        label,
+        labelIndex,
+        numericValues,
+        categoricalValues,
+        split,
+        source,
+        null,
+        null);
+  }
+
   @Override
   public ValidatedRow withSplit(Split newSplit) {
     return new ValidatedRow(
-        id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, newSplit, source);
+        id,
+        eventTimeMillis,
+        label,
+        labelIndex,
+        numericValues,
+        categoricalValues,
+        newSplit,
+        source,
+        splitKey,
+        badCells);
   }
 
   public ValidatedRow withSource(RawEnvelope newSource) {
     return new ValidatedRow(
-        id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, newSource);
+        id,
+        eventTimeMillis,
+        label,
+        labelIndex,
+        numericValues,
+        categoricalValues,
+        split,
+        newSource,
+        splitKey,
+        badCells);
   }
 
   public boolean isMissingNumeric(int numericIndex) {

@@ -53,6 +53,9 @@ public final class IntakeFunction<T> extends ProcessFunction<RawEnvelope, T> {
   private transient Map<String, Counter> deadLettersByStage;
   private transient Counter accepted;
 
+  /** Per numeric column: cells that were not numbers and became missing (badValues: missing). */
+  private transient Map<String, Counter> badCellsByColumn;
+
   private IntakeFunction(
       PipelineSpec spec,
       String schemaRegistryUrl,
@@ -101,6 +104,19 @@ public final class IntakeFunction<T> extends ProcessFunction<RawEnvelope, T> {
           getRuntimeContext().getMetricGroup().addGroup("stage", stage).counter("deadLettered"));
     }
     accepted = getRuntimeContext().getMetricGroup().counter("accepted");
+    badCellsByColumn = new HashMap<>();
+    spec.columns()
+        .forEach(
+            (column, columnSpec) -> {
+              if (columnSpec.type() == PipelineSpec.ColumnType.NUMERIC) {
+                badCellsByColumn.put(
+                    column,
+                    getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("column", column)
+                        .counter("badCells"));
+              }
+            });
   }
 
   @Override
@@ -108,6 +124,9 @@ public final class IntakeFunction<T> extends ProcessFunction<RawEnvelope, T> {
     Outcome<T> outcome = intake.accept(envelope);
     if (outcome instanceof Outcome.Accepted<T> ok) {
       accepted.inc();
+      if (ok.value() instanceof ValidatedRow row) {
+        row.badCells().forEach(column -> badCellsByColumn.get(column).inc());
+      }
       out.collect(ok.value());
     } else {
       Outcome.Rejected<T> rejected = (Outcome.Rejected<T>) outcome;

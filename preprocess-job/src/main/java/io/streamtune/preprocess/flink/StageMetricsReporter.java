@@ -36,6 +36,7 @@ public final class StageMetricsReporter implements MetricReporter {
 
   public static final String STAGE = "preprocess";
   static final String EXAMPLES = "streamtune.preprocess.examples";
+  static final String BAD_CELLS = "streamtune.preprocess.bad.cells";
   static final String PENDING_RECORDS = "streamtune.preprocess.source.pending.records";
   static final int DEFAULT_PORT = MetricsSettings.PREPROCESS_PORT;
 
@@ -129,6 +130,11 @@ public final class StageMetricsReporter implements MetricReporter {
         add(StageMeters.RECORDS_OUT, Tags.of("stage", STAGE), counter);
         add(EXAMPLES, Tags.of("stage", STAGE, "split", split), counter);
       }
+      case "badCells" ->
+          add(
+              BAD_CELLS,
+              Tags.of("stage", STAGE, "column", variables.getOrDefault("<column>", "unknown")),
+              counter);
       case "deadLettered" ->
           add(
               StageMeters.DEAD_LETTERS,

@@ -67,6 +67,12 @@ class StageMetricsReporterTest {
           invalid,
           "deadLettered",
           group(Map.of("<operator_name>", "decode and validate", "<stage>", "validate")));
+      SimpleCounter badGlucose = new SimpleCounter();
+      badGlucose.inc(7);
+      reporter.notifyOfAddedMetric(
+          badGlucose,
+          "badCells",
+          group(Map.of("<operator_name>", "decode and validate", "<column>", "Glucose")));
       Gauge<Long> pending = () -> 42L;
       reporter.notifyOfAddedMetric(pending, "pendingRecords", group(Map.of()));
       in1.inc(1);
@@ -88,6 +94,8 @@ class StageMetricsReporterTest {
               "streamtune_dead_letters_total{service=\"preprocess\",stage=\"preprocess\",step=\"validate\"} 2.0")
           .contains(
               "streamtune_preprocess_source_pending_records{service=\"preprocess\",stage=\"preprocess\"} 42.0")
+          .contains(
+              "streamtune_preprocess_bad_cells_total{column=\"Glucose\",service=\"preprocess\",stage=\"preprocess\"} 7.0")
           .contains("jvm_memory_used_bytes{");
 
       reporter.notifyOfRemovedMetric(pending, "pendingRecords", group(Map.of()));

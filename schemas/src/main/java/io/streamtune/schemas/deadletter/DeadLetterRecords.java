@@ -31,6 +31,13 @@ public final class DeadLetterRecords {
   /** Longest value quoted inside a reason (see {@link #quote}). */
   public static final int MAX_QUOTED_CHARS = 80;
 
+  /**
+   * A raw record attribute a reader sets when the record's source was malformed (a CSV row with
+   * fewer or more cells than the header); its value says how. Validation dead-letters such a record
+   * with that reason: cells of a misaligned row cannot be trusted to be in their columns.
+   */
+  public static final String MALFORMED_ATTRIBUTE = "streamtune.malformed";
+
   private DeadLetterRecords() {}
 
   /** Where the rejected record came from; partition and offset are -1 for non-topic sources. */
