@@ -57,6 +57,7 @@ class GrafanaDashboardTest {
             "streamtune_records_in_total",
             "streamtune_records_out_total",
             "streamtune_dead_letters_total",
+            "streamtune_preprocess_bad_cells_total",
             "kafka_consumer_fetch_manager_records_lag_max",
             "streamtune_trainer_buffer_examples",
             "streamtune_trainer_buffer_bytes",
