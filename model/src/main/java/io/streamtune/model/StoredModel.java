@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.image.ImageInput;
 import io.streamtune.model.image.UserBackbone;
 import java.nio.file.Path;
 
@@ -24,11 +24,17 @@ public final class StoredModel implements AutoCloseable {
   private final Model model;
   private final ModelMetadata metadata;
   private final Path directory;
+  // what an image model reads (shape, normalization); null for the MLP
+  private final ImageInput imageInput;
   private boolean closed;
 
   StoredModel(Model model, ModelMetadata metadata, Path directory) {
     this.model = model;
     this.metadata = metadata;
+    this.imageInput =
+        UserBackbone.readsImages(metadata.architecture())
+            ? ImageInput.parse(metadata.architecture())
+            : null;
     this.directory = directory;
   }
 
@@ -85,7 +91,10 @@ public final class StoredModel implements AutoCloseable {
       }
       float[] probabilities;
       try (NDManager batch = model.getNDManager().newSubManager()) {
-        NDArray input = batch.create(flat, inputShape(rows, width));
+        NDArray input =
+            imageInput != null
+                ? imageInput.tensor(batch, flat, rows)
+                : batch.create(flat, new Shape(rows, width));
         NDList output =
             model.getBlock().forward(new ParameterStore(batch, false), new NDList(input), false);
         probabilities = output.singletonOrThrow().softmax(1).toFloatArray();
@@ -97,14 +106,6 @@ public final class StoredModel implements AutoCloseable {
       }
     }
     return result;
-  }
-
-  /** Image models read [rows, 1, side, side]; an MLP reads [rows, width]. */
-  private Shape inputShape(int rows, int width) {
-    if (UserBackbone.readsImages(metadata.architecture())) {
-      return new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE);
-    }
-    return new Shape(rows, width);
   }
 
   @Override
