@@ -174,42 +174,47 @@ public final class ImageOps {
 
   /**
    * Pixel i's hue rotated by shift turns through HSV, into out (may be in): torchvision's {@code
-   * _rgb2hsv} and {@code _hsv2rgb} (PIL's conversion), rounded back to 8 bits.
+   * _rgb2hsv} and {@code _hsv2rgb} (PIL's conversion), rounded back to 8 bits. Worked in 0-255
+   * units, where value is the largest channel and, with chroma = max - min, HSV's p = min, q = max
+   * - chroma * f and t = min + chroma * f: one division per pixel.
    */
   private static void rotateHue(byte[] in, int i, byte[] out, double shift) {
-    double r = (in[i] & 0xff) / 255.0;
-    double g = (in[i + 1] & 0xff) / 255.0;
-    double b = (in[i + 2] & 0xff) / 255.0;
-    double max = Math.max(r, Math.max(g, b));
-    double min = Math.min(r, Math.min(g, b));
+    int r = in[i] & 0xff;
+    int g = in[i + 1] & 0xff;
+    int b = in[i + 2] & 0xff;
+    int max = Math.max(r, Math.max(g, b));
+    int min = Math.min(r, Math.min(g, b));
     if (max == min) {
       // no saturation: the hue is undefined and rotating it changes nothing
-      out[i] = in[i];
-      out[i + 1] = in[i + 1];
-      out[i + 2] = in[i + 2];
+      out[i] = (byte) r;
+      out[i + 1] = (byte) g;
+      out[i + 2] = (byte) b;
       return;
     }
-    double chroma = max - min;
-    double s = chroma / max;
-    double h;
+    int chroma = max - min;
+    // hue in sixths of a turn, [-1, 5)
+    double sixths;
     if (max == r) {
-      h = (max - b) / chroma - (max - g) / chroma;
+      sixths = (g - b) / (double) chroma;
     } else if (max == g) {
-      h = 2.0 + (max - r) / chroma - (max - b) / chroma;
+      sixths = 2.0 + (b - r) / (double) chroma;
     } else {
-      h = 4.0 + (max - g) / chroma - (max - r) / chroma;
+      sixths = 4.0 + (r - g) / (double) chroma;
     }
-    h = (h / 6.0 + 1.0) % 1.0;
-    h = ((h + shift) % 1.0 + 1.0) % 1.0;
-    double sector = Math.floor(h * 6.0);
-    double f = h * 6.0 - sector;
-    double p = max * (1.0 - s);
-    double q = max * (1.0 - s * f);
-    double t = max * (1.0 - s * (1.0 - f));
+    double h = sixths / 6.0 + shift;
+    h -= Math.floor(h);
+    double scaled = h * 6.0;
+    int sector = (int) scaled;
+    double f = scaled - sector;
+    // h just under 1 can round to 6 sixths: that is sector 0 (torchvision's i % 6)
+    sector %= 6;
+    double p = min;
+    double q = max - chroma * f;
+    double t = min + chroma * f;
     double ro;
     double go;
     double bo;
-    switch (((int) sector) % 6) {
+    switch (sector) {
       case 0 -> {
         ro = max;
         go = t;
@@ -241,9 +246,9 @@ public final class ImageOps {
         bo = q;
       }
     }
-    out[i] = (byte) Image.clamp(ro * 255.0);
-    out[i + 1] = (byte) Image.clamp(go * 255.0);
-    out[i + 2] = (byte) Image.clamp(bo * 255.0);
+    out[i] = (byte) Image.clamp(ro);
+    out[i + 1] = (byte) Image.clamp(go);
+    out[i + 2] = (byte) Image.clamp(bo);
   }
 
   /** Adds zero-mean Gaussian noise of standard deviation sigma (in 0-255 units). */
