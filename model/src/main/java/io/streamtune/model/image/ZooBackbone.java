@@ -61,7 +61,9 @@ public final class ZooBackbone {
         + (offline
             ? ": this JVM is offline (ai.djl.offline=true) and the file is not in the DJL cache"
             : ": " + cause.getMessage())
-        + ". Pre-fetch it: run the trainer once online (DJL downloads "
+        + ". Pre-fetch it: run the trainer once online with DJL_OFFLINE=false (or"
+        + " -Dai.djl.offline=false; the services go offline by themselves otherwise, see"
+        + " TorchNatives), and DJL downloads "
         + zoo.fileUrl()
         + " into its cache dir "
         + cacheDir()
