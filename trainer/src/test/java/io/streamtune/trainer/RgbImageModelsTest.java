@@ -212,15 +212,20 @@ class RgbImageModelsTest {
       assertThat(trainer.architecture())
           .startsWith("user-backbone[torchscript | dense128] from ")
           .endsWith("; input 48x48x3 mean 0.485,0.456,0.406 std 0.229,0.224,0.225");
-      List<float[]> backbone = trainer.tuner().blockValues(0);
-      assertThat(backbone).hasSizeGreaterThan(50);
+      // the TorchScript module's top-level submodules: conv1, bn1, layer1 ... layer4
+      assertThat(trainer.tuner().backboneBlockCount()).isEqualTo(6);
+      List<List<float[]>> backbone = allBlocks(trainer);
+      assertThat(backbone.stream().mapToInt(List::size).sum()).isEqualTo(60);
       List<float[]> head = trainer.tuner().headValues();
 
       trainer.train(colours(32, 48, 1), () -> false);
 
-      assertThat(same(trainer.tuner().blockValues(0), backbone))
-          .as("the frozen ResNet-18 parameters after a round")
-          .isTrue();
+      List<List<float[]>> after = allBlocks(trainer);
+      for (int block = 0; block < backbone.size(); block++) {
+        assertThat(same(after.get(block), backbone.get(block)))
+            .as("frozen ResNet-18 block %d after a round", block)
+            .isTrue();
+      }
       assertThat(same(trainer.tuner().headValues(), head)).as("the new head trained").isFalse();
       trained = trainer.tuner().predict(scaled(unseen));
       version = saveVersion(trainer, dir);
@@ -228,6 +233,35 @@ class RgbImageModelsTest {
     try (StoredModel stored = new ModelStore(dir).load(version, Device.cpu())) {
       assertThat(stored.predict(scaled(unseen))).containsExactly(trained);
     }
+  }
+
+  @Test
+  void partialTrainsTheLastResNetStageOnly() throws Exception {
+    Path exported = exportResNet18(Path.of("target", "byo-resnet18"));
+    PipelineSpec spec =
+        spec(
+            "{}",
+            "  backbone: "
+                + exported.resolve("resnet18.pt").toAbsolutePath()
+                + "\n  strategy: partial\n  unfreezeLastBlocks: 1\n  backboneLrFactor: 0.5\n"
+                + "  epochs: 1\n  batchSize: 16\n  learningRate: 0.01\n  seed: 1\n");
+    try (ImageCnnRoundTrainer trainer = ImageCnnRoundTrainer.create(spec, 2, Device.cpu())) {
+      List<List<float[]>> before = allBlocks(trainer);
+      trainer.train(colours(32, 48, 1), () -> false);
+      List<List<float[]>> after = allBlocks(trainer);
+      for (int block = 0; block < 5; block++) {
+        assertThat(same(after.get(block), before.get(block))).as("block %d", block).isTrue();
+      }
+      assertThat(same(after.get(5), before.get(5))).as("layer4 trains").isFalse();
+    }
+  }
+
+  private static List<List<float[]>> allBlocks(ImageCnnRoundTrainer trainer) {
+    List<List<float[]>> blocks = new java.util.ArrayList<>();
+    for (int block = 0; block < trainer.tuner().backboneBlockCount(); block++) {
+      blocks.add(trainer.tuner().blockValues(block));
+    }
+    return blocks;
   }
 
   @Test

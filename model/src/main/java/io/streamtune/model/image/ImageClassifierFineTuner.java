@@ -36,11 +36,12 @@ import java.util.function.BooleanSupplier;
  * or stored by an earlier round) under a dense head, with the strategy of the spec.
  *
  * <p>The backbone's blocks are its children that hold parameters (for SmallCnn the two
- * convolutions). {@code linear_probe} freezes them all, {@code partial} trains the last k, {@code
- * full} trains all; gradual unfreezing adds one block from the top every n epochs of a round. The
- * backbone's learning rate is the head's times {@code backboneLrFactor} (a per-parameter rate,
- * which DJL's optimizers take as a {@link ai.djl.training.tracker.ParameterTracker}). Frozen
- * parameters get no gradient and no update, so they stay bit-identical.
+ * convolutions; for a TorchScript module its top-level submodules, {@link BackboneBlocks}). {@code
+ * linear_probe} freezes them all, {@code partial} trains the last k, {@code full} trains all;
+ * gradual unfreezing adds one block from the top every n epochs of a round. The backbone's learning
+ * rate is the head's times {@code backboneLrFactor} (a per-parameter rate, which DJL's optimizers
+ * take as a {@link ai.djl.training.tracker.ParameterTracker}). Frozen parameters get no gradient
+ * and no update, so they stay bit-identical.
  *
  * <p>The model, the trainer and the optimizer state live from round to round, so each round
  * warm-starts from the previous one.
@@ -52,7 +53,8 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
 
   private final Model model;
   private final Block backbone;
-  private final List<Block> backboneBlocks;
+  // the blocks the strategy counts, bottom first, each as its parameters
+  private final List<List<Parameter>> backboneBlocks;
   private final List<Parameter> parameters;
   private final Trainer trainer;
   private final TrainSettings settings;
@@ -75,16 +77,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     this.numClasses = numClasses;
     this.settings = settings;
     this.device = device;
-    this.backboneBlocks = new ArrayList<>();
-    for (Pair<String, Block> child : backbone.getChildren()) {
-      if (!child.getValue().getParameters().isEmpty()) {
-        backboneBlocks.add(child.getValue());
-      }
-    }
-    if (backboneBlocks.isEmpty()) {
-      // an opaque backbone (e.g. TorchScript) is one block
-      backboneBlocks.add(backbone);
-    }
+    this.backboneBlocks = BackboneBlocks.of(backbone);
     this.parameters = new ArrayList<>(model.getBlock().getParameters().values());
     this.rate =
         new ScheduledLearningRate(
@@ -251,7 +244,9 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     int unfrozen = settings.unfrozenBlocks(epoch, backboneBlocks.size());
     for (int i = 0; i < backboneBlocks.size(); i++) {
       boolean trains = i >= backboneBlocks.size() - unfrozen;
-      backboneBlocks.get(i).freezeParameters(!trains);
+      for (Parameter parameter : backboneBlocks.get(i)) {
+        parameter.freeze(!trains);
+      }
     }
   }
 
@@ -367,11 +362,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
   /** The parameter values of backbone block i (0 = bottom), flattened, in order. */
   public List<float[]> blockValues(int block) {
     List<float[]> values = new ArrayList<>();
-    backboneBlocks
-        .get(block)
-        .getParameters()
-        .values()
-        .forEach(p -> values.add(p.getArray().toFloatArray()));
+    backboneBlocks.get(block).forEach(p -> values.add(p.getArray().toFloatArray()));
     return values;
   }
 
