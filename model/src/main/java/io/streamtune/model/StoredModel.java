@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-import io.streamtune.model.image.SmallCnn;
+import io.streamtune.model.image.ImageInput;
 import io.streamtune.model.image.UserBackbone;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,11 +27,17 @@ public final class StoredModel implements AutoCloseable {
   private final Model model;
   private final ModelMetadata metadata;
   private final Path directory;
+  // what an image model reads (shape, normalization); null for the MLP
+  private final ImageInput imageInput;
   private boolean closed;
 
   StoredModel(Model model, ModelMetadata metadata, Path directory) {
     this.model = model;
     this.metadata = metadata;
+    this.imageInput =
+        UserBackbone.readsImages(metadata.architecture())
+            ? ImageInput.parse(metadata.architecture())
+            : null;
     this.directory = directory;
   }
 
@@ -100,7 +106,10 @@ public final class StoredModel implements AutoCloseable {
       }
       float[] values;
       try (NDManager batch = model.getNDManager().newSubManager()) {
-        NDArray input = batch.create(flat, inputShape(rows, width));
+        NDArray input =
+            imageInput != null
+                ? imageInput.tensor(batch, flat, rows)
+                : batch.create(flat, new Shape(rows, width));
         ParameterStore parameters = new ParameterStore(batch, false);
         NDArray output =
             penultimate
@@ -130,14 +139,6 @@ public final class StoredModel implements AutoCloseable {
       x = layers.get(layer).forward(parameters, x, false);
     }
     return x.singletonOrThrow();
-  }
-
-  /** Image models read [rows, 1, side, side]; an MLP reads [rows, width]. */
-  private Shape inputShape(int rows, int width) {
-    if (UserBackbone.readsImages(metadata.architecture())) {
-      return new Shape(rows, 1, SmallCnn.SIDE, SmallCnn.SIDE);
-    }
-    return new Shape(rows, width);
   }
 
   @Override

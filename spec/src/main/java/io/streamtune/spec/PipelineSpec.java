@@ -46,6 +46,9 @@ public record PipelineSpec(
     sampling = sampling == null ? SamplingSpec.defaults() : sampling;
     text = text == null && modality == Modality.TEXT ? TextSpec.defaults() : text;
     augment = augment == null ? AugmentSpec.defaults() : augment;
+    if (image != null) {
+      image = image.resolvedFor(trainer.backboneFor(Modality.IMAGE));
+    }
   }
 
   /** A tabular spec of these columns; every other section takes its defaults. */

@@ -153,8 +153,10 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           "not blank",
           "What the model starts from: tabular mlp or gbt (gradient-boosted trees, set up by"
               + " gbt); image mnist-cnn (the shipped MNIST-pretrained"
-              + " CNN), scratch (the same CNN from random weights) or a path to a TorchScript file"
-              + " or DJL model directory; text minilm (frozen encoder, a tuned linear head),"
+              + " CNN), scratch (the same CNN from random weights), zoo:resnet18 or zoo:resnet50"
+              + " (ImageNet backbones of DJL's PyTorch model zoo, downloaded once into the DJL"
+              + " cache) or a path to a TorchScript file (a sidecar .json beside it may declare"
+              + " its input) or DJL model directory; text minilm (frozen encoder, a tuned linear head),"
               + " minilm-finetune (all-MiniLM-L6-v2 fine-tuned end to end, set up by transformer)"
               + " or tfidf (hashed word 1-2-gram tf-idf baseline); any modality: auto (picked by"
               + " model selection on the first full buffer, set up by selection). Not written: the"
@@ -518,7 +520,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
 
   /** True when {@link #backboneFor} names a file or directory rather than a known backbone. */
   public boolean backboneIsPath(Modality modality) {
-    return !NAMED_BACKBONES.contains(backboneFor(modality));
+    String backbone = backboneFor(modality);
+    return !NAMED_BACKBONES.contains(backbone) && !ImageBackbones.isZoo(backbone);
   }
 
   /**

@@ -53,7 +53,8 @@ final class TrainerSpecRules {
       return;
     }
     String imageBackbones =
-        "[mnist-cnn, scratch, auto, <path to a TorchScript file or DJL model directory>]";
+        "[mnist-cnn, scratch, auto, zoo:resnet18, zoo:resnet50, <path to a TorchScript file or"
+            + " DJL model directory>]";
     switch (modality) {
       case TABULAR -> {
         if (!MLP.equals(name) && !GBT.equals(name)) {
@@ -61,7 +62,13 @@ final class TrainerSpecRules {
         }
       }
       case IMAGE -> {
-        if (spec.backboneIsPath(modality)) {
+        if (ImageBackbones.isZoo(name)) {
+          try {
+            ImageBackbones.zoo(name);
+          } catch (SpecException e) {
+            throw new SpecException(origin + ": " + e.getMessage(), e);
+          }
+        } else if (spec.backboneIsPath(modality)) {
           Path path = Path.of(name);
           if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
             throw new SpecException(

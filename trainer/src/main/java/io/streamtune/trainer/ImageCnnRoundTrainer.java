@@ -4,12 +4,16 @@ import ai.djl.Device;
 import ai.djl.Model;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.image.ImageClassifierFineTuner;
+import io.streamtune.model.image.ImageInput;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.RoundLoop;
 import io.streamtune.model.training.RoundPlan;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.model.training.WarmRoundPolicy;
+import io.streamtune.spec.ImageBackbones;
+import io.streamtune.spec.ImageSpec;
+import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.Modality;
 import io.streamtune.spec.TrainerSpec;
 import java.io.IOException;
@@ -21,18 +25,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The image modality: a SmallCnn classifier fine-tuned from the spec's backbone ({@code mnist-cnn}
- * or {@code scratch}) or over a user's TorchScript backbone, with the spec's strategy, warm-started
- * round after round (a warm round in proportion to what is new, {@link WarmRoundPolicy}); on
- * restart from the last stored version.
+ * or {@code scratch}) or a dense head over a TorchScript backbone (a user's file, or a DJL zoo
+ * model), reading the spec's image input (any size, 1 or 3 channels, normalized per channel), with
+ * the spec's strategy, warm-started round after round (a warm round in proportion to what is new,
+ * {@link WarmRoundPolicy}); on restart from the last stored version.
  */
 final class ImageCnnRoundTrainer implements ModelTrainer {
 
-  /** Backbones {@code mnist-cnn}, {@code scratch} and a user's TorchScript file or directory. */
+  /**
+   * Backbones {@code mnist-cnn}, {@code scratch}, a zoo backbone and a user's TorchScript file or
+   * directory.
+   */
   static final ModelTrainerFactory KIND =
       ModelTrainerFactory.of(
-          setup -> architecture(setup.trainer()),
-          setup -> create(setup.trainer(), setup.numClasses(), setup.device()),
-          (setup, dir) -> resume(dir, setup.trainer(), setup.numClasses(), setup.device()));
+          setup -> architecture(setup.spec()),
+          setup -> create(setup.spec(), setup.numClasses(), setup.device()),
+          (setup, dir) -> resume(dir, setup.spec(), setup.numClasses(), setup.device()));
 
   /** The shipped MNIST-pretrained backbone (made by {@code streamtune pretrain}). */
   static final String MNIST_BACKBONE = "/backbones/mnist-cnn.params";
@@ -52,22 +60,42 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
     this.warm = warm;
   }
 
-  /** The architecture string of a spec's image model (what a restart must match). */
-  static String architecture(TrainerSpec spec) {
-    String backbone = spec.backboneFor(Modality.IMAGE);
-    return spec.backboneIsPath(Modality.IMAGE)
-        ? UserBackbone.architecture(backbone)
-        : SmallCnn.ARCHITECTURE + " from " + backbone;
+  /** The input a spec's image model reads (28x28 grey for a spec without an image section). */
+  static ImageInput input(PipelineSpec spec) {
+    return spec.image() == null ? ImageInput.GREY_28 : ImageInput.of(spec.image());
   }
 
-  static ImageCnnRoundTrainer create(TrainerSpec spec, int numClasses, Device device) {
-    TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
-    String backbone = spec.backboneFor(Modality.IMAGE);
+  /** The architecture string of a spec's image model (what a restart must match). */
+  static String architecture(PipelineSpec spec) {
+    TrainerSpec trainer = spec.trainer();
+    String backbone = trainer.backboneFor(Modality.IMAGE);
+    return overTorchScript(trainer)
+        ? UserBackbone.architecture(backbone, input(spec))
+        : SmallCnn.architecture(backbone, input(spec));
+  }
+
+  /** Whether the backbone is a TorchScript module: a user's file or a zoo model. */
+  private static boolean overTorchScript(TrainerSpec trainer) {
+    return trainer.backboneIsPath(Modality.IMAGE)
+        || ImageBackbones.isZoo(trainer.backboneFor(Modality.IMAGE));
+  }
+
+  /** A 28x28 grey model (the spec of tests that give only a trainer section). */
+  static ImageCnnRoundTrainer create(TrainerSpec trainer, int numClasses, Device device) {
+    return create(grey(trainer), numClasses, device);
+  }
+
+  static ImageCnnRoundTrainer create(PipelineSpec spec, int numClasses, Device device) {
+    TrainerSpec trainer = spec.trainer();
+    TrainSettings settings = TrainSettings.from(trainer, Modality.IMAGE);
+    String backbone = trainer.backboneFor(Modality.IMAGE);
+    ImageInput input = input(spec);
+    String architecture = architecture(spec);
     if (TrainerSpec.SCRATCH.equals(backbone)) {
       return new ImageCnnRoundTrainer(
-          ImageClassifierFineTuner.create(numClasses, settings, null, device),
-          architecture(spec),
-          spec,
+          ImageClassifierFineTuner.create(numClasses, settings, null, device, input),
+          architecture,
+          trainer,
           false);
     }
     if (TrainerSpec.MNIST_CNN.equals(backbone)) {
@@ -76,32 +104,55 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
           throw new IllegalStateException("the backbone " + MNIST_BACKBONE + " is not packaged");
         }
         return new ImageCnnRoundTrainer(
-            ImageClassifierFineTuner.create(numClasses, settings, in, device),
-            architecture(spec),
-            spec,
+            ImageClassifierFineTuner.create(numClasses, settings, in, device, input),
+            architecture,
+            trainer,
             false);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + MNIST_BACKBONE, e);
       }
     }
     return new ImageCnnRoundTrainer(
-        UserBackbones.fineTuner(Path.of(backbone), numClasses, settings, device),
-        architecture(spec),
-        spec,
+        UserBackbones.fineTuner(backbone, numClasses, settings, device, input),
+        architecture,
+        trainer,
         false);
   }
 
   static ImageCnnRoundTrainer resume(
-      Path versionDir, TrainerSpec spec, int numClasses, Device device) {
-    TrainSettings settings = TrainSettings.from(spec, Modality.IMAGE);
-    // a version over a user backbone carries the trained TorchScript module itself
+      Path versionDir, TrainerSpec trainer, int numClasses, Device device) {
+    return resume(versionDir, grey(trainer), numClasses, device);
+  }
+
+  static ImageCnnRoundTrainer resume(
+      Path versionDir, PipelineSpec spec, int numClasses, Device device) {
+    TrainerSpec trainer = spec.trainer();
+    TrainSettings settings = TrainSettings.from(trainer, Modality.IMAGE);
+    ImageInput input = input(spec);
+    // a version over a TorchScript backbone carries the trained module itself
     ImageClassifierFineTuner tuner =
-        spec.backboneIsPath(Modality.IMAGE)
+        overTorchScript(trainer)
             ? ImageClassifierFineTuner.resumeOverBackbone(
-                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device)
+                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device, input)
             : ImageClassifierFineTuner.resume(
-                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device);
-    return new ImageCnnRoundTrainer(tuner, architecture(spec), spec, true);
+                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device, input);
+    return new ImageCnnRoundTrainer(tuner, architecture(spec), trainer, true);
+  }
+
+  private static PipelineSpec grey(TrainerSpec trainer) {
+    return new PipelineSpec(
+        "image",
+        Modality.IMAGE,
+        null,
+        null,
+        null,
+        null,
+        trainer,
+        null,
+        null,
+        new ImageSpec(28, 28, 1),
+        null,
+        null);
   }
 
   /** A round in which every image counts as new. */
@@ -139,12 +190,12 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
 
   @Override
   public int inputWidth() {
-    return ImageClassifierFineTuner.PIXELS;
+    return tuner.input().pixels();
   }
 
   @Override
   public int metadataFeatureCount() {
-    return ImageClassifierFineTuner.PIXELS;
+    return tuner.input().pixels();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.streamtune.trainer;
 
+import io.streamtune.spec.ImageBackbones;
 import io.streamtune.spec.PipelineSpec.Modality;
 import io.streamtune.spec.TrainerSpec;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public final class TrainerKinds {
           TrainerSpec.TFIDF, TextLinearHeadRoundTrainer.KIND,
           TrainerSpec.MINILM_FINETUNE, TextTransformerRoundTrainer.KIND);
 
-  /** A user's TorchScript file or DJL model directory (image only). */
+  /** A user's TorchScript file or DJL model directory, or a zoo backbone (image only). */
   private static final ModelTrainerFactory USER_BACKBONE = ImageCnnRoundTrainer.KIND;
 
   private static final ModelTrainerFactory REGISTRY =
@@ -60,7 +61,9 @@ public final class TrainerKinds {
   static ModelTrainerFactory of(ModelTrainerFactory.Setup setup) {
     TrainerSpec trainer = setup.trainer();
     Modality modality = setup.spec().modality();
-    if (modality == Modality.IMAGE && trainer.backboneIsPath(modality)) {
+    if (modality == Modality.IMAGE
+        && (trainer.backboneIsPath(modality)
+            || ImageBackbones.isZoo(trainer.backboneFor(modality)))) {
       return USER_BACKBONE;
     }
     String backbone = trainer.backboneFor(modality);

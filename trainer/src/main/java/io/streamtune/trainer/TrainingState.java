@@ -24,6 +24,8 @@ public final class TrainingState {
   private final List<String> labels;
   private final PipelineSpec.Modality modality;
   private final int featureCount;
+  // width, height, channels of the model's image input (0s unless modality image)
+  private final int[] imageShape;
   private ExampleBuffer buffer;
   private final RetrainTrigger trigger;
   private final OffsetTracker offsets = new OffsetTracker();
@@ -35,6 +37,10 @@ public final class TrainingState {
     this.labels = spec.label().classes();
     this.modality = spec.modality();
     this.featureCount = modality == PipelineSpec.Modality.TABULAR ? spec.featureNames().size() : 0;
+    this.imageShape =
+        modality == PipelineSpec.Modality.IMAGE
+            ? new int[] {spec.image().width(), spec.image().height(), spec.image().channels()}
+            : new int[3];
     TrainerSpec trainer = spec.trainer();
     this.buffer =
         new ExampleBuffer(
@@ -118,7 +124,9 @@ public final class TrainingState {
           case TABULAR ->
               buffer.problemWith(example.getFeatures(), example.getLabelIndex(), featureCount);
           case IMAGE ->
-              buffer.labelProblem(example.getLabelIndex()).or(() -> imageProblem(example));
+              buffer
+                  .labelProblem(example.getLabelIndex())
+                  .or(() -> imageProblem(example, imageShape));
           case TEXT -> buffer.labelProblem(example.getLabelIndex()).or(() -> textProblem(example));
         };
     if (problem.isPresent()) {
@@ -138,8 +146,8 @@ public final class TrainingState {
     return Optional.empty();
   }
 
-  /** Grey 28x28 RAW_U8: what the image model reads. */
-  static Optional<String> imageProblem(Example example) {
+  /** RAW_U8 of the spec's width x height x channels: what the image model reads. */
+  static Optional<String> imageProblem(Example example, int[] shape) {
     io.streamtune.schemas.avro.ImagePayload image = example.getImage();
     if (image == null) {
       return Optional.of("an image example without an image");
@@ -161,7 +169,9 @@ public final class TrainingState {
               + " needs "
               + expected);
     }
-    if (image.getWidth() != 28 || image.getHeight() != 28 || image.getChannels() != 1) {
+    if (image.getWidth() != shape[0]
+        || image.getHeight() != shape[1]
+        || image.getChannels() != shape[2]) {
       return Optional.of(
           "the image is "
               + image.getWidth()
@@ -169,7 +179,13 @@ public final class TrainingState {
               + image.getHeight()
               + "x"
               + image.getChannels()
-              + "; the image model takes 28x28x1 (grey)");
+              + "; the image model takes "
+              + shape[0]
+              + "x"
+              + shape[1]
+              + "x"
+              + shape[2]
+              + " (image.width, image.height, image.channels)");
     }
     return Optional.empty();
   }

@@ -4,7 +4,10 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import io.streamtune.model.image.ImageClassifierFineTuner;
+import io.streamtune.model.image.ImageInput;
+import io.streamtune.model.image.ZooBackbone;
 import io.streamtune.model.training.TrainSettings;
+import io.streamtune.spec.ImageBackbones;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,16 +16,29 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A user's image backbone named by path in the spec: a TorchScript file ({@code .pt}), or a DJL
- * PyTorch model directory holding one. It is loaded with trainable parameters and gets the dense
- * head of {@link io.streamtune.model.image.SmallCnn}; it must map [batch, 1, 28, 28] to features.
+ * A TorchScript image backbone: a user's file named by path in the spec ({@code .pt}, or a DJL
+ * PyTorch model directory holding one; its input, mean and std may be declared by a sidecar, see
+ * {@link ImageBackbones}), or a DJL zoo model ({@code zoo:resnet18}). It is loaded with trainable
+ * parameters and gets the dense head of {@link io.streamtune.model.image.SmallCnn}; it must map
+ * [batch, channels, height, width] of the spec's image input to features.
  */
 final class UserBackbones {
 
   private UserBackbones() {}
 
   static ImageClassifierFineTuner fineTuner(
-      Path path, int numClasses, TrainSettings settings, Device device) {
+      String backbone, int numClasses, TrainSettings settings, Device device, ImageInput input) {
+    if (ImageBackbones.isZoo(backbone)) {
+      Model model = ZooBackbone.load(ImageBackbones.zoo(backbone), device);
+      try {
+        return ImageClassifierFineTuner.overBackbone(
+            model, model.getBlock(), numClasses, settings, device, input);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "cannot put a head on trainer.backbone " + backbone + ": " + e.getMessage(), e);
+      }
+    }
+    Path path = Path.of(backbone);
     Path file = torchScriptFile(path);
     String name = file.getFileName().toString();
     String prefix = name.substring(0, name.length() - ".pt".length());
@@ -31,7 +47,7 @@ final class UserBackbones {
       // trainParam: the TorchScript parameters become DJL parameters that can train or freeze
       model.load(file.getParent(), prefix, Map.of("trainParam", "true"));
       return ImageClassifierFineTuner.overBackbone(
-          model, model.getBlock(), numClasses, settings, device);
+          model, model.getBlock(), numClasses, settings, device, input);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new IllegalArgumentException(

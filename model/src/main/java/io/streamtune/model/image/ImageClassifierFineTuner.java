@@ -36,48 +36,48 @@ import java.util.function.BooleanSupplier;
  * or stored by an earlier round) under a dense head, with the strategy of the spec.
  *
  * <p>The backbone's blocks are its children that hold parameters (for SmallCnn the two
- * convolutions). {@code linear_probe} freezes them all, {@code partial} trains the last k, {@code
- * full} trains all; gradual unfreezing adds one block from the top every n epochs of a round. The
- * backbone's learning rate is the head's times {@code backboneLrFactor} (a per-parameter rate,
- * which DJL's optimizers take as a {@link ai.djl.training.tracker.ParameterTracker}). Frozen
- * parameters get no gradient and no update, so they stay bit-identical.
+ * convolutions; for a TorchScript module its top-level submodules, {@link BackboneBlocks}). {@code
+ * linear_probe} freezes them all, {@code partial} trains the last k, {@code full} trains all;
+ * gradual unfreezing adds one block from the top every n epochs of a round. The backbone's learning
+ * rate is the head's times {@code backboneLrFactor} (a per-parameter rate, which DJL's optimizers
+ * take as a {@link ai.djl.training.tracker.ParameterTracker}). Frozen parameters get no gradient
+ * and no update, so they stay bit-identical.
  *
  * <p>The model, the trainer and the optimizer state live from round to round, so each round
  * warm-starts from the previous one.
  */
 public final class ImageClassifierFineTuner implements AutoCloseable {
 
-  /** Pixels per image the model reads (28 x 28, one channel). */
+  /** Pixels per grey 28 x 28 image ({@link ImageInput#GREY_28}). */
   public static final int PIXELS = SmallCnn.SIDE * SmallCnn.SIDE;
 
   private final Model model;
   private final Block backbone;
-  private final List<Block> backboneBlocks;
+  // the blocks the strategy counts, bottom first, each as its parameters
+  private final List<List<Parameter>> backboneBlocks;
   private final List<Parameter> parameters;
   private final Trainer trainer;
   private final TrainSettings settings;
   private final ScheduledLearningRate rate;
   private final int numClasses;
   private final Device device;
+  private final ImageInput input;
   private int rounds;
 
   private ImageClassifierFineTuner(
-      Model model, Block backbone, int numClasses, TrainSettings settings, Device device) {
+      Model model,
+      Block backbone,
+      int numClasses,
+      TrainSettings settings,
+      Device device,
+      ImageInput input) {
     this.model = model;
+    this.input = input;
     this.backbone = backbone;
     this.numClasses = numClasses;
     this.settings = settings;
     this.device = device;
-    this.backboneBlocks = new ArrayList<>();
-    for (Pair<String, Block> child : backbone.getChildren()) {
-      if (!child.getValue().getParameters().isEmpty()) {
-        backboneBlocks.add(child.getValue());
-      }
-    }
-    if (backboneBlocks.isEmpty()) {
-      // an opaque backbone (e.g. TorchScript) is one block
-      backboneBlocks.add(backbone);
-    }
+    this.backboneBlocks = BackboneBlocks.of(backbone);
     this.parameters = new ArrayList<>(model.getBlock().getParameters().values());
     this.rate =
         new ScheduledLearningRate(
@@ -92,7 +92,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     // Parameters are initialised and loaded before the trainer exists: a trainer caches the arrays
     // it sees, and loading afterwards would leave it computing with the replaced (closed) ones.
     this.trainer = model.newTrainer(config);
-    trainer.initialize(SmallCnn.INPUT_SHAPE);
+    trainer.initialize(input.shape(1));
     applyFreezing(0);
   }
 
@@ -102,17 +102,34 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
    */
   public static ImageClassifierFineTuner create(
       int numClasses, TrainSettings settings, InputStream pretrainedBackbone, Device device) {
+    return create(numClasses, settings, pretrainedBackbone, device, ImageInput.GREY_28);
+  }
+
+  /**
+   * A SmallCnn classifier reading {@code input}. Grey pretrained weights under an RGB input have
+   * their first convolution spread over the three channels ({@link GreyWeights#inflate}).
+   */
+  public static ImageClassifierFineTuner create(
+      int numClasses,
+      TrainSettings settings,
+      InputStream pretrainedBackbone,
+      Device device,
+      ImageInput input) {
     Engine.getInstance().setRandomSeed((int) settings.seed());
     SequentialBlock backbone = SmallCnn.backbone();
     Model model = Model.newInstance("small-cnn", device);
     try {
       model.setBlock(SmallCnn.classifier(backbone, numClasses));
-      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, input.shape(1));
       if (pretrainedBackbone != null) {
-        backbone.loadParameters(
-            model.getNDManager(), new DataInputStream(new BufferedInputStream(pretrainedBackbone)));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(pretrainedBackbone));
+        if (input.channels() == 1) {
+          backbone.loadParameters(model.getNDManager(), in);
+        } else {
+          GreyWeights.inflate(backbone, model.getNDManager(), in, input.channels());
+        }
       }
-      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device, input);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -125,14 +142,19 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
 
   /** Continues from a version stored by {@link Model#save} (a restarted trainer). */
   public static ImageClassifierFineTuner resume(
-      Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
+      Path versionDir,
+      String paramsPrefix,
+      int numClasses,
+      TrainSettings settings,
+      Device device,
+      ImageInput input) {
     SequentialBlock backbone = SmallCnn.backbone();
     Model model = Model.newInstance("small-cnn", device);
     try {
       model.setBlock(SmallCnn.classifier(backbone, numClasses));
-      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, input.shape(1));
       model.load(versionDir, paramsPrefix);
-      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device, input);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -148,14 +170,19 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
    * parameter file carries the TorchScript module with its trained weights.
    */
   public static ImageClassifierFineTuner resumeOverBackbone(
-      Path versionDir, String paramsPrefix, int numClasses, TrainSettings settings, Device device) {
+      Path versionDir,
+      String paramsPrefix,
+      int numClasses,
+      TrainSettings settings,
+      Device device,
+      ImageInput input) {
     Model model = Model.newInstance("user-backbone", device, "PyTorch");
     try {
       SequentialBlock classifier = UserBackbone.forLoading(model, numClasses);
       model.setBlock(classifier);
       model.load(versionDir, paramsPrefix);
       Block backbone = classifier.getChildren().get(0).getValue();
-      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device, input);
     } catch (IOException | MalformedModelException e) {
       model.close();
       throw new IllegalArgumentException(
@@ -171,12 +198,17 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
   }
 
   /**
-   * A classifier over a user-supplied backbone block (e.g. a TorchScript module) that maps a
-   * [batch, 1, 28, 28] input to features of any shape; {@code model} holds the backbone's arrays
+   * A classifier over a user-supplied backbone block (e.g. a TorchScript module) that maps an
+   * {@code input}-shaped batch to features of any shape; {@code model} holds the backbone's arrays
    * and becomes owned by the fine-tuner. The backbone counts as one block for {@code partial}.
    */
   public static ImageClassifierFineTuner overBackbone(
-      Model model, Block userBackbone, int numClasses, TrainSettings settings, Device device) {
+      Model model,
+      Block userBackbone,
+      int numClasses,
+      TrainSettings settings,
+      Device device,
+      ImageInput input) {
     try {
       Engine.getInstance().setRandomSeed((int) settings.seed());
       // the dense head takes flat features, whatever shape the user's block returns
@@ -189,7 +221,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
             backbone
                 .forward(
                     new ParameterStore(probe, false),
-                    new NDList(probe.zeros(SmallCnn.INPUT_SHAPE)),
+                    new NDList(probe.zeros(input.shape(1))),
                     false)
                 .singletonOrThrow();
         features = out.getShape();
@@ -200,7 +232,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
         head.initialize(model.getNDManager(), DataType.FLOAT32, features);
         features = head.getOutputShapes(new Shape[] {features})[0];
       }
-      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device);
+      return new ImageClassifierFineTuner(model, backbone, numClasses, settings, device, input);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -212,20 +244,22 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     int unfrozen = settings.unfrozenBlocks(epoch, backboneBlocks.size());
     for (int i = 0; i < backboneBlocks.size(); i++) {
       boolean trains = i >= backboneBlocks.size() - unfrozen;
-      backboneBlocks.get(i).freezeParameters(!trains);
+      for (Parameter parameter : backboneBlocks.get(i)) {
+        parameter.freeze(!trains);
+      }
     }
   }
 
   /**
-   * Trains one round on grey 28x28 images.
+   * Trains one round on images of the input's shape.
    *
-   * @param images row-major unsigned bytes, {@link #PIXELS} per image
+   * @param images row-major unsigned bytes, channels interleaved, {@link ImageInput#pixels} each
    */
   public RoundLoop.Result train(byte[][] images, int[] labels, BooleanSupplier cancelled) {
     return train(inputs(images, labels), RoundPlan.full(1.0), cancelled);
   }
 
-  /** Trains one round on grey 28x28 images as {@code plan} says (a warm round's budget). */
+  /** Trains one round on byte images as {@code plan} says (a warm round's budget). */
   public RoundLoop.Result train(
       byte[][] images, int[] labels, RoundPlan plan, BooleanSupplier cancelled) {
     return train(inputs(images, labels), plan, cancelled);
@@ -234,7 +268,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
   /** Trains one round on images already scaled to [0, 1]. */
   public RoundLoop.Result train(LabeledImages data, BooleanSupplier cancelled) {
     return train(
-        RoundLoop.Inputs.ofRows(data.pixels(), data.labels(), SmallCnn::input),
+        RoundLoop.Inputs.ofRows(data.pixels(), data.labels(), input::tensor),
         RoundPlan.full(1.0),
         cancelled);
   }
@@ -259,19 +293,20 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     }
   }
 
-  /** Grey 28x28 byte images as the loop's inputs, scaled to [0, 1] batch by batch. */
-  public static RoundLoop.Inputs inputs(byte[][] images, int[] labels) {
+  /** Byte images as the loop's inputs, scaled to [0, 1] and normalized batch by batch. */
+  public RoundLoop.Inputs inputs(byte[][] images, int[] labels) {
+    int size = input.pixels();
     return RoundLoop.Inputs.of(
         labels,
         (manager, rows) -> {
-          float[] pixels = new float[rows.length * PIXELS];
+          float[] pixels = new float[rows.length * size];
           for (int r = 0; r < rows.length; r++) {
             byte[] image = images[rows[r]];
-            for (int p = 0; p < PIXELS; p++) {
-              pixels[r * PIXELS + p] = (image[p] & 0xff) / 255f;
+            for (int p = 0; p < size; p++) {
+              pixels[r * size + p] = (image[p] & 0xff) / 255f;
             }
           }
-          return SmallCnn.input(manager, pixels, rows.length);
+          return input.tensor(manager, pixels, rows.length);
         });
   }
 
@@ -291,12 +326,13 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     int batch = 512;
     for (int start = 0; start < images.length; start += batch) {
       int rows = Math.min(batch, images.length - start);
-      float[] pixels = new float[rows * PIXELS];
+      int size = input.pixels();
+      float[] pixels = new float[rows * size];
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(images[start + r], 0, pixels, r * PIXELS, PIXELS);
+        System.arraycopy(images[start + r], 0, pixels, r * size, size);
       }
       try (NDManager manager = model.getNDManager().newSubManager()) {
-        NDArray x = SmallCnn.input(manager, pixels, rows);
+        NDArray x = input.tensor(manager, pixels, rows);
         long[] classes = trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
         for (int r = 0; r < rows; r++) {
           predicted[start + r] = (int) classes[r];
@@ -314,6 +350,10 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
     return device;
   }
 
+  public ImageInput input() {
+    return input;
+  }
+
   /** Number of backbone blocks the strategy counts. */
   public int backboneBlockCount() {
     return backboneBlocks.size();
@@ -322,11 +362,7 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
   /** The parameter values of backbone block i (0 = bottom), flattened, in order. */
   public List<float[]> blockValues(int block) {
     List<float[]> values = new ArrayList<>();
-    backboneBlocks
-        .get(block)
-        .getParameters()
-        .values()
-        .forEach(p -> values.add(p.getArray().toFloatArray()));
+    backboneBlocks.get(block).forEach(p -> values.add(p.getArray().toFloatArray()));
     return values;
   }
 

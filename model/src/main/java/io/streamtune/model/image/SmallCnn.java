@@ -12,11 +12,12 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * A small CNN for 28x28 grey images. The backbone (what pretraining transfers) is two
- * conv/ReLU/max-pool stages; the head is a 128-unit dense layer and the class logits. Only the
- * convolutions transfer: their edge and stroke detectors are generic, while a dense layer trained
- * on one task's classes is specific to them (measured: transferring it too made MNIST ->
- * Fashion-MNIST fine-tuning no better than training from scratch).
+ * A small CNN for images of any size and 1 or 3 channels (first made for 28x28 grey). The backbone
+ * (what pretraining transfers) is two conv/ReLU/max-pool stages; the head is a 128-unit dense layer
+ * and the class logits. Only the convolutions transfer: their edge and stroke detectors are
+ * generic, while a dense layer trained on one task's classes is specific to them (measured:
+ * transferring it too made MNIST -> Fashion-MNIST fine-tuning no better than training from
+ * scratch).
  */
 public final class SmallCnn {
 
@@ -32,12 +33,18 @@ public final class SmallCnn {
 
   /**
    * A batch of grey images ({@code rows} x 28 x 28 pixels, row-major) as the network's [rows, 1,
-   * 28, 28] input, strided channels-last. For one channel that is the same memory, but it makes
-   * PyTorch keep the whole network channels-last, where max pooling has a vectorised kernel; its
-   * NCHW max-pool kernel is scalar and took 29% of a 1-thread training step (docs/benchmarks.md).
+   * 28, 28] input ({@link ImageInput#tensor}).
    */
   public static NDArray input(NDManager manager, float[] pixels, int rows) {
-    return manager.create(pixels, new Shape(rows, SIDE, SIDE, 1)).transpose(0, 3, 1, 2);
+    return ImageInput.GREY_28.tensor(manager, pixels, rows);
+  }
+
+  /**
+   * The architecture string of a SmallCnn classifier from {@code backbone} reading {@code input}.
+   */
+  public static String architecture(String backbone, ImageInput input) {
+    String suffix = input.describe();
+    return ARCHITECTURE + " from " + backbone + (suffix.isEmpty() ? "" : "; " + suffix);
   }
 
   public static SequentialBlock backbone() {

@@ -68,7 +68,7 @@ public final class SmallCnnPretraining implements AutoCloseable {
                     .build());
     // Parameters are initialised and loaded before the trainer exists: a trainer caches the arrays
     // it sees, and loading afterwards would leave it computing with the replaced (closed) ones.
-    classifier.initialize(model.getNDManager(), DataType.FLOAT32, SmallCnn.INPUT_SHAPE);
+    classifier.initialize(model.getNDManager(), DataType.FLOAT32, ImageInput.GREY_28.shape(1));
     if (pretrainedBackbone != null) {
       try {
         backbone.loadParameters(
@@ -83,7 +83,7 @@ public final class SmallCnnPretraining implements AutoCloseable {
       backbone.freezeParameters(true);
     }
     this.trainer = model.newTrainer(config);
-    trainer.initialize(SmallCnn.INPUT_SHAPE);
+    trainer.initialize(ImageInput.GREY_28.shape(1));
   }
 
   /** A classifier from random weights. */

@@ -27,7 +27,13 @@ public final class UserBackbone {
     return ARCHITECTURE_PREFIX + "[torchscript | dense" + SmallCnn.HIDDEN + "] from " + source;
   }
 
-  /** True for classifiers that read [batch, 1, 28, 28] images (SmallCnn or a user backbone). */
+  /** The same, reading {@code input} (named in the string unless it is the grey 28x28 one). */
+  public static String architecture(String source, ImageInput input) {
+    String suffix = input.describe();
+    return architecture(source) + (suffix.isEmpty() ? "" : "; " + suffix);
+  }
+
+  /** True for classifiers that read images (SmallCnn or a TorchScript backbone). */
   public static boolean readsImages(String architecture) {
     return architecture.startsWith(SmallCnn.ARCHITECTURE_PREFIX)
         || architecture.startsWith(ARCHITECTURE_PREFIX);

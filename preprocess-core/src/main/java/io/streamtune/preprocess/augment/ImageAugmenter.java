@@ -13,7 +13,8 @@ import java.util.Random;
  * inverse mappings compose into one affine map and each output pixel is sampled once from the
  * source ({@link Warp}). That is one bilinear interpolation instead of two (crop, then rotation),
  * so a copy is slightly sharper than chaining {@link ImageOps}, and one pass instead of up to four.
- * Grey colour jitter (brightness, then contrast) is one 256-entry table per copy.
+ * Grey colour jitter (brightness, then contrast) is one 256-entry table per copy; RGB jitter adds
+ * saturation and hue in the same single pass ({@link ImageOps#jitterRgb}).
  */
 public final class ImageAugmenter {
 
@@ -136,10 +137,11 @@ public final class ImageAugmenter {
 
   private static Image jitter(Image image, Plan plan, boolean owned) {
     if (image.channels() != 1) {
-      Image out = ImageOps.adjustBrightness(image, plan.brightness());
-      out = ImageOps.adjustContrast(out, plan.contrast());
-      out = ImageOps.adjustSaturation(out, plan.saturation());
-      return ImageOps.adjustHue(out, plan.hue());
+      // the warped pixels are this copy's own array; the original's are not touched
+      byte[] out = owned ? image.pixels() : new byte[image.pixels().length];
+      ImageOps.jitterRgb(
+          image.pixels(), plan.brightness(), plan.contrast(), plan.saturation(), plan.hue(), out);
+      return new Image(image.width(), image.height(), 3, out);
     }
     // grey: saturation and hue change nothing; brightness then contrast (towards the mean of the
     // brightened image) is one composed table, the same values as the two steps

@@ -3,6 +3,8 @@ package io.streamtune.preprocess.media;
 import io.streamtune.common.image.ImageHeaders;
 import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.text.EmailText;
+import io.streamtune.preprocess.augment.Image;
+import io.streamtune.preprocess.augment.ImageResize;
 import io.streamtune.preprocess.core.DeadLetters;
 import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
@@ -38,6 +40,9 @@ public final class MediaValidator {
   private final int width;
   private final int height;
   private final int channels;
+  private final int maxWidth;
+  private final int maxHeight;
+  private final int resizeShorter;
   private final int maxChars;
   private final boolean email;
   private final boolean labelRequired;
@@ -63,6 +68,9 @@ public final class MediaValidator {
     this.width = image ? spec.image().width() : 0;
     this.height = image ? spec.image().height() : 0;
     this.channels = image ? spec.image().channels() : 0;
+    this.maxWidth = image ? spec.image().maxWidth() : 0;
+    this.maxHeight = image ? spec.image().maxHeight() : 0;
+    this.resizeShorter = image ? spec.image().resizeShorter() : 0;
     this.maxChars = image ? 0 : spec.text().maxChars();
     this.email = !image && spec.text().format() == TextSpec.Format.EMAIL;
   }
@@ -140,6 +148,9 @@ public final class MediaValidator {
 
   private byte[] pixels(ImagePayload image, List<String> problems) {
     byte[] data = bytes(image.getData());
+    if (resizeShorter > 0) {
+      return resized(image, data, problems);
+    }
     if (image.getEncoding() == ImageEncoding.RAW_U8) {
       if (image.getWidth() != width
           || image.getHeight() != height
@@ -193,6 +204,74 @@ public final class MediaValidator {
       return null;
     }
     return toChannels(decoded, channels);
+  }
+
+  /** Any size up to the largest, any of 1 or 3 channels: brought to the model's input. */
+  private byte[] resized(ImagePayload payload, byte[] data, List<String> problems) {
+    Image image;
+    if (payload.getEncoding() == ImageEncoding.RAW_U8) {
+      int w = payload.getWidth();
+      int h = payload.getHeight();
+      int c = payload.getChannels();
+      if (!withinLimits(w, h, "RAW_U8", problems)) {
+        return null;
+      }
+      if (c != 1 && c != 3) {
+        problems.add("RAW_U8 image has " + c + " channels; 1 (grey) or 3 (RGB) are read");
+        return null;
+      }
+      if (data.length != (long) w * h * c) {
+        problems.add(
+            "RAW_U8 data holds "
+                + data.length
+                + " bytes, expected "
+                + (long) w * h * c
+                + " for "
+                + shape(w, h, c));
+        return null;
+      }
+      image = ImageResize.toChannels(new Image(w, h, c, data), channels);
+    } else {
+      try {
+        // the header first: a small file may declare a huge image, and decoding allocates it
+        ImageHeaders.Header header = ImageHeaders.readHeader(data);
+        if (!withinLimits(header.width(), header.height(), header.format(), problems)) {
+          return null;
+        }
+        BufferedImage decoded = ImageHeaders.decode(data, (long) maxWidth * maxHeight);
+        image =
+            new Image(
+                decoded.getWidth(), decoded.getHeight(), channels, toChannels(decoded, channels));
+      } catch (IOException e) {
+        problems.add(
+            "undecodable "
+                + payload.getEncoding()
+                + " image ("
+                + data.length
+                + " bytes): "
+                + e.getMessage());
+        return null;
+      }
+    }
+    return ImageResize.fit(image, resizeShorter, width, height).pixels();
+  }
+
+  private boolean withinLimits(int w, int h, String kind, List<String> problems) {
+    if (w < 1 || h < 1 || w > maxWidth || h > maxHeight) {
+      problems.add(
+          kind
+              + " image is "
+              + w
+              + "x"
+              + h
+              + ", outside 1x1 to "
+              + maxWidth
+              + "x"
+              + maxHeight
+              + " (image.maxWidth, image.maxHeight); not decoded");
+      return false;
+    }
+    return true;
   }
 
   /** The decoded image as RAW_U8 with the given channels (1 grey, 3 RGB). */

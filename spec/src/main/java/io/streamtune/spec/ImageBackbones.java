@@ -1,0 +1,169 @@
+package io.streamtune.spec;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What an image backbone says of its input: the ImageNet backbones of DJL's PyTorch model zoo by
+ * name ({@code zoo:resnet18}, {@code zoo:resnet50}), and a user's TorchScript file through its
+ * sidecar, a JSON file beside it with the same name ({@code model.pt} → {@code model.json}):
+ *
+ * <pre>{"width": 224, "height": 224, "channels": 3,
+ *  "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "output": "features"}</pre>
+ *
+ * {@code output} says what the module returns: {@code features} (its classifier replaced, e.g.
+ * torchvision's {@code fc = Identity()}) or {@code logits} (its old classes' scores, used as the
+ * features of the new head). The named backbones (mnist-cnn, scratch) declare nothing: their input
+ * is the spec's.
+ */
+public final class ImageBackbones {
+
+  /** The prefix of a zoo backbone's name in {@code trainer.backbone}. */
+  public static final String ZOO_PREFIX = "zoo:";
+
+  /** ImageNet's per-channel statistics (torchvision's), for ImageNet backbones. */
+  public static final List<Double> IMAGENET_MEAN = List.of(0.485, 0.456, 0.406);
+
+  public static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
+
+  /**
+   * A DJL PyTorch model-zoo backbone: its djl:// URL, the file DJL downloads, and whether the
+   * module outputs features (an embedding model) or ImageNet's 1,000 logits.
+   */
+  public record ZooModel(String name, String djlUrl, String fileUrl, boolean outputsFeatures) {}
+
+  private static final String REPO =
+      "https://mlrepo.djl.ai/model/cv/image_classification/ai/djl/pytorch/";
+
+  /** The names {@code trainer.backbone} takes after {@code zoo:}. */
+  public static final Map<String, ZooModel> ZOO =
+      Map.of(
+          "resnet18",
+          new ZooModel(
+              "resnet18",
+              "djl://ai.djl.pytorch/resnet18_embedding/0.0.1/resnet18_embedding",
+              REPO + "resnet18_embedding/0.0.1/resnet18_embedding.zip",
+              true),
+          "resnet50",
+          new ZooModel(
+              "resnet50",
+              "djl://ai.djl.pytorch/resnet/0.0.1/traced_resnet50",
+              REPO + "resnet/0.0.1/traced_resnet50.pt.gz",
+              false));
+
+  /** What a backbone declares of its input. */
+  public record Input(
+      int width, int height, int channels, List<Double> mean, List<Double> std, String output) {}
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private ImageBackbones() {}
+
+  public static boolean isZoo(String backbone) {
+    return backbone != null && backbone.startsWith(ZOO_PREFIX);
+  }
+
+  /**
+   * The zoo model of {@code zoo:<name>}.
+   *
+   * @throws SpecException naming the names there are
+   */
+  public static ZooModel zoo(String backbone) {
+    ZooModel model = ZOO.get(backbone.substring(ZOO_PREFIX.length()));
+    if (model == null) {
+      throw new SpecException(
+          "invalid value '"
+              + backbone
+              + "' for key 'trainer.backbone'; DJL's PyTorch model zoo has "
+              + ZOO.keySet().stream().sorted().map(n -> ZOO_PREFIX + n).toList()
+              + " (no MobileNet: export one from torchvision as a TorchScript file with a sidecar"
+              + " instead)");
+    }
+    return model;
+  }
+
+  /**
+   * The input a backbone declares, or null when it declares none (named backbones, a TorchScript
+   * file without a sidecar).
+   *
+   * @throws SpecException when a sidecar exists but cannot be read
+   */
+  public static Input input(String backbone) {
+    if (backbone == null) {
+      return null;
+    }
+    if (isZoo(backbone)) {
+      zoo(backbone);
+      return new Input(224, 224, 3, IMAGENET_MEAN, IMAGENET_STD, "features");
+    }
+    Path sidecar = sidecar(Path.of(backbone));
+    return sidecar == null ? null : readSidecar(sidecar);
+  }
+
+  /** The sidecar of a TorchScript file or of the one file in a directory; null when none. */
+  public static Path sidecar(Path backbone) {
+    Path file = backbone;
+    if (Files.isDirectory(backbone)) {
+      try (Stream<Path> files = Files.list(backbone)) {
+        List<Path> scripts = files.filter(f -> f.toString().endsWith(".pt")).toList();
+        if (scripts.size() != 1) {
+          return null;
+        }
+        file = scripts.get(0);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    if (!name.endsWith(".pt")) {
+      return null;
+    }
+    Path sidecar = file.resolveSibling(name.substring(0, name.length() - 3) + ".json");
+    return Files.isRegularFile(sidecar) ? sidecar : null;
+  }
+
+  private record Sidecar(
+      Integer width,
+      Integer height,
+      Integer channels,
+      List<Double> mean,
+      List<Double> std,
+      String output) {}
+
+  static Input readSidecar(Path file) {
+    Sidecar sidecar;
+    try {
+      sidecar = JSON.readValue(file.toFile(), Sidecar.class);
+    } catch (IOException e) {
+      throw new SpecException(
+          "cannot read the backbone sidecar "
+              + file
+              + " (keys width, height, channels, mean, std, output): "
+              + e.getMessage(),
+          e);
+    }
+    if (sidecar.width() == null || sidecar.height() == null) {
+      throw new SpecException("backbone sidecar " + file + ": keys 'width' and 'height' required");
+    }
+    int channels = sidecar.channels() == null ? 3 : sidecar.channels();
+    String output = sidecar.output() == null ? "features" : sidecar.output();
+    if (!output.equals("features") && !output.equals("logits")) {
+      throw new SpecException(
+          "backbone sidecar "
+              + file
+              + ": invalid value '"
+              + output
+              + "' for key 'output'; allowed values: [features, logits]");
+    }
+    return new Input(
+        sidecar.width(), sidecar.height(), channels, sidecar.mean(), sidecar.std(), output);
+  }
+}
