@@ -1,0 +1,58 @@
+package io.streamtune.launcher.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.launcher.chaos.ChaosRun.Kill;
+import io.streamtune.launcher.chaos.ChaosRun.Result;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Process-kill chaos on a real multi-process cluster (docs/reliability.md, "Chaos"): three KRaft
+ * brokers, the registry, a Flink JobManager and two TaskManagers, trainer, evaluator and serve,
+ * each its own JVM. Records stream in through {@code streamtune ingest} while processes are
+ * SIGKILLed and restarted; afterwards nothing may be lost or doubled anywhere, and each restarted
+ * process must produce output within 10 s of being up.
+ *
+ * <p>The normal suite runs a short variant: 5,000 records and kills of a broker, a TaskManager, the
+ * trainer and the evaluator. {@code bench/chaos.sh} runs the full one ({@code -Dchaos.records},
+ * {@code -Dchaos.kills}, {@code -Dchaos.rate}, {@code -Dchaos.seed}).
+ */
+class ChaosProcessTest {
+
+  static final double RECOVERY_BOUND_SECONDS = 10.0;
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
+  void killedProcessesLoseAndDoubleNothingAndRecoverWithinSeconds(@TempDir Path dir)
+      throws Exception {
+    int records = Integer.getInteger("chaos.records", 5_000);
+    int killCount = Integer.getInteger("chaos.kills", 0);
+    long seed = Long.getLong("chaos.seed", 20261207L);
+    List<ChaosKind> kills =
+        killCount == 0
+            ? List.of(
+                ChaosKind.BROKER, ChaosKind.TASKMANAGER, ChaosKind.TRAINER, ChaosKind.EVALUATOR)
+            : ChaosRun.Settings.schedule(List.of(ChaosKind.values()), killCount, 2, seed);
+    double rate = Double.parseDouble(System.getProperty("chaos.rate", "100"));
+    double interval = Double.parseDouble(System.getProperty("chaos.interval", "3"));
+    Result result =
+        new ChaosRun(dir, new ChaosRun.Settings(records, rate, kills, interval, seed)).run();
+    System.out.print(ChaosRun.figures(result));
+
+    var reconciliation = result.reconciliation();
+    assertThat(reconciliation.raw()).as("raw records").isEqualTo(records);
+    assertThat(reconciliation.clean()).as("reconciliation %s", reconciliation).isTrue();
+    assertThat(reconciliation.examples() + reconciliation.deadLetters()).isEqualTo(records);
+    assertThat(reconciliation.versions()).isGreaterThanOrEqualTo(2);
+    for (Kill kill : result.kills()) {
+      assertThat(kill.secondsUpToOutput())
+          .as("seconds from %s being up again to its first output", kill.name())
+          .isLessThanOrEqualTo(RECOVERY_BOUND_SECONDS);
+    }
+  }
+}
