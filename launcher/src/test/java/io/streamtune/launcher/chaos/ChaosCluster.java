@@ -350,6 +350,14 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("heartbeat.interval", "1000");
     settings.put("heartbeat.timeout", "5000");
     settings.put("heartbeat.rpc-failure-threshold", "1");
+    // a TaskManager whose JobManager was killed registers at the new one within a second or two
+    // (defaults: 10 s after an error, backing off to 30 s)
+    settings.put("cluster.registration.initial-timeout", "100");
+    settings.put("cluster.registration.max-timeout", "1000");
+    settings.put("cluster.registration.error-delay", "500");
+    settings.put("cluster.registration.refused-registration-delay", "500");
+    // slots a killed JobManager's job held are free for the resubmitted job soon after
+    settings.put("taskmanager.slot.timeout", "2 s");
     settings.put("blob.server.port", "0");
     settings.put("taskmanager.rpc.port", "0");
     settings.put("taskmanager.data.port", "0");
@@ -406,6 +414,21 @@ final class ChaosCluster implements AutoCloseable {
             + timeoutSeconds
             + " s:\n"
             + processes(ChaosKind.TASKMANAGER).get(0).tail());
+  }
+
+  /** Checkpoints the running preprocessing job has completed (0 when none runs). */
+  long completedCheckpoints() {
+    JsonNode jobs = get("/jobs/overview");
+    if (jobs == null) {
+      return 0;
+    }
+    for (JsonNode job : jobs.path("jobs")) {
+      if ("RUNNING".equals(job.path("state").asText())) {
+        JsonNode checkpoints = get("/jobs/" + job.path("jid").asText() + "/checkpoints");
+        return checkpoints == null ? 0 : checkpoints.path("counts").path("completed").asLong();
+      }
+    }
+    return 0;
   }
 
   /** The state of the preprocessing job on the JobManager, or null when it has none. */

@@ -137,8 +137,19 @@ final class ChaosRun {
     if (victim.kind() == ChaosKind.JOBMANAGER) {
       // no HA services in a standalone session cluster: the job goes with the JobManager and is
       // submitted again, resuming from the newest retained checkpoint
-      cluster.awaitTaskManagers(1, Set.of(), 120);
+      long registered = cluster.awaitTaskManagers(1, Set.of(), 120);
       cluster.submitJob();
+      long submitted = System.nanoTime();
+      waitFor(() -> "RUNNING".equals(cluster.jobState()), 120);
+      long running = System.nanoTime();
+      waitFor(() -> cluster.completedCheckpoints() > 0, 120);
+      log(
+          "jobmanager up; a TaskManager registered %.1f s later, the job submitted %.1f s later,"
+              + " running %.1f s later, its first checkpoint %.1f s later",
+          (registered - upAt) / 1e9,
+          (submitted - upAt) / 1e9,
+          (running - upAt) / 1e9,
+          (System.nanoTime() - upAt) / 1e9);
     } else if (victim.kind() == ChaosKind.BROKER) {
       int node = Integer.parseInt(victim.name().substring("broker-".length()));
       waitFor(() -> cluster.fullIsr(admin, node), 120);
