@@ -115,15 +115,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     KafkaConfig config =
         KafkaConfig.fromProps(
             brokerProperties(logDir, brokerPort, controllerPort, saslPort), false);
-    format(logDir);
-    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-    try {
-      server.startup();
-    } catch (RuntimeException e) {
-      server.shutdown();
-      server.awaitShutdown();
-      throw e;
-    }
+    format(logDir, Uuid.randomUuid().toString(), NODE_ID);
+    KafkaRaftServer server = startServer(config);
     String bootstrap = HOST + ":" + brokerPort;
     EmbeddedKafkaBroker broker =
         new EmbeddedKafkaBroker(server, bootstrap, user == null ? null : HOST + ":" + saslPort);
@@ -142,6 +135,88 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         logDir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return broker;
+  }
+
+  private static KafkaRaftServer startServer(KafkaConfig config) {
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown();
+      server.awaitShutdown();
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * One node of a KRaft cluster of {@code brokerPorts.size()} combined broker+controller nodes on
+   * 127.0.0.1 (a static quorum of all of them), each normally its own JVM: the chaos suite kills
+   * and restarts them. Internal topics and topics created with the broker's default get {@code
+   * min(3, nodes)} replicas and {@code min.insync.replicas} one less (at least 1). A dead node is
+   * fenced after 3 s (not 9), so partitions it led move at once.
+   *
+   * @param clusterId the same for every node (formatting only: a formatted {@code dataDir} keeps
+   *     its own)
+   * @param nodeId 1-based, the index into the port lists plus one
+   */
+  public static EmbeddedKafkaBroker startClusterNode(
+      Path dataDir,
+      String clusterId,
+      int nodeId,
+      List<Integer> brokerPorts,
+      List<Integer> controllerPorts) {
+    long started = System.nanoTime();
+    Path logDir = dataDir.toAbsolutePath().resolve("kafka-logs");
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create broker data directory " + logDir, e);
+    }
+    Properties props = clusterNodeProperties(logDir, nodeId, brokerPorts, controllerPorts);
+    KafkaConfig config = KafkaConfig.fromProps(props, false);
+    format(logDir, clusterId, nodeId);
+    KafkaRaftServer server = startServer(config);
+    String bootstrap = HOST + ":" + brokerPorts.get(nodeId - 1);
+    LOG.info(
+        "Kafka cluster node {} at {} (data {}) started in {} ms",
+        nodeId,
+        bootstrap,
+        logDir,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return new EmbeddedKafkaBroker(server, bootstrap, null);
+  }
+
+  static Properties clusterNodeProperties(
+      Path logDir, int nodeId, List<Integer> brokerPorts, List<Integer> controllerPorts) {
+    if (brokerPorts.size() != controllerPorts.size() || nodeId < 1 || nodeId > brokerPorts.size()) {
+      throw new IllegalArgumentException(
+          "node " + nodeId + " of " + brokerPorts + " / " + controllerPorts);
+    }
+    Properties props =
+        brokerProperties(logDir, brokerPorts.get(nodeId - 1), controllerPorts.get(nodeId - 1));
+    props.put("node.id", String.valueOf(nodeId));
+    List<String> voters = new ArrayList<>();
+    for (int i = 0; i < controllerPorts.size(); i++) {
+      voters.add((i + 1) + "@" + HOST + ":" + controllerPorts.get(i));
+    }
+    props.put("controller.quorum.voters", String.join(",", voters));
+    String replicas = String.valueOf(Math.min(3, brokerPorts.size()));
+    String minInSync = String.valueOf(Math.max(1, Math.min(3, brokerPorts.size()) - 1));
+    props.put("default.replication.factor", replicas);
+    props.put("min.insync.replicas", minInSync);
+    props.put("offsets.topic.replication.factor", replicas);
+    props.put("transaction.state.log.replication.factor", replicas);
+    props.put("transaction.state.log.min.isr", minInSync);
+    props.put("share.coordinator.state.topic.replication.factor", replicas);
+    props.put("share.coordinator.state.topic.min.isr", minInSync);
+    // a kill -9'd node holds its partitions' leadership and ISR places until it is fenced
+    props.put("broker.session.timeout.ms", "3000");
+    props.put("broker.heartbeat.interval.ms", "500");
+    props.put("replica.lag.time.max.ms", "5000");
+    // a restarted node rejoins with an unclean log: recover it with what this node has
+    props.put("num.recovery.threads.per.data.dir", "2");
+    return props;
   }
 
   static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
@@ -255,7 +330,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static void format(Path logDir) {
+  private static void format(Path logDir, String clusterId, int nodeId) {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       // formatted by an earlier run: keep its cluster id, topics and records
       return;
@@ -265,8 +340,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       new Formatter()
           .setPrintStream(quiet)
-          .setClusterId(Uuid.randomUuid().toString())
-          .setNodeId(NODE_ID)
+          .setClusterId(clusterId)
+          .setNodeId(nodeId)
           .setControllerListenerName(CONTROLLER_LISTENER)
           .setMetadataLogDirectory(logDir.toString())
           .setDirectories(List.of(logDir.toString()))

@@ -51,6 +51,28 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
+  void aClusterNodeVotesInAQuorumOfAllNodesAndReplicatesThreeTimes(@TempDir Path dir) {
+    Properties node =
+        EmbeddedKafkaBroker.clusterNodeProperties(
+            dir, 2, List.of(9001, 9002, 9003), List.of(9101, 9102, 9103));
+    assertThat(node.getProperty("node.id")).isEqualTo("2");
+    assertThat(node.getProperty("controller.quorum.voters"))
+        .isEqualTo("1@127.0.0.1:9101,2@127.0.0.1:9102,3@127.0.0.1:9103");
+    assertThat(node.getProperty("listeners"))
+        .isEqualTo("PLAINTEXT://127.0.0.1:9002,CONTROLLER://127.0.0.1:9102");
+    assertThat(node.getProperty("default.replication.factor")).isEqualTo("3");
+    assertThat(node.getProperty("min.insync.replicas")).isEqualTo("2");
+    assertThat(node.getProperty("transaction.state.log.replication.factor")).isEqualTo("3");
+    assertThat(node.getProperty("transaction.state.log.min.isr")).isEqualTo("2");
+    assertThat(node.getProperty("offsets.topic.replication.factor")).isEqualTo("3");
+    assertThatThrownBy(
+            () ->
+                EmbeddedKafkaBroker.clusterNodeProperties(
+                    dir, 4, List.of(9001, 9002, 9003), List.of(9101, 9102, 9103)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void listensOnLoopbackOnly() {
     assertThat(broker.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
   }

@@ -36,6 +36,7 @@ final class KafkaVersionSink implements VersionSink {
   private final Properties offsetsConsumer;
   private final Supplier<ConsumerGroupMetadata> group;
   private final Runnable beforeCommit;
+  private boolean transactionsInitialized;
 
   /**
    * @param producerProperties of a transactional producer
@@ -69,9 +70,16 @@ final class KafkaVersionSink implements VersionSink {
             AvroSerdes.valueSerializer(kafka.schemaRegistryUrl(), kafka.registrySettings()));
   }
 
+  /**
+   * Fences a predecessor with this transactional id and ends its open transaction (aborted, or
+   * completed if it had asked to commit); once only.
+   */
   @Override
-  public void start() {
-    producer.initTransactions();
+  public synchronized void start() {
+    if (!transactionsInitialized) {
+      producer.initTransactions();
+      transactionsInitialized = true;
+    }
   }
 
   @Override
@@ -108,6 +116,10 @@ final class KafkaVersionSink implements VersionSink {
 
   @Override
   public Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
+    // A trainer killed inside its transaction left offsets pending for the group, and a
+    // read_committed offset fetch waits for them until that transaction times out (60 s; the fetch
+    // gave up after 30 s and the restarted trainer exited). Fencing the predecessor first ends it.
+    start();
     Map<TopicPartition, Long> committed = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> offsets = new KafkaConsumer<>(offsetsConsumer)) {
       offsets
