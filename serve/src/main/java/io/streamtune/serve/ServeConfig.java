@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param httpHost the address the HTTP endpoint binds (loopback by default)
  * @param httpPort its port; 0 = any free port, -1 = no HTTP endpoint
  * @param httpMaxBodyBytes the largest request body the endpoint reads (413 above)
+ * @param token the access token every HTTP request must carry; null for none
  * @param driftWindow served requests per input-drift window (tabular models with a training
  *     reference)
  * @param driftPsiThreshold a column whose population stability index over a window exceeds this
@@ -42,6 +43,7 @@ public record ServeConfig(
     String httpHost,
     int httpPort,
     int httpMaxBodyBytes,
+    String token,
     int driftWindow,
     double driftPsiThreshold,
     Duration shutdownTimeout) {
@@ -90,6 +92,13 @@ public record ServeConfig(
           "Largest HTTP request body read, in bytes (1024 to 67108864); a larger one is answered"
               + " 413");
 
+  public static final ConfigKey<String> TOKEN =
+      ConfigKey.string(
+          "serve.token",
+          "",
+          "Access token every POST /predict must carry (Authorization: Bearer <token>, or HTTP"
+              + " Basic with the token as the password); empty = none, 401 otherwise");
+
   public static final ConfigKey<Integer> DRIFT_WINDOW =
       ConfigKey.integer(
           "serve.drift.window",
@@ -125,6 +134,7 @@ public record ServeConfig(
             HTTP_HOST,
             HTTP_PORT,
             HTTP_MAX_BODY_BYTES,
+            TOKEN,
             DRIFT_WINDOW,
             DRIFT_PSI_THRESHOLD,
             CommonKeys.SHUTDOWN_TIMEOUT_MS));
@@ -158,6 +168,7 @@ public record ServeConfig(
       throw ConfigException.invalid(
           HTTP_PORT, httpPort, "must be 1 to 65535, 0 (any free port) or -1 (off)");
     }
+    token = token == null || token.isBlank() ? null : token;
     if (httpMaxBodyBytes < MIN_BODY_BYTES || httpMaxBodyBytes > MAX_BODY_BYTES) {
       throw ConfigException.invalid(
           HTTP_MAX_BODY_BYTES,
@@ -188,6 +199,7 @@ public record ServeConfig(
     String host = source.get(HTTP_HOST);
     int port = source.get(HTTP_PORT);
     int maxBody = source.get(HTTP_MAX_BODY_BYTES);
+    String token = source.get(TOKEN);
     int driftWindow = source.get(DRIFT_WINDOW);
     double driftThreshold = source.get(DRIFT_PSI_THRESHOLD);
     Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
@@ -207,6 +219,7 @@ public record ServeConfig(
         host,
         port,
         maxBody,
+        token,
         driftWindow,
         driftThreshold,
         shutdownTimeout);
@@ -225,6 +238,7 @@ public record ServeConfig(
         HTTP_HOST.defaultValue(),
         HTTP_PORT.defaultValue(),
         HTTP_MAX_BODY_BYTES.defaultValue(),
+        null,
         DRIFT_WINDOW.defaultValue(),
         DRIFT_PSI_THRESHOLD.defaultValue(),
         Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
@@ -242,6 +256,7 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        token,
         driftWindow,
         driftPsiThreshold,
         shutdownTimeout);
@@ -259,6 +274,7 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        token,
         driftWindow,
         driftPsiThreshold,
         shutdownTimeout);
@@ -276,6 +292,7 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        token,
         driftWindow,
         driftPsiThreshold,
         shutdownTimeout);
@@ -294,6 +311,7 @@ public record ServeConfig(
         httpHost,
         port,
         httpMaxBodyBytes,
+        token,
         driftWindow,
         driftPsiThreshold,
         shutdownTimeout);
@@ -311,6 +329,26 @@ public record ServeConfig(
         httpHost,
         httpPort,
         bytes,
+        token,
+        driftWindow,
+        driftPsiThreshold,
+        shutdownTimeout);
+  }
+
+  /** {@code POST /predict} with {@code token} required (null or blank: none). */
+  public ServeConfig withToken(String token) {
+    return new ServeConfig(
+        kafka,
+        spec,
+        consumerGroup,
+        modelStore,
+        pollTimeout,
+        maxPollRecords,
+        shadowRequests,
+        httpHost,
+        httpPort,
+        httpMaxBodyBytes,
+        token,
         driftWindow,
         driftPsiThreshold,
         shutdownTimeout);
@@ -329,9 +367,34 @@ public record ServeConfig(
         httpHost,
         httpPort,
         httpMaxBodyBytes,
+        token,
         window,
         threshold,
         shutdownTimeout);
+  }
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "ServeConfig[modelId="
+        + spec.name()
+        + ", consumerGroup="
+        + consumerGroup
+        + ", modelStore="
+        + modelStore
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", httpMaxBodyBytes="
+        + httpMaxBodyBytes
+        + ", token="
+        + (token == null ? "none" : "set")
+        + ", maxPollRecords="
+        + maxPollRecords
+        + ", shadowRequests="
+        + shadowRequests
+        + "]";
   }
 
   /** The model id served: the pipeline spec's name, as the trainer names its versions. */
