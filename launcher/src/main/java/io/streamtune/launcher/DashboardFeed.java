@@ -66,10 +66,36 @@ final class DashboardFeed implements Runnable, AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private DashboardFeed(KafkaConnection kafka, DashboardSettings settings, Path modelStore) {
-    // the port first: a follower's consumer is closed by its own thread, so none may exist
-    // before the one step that commonly fails (port taken)
+    // the port first, the step that commonly fails (port taken), before any consumer exists
     this.server = DashboardServer.start(state, settings);
     this.champion = new ChampionPredictor(modelStore);
+    try {
+      follow(kafka);
+    } catch (RuntimeException | Error e) {
+      // nothing runs yet: close what was opened, the port first, or it stays bound
+      followers.forEach(TopicFollower::discard);
+      champion.close();
+      server.close();
+      throw e;
+    }
+    for (TopicFollower<?> follower : followers) {
+      Thread thread = new Thread(follower, "streamtune-dashboard-follower");
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+    Thread lag = new Thread(() -> readLag(kafka), "streamtune-dashboard-lag");
+    lag.setDaemon(true);
+    lag.start();
+    threads.add(lag);
+    Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
+    mapping.setDaemon(true);
+    mapping.start();
+    threads.add(mapping);
+  }
+
+  /** Makes a follower (its consumer subscribed, not polling yet) for each followed topic. */
+  private void follow(KafkaConnection kafka) {
     followers.add(
         new TopicFollower<>(
             kafka,
@@ -104,20 +130,6 @@ final class DashboardFeed implements Runnable, AutoCloseable {
             r -> true,
             holdout::accept,
             false));
-    for (TopicFollower<?> follower : followers) {
-      Thread thread = new Thread(follower, "streamtune-dashboard-follower");
-      thread.setDaemon(true);
-      thread.start();
-      threads.add(thread);
-    }
-    Thread lag = new Thread(() -> readLag(kafka), "streamtune-dashboard-lag");
-    lag.setDaemon(true);
-    lag.start();
-    threads.add(lag);
-    Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
-    mapping.setDaemon(true);
-    mapping.start();
-    threads.add(mapping);
   }
 
   /**
