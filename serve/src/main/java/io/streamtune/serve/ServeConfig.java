@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the serve service is configured with.
@@ -245,132 +246,98 @@ public record ServeConfig(
   }
 
   public ServeConfig withConsumerGroup(String group) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        group,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.consumerGroup = group);
   }
 
   public ServeConfig withShadowRequests(int requests) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        requests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.shadowRequests = requests);
   }
 
   public ServeConfig withMaxPollRecords(int records) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        records,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.maxPollRecords = records);
   }
 
   /** The HTTP endpoint on {@code port} (0 = any free port, -1 = off). */
   public ServeConfig withHttpPort(int port) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        port,
-        httpMaxBodyBytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.httpPort = port);
   }
 
   public ServeConfig withHttpMaxBodyBytes(int bytes) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        bytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.httpMaxBodyBytes = bytes);
   }
 
   /** {@code POST /predict} with {@code token} required (null or blank: none). */
   public ServeConfig withToken(String token) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        token,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.token = token);
   }
 
   /** Input-drift windows of {@code window} served requests, flagged above {@code threshold}. */
   public ServeConfig withDrift(int window, double threshold) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        token,
-        window,
-        threshold,
-        shutdownTimeout);
+    return with(
+        f -> {
+          f.driftWindow = window;
+          f.driftPsiThreshold = threshold;
+        });
+  }
+
+  /** A copy of this config with what {@code change} sets; validated as any other. */
+  private ServeConfig with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** A config's fields, changeable: each {@code with...} method sets one or two of them. */
+  private static final class Fields {
+    private KafkaConnection kafka;
+    private PipelineSpec spec;
+    private String consumerGroup;
+    private Path modelStore;
+    private Duration pollTimeout;
+    private int maxPollRecords;
+    private int shadowRequests;
+    private String httpHost;
+    private int httpPort;
+    private int httpMaxBodyBytes;
+    private String token;
+    private int driftWindow;
+    private double driftPsiThreshold;
+    private Duration shutdownTimeout;
+
+    Fields(ServeConfig config) {
+      kafka = config.kafka;
+      spec = config.spec;
+      consumerGroup = config.consumerGroup;
+      modelStore = config.modelStore;
+      pollTimeout = config.pollTimeout;
+      maxPollRecords = config.maxPollRecords;
+      shadowRequests = config.shadowRequests;
+      httpHost = config.httpHost;
+      httpPort = config.httpPort;
+      httpMaxBodyBytes = config.httpMaxBodyBytes;
+      token = config.token;
+      driftWindow = config.driftWindow;
+      driftPsiThreshold = config.driftPsiThreshold;
+      shutdownTimeout = config.shutdownTimeout;
+    }
+
+    ServeConfig build() {
+      return new ServeConfig(
+          kafka,
+          spec,
+          consumerGroup,
+          modelStore,
+          pollTimeout,
+          maxPollRecords,
+          shadowRequests,
+          httpHost,
+          httpPort,
+          httpMaxBodyBytes,
+          token,
+          driftWindow,
+          driftPsiThreshold,
+          shutdownTimeout);
+    }
   }
 
   /** Never prints the token. */

@@ -116,6 +116,48 @@ class ServeConfigTest {
   }
 
   @Test
+  void eachWithChangesItsFieldsAndKeepsTheOthers() {
+    ServeConfig base =
+        ServeConfig.of(
+            new io.streamtune.common.config.KafkaConnection(
+                "broker:9092",
+                "http://registry:8081",
+                io.streamtune.schemas.topics.Topics.withDefaultPrefix()),
+            ServeFixtures.spec(),
+            Path.of("/srv/models"));
+
+    ServeConfig changed =
+        base.withToken("t0k")
+            .withHttpPort(0)
+            .withHttpMaxBodyBytes(2048)
+            .withDrift(200, 0.3)
+            .withConsumerGroup("g2")
+            .withShadowRequests(7)
+            .withMaxPollRecords(9);
+
+    assertThat(changed)
+        .isEqualTo(
+            new ServeConfig(
+                base.kafka(),
+                base.spec(),
+                "g2",
+                base.modelStore(),
+                base.pollTimeout(),
+                9,
+                7,
+                base.httpHost(),
+                0,
+                2048,
+                "t0k",
+                200,
+                0.3,
+                base.shutdownTimeout()));
+    assertThat(changed.withToken(" ").token()).as("blank: none").isNull();
+    assertThatThrownBy(() -> base.withHttpMaxBodyBytes(10))
+        .hasMessageContaining("serve.http.max.body.bytes");
+  }
+
+  @Test
   void unknownKeyIsRejected() throws IOException {
     ConfigSource source =
         ConfigSource.of(Map.of("pipeline.spec", spec().toString(), "serve.shadow.request", "5"));
