@@ -1,5 +1,6 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.model.metrics.PairedComparison;
 import io.streamtune.model.metrics.PairedTests;
@@ -40,15 +41,56 @@ public final class ChampionGate {
 
   static final double TOLERANCE = 1e-9;
 
-  /** The challenger's predictions on the holdout and its scores. */
+  /**
+   * The challenger's predictions on the holdout and its scores.
+   *
+   * @param draws the holdout's bootstrap resamples as {@link #bootstrap()} drew them, with the
+   *     champion's predictions as the reference when there is a scored champion; null to let the
+   *     gate draw them when its test needs them
+   */
   public record Challenger(
-      int version, int[] actual, int[] predicted, ClassificationMetrics metrics) {}
+      int version,
+      int[] actual,
+      int[] predicted,
+      ClassificationMetrics metrics,
+      Bootstrap.Draws draws) {
+
+    public Challenger(int version, int[] actual, int[] predicted, ClassificationMetrics metrics) {
+      this(version, actual, predicted, metrics, null);
+    }
+  }
 
   /**
-   * The champion's predictions on the same holdout examples, as class indexes of the challenger's
-   * labels (the caller maps them by label name).
+   * The champion and its predictions on the same holdout examples, as class indexes of the
+   * challenger's labels (the caller maps them by label name); or, when it could not be scored on
+   * this holdout, why not.
+   *
+   * @param predicted null when the champion could not be scored
+   * @param unscoredBecause what kept it from being scored, e.g. {@code "could not be loaded (no
+   *     such directory)"}; null when scored
    */
-  public record Champion(int version, int[] predicted) {}
+  public record Champion(int version, int[] predicted, String unscoredBecause) {
+
+    public Champion {
+      if ((predicted == null) == (unscoredBecause == null)) {
+        throw new IllegalArgumentException(
+            "a champion has either predictions or the reason it has none");
+      }
+    }
+
+    public Champion(int version, int[] predicted) {
+      this(version, Objects.requireNonNull(predicted, "predicted"), null);
+    }
+
+    /** A champion that could not be scored on the holdout, {@code because} what. */
+    public static Champion unscored(int version, String because) {
+      return new Champion(version, null, Objects.requireNonNull(because, "because"));
+    }
+
+    boolean scored() {
+      return predicted != null;
+    }
+  }
 
   /**
    * @param championVersion the champion before this decision, if any
@@ -65,11 +107,6 @@ public final class ChampionGate {
     /** A decision without a paired test. */
     public Decision(boolean promoted, String reason, Integer championVersion) {
       this(promoted, reason, championVersion, null, null);
-    }
-
-    /** The same decision with {@code note} in front of its reason, naming the champion. */
-    Decision withNote(String note, Integer champion) {
-      return new Decision(promoted, note + reason, champion, comparison, championMacroF1);
     }
   }
 
@@ -113,41 +150,71 @@ public final class ChampionGate {
     return minMacroF1Gain;
   }
 
+  /** The resamples the gate's paired bootstrap reads; draw a holdout's intervals with them. */
+  public Bootstrap bootstrap() {
+    return new Bootstrap(bootstrapResamples, seed);
+  }
+
+  /**
+   * A champion that could not be scored on this holdout cannot be compared with: the challenger is
+   * then judged against the majority baseline, and the reason says so and why, first.
+   */
   public Decision decide(Challenger challenger, Optional<Champion> champion) {
     ClassificationMetrics metrics = challenger.metrics();
     Integer championVersion = champion.map(Champion::version).orElse(null);
+    String unscoredNote =
+        champion
+            .filter(c -> !c.scored())
+            .map(
+                c ->
+                    "champion v"
+                        + c.version()
+                        + " "
+                        + c.unscoredBecause()
+                        + ": judged against the majority baseline; ")
+            .orElse("");
     Optional<String> belowThreshold = belowAbsoluteThreshold(metrics);
     if (belowThreshold.isPresent()) {
-      return new Decision(false, belowThreshold.get(), championVersion);
+      return new Decision(false, unscoredNote + belowThreshold.get(), championVersion);
     }
-    if (champion.isEmpty()) {
+    Double championMacroF1 =
+        champion
+            .filter(Champion::scored)
+            .map(
+                c ->
+                    ClassificationMetrics.macroF1(
+                        challenger.actual(), c.predicted(), metrics.labels().size()))
+            .orElse(null);
+    if (champion.isPresent() && challenger.version() <= championVersion) {
+      // a replayed older version never takes the crown back, scored champion or not
+      String scores =
+          championMacroF1 == null
+              ? "; champion " + champion.get().unscoredBecause()
+              : String.format(
+                  Locale.ROOT, "; macro F1 %.4f vs %.4f", metrics.macroF1(), championMacroF1);
+      return new Decision(
+          false,
+          String.format(
+                  Locale.ROOT,
+                  "version %d is not newer than champion v%d",
+                  challenger.version(),
+                  championVersion)
+              + scores,
+          championVersion,
+          null,
+          championMacroF1);
+    }
+    if (championMacroF1 == null) {
       boolean promoted = metrics.macroF1() > metrics.majorityBaselineMacroF1() + TOLERANCE;
       String reason =
           String.format(
               Locale.ROOT,
-              "macro F1 %.4f %s majority baseline %.4f (no champion yet)",
+              "macro F1 %.4f %s majority baseline %.4f%s",
               metrics.macroF1(),
               promoted ? ">" : "<=",
-              metrics.majorityBaselineMacroF1());
-      return new Decision(promoted, reason, null);
-    }
-    Champion current = champion.get();
-    int classes = metrics.labels().size();
-    double championMacroF1 =
-        ClassificationMetrics.macroF1(challenger.actual(), current.predicted(), classes);
-    if (challenger.version() <= current.version()) {
-      return new Decision(
-          false,
-          String.format(
-              Locale.ROOT,
-              "version %d is not newer than champion v%d; macro F1 %.4f vs %.4f",
-              challenger.version(),
-              current.version(),
-              metrics.macroF1(),
-              championMacroF1),
-          current.version(),
-          null,
-          championMacroF1);
+              metrics.majorityBaselineMacroF1(),
+              champion.isEmpty() ? " (no champion yet)" : "");
+      return new Decision(promoted, unscoredNote + reason, championVersion);
     }
     if (metrics.size() < gate.minHoldout()) {
       return new Decision(
@@ -158,16 +225,16 @@ public final class ChampionGate {
                   + " test against champion v%d (macro F1 %.4f vs %.4f): the champion stays",
               metrics.size(),
               gate.minHoldout(),
-              current.version(),
+              championVersion,
               metrics.macroF1(),
               championMacroF1),
-          current.version(),
+          championVersion,
           null,
           championMacroF1);
     }
-    PairedComparison comparison = compare(challenger, current, classes);
-    return judge(metrics.macroF1() - championMacroF1, comparison, current, metrics.size())
-        .withChampionScore(championMacroF1);
+    double macroF1Gain = metrics.macroF1() - championMacroF1;
+    PairedComparison comparison = compare(challenger, champion.get(), macroF1Gain);
+    return judge(macroF1Gain, comparison, championVersion, metrics.size(), championMacroF1);
   }
 
   private Optional<String> belowAbsoluteThreshold(ClassificationMetrics metrics) {
@@ -184,42 +251,42 @@ public final class ChampionGate {
             Locale.ROOT, "%s %.4f < evaluator.gate.%s %s", metric, value, key, plain(minimum)));
   }
 
-  private PairedComparison compare(Challenger challenger, Champion champion, int classes) {
+  private PairedComparison compare(Challenger challenger, Champion champion, double macroF1Gain) {
     double level = 1 - gate.alpha();
     return switch (gate.test()) {
-      case BOOTSTRAP ->
-          PairedTests.bootstrapMacroF1(
-              challenger.actual(),
-              challenger.predicted(),
-              champion.predicted(),
-              classes,
-              bootstrapResamples,
-              seed,
-              level,
-              gate.mode() == GateSpec.Mode.SUPERIOR ? 0 : -gate.margin());
+      case BOOTSTRAP -> {
+        Bootstrap.Draws draws = challenger.draws();
+        if (draws == null || draws.macroF1Differences() == null) {
+          draws =
+              bootstrap()
+                  .draw(
+                      challenger.actual(),
+                      challenger.predicted(),
+                      champion.predicted(),
+                      challenger.metrics().labels().size());
+        }
+        yield PairedTests.bootstrapMacroF1(
+            macroF1Gain, draws, level, gate.mode() == GateSpec.Mode.SUPERIOR ? 0 : -gate.margin());
+      }
       case MCNEMAR ->
           PairedTests.mcNemarAccuracy(
               challenger.actual(), challenger.predicted(), champion.predicted(), level);
     };
   }
 
-  /** The verdict of a paired comparison, before the champion's score is attached. */
-  private record Verdict(
-      boolean promoted, String reason, PairedComparison comparison, int champion) {
-    Decision withChampionScore(double championMacroF1) {
-      return new Decision(promoted, reason, champion, comparison, championMacroF1);
-    }
-  }
-
-  private Verdict judge(
-      double macroF1Gain, PairedComparison comparison, Champion champion, int examples) {
+  private Decision judge(
+      double macroF1Gain,
+      PairedComparison comparison,
+      int champion,
+      int examples,
+      double championMacroF1) {
     String measured =
         String.format(
             Locale.ROOT,
             "%s vs champion v%d on %d examples: difference %+.4f, %s%% interval [%+.4f, %+.4f],"
                 + " p = %s",
             comparison.test(),
-            champion.version(),
+            champion,
             examples,
             comparison.difference(),
             plain(Math.round(comparison.interval().level() * 100_000) / 1000.0),
@@ -229,7 +296,7 @@ public final class ChampionGate {
     String alpha = plain(gate.alpha());
     if (gate.mode() == GateSpec.Mode.NON_INFERIOR) {
       boolean promoted = comparison.interval().low() > -gate.margin();
-      return new Verdict(
+      return new Decision(
           promoted,
           measured
               + String.format(
@@ -239,12 +306,13 @@ public final class ChampionGate {
                   promoted ? ">" : "<=",
                   plain(gate.margin()),
                   promoted ? "not worse, promoted" : "may be worse, the champion stays"),
+          champion,
           comparison,
-          champion.version());
+          championMacroF1);
     }
     boolean better = comparison.difference() > 0 && comparison.pValue() < gate.alpha();
     if (!better) {
-      return new Verdict(
+      return new Decision(
           false,
           measured
               + String.format(
@@ -255,11 +323,12 @@ public final class ChampionGate {
                   comparison.pValue() < gate.alpha()
                       ? "significantly worse"
                       : "not significantly better"),
+          champion,
           comparison,
-          champion.version());
+          championMacroF1);
     }
     if (macroF1Gain + TOLERANCE < minMacroF1Gain) {
-      return new Verdict(
+      return new Decision(
           false,
           measured
               + String.format(
@@ -269,14 +338,16 @@ public final class ChampionGate {
                   alpha,
                   macroF1Gain,
                   plain(minMacroF1Gain)),
+          champion,
           comparison,
-          champion.version());
+          championMacroF1);
     }
-    return new Verdict(
+    return new Decision(
         true,
         measured + " < α " + alpha + ": significantly better, promoted",
+        champion,
         comparison,
-        champion.version());
+        championMacroF1);
   }
 
   /** A p-value to 3 significant digits without trailing zeros: 1, 0.002, 0.0386, 1.2E-7. */

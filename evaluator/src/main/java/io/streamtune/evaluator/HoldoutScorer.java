@@ -1,8 +1,6 @@
 package io.streamtune.evaluator;
 
-import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.model.metrics.ClassificationMetrics;
-import io.streamtune.model.metrics.Interval;
 import io.streamtune.model.metrics.Latency;
 import io.streamtune.model.metrics.ProbabilityMetrics;
 import io.streamtune.model.scoring.ScoringInputs;
@@ -13,8 +11,9 @@ import java.util.Objects;
 
 /**
  * Scores one loaded model on a holdout snapshot: every metric of the report (one batch of
- * probabilities, predictions their argmax), the seeded bootstrap intervals, and the latency of
- * scoring one example at a time.
+ * probabilities, predictions their argmax) and the latency of scoring one example at a time. The
+ * bootstrap intervals are read from the resamples the gate's paired test uses, drawn once by the
+ * caller once the champion's predictions are known.
  *
  * <p>Latency: the first {@code evaluator.latencySamples} holdout examples are each scored alone
  * ({@link ScoringModel#probabilities} of a one-row input, as serving answers one request), timed
@@ -30,21 +29,12 @@ final class HoldoutScorer {
       int[] predicted,
       ClassificationMetrics metrics,
       ProbabilityMetrics probabilities,
-      Interval accuracyInterval,
-      Interval macroF1Interval,
       Latency latency) {}
 
-  private final int bootstrapResamples;
-  private final double confidenceLevel;
-  private final long seed;
   private final int latencySamples;
 
   HoldoutScorer(EvaluatorSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    this.bootstrapResamples = spec.bootstrapResamples();
-    this.confidenceLevel = spec.confidenceLevel();
-    this.seed = spec.seed();
-    this.latencySamples = spec.latencySamples();
+    this.latencySamples = Objects.requireNonNull(spec, "spec").latencySamples();
   }
 
   /**
@@ -55,14 +45,11 @@ final class HoldoutScorer {
     int[] predicted = ScoringModel.argMax(probabilities);
     List<String> labels = model.labels();
     ClassificationMetrics metrics = ClassificationMetrics.compute(actual, predicted, labels);
-    Bootstrap bootstrap = new Bootstrap(bootstrapResamples, seed);
     return new Scores(
         actual,
         predicted,
         metrics,
         ProbabilityMetrics.compute(actual, probabilities, labels.size()),
-        bootstrap.accuracy(actual, predicted, confidenceLevel),
-        bootstrap.macroF1(actual, predicted, labels.size(), confidenceLevel),
         latency(model, holdout));
   }
 

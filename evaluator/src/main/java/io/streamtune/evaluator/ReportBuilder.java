@@ -1,5 +1,6 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.model.metrics.Interval;
 import io.streamtune.model.metrics.ProbabilityMetrics;
@@ -17,10 +18,15 @@ public final class ReportBuilder {
 
   private ReportBuilder() {}
 
-  /** Every metric of {@code scores}, the gate's verdict and its paired test. */
+  /**
+   * Every metric of {@code scores}, their {@code level} intervals from {@code draws}, the gate's
+   * verdict and its paired test.
+   */
   static EvaluationReport build(
       ModelVersion version,
       HoldoutScorer.Scores scores,
+      Bootstrap.Draws draws,
+      double level,
       ChampionGate.Decision decision,
       Instant evaluatedAt) {
     EvaluationReport report = build(version, scores.metrics(), decision, evaluatedAt);
@@ -35,8 +41,8 @@ public final class ReportBuilder {
     report.setRocAuc(definedOrNull(probabilities.macroRocAuc()));
     report.setPrAuc(definedOrNull(probabilities.macroAveragePrecision()));
     report.setExpectedCalibrationError(probabilities.expectedCalibrationError());
-    report.setAccuracyInterval(interval(scores.accuracyInterval()));
-    report.setMacroF1Interval(interval(scores.macroF1Interval()));
+    report.setAccuracyInterval(interval(draws.accuracyInterval(level)));
+    report.setMacroF1Interval(interval(draws.macroF1Interval(level)));
     if (scores.latency() != null) {
       report.setLatencyP50Millis(scores.latency().p50Millis());
       report.setLatencyP99Millis(scores.latency().p99Millis());

@@ -1,5 +1,6 @@
 package io.streamtune.evaluator;
 
+import io.streamtune.model.metrics.Bootstrap;
 import io.streamtune.model.metrics.ClassificationMetrics;
 import io.streamtune.model.scoring.ModelLoader;
 import io.streamtune.model.scoring.ScoringModel;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * and taken again whenever the holdout has changed, so the gate's paired test compares the two
  * versions' answers on exactly the same examples: a macro F1 measured on last hour's holdout says
  * little against one measured on today's. A champion that cannot be scored on the current holdout
- * (its files gone, its labels no longer the challenger's) leaves the challenger judged as if there
- * were no champion, with a note in the reason.
+ * (its files gone, its labels no longer the challenger's) leaves the challenger judged against the
+ * majority baseline: logged as a warning, and the report's gate reason starts with why.
  */
 public final class VersionEvaluator {
 
@@ -70,14 +71,12 @@ public final class VersionEvaluator {
     }
   }
 
-  /** A champion's predictions on a holdout, as indexes of its own labels. */
-  private record ChampionPredictions(List<String> labels, int[] predicted) {}
-
   private static final long NEVER_SCORED = Long.MIN_VALUE;
 
   private final ModelLoader loader;
   private final ChampionGate gate;
   private final HoldoutScorer scorer;
+  private final double confidenceLevel;
   private final Clock clock;
   private final Map<String, ChampionState> champions = new HashMap<>();
 
@@ -95,6 +94,7 @@ public final class VersionEvaluator {
     this.loader = Objects.requireNonNull(loader, "loader");
     this.gate = Objects.requireNonNull(gate, "gate");
     this.scorer = new HoldoutScorer(spec);
+    this.confidenceLevel = spec.confidenceLevel();
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -162,89 +162,89 @@ public final class VersionEvaluator {
     }
     ClassificationMetrics metrics = scores.metrics();
 
-    ChampionState champion = champions.get(version.getModelId());
-    String note = "";
-    Optional<ChampionGate.Champion> currentChampion = Optional.empty();
-    if (champion != null) {
-      if (champion.holdoutRevision != holdout.revision()) {
-        rescore(champion.version, holdout)
-            .ifPresent(
-                rescored -> {
-                  champion.labels = rescored.labels();
-                  champion.predicted = rescored.predicted();
-                  champion.holdoutRevision = holdout.revision();
-                });
-      }
-      String championName = "champion v" + champion.version.getVersion();
-      if (champion.holdoutRevision != holdout.revision()) {
-        note =
-            championName
-                + " could not be scored on this holdout, judged as if there were no champion; ";
-      } else {
-        Optional<int[]> mapped = inLabelsOf(champion, metrics.labels());
-        if (mapped.isPresent()) {
-          currentChampion =
-              Optional.of(new ChampionGate.Champion(champion.version.getVersion(), mapped.get()));
-        } else {
-          note =
-              championName
-                  + " predicts labels "
-                  + champion.labels
-                  + " that "
-                  + name
-                  + " does not have, judged as if there were no champion; ";
-        }
-      }
-    }
-    ChampionGate.Decision decision;
-    if (champion != null
-        && currentChampion.isEmpty()
-        && version.getVersion() <= champion.version.getVersion()) {
-      // a replayed older version never takes the crown back, scored champion or not
-      decision =
-          new ChampionGate.Decision(
-              false,
-              note
-                  + "version "
-                  + version.getVersion()
-                  + " is not newer than champion v"
-                  + champion.version.getVersion(),
-              champion.version.getVersion());
-    } else {
-      decision =
-          gate.decide(
-              new ChampionGate.Challenger(
-                  version.getVersion(), scores.actual(), scores.predicted(), metrics),
-              currentChampion);
-      if (!note.isEmpty()) {
-        decision = decision.withNote(note, champion.version.getVersion());
-      }
-    }
+    ChampionState state = champions.get(version.getModelId());
+    Optional<ChampionGate.Champion> champion =
+        Optional.ofNullable(state).map(c -> championOnHoldout(c, holdout, name, metrics.labels()));
+    champion
+        .filter(c -> c.unscoredBecause() != null)
+        .ifPresent(
+            c ->
+                LOG.warn(
+                    "champion {} v{} {}: {} is judged against the majority baseline",
+                    version.getModelId(),
+                    c.version(),
+                    c.unscoredBecause(),
+                    name));
+    // one draw of the resamples serves the report's intervals and the gate's paired bootstrap
+    Bootstrap.Draws draws =
+        gate.bootstrap()
+            .draw(
+                scores.actual(),
+                scores.predicted(),
+                champion.map(ChampionGate.Champion::predicted).orElse(null),
+                metrics.labels().size());
+    ChampionGate.Decision decision =
+        gate.decide(
+            new ChampionGate.Challenger(
+                version.getVersion(), scores.actual(), scores.predicted(), metrics, draws),
+            champion);
     if (decision.promoted()) {
       champions.put(
           version.getModelId(),
           new ChampionState(version, holdout.revision(), metrics.labels(), scores.predicted()));
     }
-    EvaluationReport report = ReportBuilder.build(version, scores, decision, clock.instant());
+    EvaluationReport report =
+        ReportBuilder.build(version, scores, draws, confidenceLevel, decision, clock.instant());
     return new Evaluated(
         report, metrics, decision.promoted() ? Optional.of(version) : Optional.empty());
   }
 
-  private Optional<ChampionPredictions> rescore(
-      ModelVersion championVersion, HoldoutSet.Snapshot holdout) {
-    String name = championVersion.getModelId() + " v" + championVersion.getVersion();
-    try (ScoringModel model = loader.load(championVersion)) {
+  /**
+   * The champion's predictions on this holdout in the challenger's {@code labels}, re-scored when
+   * the holdout changed since they were taken; or why there are none.
+   */
+  private ChampionGate.Champion championOnHoldout(
+      ChampionState champion, HoldoutSet.Snapshot holdout, String challenger, List<String> labels) {
+    int version = champion.version.getVersion();
+    if (champion.holdoutRevision != holdout.revision()) {
+      String failure = rescore(champion, holdout);
+      if (failure != null) {
+        return ChampionGate.Champion.unscored(version, failure);
+      }
+    }
+    return inLabelsOf(champion, labels)
+        .map(mapped -> new ChampionGate.Champion(version, mapped))
+        .orElseGet(
+            () ->
+                ChampionGate.Champion.unscored(
+                    version,
+                    "predicts labels "
+                        + champion.labels
+                        + " that "
+                        + challenger
+                        + " does not have"));
+  }
+
+  /**
+   * Takes the champion's predictions on {@code holdout} into its state.
+   *
+   * @return null when done, else what kept it from being scored
+   */
+  private String rescore(ChampionState champion, HoldoutSet.Snapshot holdout) {
+    String name = champion.version.getModelId() + " v" + champion.version.getVersion();
+    try (ScoringModel model = loader.load(champion.version)) {
       int width = holdout.features()[0].length;
       if (model.featureCount() != width) {
-        LOG.warn(
-            "cannot re-score champion: {}", featureMismatch(name, model.featureCount(), width));
-        return Optional.empty();
+        return "could not be scored on this holdout: "
+            + featureMismatch(name, model.featureCount(), width);
       }
-      return Optional.of(
-          new ChampionPredictions(List.copyOf(model.labels()), model.predict(holdout.inputs())));
+      int[] predicted = model.predict(holdout.inputs());
+      champion.labels = List.copyOf(model.labels());
+      champion.predicted = predicted;
+      champion.holdoutRevision = holdout.revision();
+      return null;
     } catch (RuntimeException e) {
-      LOG.warn("cannot re-score champion {}: {}", name, e.getMessage());
-      return Optional.empty();
+      return "could not be loaded (" + e.getMessage() + ")";
     }
   }
 

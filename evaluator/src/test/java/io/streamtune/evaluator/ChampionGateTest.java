@@ -1,6 +1,7 @@
 package io.streamtune.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.evaluator.ChampionGate.Challenger;
@@ -269,5 +270,73 @@ class ChampionGateTest {
     assertThat(decision.promoted()).isFalse();
     assertThat(decision.championVersion()).isEqualTo(3);
     assertThat(decision.reason()).contains("not newer than champion v3");
+  }
+
+  @Test
+  void aChampionThatCouldNotBeScoredLeavesTheChallengerJudgedOnTheBaselineSayingWhy() {
+    int[] actual = actual(300);
+    Champion gone = Champion.unscored(1, "could not be loaded (no directory /store/m/v1)");
+
+    Decision newer =
+        DEFAULT.decide(challenger(2, actual, predictor(actual, 20, 1)), Optional.of(gone));
+
+    assertThat(newer.promoted()).isTrue();
+    assertThat(newer.championVersion()).isEqualTo(1);
+    assertThat(newer.comparison()).isNull();
+    assertThat(newer.championMacroF1()).isNull();
+    assertThat(newer.reason())
+        .startsWith(
+            "champion v1 could not be loaded (no directory /store/m/v1): judged against the"
+                + " majority baseline; macro F1 0.")
+        .contains("> majority baseline")
+        .doesNotContain("no champion yet");
+
+    int[] constant = new int[actual.length];
+    Decision noBetterThanBaseline =
+        DEFAULT.decide(challenger(3, actual, constant), Optional.of(gone));
+    assertThat(noBetterThanBaseline.promoted()).isFalse();
+    assertThat(noBetterThanBaseline.reason()).contains("<= majority baseline");
+
+    Decision older =
+        DEFAULT.decide(
+            challenger(1, actual, actual.clone()),
+            Optional.of(Champion.unscored(4, "could not be loaded (gone)")));
+    assertThat(older.promoted()).isFalse();
+    assertThat(older.reason())
+        .isEqualTo("version 1 is not newer than champion v4; champion could not be loaded (gone)");
+  }
+
+  @Test
+  void aChampionHasEitherPredictionsOrTheReasonItHasNone() {
+    assertThatThrownBy(() -> new Champion(1, new int[] {0}, "could not be loaded"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Champion(1, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void resamplesDrawnOnceByTheCallerGiveTheGatesOwnVerdict() {
+    int[] actual = actual(300);
+    int[] champion = predictor(actual, 30, 2);
+    int[] predicted = fixFirst(actual, champion, 40);
+    Challenger drawnByGate = challenger(2, actual, predicted);
+    Challenger drawnOnce =
+        new Challenger(
+            2,
+            actual,
+            predicted,
+            drawnByGate.metrics(),
+            DEFAULT.bootstrap().draw(actual, predicted, champion, LABELS.size()));
+
+    Decision own = DEFAULT.decide(drawnByGate, Optional.of(new Champion(1, champion)));
+    Decision shared = DEFAULT.decide(drawnOnce, Optional.of(new Champion(1, champion)));
+
+    assertThat(shared).isEqualTo(own);
+    assertThat(own.comparison().test()).isEqualTo(PairedTests.BOOTSTRAP_MACRO_F1);
+    assertThat(own.comparison().difference())
+        .isCloseTo(
+            drawnByGate.metrics().macroF1() - ClassificationMetrics.macroF1(actual, champion, 3),
+            within(1e-12));
+    assertThat(own.championMacroF1()).isEqualTo(ClassificationMetrics.macroF1(actual, champion, 3));
   }
 }

@@ -243,8 +243,12 @@ class VersionEvaluatorTest {
     assertThat(result.report().getPromoted()).isTrue();
     assertThat(result.report().getChampionVersion()).isEqualTo(4);
     assertThat(result.report().getGateReason())
-        .startsWith("champion v4 could not be scored")
-        .contains("majority baseline");
+        .startsWith("champion v4 could not be loaded (")
+        .contains("/store/m/gone")
+        .endsWith(
+            "): judged against the majority baseline; macro F1 1.0000 > majority baseline 0.3333");
+    assertThat(result.report().getGateTest()).isNull();
+    assertThat(result.report().getChampionMacroF1()).isNull();
   }
 
   @Test
@@ -326,8 +330,8 @@ class VersionEvaluatorTest {
     assertThat(result.report().getGateTest()).isNull();
     assertThat(result.report().getGateReason())
         .startsWith(
-            "champion v1 predicts labels [no, yes, maybe] that m v2 does not have, judged as if"
-                + " there were no champion; macro F1 1.0000 > majority baseline");
+            "champion v1 predicts labels [no, yes, maybe] that m v2 does not have: judged against"
+                + " the majority baseline; macro F1 1.0000 > majority baseline");
   }
 
   @Test
@@ -341,9 +345,8 @@ class VersionEvaluatorTest {
     assertThat(result.report().getPromoted()).isFalse();
     assertThat(result.report().getChampionVersion()).isEqualTo(4);
     assertThat(result.report().getGateReason())
-        .isEqualTo(
-            "champion v4 could not be scored on this holdout, judged as if there were no"
-                + " champion; version 3 is not newer than champion v4");
+        .startsWith("version 3 is not newer than champion v4; champion could not be loaded (")
+        .contains("/store/m/gone");
     assertThat(evaluator.championVersion("m")).hasValue(4);
   }
 

@@ -66,10 +66,36 @@ final class DashboardFeed implements Runnable, AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private DashboardFeed(KafkaConnection kafka, DashboardSettings settings, Path modelStore) {
-    // the port first: a follower's consumer is closed by its own thread, so none may exist
-    // before the one step that commonly fails (port taken)
+    // the port first, the step that commonly fails (port taken), before any consumer exists
     this.server = DashboardServer.start(state, settings);
     this.champion = new ChampionPredictor(modelStore);
+    try {
+      follow(kafka);
+    } catch (RuntimeException | Error e) {
+      // nothing runs yet: close what was opened, the port first, or it stays bound
+      followers.forEach(TopicFollower::discard);
+      champion.close();
+      server.close();
+      throw e;
+    }
+    for (TopicFollower<?> follower : followers) {
+      Thread thread = new Thread(follower, "streamtune-dashboard-follower");
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+    Thread lag = new Thread(() -> readLag(kafka), "streamtune-dashboard-lag");
+    lag.setDaemon(true);
+    lag.start();
+    threads.add(lag);
+    Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
+    mapping.setDaemon(true);
+    mapping.start();
+    threads.add(mapping);
+  }
+
+  /** Makes a follower (its consumer subscribed, not polling yet) for each followed topic. */
+  private void follow(KafkaConnection kafka) {
     followers.add(
         new TopicFollower<>(
             kafka,
@@ -108,28 +134,17 @@ final class DashboardFeed implements Runnable, AutoCloseable {
             r -> true,
             holdout::accept,
             false));
-    for (TopicFollower<?> follower : followers) {
-      Thread thread = new Thread(follower, "streamtune-dashboard-follower");
-      thread.setDaemon(true);
-      thread.start();
-      threads.add(thread);
-    }
-    Thread lag = new Thread(() -> readLag(kafka), "streamtune-dashboard-lag");
-    lag.setDaemon(true);
-    lag.start();
-    threads.add(lag);
-    Thread mapping = new Thread(this::buildMaps, "streamtune-dashboard-map");
-    mapping.setDaemon(true);
-    mapping.start();
-    threads.add(mapping);
   }
 
-  /** Reads every stage's consumer lag (as {@code streamtune status} does) until closed. */
+  /**
+   * Reads every stage's consumer lag (as {@code streamtune status} does) and the stages' end
+   * offsets until closed, with one admin client for both and for every reading.
+   */
   private void readLag(KafkaConnection kafka) {
-    try {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
       while (!closed.await(LAG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
         try {
-          Map<String, Long> lag = new TreeMap<>(StatusCommand.lagByGroup(kafka));
+          Map<String, Long> lag = new TreeMap<>(StatusCommand.lagByGroup(admin));
           // followers (the dashboard's own, the demo's watchers) commit nothing: no stage
           lag.keySet()
               .removeIf(
@@ -138,7 +153,7 @@ final class DashboardFeed implements Runnable, AutoCloseable {
           state.acceptLag(lag);
           // a monotonic clock: a wall clock stepped back would make the rates refuse the reading
           state.acceptEndOffsets(
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), endOffsets(kafka));
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), endOffsets(kafka, admin));
         } catch (ExecutionException | TimeoutException | KafkaException e) {
           // the broker is away for a moment: keep the last reading, try again
           LOG.debug("dashboard: cannot read consumer lag: {}", e.getMessage());
@@ -156,7 +171,7 @@ final class DashboardFeed implements Runnable, AutoCloseable {
    * The end offset of each pipeline stage's output topic (summed over its partitions), by the
    * topic's short name; a topic not created yet is left out.
    */
-  private static Map<String, Long> endOffsets(KafkaConnection kafka)
+  private static Map<String, Long> endOffsets(KafkaConnection kafka, Admin admin)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, String> shortNames = new TreeMap<>();
     for (TopicDef<?, ?> topic : THROUGHPUT_TOPICS) {
@@ -164,32 +179,30 @@ final class DashboardFeed implements Runnable, AutoCloseable {
     }
     long timeout = StatusCommand.ADMIN_TIMEOUT.toMillis();
     Map<String, Long> ends = new TreeMap<>();
-    try (Admin admin = Admin.create(kafka.clientProperties())) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (Map.Entry<String, KafkaFuture<TopicDescription>> described :
-          admin.describeTopics(shortNames.keySet()).topicNameValues().entrySet()) {
-        try {
-          described
-              .getValue()
-              .get(timeout, TimeUnit.MILLISECONDS)
-              .partitions()
-              .forEach(
-                  p ->
-                      latest.put(
-                          new TopicPartition(described.getKey(), p.partition()),
-                          OffsetSpec.latest()));
-        } catch (ExecutionException e) {
-          LOG.debug("dashboard: no end offsets of {}: {}", described.getKey(), e.getMessage());
-        }
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> described :
+        admin.describeTopics(shortNames.keySet()).topicNameValues().entrySet()) {
+      try {
+        described
+            .getValue()
+            .get(timeout, TimeUnit.MILLISECONDS)
+            .partitions()
+            .forEach(
+                p ->
+                    latest.put(
+                        new TopicPartition(described.getKey(), p.partition()),
+                        OffsetSpec.latest()));
+      } catch (ExecutionException e) {
+        LOG.debug("dashboard: no end offsets of {}: {}", described.getKey(), e.getMessage());
       }
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(timeout, TimeUnit.MILLISECONDS)
-          .forEach(
-              (partition, info) ->
-                  ends.merge(shortNames.get(partition.topic()), info.offset(), Long::sum));
     }
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(timeout, TimeUnit.MILLISECONDS)
+        .forEach(
+            (partition, info) ->
+                ends.merge(shortNames.get(partition.topic()), info.offset(), Long::sum));
     return ends;
   }
 

@@ -57,11 +57,17 @@ public final class LocalPipeline implements AutoCloseable {
     this.feedback = feedback;
     // each service its own endpoint, as in a deployment: one registry per service, any free port
     metrics.put("preprocess", preprocessMetrics);
-    trainer.bindMetrics(endpoint("trainer"));
-    evaluator.bindMetrics(endpoint("evaluator"));
-    if (serve != null) {
-      serve.bindMetrics(endpoint("serve"));
-      feedback.bindMetrics(endpoint("feedback"));
+    try {
+      trainer.bindMetrics(endpoint("trainer"));
+      evaluator.bindMetrics(endpoint("evaluator"));
+      if (serve != null) {
+        serve.bindMetrics(endpoint("serve"));
+        feedback.bindMetrics(endpoint("feedback"));
+      }
+    } catch (RuntimeException | Error e) {
+      // the endpoints opened here; the caller closes the services and the preprocessing side
+      metrics.values().stream().filter(m -> m != preprocessMetrics).forEach(MetricsEndpoint::close);
+      throw e;
     }
     start(trainer, "streamtune-trainer");
     start(evaluator, "streamtune-evaluator");
@@ -119,20 +125,49 @@ public final class LocalPipeline implements AutoCloseable {
       KafkaConnection kafka, PipelineSpec spec, Path modelStore, int parallelism) throws Exception {
     MetricsEndpoint preprocessMetrics = preprocessMetrics();
     JobClient job = startPreprocessing(kafka, spec, parallelism, preprocessMetrics);
-    TrainerService trainer = null;
+    List<AutoCloseable> started = new ArrayList<>();
     try {
-      trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
+      TrainerService trainer =
+          opened(started, new TrainerService(TrainerConfig.of(kafka, spec, modelStore)));
       EvaluatorService evaluator =
-          new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
+          opened(
+              started,
+              new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore)));
       return new LocalPipeline(preprocessMetrics, job, trainer, evaluator, null, null);
-    } catch (RuntimeException e) {
-      if (trainer != null) {
-        trainer.close();
-      }
-      job.cancel().get(30, TimeUnit.SECONDS);
-      preprocessMetrics.close();
+    } catch (RuntimeException | Error e) {
+      closeAfterFailedStart(started, job, preprocessMetrics, e);
       throw e;
     }
+  }
+
+  private static <T extends AutoCloseable> T opened(List<AutoCloseable> started, T service) {
+    started.add(service);
+    return service;
+  }
+
+  /**
+   * Closes what a failed start opened, newest first, and cancels the preprocessing job; what fails
+   * on the way is added to {@code failure} rather than hiding it.
+   */
+  private static void closeAfterFailedStart(
+      List<AutoCloseable> started,
+      JobClient job,
+      MetricsEndpoint preprocessMetrics,
+      Throwable failure) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+    try {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
+    preprocessMetrics.close();
+    StageMetricsReporter.reportTo(null);
   }
 
   /**
@@ -152,14 +187,15 @@ public final class LocalPipeline implements AutoCloseable {
     JobClient job = startPreprocessing(kafka, spec, parallelism, preprocessMetrics);
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      TrainerService trainer = new TrainerService(TrainerConfig.of(kafka, spec, modelStore));
-      started.add(trainer);
+      TrainerService trainer =
+          opened(started, new TrainerService(TrainerConfig.of(kafka, spec, modelStore)));
       EvaluatorService evaluator =
-          new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore));
-      started.add(evaluator);
+          opened(
+              started,
+              new EvaluatorService(EvaluatorConfig.of(kafka, spec).withModelStore(modelStore)));
       ServeService serve =
-          new ServeService(ServeConfig.of(kafka, spec, modelStore).withHttpPort(0));
-      started.add(serve);
+          opened(
+              started, new ServeService(ServeConfig.of(kafka, spec, modelStore).withHttpPort(0)));
       FeedbackService feedback =
           new FeedbackService(
               FeedbackConfig.of(kafka, spec, feedbackState)
@@ -168,13 +204,10 @@ public final class LocalPipeline implements AutoCloseable {
                       Duration.ofMillis(FeedbackConfig.JOIN_WINDOW_MS.defaultValue()),
                       Duration.ofSeconds(3))
                   .withMetricsWindows(onlineWindow, onlineWindow.multipliedBy(5)));
+      opened(started, feedback);
       return new LocalPipeline(preprocessMetrics, job, trainer, evaluator, serve, feedback);
-    } catch (RuntimeException e) {
-      for (AutoCloseable service : started) {
-        service.close();
-      }
-      job.cancel().get(30, TimeUnit.SECONDS);
-      preprocessMetrics.close();
+    } catch (RuntimeException | Error e) {
+      closeAfterFailedStart(started, job, preprocessMetrics, e);
       throw e;
     }
   }

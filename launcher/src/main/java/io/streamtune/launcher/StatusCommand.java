@@ -93,37 +93,43 @@ final class StatusCommand implements Callable<Integer> {
   static Map<String, Long> lagByGroup(KafkaConnection kafka)
       throws InterruptedException, ExecutionException, TimeoutException {
     Properties props = kafka.clientProperties();
-    Map<String, Long> lag = new HashMap<>();
     try (Admin admin = Admin.create(props)) {
-      long timeout = ADMIN_TIMEOUT.toMillis();
-      for (ConsumerGroupListing group :
-          admin.listConsumerGroups().all().get(timeout, TimeUnit.MILLISECONDS)) {
-        if (!group.groupId().startsWith("streamtune")) {
-          continue;
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(group.groupId())
-                .partitionsToOffsetAndMetadata()
-                .get(timeout, TimeUnit.MILLISECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-            admin
-                .listOffsets(
-                    latest,
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                        IsolationLevel.READ_COMMITTED))
-                .all()
-                .get(timeout, TimeUnit.MILLISECONDS);
-        long behind = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
-          if (entry.getValue() != null && ends.containsKey(entry.getKey())) {
-            behind += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
-          }
-        }
-        lag.put(group.groupId(), behind);
+      return lagByGroup(admin);
+    }
+  }
+
+  /** {@link #lagByGroup(KafkaConnection)} with a client the caller keeps (and closes). */
+  static Map<String, Long> lagByGroup(Admin admin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, Long> lag = new HashMap<>();
+    long timeout = ADMIN_TIMEOUT.toMillis();
+    for (ConsumerGroupListing group :
+        admin.listConsumerGroups().all().get(timeout, TimeUnit.MILLISECONDS)) {
+      if (!group.groupId().startsWith("streamtune")) {
+        continue;
       }
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(group.groupId())
+              .partitionsToOffsetAndMetadata()
+              .get(timeout, TimeUnit.MILLISECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin
+              .listOffsets(
+                  latest,
+                  new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                      IsolationLevel.READ_COMMITTED))
+              .all()
+              .get(timeout, TimeUnit.MILLISECONDS);
+      long behind = 0;
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+        if (entry.getValue() != null && ends.containsKey(entry.getKey())) {
+          behind += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
+        }
+      }
+      lag.put(group.groupId(), behind);
     }
     return lag;
   }

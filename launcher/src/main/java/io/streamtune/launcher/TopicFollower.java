@@ -64,7 +64,12 @@ class TopicFollower<T extends SpecificRecord> implements Runnable, AutoCloseable
             new StringDeserializer(),
             AvroSerdes.valueDeserializer(
                 kafka.schemaRegistryUrl(), kafka.registrySettings(), topic.valueType()));
-    consumer.subscribe(List.of(kafka.topics().name(topic)));
+    try {
+      consumer.subscribe(List.of(kafka.topics().name(topic)));
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
     this.keep = keep;
     this.listener = listener;
   }
@@ -103,9 +108,19 @@ class TopicFollower<T extends SpecificRecord> implements Runnable, AutoCloseable
     return List.copyOf(seen);
   }
 
+  /** Stops {@link #run()}, which closes the consumer on its thread. */
   @Override
   public void close() {
     running.set(false);
     consumer.wakeup();
+  }
+
+  /**
+   * Closes the consumer of a follower whose {@link #run()} never started: what a constructor that
+   * failed after making it must do.
+   */
+  void discard() {
+    running.set(false);
+    consumer.close();
   }
 }

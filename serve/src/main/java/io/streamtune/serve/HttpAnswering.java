@@ -96,6 +96,7 @@ final class HttpAnswering {
               config.httpHost(),
               config.httpPort(),
               config.httpMaxBodyBytes(),
+              config.token(),
               HTTP_THREADS,
               this::answerHttp);
     } catch (IOException e) {

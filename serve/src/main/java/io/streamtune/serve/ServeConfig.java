@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the serve service is configured with.
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param httpHost the address the HTTP endpoint binds (loopback by default)
  * @param httpPort its port; 0 = any free port, -1 = no HTTP endpoint
  * @param httpMaxBodyBytes the largest request body the endpoint reads (413 above)
+ * @param token the access token every HTTP request must carry; null for none
  * @param driftWindow served requests per input-drift window (tabular models with a training
  *     reference)
  * @param driftPsiThreshold a column whose population stability index over a window exceeds this
@@ -42,6 +44,7 @@ public record ServeConfig(
     String httpHost,
     int httpPort,
     int httpMaxBodyBytes,
+    String token,
     int driftWindow,
     double driftPsiThreshold,
     Duration shutdownTimeout) {
@@ -90,6 +93,13 @@ public record ServeConfig(
           "Largest HTTP request body read, in bytes (1024 to 67108864); a larger one is answered"
               + " 413");
 
+  public static final ConfigKey<String> TOKEN =
+      ConfigKey.string(
+          "serve.token",
+          "",
+          "Access token every POST /predict must carry (Authorization: Bearer <token>, or HTTP"
+              + " Basic with the token as the password); empty = none, 401 otherwise");
+
   public static final ConfigKey<Integer> DRIFT_WINDOW =
       ConfigKey.integer(
           "serve.drift.window",
@@ -125,6 +135,7 @@ public record ServeConfig(
             HTTP_HOST,
             HTTP_PORT,
             HTTP_MAX_BODY_BYTES,
+            TOKEN,
             DRIFT_WINDOW,
             DRIFT_PSI_THRESHOLD,
             CommonKeys.SHUTDOWN_TIMEOUT_MS));
@@ -158,6 +169,7 @@ public record ServeConfig(
       throw ConfigException.invalid(
           HTTP_PORT, httpPort, "must be 1 to 65535, 0 (any free port) or -1 (off)");
     }
+    token = token == null || token.isBlank() ? null : token;
     if (httpMaxBodyBytes < MIN_BODY_BYTES || httpMaxBodyBytes > MAX_BODY_BYTES) {
       throw ConfigException.invalid(
           HTTP_MAX_BODY_BYTES,
@@ -188,6 +200,7 @@ public record ServeConfig(
     String host = source.get(HTTP_HOST);
     int port = source.get(HTTP_PORT);
     int maxBody = source.get(HTTP_MAX_BODY_BYTES);
+    String token = source.get(TOKEN);
     int driftWindow = source.get(DRIFT_WINDOW);
     double driftThreshold = source.get(DRIFT_PSI_THRESHOLD);
     Duration shutdownTimeout = CommonKeys.shutdownTimeout(source);
@@ -207,6 +220,7 @@ public record ServeConfig(
         host,
         port,
         maxBody,
+        token,
         driftWindow,
         driftThreshold,
         shutdownTimeout);
@@ -225,113 +239,129 @@ public record ServeConfig(
         HTTP_HOST.defaultValue(),
         HTTP_PORT.defaultValue(),
         HTTP_MAX_BODY_BYTES.defaultValue(),
+        null,
         DRIFT_WINDOW.defaultValue(),
         DRIFT_PSI_THRESHOLD.defaultValue(),
         Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()));
   }
 
   public ServeConfig withConsumerGroup(String group) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        group,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.consumerGroup = group);
   }
 
   public ServeConfig withShadowRequests(int requests) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        requests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.shadowRequests = requests);
   }
 
   public ServeConfig withMaxPollRecords(int records) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        records,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.maxPollRecords = records);
   }
 
   /** The HTTP endpoint on {@code port} (0 = any free port, -1 = off). */
   public ServeConfig withHttpPort(int port) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        port,
-        httpMaxBodyBytes,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.httpPort = port);
   }
 
   public ServeConfig withHttpMaxBodyBytes(int bytes) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        bytes,
-        driftWindow,
-        driftPsiThreshold,
-        shutdownTimeout);
+    return with(f -> f.httpMaxBodyBytes = bytes);
+  }
+
+  /** {@code POST /predict} with {@code token} required (null or blank: none). */
+  public ServeConfig withToken(String token) {
+    return with(f -> f.token = token);
   }
 
   /** Input-drift windows of {@code window} served requests, flagged above {@code threshold}. */
   public ServeConfig withDrift(int window, double threshold) {
-    return new ServeConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        modelStore,
-        pollTimeout,
-        maxPollRecords,
-        shadowRequests,
-        httpHost,
-        httpPort,
-        httpMaxBodyBytes,
-        window,
-        threshold,
-        shutdownTimeout);
+    return with(
+        f -> {
+          f.driftWindow = window;
+          f.driftPsiThreshold = threshold;
+        });
+  }
+
+  /** A copy of this config with what {@code change} sets; validated as any other. */
+  private ServeConfig with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** A config's fields, changeable: each {@code with...} method sets one or two of them. */
+  private static final class Fields {
+    private KafkaConnection kafka;
+    private PipelineSpec spec;
+    private String consumerGroup;
+    private Path modelStore;
+    private Duration pollTimeout;
+    private int maxPollRecords;
+    private int shadowRequests;
+    private String httpHost;
+    private int httpPort;
+    private int httpMaxBodyBytes;
+    private String token;
+    private int driftWindow;
+    private double driftPsiThreshold;
+    private Duration shutdownTimeout;
+
+    Fields(ServeConfig config) {
+      kafka = config.kafka;
+      spec = config.spec;
+      consumerGroup = config.consumerGroup;
+      modelStore = config.modelStore;
+      pollTimeout = config.pollTimeout;
+      maxPollRecords = config.maxPollRecords;
+      shadowRequests = config.shadowRequests;
+      httpHost = config.httpHost;
+      httpPort = config.httpPort;
+      httpMaxBodyBytes = config.httpMaxBodyBytes;
+      token = config.token;
+      driftWindow = config.driftWindow;
+      driftPsiThreshold = config.driftPsiThreshold;
+      shutdownTimeout = config.shutdownTimeout;
+    }
+
+    ServeConfig build() {
+      return new ServeConfig(
+          kafka,
+          spec,
+          consumerGroup,
+          modelStore,
+          pollTimeout,
+          maxPollRecords,
+          shadowRequests,
+          httpHost,
+          httpPort,
+          httpMaxBodyBytes,
+          token,
+          driftWindow,
+          driftPsiThreshold,
+          shutdownTimeout);
+    }
+  }
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "ServeConfig[modelId="
+        + spec.name()
+        + ", consumerGroup="
+        + consumerGroup
+        + ", modelStore="
+        + modelStore
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", httpMaxBodyBytes="
+        + httpMaxBodyBytes
+        + ", token="
+        + (token == null ? "none" : "set")
+        + ", maxPollRecords="
+        + maxPollRecords
+        + ", shadowRequests="
+        + shadowRequests
+        + "]";
   }
 
   /** The model id served: the pipeline spec's name, as the trainer names its versions. */

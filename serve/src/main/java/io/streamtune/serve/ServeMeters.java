@@ -30,9 +30,11 @@ final class ServeMeters {
         STAGE,
         service,
         s -> s.requests() + s.httpPredictions() + s.httpRefusals(),
-        s -> s.predictions() + s.httpPredictions(),
+        ServeService::championPredictions,
         ServeService::deadLetters);
-    predictions(registry, service, "champion", s -> s.predictions() + s.httpPredictions());
+    // the same count as records out: the role breakdown (Grafana's champion/shadow panel) needs it
+    // next to the shadow's
+    predictions(registry, service, "champion", ServeService::championPredictions);
     predictions(registry, service, "shadow", ServeService::shadowPredictions);
     Gauge.builder(
             CHAMPION_VERSION,

@@ -461,6 +461,11 @@ public final class ServeService implements Runnable, AutoCloseable {
     return predictions.get();
   }
 
+  /** The champion's predictions on both paths: the Kafka path's and the HTTP endpoint's. */
+  public long championPredictions() {
+    return predictions() + httpPredictions();
+  }
+
   public long shadowPredictions() {
     return shadowPredictions.get();
   }

@@ -43,6 +43,7 @@ class ServeConfigTest {
     values.put("serve.http.host", "0.0.0.0");
     values.put("serve.http.port", "-1");
     values.put("serve.http.max.body.bytes", "4096");
+    values.put("serve.token", "t0k");
     values.put("serve.drift.window", "500");
     values.put("serve.drift.psi.threshold", "0.1");
     values.put("service.shutdown.timeout.ms", "2500");
@@ -64,6 +65,8 @@ class ServeConfigTest {
     assertThat(config.httpHost()).isEqualTo("0.0.0.0");
     assertThat(config.httpPort()).isEqualTo(-1);
     assertThat(config.httpMaxBodyBytes()).isEqualTo(4096);
+    assertThat(config.token()).isEqualTo("t0k");
+    assertThat(config.toString()).contains("token=set").doesNotContain("t0k");
     assertThat(config.driftWindow()).isEqualTo(500);
     assertThat(config.driftPsiThreshold()).isEqualTo(0.1);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
@@ -78,6 +81,7 @@ class ServeConfigTest {
     assertThat(config.consumerGroup()).isEqualTo("streamtune-serve");
     assertThat(config.modelStore()).isEqualTo(Path.of("model-store"));
     assertThat(config.shadowRequests()).isEqualTo(1000);
+    assertThat(config.token()).isNull();
     assertThat(config.httpHost()).isEqualTo("127.0.0.1");
     assertThat(config.httpPort()).isEqualTo(8095);
     assertThat(config.httpMaxBodyBytes()).isEqualTo(1 << 20);
@@ -109,6 +113,48 @@ class ServeConfigTest {
     assertThatThrownBy(() -> ServeConfig.from(source))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'" + key + "'");
+  }
+
+  @Test
+  void eachWithChangesItsFieldsAndKeepsTheOthers() {
+    ServeConfig base =
+        ServeConfig.of(
+            new io.streamtune.common.config.KafkaConnection(
+                "broker:9092",
+                "http://registry:8081",
+                io.streamtune.schemas.topics.Topics.withDefaultPrefix()),
+            ServeFixtures.spec(),
+            Path.of("/srv/models"));
+
+    ServeConfig changed =
+        base.withToken("t0k")
+            .withHttpPort(0)
+            .withHttpMaxBodyBytes(2048)
+            .withDrift(200, 0.3)
+            .withConsumerGroup("g2")
+            .withShadowRequests(7)
+            .withMaxPollRecords(9);
+
+    assertThat(changed)
+        .isEqualTo(
+            new ServeConfig(
+                base.kafka(),
+                base.spec(),
+                "g2",
+                base.modelStore(),
+                base.pollTimeout(),
+                9,
+                7,
+                base.httpHost(),
+                0,
+                2048,
+                "t0k",
+                200,
+                0.3,
+                base.shutdownTimeout()));
+    assertThat(changed.withToken(" ").token()).as("blank: none").isNull();
+    assertThatThrownBy(() -> base.withHttpMaxBodyBytes(10))
+        .hasMessageContaining("serve.http.max.body.bytes");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * exporter handler, the one Micrometer's registry is built on, on the JDK's HTTP server behind the
  * {@link HttpGuard} every streamtune endpoint has: GET and HEAD only, request bodies over 8 KiB
  * refused). Every meter carries the tag {@code service=<name>}; JVM memory, GC, threads, class
- * loading, processor and uptime are bound at start. Closed with the service: the server stops, the
- * GC listener is removed.
+ * loading, processor and uptime are exported from the start ({@link JvmMeters}: bound once per
+ * JVM). Closed with the service: the server stops, the registry leaves the JVM's meters.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
@@ -42,7 +43,6 @@ public final class MetricsEndpoint implements AutoCloseable {
   private final String service;
   private final String bindAddress;
   private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gcMetrics;
   private final HttpServer server;
   private ExecutorService handlers;
   private final List<AutoCloseable> closeWithEndpoint = new CopyOnWriteArrayList<>();
@@ -52,13 +52,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     this.bindAddress = settings.bindAddress();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", service);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    this.gcMetrics = new JvmGcMetrics();
-    gcMetrics.bindTo(registry);
+    JvmMeters.add(registry);
     this.server = settings.enabled() ? startServer(settings) : null;
   }
 
@@ -98,7 +92,7 @@ public final class MetricsEndpoint implements AutoCloseable {
       http.start();
       return http;
     } catch (IOException e) {
-      gcMetrics.close();
+      JvmMeters.remove(registry);
       registry.close();
       throw new UncheckedIOException(
           "cannot serve /metrics of the "
@@ -163,7 +157,45 @@ public final class MetricsEndpoint implements AutoCloseable {
       server.stop(0);
       handlers.shutdownNow();
     }
-    gcMetrics.close();
+    JvmMeters.remove(registry);
     registry.close();
+  }
+
+  /**
+   * The JVM's meters (memory, GC, threads, class loading, processor, uptime), bound once per JVM to
+   * a composite registry that every open endpoint's registry joins: each endpoint exports them
+   * under its own {@code service} tag, as a deployment with one service per JVM does, while a JVM
+   * running several services (the demo) has one GC listener, not one per endpoint.
+   */
+  static final class JvmMeters {
+
+    private static final CompositeMeterRegistry JVM = new CompositeMeterRegistry();
+    private static int bindings;
+    private static JvmGcMetrics gcMetrics;
+
+    private JvmMeters() {}
+
+    static synchronized void add(MeterRegistry registry) {
+      if (gcMetrics == null) {
+        new JvmMemoryMetrics().bindTo(JVM);
+        new JvmThreadMetrics().bindTo(JVM);
+        new ClassLoaderMetrics().bindTo(JVM);
+        new ProcessorMetrics().bindTo(JVM);
+        new UptimeMetrics().bindTo(JVM);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(JVM);
+        bindings++;
+      }
+      JVM.add(registry);
+    }
+
+    static synchronized void remove(MeterRegistry registry) {
+      JVM.remove(registry);
+    }
+
+    /** How many times the JVM's meters were bound in this JVM. */
+    static synchronized int bindings() {
+      return bindings;
+    }
   }
 }

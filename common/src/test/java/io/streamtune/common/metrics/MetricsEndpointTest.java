@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,26 @@ class MetricsEndpointTest {
     }
     // closed with the service: the port no longer answers
     assertThatThrownBy(() -> get(url)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void theJvmMetersAreBoundOnceAndExportedByEveryEndpointUnderItsService() {
+    try (MetricsEndpoint trainer = MetricsEndpoint.start("trainer", MetricsSettings.anyFreePort());
+        MetricsEndpoint serve = MetricsEndpoint.start("serve", MetricsSettings.anyFreePort())) {
+      System.gc(); // a GC pause is recorded once and seen by both
+      for (MetricsEndpoint endpoint : List.of(trainer, serve)) {
+        String tag = "service=\"" + endpoint.service() + "\"";
+        assertThat(endpoint.scrape())
+            .contains("jvm_threads_live_threads{" + tag + "}")
+            .contains("process_uptime_seconds{" + tag + "}")
+            .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"," + tag + "}");
+      }
+      assertThat(MetricsEndpoint.JvmMeters.bindings()).isEqualTo(1);
+    }
+    try (MetricsEndpoint later = MetricsEndpoint.start("feedback", MetricsSettings.anyFreePort())) {
+      assertThat(later.scrape()).contains("jvm_threads_live_threads{service=\"feedback\"}");
+      assertThat(MetricsEndpoint.JvmMeters.bindings()).isEqualTo(1);
+    }
   }
 
   @Test

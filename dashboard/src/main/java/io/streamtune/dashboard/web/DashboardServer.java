@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Serves the dashboard: the page ({@code /}), the chart library from its WebJar on the classpath
@@ -56,6 +58,14 @@ public final class DashboardServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicBoolean open = new AtomicBoolean(true);
+
+  /** A snapshot as JSON, with the revision it shows. */
+  private record Serialised(long revision, byte[] json) {}
+
+  /** The newest snapshot serialised: every viewer of one revision is sent the same bytes. */
+  private final AtomicReference<Serialised> serialised = new AtomicReference<>();
+
+  private final AtomicLong serialisations = new AtomicLong();
 
   private DashboardServer(DashboardState state, DashboardSettings settings) {
     this.state = state;
@@ -167,7 +177,7 @@ public final class DashboardServer implements AutoCloseable {
 
   private void snapshot(HttpExchange exchange) throws IOException {
     try (exchange) {
-      byte[] body = json.writeValueAsBytes(state.snapshot());
+      byte[] body = serialisedSnapshot().json();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.sendResponseHeaders(200, body.length);
@@ -184,12 +194,13 @@ public final class DashboardServer implements AutoCloseable {
       long sent = -1;
       long lastWrite = System.nanoTime();
       while (open.get()) {
-        long revision = state.revision();
-        if (revision != sent) {
-          String data = json.writeValueAsString(state.snapshot());
-          out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        if (state.revision() != sent) {
+          Serialised snapshot = serialisedSnapshot();
+          out.write(DATA);
+          out.write(snapshot.json());
+          out.write(EVENT_END);
           out.flush();
-          sent = revision;
+          sent = snapshot.revision();
           lastWrite = System.nanoTime();
         } else if (System.nanoTime() - lastWrite > KEEP_ALIVE.toNanos()) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
@@ -203,6 +214,32 @@ public final class DashboardServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The state's snapshot as JSON, serialised once per revision however many pages watch; two
+   * threads that find it stale at once may both serialise it, and either result is the same.
+   */
+  private Serialised serialisedSnapshot() throws IOException {
+    Serialised cached = serialised.get();
+    if (cached != null && cached.revision() == state.revision()) {
+      return cached;
+    }
+    Map<String, Object> snapshot = state.snapshot();
+    serialisations.incrementAndGet();
+    Serialised fresh =
+        new Serialised((Long) snapshot.get("revision"), json.writeValueAsBytes(snapshot));
+    serialised.accumulateAndGet(
+        fresh, (old, now) -> old != null && old.revision() > now.revision() ? old : now);
+    return fresh;
+  }
+
+  /** How many times a snapshot was serialised, for the test that viewers share them. */
+  long serialisations() {
+    return serialisations.get();
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {

@@ -9,6 +9,7 @@ import io.streamtune.schemas.avro.RetrainRequest;
 import io.streamtune.schemas.avro.TransformVersion;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class DashboardState {
   // label -> {original train examples, all train examples}: counts only, no example is kept
   private final Map<String, long[]> trainClassCounts = new TreeMap<>();
   private final StageThroughput throughput = new StageThroughput();
+  private List<Map<String, Object>> throughputRates = List.of();
   private final AugmentationGallery gallery = new AugmentationGallery();
   private long revision;
 
@@ -172,9 +174,11 @@ public final class DashboardState {
    * changes no row is no new revision (an idle pipeline pushes no snapshot every 3 s).
    */
   public synchronized void acceptEndOffsets(long atMillis, Map<String, Long> endOffsets) {
-    List<Map<String, Object>> before = throughput.rates();
     throughput.record(atMillis, endOffsets);
-    if (!throughput.rates().equals(before)) {
+    // the rates change only here: computed once per reading, the snapshot shows these rows
+    List<Map<String, Object>> rates = throughput.rates();
+    if (!rates.equals(throughputRates)) {
+      throughputRates = Collections.unmodifiableList(rates);
       revision++;
     }
   }
@@ -229,7 +233,7 @@ public final class DashboardState {
           classCounts.add(row);
         });
     snapshot.put("classCounts", classCounts);
-    snapshot.put("throughput", throughput.rates());
+    snapshot.put("throughput", throughputRates);
     snapshot.put("gallery", gallery.entries());
     return snapshot;
   }

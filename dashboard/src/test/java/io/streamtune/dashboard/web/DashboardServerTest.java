@@ -185,6 +185,42 @@ class DashboardServerTest {
     }
   }
 
+  @Test
+  void everyViewerOfOneRevisionIsSentTheSameSerialisedSnapshot() throws Exception {
+    DashboardState state = new DashboardState();
+    state.accept(DashboardStateTest.holdout(1, true, "first version"));
+    try (DashboardServer server = DashboardServer.start(state, DashboardSettings.anyFreePort())) {
+      String[] received = new String[3];
+      List<BufferedReader> streams = new java.util.ArrayList<>();
+      try {
+        for (int viewer = 0; viewer < 2; viewer++) {
+          HttpResponse<java.io.InputStream> stream =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(server.url() + "api/events")).build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+          BufferedReader lines =
+              new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+          streams.add(lines);
+          received[viewer] = nextData(lines);
+        }
+        received[2] = get(server, "/api/snapshot").body();
+        assertThat(received[1]).isEqualTo(received[0]);
+        assertThat(received[2]).isEqualTo(received[0]);
+        assertThat(server.serialisations()).isEqualTo(1);
+
+        state.accept(DashboardStateTest.holdout(2, false, "not better"));
+        String next0 = nextData(streams.get(0));
+        String next1 = nextData(streams.get(1));
+        assertThat(next1).isEqualTo(next0).contains("not better");
+        assertThat(server.serialisations()).isEqualTo(2);
+      } finally {
+        for (BufferedReader lines : streams) {
+          lines.close();
+        }
+      }
+    }
+  }
+
   private static String nextData(BufferedReader lines) throws Exception {
     String line;
     while ((line = lines.readLine()) != null) {

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * order statistics (numpy's default {@code "linear"} quantile, Hyndman–Fan type 7).
  *
  * <p>Reproducible: every call starts a fresh {@link SplittableRandom} from the seed, so the same
- * inputs and seed give the same interval whatever was computed before, and the accuracy and macro
- * F1 intervals of one holdout are computed on the same resamples.
+ * inputs and seed give the same interval whatever was computed before. {@link #draw} draws the
+ * resamples once for the accuracy and macro-F1 intervals of one holdout and a paired comparison on
+ * it.
  *
  * <p>Macro F1 of a resample has {@link ClassificationMetrics}' semantics (all classes count; a
  * class absent from a resample's labels scores 0), computed bit for bit as there.
@@ -45,6 +46,30 @@ public final class Bootstrap {
   }
 
   /**
+   * The scores of every resample, drawn once: a holdout's accuracy and macro-F1 intervals and the
+   * paired comparison with a reference are all read from the same draws.
+   *
+   * @param accuracy the accuracy of {@code predicted} on each resample
+   * @param macroF1 its macro F1 on each resample
+   * @param macroF1Differences its macro F1 minus the reference's on each resample; null when drawn
+   *     without a reference
+   */
+  public record Draws(double[] accuracy, double[] macroF1, double[] macroF1Differences) {
+
+    /** The central {@code level} percentile interval of the resampled accuracies. */
+    public Interval accuracyInterval(double level) {
+      Interval.checkLevel(level);
+      return percentileInterval(accuracy.clone(), level);
+    }
+
+    /** The central {@code level} percentile interval of the resampled macro F1s. */
+    public Interval macroF1Interval(double level) {
+      Interval.checkLevel(level);
+      return percentileInterval(macroF1.clone(), level);
+    }
+  }
+
+  /**
    * Percentile interval of the accuracy of {@code predicted} against {@code actual}.
    *
    * @throws IllegalArgumentException when the arrays are null, empty or of different lengths, or
@@ -53,20 +78,11 @@ public final class Bootstrap {
   public Interval accuracy(int[] actual, int[] predicted, double level) {
     Interval.checkLevel(level);
     checkSameLength(actual, predicted);
-    int n = actual.length;
-    SplittableRandom random = new SplittableRandom(seed);
-    double[] scores = new double[resamples];
-    for (int r = 0; r < resamples; r++) {
-      long correct = 0;
-      for (int j = 0; j < n; j++) {
-        int i = random.nextInt(n);
-        if (actual[i] == predicted[i]) {
-          correct++;
-        }
-      }
-      scores[r] = (double) correct / n;
+    int classes = 1;
+    for (int i = 0; i < actual.length; i++) {
+      classes = Math.max(classes, Math.max(actual[i], predicted[i]) + 1);
     }
-    return percentileInterval(scores, level);
+    return draw(actual, predicted, null, classes).accuracyInterval(level);
   }
 
   /**
@@ -78,20 +94,26 @@ public final class Bootstrap {
    */
   public Interval macroF1(int[] actual, int[] predicted, int classes, double level) {
     Interval.checkLevel(level);
-    ClassificationMetrics.checkScorable(actual, "predicted", predicted, classes);
-    return percentileInterval(
-        resampledMacroF1Differences(actual, predicted, null, classes, resamples, seed), level);
+    return draw(actual, predicted, null, classes).macroF1Interval(level);
   }
 
   /**
-   * Macro F1 of {@code first} (minus that of {@code second}, when not null) on each resample; both
-   * are scored on the same drawn examples, which is what makes a comparison paired.
+   * Draws the resamples once and scores {@code predicted} (and {@code reference}, when not null) on
+   * each: both are scored on the same drawn examples, which is what makes a comparison paired.
+   *
+   * @throws IllegalArgumentException when the arrays are null, empty, of different lengths or hold
+   *     an index outside {@code 0..classes-1}
    */
-  static double[] resampledMacroF1Differences(
-      int[] actual, int[] first, int[] second, int classes, int resamples, long seed) {
+  public Draws draw(int[] actual, int[] predicted, int[] reference, int classes) {
+    ClassificationMetrics.checkScorable(actual, "predicted", predicted, classes);
+    if (reference != null) {
+      ClassificationMetrics.checkScorable(actual, "reference", reference, classes);
+    }
     int n = actual.length;
     SplittableRandom random = new SplittableRandom(seed);
-    double[] values = new double[resamples];
+    double[] accuracies = new double[resamples];
+    double[] macroF1s = new double[resamples];
+    double[] differences = reference == null ? null : new double[resamples];
     long[] actualCounts = new long[classes];
     long[] firstTruePositives = new long[classes];
     long[] firstPredicted = new long[classes];
@@ -103,31 +125,34 @@ public final class Bootstrap {
       Arrays.fill(firstPredicted, 0);
       Arrays.fill(secondTruePositives, 0);
       Arrays.fill(secondPredicted, 0);
+      long correct = 0;
       for (int j = 0; j < n; j++) {
         int i = random.nextInt(n);
         int label = actual[i];
         actualCounts[label]++;
-        firstPredicted[first[i]]++;
-        if (first[i] == label) {
+        firstPredicted[predicted[i]]++;
+        if (predicted[i] == label) {
           firstTruePositives[label]++;
+          correct++;
         }
-        if (second != null) {
-          secondPredicted[second[i]]++;
-          if (second[i] == label) {
+        if (reference != null) {
+          secondPredicted[reference[i]]++;
+          if (reference[i] == label) {
             secondTruePositives[label]++;
           }
         }
       }
-      double value =
+      accuracies[r] = (double) correct / n;
+      macroF1s[r] =
           ClassificationMetrics.macroF1FromCounts(firstTruePositives, actualCounts, firstPredicted);
-      if (second != null) {
-        value -=
-            ClassificationMetrics.macroF1FromCounts(
-                secondTruePositives, actualCounts, secondPredicted);
+      if (reference != null) {
+        differences[r] =
+            macroF1s[r]
+                - ClassificationMetrics.macroF1FromCounts(
+                    secondTruePositives, actualCounts, secondPredicted);
       }
-      values[r] = value;
     }
-    return values;
+    return new Draws(accuracies, macroF1s, differences);
   }
 
   /** The central {@code level} percentile interval of {@code values} (sorted in place). */

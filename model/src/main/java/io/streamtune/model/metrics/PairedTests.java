@@ -59,17 +59,34 @@ public final class PairedTests {
       double level,
       double nullDifference) {
     Interval.checkLevel(level);
-    if (resamples < 1) {
-      throw new IllegalArgumentException("resamples must be at least 1, got " + resamples);
-    }
     ClassificationMetrics.checkScorable(actual, "challenger", challenger, classes);
     ClassificationMetrics.checkScorable(actual, "reference", reference, classes);
     double difference =
         ClassificationMetrics.macroF1(actual, challenger, classes)
             - ClassificationMetrics.macroF1(actual, reference, classes);
-    double[] resampled =
-        Bootstrap.resampledMacroF1Differences(
-            actual, challenger, reference, classes, resamples, seed);
+    Bootstrap.Draws draws =
+        new Bootstrap(resamples, seed).draw(actual, challenger, reference, classes);
+    return bootstrapMacroF1(difference, draws, level, nullDifference);
+  }
+
+  /**
+   * The paired bootstrap of {@link #bootstrapMacroF1(int[], int[], int[], int, int, long, double,
+   * double)} on resamples already drawn against the reference, for a caller that has drawn them for
+   * its intervals and knows both macro F1s.
+   *
+   * @param difference the observed macro-F1 difference challenger − reference
+   * @param draws drawn with the reference's predictions
+   * @throws IllegalArgumentException when {@code draws} has no differences or the level is outside
+   *     (0, 1)
+   */
+  public static PairedComparison bootstrapMacroF1(
+      double difference, Bootstrap.Draws draws, double level, double nullDifference) {
+    Interval.checkLevel(level);
+    double[] resampled = draws.macroF1Differences();
+    if (resampled == null) {
+      throw new IllegalArgumentException("the resamples were drawn without a reference");
+    }
+    int resamples = resampled.length;
     long atOrBelow = 0;
     long atOrAbove = 0;
     for (double d : resampled) {
@@ -84,7 +101,7 @@ public final class PairedTests {
     double upperShare = (atOrAbove + 1.0) / (resamples + 1.0);
     double p = Math.min(1, 2 * Math.min(lowerShare, upperShare));
     return new PairedComparison(
-        BOOTSTRAP_MACRO_F1, difference, Bootstrap.percentileInterval(resampled, level), p);
+        BOOTSTRAP_MACRO_F1, difference, Bootstrap.percentileInterval(resampled.clone(), level), p);
   }
 
   /** {@link #mcNemarAccuracy(int[], int[], int[], double)} with a 95% interval. */

@@ -91,6 +91,33 @@ class BootstrapTest {
   }
 
   @Test
+  void oneDrawServesTheIntervalsAndThePairedBootstrap() {
+    int[][] data = predictions(400, 3, 0.8, 3);
+    int[] reference = predictions(400, 3, 0.7, 3)[1];
+    Bootstrap bootstrap = new Bootstrap(300, 11);
+
+    Bootstrap.Draws draws = bootstrap.draw(data[0], data[1], reference, 3);
+
+    assertThat(draws.accuracyInterval(0.9)).isEqualTo(bootstrap.accuracy(data[0], data[1], 0.9));
+    assertThat(draws.macroF1Interval(0.95)).isEqualTo(bootstrap.macroF1(data[0], data[1], 3, 0.95));
+    assertThat(draws.macroF1Interval(0.95))
+        .as("reading an interval leaves the draws as they were")
+        .isEqualTo(draws.macroF1Interval(0.95));
+    double observed =
+        ClassificationMetrics.macroF1(data[0], data[1], 3)
+            - ClassificationMetrics.macroF1(data[0], reference, 3);
+    assertThat(PairedTests.bootstrapMacroF1(observed, draws, 0.95, 0))
+        .isEqualTo(PairedTests.bootstrapMacroF1(data[0], data[1], reference, 3, 300, 11, 0.95));
+    assertThat(bootstrap.draw(data[0], data[1], null, 3).macroF1Differences()).isNull();
+    assertThatThrownBy(
+            () ->
+                PairedTests.bootstrapMacroF1(
+                    observed, bootstrap.draw(data[0], data[1], null, 3), 0.95, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without a reference");
+  }
+
+  @Test
   void perfectPredictionsHaveADegenerateInterval() {
     int[] labels = {0, 1, 2, 1, 0, 2, 2};
     Bootstrap bootstrap = new Bootstrap(100, 1);
