@@ -6,7 +6,7 @@
 Data: preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
 numeric columns, standardized; 9,857 rows, 5.2% minority). Each round runs the Java benchmark
 (io.streamtune.preprocess.sampling.SamplingBenchmark, a fresh JVM with warm-up runs) and then
-imbalanced-learn's SMOTE() and TomekLinks() in this process; each figure is the median of
+imbalanced-learn's SMOTE(), TomekLinks() and EditedNearestNeighbours() in this process; each figure is the median of
 --repeats timed runs, and the table shows the median over rounds. rows/s = input rows / seconds.
 The JVM runs each case for --warmup seconds before timing (a long-running job is JIT-compiled);
 its first, cold run is shown too. imbalanced-learn gets one untimed warm-up run per case.
@@ -26,7 +26,7 @@ import imblearn
 import numpy as np
 import sklearn
 from imblearn.over_sampling import SMOTE
-from imblearn.under_sampling import TomekLinks
+from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 DATA = os.path.join(ROOT, "preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv")
@@ -76,7 +76,8 @@ def load():
 def run_imblearn(x, y, repeats):
     results = {}
     for name, make in (("batch-smote", lambda: SMOTE(random_state=0)),
-                       ("batch-tomek", lambda: TomekLinks())):
+                       ("batch-tomek", lambda: TomekLinks()),
+                       ("batch-enn", lambda: EditedNearestNeighbours())):
         make().fit_resample(x, y)  # warm-up (imports, BLAS threads)
         times = []
         for _ in range(repeats):
@@ -122,7 +123,7 @@ def main():
     print("| case | rows out | streamtune rows/s (cold first run) | imbalanced-learn rows/s "
           "| ratio |")
     print("|---|---|---|---|---|")
-    for case in ("batch-smote", "batch-tomek"):
+    for case in ("batch-smote", "batch-tomek", "batch-enn"):
         java_s, peer_s = median_seconds(java_rounds, case), median_seconds(peer_rounds, case)
         cold_s = statistics.median(rd[case][3] for rd in java_rounds)
         rows = java_rounds[0][case][1]

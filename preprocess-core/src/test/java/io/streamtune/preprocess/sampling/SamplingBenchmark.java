@@ -37,6 +37,7 @@ public final class SamplingBenchmark {
 
     measure("batch-smote", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.SMOTE));
     measure("batch-tomek", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.TOMEK));
+    measure("batch-enn", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.ENN));
     measure(
         "stream-smote",
         rows.size(),
