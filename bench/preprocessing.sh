@@ -32,7 +32,7 @@ cds_opts=()
 if [[ "${STREAMTUNE_CDS:-on}" != off && -f launcher/target/streamtune-cds.jsa ]]; then
   cds_opts=(-XX:SharedArchiveFile=launcher/target/streamtune-cds.jsa -Xshare:auto -Xlog:cds=off)
 fi
-java -Xmx4g -Dlog4j2.configurationFile=streamtune-log4j2.xml "${cds_opts[@]}" \
+java -Xmx4g -Dlog4j2.configurationFile=streamtune-log4j2.xml ${cds_opts[@]+"${cds_opts[@]}"} \
   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   -cp "launcher/target/streamtune-launcher-0.1.0-SNAPSHOT.jar:$(cat launcher/target/classpath.txt):launcher/target/test-classes" \
