@@ -50,6 +50,15 @@ for n in $counts; do
   rm -f "$log"
 done
 echo
+echo "trainer (RoundGrowthBenchmark: one full default-MLP round, 30 features, by buffer size; round 1 and 2):"
+./mvnw "${mvn_opts[@]}" test-compile -pl trainer >&2
+./mvnw "${mvn_opts[@]}" dependency:build-classpath -pl trainer -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$root/trainer/target/bench-classpath.txt" >&2
+MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=134217728 \
+  java -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$(nproc)" \
+  -cp "trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench-classpath.txt)" \
+  io.streamtune.trainer.bench.RoundGrowthBenchmark ${TRAINER_BUFFERS:-1000 10000 100000} 2>/dev/null | grep '^RESULT'
+echo
 echo "evaluator (BootstrapBenchmark, 1,000 resamples, by holdout size):"
 java -cp "model/target/classes:model/target/test-classes:$(cat launcher/target/classpath.txt)" \
   io.streamtune.model.metrics.BootstrapBenchmark
