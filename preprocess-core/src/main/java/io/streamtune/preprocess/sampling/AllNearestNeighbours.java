@@ -12,9 +12,8 @@ import java.util.stream.IntStream;
  *       dimensions a tree visits most leaves anyway (2^d cells outnumber the points), and then a
  *       scan that the JIT turns into SIMD code wins. Points are stored column by column, and the
  *       inner loop runs over a block of candidates for one dimension at a time ({@code acc[j] +=
- *       (x[d][j] − q[d])²}), a plain counted loop that C2 auto-vectorises (4 doubles per AVX
- *       instruction). Query and candidate blocks are tiled so that a candidate block stays in cache
- *       while every query of the query block is compared with it.
+ *       (x[d][j] − q[d])²}), a plain counted loop that C2 auto-vectorises. Blocks that cannot hold
+ *       a neighbour are skipped on their principal-component boxes ({@link ProjectedLeaves}).
  *   <li>the {@link KdTree} when there are enough points per cell for it to prune, in few
  *       dimensions.
  * </ul>
@@ -34,7 +33,7 @@ public final class AllNearestNeighbours {
   /** Above this many dimensions a k-d tree barely prunes: scan (scikit-learn cuts at 15 too). */
   static final int SCAN_ABOVE_DIMS = 15;
 
-  /** n² distances stop paying at about this size (about 10 s on one core at 17 dimensions). */
+  /** Beyond this many points the scan's n² distances are not worth it whatever the dimension. */
   static final int MAX_SCAN_POINTS = 200_000;
 
   private AllNearestNeighbours() {}
