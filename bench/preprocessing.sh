@@ -11,7 +11,7 @@ runs="${2:-3}"
 csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
 [ -f "$csv" ] || { echo "lending_club.csv not found at $csv (set LENDING_CSV)"; exit 1; }
 
-./mvnw -B -q -o -DskipTests package -pl launcher -am >&2
+./mvnw -B -q -o ${MAVEN_REPO:+-Dmaven.repo.local=$MAVEN_REPO} -DskipTests package -pl launcher -am >&2
 spec="$(mktemp --suffix=.yaml)"
 cat preprocess-core/src/test/resources/golden/lending_club.yaml > "$spec"
 cat >> "$spec" <<'YAML'
@@ -25,10 +25,17 @@ preprocess:
     - pca: {components: 8}
 YAML
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)"
-java -Xmx4g -Dlog4j2.configurationFile=streamtune-log4j2.xml \
+# the launcher's class-data archive (written by ./streamtune after a build; STREAMTUNE_CDS=off: none)
+# serves this JVM too: its class path starts with the archive's (the bench classes come last)
+./streamtune --help > /dev/null
+cds_opts=()
+if [[ "${STREAMTUNE_CDS:-on}" != off && -f launcher/target/streamtune-cds.jsa ]]; then
+  cds_opts=(-XX:SharedArchiveFile=launcher/target/streamtune-cds.jsa -Xshare:auto -Xlog:cds=off)
+fi
+java -Xmx4g -Dlog4j2.configurationFile=streamtune-log4j2.xml ${cds_opts[@]+"${cds_opts[@]}"} \
   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
-  -cp "launcher/target/test-classes:launcher/target/streamtune-launcher-0.1.0-SNAPSHOT.jar:$(cat launcher/target/classpath.txt)" \
+  -cp "launcher/target/streamtune-launcher-0.1.0-SNAPSHOT.jar:$(cat launcher/target/classpath.txt):launcher/target/test-classes" \
   io.streamtune.launcher.bench.PreprocessBenchmark "$csv" "$spec" "$records" "$runs"
 /usr/bin/python3 bench/preprocessing_sklearn.py "$csv" "$records" "$runs"
 rm -f "$spec"

@@ -6,10 +6,12 @@
 Data: preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
 numeric columns, standardized; 9,857 rows, 5.2% minority). Each round runs the Java benchmark
 (io.streamtune.preprocess.sampling.SamplingBenchmark, a fresh JVM with warm-up runs) and then
-imbalanced-learn's SMOTE() and TomekLinks() in this process; each figure is the median of
+imbalanced-learn's SMOTE(), TomekLinks() and EditedNearestNeighbours() in this process; each figure is the median of
 --repeats timed runs, and the table shows the median over rounds. rows/s = input rows / seconds.
 The JVM runs each case for --warmup seconds before timing (a long-running job is JIT-compiled);
 its first, cold run is shown too. imbalanced-learn gets one untimed warm-up run per case.
+Process CPU seconds (all threads) are reported beside wall time: on a shared machine they show the
+work each side does, where wall time also shows the wait for a core.
 Needs Debian's python3-imblearn (0.10) and python3-sklearn (1.2), a JDK 17, and the Maven repo.
 """
 import argparse
@@ -26,7 +28,7 @@ import imblearn
 import numpy as np
 import sklearn
 from imblearn.over_sampling import SMOTE
-from imblearn.under_sampling import TomekLinks
+from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 DATA = os.path.join(ROOT, "preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv")
@@ -58,10 +60,10 @@ def run_java(classpath, repeats, warmup):
     results = {}
     for line in out.splitlines():
         m = re.match(r"RESULT (\S+) rows=(\d+) seconds=([\d.]+) rows_per_s=\d+ "
-                     r"cold_seconds=([\d.]+) out=(\d+)", line)
+                     r"cold_seconds=([\d.]+) out=(\d+) cpu_seconds=([\d.]+)", line)
         if m:
             results[m.group(1)] = (float(m.group(3)), int(m.group(2)), int(m.group(5)),
-                                   float(m.group(4)))
+                                   float(m.group(4)), float(m.group(6)))
     return results
 
 
@@ -76,14 +78,17 @@ def load():
 def run_imblearn(x, y, repeats):
     results = {}
     for name, make in (("batch-smote", lambda: SMOTE(random_state=0)),
-                       ("batch-tomek", lambda: TomekLinks())):
+                       ("batch-tomek", lambda: TomekLinks()),
+                       ("batch-enn", lambda: EditedNearestNeighbours())):
         make().fit_resample(x, y)  # warm-up (imports, BLAS threads)
-        times = []
+        times, cpu = [], []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             _, y_out = make().fit_resample(x, y)
             times.append(time.perf_counter() - start)
-        results[name] = (statistics.median(times), len(y), len(y_out))
+            cpu.append(time.process_time() - cpu_start)
+        results[name] = (statistics.median(times), len(y), len(y_out), None,
+                         statistics.median(cpu))
     return results
 
 
@@ -101,10 +106,10 @@ def main():
     for r in range(args.rounds):
         java_rounds.append(run_java(classpath, args.repeats, args.warmup))
         peer_rounds.append(run_imblearn(x, y, args.repeats))
-        print("round %d: java %s | imblearn %s" % (
+        print("round %d: java %s | imblearn %s (wall s, cpu s)" % (
             r + 1,
-            {k: "%.4fs" % v[0] for k, v in java_rounds[-1].items()},
-            {k: "%.4fs" % v[0] for k, v in peer_rounds[-1].items()}), flush=True)
+            {k: "%.4f,%.3f" % (v[0], v[4]) for k, v in java_rounds[-1].items()},
+            {k: "%.4f,%.3f" % (v[0], v[4]) for k, v in peer_rounds[-1].items()}), flush=True)
 
     def median_seconds(rounds, case):
         return statistics.median(rd[case][0] for rd in rounds)
@@ -120,15 +125,19 @@ def main():
         args.rounds, args.repeats, args.warmup))
     print()
     print("| case | rows out | streamtune rows/s (cold first run) | imbalanced-learn rows/s "
-          "| ratio |")
-    print("|---|---|---|---|---|")
-    for case in ("batch-smote", "batch-tomek"):
+          "| ratio | CPU s streamtune / imbalanced-learn | CPU ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for case in ("batch-smote", "batch-tomek", "batch-enn"):
         java_s, peer_s = median_seconds(java_rounds, case), median_seconds(peer_rounds, case)
         cold_s = statistics.median(rd[case][3] for rd in java_rounds)
         rows = java_rounds[0][case][1]
-        print("| %s | %d (imblearn %d) | %.0f (%.0f) | %.0f | %.1fx |" % (
+        java_cpu = statistics.median(rd[case][4] for rd in java_rounds)
+        peer_cpu = statistics.median(rd[case][4] for rd in peer_rounds)
+        # process CPU time ticks in 10 ms steps: a faster case reads 0
+        cpu_ratio = "%.1fx" % (peer_cpu / java_cpu) if java_cpu > 0 else "(below 10 ms)"
+        print("| %s | %d (imblearn %d) | %.0f (%.0f) | %.0f | %.1fx | %.3f / %.3f | %s |" % (
             case, java_rounds[0][case][2], peer_rounds[0][case][2], rows / java_s, rows / cold_s,
-            rows / peer_s, peer_s / java_s))
+            rows / peer_s, peer_s / java_s, java_cpu, peer_cpu, cpu_ratio))
     for case in ("stream-smote", "stream-tomek-window2000"):
         java_s = median_seconds(java_rounds, case)
         cold_s = statistics.median(rd[case][3] for rd in java_rounds)

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 
 /**
  * Resamples a finite batch of labelled vectors the way imbalanced-learn 0.10 does: random over- and
  * under-sampling and SMOTE to the {@link SamplingTargets}, Tomek links and edited nearest
  * neighbours removal ({@code auto}: every class but the minority), and SMOTE followed by cleaning
  * of every class (SMOTETomek, SMOTEENN). Classes are ordered by name, as imbalanced-learn does,
- * which decides ties between equally large classes. Neighbours come from a {@link KdTree}.
+ * which decides ties between equally large classes. Neighbours come from {@link
+ * AllNearestNeighbours} (a blocked scan in many dimensions, a k-d tree in few).
  *
  * <p>Output order: the kept input rows in input order, then the synthetic rows class by class.
  */
@@ -178,11 +178,7 @@ public final class BatchResampler {
     }
     int k = Math.min(kNeighbors, n - 1);
     double[][] points = members.stream().map(LabeledVector::features).toArray(double[][]::new);
-    KdTree tree = KdTree.build(points, points[0].length);
-    long[][] neighbours = new long[n][];
-    IntStream.range(0, n)
-        .parallel()
-        .forEach(i -> neighbours[i] = tree.nearest(points[i], k, key -> key == i));
+    long[][] neighbours = AllNearestNeighbours.of(points, k, i -> true);
     for (long s = 0; s < wanted; s++) {
       int parent = random.nextInt(n);
       int neighbour = (int) neighbours[parent][random.nextInt(k)];
@@ -244,16 +240,11 @@ public final class BatchResampler {
       cleanable[SamplingTargets.minority(classes.counts())] = false;
     }
     double[][] points = rows.stream().map(LabeledVector::features).toArray(double[][]::new);
-    KdTree tree = KdTree.build(points, points[0].length);
     // every query is independent: ask them all at once, on every core; Tomek needs the nearest
     // neighbour of every row (partners may be of a class that is not cleaned)
     boolean tomek = spec.method().cleaning() == Cleaning.TOMEK;
     int k = tomek ? 1 : spec.ennNeighbors();
-    long[][] neighbours = new long[rows.size()][];
-    IntStream.range(0, rows.size())
-        .parallel()
-        .filter(i -> tomek || cleanable[classOf[i]])
-        .forEach(i -> neighbours[i] = tree.nearest(points[i], k, other -> other == i));
+    long[][] neighbours = AllNearestNeighbours.of(points, k, i -> tomek || cleanable[classOf[i]]);
     CleaningRules.Source source =
         new CleaningRules.Source() {
           @Override

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * (its first run in this JVM), then run for the warm-up seconds (the JIT compiles the hot loops, as
  * in a long-running job), then timed {@code repeats} times. Prints one line per case: {@code RESULT
  * <case> rows=<n> seconds=<warm median> rows_per_s=<n/median> cold_seconds=<first run> out=<rows
- * out>}.
+ * out> cpu_seconds=<median process CPU seconds>}.
  */
 public final class SamplingBenchmark {
 
@@ -37,6 +37,7 @@ public final class SamplingBenchmark {
 
     measure("batch-smote", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.SMOTE));
     measure("batch-tomek", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.TOMEK));
+    measure("batch-enn", rows.size(), repeats, warmupSeconds, () -> batch(rows, Method.ENN));
     measure(
         "stream-smote",
         rows.size(),
@@ -76,23 +77,38 @@ public final class SamplingBenchmark {
       run.get();
     }
     double[] seconds = new double[repeats];
+    double[] cpuSeconds = new double[repeats];
     int out = 0;
     for (int i = 0; i < repeats; i++) {
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       out = run.get();
       seconds[i] = (System.nanoTime() - start) / 1e9;
+      cpuSeconds[i] = (processCpuNanos() - cpuStart) / 1e9;
     }
     Arrays.sort(seconds);
+    Arrays.sort(cpuSeconds);
     double median = seconds[repeats / 2];
     System.out.printf(
         java.util.Locale.ROOT,
-        "RESULT %s rows=%d seconds=%.6f rows_per_s=%.0f cold_seconds=%.6f out=%d%n",
+        "RESULT %s rows=%d seconds=%.6f rows_per_s=%.0f cold_seconds=%.6f out=%d cpu_seconds=%.6f%n",
         name,
         rows,
         median,
         rows / median,
         cold,
-        out);
+        out,
+        cpuSeconds[repeats / 2]);
+  }
+
+  /**
+   * CPU time of the whole process (every thread, GC and JIT included): on a shared, loaded machine
+   * it shows the work done where wall time shows the wait for a core.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static List<LabeledVector> read(Path csv) throws IOException {
