@@ -131,7 +131,7 @@ public final class ModelStore {
 
   /**
    * Loads a version's metadata and parameters: an MLP, a SmallCnn classifier or a classifier over a
-   * user's TorchScript backbone (text classifiers are read with {@link
+   * user's TorchScript or ONNX backbone (text classifiers are read with {@link
    * io.streamtune.model.text.TextClassifier#read}).
    *
    * @throws ModelStoreException naming the path when the directory is missing, incomplete or
@@ -146,7 +146,7 @@ public final class ModelStore {
       String architecture = metadata.architecture();
       boolean image = UserBackbone.readsImages(architecture);
       if (architecture.startsWith(UserBackbone.ARCHITECTURE_PREFIX)) {
-        model.setBlock(UserBackbone.forLoading(model, metadata.numClasses()));
+        model.setBlock(UserBackbone.forLoading(model, metadata.numClasses(), architecture));
       } else {
         model.setBlock(
             image

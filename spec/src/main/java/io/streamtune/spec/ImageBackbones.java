@@ -12,16 +12,21 @@ import java.util.stream.Stream;
 
 /**
  * What an image backbone says of its input: the ImageNet backbones of DJL's PyTorch model zoo by
- * name ({@code zoo:resnet18}, {@code zoo:resnet50}), and a user's TorchScript file through its
- * sidecar, a JSON file beside it with the same name ({@code model.pt} → {@code model.json}):
+ * name ({@code zoo:resnet18}, {@code zoo:resnet50}), and a user's TorchScript or ONNX file through
+ * its sidecar, a JSON file beside it with the same name ({@code model.pt} or {@code model.onnx} →
+ * {@code model.json}):
  *
  * <pre>{"width": 224, "height": 224, "channels": 3,
  *  "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "output": "features"}</pre>
  *
  * {@code output} says what the module returns: {@code features} (its classifier replaced, e.g.
  * torchvision's {@code fc = Identity()}) or {@code logits} (its old classes' scores, used as the
- * features of the new head). The named backbones (mnist-cnn, scratch) declare nothing: their input
- * is the spec's.
+ * features of the new head). For an ONNX file it may instead name one of the graph's outputs (e.g.
+ * a penultimate {@code "features"} output beside {@code "logits"}); with {@code features} or {@code
+ * logits} not among a one-output graph's names, that output is read. A TorchScript module cannot
+ * name an inner layer: export it with its classifier replaced ({@code fc = Identity()}) so that its
+ * output is the feature layer. The named backbones (mnist-cnn, scratch) declare nothing: their
+ * input is the spec's.
  */
 public final class ImageBackbones {
 
@@ -67,6 +72,13 @@ public final class ImageBackbones {
 
   private ImageBackbones() {}
 
+  /** True for a user's ONNX file ({@code .onnx}): a frozen feature extractor. */
+  public static boolean isOnnx(String backbone) {
+    return backbone != null && !isZoo(backbone) && backbone.endsWith(ONNX);
+  }
+
+  private static final String ONNX = ".onnx";
+
   public static boolean isZoo(String backbone) {
     return backbone != null && backbone.startsWith(ZOO_PREFIX);
   }
@@ -108,7 +120,10 @@ public final class ImageBackbones {
     return sidecar == null ? null : readSidecar(sidecar);
   }
 
-  /** The sidecar of a TorchScript file or of the one file in a directory; null when none. */
+  /**
+   * The sidecar of a TorchScript or ONNX file or of the one TorchScript file in a directory; null
+   * when none.
+   */
   public static Path sidecar(Path backbone) {
     Path file = backbone;
     if (Files.isDirectory(backbone)) {
@@ -123,10 +138,12 @@ public final class ImageBackbones {
       }
     }
     String name = file.getFileName() == null ? "" : file.getFileName().toString();
-    if (!name.endsWith(".pt")) {
+    String extension = name.endsWith(".pt") ? ".pt" : name.endsWith(ONNX) ? ONNX : null;
+    if (extension == null) {
       return null;
     }
-    Path sidecar = file.resolveSibling(name.substring(0, name.length() - 3) + ".json");
+    Path sidecar =
+        file.resolveSibling(name.substring(0, name.length() - extension.length()) + ".json");
     return Files.isRegularFile(sidecar) ? sidecar : null;
   }
 
@@ -155,15 +172,25 @@ public final class ImageBackbones {
     }
     int channels = sidecar.channels() == null ? 3 : sidecar.channels();
     String output = sidecar.output() == null ? "features" : sidecar.output();
-    if (!output.equals("features") && !output.equals("logits")) {
+    boolean onnx = file.resolveSibling(baseName(file) + ONNX).toFile().isFile();
+    if (onnx && output.isBlank()) {
+      throw new SpecException("backbone sidecar " + file + ": key 'output' must not be blank");
+    }
+    if (!onnx && !output.equals("features") && !output.equals("logits")) {
       throw new SpecException(
           "backbone sidecar "
               + file
               + ": invalid value '"
               + output
-              + "' for key 'output'; allowed values: [features, logits]");
+              + "' for key 'output'; allowed values: [features, logits] (a TorchScript module's"
+              + " output is its feature layer; only an ONNX graph's outputs can be named)");
     }
     return new Input(
         sidecar.width(), sidecar.height(), channels, sidecar.mean(), sidecar.std(), output);
+  }
+
+  private static String baseName(Path sidecar) {
+    String name = sidecar.getFileName().toString();
+    return name.substring(0, name.length() - ".json".length());
   }
 }

@@ -53,8 +53,8 @@ final class TrainerSpecRules {
       return;
     }
     String imageBackbones =
-        "[mnist-cnn, scratch, auto, zoo:resnet18, zoo:resnet50, <path to a TorchScript file or"
-            + " DJL model directory>]";
+        "[mnist-cnn, scratch, auto, zoo:resnet18, zoo:resnet50, <path to a TorchScript file, an ONNX"
+            + " file or a DJL model directory>]";
     switch (modality) {
       case TABULAR -> {
         if (!MLP.equals(name) && !GBT.equals(name)) {
@@ -123,6 +123,16 @@ final class TrainerSpecRules {
           modality == Modality.TEXT
               ? "[linear_probe] (the text backbones are frozen)"
               : "[full] (the tabular " + name + " has no pretrained backbone)");
+    }
+    if (modality == Modality.IMAGE
+        && ImageBackbones.isOnnx(name)
+        && effective != Strategy.LINEAR_PROBE) {
+      throw invalid(
+          origin,
+          "strategy",
+          effective.name().toLowerCase(Locale.ROOT),
+          "[linear_probe] (an ONNX backbone runs in ONNX Runtime, which cannot train: it is a frozen"
+              + " feature extractor; export TorchScript (.pt) to fine-tune it)");
     }
     if (modality == Modality.IMAGE && SCRATCH.equals(name) && effective != Strategy.FULL) {
       throw invalid(

@@ -26,9 +26,10 @@ import java.util.function.BooleanSupplier;
 /**
  * The image modality: a SmallCnn classifier fine-tuned from the spec's backbone ({@code mnist-cnn}
  * or {@code scratch}) or a dense head over a TorchScript backbone (a user's file, or a DJL zoo
- * model), reading the spec's image input (any size, 1 or 3 channels, normalized per channel), with
- * the spec's strategy, warm-started round after round (a warm round in proportion to what is new,
- * {@link WarmRoundPolicy}); on restart from the last stored version.
+ * model) or a frozen ONNX one (run by ONNX Runtime), reading the spec's image input (any size, 1 or
+ * 3 channels, normalized per channel), with the spec's strategy, warm-started round after round (a
+ * warm round in proportion to what is new, {@link WarmRoundPolicy}); on restart from the last
+ * stored version.
  */
 final class ImageCnnRoundTrainer implements ModelTrainer {
 
@@ -69,12 +70,16 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
   static String architecture(PipelineSpec spec) {
     TrainerSpec trainer = spec.trainer();
     String backbone = trainer.backboneFor(Modality.IMAGE);
+    if (ImageBackbones.isOnnx(backbone)) {
+      return UserBackbone.onnxArchitecture(
+          backbone, UserBackbones.onnxOutput(backbone), input(spec));
+    }
     return overTorchScript(trainer)
         ? UserBackbone.architecture(backbone, input(spec))
         : SmallCnn.architecture(backbone, input(spec));
   }
 
-  /** Whether the backbone is a TorchScript module: a user's file or a zoo model. */
+  /** Whether the backbone is a user's module (TorchScript or ONNX) or a zoo model. */
   private static boolean overTorchScript(TrainerSpec trainer) {
     return trainer.backboneIsPath(Modality.IMAGE)
         || ImageBackbones.isZoo(trainer.backboneFor(Modality.IMAGE));
@@ -133,7 +138,13 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
     ImageClassifierFineTuner tuner =
         overTorchScript(trainer)
             ? ImageClassifierFineTuner.resumeOverBackbone(
-                versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device, input)
+                versionDir,
+                ModelStore.PARAMS_PREFIX,
+                numClasses,
+                settings,
+                device,
+                input,
+                architecture(spec))
             : ImageClassifierFineTuner.resume(
                 versionDir, ModelStore.PARAMS_PREFIX, numClasses, settings, device, input);
     return new ImageCnnRoundTrainer(tuner, architecture(spec), trainer, true);

@@ -167,7 +167,8 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
 
   /**
    * Continues from a version over a user backbone stored by {@link Model#save}: the stored
-   * parameter file carries the TorchScript module with its trained weights.
+   * parameter file carries the TorchScript module with its trained weights (or the ONNX graph);
+   * {@code architecture} says which.
    */
   public static ImageClassifierFineTuner resumeOverBackbone(
       Path versionDir,
@@ -175,10 +176,11 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
       int numClasses,
       TrainSettings settings,
       Device device,
-      ImageInput input) {
+      ImageInput input,
+      String architecture) {
     Model model = Model.newInstance("user-backbone", device, "PyTorch");
     try {
-      SequentialBlock classifier = UserBackbone.forLoading(model, numClasses);
+      SequentialBlock classifier = UserBackbone.forLoading(model, numClasses, architecture);
       model.setBlock(classifier);
       model.load(versionDir, paramsPrefix);
       Block backbone = classifier.getChildren().get(0).getValue();

@@ -8,8 +8,8 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
 /**
- * An image classifier over a user-supplied TorchScript backbone: the user's module, flattened,
- * under the dense head of {@link SmallCnn}.
+ * An image classifier over a user-supplied TorchScript backbone (or a frozen ONNX one, {@link
+ * OnnxFeatureBlock}): the user's module, flattened, under the dense head of {@link SmallCnn}.
  *
  * <p>A stored version is self-contained: DJL writes a TorchScript block's whole module (code and
  * current weights) into the parameter file, so a version is resumed and scored without the user's
@@ -22,9 +22,24 @@ public final class UserBackbone {
 
   private UserBackbone() {}
 
+  /** The architectures over an ONNX backbone start with this (then the output name). */
+  public static final String ONNX_PREFIX = ARCHITECTURE_PREFIX + "[onnx output ";
+
   /** The architecture string of a classifier over the backbone named {@code source} in a spec. */
   public static String architecture(String source) {
     return ARCHITECTURE_PREFIX + "[torchscript | dense" + SmallCnn.HIDDEN + "] from " + source;
+  }
+
+  /** The same over an ONNX backbone whose features are the graph output {@code output}. */
+  public static String onnxArchitecture(String source, String output, ImageInput input) {
+    String suffix = input.describe();
+    return ONNX_PREFIX
+        + output
+        + " | dense"
+        + SmallCnn.HIDDEN
+        + "] from "
+        + source
+        + (suffix.isEmpty() ? "" : "; " + suffix);
   }
 
   /** The same, reading {@code input} (named in the string unless it is the grey 28x28 one). */
@@ -42,6 +57,18 @@ public final class UserBackbone {
   /** The backbone as the classifier holds it: the user's block, then a flatten for the head. */
   public static SequentialBlock wrap(Block userBlock) {
     return new SequentialBlock().add(userBlock).add(Blocks.batchFlattenBlock());
+  }
+
+  /**
+   * The classifier's block shape with an empty backbone block of the kind {@code architecture}
+   * names (ONNX or TorchScript), for {@link Model#load} to fill from a stored parameter file.
+   */
+  public static SequentialBlock forLoading(Model model, int numClasses, String architecture) {
+    if (architecture.startsWith(ONNX_PREFIX)) {
+      return SmallCnn.classifier(
+          wrap(OnnxFeatureBlock.forLoading(model.getNDManager())), numClasses);
+    }
+    return forLoading(model, numClasses);
   }
 
   /**
