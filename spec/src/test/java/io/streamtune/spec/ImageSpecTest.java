@@ -69,6 +69,27 @@ class ImageSpecTest {
   }
 
   @Test
+  void anOnnxSidecarMayNameAGraphOutputATorchScriptOneMayNot(@TempDir Path dir) throws Exception {
+    Path onnx = Files.write(dir.resolve("net.onnx"), new byte[] {1});
+    Files.writeString(
+        dir.resolve("net.json"), "{\"width\": 40, \"height\": 30, \"output\": \"pool5\"}");
+    PipelineSpec spec = parse("{}", onnx.toString());
+    assertThat(spec.image().width()).isEqualTo(40);
+    assertThat(ImageBackbones.input(onnx.toString()).output()).isEqualTo("pool5");
+    assertThat(ImageBackbones.isOnnx(onnx.toString())).isTrue();
+    // ONNX Runtime cannot train: an ONNX backbone is a frozen feature extractor
+    assertThat(spec.trainer().strategyFor(PipelineSpec.Modality.IMAGE))
+        .isEqualTo(TrainerSpec.Strategy.LINEAR_PROBE);
+
+    Path pt = Files.write(dir.resolve("script.pt"), new byte[] {1});
+    Files.writeString(
+        dir.resolve("script.json"), "{\"width\": 40, \"height\": 30, \"output\": \"pool5\"}");
+    assertThatThrownBy(() -> parse("{}", pt.toString()))
+        .hasMessageContaining("invalid value 'pool5' for key 'output'")
+        .hasMessageContaining("[features, logits]");
+  }
+
+  @Test
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> parse("{channels: 3}", "scratch"))
         .hasMessageContaining("key 'image.width' is required");
