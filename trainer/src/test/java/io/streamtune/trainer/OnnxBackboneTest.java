@@ -12,11 +12,17 @@ import ai.djl.training.ParameterStore;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
+import io.streamtune.model.scoring.ScoringInputs;
+import io.streamtune.model.scoring.ScoringModel;
+import io.streamtune.model.scoring.StoreModelLoader;
+import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -92,18 +98,45 @@ class OnnxBackboneTest {
         trainedProbabilities = stored.predictProbabilities(scaled(unseen));
       }
     }
-    // the stored version carries the graph: it scores without the user's file
+    // the stored version carries the graph: the evaluator's and server's loader scores it without
+    // the user's file, exactly as the trainer did
     Path moved = dir.resolve("moved.onnx");
     Files.move(onnx, moved);
-    try (StoredModel stored = new ModelStore(dir).load(version, Device.cpu())) {
-      assertThat(stored.predict(scaled(unseen))).containsExactly(trained);
-      float[][] probabilities = stored.predictProbabilities(scaled(unseen));
+    try (StoreModelLoader loader = new StoreModelLoader(dir, false);
+        ScoringModel stored = loader.load(record(version, spec))) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < trained.length; i++) {
+        ids.add("i" + i);
+      }
+      ScoringInputs inputs = ScoringInputs.ofFeatures(ids, scaled(unseen));
+      assertThat(stored.predict(inputs)).containsExactly(trained);
+      float[][] probabilities = stored.probabilities(inputs);
       for (int i = 0; i < trained.length; i++) {
         assertThat(probabilities[i]).containsExactly(trainedProbabilities[i]);
       }
     } finally {
       Files.move(moved, onnx);
     }
+  }
+
+  private static ModelVersion record(Path versionDir, PipelineSpec spec) {
+    return ModelVersion.newBuilder()
+        .setModelId("rgb")
+        .setVersion(1)
+        .setCreatedAt(Instant.EPOCH)
+        .setStorePath(versionDir.toString())
+        .setArchitecture(ImageCnnRoundTrainer.architecture(spec))
+        .setLabels(List.of("warm", "cool"))
+        .setFeatureCount(48 * 48 * 3)
+        .setExamplesTrainedOn(32)
+        .setNewExamples(32)
+        .setTotalExamplesConsumed(32)
+        .setConsumedOffsets(List.of())
+        .setTrainLoss(0)
+        .setEpochs(1)
+        .setDurationMs(1)
+        .setDevice("cpu")
+        .build();
   }
 
   @Test
