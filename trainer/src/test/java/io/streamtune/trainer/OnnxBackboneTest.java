@@ -114,6 +114,12 @@ class OnnxBackboneTest {
       for (int i = 0; i < trained.length; i++) {
         assertThat(probabilities[i]).containsExactly(trainedProbabilities[i]);
       }
+      // a restarted trainer resumes the version, also without the user's file
+      try (ImageCnnRoundTrainer resumed =
+          ImageCnnRoundTrainer.resume(version, spec, 2, Device.cpu())) {
+        assertThat(resumed.tuner().predict(scaled(unseen))).containsExactly(trained);
+        resumed.train(RgbImageModelsTest.colours(16, 48, 2), () -> false);
+      }
     } finally {
       Files.move(moved, onnx);
     }
