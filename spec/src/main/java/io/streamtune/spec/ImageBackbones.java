@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  */
 public final class ImageBackbones {
 
+  private static final String ONNX = ".onnx";
+
   /** The prefix of a zoo backbone's name in {@code trainer.backbone}. */
   public static final String ZOO_PREFIX = "zoo:";
 
@@ -76,8 +78,6 @@ public final class ImageBackbones {
   public static boolean isOnnx(String backbone) {
     return backbone != null && !isZoo(backbone) && backbone.endsWith(ONNX);
   }
-
-  private static final String ONNX = ".onnx";
 
   public static boolean isZoo(String backbone) {
     return backbone != null && backbone.startsWith(ZOO_PREFIX);

@@ -157,7 +157,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
               + " (ImageNet backbones of DJL's PyTorch model zoo, downloaded once into the DJL"
               + " cache) or a path to a TorchScript file, an ONNX file (a frozen feature"
               + " extractor run by ONNX Runtime; linear_probe only) or a DJL model directory (a"
-              + " sidecar .json beside the file may declare its input and output); text minilm (frozen encoder, a tuned linear head),"
+              + " sidecar .json beside the file may declare its input and output); text minilm"
+              + " (frozen encoder, a tuned linear head),"
               + " minilm-finetune (all-MiniLM-L6-v2 fine-tuned end to end, set up by transformer)"
               + " or tfidf (hashed word 1-2-gram tf-idf baseline); any modality: auto (picked by"
               + " model selection on the first full buffer, set up by selection). Not written: the"
@@ -169,7 +170,8 @@ public final class TrainerSpec extends SettingSection<TrainerSpec> {
           null,
           "Which parameters train: linear_probe (the head only), partial (the head and the last"
               + " unfreezeLastBlocks backbone blocks) or full. Not written: text linear_probe,"
-              + " an ONNX image backbone linear_probe, otherwise full; minilm-finetune takes it from transformer.strategy instead.");
+              + " an ONNX image backbone linear_probe, otherwise full; minilm-finetune takes it"
+              + " from transformer.strategy instead.");
   public static final Setting<Integer> UNFREEZE_LAST_BLOCKS =
       Setting.integer(
           "unfreezeLastBlocks", 1, 1, "Backbone blocks (from the top) that train under partial.");

@@ -53,8 +53,8 @@ final class TrainerSpecRules {
       return;
     }
     String imageBackbones =
-        "[mnist-cnn, scratch, auto, zoo:resnet18, zoo:resnet50, <path to a TorchScript file, an ONNX"
-            + " file or a DJL model directory>]";
+        "[mnist-cnn, scratch, auto, zoo:resnet18, zoo:resnet50, <path to a TorchScript file,"
+            + " an ONNX file or a DJL model directory>]";
     switch (modality) {
       case TABULAR -> {
         if (!MLP.equals(name) && !GBT.equals(name)) {
@@ -131,8 +131,8 @@ final class TrainerSpecRules {
           origin,
           "strategy",
           effective.name().toLowerCase(Locale.ROOT),
-          "[linear_probe] (an ONNX backbone runs in ONNX Runtime, which cannot train: it is a frozen"
-              + " feature extractor; export TorchScript (.pt) to fine-tune it)");
+          "[linear_probe] (an ONNX backbone runs in ONNX Runtime, which cannot train: it is a"
+              + " frozen feature extractor; export TorchScript (.pt) to fine-tune it)");
     }
     if (modality == Modality.IMAGE && SCRATCH.equals(name) && effective != Strategy.FULL) {
       throw invalid(
