@@ -45,6 +45,11 @@ final class NearestCollector {
     keys[i] = key;
   }
 
+  /** Forgets every candidate, to collect for another query. */
+  void clear() {
+    size = 0;
+  }
+
   int size() {
     return size;
   }
