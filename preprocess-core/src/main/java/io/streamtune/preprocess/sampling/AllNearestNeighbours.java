@@ -94,24 +94,4 @@ public final class AllNearestNeighbours {
       }
     }
   }
-
-  /** {@link #squaredDistances(double[][], double[], int, int, double[])} in float. */
-  static void squaredDistances(
-      float[][] columns, float[] query, int start, int length, float[] distances) {
-    int end = start + length;
-    float[] column = columns[0];
-    float q = query[0];
-    for (int j = start; j < end; j++) {
-      float diff = column[j] - q;
-      distances[j] = diff * diff;
-    }
-    for (int d = 1; d < columns.length; d++) {
-      column = columns[d];
-      q = query[d];
-      for (int j = start; j < end; j++) {
-        float diff = column[j] - q;
-        distances[j] += diff * diff;
-      }
-    }
-  }
 }

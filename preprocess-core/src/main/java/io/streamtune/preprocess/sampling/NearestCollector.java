@@ -45,11 +45,6 @@ final class NearestCollector {
     keys[i] = key;
   }
 
-  /** Forgets every candidate, to collect for another query. */
-  void clear() {
-    size = 0;
-  }
-
   int size() {
     return size;
   }

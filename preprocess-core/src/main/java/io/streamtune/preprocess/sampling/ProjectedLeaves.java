@@ -33,15 +33,6 @@ final class ProjectedLeaves {
 
   private static final int POWER_ITERATIONS = 60;
 
-  /**
-   * Coordinates up to this size keep every float distance finite (dims·(2·10¹⁵)² stays below
-   * Float.MAX_VALUE up to millions of dims); larger ones, NaN or infinities use the double scan.
-   */
-  private static final double FLOAT_SAFE_MAGNITUDE = 1e15;
-
-  /** A float's unit roundoff, 2⁻²⁴. */
-  private static final double FLOAT_ROUNDOFF = 0x1p-24;
-
   /** Low bits of a packed (bound, leaf) sort key that hold the leaf. */
   private static final long LEAF_BITS_MASK = (1L << 24) - 1;
 
@@ -61,12 +52,6 @@ final class ProjectedLeaves {
   private int blocks;
   private final double absoluteSlack;
   private int leaves;
-
-  /** The coordinates rounded to float, for the pre-filter; null when they would not fit a float. */
-  private final float[][] floatColumns;
-
-  /** Bounds the float pre-filter's error: the largest norm of a point. */
-  private final double largestNorm;
 
   ProjectedLeaves(double[][] points) {
     this.points = points;
@@ -110,22 +95,14 @@ final class ProjectedLeaves {
     leafFirstBlock[leaves] = blocks;
     blockStart[blocks] = n;
     columns = new double[dims][n];
-    float[][] rounded = new float[dims][n];
-    double largestRawSquare = 0;
-    boolean fitsFloat = true;
-    for (int at = 0; at < n; at++) {
-      double square = 0;
-      for (int d = 0; d < dims; d++) {
-        double value = points[positionAt[at]][d];
-        columns[d][at] = value;
-        rounded[d][at] = (float) value;
-        square += value * value;
-        fitsFloat &= Math.abs(value) <= FLOAT_SAFE_MAGNITUDE; // false for NaN too
+    for (int leaf = 0; leaf < leaves; leaf++) {
+      for (int at = leafStart[leaf]; at < leafStart[leaf + 1]; at++) {
+        for (int d = 0; d < dims; d++) {
+          double value = points[positionAt[at]][d];
+          columns[d][at] = value;
+        }
       }
-      largestRawSquare = Math.max(largestRawSquare, square);
     }
-    largestNorm = Math.sqrt(largestRawSquare);
-    floatColumns = fitsFloat && Double.isFinite(largestNorm) ? rounded : null;
   }
 
   /**
@@ -290,146 +267,57 @@ final class ProjectedLeaves {
         .parallel()
         .forEach(
             leaf -> {
-              Scratch scratch = new Scratch(capacity);
+              double[] distances = new double[points.length];
+              double[] leafBound = new double[leaves];
+              long[] leafOrder = new long[leaves];
               for (int at = leafStart[leaf]; at < leafStart[leaf + 1]; at++) {
                 int position = positionAt[at];
                 if (isQuery.test(position)) {
-                  neighbours[position] = nearestTo(position, scratch);
+                  neighbours[position] =
+                      nearestTo(position, capacity, distances, leafBound, leafOrder);
                 }
               }
             });
     return neighbours;
   }
 
-  /** One worker's buffers, reused from query to query. */
-  private final class Scratch {
-    final NearestCollector nearest;
-    final double[] distances = new double[points.length];
-    final float[] floatDistances = new float[points.length];
-    final double[] leafBound = new double[leaves];
-    final long[] leafOrder = new long[leaves];
-    final float[] floatQuery = new float[dims];
-
-    Scratch(int capacity) {
-      nearest = new NearestCollector(capacity);
-    }
-  }
-
-  private long[] nearestTo(int position, Scratch scratch) {
+  private long[] nearestTo(
+      int position, int k, double[] distances, double[] leafBound, long[] leafOrder) {
     double[] query = points[position];
     double[] p = projected[position];
-    double[] leafBound = scratch.leafBound;
-    long[] leafOrder = scratch.leafOrder;
     for (int leaf = 0; leaf < leaves; leaf++) {
       double sum = boxBound(p, leafLow, leafHigh, leaf);
       leafBound[leaf] = sum;
       // a non-negative double's bits sort as the double does; the leaf goes in the low bits, which
       // only lowers the bound used for ordering (never the one used for skipping)
-      leafOrder[leaf] = orderKey(sum, leaf);
+      leafOrder[leaf] = (Double.doubleToRawLongBits(sum) & ~LEAF_BITS_MASK) | leaf;
     }
     Arrays.sort(leafOrder);
-    if (floatColumns != null) {
-      for (int d = 0; d < dims; d++) {
-        scratch.floatQuery[d] = (float) query[d];
-      }
-    }
-    NearestCollector nearest = scratch.nearest;
-    nearest.clear();
+    NearestCollector nearest = new NearestCollector(k);
     for (long packed : leafOrder) {
       int leaf = (int) (packed & LEAF_BITS_MASK);
       if (!mayHold(leafBound[leaf], nearest.bound())) {
         break; // every later leaf is at least as far
       }
       for (int block = leafFirstBlock[leaf]; block < leafFirstBlock[leaf + 1]; block++) {
-        if (mayHold(boxBound(p, blockLow, blockHigh, block), nearest.bound())) {
-          if (floatColumns != null) {
-            scanInFloat(position, query, block, scratch);
-          } else {
-            scan(position, query, block, scratch);
+        double bound = nearest.bound();
+        if (!mayHold(boxBound(p, blockLow, blockHigh, block), bound)) {
+          continue;
+        }
+        int start = blockStart[block];
+        int end = blockStart[block + 1];
+        AllNearestNeighbours.squaredDistances(columns, query, start, end - start, distances);
+        for (int j = start; j < end; j++) {
+          if (distances[j] <= bound) {
+            int other = positionAt[j];
+            if (other != position) {
+              nearest.offer(distances[j], other);
+              bound = nearest.bound();
+            }
           }
         }
       }
     }
     return nearest.keys();
-  }
-
-  private static long orderKey(double bound, int index) {
-    return (Double.doubleToRawLongBits(bound) & ~LEAF_BITS_MASK) | index;
-  }
-
-  /** Offers every point of a block but the query itself to the query's nearest. */
-  private void scan(int position, double[] query, int block, Scratch scratch) {
-    NearestCollector nearest = scratch.nearest;
-    double[] distances = scratch.distances;
-    int start = blockStart[block];
-    int end = blockStart[block + 1];
-    double bound = nearest.bound();
-    AllNearestNeighbours.squaredDistances(columns, query, start, end - start, distances);
-    for (int j = start; j < end; j++) {
-      if (distances[j] <= bound) {
-        int other = positionAt[j];
-        if (other != position) {
-          nearest.offer(distances[j], other);
-          bound = nearest.bound();
-        }
-      }
-    }
-  }
-
-  /**
-   * The float pre-filter: distances of the block in float (twice the SIMD lanes, half the memory),
-   * and only candidates whose float distance is within {@link #floatThreshold} of the bound get
-   * their exact double distance, the same sum in the same order as {@link #scan}. The threshold
-   * covers every rounding of the float path, so no candidate within the bound is missed, and the
-   * kept ones are ranked on their exact distances: the answer is the double scan's, bit for bit.
-   */
-  private void scanInFloat(int position, double[] query, int block, Scratch scratch) {
-    NearestCollector nearest = scratch.nearest;
-    float[] distances = scratch.floatDistances;
-    int start = blockStart[block];
-    int end = blockStart[block + 1];
-    double bound = nearest.bound();
-    double threshold = floatThreshold(bound);
-    AllNearestNeighbours.squaredDistances(
-        floatColumns, scratch.floatQuery, start, end - start, distances);
-    for (int j = start; j < end; j++) {
-      if (distances[j] <= threshold) {
-        int other = positionAt[j];
-        if (other != position) {
-          double exact = exactSquaredDistance(query, j);
-          if (exact <= bound) {
-            nearest.offer(exact, other);
-            bound = nearest.bound();
-            threshold = floatThreshold(bound);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * A float distance no candidate within {@code bound} (exact squared distance) can exceed. Each
-   * coordinate and difference rounded to float moves a difference by at most 2u(|x|+|q|), so the
-   * float vector of differences is within 4u·R of the exact one (R the largest norm) and its length
-   * within that of √bound; the squares and the sum add a relative (dims+1)·u. Margins: 1e-6·R
-   * instead of 4u·R (4×), 4(dims+3)u relative, and absolute terms for subnormal floats.
-   */
-  private double floatThreshold(double bound) {
-    if (bound == Double.POSITIVE_INFINITY) {
-      return bound;
-    }
-    double length = Math.sqrt(bound * (1 + 1e-12)) + 1e-6 * largestNorm + 1e-30;
-    return length * length * (1 + 4 * (dims + 3) * FLOAT_ROUNDOFF) + 1e-37;
-  }
-
-  /** The exact squared distance to the point stored at {@code at}, as squaredDistances sums it. */
-  private double exactSquaredDistance(double[] query, int at) {
-    double diff = columns[0][at] - query[0];
-    double sum = diff * diff;
-    for (int d = 1; d < dims; d++) {
-      diff = columns[d][at] - query[d];
-      sum += diff * diff;
-    }
-    return sum;
   }
 }
