@@ -221,8 +221,11 @@ public final class KdTree {
     return values[k];
   }
 
-  /** Quickselect: afterwards order[k] holds the k-th smallest, smaller before, larger after. */
-  private static void select(double[][] points, int[] order, int lo, int hi, int k, int dim) {
+  /**
+   * Quickselect: afterwards order[k] holds the k-th smallest along {@code dim}, smaller before,
+   * larger after (also how {@link ProjectedLeaves} splits its leaves).
+   */
+  static void select(double[][] points, int[] order, int lo, int hi, int k, int dim) {
     while (hi > lo) {
       double pivot = points[order[(lo + hi) >>> 1]][dim];
       int i = lo;

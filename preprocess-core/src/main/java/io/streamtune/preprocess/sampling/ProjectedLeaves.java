@@ -207,7 +207,7 @@ final class ProjectedLeaves {
       blocks++;
       return;
     }
-    select(start, end - 1, (start + end) >>> 1, widest);
+    KdTree.select(projected, positionAt, start, end - 1, (start + end) >>> 1, widest);
     int middle = (start + end) >>> 1;
     split(start, middle, inLeaf);
     split(middle, end, inLeaf);
@@ -228,37 +228,6 @@ final class ProjectedLeaves {
   /** Whether a box at this squared (projected) distance may still hold a point within bound. */
   private boolean mayHold(double boxBound, double bound) {
     return boxBound * (1 - RELATIVE_SLACK) <= bound + absoluteSlack;
-  }
-
-  /** Quickselect on positionAt: afterwards position k holds the k-th smallest along dim. */
-  private void select(int lo, int hi, int k, int dim) {
-    while (hi > lo) {
-      double pivot = projected[positionAt[(lo + hi) >>> 1]][dim];
-      int i = lo;
-      int j = hi;
-      while (i <= j) {
-        while (projected[positionAt[i]][dim] < pivot) {
-          i++;
-        }
-        while (projected[positionAt[j]][dim] > pivot) {
-          j--;
-        }
-        if (i <= j) {
-          int swap = positionAt[i];
-          positionAt[i] = positionAt[j];
-          positionAt[j] = swap;
-          i++;
-          j--;
-        }
-      }
-      if (k <= j) {
-        hi = j;
-      } else if (k >= i) {
-        lo = i;
-      } else {
-        return;
-      }
-    }
   }
 
   long[][] nearest(int k, IntPredicate isQuery, long[][] neighbours) {
