@@ -381,6 +381,8 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("cluster.registration.refused-registration-delay", "500");
     // slots a killed JobManager's job held are free for the resubmitted job soon after
     settings.put("taskmanager.slot.timeout", "2 s");
+    // the REST API's job and checkpoint figures are cached this long (default 3 s)
+    settings.put("web.refresh-interval", "200");
     settings.put("blob.server.port", "0");
     settings.put("taskmanager.rpc.port", "0");
     settings.put("taskmanager.data.port", "0");
@@ -492,6 +494,10 @@ final class ChaosCluster implements AutoCloseable {
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, HOST);
     client.set(RestOptions.PORT, flinkRestPort);
+    // submitted while a restarted JobManager still starts: the client builds the job graph
+    // meanwhile and posts it as soon as the REST API answers (by default it retries every 3 s)
+    client.set(RestOptions.RETRY_MAX_ATTEMPTS, 1200);
+    client.set(RestOptions.RETRY_DELAY, java.time.Duration.ofMillis(100));
     Exception last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {
