@@ -16,6 +16,7 @@ import io.streamtune.schemas.avro.TransformVersion;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,6 +30,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -207,11 +209,19 @@ public final class PreprocessJob {
         kafkaSinks(config));
   }
 
+  /** How long a checkpoint barrier waits aligned before it overtakes in-flight records. */
+  static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofMillis(200);
+
   /** Exactly-once checkpointing, a bounded fixed-delay restart strategy, default parallelism. */
   public static void configureEnvironment(StreamExecutionEnvironment env, PreprocessConfig config) {
     env.setParallelism(config.parallelism());
     env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     Configuration settings = new Configuration();
+    // a restarted job reads the backlog that built up while it was down, and an aligned barrier
+    // waits behind all of it: the first checkpoint after a restore (and so the first committed
+    // example) came up to 10 s late. Barriers aligned longer than this overtake the buffers.
+    settings.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+    settings.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, ALIGNED_CHECKPOINT_TIMEOUT);
     settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     settings.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
@@ -252,6 +262,15 @@ public final class PreprocessJob {
         .build();
   }
 
+  /**
+   * How the exactly-once sinks name their transactions. The connector's default (INCREMENTING) uses
+   * a new transactional id per checkpoint and, on a restore, probes id after id with a fresh
+   * producer until it finds one never used, before the sink runs and so before the first
+   * checkpoint; POOLING reuses a few ids and finds lingering transactions with one ListTransactions
+   * call (brokers from Kafka 3.0), skipping those the restored checkpoint still commits.
+   */
+  static final TransactionNamingStrategy RESTORE_QUICKLY = TransactionNamingStrategy.POOLING;
+
   /** Exactly-once sinks for examples (train/holdout topic by split) and dead letters. */
   public static Sinks kafkaSinks(PreprocessConfig config) {
     Topics topics = config.kafka().topics();
@@ -269,6 +288,7 @@ public final class PreprocessJob {
                     topics.name(Topics.EXAMPLES_TRAIN),
                     topics.name(Topics.EXAMPLES_HOLDOUT)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionNamingStrategy(RESTORE_QUICKLY)
             .setTransactionalIdPrefix(config.examplesTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
             .build();
@@ -280,6 +300,7 @@ public final class PreprocessJob {
                 AvroRecordSerializationSchema.deadLetters(
                     registry, registrySettings, topics.name(Topics.DEADLETTER)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionNamingStrategy(RESTORE_QUICKLY)
             .setTransactionalIdPrefix(config.deadLetterTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
             .build();
@@ -291,6 +312,7 @@ public final class PreprocessJob {
                 AvroRecordSerializationSchema.transforms(
                     registry, registrySettings, topics.name(Topics.TRANSFORMS)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionNamingStrategy(RESTORE_QUICKLY)
             .setTransactionalIdPrefix(config.transformsTransactionalIdPrefix())
             .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs)
             // a fitted transform can be larger than the 1 MiB default request

@@ -197,7 +197,11 @@ final class ChaosCluster implements AutoCloseable {
 
   private java.util.function.Supplier<List<String>> flinkCommand(Class<?> main) {
     return () -> {
-      List<String> command = jvm(main.getName(), "-Xmx448m");
+      List<String> command =
+          jvm(
+              main.getName(),
+              "-Xmx448m",
+              "-Dlog4j2.configurationFile=" + dir.resolve("flink-conf").resolve("log4j2.xml"));
       command.addAll(List.of("--configDir", dir.resolve("flink-conf").toString()));
       return command;
     };
@@ -319,6 +323,25 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  private static final String FLINK_LOG4J =
+      """
+      <Configuration status="WARN" shutdownHook="disable">
+        <Appenders>
+          <Console name="console" target="SYSTEM_ERR">
+            <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n"/>
+          </Console>
+        </Appenders>
+        <Loggers>
+          <Logger name="org.apache.flink.runtime.checkpoint.CheckpointCoordinator" level="INFO"/>
+          <Logger name="org.apache.flink.runtime.executiongraph" level="INFO"/>
+          <Logger name="org.apache.flink.runtime.taskmanager.Task" level="INFO"/>
+          <Logger name="org.apache.flink.runtime.dispatcher" level="INFO"/>
+          <Logger name="org.apache.flink.connector.kafka.sink" level="INFO"/>
+          <Root level="WARN"><AppenderRef ref="console"/></Root>
+        </Loggers>
+      </Configuration>
+      """;
+
   private void writeFlinkConfig() throws IOException {
     Path conf = dir.resolve("flink-conf");
     Files.createDirectories(conf);
@@ -358,6 +381,8 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("cluster.registration.refused-registration-delay", "500");
     // slots a killed JobManager's job held are free for the resubmitted job soon after
     settings.put("taskmanager.slot.timeout", "2 s");
+    // the REST API's job and checkpoint figures are cached this long (default 3 s)
+    settings.put("web.refresh-interval", "200");
     settings.put("blob.server.port", "0");
     settings.put("taskmanager.rpc.port", "0");
     settings.put("taskmanager.data.port", "0");
@@ -366,6 +391,9 @@ final class ChaosCluster implements AutoCloseable {
     StringBuilder yaml = new StringBuilder();
     settings.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
     Files.writeString(conf.resolve("config.yaml"), yaml.toString());
+    // the recovery timeline in each Flink process's log: task states, checkpoints, the sinks'
+    // aborts
+    Files.writeString(conf.resolve("log4j2.xml"), FLINK_LOG4J);
     Files.createDirectories(dir.resolve("flink-tmp"));
   }
 
@@ -466,6 +494,10 @@ final class ChaosCluster implements AutoCloseable {
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, HOST);
     client.set(RestOptions.PORT, flinkRestPort);
+    // submitted while a restarted JobManager still starts: the client builds the job graph
+    // meanwhile and posts it as soon as the REST API answers (by default it retries every 3 s)
+    client.set(RestOptions.RETRY_MAX_ATTEMPTS, 1200);
+    client.set(RestOptions.RETRY_DELAY, java.time.Duration.ofMillis(100));
     Exception last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {

@@ -32,10 +32,12 @@ class ChaosProcessTest {
    * A killed JobManager takes its job with it (a standalone session cluster has no HA services):
    * the job is submitted again and restored from the newest retained checkpoint, and its first
    * output is the first checkpoint it completes (the exactly-once sinks commit on checkpoints).
-   * Measured 6-14 s from the JobManager being up on a loaded 2-core machine, so this misses the 10
-   * s target; the bound is the regression guard.
+   * With POOLING transaction naming, unaligned checkpoints and the job submitted while the
+   * JobManager starts: p50 6.6 s, max 10.5 s from the JobManager being up (4 kills at 500
+   * records/s, load 15-18 on the 2-core machine; 12.4 s max before the submission overlapped the
+   * start). The 10 s target is met in the median only; this bound is the regression guard.
    */
-  static final double JOBMANAGER_RECOVERY_BOUND_SECONDS = 30.0;
+  static final double JOBMANAGER_RECOVERY_BOUND_SECONDS = 20.0;
 
   /** The kinds to kill: all, or those {@code -Dchaos.kinds} names (comma-separated). */
   private static List<ChaosKind> kinds() {

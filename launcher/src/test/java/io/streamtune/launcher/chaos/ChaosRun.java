@@ -132,14 +132,18 @@ final class ChaosRun {
     long killedAt = System.nanoTime();
     victim.kill();
     victim.start();
+    // no HA services in a standalone session cluster: the job goes with the JobManager and is
+    // submitted again, resuming from the newest retained checkpoint, as soon as the REST API
+    // answers
+    java.util.concurrent.CompletableFuture<Long> submission =
+        victim.kind() == ChaosKind.JOBMANAGER
+            ? java.util.concurrent.CompletableFuture.supplyAsync(() -> submit(cluster))
+            : null;
     long upAt = cluster.awaitUp(victim, taskManagers);
     long outputAt = -1;
     if (victim.kind() == ChaosKind.JOBMANAGER) {
-      // no HA services in a standalone session cluster: the job goes with the JobManager and is
-      // submitted again, resuming from the newest retained checkpoint
       long registered = cluster.awaitTaskManagers(1, Set.of(), 120);
-      cluster.submitJob();
-      long submitted = System.nanoTime();
+      long submitted = submission.get(120, TimeUnit.SECONDS);
       waitFor(() -> "RUNNING".equals(cluster.jobState()), 120);
       long running = System.nanoTime();
       waitFor(() -> cluster.completedCheckpoints() > 0, 120);
@@ -331,6 +335,16 @@ final class ChaosRun {
           .append(numeric ? values[i] : "\"" + values[i] + "\"");
     }
     return body.append("}}").toString();
+  }
+
+  /** Submits the job; returns {@code System.nanoTime()} when the JobManager accepted it. */
+  private static long submit(ChaosCluster cluster) {
+    try {
+      cluster.submitJob();
+      return System.nanoTime();
+    } catch (Exception e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
   }
 
   private static boolean waitFor(BooleanSupplier condition, long timeoutSeconds)

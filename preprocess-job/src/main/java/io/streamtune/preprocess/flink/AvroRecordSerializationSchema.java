@@ -8,10 +8,17 @@ import io.streamtune.schemas.serde.AvroSerdes;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -21,7 +28,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * the key an extractor picks.
  */
 public final class AvroRecordSerializationSchema<T extends SpecificRecord>
-    implements KafkaRecordSerializationSchema<T> {
+    implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
 
   private static final long serialVersionUID = 1L;
 
@@ -37,28 +44,37 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
 
   private final String schemaRegistryUrl;
   private final HashMap<String, String> registrySettings;
+  private final ArrayList<String> topics;
   private final TopicSelector<T> topicSelector;
   private final KeyExtractor<T> keyExtractor;
 
   private transient Serializer<T> serializer;
 
-  public AvroRecordSerializationSchema(
-      String schemaRegistryUrl, TopicSelector<T> topicSelector, KeyExtractor<T> keyExtractor) {
-    this(schemaRegistryUrl, Map.of(), topicSelector, keyExtractor);
-  }
-
   /**
    * @param registrySettings schema-registry client settings (authentication, TLS)
+   * @param topics every topic {@code topicSelector} can pick
    */
-  public AvroRecordSerializationSchema(
+  private AvroRecordSerializationSchema(
       String schemaRegistryUrl,
       Map<String, String> registrySettings,
+      List<String> topics,
       TopicSelector<T> topicSelector,
       KeyExtractor<T> keyExtractor) {
     this.schemaRegistryUrl = schemaRegistryUrl;
     this.registrySettings = new HashMap<>(registrySettings);
+    this.topics = new ArrayList<>(topics);
     this.topicSelector = topicSelector;
     this.keyExtractor = keyExtractor;
+  }
+
+  /**
+   * The topics this schema writes to: the sink's POOLING transaction naming lists the open
+   * transactions on them to abort lingering ones after a restore.
+   */
+  @Override
+  public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+    return Optional.of(
+        new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(topics)));
   }
 
   /** Examples go to the train or the holdout topic by their split, keyed by example id. */
@@ -70,6 +86,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
     return new AvroRecordSerializationSchema<>(
         schemaRegistryUrl,
         registrySettings,
+        List.of(trainTopic, holdoutTopic),
         example -> example.getSplit() == Split.HOLDOUT ? holdoutTopic : trainTopic,
         example -> example.getId().getBytes(StandardCharsets.UTF_8));
   }
@@ -80,6 +97,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
     return new AvroRecordSerializationSchema<>(
         schemaRegistryUrl,
         registrySettings,
+        List.of(topic),
         deadLetter -> topic,
         AvroRecordSerializationSchema::deadLetterKey);
   }
@@ -90,6 +108,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
     return new AvroRecordSerializationSchema<>(
         schemaRegistryUrl,
         registrySettings,
+        List.of(topic),
         transform -> topic,
         transform -> transform.getPipeline().getBytes(StandardCharsets.UTF_8));
   }
