@@ -20,17 +20,9 @@ mvn_opts=(-B -q -o ${MAVEN_REPO:+-Dmaven.repo.local=$MAVEN_REPO})
 
 spec="$(mktemp --suffix=.yaml)"
 trap 'rm -f "$spec"' EXIT
-cat preprocess-core/src/test/resources/golden/lending_club.yaml > "$spec"
-cat >> "$spec" <<'YAML'
-preprocess:
-  steps:
-    - impute: {strategy: mean}
-    - impute: {strategy: most_frequent}
-    - winsorize: {lower: 0.01, upper: 0.99}
-    - scale: {method: standard}
-    - oneHot: {}
-    - pca: {components: 8}
-YAML
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_lending_spec "$spec"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "| records | cold run records/s | warm (last) run records/s | records per JVM CPU s (warm) | peak RSS |"
 echo "|---|---|---|---|---|"

@@ -40,3 +40,19 @@ bench_djl_swap() {
     -e "s#/pytorch-native-cpu/[^/]+/pytorch-native-cpu-[^/]+\.jar#/pytorch-native-cpu/$torch/pytorch-native-cpu-$torch-linux-x86_64.jar#" \
     | paste -sd:
 }
+
+# Writes the lending_club spec with the benchmarks' preprocessing chain (impute, winsorize, scale,
+# one-hot, PCA: the chain bench/preprocessing_sklearn.py runs) to the file $1.
+bench_lending_spec() {
+  cat preprocess-core/src/test/resources/golden/lending_club.yaml > "$1"
+  cat >> "$1" <<'YAML'
+preprocess:
+  steps:
+    - impute: {strategy: mean}
+    - impute: {strategy: most_frequent}
+    - winsorize: {lower: 0.01, upper: 0.99}
+    - scale: {method: standard}
+    - oneHot: {}
+    - pca: {components: 8}
+YAML
+}

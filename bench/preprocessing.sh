@@ -13,17 +13,9 @@ csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
 
 ./mvnw -B -q -o ${MAVEN_REPO:+-Dmaven.repo.local=$MAVEN_REPO} -DskipTests package -pl launcher -am >&2
 spec="$(mktemp --suffix=.yaml)"
-cat preprocess-core/src/test/resources/golden/lending_club.yaml > "$spec"
-cat >> "$spec" <<'YAML'
-preprocess:
-  steps:
-    - impute: {strategy: mean}
-    - impute: {strategy: most_frequent}
-    - winsorize: {lower: 0.01, upper: 0.99}
-    - scale: {method: standard}
-    - oneHot: {}
-    - pca: {components: 8}
-YAML
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_lending_spec "$spec"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)"
 # the launcher's class-data archive (written by ./streamtune after a build; STREAMTUNE_CDS=off: none)
 # serves this JVM too: its class path starts with the archive's (the bench classes come last)
