@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the evaluator service is configured with.
@@ -163,43 +164,23 @@ public record EvaluatorConfig(
       int holdoutMaxExamples,
       Duration pollTimeout,
       Duration holdoutWait) {
-    return new EvaluatorConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        holdoutMaxExamples,
-        pollTimeout,
-        holdoutWait,
-        Path.of(MODEL_STORE.defaultValue()),
-        Duration.ofMillis(CommonKeys.SHUTDOWN_TIMEOUT_MS.defaultValue()),
-        DRIFT_HOLDOUT_KEEP.defaultValue());
+    return of(kafka, spec)
+        .with(
+            f -> {
+              f.consumerGroup = consumerGroup;
+              f.holdoutMaxExamples = holdoutMaxExamples;
+              f.pollTimeout = pollTimeout;
+              f.holdoutWait = holdoutWait;
+            });
   }
 
   public EvaluatorConfig withHoldoutWait(Duration wait) {
-    return new EvaluatorConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        holdoutMaxExamples,
-        pollTimeout,
-        wait,
-        modelStore,
-        shutdownTimeout,
-        driftHoldoutKeep);
+    return with(f -> f.holdoutWait = wait);
   }
 
   /** The same settings over the model store at {@code root}. */
   public EvaluatorConfig withModelStore(Path root) {
-    return new EvaluatorConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        holdoutMaxExamples,
-        pollTimeout,
-        holdoutWait,
-        root,
-        shutdownTimeout,
-        driftHoldoutKeep);
+    return with(f -> f.modelStore = root);
   }
 
   public double minMacroF1Gain() {
@@ -208,15 +189,51 @@ public record EvaluatorConfig(
 
   /** How long a stop may take: the loop is woken and every client closed within it. */
   public EvaluatorConfig withShutdownTimeout(Duration timeout) {
-    return new EvaluatorConfig(
-        kafka,
-        spec,
-        consumerGroup,
-        holdoutMaxExamples,
-        pollTimeout,
-        holdoutWait,
-        modelStore,
-        timeout,
-        driftHoldoutKeep);
+    return with(f -> f.shutdownTimeout = timeout);
+  }
+
+  /** A copy of this config with what {@code change} sets; validated as any other. */
+  private EvaluatorConfig with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** A config's fields, changeable: each {@code with...} method sets one of them. */
+  private static final class Fields {
+    private final KafkaConnection kafka;
+    private final PipelineSpec spec;
+    private String consumerGroup;
+    private int holdoutMaxExamples;
+    private Duration pollTimeout;
+    private Duration holdoutWait;
+    private Path modelStore;
+    private Duration shutdownTimeout;
+    private final int driftHoldoutKeep;
+
+    Fields(EvaluatorConfig config) {
+      kafka = config.kafka;
+      spec = config.spec;
+      consumerGroup = config.consumerGroup;
+      holdoutMaxExamples = config.holdoutMaxExamples;
+      pollTimeout = config.pollTimeout;
+      holdoutWait = config.holdoutWait;
+      modelStore = config.modelStore;
+      shutdownTimeout = config.shutdownTimeout;
+      driftHoldoutKeep = config.driftHoldoutKeep;
+    }
+
+    EvaluatorConfig build() {
+      return new EvaluatorConfig(
+          kafka,
+          spec,
+          consumerGroup,
+          holdoutMaxExamples,
+          pollTimeout,
+          holdoutWait,
+          modelStore,
+          shutdownTimeout,
+          driftHoldoutKeep);
+    }
   }
 }

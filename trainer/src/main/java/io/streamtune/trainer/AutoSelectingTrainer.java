@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * #DETAILS_KEY}): the winner's {@code trainer} section, so a restart resumes the stored winner, and
  * the ranking.
  */
-final class AutoSelectingTrainer implements ModelTrainer {
+final class AutoSelectingTrainer implements WarmStartingTrainer {
 
   /** The key of the selection's record in {@code training.json}. */
   static final String DETAILS_KEY = "selection";
@@ -156,11 +156,6 @@ final class AutoSelectingTrainer implements ModelTrainer {
 
   boolean provisional() {
     return provisional;
-  }
-
-  @Override
-  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
-    return train(data, data.size(), cancelled);
   }
 
   /**

@@ -8,7 +8,6 @@ import io.streamtune.model.image.ImageInput;
 import io.streamtune.model.image.SmallCnn;
 import io.streamtune.model.image.UserBackbone;
 import io.streamtune.model.training.RoundLoop;
-import io.streamtune.model.training.RoundPlan;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.model.training.WarmRoundPolicy;
 import io.streamtune.spec.ImageBackbones;
@@ -31,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * warm round in proportion to what is new, {@link WarmRoundPolicy}); on restart from the last
  * stored version.
  */
-final class ImageCnnRoundTrainer implements ModelTrainer {
+final class ImageCnnRoundTrainer implements WarmStartingTrainer {
 
   /**
    * Backbones {@code mnist-cnn}, {@code scratch}, a zoo backbone and a user's TorchScript file or
@@ -48,17 +47,13 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
 
   private final ImageClassifierFineTuner tuner;
   private final String architecture;
-  private final WarmRoundPolicy policy;
-  // true once the head is trained: after a round, or from the start when resuming a version
-  private boolean warm;
-  private Map<String, Object> lastRound = Map.of();
+  private final WarmRounds rounds;
 
   private ImageCnnRoundTrainer(
       ImageClassifierFineTuner tuner, String architecture, TrainerSpec spec, boolean warm) {
     this.tuner = tuner;
     this.architecture = architecture;
-    this.policy = WarmRoundPolicy.from(spec);
-    this.warm = warm;
+    this.rounds = new WarmRounds(spec, warm);
   }
 
   /** The input a spec's image model reads (28x28 grey for a spec without an image section). */
@@ -166,28 +161,18 @@ final class ImageCnnRoundTrainer implements ModelTrainer {
         null);
   }
 
-  /** A round in which every image counts as new. */
-  @Override
-  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
-    return train(data, data.size(), cancelled);
-  }
-
   @Override
   public Result train(ExampleBuffer.Snapshot data, long newExamples, BooleanSupplier cancelled) {
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("cannot train on an empty buffer");
-    }
-    RoundPlan plan = policy.plan(warm, newExamples, data.size());
-    RoundLoop.Result result = tuner.train(data.images(), data.labels(), plan, cancelled);
-    warm = true;
-    lastRound = WarmRoundDetails.of(result, newExamples);
+    RoundLoop.Result result =
+        rounds.run(
+            data, newExamples, plan -> tuner.train(data.images(), data.labels(), plan, cancelled));
     return Result.of(result, deviceName());
   }
 
   /** The last round's plan (warm or not, new share, step budget, rate, EMA). */
   @Override
   public Map<String, Object> trainingDetails() {
-    return lastRound;
+    return rounds.lastRound();
   }
 
   ImageClassifierFineTuner tuner() {

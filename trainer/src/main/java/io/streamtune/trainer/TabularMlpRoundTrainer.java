@@ -11,7 +11,6 @@ import ai.djl.training.loss.Loss;
 import io.streamtune.model.MlpClassifier;
 import io.streamtune.model.StoredModel;
 import io.streamtune.model.training.RoundLoop;
-import io.streamtune.model.training.RoundPlan;
 import io.streamtune.model.training.ScheduledLearningRate;
 import io.streamtune.model.training.TrainSettings;
 import io.streamtune.model.training.WarmRoundPolicy;
@@ -33,7 +32,7 @@ import java.util.function.BooleanSupplier;
  * initial weights come from the engine seeded with {@code spec.seed}, and the shuffle of round r
  * from {@code seed} and r.
  */
-public final class TabularMlpRoundTrainer implements ModelTrainer {
+public final class TabularMlpRoundTrainer implements WarmStartingTrainer {
 
   /** Backbone {@code mlp}: a stored version continues with its optimizer state rebuilt. */
   static final ModelTrainerFactory KIND =
@@ -58,11 +57,8 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
   private final TrainSettings settings;
   private final ScheduledLearningRate rate;
   private final List<Parameter> parameters;
-  private final WarmRoundPolicy policy;
+  private final WarmRounds rounds;
   private int roundsTrained;
-  // true once the weights are trained: after a round, or from the start when continuing a version
-  private boolean warm;
-  private Map<String, Object> lastRound = Map.of();
 
   private TabularMlpRoundTrainer(
       Model model,
@@ -73,8 +69,7 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
       AutoCloseable owner,
       boolean warm) {
     this.model = model;
-    this.warm = warm;
-    this.policy = WarmRoundPolicy.from(spec);
+    this.rounds = new WarmRounds(spec, warm);
     this.spec = spec;
     this.featureCount = featureCount;
     this.numClasses = numClasses;
@@ -141,12 +136,6 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
     return roundsTrained;
   }
 
-  /** A round in which every example counts as new. */
-  @Override
-  public Result train(ExampleBuffer.Snapshot data, BooleanSupplier cancelled) {
-    return train(data, data.size(), cancelled);
-  }
-
   /**
    * Trains one round on the snapshot: shuffled mini-batches with the spec's optimizer, schedule and
    * early stopping ({@link RoundLoop}); the first round runs {@code spec.epochs} epochs, a warm one
@@ -157,32 +146,35 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
    */
   @Override
   public Result train(ExampleBuffer.Snapshot data, long newExamples, BooleanSupplier cancelled) {
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("cannot train on an empty buffer");
-    }
-    if (data.featureCount() != featureCount) {
-      throw new IllegalArgumentException(
-          "examples have " + data.featureCount() + " features, the model takes " + featureCount);
-    }
-    RoundPlan plan = policy.plan(warm, newExamples, data.size());
     RoundLoop.Result result =
-        RoundLoop.run(
-            trainer,
-            parameters,
-            RoundLoop.Inputs.ofRows(
-                data.features(),
-                data.labels(),
-                (manager, values, rows) -> manager.create(values, new Shape(rows, featureCount))),
-            numClasses,
-            settings,
-            rate,
-            roundsTrained,
-            plan,
-            epoch -> {},
-            cancelled);
+        rounds.run(
+            data,
+            newExamples,
+            plan -> {
+              if (data.featureCount() != featureCount) {
+                throw new IllegalArgumentException(
+                    "examples have "
+                        + data.featureCount()
+                        + " features, the model takes "
+                        + featureCount);
+              }
+              return RoundLoop.run(
+                  trainer,
+                  parameters,
+                  RoundLoop.Inputs.ofRows(
+                      data.features(),
+                      data.labels(),
+                      (manager, values, rows) ->
+                          manager.create(values, new Shape(rows, featureCount))),
+                  numClasses,
+                  settings,
+                  rate,
+                  roundsTrained,
+                  plan,
+                  epoch -> {},
+                  cancelled);
+            });
     roundsTrained++;
-    warm = true;
-    lastRound = WarmRoundDetails.of(result, newExamples);
     return Result.of(result, device.toString());
   }
 
@@ -194,7 +186,7 @@ public final class TabularMlpRoundTrainer implements ModelTrainer {
   /** The last round's plan (warm or not, new share, step budget, rate, EMA). */
   @Override
   public Map<String, Object> trainingDetails() {
-    return lastRound;
+    return rounds.lastRound();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.streamtune.model.text;
 
 import io.streamtune.model.metrics.ClassificationMetrics;
+import io.streamtune.model.training.StratifiedSplit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -169,37 +170,12 @@ public final class LinearHeadTrainer {
 
   /** Per class, a seeded shuffle; the first {@code validationShare} of each goes to validation. */
   int[][] stratifiedSplit(int[] labels, int numClasses) {
-    List<List<Integer>> byClass = new ArrayList<>();
-    for (int k = 0; k < numClasses; k++) {
-      byClass.add(new ArrayList<>());
-    }
-    for (int i = 0; i < labels.length; i++) {
-      byClass.get(labels[i]).add(i);
-    }
-    Random random = new Random(options.seed());
-    List<Integer> train = new ArrayList<>();
-    List<Integer> validation = new ArrayList<>();
-    for (List<Integer> members : byClass) {
-      for (int i = members.size() - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        Integer tmp = members.get(i);
-        members.set(i, members.get(j));
-        members.set(j, tmp);
-      }
-      // a class needs one example left to train on
-      int held =
-          Math.min(
-              members.size() - 1, (int) Math.round(options.validationShare() * members.size()));
-      for (int i = 0; i < members.size(); i++) {
-        (i < held ? validation : train).add(members.get(i));
-      }
-    }
-    train.sort(null);
-    validation.sort(null);
-    return new int[][] {
-      train.stream().mapToInt(Integer::intValue).toArray(),
-      validation.stream().mapToInt(Integer::intValue).toArray()
-    };
+    // a class needs one example left to train on
+    return StratifiedSplit.split(
+        labels,
+        numClasses,
+        new Random(options.seed()),
+        rows -> Math.min(rows - 1, (int) Math.round(options.validationShare() * rows)));
   }
 
   private static double crossEntropy(LinearHead head, FeatureRows rows, int[] labels) {

@@ -289,27 +289,8 @@ public final class RoundLoop {
    * every class c with at least 2 rows go to validation, drawn by {@code random}.
    */
   public static int[][] split(int[] labels, int numClasses, double fraction, Random random) {
-    List<List<Integer>> byClass = new ArrayList<>();
-    for (int c = 0; c < numClasses; c++) {
-      byClass.add(new ArrayList<>());
-    }
-    for (int row = 0; row < labels.length; row++) {
-      byClass.get(labels[row]).add(row);
-    }
-    List<Integer> train = new ArrayList<>();
-    List<Integer> validation = new ArrayList<>();
-    for (List<Integer> rows : byClass) {
-      java.util.Collections.shuffle(rows, random);
-      int held = rows.size() < 2 ? 0 : (int) Math.floor(fraction * rows.size());
-      validation.addAll(rows.subList(0, held));
-      train.addAll(rows.subList(held, rows.size()));
-    }
-    java.util.Collections.sort(train);
-    java.util.Collections.sort(validation);
-    return new int[][] {
-      train.stream().mapToInt(Integer::intValue).toArray(),
-      validation.stream().mapToInt(Integer::intValue).toArray()
-    };
+    return StratifiedSplit.split(
+        labels, numClasses, random, rows -> rows < 2 ? 0 : (int) Math.floor(fraction * rows));
   }
 
   private static float[][] values(List<Parameter> parameters) {

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
+import io.streamtune.model.metrics.Latency;
 import io.streamtune.model.scoring.ScoringInputs;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.model.scoring.StoreModelLoader;
@@ -31,15 +32,20 @@ import java.util.List;
  */
 final class FoldRun {
 
-  /** Examples scored one at a time to measure per-example latency. */
-  static final int LATENCY_SAMPLES = 16;
+  /**
+   * Examples of a candidate scored one at a time to measure its per-example latency, spread over
+   * its folds: the evaluator's default ({@code evaluator.latencySamples}), so the selection's p50
+   * and p99 are read from as many samples, and defined ({@link Latency}), as those of the versions
+   * the evaluator then reports; a p99 of a few samples is just about the slowest one.
+   */
+  static final int LATENCY_SAMPLES = 100;
 
   /** What one fold gave. */
   record Outcome(
       int[] scored,
       int[] predicted,
       double trainSeconds,
-      double[] latenciesMs,
+      long[] latencyNanos,
       long parameterCount) {}
 
   private final PipelineSpec spec;
@@ -47,6 +53,7 @@ final class FoldRun {
   private final StoreModelLoader loader;
   private final ModelTrainerFactory factory;
   private final Resources resources;
+  private final int latencySamplesPerFold;
   private int nextVersion = 1;
 
   /**
@@ -61,12 +68,14 @@ final class FoldRun {
       Path storeRoot,
       StoreModelLoader loader,
       ModelTrainerFactory factory,
-      Resources resources) {
+      Resources resources,
+      int folds) {
     this.spec = spec;
     this.store = new ModelStore(storeRoot);
     this.loader = loader;
     this.factory = factory;
     this.resources = resources;
+    this.latencySamplesPerFold = (LATENCY_SAMPLES + folds - 1) / folds;
   }
 
   Outcome run(Candidate candidate, ExampleBuffer.Snapshot data, Folds.Fold fold) {
@@ -93,7 +102,7 @@ final class FoldRun {
     double trainSeconds = (System.nanoTime() - start) / 1e9;
     try (ScoringModel model = loader.load(version)) {
       ScoringInputs inputs = inputs(data, fold.scored());
-      double[] latencies = latencies(model, inputs);
+      long[] latencies = latencies(model, inputs, latencySamplesPerFold);
       int[] predicted = model.predict(inputs);
       return new Outcome(fold.scored(), predicted, trainSeconds, latencies, parameters);
     }
@@ -141,22 +150,22 @@ final class FoldRun {
     return count;
   }
 
-  /** Warm-up once, then up to {@value #LATENCY_SAMPLES} scored examples one at a time. */
-  private static double[] latencies(ScoringModel model, ScoringInputs inputs) {
-    int samples = Math.min(LATENCY_SAMPLES, inputs.size());
+  /** Warm-up once, then up to {@code perFold} scored examples one at a time, in nanoseconds. */
+  private static long[] latencies(ScoringModel model, ScoringInputs inputs, int perFold) {
+    int samples = Math.min(perFold, inputs.size());
     if (samples == 0) {
-      return new double[0];
+      return new long[0];
     }
     model.predict(single(inputs, 0, "warmup-"));
-    double[] millis = new double[samples];
+    long[] nanos = new long[samples];
     for (int i = 0; i < samples; i++) {
       // an id of its own: a cached embedding would hide the encoder's cost
       ScoringInputs one = single(inputs, i, "latency-");
       long start = System.nanoTime();
       model.predict(one);
-      millis[i] = (System.nanoTime() - start) / 1e6;
+      nanos[i] = System.nanoTime() - start;
     }
-    return millis;
+    return nanos;
   }
 
   private static ScoringInputs single(ScoringInputs inputs, int row, String idPrefix) {

@@ -1,5 +1,6 @@
 package io.streamtune.trainer.selection;
 
+import io.streamtune.model.training.StratifiedSplit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Folds {
       throw new IllegalArgumentException("k-fold needs k >= 2, got " + k);
     }
     int[] assignment = new int[labels.length];
-    int[][] byClass = shuffledByClass(labels, numClasses, seed);
+    int[][] byClass = StratifiedSplit.shuffledByClass(labels, numClasses, new Random(seed));
     int next = 0;
     for (int c = 0; c < numClasses; c++) {
       if (byClass[c].length > 0 && byClass[c].length < k) {
@@ -83,22 +84,23 @@ public final class Folds {
     if (!(share > 0 && share < 1)) {
       throw new IllegalArgumentException("holdout share must be in (0, 1), got " + share);
     }
-    int[] assignment = new int[labels.length];
-    int[][] byClass = shuffledByClass(labels, numClasses, seed);
-    for (int[] members : byClass) {
-      if (members.length == 0) {
-        continue;
-      }
-      if (members.length < 2) {
-        throw new IllegalArgumentException(
-            "every class needs at least 2 examples for a holdout split; one has " + members.length);
-      }
-      long scored = Math.max(1, Math.min(members.length - 1, Math.round(members.length * share)));
-      for (int i = 0; i < scored; i++) {
-        assignment[members[i]] = 1;
-      }
-    }
-    return partition(assignment, 1);
+    int[][] parts =
+        StratifiedSplit.split(
+            labels,
+            numClasses,
+            new Random(seed),
+            members -> {
+              if (members == 0) {
+                return 0;
+              }
+              if (members < 2) {
+                throw new IllegalArgumentException(
+                    "every class needs at least 2 examples for a holdout split; one has "
+                        + members);
+              }
+              return (int) Math.max(1, Math.min(members - 1, Math.round(members * share)));
+            });
+    return new Fold(parts[0], parts[1]);
   }
 
   private static Fold partition(int[] assignment, int scoredPart) {
@@ -115,35 +117,5 @@ public final class Folds {
       }
     }
     return new Fold(train, scored);
-  }
-
-  /** Indices of each class, shuffled with the seed; absent classes get an empty array. */
-  private static int[][] shuffledByClass(int[] labels, int numClasses, long seed) {
-    int[] counts = new int[numClasses];
-    for (int label : labels) {
-      if (label < 0 || label >= numClasses) {
-        throw new IllegalArgumentException(
-            "label index " + label + " outside [0, " + numClasses + ")");
-      }
-      counts[label]++;
-    }
-    int[][] byClass = new int[numClasses][];
-    for (int c = 0; c < numClasses; c++) {
-      byClass[c] = new int[counts[c]];
-    }
-    int[] filled = new int[numClasses];
-    for (int i = 0; i < labels.length; i++) {
-      byClass[labels[i]][filled[labels[i]]++] = i;
-    }
-    Random random = new Random(seed);
-    for (int[] members : byClass) {
-      for (int i = members.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int swap = members[i];
-        members[i] = members[j];
-        members[j] = swap;
-      }
-    }
-    return byClass;
   }
 }

@@ -1,6 +1,7 @@
 package io.streamtune.trainer.selection;
 
 import ai.djl.Device;
+import io.streamtune.model.metrics.Latency;
 import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.model.text.EmbeddingCache;
 import io.streamtune.model.text.MiniLmEncoder;
@@ -125,7 +126,8 @@ public final class ModelSelection {
               options.scratch(),
               loader,
               factory,
-              new FoldRun.Resources(options.device(), options.threads(), shared));
+              new FoldRun.Resources(options.device(), options.threads(), shared),
+              folds.size());
       for (int c = 0; c < ordered.size(); c++) {
         Candidate candidate = ordered.get(c);
         double prior = SelectionBudget.priorSeconds(candidate, trainPerFold, folds.size());
@@ -200,7 +202,7 @@ public final class ModelSelection {
     int[] predicted = new int[Arrays.stream(position).max().orElse(-1) + 1];
     double trainSeconds = 0;
     long parameters = -1;
-    List<Double> latencies = new ArrayList<>();
+    List<long[]> latencies = new ArrayList<>();
     long candidateStart = System.nanoTime();
     for (int f = 0; f < folds.size(); f++) {
       Folds.Fold fold = folds.get(f);
@@ -210,9 +212,7 @@ public final class ModelSelection {
       }
       trainSeconds += outcome.trainSeconds();
       parameters = outcome.parameterCount();
-      for (double latency : outcome.latenciesMs()) {
-        latencies.add(latency);
-      }
+      latencies.add(outcome.latencyNanos());
       double spent = (System.nanoTime() - candidateStart) / 1e9;
       double perFold = spent / (f + 1);
       double remaining = perFold * (folds.size() - f - 1);
@@ -242,12 +242,13 @@ public final class ModelSelection {
         throw new BudgetStop(reason);
       }
     }
-    double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    long[] nanos = latencies.stream().flatMapToLong(Arrays::stream).toArray();
+    Latency latency = nanos.length == 0 ? null : Latency.ofNanos(nanos);
     return new Measured(
         candidate,
         trainSeconds,
-        percentile(sorted, 0.50),
-        percentile(sorted, 0.99),
+        latency == null ? Double.NaN : latency.p50Millis(),
+        latency == null ? Double.NaN : latency.p99Millis(),
         parameters,
         predicted);
   }
@@ -275,15 +276,6 @@ public final class ModelSelection {
     BudgetStop(String reason) {
       super(reason, null, false, false);
     }
-  }
-
-  /** Nearest-rank percentile of sorted values; NaN when there are none. */
-  static double percentile(double[] sorted, double quantile) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(quantile * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
   private static void checkData(PipelineSpec spec, ExampleBuffer.Snapshot data) {

@@ -440,26 +440,12 @@ public final class BertFineTuner {
   /** Class probabilities for each text (eval mode, batches of {@code batchSize}). */
   public static float[][] predictProbabilities(
       Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
-    BertClassifier classifier = (BertClassifier) model.getBlock();
-    Device device = model.getNDManager().getDevice();
-    float[][] out = new float[texts.size()][];
-    for (int from = 0; from < texts.size(); from += batchSize) {
-      List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
-      try (NDManager step = model.getNDManager().newSubManager(device)) {
-        NDList inputs = tokenizer.encode(batch).toNDList(step, device);
-        float[] p =
-            classifier
-                .forward(new ParameterStore(step, false), inputs, false)
-                .head()
-                .softmax(1)
-                .toFloatArray();
-        int c = classifier.numClasses();
-        for (int r = 0; r < batch.size(); r++) {
-          out[from + r] = java.util.Arrays.copyOfRange(p, r * c, (r + 1) * c);
-        }
-      }
-    }
-    return out;
+    return rowPerText(
+        model,
+        tokenizer,
+        texts,
+        batchSize,
+        (classifier, store, inputs) -> classifier.forward(store, inputs, false).head().softmax(1));
   }
 
   /**
@@ -468,6 +454,30 @@ public final class BertFineTuner {
    */
   public static float[][] pooledEmbeddings(
       Model model, MiniLmTokenizer tokenizer, List<String> texts, int batchSize) {
+    return rowPerText(
+        model,
+        tokenizer,
+        texts,
+        batchSize,
+        (classifier, store, inputs) -> classifier.pooled(store, inputs, false));
+  }
+
+  /** What an eval-mode pass gives for a batch: one row per text of the batch. */
+  @FunctionalInterface
+  private interface BatchOutput {
+    NDArray of(BertClassifier classifier, ParameterStore store, NDList inputs);
+  }
+
+  /**
+   * Runs {@code output} over {@code texts} in batches of {@code batchSize}, each batch's arrays
+   * freed with its sub-manager, and splits every batch's rows out: one row per text, in order.
+   */
+  private static float[][] rowPerText(
+      Model model,
+      MiniLmTokenizer tokenizer,
+      List<String> texts,
+      int batchSize,
+      BatchOutput output) {
     BertClassifier classifier = (BertClassifier) model.getBlock();
     Device device = model.getNDManager().getDevice();
     float[][] out = new float[texts.size()][];
@@ -475,11 +485,11 @@ public final class BertFineTuner {
       List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
       try (NDManager step = model.getNDManager().newSubManager(device)) {
         NDList inputs = tokenizer.encode(batch).toNDList(step, device);
-        float[] pooled =
-            classifier.pooled(new ParameterStore(step, false), inputs, false).toFloatArray();
-        int width = pooled.length / batch.size();
+        float[] rows =
+            output.of(classifier, new ParameterStore(step, false), inputs).toFloatArray();
+        int width = rows.length / batch.size();
         for (int r = 0; r < batch.size(); r++) {
-          out[from + r] = java.util.Arrays.copyOfRange(pooled, r * width, (r + 1) * width);
+          out[from + r] = java.util.Arrays.copyOfRange(rows, r * width, (r + 1) * width);
         }
       }
     }
