@@ -1,53 +1,33 @@
 package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamtune.dashboard.web.DashboardSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Opens the dashboard in headless Chromium while a short embedded demo runs and checks what the
- * page draws from the live topics. Needs Debian's {@code chromium} and {@code chromium-driver}
- * ({@code .ci/run} installs them); skipped with a message where they are missing.
+ * page draws from the live topics. Needs headless Chromium ({@link HeadlessChromium}); skipped with
+ * a message where it is missing.
  */
 class DashboardBrowserTest {
-
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   @Test
   @SuppressWarnings("unchecked")
   void theVersionChartConfusionMatrixMapAndTablesRenderWithoutConsoleErrors(@TempDir Path dir)
       throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "headless Chromium is missing: apt-get install chromium chromium-driver (needs "
-            + CHROMIUM
-            + " and "
-            + CHROMEDRIVER
-            + ")");
+    HeadlessChromium.assumeInstalled();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     Demo demo = new Demo(out, DashboardSettings.anyFreePort());
@@ -116,19 +96,9 @@ class DashboardBrowserTest {
 
   @SuppressWarnings("unchecked")
   private static void browse(String url) throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
-    options.addArguments("--window-size=1400,2400");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    ChromeDriver driver = new ChromeDriver(service, options);
-    try {
-      driver.get(url);
-      JavascriptExecutor js = driver;
+    try (HeadlessChromium chromium = HeadlessChromium.open()) {
+      chromium.driver().get(url);
+      JavascriptExecutor js = chromium.js();
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(250))
@@ -212,16 +182,8 @@ class DashboardBrowserTest {
                       + ".map(r => r.cells[0].textContent);");
       assertThat(throughputTopics)
           .contains("raw", "examples.train", "examples.holdout", "models", "metrics");
-      Path screenshot = Path.of("target", "dashboard.png");
-      Files.createDirectories(screenshot.getParent());
-      Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-      List<LogEntry> severe =
-          driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-              .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-              .toList();
-      assertThat(severe).as("console errors").isEmpty();
-    } finally {
-      driver.quit();
+      chromium.screenshot("dashboard.png");
+      assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.streamtune.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamtune.dashboard.projection.TsneOptions;
 import io.streamtune.dashboard.projection.TsneProgress;
@@ -15,26 +14,16 @@ import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.Split;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.logging.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The page of a token-protected dashboard in headless Chromium, opened as {@code /?token=...}: the
@@ -45,8 +34,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 class DashboardGalleryBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String TOKEN = "gallery+token/1";
 
   private static Example example(String id, String copyOf, Split split, String label) {
@@ -75,9 +62,7 @@ class DashboardGalleryBrowserTest {
 
   @Test
   void aTokenProtectedPageLoadsItsGalleryAndTextMapWithoutConsoleErrors() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "headless Chromium is missing: apt-get install chromium chromium-driver");
+    HeadlessChromium.assumeInstalled();
     DashboardState state = new DashboardState();
     Random random = new Random(4);
     for (int i = 0; i < 3; i++) {
@@ -121,85 +106,64 @@ class DashboardGalleryBrowserTest {
     state.acceptMap(maps);
 
     try (DashboardServer server =
-        DashboardServer.start(state, DashboardSettings.anyFreePort().withToken(TOKEN))) {
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM.toFile());
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
-      options.addArguments("--window-size=1400,2400");
-      LoggingPreferences logs = new LoggingPreferences();
-      logs.enable(LogType.BROWSER, Level.ALL);
-      options.setCapability("goog:loggingPrefs", logs);
-      ChromeDriver driver =
-          new ChromeDriver(
-              new ChromeDriverService.Builder()
-                  .usingDriverExecutable(CHROMEDRIVER.toFile())
-                  .build(),
-              options);
-      try {
-        driver.get(
-            server.url()
-                + "?token="
-                + java.net.URLEncoder.encode(TOKEN, java.nio.charset.StandardCharsets.UTF_8));
-        JavascriptExecutor js = driver;
-        // 3 originals, each beside its 2 copies, every PNG fetched with the token and decoded
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(30))
-            .pollInterval(Duration.ofMillis(250))
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            (Long)
-                                js.executeScript(
-                                    "return [...document.querySelectorAll('#gallery img')]"
-                                        + ".filter(i => i.complete && i.naturalWidth === 28)"
-                                        + ".length;"))
-                        .isEqualTo(9L));
-        assertThat(
-                (Boolean)
-                    js.executeScript("return document.getElementById('gallerySection').hidden;"))
-            .isFalse();
-        assertThat(
-                (Long)
-                    js.executeScript(
-                        "return document.querySelectorAll('#gallery img.original').length;"))
-            .isEqualTo(3L);
-        assertThat(
-                (Long)
-                    js.executeScript(
-                        "const c = Chart.getChart('mapChart'); return c ? c.data.datasets"
-                            + ".filter(d => d.label !== 'misclassified')"
-                            + ".reduce((n, d) => n + d.data.length, 0) : 0;"))
-            .isEqualTo(12L);
-        assertThat(
-                (String) js.executeScript("return document.getElementById('mapNote').textContent;"))
-            .contains("placed by topics v1's text embedding (3-d)")
-            .contains("misclassified by topics v1");
-        // the event stream is open: the status line says live
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            (String)
-                                js.executeScript(
-                                    "return document.getElementById('status').textContent;"))
-                        .startsWith("live"));
-        Path screenshot = Path.of("target", "dashboard-gallery.png");
-        Files.createDirectories(screenshot.getParent());
-        Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        List<LogEntry> severe =
-            driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .toList();
-        assertThat(severe).as("console errors").isEmpty();
+            DashboardServer.start(state, DashboardSettings.anyFreePort().withToken(TOKEN));
+        HeadlessChromium chromium = HeadlessChromium.open()) {
+      ChromeDriver driver = chromium.driver();
+      driver.get(
+          server.url()
+              + "?token="
+              + java.net.URLEncoder.encode(TOKEN, java.nio.charset.StandardCharsets.UTF_8));
+      JavascriptExecutor js = chromium.js();
+      // 3 originals, each beside its 2 copies, every PNG fetched with the token and decoded
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          (Long)
+                              js.executeScript(
+                                  "return [...document.querySelectorAll('#gallery img')]"
+                                      + ".filter(i => i.complete && i.naturalWidth === 28)"
+                                      + ".length;"))
+                      .isEqualTo(9L));
+      assertThat(
+              (Boolean)
+                  js.executeScript("return document.getElementById('gallerySection').hidden;"))
+          .isFalse();
+      assertThat(
+              (Long)
+                  js.executeScript(
+                      "return document.querySelectorAll('#gallery img.original').length;"))
+          .isEqualTo(3L);
+      assertThat(
+              (Long)
+                  js.executeScript(
+                      "const c = Chart.getChart('mapChart'); return c ? c.data.datasets"
+                          + ".filter(d => d.label !== 'misclassified')"
+                          + ".reduce((n, d) => n + d.data.length, 0) : 0;"))
+          .isEqualTo(12L);
+      assertThat(
+              (String) js.executeScript("return document.getElementById('mapNote').textContent;"))
+          .contains("placed by topics v1's text embedding (3-d)")
+          .contains("misclassified by topics v1");
+      // the event stream is open: the status line says live
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          (String)
+                              js.executeScript(
+                                  "return document.getElementById('status').textContent;"))
+                      .startsWith("live"));
+      chromium.screenshot("dashboard-gallery.png");
+      assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
 
-        // without the token the page itself is refused
-        driver.get(server.url());
-        // (Chromium shows an empty page for the 401 and its Basic challenge)
-        assertThat(driver.getPageSource()).doesNotContain("versionChart");
-      } finally {
-        driver.quit();
-      }
+      // without the token the page itself is refused
+      driver.get(server.url());
+      // (Chromium shows an empty page for the 401 and its Basic challenge)
+      assertThat(driver.getPageSource()).doesNotContain("versionChart");
     }
   }
 }

@@ -3,11 +3,7 @@ package io.streamtune.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
-import io.streamtune.schemas.avro.Example;
-import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,9 +22,8 @@ class HoldoutImageMapKafkaTest {
   @Test
   void anImagePipelinesChampionPlacesTheHoldoutByItsPenultimateLayer(@TempDir Path store)
       throws Exception {
-    PipelineSpec spec =
-        PipelineSpecs.parse(
-            """
+    String spec =
+        """
             name: digits-map
             modality: image
             image: {width: 28, height: 28}
@@ -45,12 +40,9 @@ class HoldoutImageMapKafkaTest {
               epochs: 2
               batchSize: 32
               seed: 7
-            """,
-            "digits map spec");
-    List<Example> digits = HoldoutMapRuns.digits(320);
+            """;
     Map<String, Object> maps =
-        HoldoutMapRuns.mapOfFirstChampion(
-            KAFKA, spec, store, digits.subList(0, 200), digits.subList(200, 320));
+        HoldoutMapRuns.mapOfFirstChampion(KAFKA, spec, store, HoldoutMapRuns.digits(320), 200);
     assertThat(maps).containsEntry("space", "image embedding (128-d)");
   }
 }

@@ -14,6 +14,7 @@ import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.schemas.avro.RawRecord;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,26 @@ final class HoldoutMapRuns {
   private static final Path DATA = Path.of("..", "data");
 
   private HoldoutMapRuns() {}
+
+  /**
+   * Parses {@code specYaml}, trains on the first {@code trainCount} of {@code examples} and maps
+   * the rest, the holdout, with the first version as the champion ({@link #mapOfFirstChampion}).
+   */
+  static Map<String, Object> mapOfFirstChampion(
+      EmbeddedKafkaExtension kafka,
+      String specYaml,
+      Path store,
+      List<Example> examples,
+      int trainCount)
+      throws Exception {
+    PipelineSpec spec = PipelineSpecs.parse(specYaml, "holdout map spec");
+    return mapOfFirstChampion(
+        kafka,
+        spec,
+        store,
+        examples.subList(0, trainCount),
+        examples.subList(trainCount, examples.size()));
+  }
 
   /**
    * Runs the pipeline to its first version, then maps the holdout with it as the champion; checks

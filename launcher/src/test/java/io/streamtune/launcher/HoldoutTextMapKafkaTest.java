@@ -3,11 +3,7 @@ package io.streamtune.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.embedded.EmbeddedKafkaExtension;
-import io.streamtune.schemas.avro.Example;
-import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,9 +21,8 @@ class HoldoutTextMapKafkaTest {
   @Test
   void aTextPipelinesChampionPlacesTheHoldoutByItsMiniLmEmbedding(@TempDir Path store)
       throws Exception {
-    PipelineSpec spec =
-        PipelineSpecs.parse(
-            """
+    String spec =
+        """
             name: reviews-map
             modality: text
             label:
@@ -39,12 +34,9 @@ class HoldoutTextMapKafkaTest {
               bufferCapacity: 400
               backbone: minilm
               seed: 3
-            """,
-            "reviews map spec");
-    List<Example> reviews = HoldoutMapRuns.reviews(240);
+            """;
     Map<String, Object> maps =
-        HoldoutMapRuns.mapOfFirstChampion(
-            KAFKA, spec, store, reviews.subList(0, 160), reviews.subList(160, 240));
+        HoldoutMapRuns.mapOfFirstChampion(KAFKA, spec, store, HoldoutMapRuns.reviews(240), 160);
     assertThat(maps).containsEntry("space", "text embedding (384-d)");
   }
 }

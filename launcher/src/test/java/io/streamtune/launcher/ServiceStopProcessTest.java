@@ -69,7 +69,8 @@ class ServiceStopProcessTest {
    * transaction opened against a broker that is gone; the commit would block for max.block.ms.
    */
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  // the round's own pace bounds the wait (awaitWhileTheRoundProgresses); this only stops a hang
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void theTrainerStopsWithinTheBoundWhenTheBrokerGoesWhileItPublishesAVersion(@TempDir Path dir)
       throws Exception {
     Path spec = dir.resolve("slow.yaml");
@@ -88,16 +89,50 @@ class ServiceStopProcessTest {
               assertThat(version).as("still training when the broker goes").doesNotExist();
             },
             () -> {
-              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-              while (!Files.exists(version) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-              }
-              assertThat(version).as("the round ended after the broker went").exists();
+              awaitWhileTheRoundProgresses(version, dir.resolve("trainer.log"));
               Thread.sleep(200); // into the transaction
             });
     assertThat(seconds)
         .as("seconds from SIGTERM to the trainer's exit")
         .isLessThan(STOP_BOUND_SECONDS);
+  }
+
+  /**
+   * A round logs a progress line ({@code training steps ...}) every 30 s; three intervals without
+   * one, and without the version, is a round that stalled.
+   */
+  static final long ROUND_STALL_SECONDS = 90;
+
+  /**
+   * Waits for {@code version} as long as the round shows progress: a loaded machine may take
+   * minutes for it, but every {@value #ROUND_STALL_SECONDS} s the log must hold a new progress line
+   * (or the version must be there), else the round stalled and the test fails.
+   */
+  private static void awaitWhileTheRoundProgresses(Path version, Path log) throws Exception {
+    long lines = progressLines(log);
+    long lastProgress = System.nanoTime();
+    while (!Files.exists(version)) {
+      long now = System.nanoTime();
+      long seen = progressLines(log);
+      if (seen > lines) {
+        lines = seen;
+        lastProgress = now;
+      } else if (now - lastProgress > TimeUnit.SECONDS.toNanos(ROUND_STALL_SECONDS)) {
+        fail(
+            "no version and no progress line for %d s (%d so far):%n%s",
+            ROUND_STALL_SECONDS, lines, tail(log));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static long progressLines(Path log) throws IOException {
+    return Files.exists(log)
+        ? Files.readString(log, StandardCharsets.UTF_8)
+            .lines()
+            .filter(line -> line.contains("training steps"))
+            .count()
+        : 0;
   }
 
   /** A tabular round long enough (seconds) to lose the broker while it trains. */

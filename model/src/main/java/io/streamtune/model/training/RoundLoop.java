@@ -8,13 +8,17 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
+import io.streamtune.common.progress.ProgressMeter;
 import java.nio.FloatBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One round of mini-batch training shared by every modality's DJL model: shuffled epochs, softmax
@@ -28,6 +32,14 @@ import java.util.function.IntConsumer;
  * Every step's arrays live in a sub-manager closed at the end of the step.
  */
 public final class RoundLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoundLoop.class);
+
+  /**
+   * A CPU round can run for minutes: a progress line this often, so that a long round shows it
+   * moves (and a stalled one that it does not).
+   */
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
   /** The examples of a round, as the model reads them. */
   public interface Inputs {
@@ -173,6 +185,8 @@ public final class RoundLoop {
     int bestEpoch = 0;
     float[][] best = null;
     int steps = 0;
+    ProgressMeter progress =
+        new ProgressMeter("training steps", budget, PROGRESS_INTERVAL, LOG::info, System::nanoTime);
     for (int epoch = 0; epoch < settings.epochs() && steps < budget; epoch++) {
       beforeEpoch.accept(epoch);
       shuffle(train, random);
@@ -194,6 +208,7 @@ public final class RoundLoop {
         lossSum += (double) loss * rows;
         rowsSeen += rows;
         steps++;
+        progress.update(steps);
       }
       epochLosses.add(lossSum / rowsSeen);
       if (validation.length > 0) {
