@@ -99,19 +99,10 @@ class DashboardBrowserTest {
     try (HeadlessChromium chromium = HeadlessChromium.open()) {
       chromium.driver().get(url);
       JavascriptExecutor js = chromium.js();
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          ((Number)
-                                  js.executeScript(
-                                      "const c = window.Chart && Chart.getChart('versionChart');"
-                                          + " return c ? c.data.datasets[0].data"
-                                          + ".filter(x => x !== null).length : 0;"))
-                              .intValue())
-                      .isGreaterThanOrEqualTo(2));
+      chromium.awaitScript(
+          "const c = window.Chart && Chart.getChart('versionChart');"
+              + " return c ? c.data.datasets[0].data.filter(x => x !== null).length : 0;",
+          points -> assertThat(((Number) points).intValue()).isGreaterThanOrEqualTo(2));
       // the confusion matrix: a header row and one row per class, each coloured cell a count
       long matrixCells =
           (Long) js.executeScript("return document.querySelectorAll('#confusion td').length;");

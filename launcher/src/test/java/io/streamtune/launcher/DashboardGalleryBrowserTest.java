@@ -14,13 +14,11 @@ import io.streamtune.schemas.avro.ImageEncoding;
 import io.streamtune.schemas.avro.ImagePayload;
 import io.streamtune.schemas.avro.Split;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -115,18 +113,10 @@ class DashboardGalleryBrowserTest {
               + java.net.URLEncoder.encode(TOKEN, java.nio.charset.StandardCharsets.UTF_8));
       JavascriptExecutor js = chromium.js();
       // 3 originals, each beside its 2 copies, every PNG fetched with the token and decoded
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          (Long)
-                              js.executeScript(
-                                  "return [...document.querySelectorAll('#gallery img')]"
-                                      + ".filter(i => i.complete && i.naturalWidth === 28)"
-                                      + ".length;"))
-                      .isEqualTo(9L));
+      chromium.awaitScript(
+          "return [...document.querySelectorAll('#gallery img')]"
+              + ".filter(i => i.complete && i.naturalWidth === 28).length;",
+          decoded -> assertThat((Long) decoded).isEqualTo(9L));
       assertThat(
               (Boolean)
                   js.executeScript("return document.getElementById('gallerySection').hidden;"))
@@ -148,15 +138,9 @@ class DashboardGalleryBrowserTest {
           .contains("placed by topics v1's text embedding (3-d)")
           .contains("misclassified by topics v1");
       // the event stream is open: the status line says live
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          (String)
-                              js.executeScript(
-                                  "return document.getElementById('status').textContent;"))
-                      .startsWith("live"));
+      chromium.awaitScript(
+          "return document.getElementById('status').textContent;",
+          status -> assertThat((String) status).startsWith("live"));
       chromium.screenshot("dashboard-gallery.png");
       assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
 

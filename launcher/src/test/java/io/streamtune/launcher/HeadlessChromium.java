@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Level;
+import org.awaitility.Awaitility;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -65,6 +68,17 @@ final class HeadlessChromium implements AutoCloseable {
 
   JavascriptExecutor js() {
     return driver;
+  }
+
+  /**
+   * Runs {@code script} on the page every 250 ms, for up to 30 s, until {@code check} accepts what
+   * it returns (a page that draws from a live feed gets there after a few updates).
+   */
+  void awaitScript(String script, Consumer<Object> check) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> check.accept(driver.executeScript(script)));
   }
 
   /** Saves what the window shows as {@code target/<fileName>}. */
