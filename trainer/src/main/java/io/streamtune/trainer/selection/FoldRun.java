@@ -11,6 +11,7 @@ import io.streamtune.model.scoring.ScoringInputs;
 import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.schemas.avro.ModelVersion;
+import io.streamtune.spec.EvaluatorSpec;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.trainer.ExampleBuffer;
@@ -38,7 +39,7 @@ final class FoldRun {
    * and p99 are read from as many samples, and defined ({@link Latency}), as those of the versions
    * the evaluator then reports; a p99 of a few samples is just about the slowest one.
    */
-  static final int LATENCY_SAMPLES = 100;
+  static final int LATENCY_SAMPLES = EvaluatorSpec.LATENCY_SAMPLES.defaultValue();
 
   /** What one fold gave. */
   record Outcome(
@@ -75,7 +76,12 @@ final class FoldRun {
     this.loader = loader;
     this.factory = factory;
     this.resources = resources;
-    this.latencySamplesPerFold = (LATENCY_SAMPLES + folds - 1) / folds;
+    this.latencySamplesPerFold = latencySamplesPerFold(folds);
+  }
+
+  /** Enough a fold that the candidate's folds together score {@value #LATENCY_SAMPLES} alone. */
+  static int latencySamplesPerFold(int folds) {
+    return (LATENCY_SAMPLES + folds - 1) / folds;
   }
 
   Outcome run(Candidate candidate, ExampleBuffer.Snapshot data, Folds.Fold fold) {
