@@ -11,11 +11,12 @@ and torchvision (Debian's python3-torchvision, torch 1.13 / torchvision 0.14, or
 --random it loads torchvision's ImageNet weights (IMAGENET1K_V1, downloaded once by torchvision into
 ~/.cache/torch); --random keeps random weights (seed 0), enough for plumbing tests offline.
 
-TorchScript: the module is scripted with its ImageNet classifier kept (forward returns the 1,000
-logits) and one more method, forward_features, exported with @torch.jit.export: the flattened average
-pool (576 features for small, 960 for large), as timm's models offer. The sidecar names that method
-("output": "forward_features"), so the new head reads the pooled features, not the logits; the
-module's blocks for `partial` are its top-level submodules (features, classifier).
+TorchScript: the module keeps its ImageNet classifier (forward returns the 1,000 logits) and has one
+more method, forward_features: the flattened average pool (576 features for small, 960 for large), as
+timm's models offer; torch.jit.trace_module traces both methods into the file (a scripted module
+exports such a method with @torch.jit.export). The sidecar names that method ("output":
+"forward_features"), so the new head reads the pooled features, not the logits. The module's blocks
+for `partial` are its top-level submodules: the unused classifier first, then each feature stage.
 ONNX (--onnx): the graph has two named outputs, "logits" and "features" (the same pooled tensor), and
 the sidecar names "features"; ONNX backbones are frozen feature extractors (linear_probe).
 """
@@ -27,18 +28,29 @@ import torchvision
 
 
 class MobileNetV3Backbone(torch.nn.Module):
+    """torchvision's MobileNetV3 with its feature stages as top-level submodules.
+
+    streamtune's `partial` and gradual unfreezing count a TorchScript module's top-level submodules
+    in parameter order, so the ImageNet classifier (which forward_features does not run) comes
+    first and each of the 13 (small) or 17 (large) stages of `features` is a block of its own:
+    `unfreezeLastBlocks: 2` trains the last two stages.
+    """
+
     def __init__(self, net):
         super().__init__()
-        self.features = net.features
-        self.avgpool = net.avgpool
         self.classifier = net.classifier
+        self.stages = len(net.features)
+        for i, stage in enumerate(net.features):
+            setattr(self, f"stage{i}", stage)
+        self.avgpool = net.avgpool
 
     def forward(self, x):
         return self.classifier(self.forward_features(x))
 
-    @torch.jit.export
     def forward_features(self, x):
-        return torch.flatten(self.avgpool(self.features(x)), 1)
+        for i in range(self.stages):
+            x = getattr(self, f"stage{i}")(x)
+        return torch.flatten(self.avgpool(x), 1)
 
 
 class LogitsAndFeatures(torch.nn.Module):
@@ -84,7 +96,10 @@ if args.onnx:
     sidecar["output"] = "features"
     written = f"{args.out_dir}/{name}.onnx"
 else:
-    torch.jit.script(model).save(f"{args.out_dir}/{name}.pt")
+    example = torch.rand(1, 3, args.side, args.side)
+    # tracing both methods keeps forward_features as a method of the TorchScript module
+    traced = torch.jit.trace_module(model, {"forward": example, "forward_features": example})
+    traced.save(f"{args.out_dir}/{name}.pt")
     sidecar["output"] = "forward_features"
     written = f"{args.out_dir}/{name}.pt"
 with open(f"{args.out_dir}/{name}.json", "w") as f:

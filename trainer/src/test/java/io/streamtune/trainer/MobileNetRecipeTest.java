@@ -56,8 +56,8 @@ class MobileNetRecipeTest {
       List<float[]> head = trainer.tuner().headValues();
       // MobileNetV3-small's pooled features (576), not forward's 1,000 logits
       assertThat(head.get(0)).hasSize(128 * 576);
-      // its top-level submodules: features, classifier
-      assertThat(trainer.tuner().backboneBlockCount()).isEqualTo(2);
+      // its top-level submodules: the classifier forward_features skips, then 13 feature stages
+      assertThat(trainer.tuner().backboneBlockCount()).isEqualTo(14);
       List<List<float[]>> backbone = allBlocks(trainer);
 
       trainer.train(colours(32, 48, 1), () -> false);
@@ -78,6 +78,26 @@ class MobileNetRecipeTest {
             ImageCnnRoundTrainer.resume(version, spec, 2, Device.cpu())) {
       assertThat(stored.predict(unseen)).containsExactly(trained);
       assertThat(resumed.tuner().predict(unseen)).containsExactly(trained);
+    }
+  }
+
+  @Test
+  void partialThroughTheMethodTrainsTheLastFeatureStageOnly() throws Exception {
+    Path module = mobileNet().resolve("mobilenet_v3_small.pt");
+    PipelineSpec spec =
+        backboneSpec(
+            module, "  strategy: partial\n  unfreezeLastBlocks: 1\n  backboneLrFactor: 0.5\n");
+    try (ImageCnnRoundTrainer trainer = ImageCnnRoundTrainer.create(spec, 2, Device.cpu())) {
+      List<List<float[]>> before = allBlocks(trainer);
+      trainer.train(colours(32, 48, 1), () -> false);
+      List<List<float[]>> after = allBlocks(trainer);
+      assertThat(before).hasSize(after.size());
+      assertThat(same(after.get(after.size() - 1), before.get(before.size() - 1)))
+          .as("the last feature stage trains")
+          .isFalse();
+      for (int block = 0; block < before.size() - 1; block++) {
+        assertThat(same(after.get(block), before.get(block))).as("block %d", block).isTrue();
+      }
     }
   }
 
