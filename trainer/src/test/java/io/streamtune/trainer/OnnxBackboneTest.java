@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A bring-your-own ONNX ResNet-18 (exported by Debian's torch at test time, with two named outputs
  * "logits" and "features") as a frozen feature extractor run by ONNX Runtime under a head trained
- * in PyTorch: the sidecar's named output is read, a stored version scores as the trainer does, and
- * strategies that would train the backbone fail at start.
+ * in PyTorch: the sidecar's named output is read, or an inner layer by its value name (added to the
+ * graph's outputs), a stored version scores as the trainer does, and strategies that would train
+ * the backbone fail at start.
  */
 class OnnxBackboneTest {
 

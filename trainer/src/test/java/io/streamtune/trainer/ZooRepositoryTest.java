@@ -6,7 +6,6 @@ import static io.streamtune.trainer.ImageRoundFixture.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.util.Utils;
 import io.streamtune.model.image.ZooBackbone;
 import io.streamtune.spec.ImageBackbones;
@@ -51,8 +50,6 @@ class ZooRepositoryTest {
     }
     Files.writeString(artifactDir.resolve("metadata.json"), metadata(zoo, zip));
 
-    // the engine's natives are loaded before the cache is touched (ENGINE_CACHE_DIR is apart)
-    Engine.getEngine("PyTorch");
     Path cached = ZooBackbone.cachedArtifactDir(zoo);
     Path cachedMrl = cached.getParent().getParent();
     Utils.deleteQuietly(cachedMrl);

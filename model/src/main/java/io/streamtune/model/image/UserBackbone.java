@@ -85,7 +85,9 @@ public final class UserBackbone {
               + methods.stream().sorted().toList()
               + ". Export the feature layer as a method (@torch.jit.export def "
               + method
-              + "(self, x): ...) and save the module with torch.jit.script, or use"
+              + "(self, x): ...) in a module saved with torch.jit.script, or trace it beside"
+              + " forward with torch.jit.trace_module (pipelines/backbones/"
+              + "export_mobilenet_v3.py does), or use"
               + " 'features' with the classifier replaced by Identity; DJL runs only the top"
               + " module's methods, so a submodule's output cannot be named");
     }

@@ -85,7 +85,7 @@ public final class ZooBackbone {
       boolean remote = base.startsWith("http:") || base.startsWith("https:");
       if (remote && Utils.isOfflineMode() && !cached(zoo)) {
         // DJL itself would try the network while offline; fail at once instead
-        throw new IOException("not in the cache: " + cachedArtifactDir(zoo));
+        throw new IOException("no " + cachedArtifactDir(zoo));
       }
       RemoteRepository repository = new RemoteRepository("PyTorch", URI.create(base));
       MRL mrl =
