@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,18 +20,23 @@ import java.util.stream.Stream;
  * <pre>{"width": 224, "height": 224, "channels": 3,
  *  "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "output": "features"}</pre>
  *
- * {@code output} says what the module returns: {@code features} (its classifier replaced, e.g.
- * torchvision's {@code fc = Identity()}) or {@code logits} (its old classes' scores, used as the
- * features of the new head). For an ONNX file it may instead name one of the graph's outputs (e.g.
- * a penultimate {@code "features"} output beside {@code "logits"}); with {@code features} or {@code
- * logits} not among a one-output graph's names, that output is read. A TorchScript module cannot
- * name an inner layer: export it with its classifier replaced ({@code fc = Identity()}) so that its
- * output is the feature layer. The named backbones (mnist-cnn, scratch) declare nothing: their
- * input is the spec's.
+ * {@code output} names the feature layer. For a TorchScript file: {@code features} (the module's
+ * forward returns them, e.g. torchvision's {@code fc = Identity()}), {@code logits} (its old
+ * classes' scores, used as the features of the new head), or the name of a method the module
+ * exports ({@code @torch.jit.export def forward_features(self, x)}, as timm's models have), which
+ * then runs instead of forward. DJL's JNI runs only the top module's methods (no submodule, no
+ * hook), so an inner layer of a TorchScript module is reached through such a method. For an ONNX
+ * file: one of the graph's outputs or any intermediate value of the graph by name (e.g. {@code
+ * /Flatten_output_0} after ResNet's average pool), which is then added to the graph's outputs; with
+ * {@code features} or {@code logits} not among a one-output graph's names, that output is read. The
+ * named backbones (mnist-cnn, scratch) declare nothing: their input is the spec's.
  */
 public final class ImageBackbones {
 
   private static final String ONNX = ".onnx";
+
+  // a TorchScript method name: a Python identifier, no submodule path
+  private static final Pattern TORCHSCRIPT_OUTPUT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** The prefix of a zoo backbone's name in {@code trainer.backbone}. */
   public static final String ZOO_PREFIX = "zoo:";
@@ -41,13 +47,39 @@ public final class ImageBackbones {
   public static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
 
   /**
-   * A DJL PyTorch model-zoo backbone: its djl:// URL, the file DJL downloads, and whether the
-   * module outputs features (an embedding model) or ImageNet's 1,000 logits.
+   * A DJL PyTorch model-zoo backbone: the zoo's artifact (its id, version and name in the zoo's
+   * {@code metadata.json}), the file DJL downloads (relative to the repository's base URL), and
+   * whether the module outputs features (an embedding model) or ImageNet's 1,000 logits.
    */
-  public record ZooModel(String name, String djlUrl, String fileUrl, boolean outputsFeatures) {}
+  public record ZooModel(
+      String name,
+      String artifactId,
+      String version,
+      String artifactName,
+      String file,
+      boolean outputsFeatures) {
 
-  private static final String REPO =
-      "https://mlrepo.djl.ai/model/cv/image_classification/ai/djl/pytorch/";
+    /** The zoo's directory of the artifact under a repository's base URL. */
+    public static final String PATH = "model/cv/image_classification/ai/djl/pytorch/";
+
+    /** DJL's URL of the model, {@code djl://ai.djl.pytorch/<artifact>/<version>/<name>}. */
+    public String djlUrl() {
+      return "djl://ai.djl.pytorch/" + artifactId + "/" + version + "/" + artifactName;
+    }
+
+    /** The URL of the file DJL downloads from the repository at {@code baseUrl}. */
+    public String fileUrl(String baseUrl) {
+      String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+      return base + PATH + artifactId + "/" + version + "/" + file;
+    }
+  }
+
+  /**
+   * DJL's model repository, whose PyTorch zoo holds the models of {@link #ZOO}; DJL's setting
+   * {@code DJL_REPO_URL} (environment or system property) points it elsewhere, e.g. a mirror or a
+   * {@code file://} directory in the same layout.
+   */
+  public static final String DJL_REPO_URL = "https://mlrepo.djl.ai/";
 
   /** The names {@code trainer.backbone} takes after {@code zoo:}. */
   public static final Map<String, ZooModel> ZOO =
@@ -55,15 +87,14 @@ public final class ImageBackbones {
           "resnet18",
           new ZooModel(
               "resnet18",
-              "djl://ai.djl.pytorch/resnet18_embedding/0.0.1/resnet18_embedding",
-              REPO + "resnet18_embedding/0.0.1/resnet18_embedding.zip",
+              "resnet18_embedding",
+              "0.0.1",
+              "resnet18_embedding",
+              "resnet18_embedding.zip",
               true),
           "resnet50",
           new ZooModel(
-              "resnet50",
-              "djl://ai.djl.pytorch/resnet/0.0.1/traced_resnet50",
-              REPO + "resnet/0.0.1/traced_resnet50.pt.gz",
-              false));
+              "resnet50", "resnet", "0.0.1", "traced_resnet50", "traced_resnet50.pt.gz", false));
 
   /** What a backbone declares of its input. */
   public record Input(
@@ -96,8 +127,8 @@ public final class ImageBackbones {
               + backbone
               + "' for key 'trainer.backbone'; DJL's PyTorch model zoo has "
               + ZOO.keySet().stream().sorted().map(n -> ZOO_PREFIX + n).toList()
-              + " (no MobileNet: export one from torchvision as a TorchScript file with a sidecar"
-              + " instead)");
+              + " (no MobileNet: DJL's zoos have none that loads into PyTorch; export torchvision's"
+              + " with pipelines/backbones/export_mobilenet_v3.py and name the .pt file)");
     }
     return model;
   }
@@ -176,14 +207,16 @@ public final class ImageBackbones {
     if (onnx && output.isBlank()) {
       throw new SpecException("backbone sidecar " + file + ": key 'output' must not be blank");
     }
-    if (!onnx && !output.equals("features") && !output.equals("logits")) {
+    if (!onnx && !TORCHSCRIPT_OUTPUT.matcher(output).matches()) {
       throw new SpecException(
           "backbone sidecar "
               + file
               + ": invalid value '"
               + output
-              + "' for key 'output'; allowed values: [features, logits] (a TorchScript module's"
-              + " output is its feature layer; only an ONNX graph's outputs can be named)");
+              + "' for key 'output'; allowed values: features, logits (what the module's forward"
+              + " returns) or the name of a method exported with @torch.jit.export (e.g."
+              + " forward_features); DJL runs only the top module's methods, so a submodule"
+              + " such as 'avgpool' or 'layer4.1' cannot be named");
     }
     return new Input(
         sidecar.width(), sidecar.height(), channels, sidecar.mean(), sidecar.std(), output);

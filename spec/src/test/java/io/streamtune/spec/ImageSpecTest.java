@@ -69,13 +69,16 @@ class ImageSpecTest {
   }
 
   @Test
-  void anOnnxSidecarMayNameAGraphOutputATorchScriptOneMayNot(@TempDir Path dir) throws Exception {
+  void anOnnxSidecarMayNameAGraphValueATorchScriptOneAMethodButNoSubmodulePath(@TempDir Path dir)
+      throws Exception {
     Path onnx = Files.write(dir.resolve("net.onnx"), new byte[] {1});
     Files.writeString(
-        dir.resolve("net.json"), "{\"width\": 40, \"height\": 30, \"output\": \"pool5\"}");
+        dir.resolve("net.json"),
+        "{\"width\": 40, \"height\": 30, \"output\": \"/avgpool/GlobalAveragePool_output_0\"}");
     PipelineSpec spec = parse("{}", onnx.toString());
     assertThat(spec.image().width()).isEqualTo(40);
-    assertThat(ImageBackbones.input(onnx.toString()).output()).isEqualTo("pool5");
+    assertThat(ImageBackbones.input(onnx.toString()).output())
+        .isEqualTo("/avgpool/GlobalAveragePool_output_0");
     assertThat(ImageBackbones.isOnnx(onnx.toString())).isTrue();
     // ONNX Runtime cannot train: an ONNX backbone is a frozen feature extractor
     assertThat(spec.trainer().strategyFor(PipelineSpec.Modality.IMAGE))
@@ -83,10 +86,16 @@ class ImageSpecTest {
 
     Path pt = Files.write(dir.resolve("script.pt"), new byte[] {1});
     Files.writeString(
-        dir.resolve("script.json"), "{\"width\": 40, \"height\": 30, \"output\": \"pool5\"}");
+        dir.resolve("script.json"),
+        "{\"width\": 40, \"height\": 30, \"output\": \"forward_features\"}");
+    assertThat(ImageBackbones.input(pt.toString()).output()).isEqualTo("forward_features");
+    Files.writeString(
+        dir.resolve("script.json"), "{\"width\": 40, \"height\": 30, \"output\": \"layer4.1\"}");
     assertThatThrownBy(() -> parse("{}", pt.toString()))
-        .hasMessageContaining("invalid value 'pool5' for key 'output'")
-        .hasMessageContaining("[features, logits]");
+        .hasMessageContaining("invalid value 'layer4.1' for key 'output'")
+        .hasMessageContaining("features, logits")
+        .hasMessageContaining("@torch.jit.export")
+        .hasMessageContaining("a submodule such as 'avgpool' or 'layer4.1' cannot be named");
   }
 
   @Test

@@ -70,7 +70,8 @@ final class ImageCnnRoundTrainer implements WarmStartingTrainer {
           backbone, UserBackbones.onnxOutput(backbone), input(spec));
     }
     return overTorchScript(trainer)
-        ? UserBackbone.architecture(backbone, input(spec))
+        ? UserBackbone.architecture(
+            backbone, UserBackbones.torchScriptMethod(backbone), input(spec))
         : SmallCnn.architecture(backbone, input(spec));
   }
 

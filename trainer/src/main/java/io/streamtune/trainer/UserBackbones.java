@@ -54,12 +54,35 @@ final class UserBackbones {
       // trainParam: the TorchScript parameters become DJL parameters that can train or freeze
       model.load(file.getParent(), prefix, Map.of("trainParam", "true"));
       return ImageClassifierFineTuner.overBackbone(
-          model, model.getBlock(), numClasses, settings, device, input);
+          model,
+          model.getBlock(),
+          torchScriptMethod(backbone),
+          numClasses,
+          settings,
+          device,
+          input);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new IllegalArgumentException(
           "cannot load the backbone " + path + " (trainer.backbone): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The exported method a TorchScript backbone's sidecar names as its feature layer ({@code
+   * output}); null when the features are what forward returns ({@code features}, {@code logits}, no
+   * sidecar, a zoo model).
+   */
+  static String torchScriptMethod(String backbone) {
+    if (ImageBackbones.isZoo(backbone) || ImageBackbones.isOnnx(backbone)) {
+      return null;
+    }
+    ImageBackbones.Input declared = ImageBackbones.input(backbone);
+    if (declared == null) {
+      return null;
+    }
+    String output = declared.output();
+    return output.equals("features") || output.equals("logits") ? null : output;
   }
 
   /** The graph output an ONNX backbone's sidecar names ({@code features} without a sidecar). */

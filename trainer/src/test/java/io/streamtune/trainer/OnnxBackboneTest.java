@@ -1,15 +1,18 @@
 package io.streamtune.trainer;
 
+import static io.streamtune.trainer.ImageRoundFixture.backboneSpec;
+import static io.streamtune.trainer.ImageRoundFixture.colours;
+import static io.streamtune.trainer.ImageRoundFixture.onnxResNet18;
+import static io.streamtune.trainer.ImageRoundFixture.saveVersion;
+import static io.streamtune.trainer.ImageRoundFixture.scaled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
 import io.streamtune.model.scoring.ScoringInputs;
@@ -17,55 +20,32 @@ import io.streamtune.model.scoring.ScoringModel;
 import io.streamtune.model.scoring.StoreModelLoader;
 import io.streamtune.schemas.avro.ModelVersion;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bring-your-own ONNX ResNet-18 (exported by Debian's torch at test time, with two named outputs
  * "logits" and "features") as a frozen feature extractor run by ONNX Runtime under a head trained
- * in PyTorch: the sidecar's named output is read, a stored version scores as the trainer does, and
- * strategies that would train the backbone fail at start.
+ * in PyTorch: the sidecar's named output is read, or an inner layer by its value name (added to the
+ * graph's outputs), a stored version scores as the trainer does, and strategies that would train
+ * the backbone fail at start.
  */
 class OnnxBackboneTest {
-
-  private static PipelineSpec spec(Path onnx, String extra) {
-    return PipelineSpecs.parse(
-        "name: rgb\nmodality: image\nlabel: {classes: [warm, cool]}\nimage: {}\ntrainer:\n"
-            + "  backbone: "
-            + onnx.toAbsolutePath()
-            + "\n  epochs: 1\n  batchSize: 16\n  learningRate: 0.01\n  seed: 1\n"
-            + extra,
-        "onnx spec");
-  }
-
-  private static float[][] scaled(ExampleBuffer.Snapshot data) {
-    byte[][] images = data.images();
-    float[][] out = new float[images.length][];
-    for (int i = 0; i < images.length; i++) {
-      out[i] = new float[images[i].length];
-      for (int p = 0; p < images[i].length; p++) {
-        out[i][p] = (images[i][p] & 0xff) / 255f;
-      }
-    }
-    return out;
-  }
 
   @Test
   void anOnnxResNet18sNamedFeatureOutputFeedsANewHeadAndItsStoredVersionScoresTheSame(
       @TempDir Path dir) throws Exception {
-    Path onnx = exportResNet18(Path.of("target", "byo-resnet18-onnx")).resolve("resnet18.onnx");
-    PipelineSpec spec = spec(onnx, "");
+    Path onnx = onnxResNet18().resolve("resnet18.onnx");
+    PipelineSpec spec = backboneSpec(onnx, "");
     assertThat(spec.image().width()).isEqualTo(48);
     assertThat(spec.image().mean()).containsExactly(0.485, 0.456, 0.406);
-    ExampleBuffer.Snapshot unseen = RgbImageModelsTest.colours(24, 48, 5);
+    ExampleBuffer.Snapshot unseen = colours(24, 48, 5);
     int[] trained;
     float[][] trainedProbabilities;
     Path version;
@@ -89,7 +69,7 @@ class OnnxBackboneTest {
       List<float[]> head = trainer.tuner().headValues();
       assertThat(head.get(0)).hasSize(128 * 512);
 
-      trainer.train(RgbImageModelsTest.colours(32, 48, 1), () -> false);
+      trainer.train(colours(32, 48, 1), () -> false);
 
       assertThat(trainer.tuner().headValues().get(0)).isNotEqualTo(head.get(0));
       trained = trainer.tuner().predict(scaled(unseen));
@@ -118,7 +98,7 @@ class OnnxBackboneTest {
       try (ImageCnnRoundTrainer resumed =
           ImageCnnRoundTrainer.resume(version, spec, 2, Device.cpu())) {
         assertThat(resumed.tuner().predict(scaled(unseen))).containsExactly(trained);
-        resumed.train(RgbImageModelsTest.colours(16, 48, 2), () -> false);
+        resumed.train(colours(16, 48, 2), () -> false);
       }
     } finally {
       Files.move(moved, onnx);
@@ -145,13 +125,67 @@ class OnnxBackboneTest {
         .build();
   }
 
+  /** The output of ResNet-18's layer3 as torch 1.13's exporter names it: [N, 256, 3, 3] at 48. */
+  private static final String LAYER3 = "/layer3/layer3.1/relu_1/Relu_output_0";
+
+  @Test
+  void anInnerLayerTheSidecarNamesIsAddedToTheGraphsOutputsAndFeedsTheHead(@TempDir Path dir)
+      throws Exception {
+    Path onnx = onnxResNet18().resolve("resnet18.onnx");
+    Path inner = Files.createSymbolicLink(dir.resolve("inner.onnx"), onnx.toAbsolutePath());
+    Files.writeString(
+        dir.resolve("inner.json"),
+        "{\"width\": 48, \"height\": 48, \"output\": \"" + LAYER3 + "\"}");
+    PipelineSpec spec = backboneSpec(inner, "");
+    float[][] unseen = scaled(colours(8, 48, 5));
+    int[] trained;
+    Path version;
+    try (ImageCnnRoundTrainer trainer = ImageCnnRoundTrainer.create(spec, 2, Device.cpu())) {
+      assertThat(trainer.architecture())
+          .startsWith("user-backbone[onnx output " + LAYER3 + " | dense128] from ");
+      float[] before = features(trainer, unseen);
+      // layer3's 256 channels of 3x3, flattened: neither the 512 features nor the 1000 logits
+      assertThat(before).hasSize(8 * 256 * 3 * 3);
+      List<float[]> head = trainer.tuner().headValues();
+      assertThat(head.get(0)).hasSize(128 * 256 * 3 * 3);
+
+      trainer.train(colours(32, 48, 1), () -> false);
+
+      assertThat(features(trainer, unseen)).as("the frozen graph's features").isEqualTo(before);
+      assertThat(trainer.tuner().headValues().get(0)).isNotEqualTo(head.get(0));
+      trained = trainer.tuner().predict(unseen);
+      version = saveVersion(trainer, dir.resolve("store"));
+    }
+    // the version stores the edited graph: it reads layer3 without the user's file or sidecar
+    Files.delete(inner);
+    try (StoredModel stored = new ModelStore(dir.resolve("store")).load(version, Device.cpu())) {
+      assertThat(stored.predict(unseen)).containsExactly(trained);
+    }
+  }
+
+  private static float[] features(ImageCnnRoundTrainer trainer, float[][] images) {
+    float[] flat = new float[images.length * images[0].length];
+    for (int i = 0; i < images.length; i++) {
+      System.arraycopy(images[i], 0, flat, i * images[0].length, images[0].length);
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray batch = trainer.tuner().input().tensor(manager, flat, images.length);
+      return trainer
+          .tuner()
+          .backbone()
+          .forward(new ParameterStore(manager, false), new NDList(batch), false)
+          .singletonOrThrow()
+          .toFloatArray();
+    }
+  }
+
   @Test
   void strategiesThatTrainTheBackboneFailAtStartAndAnUnknownOutputNamesTheGraphsOutputs(
       @TempDir Path dir) throws Exception {
-    Path exported = exportResNet18(Path.of("target", "byo-resnet18-onnx"));
+    Path exported = onnxResNet18();
     Path onnx = exported.resolve("resnet18.onnx");
     for (String strategy : List.of("partial", "full")) {
-      assertThatThrownBy(() -> spec(onnx, "  strategy: " + strategy + "\n"))
+      assertThatThrownBy(() -> backboneSpec(onnx, "  strategy: " + strategy + "\n"))
           .isInstanceOf(SpecException.class)
           .hasMessageContaining("invalid value '" + strategy + "' for key 'trainer.strategy'")
           .hasMessageContaining("[linear_probe]")
@@ -160,56 +194,12 @@ class OnnxBackboneTest {
     Path other = Files.createSymbolicLink(dir.resolve("net.onnx"), onnx.toAbsolutePath());
     Files.writeString(
         dir.resolve("net.json"), "{\"width\": 48, \"height\": 48, \"output\": \"pool5\"}");
-    PipelineSpec spec = spec(other, "");
+    PipelineSpec spec = backboneSpec(other, "");
     assertThatThrownBy(() -> ImageCnnRoundTrainer.create(spec, 2, Device.cpu()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("has no output 'pool5' (sidecar key 'output')")
-        .hasMessageContaining("logits")
-        .hasMessageContaining("features");
-  }
-
-  private static Path saveVersion(ImageCnnRoundTrainer trainer, Path dir) {
-    ModelMetadata metadata =
-        new ModelMetadata(
-            "rgb",
-            1,
-            trainer.architecture(),
-            List.of("warm", "cool"),
-            List.of(),
-            trainer.metadataFeatureCount(),
-            List.of(),
-            1,
-            "2026-12-07T00:00:00Z");
-    return new ModelStore(dir).save(trainer.model(), metadata, "");
-  }
-
-  /** Runs the committed ONNX export script with Debian's torch; skips when it is not installed. */
-  static Path exportResNet18(Path out) throws Exception {
-    Path python = Path.of("/usr/bin/python3");
-    assumeTrue(
-        Files.isExecutable(python),
-        "needs Debian's /usr/bin/python3 with python3-torch and python3-torchvision"
-            + " (apt-get install python3-torchvision) to export the ONNX ResNet-18");
-    Path file = out.resolve("resnet18.onnx");
-    if (Files.exists(file) && Files.exists(out.resolve("resnet18.json"))) {
-      return out;
-    }
-    Files.createDirectories(out);
-    Process process =
-        new ProcessBuilder(
-                python.toString(),
-                Path.of("src", "test", "python", "export_resnet18_onnx.py").toString(),
-                out.toString(),
-                "48")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes());
-    boolean done = process.waitFor(120, TimeUnit.SECONDS);
-    assumeTrue(
-        done && process.exitValue() == 0 && Files.exists(file),
-        "could not export the ONNX ResNet-18 with /usr/bin/python3 (needs python3-torch"
-            + " and python3-torchvision): "
-            + output);
-    return out;
+        .hasMessageContaining("has no output or intermediate value 'pool5' (sidecar key 'output')")
+        .hasMessageContaining("its outputs: [logits, features]")
+        .hasMessageContaining("/avgpool/GlobalAveragePool_output_0")
+        .hasMessageContaining(LAYER3);
   }
 }

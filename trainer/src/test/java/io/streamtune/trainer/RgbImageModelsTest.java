@@ -1,5 +1,12 @@
 package io.streamtune.trainer;
 
+import static io.streamtune.trainer.ImageRoundFixture.allBlocks;
+import static io.streamtune.trainer.ImageRoundFixture.colours;
+import static io.streamtune.trainer.ImageRoundFixture.same;
+import static io.streamtune.trainer.ImageRoundFixture.saveVersion;
+import static io.streamtune.trainer.ImageRoundFixture.scaled;
+import static io.streamtune.trainer.ImageRoundFixture.spec;
+import static io.streamtune.trainer.ImageRoundFixture.torchScriptResNet18;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,18 +17,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.streamtune.model.ModelMetadata;
 import io.streamtune.model.ModelStore;
 import io.streamtune.model.StoredModel;
 import io.streamtune.model.image.ZooBackbone;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,79 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RgbImageModelsTest {
 
-  private static PipelineSpec spec(String image, String trainer) {
-    return PipelineSpecs.parse(
-        "name: rgb\nmodality: image\nlabel: {classes: [warm, cool]}\nimage: "
-            + image
-            + "\ntrainer:\n"
-            + trainer,
-        "rgb spec");
-  }
-
-  /** Reddish (class 0) or bluish (class 1) noise, with a brighter blob at a random place. */
-  static ExampleBuffer.Snapshot colours(int n, int side, long seed) {
-    Random random = new Random(seed);
-    ExampleBuffer buffer = new ExampleBuffer(1000, 2, 1L);
-    for (int i = 0; i < n; i++) {
-      int label = i % 2;
-      byte[] pixels = new byte[side * side * 3];
-      for (int p = 0; p < side * side; p++) {
-        int strong = 120 + random.nextInt(100);
-        int weak = 40 + random.nextInt(100);
-        pixels[3 * p] = (byte) (label == 0 ? strong : weak);
-        pixels[3 * p + 1] = (byte) (60 + random.nextInt(80));
-        pixels[3 * p + 2] = (byte) (label == 0 ? weak : strong);
-      }
-      buffer.add(new ExampleBuffer.Item("c-" + i, label, null, pixels, null));
-    }
-    return buffer.snapshot();
-  }
-
-  private static float[][] scaled(ExampleBuffer.Snapshot data) {
-    byte[][] images = data.images();
-    float[][] out = new float[images.length][];
-    for (int i = 0; i < images.length; i++) {
-      out[i] = new float[images[i].length];
-      for (int p = 0; p < images[i].length; p++) {
-        out[i][p] = (images[i][p] & 0xff) / 255f;
-      }
-    }
-    return out;
-  }
-
-  private static boolean same(List<float[]> a, List<float[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static double accuracy(int[] predicted, int[] labels) {
     int correct = 0;
     for (int i = 0; i < predicted.length; i++) {
       correct += predicted[i] == labels[i] ? 1 : 0;
     }
     return correct / (double) predicted.length;
-  }
-
-  private static Path saveVersion(ImageCnnRoundTrainer trainer, Path dir) {
-    ModelMetadata metadata =
-        new ModelMetadata(
-            "rgb",
-            1,
-            trainer.architecture(),
-            List.of("warm", "cool"),
-            List.of(),
-            trainer.metadataFeatureCount(),
-            List.of(),
-            1,
-            "2026-12-07T00:00:00Z");
-    return new ModelStore(dir).save(trainer.model(), metadata, "");
   }
 
   @Test
@@ -193,7 +128,7 @@ class RgbImageModelsTest {
   @Test
   void aByoTorchScriptResNet18TrainsANewHeadWithItsFrozenBackboneBitIdentical(@TempDir Path dir)
       throws Exception {
-    Path exported = exportResNet18(Path.of("target", "byo-resnet18"));
+    Path exported = torchScriptResNet18();
     PipelineSpec spec =
         spec(
             "{}",
@@ -237,7 +172,7 @@ class RgbImageModelsTest {
 
   @Test
   void partialTrainsTheLastResNetStageOnly() throws Exception {
-    Path exported = exportResNet18(Path.of("target", "byo-resnet18"));
+    Path exported = torchScriptResNet18();
     PipelineSpec spec =
         spec(
             "{}",
@@ -254,14 +189,6 @@ class RgbImageModelsTest {
       }
       assertThat(same(after.get(5), before.get(5))).as("layer4 trains").isFalse();
     }
-  }
-
-  private static List<List<float[]>> allBlocks(ImageCnnRoundTrainer trainer) {
-    List<List<float[]>> blocks = new java.util.ArrayList<>();
-    for (int block = 0; block < trainer.tuner().backboneBlockCount(); block++) {
-      blocks.add(trainer.tuner().blockValues(block));
-    }
-    return blocks;
   }
 
   @Test
@@ -281,35 +208,5 @@ class RgbImageModelsTest {
                 + "resnet18_embedding/0.0.1/resnet18_embedding.zip")
         .hasMessageContaining(ZooBackbone.cacheDir().toString())
         .hasMessageContaining("\"output\": \"features\"");
-  }
-
-  /** Runs the committed export script with Debian's torch; skips when it is not installed. */
-  static Path exportResNet18(Path out) throws Exception {
-    Path python = Path.of("/usr/bin/python3");
-    assumeTrue(
-        Files.isExecutable(python),
-        "needs Debian's /usr/bin/python3 with python3-torch and python3-torchvision"
-            + " (apt-get install python3-torchvision) to export the ResNet-18");
-    Path file = out.resolve("resnet18.pt");
-    if (Files.exists(file) && Files.exists(out.resolve("resnet18.json"))) {
-      return out;
-    }
-    Files.createDirectories(out);
-    Process process =
-        new ProcessBuilder(
-                python.toString(),
-                Path.of("src", "test", "python", "export_resnet18.py").toString(),
-                out.toString(),
-                "48")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes());
-    boolean done = process.waitFor(120, TimeUnit.SECONDS);
-    assumeTrue(
-        done && process.exitValue() == 0 && Files.exists(file),
-        "could not export the ResNet-18 with /usr/bin/python3 (needs python3-torch and"
-            + " python3-torchvision): "
-            + output);
-    return out;
   }
 }

@@ -24,6 +24,9 @@ final class BackboneBlocks {
     List<List<Parameter>> blocks = new ArrayList<>();
     for (Pair<String, Block> child : backbone.getChildren()) {
       Block block = child.getValue();
+      if (block instanceof TorchScriptMethodBlock method) {
+        block = method.module();
+      }
       if (block.getParameters().isEmpty()) {
         continue;
       }

@@ -211,10 +211,28 @@ public final class ImageClassifierFineTuner implements AutoCloseable {
       TrainSettings settings,
       Device device,
       ImageInput input) {
+    return overBackbone(model, userBackbone, null, numClasses, settings, device, input);
+  }
+
+  /**
+   * The same reading the features from the TorchScript module's exported method {@code method}
+   * (null: its forward; see {@link UserBackbone#wrap(Block, String)}).
+   */
+  public static ImageClassifierFineTuner overBackbone(
+      Model model,
+      Block userBackbone,
+      String method,
+      int numClasses,
+      TrainSettings settings,
+      Device device,
+      ImageInput input) {
     try {
+      if (method != null) {
+        UserBackbone.requireMethod(userBackbone, method);
+      }
       Engine.getInstance().setRandomSeed((int) settings.seed());
       // the dense head takes flat features, whatever shape the user's block returns
-      SequentialBlock backbone = UserBackbone.wrap(userBackbone);
+      SequentialBlock backbone = UserBackbone.wrap(userBackbone, method);
       SequentialBlock classifier = SmallCnn.classifier(backbone, numClasses);
       model.setBlock(classifier);
       Shape features;

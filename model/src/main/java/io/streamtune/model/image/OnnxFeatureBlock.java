@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.streamtune.model.onnx.OnnxGraphOutputs;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -57,9 +58,11 @@ public final class OnnxFeatureBlock extends AbstractBlock {
   /**
    * Reads the ONNX file and picks its feature output: {@code output} when it names one of the
    * graph's outputs; for {@code features} or {@code logits} (the sidecar's defaults) the only
-   * output of a one-output graph. The session lives as long as {@code owner} (the model's manager).
+   * output of a one-output graph; else an intermediate value of that name, added to the graph's
+   * outputs ({@link OnnxGraphOutputs}). The session lives as long as {@code owner} (the model's
+   * manager).
    *
-   * @throws IllegalArgumentException naming the file and the graph's outputs
+   * @throws IllegalArgumentException naming the file, the graph's outputs and its values
    */
   public static OnnxFeatureBlock load(NDManager owner, Path file, String output) {
     OnnxFeatureBlock block = new OnnxFeatureBlock(owner);
@@ -82,24 +85,24 @@ public final class OnnxFeatureBlock extends AbstractBlock {
   }
 
   private void open(byte[] bytes, String requested, String source) {
+    OrtSession opened = null;
     try {
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
-      OrtSession opened = environment.createSession(bytes, new OrtSession.SessionOptions());
-      owner.attachInternal("onnx-backbone-" + UUID.randomUUID(), opened);
+      byte[] graphBytes = bytes;
+      opened = environment.createSession(graphBytes, new OrtSession.SessionOptions());
       Set<String> outputs = opened.getOutputNames();
       String picked = requested;
       if (!outputs.contains(requested)) {
         boolean defaultName = requested.equals("features") || requested.equals("logits");
-        if (!defaultName || outputs.size() != 1) {
-          throw new IllegalArgumentException(
-              "the ONNX backbone "
-                  + source
-                  + " has no output '"
-                  + requested
-                  + "' (sidecar key 'output'); its outputs: "
-                  + outputs);
+        if (defaultName && outputs.size() == 1) {
+          picked = outputs.iterator().next();
+        } else {
+          // an inner layer: the graph is run with that value as one more output
+          opened.close();
+          opened = null;
+          graphBytes = OnnxGraphOutputs.withOutput(bytes, requested, source);
+          opened = environment.createSession(graphBytes, new OrtSession.SessionOptions());
         }
-        picked = outputs.iterator().next();
       }
       Map<String, NodeInfo> inputs = opened.getInputInfo();
       if (inputs.size() != 1) {
@@ -110,12 +113,28 @@ public final class OnnxFeatureBlock extends AbstractBlock {
       long[] inputShape = ((TensorInfo) in.getInfo()).getShape();
       this.batchOfOne = inputShape.length > 0 && inputShape[0] == 1;
       this.inputName = in.getName();
+      owner.attachInternal("onnx-backbone-" + UUID.randomUUID(), opened);
       this.session = opened;
-      this.graph = bytes;
+      // the edited graph is stored, so a stored version reads the same value without editing
+      this.graph = graphBytes;
       this.output = picked;
     } catch (OrtException e) {
+      closeQuietly(opened);
       throw new IllegalArgumentException(
           "cannot open the ONNX backbone " + source + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // already failing: the first error is the one to report
+      }
     }
   }
 
