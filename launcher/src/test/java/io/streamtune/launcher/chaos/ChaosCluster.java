@@ -169,6 +169,7 @@ final class ChaosCluster implements AutoCloseable {
       case TRAINER -> process.awaitLine("trainer for model " + MODEL + " consuming", 120);
       case EVALUATOR -> process.awaitLine("evaluator started", 120);
       case SERVE -> process.awaitLine("serve started", 120);
+      case INGEST -> process.awaitLine("ingest to ", 120);
     };
   }
 
@@ -237,31 +238,35 @@ final class ChaosCluster implements AutoCloseable {
         "--pipeline.spec=" + spec);
   }
 
-  /** {@code streamtune ingest} of a CSV at a rate, as a process (not killed). */
+  /**
+   * {@code streamtune ingest} of a CSV at a rate, as a process of kind {@link ChaosKind#INGEST}
+   * (not started).
+   */
   ChaosProcess ingest(Path csv, double rate) {
-    return new ChaosProcess(
-        "ingest",
-        null,
-        () -> {
-          List<String> command =
-              jvm(
-                  StreamtuneCli.class.getName(),
-                  "-Xmx384m",
-                  "-Dlog4j2.configurationFile=streamtune-log4j2.xml");
-          command.addAll(
-              List.of(
-                  "ingest",
-                  "--csv=" + csv,
-                  "--pipeline=" + spec,
-                  "--id-column=id",
-                  "--rate=" + rate,
-                  "--ledger-dir=" + dir.resolve("ledger"),
-                  "--bootstrap-servers=" + bootstrap(),
-                  "--schema-registry-url=" + registryUrl(),
-                  "--topic-prefix=" + PREFIX));
-          return command;
-        },
-        logs());
+    add(ChaosKind.INGEST, "ingest", ingestCommand(csv, rate));
+    return processes(ChaosKind.INGEST).get(0);
+  }
+
+  private java.util.function.Supplier<List<String>> ingestCommand(Path csv, double rate) {
+    return () -> {
+      List<String> command =
+          jvm(
+              StreamtuneCli.class.getName(),
+              "-Xmx384m",
+              "-Dlog4j2.configurationFile=streamtune-log4j2.xml");
+      command.addAll(
+          List.of(
+              "ingest",
+              "--csv=" + csv,
+              "--pipeline=" + spec,
+              "--id-column=id",
+              "--rate=" + rate,
+              "--ledger-dir=" + dir.resolve("ledger"),
+              "--bootstrap-servers=" + bootstrap(),
+              "--schema-registry-url=" + registryUrl(),
+              "--topic-prefix=" + PREFIX));
+      return command;
+    };
   }
 
   private static List<String> jvm(String main, String... options) {
@@ -535,6 +540,7 @@ final class ChaosCluster implements AutoCloseable {
   public void close() throws Exception {
     for (ChaosKind kind :
         List.of(
+            ChaosKind.INGEST,
             ChaosKind.SERVE,
             ChaosKind.EVALUATOR,
             ChaosKind.TRAINER,
