@@ -19,14 +19,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +62,6 @@ class EvaluatorStopKafkaTest {
         x1: {type: numeric}
         x2: {type: numeric}
       evaluator:
-        bootstrapResamples: 1000000
         latencySamples: 0
       """;
 
@@ -83,24 +89,24 @@ class EvaluatorStopKafkaTest {
     Thread loop = new Thread(service, "evaluator-blocked");
     double stopSeconds;
     try {
+      minInsyncReplicas(stack, topics.name(Topics.METRICS), 2);
       produce(stack, topics, EvaluatorServiceKafkaTest.holdout(HOLDOUT), v1);
       loop.start();
-      assertThat(awaitFrame(loop, f -> f.getClassName().equals(VersionEvaluator.class.getName())))
-          .as("the evaluator scores v1")
+      assertThat(
+              awaitFrame(
+                  loop,
+                  f ->
+                      f.getClassName().equals(ReportPublisher.class.getName())
+                          && f.getMethodName().equals("publish")))
+          .as("the evaluator is in its report transaction: %s", stack(loop))
           .isTrue();
+      Thread.sleep(1_000);
     } finally {
-      stack.close(); // the broker and the registry go while it scores
+      stack.close(); // and then the broker and the registry go
     }
-    assertThat(
-            awaitFrame(
-                loop,
-                f ->
-                    f.getClassName().equals(ReportPublisher.class.getName())
-                        && f.getMethodName().equals("publish")))
-        .as("the evaluator is in its report transaction with the broker gone: %s", stack(loop))
-        .isTrue();
-    Thread.sleep(1_000); // blocked there
-    assertThat(loop.isAlive()).isTrue();
+    Thread.sleep(1_000);
+    assertThat(loop.isAlive()).as("blocked in publish").isTrue();
+    assertThat(stack(loop)).contains(ReportPublisher.class.getName() + ".publish");
 
     long closing = System.nanoTime();
     service.close();
@@ -114,6 +120,7 @@ class EvaluatorStopKafkaTest {
     assertThat(service.failure()).isEmpty();
 
     try (EmbeddedStack again = EmbeddedStack.start(data, topics, 1, kafkaPort, registryPort)) {
+      minInsyncReplicas(again, topics.name(Topics.METRICS), 1);
       EvaluatorService restarted = new EvaluatorService(config(again, topics, spec));
       Thread restartedLoop = new Thread(restarted, "evaluator-restarted");
       restartedLoop.start();
@@ -170,6 +177,25 @@ class EvaluatorStopKafkaTest {
           new ProducerRecord<>(
               topics.name(Topics.MODELS), "credit", EvaluatorServiceKafkaTest.version(1, version)));
       producer.flush();
+    }
+  }
+
+  private static void minInsyncReplicas(EmbeddedStack stack, String topic, int replicas)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry(
+                              TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(replicas)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 

@@ -130,8 +130,9 @@ public final class RawRecordProducer implements AutoCloseable {
     if (ledger != null) {
       long found = ledger.recover(clientProperties, List.of(rawTopic, deadLetterTopic));
       if (found > 0) {
-        LOG.info(
-            "{} records of an interrupted run found on the topics (ledger {})",
+        LOG.warn(
+            "{} records that an interrupted run got onto the topics after its last ledger write"
+                + " were found there: not sent again (ledger {})",
             found,
             ledger.file());
       }
