@@ -374,18 +374,8 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("taskmanager.memory.network.max", "16m");
     settings.put("taskmanager.memory.jvm-metaspace.size", "128m");
     settings.put("jobmanager.memory.process.size", "640m");
-    // a killed TaskManager is noticed by its failed heartbeats within seconds, not 50 s
-    settings.put("heartbeat.interval", "1000");
-    settings.put("heartbeat.timeout", "5000");
-    settings.put("heartbeat.rpc-failure-threshold", "1");
-    // a TaskManager whose JobManager was killed registers at the new one within a second or two
-    // (defaults: 10 s after an error, backing off to 30 s)
-    settings.put("cluster.registration.initial-timeout", "100");
-    settings.put("cluster.registration.max-timeout", "1000");
-    settings.put("cluster.registration.error-delay", "500");
-    settings.put("cluster.registration.refused-registration-delay", "500");
-    // slots a killed JobManager's job held are free for the resubmitted job soon after
-    settings.put("taskmanager.slot.timeout", "2 s");
+    // one config for the JobManager and the TaskManagers: a restart in seconds
+    settings.putAll(FlinkRecoverySettings.taskManager());
     // the REST API's job and checkpoint figures are cached this long (default 3 s)
     settings.put("web.refresh-interval", "200");
     settings.put("blob.server.port", "0");
