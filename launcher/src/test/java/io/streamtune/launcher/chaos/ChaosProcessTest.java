@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The normal suite runs a short variant: 5,000 records at 70/s (the stream must outlast the
  * kills, or a restarted trainer has nothing new to publish) and kills of a broker, the ingest, a
- * TaskManager, the trainer and the evaluator, 2 s apart; 115-135 s on a loaded 2-core machine.
- * {@code bench/chaos.sh} runs the full one ({@code -Dchaos.records}, {@code -Dchaos.kills}, {@code
- * -Dchaos.rate}, {@code -Dchaos.seed}).
+ * TaskManager, the trainer and the evaluator, 2 s apart; 151 s on the 2-core machine at load 15-25
+ * (307 s at load 30-50). The ingest is restarted with the same command; its ledger must keep every
+ * raw id on {@code raw} once. {@code bench/chaos.sh} runs the full one ({@code -Dchaos.records},
+ * {@code -Dchaos.kills}, {@code -Dchaos.rate}, {@code -Dchaos.seed}, {@code -Dchaos.kinds}).
  */
 class ChaosProcessTest {
 
