@@ -86,6 +86,11 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
   private final AtomicBoolean clientsClosed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
+
+  /** Set, under {@link #interruptLock}, once the loop closes its clients: no interrupt then. */
+  private boolean closingClients;
+
+  private final Object interruptLock = new Object();
   private volatile Thread loopThread;
   private volatile KafkaConsumer<String, ModelVersion> championsReader;
   private final ControlTopic control;
@@ -239,8 +244,18 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
       throw e;
     } finally {
       running = false;
+      // a stop that had to interrupt this thread must not make the closes below fail half-done
+      // (seen: "error closing the promoted reader: InterruptException" after a blocked report)
+      boolean interrupted;
+      synchronized (interruptLock) {
+        closingClients = true;
+        interrupted = Thread.interrupted();
+      }
       long closing = System.nanoTime();
       closeClients(ShutdownDeadline.after(config.shutdownTimeout().dividedBy(2)));
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       stopped.countDown();
       LOG.info(
           "evaluator stopped (clients closed in {} ms): {} reports published, {} versions skipped,"
@@ -284,8 +299,10 @@ public final class EvaluatorService implements Runnable, AutoCloseable {
       }
       wakeConsumers();
       Thread loop = loopThread;
-      if (loop != null) {
-        loop.interrupt(); // a holdout wait or registry-outage retry sleeps
+      synchronized (interruptLock) {
+        if (loop != null && !closingClients) {
+          loop.interrupt(); // a holdout wait or registry-outage retry sleeps
+        }
       }
       if (!stopped.await(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("evaluator did not stop within {} ms", budget.toMillis());

@@ -262,7 +262,7 @@ class EvaluatorServiceKafkaTest {
   }
 
   /** A one-hidden-layer MLP (2 ReLU units) with the given weights; biases zero except output. */
-  private static Path save(
+  static Path save(
       ModelStore store, int version, float[] hiddenWeights, float[] outputWeights, float noBias) {
     List<Integer> hidden = List.of(2);
     ModelMetadata metadata =
@@ -292,9 +292,14 @@ class EvaluatorServiceKafkaTest {
 
   /** x0 decides the label ("yes" when above 0) except for every seventh example, flipped. */
   private static List<Example> holdout() {
+    return holdout(HOLDOUT);
+  }
+
+  /** {@code size} examples (60 for the scores checked above). */
+  static List<Example> holdout(int size) {
     List<Example> examples = new ArrayList<>();
-    for (int i = 0; i < HOLDOUT; i++) {
-      float x0 = ((i * 37) % HOLDOUT - 35) / 10f;
+    for (int i = 0; i < size; i++) {
+      float x0 = ((i * 37) % size - size * 35 / 60) / 10f;
       boolean yes = x0 > 0 ^ i % 7 == 0;
       examples.add(
           Example.newBuilder()
@@ -304,13 +309,13 @@ class EvaluatorServiceKafkaTest {
               .setSplit(Split.HOLDOUT)
               .setLabel(yes ? "yes" : "no")
               .setLabelIndex(yes ? 1 : 0)
-              .setFeatures(List.of(x0, i / (float) HOLDOUT, -i / (float) HOLDOUT))
+              .setFeatures(List.of(x0, i / (float) size, -i / (float) size))
               .build());
     }
     return examples;
   }
 
-  private static ModelVersion version(int version, Path dir) {
+  static ModelVersion version(int version, Path dir) {
     return ModelVersion.newBuilder()
         .setModelId(MODEL_ID)
         .setVersion(version)

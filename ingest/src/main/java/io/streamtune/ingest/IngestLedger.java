@@ -11,15 +11,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What {@code streamtune ingest} has already produced of one input to one topic of one Kafka
@@ -36,8 +47,16 @@ import org.apache.kafka.clients.admin.Admin;
  * the length of the acknowledged prefix of items and the acknowledged items beyond it (the producer
  * acknowledges in order per partition only, so after a failure some later items may be in). An item
  * counts as done when its record, or its dead letter, was acknowledged. It is written atomically
- * (temporary file, then rename) at the end of a run, on a failure, and about once a second during
- * one; only a hard kill between two writes can re-send what was acknowledged since the last write.
+ * (temporary file, then rename) before a run sends, at its end, on a failure, and about once a
+ * second during one.
+ *
+ * <p>A hard kill (SIGKILL, power loss) between two writes leaves records on the topics that the
+ * file does not list. So every record a run sends carries a header {@value #HEADER} naming this
+ * ledger and the item's index, and the file keeps, per partition of the topics written, the offset
+ * below which every such record is in the file ({@code scan-from}: the end offsets when the run
+ * started, advanced to past each acknowledged record while no send has failed; a failed send can
+ * still have been written, so the offsets stop there). {@link #recover} reads each partition from
+ * there to its end and marks the items found there done before the next run sends anything.
  *
  * <p>A ledger file that cannot be read is an error naming it (delete it, or {@code --force}):
  * starting over silently would duplicate everything it recorded.
@@ -46,14 +65,29 @@ public final class IngestLedger {
 
   private static final String FORMAT = "streamtune-ingest-ledger-1";
 
+  /** The record header naming the ledger (its key) and the item's index: {@code key:index}. */
+  public static final String HEADER = "streamtune-ingest-item";
+
+  private static final String SCAN_FROM = "scan-from";
+
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
+
   private final Path file;
   private final String cluster;
   private final String topic;
   private final String input;
   private long prefix;
   private final TreeSet<Long> beyond = new TreeSet<>();
-  private final long skipBelow;
-  private final TreeSet<Long> skip;
+  private long skipBelow;
+  private TreeSet<Long> skip;
+
+  /** Per partition: below this offset every record of this ledger is in the file. */
+  private final Map<TopicPartition, Long> scanFrom = new HashMap<>();
+
+  /** Per partition: past the last record this run got acknowledged. */
+  private final Map<TopicPartition, Long> acknowledgedUpTo = new HashMap<>();
+
+  private boolean sendFailed;
 
   private IngestLedger(Path file, String cluster, String topic, String input) {
     this(file, cluster, topic, input, 0, new TreeSet<>());
@@ -119,6 +153,102 @@ public final class IngestLedger {
     return skipBelow + skip.size();
   }
 
+  /** What a record of item {@code index} carries in its {@value #HEADER} header. */
+  public byte[] header(long index) {
+    return (key() + ":" + index).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String key() {
+    String name = file.getFileName().toString();
+    return name.substring(name.lastIndexOf('-') + 1, name.length() - ".ledger".length());
+  }
+
+  /**
+   * Marks item {@code index} acknowledged at {@code offset} of {@code partition} (any thread; the
+   * producer acknowledges in offset order per partition).
+   */
+  public synchronized void acknowledged(long index, TopicPartition partition, long offset) {
+    acknowledged(index);
+    acknowledgedUpTo.merge(partition, offset + 1, Math::max);
+  }
+
+  /**
+   * A send failed: its record may be on the topic all the same, so the offsets to recover from no
+   * longer advance in this run.
+   */
+  public synchronized void sendFailed() {
+    sendFailed = true;
+  }
+
+  /**
+   * Before a run sends: finds the records of this ledger that an earlier run got onto {@code
+   * topics} after its last write of the file (it was killed), marks their items done, and writes
+   * the file with the topics' end offsets to recover from next time.
+   *
+   * @return how many items were found
+   */
+  public long recover(Properties clientProperties, List<String> topics) {
+    Properties config = new Properties();
+    config.putAll(clientProperties);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtune-ingest-ledger");
+    long found = 0;
+    byte[] mine = (key() + ":").getBytes(StandardCharsets.UTF_8);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String name : topics) {
+        for (PartitionInfo info : consumer.partitionsFor(name, RECOVERY_TIMEOUT)) {
+          partitions.add(new TopicPartition(name, info.partition()));
+        }
+      }
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, RECOVERY_TIMEOUT);
+      Map<TopicPartition, Long> from = new HashMap<>();
+      synchronized (this) {
+        scanFrom.forEach(
+            (partition, offset) -> {
+              if (ends.getOrDefault(partition, 0L) > offset) {
+                from.put(partition, offset);
+              }
+            });
+      }
+      consumer.assign(from.keySet());
+      from.forEach(consumer::seek);
+      long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+      while (from.keySet().stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IngestException(
+              "cannot read " + from.keySet() + " to recover the ingest ledger " + file);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          Header header = record.headers().lastHeader(HEADER);
+          if (header != null && startsWith(header.value(), mine)) {
+            byte[] value = header.value();
+            acknowledged(
+                Long.parseLong(
+                    new String(
+                        value, mine.length, value.length - mine.length, StandardCharsets.UTF_8)));
+            found++;
+          }
+        }
+      }
+      synchronized (this) {
+        scanFrom.clear();
+        scanFrom.putAll(ends);
+        acknowledgedUpTo.clear();
+        skip = new TreeSet<>(beyond);
+        skipBelow = prefix;
+      }
+    }
+    save();
+    return found;
+  }
+
+  private static boolean startsWith(byte[] value, byte[] prefix) {
+    return value.length > prefix.length
+        && java.util.Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   /** Marks item {@code index} acknowledged (any thread). */
   public synchronized void acknowledged(long index) {
     if (index < prefix) {
@@ -146,6 +276,14 @@ public final class IngestLedger {
       props.setProperty("input", input);
       props.setProperty("prefix", Long.toString(prefix));
       props.setProperty("beyond", ranges(beyond));
+      Map<TopicPartition, Long> offsets =
+          new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+      offsets.putAll(scanFrom);
+      if (!sendFailed) {
+        acknowledgedUpTo.forEach(
+            (partition, offset) -> offsets.merge(partition, offset, Math::max));
+      }
+      props.setProperty(SCAN_FROM, offsets(offsets));
     }
     try {
       Files.createDirectories(file.getParent());
@@ -190,7 +328,9 @@ public final class IngestLedger {
       if (!beyond.isEmpty() && beyond.first() <= prefix) {
         throw new NumberFormatException("items beyond the prefix start at " + beyond.first());
       }
-      return new IngestLedger(file, cluster, topic, input, prefix, beyond);
+      IngestLedger ledger = new IngestLedger(file, cluster, topic, input, prefix, beyond);
+      ledger.scanFrom.putAll(parseOffsets(props.getProperty(SCAN_FROM, "")));
+      return ledger;
     } catch (NumberFormatException e) {
       throw corrupt(file, e.getMessage());
     }
@@ -224,6 +364,36 @@ public final class IngestLedger {
       out.add(start == end ? Long.toString(start) : start + "-" + end);
     }
     return String.join(",", out);
+  }
+
+  /** {@code topic:partition=offset,...} (a topic name has no ':', '=' or ','). */
+  private static String offsets(Map<TopicPartition, Long> offsets) {
+    List<String> out = new ArrayList<>();
+    offsets.forEach((p, offset) -> out.add(p.topic() + ":" + p.partition() + "=" + offset));
+    return String.join(",", out);
+  }
+
+  private static Map<TopicPartition, Long> parseOffsets(String text) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    if (text.isBlank()) {
+      return out;
+    }
+    for (String entry : text.split(",")) {
+      int colon = entry.lastIndexOf(':');
+      int equals = entry.lastIndexOf('=');
+      if (colon < 1 || equals < colon) {
+        throw new NumberFormatException("bad offset " + entry);
+      }
+      long offset = Long.parseLong(entry.substring(equals + 1));
+      if (offset < 0) {
+        throw new NumberFormatException("negative offset " + entry);
+      }
+      out.put(
+          new TopicPartition(
+              entry.substring(0, colon), Integer.parseInt(entry.substring(colon + 1, equals))),
+          offset);
+    }
+    return out;
   }
 
   private static TreeSet<Long> parseRanges(String text) {

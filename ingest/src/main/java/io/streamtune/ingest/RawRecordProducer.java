@@ -10,6 +10,7 @@ import io.streamtune.schemas.topics.TopicDef;
 import io.streamtune.schemas.topics.Topics;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,6 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,6 +51,7 @@ public final class RawRecordProducer implements AutoCloseable {
   private static final long LEDGER_SAVE_NANOS = 1_000_000_000L;
 
   private final KafkaProducer<String, SpecificRecord> producer;
+  private final Properties clientProperties;
   private final String rawTopic;
   private final String deadLetterTopic;
   private final Clock clock;
@@ -76,6 +80,7 @@ public final class RawRecordProducer implements AutoCloseable {
   public RawRecordProducer(KafkaConnection kafka, TopicDef<String, RawRecord> target) {
     Topics topics = kafka.topics();
     Properties props = kafka.clientProperties();
+    this.clientProperties = kafka.clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -122,6 +127,16 @@ public final class RawRecordProducer implements AutoCloseable {
       ProgressMeter progress,
       IngestLedger ledger)
       throws InterruptedException {
+    if (ledger != null) {
+      long found = ledger.recover(clientProperties, List.of(rawTopic, deadLetterTopic));
+      if (found > 0) {
+        LOG.warn(
+            "{} records that an interrupted run got onto the topics after its last ledger write"
+                + " were found there: not sent again (ledger {})",
+            found,
+            ledger.file());
+      }
+    }
     try {
       return send(items, ratePerSecond, progress, ledger);
     } finally {
@@ -229,13 +244,10 @@ public final class RawRecordProducer implements AutoCloseable {
   private void sendRaw(RawRecord record, long index, IngestLedger ledger) {
     String id = record.getId();
     producer.send(
-        new ProducerRecord<>(rawTopic, id, record),
+        tagged(new ProducerRecord<>(rawTopic, id, record), index, ledger),
         (metadata, error) -> {
           if (error == null) {
-            acknowledged.incrementAndGet();
-            if (ledger != null) {
-              ledger.acknowledged(index);
-            }
+            acknowledged(metadata, index, ledger);
           } else if (error instanceof RecordTooLargeException) {
             tooLarge.add(
                 new TooLarge(
@@ -243,24 +255,49 @@ public final class RawRecordProducer implements AutoCloseable {
                     id,
                     "record too large for the raw topic: "
                         + DeadLetterRecords.quote(String.valueOf(error.getMessage()))));
-          } else if (firstFailure.compareAndSet(null, error)) {
-            LOG.error("send of {} failed: {}", id, error.toString());
+          } else {
+            failed(id, error, ledger);
           }
         });
+  }
+
+  private void acknowledged(RecordMetadata metadata, long index, IngestLedger ledger) {
+    acknowledged.incrementAndGet();
+    if (ledger != null) {
+      ledger.acknowledged(
+          index, new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset());
+    }
+  }
+
+  private void failed(String what, Exception error, IngestLedger ledger) {
+    if (ledger != null) {
+      ledger.sendFailed();
+    }
+    if (firstFailure.compareAndSet(null, error)) {
+      LOG.error("send of {} failed: {}", what, error.toString());
+    }
+  }
+
+  /** With a ledger, the record names it and its item (see {@link IngestLedger#recover}). */
+  private static ProducerRecord<String, SpecificRecord> tagged(
+      ProducerRecord<String, ? extends SpecificRecord> record, long index, IngestLedger ledger) {
+    ProducerRecord<String, SpecificRecord> out =
+        new ProducerRecord<>(record.topic(), record.key(), record.value());
+    if (ledger != null) {
+      out.headers().add(IngestLedger.HEADER, ledger.header(index));
+    }
+    return out;
   }
 
   private void send(
       ProducerRecord<String, SpecificRecord> record, String what, long index, IngestLedger ledger) {
     producer.send(
-        record,
+        tagged(record, index, ledger),
         (metadata, error) -> {
           if (error == null) {
-            acknowledged.incrementAndGet();
-            if (ledger != null) {
-              ledger.acknowledged(index);
-            }
-          } else if (firstFailure.compareAndSet(null, error)) {
-            LOG.error("send of {} failed: {}", what, error.toString());
+            acknowledged(metadata, index, ledger);
+          } else {
+            failed(what, error, ledger);
           }
         });
   }

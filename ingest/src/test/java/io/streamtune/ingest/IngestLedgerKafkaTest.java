@@ -59,6 +59,38 @@ class IngestLedgerKafkaTest {
     assertThat(keys(topics)).hasSize(7).doesNotHaveDuplicates();
   }
 
+  /**
+   * A hard kill after the broker acknowledged records but before the ledger file recorded them: the
+   * file is put back as it was before the run that was "killed". Without the recovery from the
+   * topics the next run sent those 4 records again.
+   */
+  @Test
+  void aRunKilledBeforeItsLedgerWriteIsFoundOnTheTopicsAndNotSentAgain() throws Exception {
+    Topics topics = freshTopics();
+    Path csv = csv(7);
+    assertThatThrownBy(() -> ingest(csv, topics, false, 3)).hasMessageContaining("reader failed");
+    Path file = onlyLedgerFile();
+    String beforeTheKilledRun = Files.readString(file);
+
+    assertThat(ingest(csv, topics, false, Integer.MAX_VALUE))
+        .isEqualTo(new RawRecordProducer.Counts(4, 0, 3));
+    Files.writeString(file, beforeTheKilledRun);
+
+    assertThat(ingest(csv, topics, false, Integer.MAX_VALUE))
+        .isEqualTo(new RawRecordProducer.Counts(0, 0, 7));
+    assertThat(keys(topics)).hasSize(7).doesNotHaveDuplicates();
+    // and records of another input on the same topic are not taken for this one's
+    Path other = dir.resolve("other.csv");
+    Files.writeString(other, Files.readString(csv).replace("label\n", "label\n9.5,9.25,a\n"));
+    assertThat(ingest(other, topics, false, Integer.MAX_VALUE).produced()).isEqualTo(8);
+  }
+
+  private Path onlyLedgerFile() throws Exception {
+    try (var files = Files.list(dir.resolve("ledger"))) {
+      return files.filter(f -> f.toString().endsWith(".ledger")).findFirst().orElseThrow();
+    }
+  }
+
   @Test
   void forceSendsAgain() throws Exception {
     Topics topics = freshTopics();

@@ -134,6 +134,7 @@ final class IngestCommand implements Callable<Integer> {
               rawTopic,
               fingerprint(),
               force);
+      System.out.printf("ingest to %s, ledger %s%n", rawTopic, ledger.file());
       RawRecordProducer.Counts counts =
           producer.produce(
               source.items(), rate, ProgressMeter.toStdout("ingest", source.size()), ledger);

@@ -150,6 +150,13 @@ class DockerComposeConfigTest {
                   + StageMetricsReporter.Factory.class.getName())
           .contains("metrics.reporter.streamtune.port: " + MetricsSettings.PREPROCESS_PORT);
     }
+    // the recovery settings the chaos suite measured restarts with
+    String jobManager = environment(services.get("jobmanager")).get("FLINK_PROPERTIES");
+    io.streamtune.launcher.chaos.FlinkRecoverySettings.heartbeats()
+        .forEach((key, value) -> assertThat(jobManager).contains(key + ": " + value));
+    String taskManager = environment(services.get("taskmanager")).get("FLINK_PROPERTIES");
+    io.streamtune.launcher.chaos.FlinkRecoverySettings.taskManager()
+        .forEach((key, value) -> assertThat(taskManager).contains(key + ": " + value));
     assertThat((List<String>) services.get("prometheus").get("volumes"))
         .contains("./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
   }

@@ -169,6 +169,7 @@ final class ChaosCluster implements AutoCloseable {
       case TRAINER -> process.awaitLine("trainer for model " + MODEL + " consuming", 120);
       case EVALUATOR -> process.awaitLine("evaluator started", 120);
       case SERVE -> process.awaitLine("serve started", 120);
+      case INGEST -> process.awaitLine("ingest to ", 120);
     };
   }
 
@@ -237,31 +238,35 @@ final class ChaosCluster implements AutoCloseable {
         "--pipeline.spec=" + spec);
   }
 
-  /** {@code streamtune ingest} of a CSV at a rate, as a process (not killed). */
+  /**
+   * {@code streamtune ingest} of a CSV at a rate, as a process of kind {@link ChaosKind#INGEST}
+   * (not started).
+   */
   ChaosProcess ingest(Path csv, double rate) {
-    return new ChaosProcess(
-        "ingest",
-        null,
-        () -> {
-          List<String> command =
-              jvm(
-                  StreamtuneCli.class.getName(),
-                  "-Xmx384m",
-                  "-Dlog4j2.configurationFile=streamtune-log4j2.xml");
-          command.addAll(
-              List.of(
-                  "ingest",
-                  "--csv=" + csv,
-                  "--pipeline=" + spec,
-                  "--id-column=id",
-                  "--rate=" + rate,
-                  "--ledger-dir=" + dir.resolve("ledger"),
-                  "--bootstrap-servers=" + bootstrap(),
-                  "--schema-registry-url=" + registryUrl(),
-                  "--topic-prefix=" + PREFIX));
-          return command;
-        },
-        logs());
+    add(ChaosKind.INGEST, "ingest", ingestCommand(csv, rate));
+    return processes(ChaosKind.INGEST).get(0);
+  }
+
+  private java.util.function.Supplier<List<String>> ingestCommand(Path csv, double rate) {
+    return () -> {
+      List<String> command =
+          jvm(
+              StreamtuneCli.class.getName(),
+              "-Xmx384m",
+              "-Dlog4j2.configurationFile=streamtune-log4j2.xml");
+      command.addAll(
+          List.of(
+              "ingest",
+              "--csv=" + csv,
+              "--pipeline=" + spec,
+              "--id-column=id",
+              "--rate=" + rate,
+              "--ledger-dir=" + dir.resolve("ledger"),
+              "--bootstrap-servers=" + bootstrap(),
+              "--schema-registry-url=" + registryUrl(),
+              "--topic-prefix=" + PREFIX));
+      return command;
+    };
   }
 
   private static List<String> jvm(String main, String... options) {
@@ -369,18 +374,8 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("taskmanager.memory.network.max", "16m");
     settings.put("taskmanager.memory.jvm-metaspace.size", "128m");
     settings.put("jobmanager.memory.process.size", "640m");
-    // a killed TaskManager is noticed by its failed heartbeats within seconds, not 50 s
-    settings.put("heartbeat.interval", "1000");
-    settings.put("heartbeat.timeout", "5000");
-    settings.put("heartbeat.rpc-failure-threshold", "1");
-    // a TaskManager whose JobManager was killed registers at the new one within a second or two
-    // (defaults: 10 s after an error, backing off to 30 s)
-    settings.put("cluster.registration.initial-timeout", "100");
-    settings.put("cluster.registration.max-timeout", "1000");
-    settings.put("cluster.registration.error-delay", "500");
-    settings.put("cluster.registration.refused-registration-delay", "500");
-    // slots a killed JobManager's job held are free for the resubmitted job soon after
-    settings.put("taskmanager.slot.timeout", "2 s");
+    // one config for the JobManager and the TaskManagers: a restart in seconds
+    settings.putAll(FlinkRecoverySettings.taskManager());
     // the REST API's job and checkpoint figures are cached this long (default 3 s)
     settings.put("web.refresh-interval", "200");
     settings.put("blob.server.port", "0");
@@ -535,6 +530,7 @@ final class ChaosCluster implements AutoCloseable {
   public void close() throws Exception {
     for (ChaosKind kind :
         List.of(
+            ChaosKind.INGEST,
             ChaosKind.SERVE,
             ChaosKind.EVALUATOR,
             ChaosKind.TRAINER,

@@ -18,5 +18,10 @@ enum ChaosKind {
   /** The evaluator; output: its first report on {@code metrics}. */
   EVALUATOR,
   /** Serve; output: its first answered prediction over HTTP. */
-  SERVE
+  SERVE,
+  /**
+   * {@code streamtune ingest --rate}, restarted with the same command (its ledger skips what was
+   * produced); output: its first new record on {@code raw}.
+   */
+  INGEST
 }

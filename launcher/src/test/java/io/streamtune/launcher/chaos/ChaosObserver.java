@@ -33,6 +33,7 @@ final class ChaosObserver implements AutoCloseable {
   private final String predictBody;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
+  final ConcurrentLinkedQueue<Long> rawRecords = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> examples = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> versions = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> reports = new ConcurrentLinkedQueue<>();
@@ -57,6 +58,7 @@ final class ChaosObserver implements AutoCloseable {
 
   private void consume() {
     Topics topics = cluster.topics();
+    String raw = topics.name(Topics.RAW);
     String train = topics.name(Topics.EXAMPLES_TRAIN);
     String holdout = topics.name(Topics.EXAMPLES_HOLDOUT);
     String deadletter = topics.name(Topics.DEADLETTER);
@@ -74,7 +76,7 @@ final class ChaosObserver implements AutoCloseable {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(train, holdout, deadletter, models, metrics)) {
+      for (String topic : List.of(raw, train, holdout, deadletter, models, metrics)) {
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
           partitions.add(new TopicPartition(topic, info.partition()));
         }
@@ -85,7 +87,9 @@ final class ChaosObserver implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
           long now = System.nanoTime();
           String topic = record.topic();
-          if (topic.equals(train) || topic.equals(holdout)) {
+          if (topic.equals(raw)) {
+            rawRecords.add(now);
+          } else if (topic.equals(train) || topic.equals(holdout)) {
             examples.add(now);
             preprocessed.incrementAndGet();
             if (topic.equals(train)) {

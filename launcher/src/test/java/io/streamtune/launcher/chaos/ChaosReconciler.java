@@ -128,11 +128,7 @@ final class ChaosReconciler {
         deadLetterCount++;
       }
     }
-    long lost = rawIds.stream().filter(id -> !outcomes.containsKey(id)).count();
-    long duplicated = 0;
-    for (Map.Entry<String, Integer> outcome : outcomes.entrySet()) {
-      duplicated += rawIds.contains(outcome.getKey()) ? outcome.getValue() - 1 : outcome.getValue();
-    }
+    ExactlyOnce rawOutcomes = ExactlyOnce.of(rawIds, outcomes);
 
     // each committed training example's offset in exactly one version's ranges
     String trainTopic = topics.name(Topics.EXAMPLES_TRAIN);
@@ -179,22 +175,20 @@ final class ChaosReconciler {
     long publishedNotStored =
         versionsByNumber.keySet().stream().filter(v -> !stored.contains(v)).count();
 
-    Map<Integer, Long> reportsByVersion =
+    Map<Integer, Integer> reportsByVersion =
         metrics.stream()
             .map(ConsumerRecord::value)
             .filter(ChaosReconciler::isVersionReport)
-            .collect(Collectors.groupingBy(EvaluationReport::getVersion, Collectors.counting()));
-    long missingReports =
-        versionsByNumber.keySet().stream().filter(v -> !reportsByVersion.containsKey(v)).count();
-    long doubledReports =
-        reportsByVersion.values().stream().mapToLong(count -> Math.max(0, count - 1)).sum();
+            .collect(
+                Collectors.groupingBy(EvaluationReport::getVersion, Collectors.summingInt(r -> 1)));
+    ExactlyOnce reportsOnce = ExactlyOnce.of(versionsByNumber.keySet(), reportsByVersion);
     return new Reconciliation(
         raw.size(),
         duplicateRawIds,
         examples,
         deadLetterCount,
-        lost,
-        duplicated,
+        rawOutcomes.missing(),
+        rawOutcomes.extra(),
         train.size(),
         versionsByNumber.size(),
         uncovered,
@@ -202,9 +196,26 @@ final class ChaosReconciler {
         storedNotPublished,
         publishedNotStored,
         duplicateVersions,
-        reportsByVersion.values().stream().mapToLong(Long::longValue).sum(),
-        missingReports,
-        doubledReports);
+        reportsByVersion.values().stream().mapToLong(Integer::longValue).sum(),
+        reportsOnce.missing(),
+        reportsOnce.extra());
+  }
+
+  /**
+   * How far {@code counts} (how often each key was seen) is from each of {@code expected} exactly
+   * once: expected keys never seen, and every sighting beyond the first of an expected key or of
+   * any sighting of a key not expected. One check for "each raw record has one outcome" and "each
+   * version has one report".
+   */
+  record ExactlyOnce(long missing, long extra) {
+    static <K> ExactlyOnce of(Set<K> expected, Map<K, Integer> counts) {
+      long missing = expected.stream().filter(key -> !counts.containsKey(key)).count();
+      long extra = 0;
+      for (Map.Entry<K, Integer> count : counts.entrySet()) {
+        extra += expected.contains(count.getKey()) ? count.getValue() - 1 : count.getValue();
+      }
+      return new ExactlyOnce(missing, extra);
+    }
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {
