@@ -72,43 +72,43 @@ public final class PreprocessBenchmark {
       KafkaConsumer<byte[], byte[]> progress = CommittedOffsets.consumer(kafka);
       int jobs = 0;
       for (int parallelism : parallelisms) {
-      for (int run = 1; run <= runs; run++) {
-        jobs++;
-        long before = committedRecords(progress, outputs);
-        StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
-        PreprocessConfig config =
-            PreprocessConfig.of(kafka, spec)
-                .withParallelism(parallelism)
-                .withConsumerGroup("bench-" + jobs);
-        long t0 = System.nanoTime();
-        long cpu0 = PROCESS.getProcessCpuTime();
-        JobClient job = PreprocessJob.start(env, config);
-        long done;
-        while (true) {
-          Thread.sleep(200);
-          done = committedRecords(progress, outputs) - before;
-          if (done >= records) {
-            break;
+        for (int run = 1; run <= runs; run++) {
+          jobs++;
+          long before = committedRecords(progress, outputs);
+          StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
+          PreprocessConfig config =
+              PreprocessConfig.of(kafka, spec)
+                  .withParallelism(parallelism)
+                  .withConsumerGroup("bench-" + jobs);
+          long t0 = System.nanoTime();
+          long cpu0 = PROCESS.getProcessCpuTime();
+          JobClient job = PreprocessJob.start(env, config);
+          long done;
+          while (true) {
+            Thread.sleep(200);
+            done = committedRecords(progress, outputs) - before;
+            if (done >= records) {
+              break;
+            }
+            if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
+              throw new IllegalStateException("run " + run + " did not finish: " + done);
+            }
           }
-          if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
-            throw new IllegalStateException("run " + run + " did not finish: " + done);
-          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
+          job.cancel().get();
+          System.out.printf(
+              "parallelism %d run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s"
+                  + " = %,.0f records/s; JVM CPU %.1f s = %,.0f records per CPU second (broker,"
+                  + " registry, job and progress polling together)%n",
+              parallelism,
+              run,
+              records,
+              seconds,
+              records / seconds,
+              cpuSeconds,
+              records / cpuSeconds);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
-        job.cancel().get();
-        System.out.printf(
-            "parallelism %d run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s"
-                + " = %,.0f records/s; JVM CPU %.1f s = %,.0f records per CPU second (broker,"
-                + " registry, job and progress polling together)%n",
-            parallelism,
-            run,
-            records,
-            seconds,
-            records / seconds,
-            cpuSeconds,
-            records / cpuSeconds);
-      }
       }
       progress.close();
     }
