@@ -10,6 +10,7 @@ import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
 import io.streamtune.preprocess.flink.SplitFunction;
 import io.streamtune.preprocess.flink.TabularTransformFunction;
 import io.streamtune.preprocess.flink.TrainBranch;
+import io.streamtune.preprocess.flink.ValidatedRowSerializer;
 import io.streamtune.schemas.avro.DeadLetter;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.TransformVersion;
@@ -96,7 +97,7 @@ public final class PreprocessJob {
     SingleOutputStreamOperator<ValidatedRow> validated =
         raw.process(
                 IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings),
-                TypeInformation.of(ValidatedRow.class))
+                ValidatedRowSerializer.TYPE)
             .uid("decode-validate")
             .name("decode and validate");
 
@@ -104,7 +105,9 @@ public final class PreprocessJob {
         validated
             .map(
                 new SplitFunction<ValidatedRow>(Splitter.of(spec.split())),
-                TypeInformation.of(ValidatedRow.class))
+                // rows cross the network into the steps' single subtask: a hand-written
+                // serializer, not the POJO serializer's reflection (and Kryo for the bad cells)
+                ValidatedRowSerializer.TYPE)
             .uid("split")
             .name("split by id hash");
 

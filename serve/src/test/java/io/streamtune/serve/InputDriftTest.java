@@ -33,7 +33,10 @@ class InputDriftTest {
         0,
         new double[] {income, age},
         new String[] {HOMES[random.nextInt(3)]},
-        Split.TRAIN);
+        Split.TRAIN,
+        null,
+        null,
+        null);
   }
 
   private static List<FeatureReference> reference() {

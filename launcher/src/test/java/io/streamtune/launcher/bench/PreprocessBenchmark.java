@@ -29,7 +29,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * replayed to N records is produced first (not timed), then the job runs from the start of the raw
  * topic until every record is committed to examples.train + examples.holdout + deadletter.
  *
- * <p>Arguments: csv, spec, records, runs. Run by bench/preprocessing.sh.
+ * <p>Arguments: csv, spec, records, runs, and the parallelisms to run at (comma-separated, default
+ * 2): each parallelism runs {@code runs} times in this JVM, on the same produced records. Run by
+ * bench/preprocessing.sh.
  */
 public final class PreprocessBenchmark {
 
@@ -43,7 +45,10 @@ public final class PreprocessBenchmark {
     PipelineSpec spec = PipelineSpecs.load(Path.of(args[1]));
     long records = Long.parseLong(args[2]);
     int runs = Integer.parseInt(args[3]);
-    int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    int[] parallelisms =
+        java.util.Arrays.stream((args.length > 4 ? args[4] : "2").split(","))
+            .mapToInt(p -> Integer.parseInt(p.trim()))
+            .toArray();
     Path dataDir = Files.createTempDirectory("streamtune-bench");
     Topics topics = new Topics(Topics.DEFAULT_PREFIX);
     try (EmbeddedStack stack = EmbeddedStack.start(dataDir, topics)) {
@@ -65,35 +70,45 @@ public final class PreprocessBenchmark {
               topics.name(Topics.EXAMPLES_HOLDOUT),
               topics.name(Topics.DEADLETTER));
       KafkaConsumer<byte[], byte[]> progress = CommittedOffsets.consumer(kafka);
-      for (int run = 1; run <= runs; run++) {
-        long before = committedRecords(progress, outputs);
-        StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
-        PreprocessConfig config =
-            PreprocessConfig.of(kafka, spec)
-                .withParallelism(parallelism)
-                .withConsumerGroup("bench-" + run);
-        long t0 = System.nanoTime();
-        long cpu0 = PROCESS.getProcessCpuTime();
-        JobClient job = PreprocessJob.start(env, config);
-        long done;
-        while (true) {
-          Thread.sleep(200);
-          done = committedRecords(progress, outputs) - before;
-          if (done >= records) {
-            break;
+      int jobs = 0;
+      for (int parallelism : parallelisms) {
+        for (int run = 1; run <= runs; run++) {
+          jobs++;
+          long before = committedRecords(progress, outputs);
+          StreamExecutionEnvironment env = PreprocessJob.localEnvironment(parallelism);
+          PreprocessConfig config =
+              PreprocessConfig.of(kafka, spec)
+                  .withParallelism(parallelism)
+                  .withConsumerGroup("bench-" + jobs);
+          long t0 = System.nanoTime();
+          long cpu0 = PROCESS.getProcessCpuTime();
+          JobClient job = PreprocessJob.start(env, config);
+          long done;
+          while (true) {
+            Thread.sleep(200);
+            done = committedRecords(progress, outputs) - before;
+            if (done >= records) {
+              break;
+            }
+            if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
+              throw new IllegalStateException("run " + run + " did not finish: " + done);
+            }
           }
-          if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
-            throw new IllegalStateException("run " + run + " did not finish: " + done);
-          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
+          job.cancel().get();
+          System.out.printf(
+              "parallelism %d run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s"
+                  + " = %,.0f records/s; JVM CPU %.1f s = %,.0f records per CPU second (broker,"
+                  + " registry, job and progress polling together)%n",
+              parallelism,
+              run,
+              records,
+              seconds,
+              records / seconds,
+              cpuSeconds,
+              records / cpuSeconds);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
-        job.cancel().get();
-        System.out.printf(
-            "run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s = %,.0f records/s;"
-                + " JVM CPU %.1f s = %,.0f records per CPU second (broker, registry, job and"
-                + " progress polling together)%n",
-            run, records, seconds, records / seconds, cpuSeconds, records / cpuSeconds);
       }
       progress.close();
     }

@@ -67,7 +67,9 @@ final class RowsInFlightJson {
             Json.doubles(node.get("numeric")),
             Json.texts(node.get("categorical")),
             node.get("split").isNull() ? null : Split.valueOf(node.get("split").asText()),
-            source);
+            source,
+            null,
+            null);
     Frame frame =
         new Frame(Json.doubles(node.get("frameNumbers")), Json.texts(node.get("frameTexts")));
     return new RowInFlight(row, frame, node.get("fits").asBoolean(), node.get("seq").asLong());

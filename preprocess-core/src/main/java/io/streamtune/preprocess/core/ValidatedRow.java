@@ -44,39 +44,6 @@ public record ValidatedRow(
     Objects.requireNonNull(categoricalValues, "categoricalValues");
   }
 
-  public ValidatedRow(
-      String id,
-      long eventTimeMillis,
-      String label,
-      int labelIndex,
-      double[] numericValues,
-      String[] categoricalValues,
-      Split split) {
-    this(id, eventTimeMillis, label, labelIndex, numericValues, categoricalValues, split, null);
-  }
-
-  public ValidatedRow(
-      String id,
-      long eventTimeMillis,
-      String label,
-      int labelIndex,
-      double[] numericValues,
-      String[] categoricalValues,
-      Split split,
-      RawEnvelope source) {
-    this(
-        id,
-        eventTimeMillis,
-        label,
-        labelIndex,
-        numericValues,
-        categoricalValues,
-        split,
-        source,
-        null,
-        null);
-  }
-
   @Override
   public ValidatedRow withSplit(Split newSplit) {
     return new ValidatedRow(

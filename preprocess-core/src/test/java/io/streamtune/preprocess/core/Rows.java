@@ -11,7 +11,16 @@ final class Rows {
 
   static ValidatedRow row(String id, Split split, double income, double age, String home) {
     return new ValidatedRow(
-        id, 1_000L, "good", 0, new double[] {income, age}, new String[] {home}, split);
+        id,
+        1_000L,
+        "good",
+        0,
+        new double[] {income, age},
+        new String[] {home},
+        split,
+        null,
+        null,
+        null);
   }
 
   static ValidatedRow train(String id, double income, double age, String home) {

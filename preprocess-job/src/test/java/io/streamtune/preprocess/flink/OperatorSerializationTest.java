@@ -39,7 +39,16 @@ class OperatorSerializationTest {
     TabularTransformFunction transform = shipped(new TabularTransformFunction(spec));
     ValidatedRow row =
         new ValidatedRow(
-            "r1", 1L, "good", 0, new double[] {10.0, 30.0}, new String[] {"rent"}, Split.TRAIN);
+            "r1",
+            1L,
+            "good",
+            0,
+            new double[] {10.0, 30.0},
+            new String[] {"rent"},
+            Split.TRAIN,
+            null,
+            null,
+            null);
     try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(transform))) {
       harness.open();
       harness.processElement(row, 1L);

@@ -74,6 +74,9 @@ class TabularTransformFunctionHarnessTest {
                   label,
                   new double[] {income, age},
                   new String[] {home},
+                  null,
+                  null,
+                  null,
                   null)));
     }
     return rows;
@@ -257,6 +260,15 @@ class TabularTransformFunctionHarnessTest {
 
   private static ValidatedRow row(String id, double income, double age, RawEnvelope source) {
     return new ValidatedRow(
-        id, 0L, "good", 0, new double[] {income, age}, new String[] {"rent"}, Split.TRAIN, source);
+        id,
+        0L,
+        "good",
+        0,
+        new double[] {income, age},
+        new String[] {"rent"},
+        Split.TRAIN,
+        source,
+        null,
+        null);
   }
 }

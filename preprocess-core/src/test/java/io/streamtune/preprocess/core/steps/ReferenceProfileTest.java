@@ -35,7 +35,16 @@ class ReferenceProfileTest {
           };
       rows.add(
           new ValidatedRow(
-              "r" + i, 0L, "good", 0, new double[] {income, 30}, new String[] {home}, split));
+              "r" + i,
+              0L,
+              "good",
+              0,
+              new double[] {income, 30},
+              new String[] {home},
+              split,
+              null,
+              null,
+              null));
     }
     return rows;
   }
@@ -66,7 +75,8 @@ class ReferenceProfileTest {
     FeatureReference age = features.get(1);
     TabularLayout layout = TabularLayout.of(SPEC);
     ValidatedRow served =
-        new ValidatedRow("s", 0, "", -1, new double[] {12, 30}, new String[] {"rent"}, null);
+        new ValidatedRow(
+            "s", 0, "", -1, new double[] {12, 30}, new String[] {"rent"}, null, null, null, null);
     assertThat(age.edges()).containsExactly(30.0);
     assertThat(age.expected()[age.bin(layout, served)]).isEqualTo(1.0);
 
@@ -76,7 +86,17 @@ class ReferenceProfileTest {
     assertThat(home.expected()).containsExactly(0.75, 0.125, 0.063, 0.062);
     assertThat(home.bin(layout, served)).isEqualTo(1);
     ValidatedRow unseen =
-        new ValidatedRow("u", 0, "", -1, new double[] {Double.NaN, 30}, new String[] {"x"}, null);
+        new ValidatedRow(
+            "u",
+            0,
+            "",
+            -1,
+            new double[] {Double.NaN, 30},
+            new String[] {"x"},
+            null,
+            null,
+            null,
+            null);
     assertThat(home.bin(layout, unseen)).isEqualTo(2);
     assertThat(income.bin(layout, unseen)).isEqualTo(ReferenceProfile.BINS);
   }

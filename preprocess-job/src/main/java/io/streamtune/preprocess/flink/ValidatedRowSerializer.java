@@ -1,0 +1,251 @@
+package io.streamtune.preprocess.flink;
+
+import io.streamtune.common.outcome.RawEnvelope;
+import io.streamtune.preprocess.core.ValidatedRow;
+import io.streamtune.schemas.avro.Split;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * Writes a {@link ValidatedRow} field by field, without the POJO serializer's reflection and null
+ * tags or Kryo (which the row's list of bad cells fell back to). The row crosses the one network
+ * hop of the tabular job, into the single subtask of the steps, whose thread pays for its
+ * deserialization. Rows are immutable (arrays are never written after validation), so {@link #copy}
+ * returns the row itself.
+ */
+public final class ValidatedRowSerializer extends TypeSerializerSingleton<ValidatedRow> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final ValidatedRowSerializer INSTANCE = new ValidatedRowSerializer();
+
+  /** The job's type information for validated rows: this serializer. */
+  public static final TypeInformation<ValidatedRow> TYPE = new Info();
+
+  private static final Split[] SPLITS = Split.values();
+
+  private static final int ABSENT = -1;
+
+  @Override
+  public boolean isImmutableType() {
+    return true;
+  }
+
+  @Override
+  public ValidatedRow createInstance() {
+    return null;
+  }
+
+  @Override
+  public ValidatedRow copy(ValidatedRow from) {
+    return from;
+  }
+
+  @Override
+  public ValidatedRow copy(ValidatedRow from, ValidatedRow reuse) {
+    return from;
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public void serialize(ValidatedRow row, DataOutputView out) throws IOException {
+    StringValue.writeString(row.id(), out);
+    out.writeLong(row.eventTimeMillis());
+    StringValue.writeString(row.label(), out);
+    out.writeInt(row.labelIndex());
+    double[] numbers = row.numericValues();
+    out.writeInt(numbers.length);
+    for (double number : numbers) {
+      out.writeDouble(number);
+    }
+    String[] texts = row.categoricalValues();
+    out.writeInt(texts.length);
+    for (String text : texts) {
+      StringValue.writeString(text, out);
+    }
+    out.writeByte(row.split() == null ? ABSENT : row.split().ordinal());
+    // the split key is the id for most specs: written once
+    boolean keyIsId = row.splitKey().equals(row.id());
+    out.writeBoolean(keyIsId);
+    if (!keyIsId) {
+      StringValue.writeString(row.splitKey(), out);
+    }
+    List<String> badCells = row.badCells();
+    out.writeInt(badCells.size());
+    for (String column : badCells) {
+      StringValue.writeString(column, out);
+    }
+    RawEnvelope source = row.source();
+    out.writeBoolean(source != null);
+    if (source != null) {
+      StringValue.writeString(source.topic, out);
+      out.writeInt(source.partition);
+      out.writeLong(source.offset);
+      writeBytes(source.key, out);
+      writeBytes(source.value, out);
+    }
+  }
+
+  @Override
+  public ValidatedRow deserialize(DataInputView in) throws IOException {
+    String id = StringValue.readString(in);
+    long eventTime = in.readLong();
+    String label = StringValue.readString(in);
+    int labelIndex = in.readInt();
+    double[] numbers = new double[in.readInt()];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = in.readDouble();
+    }
+    String[] texts = new String[in.readInt()];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = StringValue.readString(in);
+    }
+    byte split = in.readByte();
+    String splitKey = in.readBoolean() ? id : StringValue.readString(in);
+    int badCount = in.readInt();
+    List<String> badCells = badCount == 0 ? List.of() : new ArrayList<>(badCount);
+    for (int i = 0; i < badCount; i++) {
+      badCells.add(StringValue.readString(in));
+    }
+    RawEnvelope source = null;
+    if (in.readBoolean()) {
+      source =
+          new RawEnvelope(
+              StringValue.readString(in),
+              in.readInt(),
+              in.readLong(),
+              readBytes(in),
+              readBytes(in));
+    }
+    return new ValidatedRow(
+        id,
+        eventTime,
+        label,
+        labelIndex,
+        numbers,
+        texts,
+        split == ABSENT ? null : SPLITS[split],
+        source,
+        splitKey,
+        badCells);
+  }
+
+  @Override
+  public ValidatedRow deserialize(ValidatedRow reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    serialize(deserialize(in), out);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<ValidatedRow> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  private static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {
+    if (bytes == null) {
+      out.writeInt(ABSENT);
+    } else {
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+  }
+
+  private static byte[] readBytes(DataInputView in) throws IOException {
+    int length = in.readInt();
+    if (length == ABSENT) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+
+  private Object readResolve() {
+    return INSTANCE;
+  }
+
+  /** Restores the serializer from a checkpoint (unaligned checkpoints store rows in flight). */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<ValidatedRow> {
+    public Snapshot() {
+      super(() -> INSTANCE);
+    }
+  }
+
+  /** Type information whose serializer is {@link ValidatedRowSerializer}. */
+  private static final class Info extends TypeInformation<ValidatedRow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean isBasicType() {
+      return false;
+    }
+
+    @Override
+    public boolean isTupleType() {
+      return false;
+    }
+
+    @Override
+    public int getArity() {
+      return 1;
+    }
+
+    @Override
+    public int getTotalFields() {
+      return 1;
+    }
+
+    @Override
+    public Class<ValidatedRow> getTypeClass() {
+      return ValidatedRow.class;
+    }
+
+    @Override
+    public boolean isKeyType() {
+      return false;
+    }
+
+    @Override
+    public TypeSerializer<ValidatedRow> createSerializer(SerializerConfig config) {
+      return INSTANCE;
+    }
+
+    @Override
+    public String toString() {
+      return "ValidatedRow(hand-written serializer)";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Info;
+    }
+
+    @Override
+    public int hashCode() {
+      return Info.class.hashCode();
+    }
+
+    @Override
+    public boolean canEqual(Object other) {
+      return other instanceof Info;
+    }
+  }
+}
