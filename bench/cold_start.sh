@@ -9,7 +9,8 @@
 # The preprocessing benchmark's first run: PreprocessBenchmark (lending_club replayed to N records,
 # run 1 cold, run 2 warm, one fresh JVM each) started with the flags `./streamtune preprocess` uses
 # (`./streamtune --java-opts preprocess`, the bench classes appended), alternating "before"
-# (STREAMTUNE_CDS=off STREAMTUNE_JIT=full) and "now" (the launcher's defaults):
+# (STREAMTUNE_CDS=off STREAMTUNE_JIT=full, Flink's RPC system loaded per MiniCluster) and "now"
+# (the launcher's defaults):
 #   bench/cold_start.sh --preprocess [runs=2] [records=1000000]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,12 +30,12 @@ if [[ "${1:-}" == --preprocess ]]; then
   source "$root/bench/lib.sh"
   bench_lending_spec "$spec"
   echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "| run | launcher | run 1 s | run 1 JVM CPU s | run 1 phases | run 2 (warm) s | run 2 JVM CPU s | load average before |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| run | launcher | run 1 s | run 1 JVM CPU s | run 1 phases | run 2 (warm) s | run 2 JVM CPU s | run 2 phases | load average before |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for i in $(seq 1 "$runs"); do
     for mode in before now; do
       case "$mode" in
-        before) settings="STREAMTUNE_CDS=off STREAMTUNE_JIT=full" ;;
+        before) settings="STREAMTUNE_CDS=off STREAMTUNE_JIT=full STREAMTUNE_JAVA_OPTS=-Dstreamtune.flink.rpc.shared=false" ;;
         now) settings="STREAMTUNE_CDS=on" ;;
       esac
       mapfile -t opts < <(env $settings ./streamtune --java-opts preprocess)
@@ -46,8 +47,8 @@ if [[ "${1:-}" == --preprocess ]]; then
         io.streamtune.launcher.bench.PreprocessBenchmark "$csv" "$spec" "$records" 2 2>&1 | grep -E '^run [12]')"
       rm -rf "${data_root:?}"/*
       field() { grep -E "^run $1:" <<<"$log" | sed -E "s/.*$2.*/\1/"; }
-      phases="$(grep -E '^run 1 phases:' <<<"$log" | sed -E 's/^run 1 phases: //; s/MiniCluster started and job submitted after/MiniCluster + submit/; s/first output committed after/first commit/')"
-      echo "| $i | $mode | $(field 1 'in ([0-9.]+) s =') | $(field 1 'JVM CPU ([0-9.]+) s') | $phases | $(field 2 'in ([0-9.]+) s =') | $(field 2 'JVM CPU ([0-9.]+) s') | $load |"
+      phases() { grep -E "^run $1 phases:" <<<"$log" | sed -E 's/^run [12] phases: //; s/MiniCluster started and job submitted after/MiniCluster + submit/; s/first output committed after/first commit/'; }
+      echo "| $i | $mode | $(field 1 'in ([0-9.]+) s =') | $(field 1 'JVM CPU ([0-9.]+) s') | $(phases 1) | $(field 2 'in ([0-9.]+) s =') | $(field 2 'JVM CPU ([0-9.]+) s') | $(phases 2) | $load |"
     done
   done
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
