@@ -40,6 +40,11 @@ public final class PreprocessBenchmark {
       (com.sun.management.OperatingSystemMXBean)
           java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+  private static final java.lang.management.ClassLoadingMXBean CLASSES =
+      java.lang.management.ManagementFactory.getClassLoadingMXBean();
+  private static final java.lang.management.CompilationMXBean JIT =
+      java.lang.management.ManagementFactory.getCompilationMXBean();
+
   public static void main(String[] args) throws Exception {
     Path csv = Path.of(args[0]);
     PipelineSpec spec = PipelineSpecs.load(Path.of(args[1]));
@@ -62,8 +67,8 @@ public final class PreprocessBenchmark {
             new Replay(dataset, records), 0, ProgressMeter.toStdout("produce", records));
       }
       System.out.printf(
-          "produced %,d raw records in %.1f s (not timed below)%n",
-          records, (System.nanoTime() - start) / 1e9);
+          "produced %,d raw records in %.1f s (not timed below); broker data %,d MiB%n",
+          records, (System.nanoTime() - start) / 1e9, directoryBytes(dataDir) >> 20);
       List<String> outputs =
           List.of(
               topics.name(Topics.EXAMPLES_TRAIN),
@@ -82,15 +87,30 @@ public final class PreprocessBenchmark {
                   .withConsumerGroup("bench-" + jobs);
           long t0 = System.nanoTime();
           long cpu0 = PROCESS.getProcessCpuTime();
+          long classes0 = CLASSES.getTotalLoadedClassCount();
+          long jit0 = JIT.getTotalCompilationTime();
           JobClient job = PreprocessJob.start(env, config);
+          double submitted = (System.nanoTime() - t0) / 1e9;
+          double firstOutput = -1;
+          ProgressMeter meter =
+              new ProgressMeter(
+                  "job (parallelism " + parallelism + ", run " + run + ")",
+                  records,
+                  Duration.ofSeconds(10),
+                  System.out::println,
+                  System::nanoTime);
           long done;
           while (true) {
             Thread.sleep(200);
             done = committedRecords(progress, outputs) - before;
+            if (firstOutput < 0 && done > 0) {
+              firstOutput = (System.nanoTime() - t0) / 1e9;
+            }
             if (done >= records) {
               break;
             }
-            if ((System.nanoTime() - t0) > Duration.ofMinutes(15).toNanos()) {
+            meter.update(done);
+            if ((System.nanoTime() - t0) > timeout(records).toNanos()) {
               throw new IllegalStateException("run " + run + " did not finish: " + done);
             }
           }
@@ -108,9 +128,43 @@ public final class PreprocessBenchmark {
               records / seconds,
               cpuSeconds,
               records / cpuSeconds);
+          // where a first run's extra time goes: MiniCluster start and submission, the first
+          // checkpoint's commit, class loading, JIT compilation (summed over compiler threads)
+          System.out.printf(
+              "parallelism %d run %d phases: MiniCluster started and job submitted after %.1f s,"
+                  + " first output committed after %.1f s; %,d classes loaded, JIT compiling %.1f"
+                  + " s%n",
+              parallelism,
+              run,
+              submitted,
+              firstOutput,
+              CLASSES.getTotalLoadedClassCount() - classes0,
+              (JIT.getTotalCompilationTime() - jit0) / 1e3);
         }
       }
       progress.close();
+      System.out.printf("broker data at the end %,d MiB%n", directoryBytes(dataDir) >> 20);
+    }
+  }
+
+  /** 15 minutes, or more for large counts: a floor of 1,000 records/s on a loaded machine. */
+  static Duration timeout(long records) {
+    return Duration.ofSeconds(Math.max(Duration.ofMinutes(15).toSeconds(), records / 1_000));
+  }
+
+  private static long directoryBytes(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              file -> {
+                try {
+                  return Files.size(file);
+                } catch (java.io.IOException e) {
+                  return 0; // a segment deleted while walking
+                }
+              })
+          .sum();
     }
   }
 
