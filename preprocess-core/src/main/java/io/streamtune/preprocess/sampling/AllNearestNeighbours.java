@@ -1,7 +1,6 @@
 package io.streamtune.preprocess.sampling;
 
 import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 
 /**
  * Exact k nearest other points of every point of a finite batch (what Tomek links, edited nearest
@@ -53,21 +52,38 @@ public final class AllNearestNeighbours {
    * @return per point, the positions of its k nearest other points, nearest first, ties by position
    */
   public static long[][] of(double[][] points, int k, IntPredicate isQuery) {
+    return of(points, k, isQuery, NeighbourThreads.configured());
+  }
+
+  /**
+   * {@link #of(double[][], int, IntPredicate)} on the given threads (the answer does not depend on
+   * them).
+   */
+  public static long[][] of(
+      double[][] points, int k, IntPredicate isQuery, NeighbourThreads threads) {
     int n = points.length;
     long[][] neighbours = new long[n][];
     if (n == 0) {
       return neighbours;
     }
     int dims = points[0].length;
+    NeighbourThreads workers = threads.forPoints(n);
     if (!scans(n, dims)) {
       KdTree tree = KdTree.build(points, dims);
-      IntStream.range(0, n)
-          .parallel()
-          .filter(isQuery)
-          .forEach(i -> neighbours[i] = tree.nearest(points[i], k, other -> other == i));
+      workers.run(
+          n,
+          () ->
+              (first, end) -> {
+                for (int i = first; i < end; i++) {
+                  int self = i;
+                  if (isQuery.test(i)) {
+                    neighbours[i] = tree.nearest(points[i], k, other -> other == self);
+                  }
+                }
+              });
       return neighbours;
     }
-    return new ProjectedLeaves(points).nearest(k, isQuery, neighbours);
+    return new ProjectedLeaves(points).nearest(k, isQuery, neighbours, workers);
   }
 
   /**
@@ -91,6 +107,62 @@ public final class AllNearestNeighbours {
       for (int j = start; j < end; j++) {
         double diff = column[j] - q;
         distances[j] += diff * diff;
+      }
+    }
+  }
+
+  /**
+   * {@link #squaredDistances} for four queries in one pass: distances[t][j] = Σ_d (columns[d][j] −
+   * queries t[d])² for j in [start, end), each summed in dimension order (the same bits as one
+   * query at a time). Each coordinate loaded serves the four queries; one counted loop per
+   * dimension with every array indexed by j, the shape C2 vectorises (four accumulators, no
+   * dependence between them).
+   */
+  static void squaredDistancesOfTile(
+      double[][] columns,
+      double[] query0,
+      double[] query1,
+      double[] query2,
+      double[] query3,
+      int start,
+      int end,
+      double[][] distances) {
+    double[] to0 = distances[0];
+    double[] to1 = distances[1];
+    double[] to2 = distances[2];
+    double[] to3 = distances[3];
+    double[] column = columns[0];
+    double q0 = query0[0];
+    double q1 = query1[0];
+    double q2 = query2[0];
+    double q3 = query3[0];
+    for (int j = start; j < end; j++) {
+      double x = column[j];
+      double e0 = x - q0;
+      double e1 = x - q1;
+      double e2 = x - q2;
+      double e3 = x - q3;
+      to0[j] = e0 * e0;
+      to1[j] = e1 * e1;
+      to2[j] = e2 * e2;
+      to3[j] = e3 * e3;
+    }
+    for (int d = 1; d < columns.length; d++) {
+      column = columns[d];
+      q0 = query0[d];
+      q1 = query1[d];
+      q2 = query2[d];
+      q3 = query3[d];
+      for (int j = start; j < end; j++) {
+        double x = column[j];
+        double e0 = x - q0;
+        double e1 = x - q1;
+        double e2 = x - q2;
+        double e3 = x - q3;
+        to0[j] += e0 * e0;
+        to1[j] += e1 * e1;
+        to2[j] += e2 * e2;
+        to3[j] += e3 * e3;
       }
     }
   }
