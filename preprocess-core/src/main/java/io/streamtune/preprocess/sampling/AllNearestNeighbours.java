@@ -26,6 +26,10 @@ import java.util.function.IntPredicate;
  * makes the same cut to brute force) or when the tree would be a single leaf anyway ({@link
  * KdTree#bruteForceBelow(int)}), up to {@link #MAX_SCAN_POINTS} points, beyond which the scan's n²
  * cost loses to the tree whatever the dimension; otherwise the tree.
+ *
+ * <p>Queries are split over {@link NeighbourThreads} (by default the available processors, at most
+ * 8; the system property {@code streamtune.neighbour.threads} sets the count), each answer written
+ * to its own slot, so the result does not depend on the threads.
  */
 public final class AllNearestNeighbours {
 
@@ -107,62 +111,6 @@ public final class AllNearestNeighbours {
       for (int j = start; j < end; j++) {
         double diff = column[j] - q;
         distances[j] += diff * diff;
-      }
-    }
-  }
-
-  /**
-   * {@link #squaredDistances} for four queries in one pass: distances[t][j] = Σ_d (columns[d][j] −
-   * queries t[d])² for j in [start, end), each summed in dimension order (the same bits as one
-   * query at a time). Each coordinate loaded serves the four queries; one counted loop per
-   * dimension with every array indexed by j, the shape C2 vectorises (four accumulators, no
-   * dependence between them).
-   */
-  static void squaredDistancesOfTile(
-      double[][] columns,
-      double[] query0,
-      double[] query1,
-      double[] query2,
-      double[] query3,
-      int start,
-      int end,
-      double[][] distances) {
-    double[] to0 = distances[0];
-    double[] to1 = distances[1];
-    double[] to2 = distances[2];
-    double[] to3 = distances[3];
-    double[] column = columns[0];
-    double q0 = query0[0];
-    double q1 = query1[0];
-    double q2 = query2[0];
-    double q3 = query3[0];
-    for (int j = start; j < end; j++) {
-      double x = column[j];
-      double e0 = x - q0;
-      double e1 = x - q1;
-      double e2 = x - q2;
-      double e3 = x - q3;
-      to0[j] = e0 * e0;
-      to1[j] = e1 * e1;
-      to2[j] = e2 * e2;
-      to3[j] = e3 * e3;
-    }
-    for (int d = 1; d < columns.length; d++) {
-      column = columns[d];
-      q0 = query0[d];
-      q1 = query1[d];
-      q2 = query2[d];
-      q3 = query3[d];
-      for (int j = start; j < end; j++) {
-        double x = column[j];
-        double e0 = x - q0;
-        double e1 = x - q1;
-        double e2 = x - q2;
-        double e3 = x - q3;
-        to0[j] += e0 * e0;
-        to1[j] += e1 * e1;
-        to2[j] += e2 * e2;
-        to3[j] += e3 * e3;
       }
     }
   }

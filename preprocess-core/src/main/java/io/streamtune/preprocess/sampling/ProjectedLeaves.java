@@ -28,9 +28,6 @@ final class ProjectedLeaves {
 
   static final int PROJECTIONS = 3;
 
-  /** Queries searched together, one pass over each candidate block serving all of them. */
-  static final int TILE = 4;
-
   /** A leaf is skipped only when its bound exceeds the k-th distance by more than this share. */
   private static final double RELATIVE_SLACK = 1e-6;
 
@@ -234,178 +231,68 @@ final class ProjectedLeaves {
   }
 
   /**
-   * Fills neighbours[position] for every queried position; the threads claim runs of query blocks.
-   * Each query's answer depends only on the data, so the output does not depend on the threads or
-   * their order.
+   * Fills neighbours[position] for every queried position. The threads claim runs of leaves and
+   * search their queries one at a time, each with its own scratch arrays; every answer goes to its
+   * own slot and depends only on the data, so the result is the same on any number of threads.
    */
   long[][] nearest(int k, IntPredicate isQuery, long[][] neighbours, NeighbourThreads threads) {
     int capacity = Math.max(1, Math.min(k, points.length - 1));
     threads.run(
-        blocks,
+        leaves,
         () -> {
-          TileSearch search = new TileSearch(capacity);
-          return (firstBlock, endBlock) -> {
-            for (int block = firstBlock; block < endBlock; block++) {
-              search.block(block, isQuery, neighbours);
+          double[] distances = new double[points.length];
+          double[] leafBound = new double[leaves];
+          long[] leafOrder = new long[leaves];
+          return (firstLeaf, endLeaf) -> {
+            for (int at = leafStart[firstLeaf]; at < leafStart[endLeaf]; at++) {
+              int position = positionAt[at];
+              if (isQuery.test(position)) {
+                neighbours[position] =
+                    nearestTo(position, capacity, distances, leafBound, leafOrder);
+              }
             }
           };
         });
     return neighbours;
   }
 
-  /**
-   * The search of one worker, {@link #TILE} queries at a time: queries of one block lie close
-   * together, so they need mostly the same candidate blocks, and one pass over a candidate block
-   * computes the distances of all of them ({@link AllNearestNeighbours#squaredDistancesOfTile}):
-   * each coordinate loaded serves every query of the tile, and the loop overhead is shared. A
-   * candidate block is computed when any query of the tile may find a neighbour in it, and each
-   * query is offered only the candidates within its own k-th distance, so the answer per query is
-   * the same as one query at a time: the k nearest by (distance, position), with the distances
-   * summed in dimension order.
-   */
-  private final class TileSearch {
-    private final int capacity;
-    private final double[][] distances = new double[TILE][points.length];
-    private final double[] leafBound = new double[leaves];
-    private final long[] leafOrder = new long[leaves];
-    private final int[] tile = new int[TILE];
-    private final double[] tileLow = new double[projections];
-    private final double[] tileHigh = new double[projections];
-    private final boolean[] wanted = new boolean[TILE];
-    private final NearestCollector[] nearest = new NearestCollector[TILE];
-
-    TileSearch(int capacity) {
-      this.capacity = capacity;
+  private long[] nearestTo(
+      int position, int k, double[] distances, double[] leafBound, long[] leafOrder) {
+    double[] query = points[position];
+    double[] p = projected[position];
+    for (int leaf = 0; leaf < leaves; leaf++) {
+      double sum = boxBound(p, leafLow, leafHigh, leaf);
+      leafBound[leaf] = sum;
+      // a non-negative double's bits sort as the double does; the leaf goes in the low bits, which
+      // only lowers the bound used for ordering (never the one used for skipping)
+      leafOrder[leaf] = (Double.doubleToRawLongBits(sum) & ~LEAF_BITS_MASK) | leaf;
     }
-
-    void block(int block, IntPredicate isQuery, long[][] neighbours) {
-      int size = 0;
-      for (int at = blockStart[block]; at < blockStart[block + 1]; at++) {
-        if (isQuery.test(positionAt[at])) {
-          tile[size++] = positionAt[at];
-          if (size == TILE) {
-            search(size, neighbours);
-            size = 0;
-          }
-        }
+    Arrays.sort(leafOrder);
+    NearestCollector nearest = new NearestCollector(k);
+    for (long packed : leafOrder) {
+      int leaf = (int) (packed & LEAF_BITS_MASK);
+      if (!mayHold(leafBound[leaf], nearest.bound())) {
+        break; // every later leaf is at least as far
       }
-      if (size > 0) {
-        search(size, neighbours);
-      }
-    }
-
-    /** The first {@code size} positions of {@link #tile}; a short tile repeats its last query. */
-    private void search(int size, long[][] neighbours) {
-      for (int t = size; t < TILE; t++) {
-        tile[t] = tile[size - 1];
-      }
-      Arrays.fill(tileLow, Double.POSITIVE_INFINITY);
-      Arrays.fill(tileHigh, Double.NEGATIVE_INFINITY);
-      for (int t = 0; t < TILE; t++) {
-        nearest[t] = new NearestCollector(capacity);
-        double[] p = projected[tile[t]];
-        for (int d = 0; d < projections; d++) {
-          tileLow[d] = Math.min(tileLow[d], p[d]);
-          tileHigh[d] = Math.max(tileHigh[d], p[d]);
-        }
-      }
-      for (int leaf = 0; leaf < leaves; leaf++) {
-        double sum = boxGap(leaf);
-        leafBound[leaf] = sum;
-        // a non-negative double's bits sort as the double does; the leaf goes in the low bits,
-        // which only lowers the bound used for ordering (never the one used for skipping)
-        leafOrder[leaf] = (Double.doubleToRawLongBits(sum) & ~LEAF_BITS_MASK) | leaf;
-      }
-      Arrays.sort(leafOrder);
-      for (long packed : leafOrder) {
-        int leaf = (int) (packed & LEAF_BITS_MASK);
-        if (!mayHold(leafBound[leaf], widestBound())) {
-          break; // every later leaf is at least as far from every query of the tile
-        }
-        scan(leaf);
-      }
-      for (int t = 0; t < size; t++) {
-        neighbours[tile[t]] = nearest[t].keys();
-      }
-    }
-
-    /**
-     * The blocks of a leaf that any query of the tile may find a neighbour in; adjacent ones are
-     * computed in one pass (they are adjacent in storage), which keeps the vector loops long.
-     */
-    private void scan(int leaf) {
-      int runStart = -1;
-      int runEnd = -1;
-      Arrays.fill(wanted, false);
       for (int block = leafFirstBlock[leaf]; block < leafFirstBlock[leaf + 1]; block++) {
-        boolean any = false;
-        for (int t = 0; t < TILE; t++) {
-          if (mayHold(
-              boxBound(projected[tile[t]], blockLow, blockHigh, block), nearest[t].bound())) {
-            any = true;
-            wanted[t] = true;
-          }
-        }
-        if (any && runEnd == blockStart[block]) {
-          runEnd = blockStart[block + 1];
-        } else if (any) {
-          compute(runStart, runEnd);
-          runStart = blockStart[block];
-          runEnd = blockStart[block + 1];
-        }
-      }
-      compute(runStart, runEnd);
-    }
-
-    private void compute(int start, int end) {
-      if (start >= end) {
-        return;
-      }
-      AllNearestNeighbours.squaredDistancesOfTile(
-          columns,
-          points[tile[0]],
-          points[tile[1]],
-          points[tile[2]],
-          points[tile[3]],
-          start,
-          end,
-          distances);
-      for (int t = 0; t < TILE; t++) {
-        if (!wanted[t]) {
+        double bound = nearest.bound();
+        if (!mayHold(boxBound(p, blockLow, blockHigh, block), bound)) {
           continue;
         }
-        double[] computed = distances[t];
-        NearestCollector collector = nearest[t];
-        int self = tile[t];
-        double bound = collector.bound();
+        int start = blockStart[block];
+        int end = blockStart[block + 1];
+        AllNearestNeighbours.squaredDistances(columns, query, start, end - start, distances);
         for (int j = start; j < end; j++) {
-          if (computed[j] <= bound && positionAt[j] != self) {
-            collector.offer(computed[j], positionAt[j]);
-            bound = collector.bound();
+          if (distances[j] <= bound) {
+            int other = positionAt[j];
+            if (other != position) {
+              nearest.offer(distances[j], other);
+              bound = nearest.bound();
+            }
           }
         }
       }
     }
-
-    /** The largest k-th distance so far among the tile's queries. */
-    private double widestBound() {
-      double widest = 0;
-      for (NearestCollector collector : nearest) {
-        widest = Math.max(widest, collector.bound());
-      }
-      return widest;
-    }
-
-    /** Squared distance between the tile's projected box and a leaf's: at most any query's. */
-    private double boxGap(int leaf) {
-      double sum = 0;
-      for (int d = 0; d < projections; d++) {
-        double low = leafLow[leaf * projections + d];
-        double high = leafHigh[leaf * projections + d];
-        double gap = Math.max(0, Math.max(low - tileHigh[d], tileLow[d] - high));
-        sum += gap * gap;
-      }
-      return sum;
-    }
+    return nearest.keys();
   }
 }
