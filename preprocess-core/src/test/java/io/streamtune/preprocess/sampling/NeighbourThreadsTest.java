@@ -52,7 +52,10 @@ class NeighbourThreadsTest {
     for (int i = 0; i < items; i++) {
       assertThat(runs.get(i)).as("item %d", i).isEqualTo(1);
     }
-    assertThat(threadNames).contains(Thread.currentThread().getName());
+    // the caller or the pool's threads, whichever claimed the chunks first
+    assertThat(threadNames)
+        .isNotEmpty()
+        .isSubsetOf(Thread.currentThread().getName(), "streamtune-neighbours");
   }
 
   @Test
