@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """SMOTE and Tomek links: streamtune's sampling core against imbalanced-learn, same data, same run.
 
-    /usr/bin/python3 bench/sampling_bench.py [--rounds 3] [--repeats 7] [--no-build]
+    /usr/bin/python3 bench/sampling_bench.py [--rounds 3] [--repeats 7] [--no-build] [--java-threads N]
 
 Data: preprocess-core/src/test/resources/golden/sampling/lending_club_numeric.csv (lending_club's 17
 numeric columns, standardized; 9,857 rows, 5.2% minority). Each round runs the Java benchmark
@@ -12,6 +12,8 @@ The JVM runs each case for --warmup seconds before timing (a long-running job is
 its first, cold run is shown too. imbalanced-learn gets one untimed warm-up run per case.
 Process CPU seconds (all threads) are reported beside wall time: on a shared machine they show the
 work each side does, where wall time also shows the wait for a core.
+--java-threads sets the JVM's streamtune.neighbour.threads (default: processors, at most 8);
+each round line shows the load average before it.
 Needs Debian's python3-imblearn (0.10) and python3-sklearn (1.2), a JDK 17, and the Maven repo.
 """
 import argparse
@@ -52,9 +54,10 @@ def java_classpath(build):
     return ":".join(own + jars)
 
 
-def run_java(classpath, repeats, warmup):
+def run_java(classpath, repeats, warmup, threads):
+    props = ["-Dstreamtune.neighbour.threads=%d" % threads] if threads else []
     out = subprocess.run(
-        ["java", "-Xmx2g", "-cp", classpath, "io.streamtune.preprocess.sampling.SamplingBenchmark",
+        ["java", "-Xmx2g", *props, "-cp", classpath, "io.streamtune.preprocess.sampling.SamplingBenchmark",
          DATA, str(repeats), str(warmup)],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout
     results = {}
@@ -98,16 +101,19 @@ def main():
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--warmup", type=float, default=3.0, help="JVM warm-up seconds per case")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--java-threads", type=int, default=0,
+                        help="streamtune.neighbour.threads for the JVM (0: its default)")
     args = parser.parse_args()
 
     classpath = java_classpath(not args.no_build)
     x, y = load()
     java_rounds, peer_rounds = [], []
     for r in range(args.rounds):
-        java_rounds.append(run_java(classpath, args.repeats, args.warmup))
+        load_before = "%.1f" % os.getloadavg()[0]
+        java_rounds.append(run_java(classpath, args.repeats, args.warmup, args.java_threads))
         peer_rounds.append(run_imblearn(x, y, args.repeats))
-        print("round %d: java %s | imblearn %s (wall s, cpu s)" % (
-            r + 1,
+        print("round %d (load %s): java %s | imblearn %s (wall s, cpu s)" % (
+            r + 1, load_before,
             {k: "%.4f,%.3f" % (v[0], v[4]) for k, v in java_rounds[-1].items()},
             {k: "%.4f,%.3f" % (v[0], v[4]) for k, v in peer_rounds[-1].items()}), flush=True)
 
@@ -121,8 +127,10 @@ def main():
         imblearn.__version__, sklearn.__version__, np.__version__, platform.python_version(),
         subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
         os.cpu_count()))
-    print("rounds %d x repeats %d (median of medians), JVM warm-up %.0f s per case" % (
-        args.rounds, args.repeats, args.warmup))
+    print("rounds %d x repeats %d (median of medians), JVM warm-up %.0f s per case, "
+          "neighbour threads %s, load average now %.1f" % (
+              args.rounds, args.repeats, args.warmup, args.java_threads or "default",
+              os.getloadavg()[0]))
     print()
     print("| case | rows out | streamtune rows/s (cold first run) | imbalanced-learn rows/s "
           "| ratio | CPU s streamtune / imbalanced-learn | CPU ratio |")

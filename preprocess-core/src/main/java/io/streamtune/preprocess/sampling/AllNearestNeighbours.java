@@ -1,7 +1,6 @@
 package io.streamtune.preprocess.sampling;
 
 import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 
 /**
  * Exact k nearest other points of every point of a finite batch (what Tomek links, edited nearest
@@ -27,6 +26,10 @@ import java.util.stream.IntStream;
  * makes the same cut to brute force) or when the tree would be a single leaf anyway ({@link
  * KdTree#bruteForceBelow(int)}), up to {@link #MAX_SCAN_POINTS} points, beyond which the scan's n²
  * cost loses to the tree whatever the dimension; otherwise the tree.
+ *
+ * <p>Queries are split over {@link NeighbourThreads} (by default the available processors, at most
+ * 8; the system property {@code streamtune.neighbour.threads} sets the count), each answer written
+ * to its own slot, so the result does not depend on the threads.
  */
 public final class AllNearestNeighbours {
 
@@ -53,21 +56,38 @@ public final class AllNearestNeighbours {
    * @return per point, the positions of its k nearest other points, nearest first, ties by position
    */
   public static long[][] of(double[][] points, int k, IntPredicate isQuery) {
+    return of(points, k, isQuery, NeighbourThreads.configured());
+  }
+
+  /**
+   * {@link #of(double[][], int, IntPredicate)} on the given threads (the answer does not depend on
+   * them).
+   */
+  public static long[][] of(
+      double[][] points, int k, IntPredicate isQuery, NeighbourThreads threads) {
     int n = points.length;
     long[][] neighbours = new long[n][];
     if (n == 0) {
       return neighbours;
     }
     int dims = points[0].length;
+    NeighbourThreads workers = threads.forPoints(n);
     if (!scans(n, dims)) {
       KdTree tree = KdTree.build(points, dims);
-      IntStream.range(0, n)
-          .parallel()
-          .filter(isQuery)
-          .forEach(i -> neighbours[i] = tree.nearest(points[i], k, other -> other == i));
+      workers.run(
+          n,
+          () ->
+              (first, end) -> {
+                for (int i = first; i < end; i++) {
+                  int self = i;
+                  if (isQuery.test(i)) {
+                    neighbours[i] = tree.nearest(points[i], k, other -> other == self);
+                  }
+                }
+              });
       return neighbours;
     }
-    return new ProjectedLeaves(points).nearest(k, isQuery, neighbours);
+    return new ProjectedLeaves(points).nearest(k, isQuery, neighbours, workers);
   }
 
   /**

@@ -230,23 +230,29 @@ final class ProjectedLeaves {
     return boxBound * (1 - RELATIVE_SLACK) <= bound + absoluteSlack;
   }
 
-  long[][] nearest(int k, IntPredicate isQuery, long[][] neighbours) {
+  /**
+   * Fills neighbours[position] for every queried position. The threads claim runs of leaves and
+   * search their queries one at a time, each with its own scratch arrays; every answer goes to its
+   * own slot and depends only on the data, so the result is the same on any number of threads.
+   */
+  long[][] nearest(int k, IntPredicate isQuery, long[][] neighbours, NeighbourThreads threads) {
     int capacity = Math.max(1, Math.min(k, points.length - 1));
-    IntStream.range(0, leaves)
-        .parallel()
-        .forEach(
-            leaf -> {
-              double[] distances = new double[points.length];
-              double[] leafBound = new double[leaves];
-              long[] leafOrder = new long[leaves];
-              for (int at = leafStart[leaf]; at < leafStart[leaf + 1]; at++) {
-                int position = positionAt[at];
-                if (isQuery.test(position)) {
-                  neighbours[position] =
-                      nearestTo(position, capacity, distances, leafBound, leafOrder);
-                }
+    threads.run(
+        leaves,
+        () -> {
+          double[] distances = new double[points.length];
+          double[] leafBound = new double[leaves];
+          long[] leafOrder = new long[leaves];
+          return (firstLeaf, endLeaf) -> {
+            for (int at = leafStart[firstLeaf]; at < leafStart[endLeaf]; at++) {
+              int position = positionAt[at];
+              if (isQuery.test(position)) {
+                neighbours[position] =
+                    nearestTo(position, capacity, distances, leafBound, leafOrder);
               }
-            });
+            }
+          };
+        });
     return neighbours;
   }
 
