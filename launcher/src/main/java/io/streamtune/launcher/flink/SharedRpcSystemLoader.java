@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.ServiceLoader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.classloading.SubmoduleClassLoader;
@@ -69,7 +70,7 @@ public final class SharedRpcSystemLoader implements RpcSystemLoader {
   /**
    * The fat jar copied to {@code dir} under a name made of its size and CRC (the same file for
    * every JVM of this Flink version); written to a temp file and moved, so concurrent JVMs do not
-   * read a half-written copy.
+   * read a half-written copy. An existing copy is used only when its bytes equal the jar's.
    */
   static Path extract(ClassLoader flink, Path dir) throws IOException {
     byte[] bytes;
@@ -84,7 +85,8 @@ public final class SharedRpcSystemLoader implements RpcSystemLoader {
     Path jar =
         dir.resolve(
             String.format("streamtune-flink-rpc-%d-%08x.jar", bytes.length, crc.getValue()));
-    if (!Files.isRegularFile(jar) || Files.size(jar) != bytes.length) {
+    // the name is predictable in a shared temp dir: trust an existing file only if its bytes match
+    if (!Files.isRegularFile(jar) || !Arrays.equals(Files.readAllBytes(jar), bytes)) {
       Files.createDirectories(dir);
       Path partial = Files.createTempFile(dir, "streamtune-flink-rpc", ".part");
       Files.write(partial, bytes);

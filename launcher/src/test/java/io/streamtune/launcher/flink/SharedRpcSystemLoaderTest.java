@@ -62,4 +62,16 @@ class SharedRpcSystemLoaderTest {
       assertThat(files).containsExactly(jar); // no partial copy left behind
     }
   }
+
+  @Test
+  void aTamperedCopyOfTheSameSizeIsReplaced(@TempDir Path dir) throws Exception {
+    ClassLoader flink = RpcSystem.class.getClassLoader();
+    Path jar = SharedRpcSystemLoader.extract(flink, dir);
+    byte[] original = Files.readAllBytes(jar);
+    byte[] tampered = original.clone();
+    tampered[tampered.length / 2] ^= 0x5a;
+    Files.write(jar, tampered);
+    assertThat(SharedRpcSystemLoader.extract(flink, dir)).isEqualTo(jar);
+    assertThat(Files.readAllBytes(jar)).isEqualTo(original);
+  }
 }
