@@ -173,4 +173,38 @@ class CleaningQueriesTest {
     }
     assertThat(askedCount).isLessThanOrEqualTo(2 * outside).isLessThan(rows.size() / 4);
   }
+
+  @Test
+  void ennSettlesTheStayingPointsWithoutTheExactQuery() {
+    List<LabeledVector> rows = clustered(2_000, 17, new double[] {0.94, 0.06}, 12);
+    double[][] points = rows.stream().map(LabeledVector::features).toArray(double[][]::new);
+    int[] classOf = rows.stream().mapToInt(r -> r.label().equals("c0") ? 0 : 1).toArray();
+    boolean[] cleanable = {true, false};
+    long[][] answers =
+        CleaningQueries.editedNearestNeighbours(
+            points,
+            classOf,
+            cleanable,
+            3,
+            new AllNearestNeighbours.Index(points, NeighbourThreads.single()));
+    long[][] all = AllNearestNeighbours.of(points, 3, i -> true);
+    int settled = 0;
+    int exact = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      if (classOf[i] == 1) {
+        assertThat(answers[i]).isNull();
+      } else if (answers[i] == CleaningQueries.ALL_OWN_CLASS) {
+        settled++;
+        for (long neighbour : all[i]) {
+          assertThat(classOf[(int) neighbour]).isZero();
+        }
+      } else {
+        exact++;
+        assertThat(answers[i]).isEqualTo(all[i]);
+      }
+    }
+    int removed = askingEveryPoint(rows, SamplingSpec.of(Method.ENN)).size();
+    assertThat(removed).isPositive();
+    assertThat(exact).isGreaterThanOrEqualTo(removed).isLessThan(settled / 4);
+  }
 }
