@@ -65,29 +65,77 @@ public final class AllNearestNeighbours {
    */
   public static long[][] of(
       double[][] points, int k, IntPredicate isQuery, NeighbourThreads threads) {
-    int n = points.length;
-    long[][] neighbours = new long[n][];
-    if (n == 0) {
-      return neighbours;
+    long[][] neighbours = new long[points.length][];
+    return points.length == 0
+        ? neighbours
+        : new Index(points, threads).nearest(k, isQuery, neighbours);
+  }
+
+  /**
+   * The search built once over a batch and asked several times (the cleaning rules ask in phases,
+   * each phase only the points that can still matter).
+   */
+  static final class Index {
+    private final double[][] points;
+    private final NeighbourThreads workers;
+    private final KdTree tree;
+    private final ProjectedLeaves leaves;
+
+    /**
+     * @param points at least one, all of one width
+     */
+    Index(double[][] points, NeighbourThreads threads) {
+      this.points = points;
+      this.workers = threads.forPoints(points.length);
+      int dims = points[0].length;
+      boolean scan = scans(points.length, dims);
+      this.tree = scan ? null : KdTree.build(points, dims);
+      this.leaves = scan ? new ProjectedLeaves(points) : null;
     }
-    int dims = points[0].length;
-    NeighbourThreads workers = threads.forPoints(n);
-    if (!scans(n, dims)) {
-      KdTree tree = KdTree.build(points, dims);
+
+    /**
+     * Fills into[i] for every queried i with its k nearest other points (as {@link
+     * AllNearestNeighbours#of}); the other slots are left as they are.
+     */
+    long[][] nearest(int k, IntPredicate isQuery, long[][] into) {
+      if (leaves != null) {
+        return leaves.nearest(k, isQuery, into, workers);
+      }
       workers.run(
-          n,
+          points.length,
           () ->
               (first, end) -> {
                 for (int i = first; i < end; i++) {
                   int self = i;
                   if (isQuery.test(i)) {
-                    neighbours[i] = tree.nearest(points[i], k, other -> other == self);
+                    into[i] = tree.nearest(points[i], k, other -> other == self);
                   }
                 }
               });
-      return neighbours;
+      return into;
     }
-    return new ProjectedLeaves(points).nearest(k, isQuery, neighbours, workers);
+
+    /** Whether {@link #hasCloser} can answer (the scan can stop early; the tree is not asked). */
+    boolean stopsEarly() {
+      return leaves != null;
+    }
+
+    /**
+     * Per queried point i, whether at least k other points lie at a squared distance strictly below
+     * squaredBound[i] (distances summed as {@link #squaredDistances} does). A false may also mean
+     * "not asked": only a true is a finding.
+     */
+    boolean[] hasCloser(int k, IntPredicate isQuery, double[] squaredBound) {
+      boolean[] found = new boolean[points.length];
+      if (leaves != null) {
+        leaves.hasCloser(k, isQuery, squaredBound, found, workers);
+      }
+      return found;
+    }
+
+    NeighbourThreads workers() {
+      return workers;
+    }
   }
 
   /**

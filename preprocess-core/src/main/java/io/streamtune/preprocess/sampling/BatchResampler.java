@@ -240,19 +240,27 @@ public final class BatchResampler {
       cleanable[SamplingTargets.minority(classes.counts())] = false;
     }
     double[][] points = rows.stream().map(LabeledVector::features).toArray(double[][]::new);
-    // every query is independent: ask them all at once, on every core; Tomek needs the nearest
-    // neighbour of every row (partners may be of a class that is not cleaned)
+    // only the queries a verdict can depend on (CleaningQueries), each phase on every core
     boolean tomek = spec.method().cleaning() == Cleaning.TOMEK;
     int k = tomek ? 1 : spec.ennNeighbors();
-    long[][] neighbours = AllNearestNeighbours.of(points, k, i -> tomek || cleanable[classOf[i]]);
+    AllNearestNeighbours.Index index =
+        new AllNearestNeighbours.Index(points, NeighbourThreads.configured());
+    long[][] neighbours =
+        tomek
+            ? CleaningQueries.tomek(index, classOf, cleanable.length)
+            : CleaningQueries.editedNearestNeighbours(points, classOf, cleanable, k, index);
     CleaningRules.Source source =
         new CleaningRules.Source() {
           @Override
           public long[] nearestTo(long key, int count) {
-            if (count != k || neighbours[(int) key] == null) {
+            long[] answer = neighbours[(int) key];
+            if (tomek && answer == null && count == 1) {
+              return new long[0]; // not asked: it cannot be in a link (CleaningQueries.tomek)
+            }
+            if (count != k || answer == null) {
               throw new IllegalStateException("no precomputed neighbours for row " + key);
             }
-            return neighbours[(int) key];
+            return answer;
           }
 
           @Override
@@ -279,6 +287,9 @@ public final class BatchResampler {
       return partner == CleaningRules.NO_LINK
           ? null
           : new Removal(rows.get(row), Reason.TOMEK_LINK, List.of(rows.get((int) partner).id()));
+    }
+    if (source.nearestTo(row, spec.ennNeighbors()) == CleaningQueries.ALL_OWN_CLASS) {
+      return null;
     }
     long[] outvoted = CleaningRules.ennVerdict(row, spec.ennNeighbors(), source);
     if (outvoted == null) {

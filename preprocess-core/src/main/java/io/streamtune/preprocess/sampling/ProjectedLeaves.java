@@ -260,14 +260,7 @@ final class ProjectedLeaves {
       int position, int k, double[] distances, double[] leafBound, long[] leafOrder) {
     double[] query = points[position];
     double[] p = projected[position];
-    for (int leaf = 0; leaf < leaves; leaf++) {
-      double sum = boxBound(p, leafLow, leafHigh, leaf);
-      leafBound[leaf] = sum;
-      // a non-negative double's bits sort as the double does; the leaf goes in the low bits, which
-      // only lowers the bound used for ordering (never the one used for skipping)
-      leafOrder[leaf] = (Double.doubleToRawLongBits(sum) & ~LEAF_BITS_MASK) | leaf;
-    }
-    Arrays.sort(leafOrder);
+    orderLeaves(p, leafBound, leafOrder);
     NearestCollector nearest = new NearestCollector(k);
     for (long packed : leafOrder) {
       int leaf = (int) (packed & LEAF_BITS_MASK);
@@ -294,5 +287,79 @@ final class ProjectedLeaves {
       }
     }
     return nearest.keys();
+  }
+
+  /** Leaves by the distance of their projected boxes from p, nearest first. */
+  private void orderLeaves(double[] p, double[] leafBound, long[] leafOrder) {
+    for (int leaf = 0; leaf < leaves; leaf++) {
+      double sum = boxBound(p, leafLow, leafHigh, leaf);
+      leafBound[leaf] = sum;
+      // a non-negative double's bits sort as the double does; the leaf goes in the low bits, which
+      // only lowers the bound used for ordering (never the one used for skipping)
+      leafOrder[leaf] = (Double.doubleToRawLongBits(sum) & ~LEAF_BITS_MASK) | leaf;
+    }
+    Arrays.sort(leafOrder);
+  }
+
+  /**
+   * Sets found[position] for every queried position that has at least k other points at a squared
+   * distance strictly below squaredBound[position]. Each search stops at the k-th such point;
+   * leaves and blocks whose boxes lie beyond the bound are skipped, which can only make it miss
+   * (then the caller asks the exact query), never report a point that is not closer.
+   */
+  void hasCloser(
+      int k,
+      IntPredicate isQuery,
+      double[] squaredBound,
+      boolean[] found,
+      NeighbourThreads threads) {
+    threads.run(
+        leaves,
+        () -> {
+          double[] distances = new double[points.length];
+          double[] leafBound = new double[leaves];
+          long[] leafOrder = new long[leaves];
+          return (firstLeaf, endLeaf) -> {
+            for (int at = leafStart[firstLeaf]; at < leafStart[endLeaf]; at++) {
+              int position = positionAt[at];
+              if (isQuery.test(position)) {
+                found[position] =
+                    countsCloser(
+                        position, k, squaredBound[position], distances, leafBound, leafOrder);
+              }
+            }
+          };
+        });
+  }
+
+  private boolean countsCloser(
+      int position, int k, double bound, double[] distances, double[] leafBound, long[] leafOrder) {
+    if (!(bound > 0)) {
+      return false;
+    }
+    double[] query = points[position];
+    double[] p = projected[position];
+    orderLeaves(p, leafBound, leafOrder);
+    int count = 0;
+    for (long packed : leafOrder) {
+      int leaf = (int) (packed & LEAF_BITS_MASK);
+      if (!mayHold(leafBound[leaf], bound)) {
+        return false; // every later leaf is at least as far
+      }
+      for (int block = leafFirstBlock[leaf]; block < leafFirstBlock[leaf + 1]; block++) {
+        if (!mayHold(boxBound(p, blockLow, blockHigh, block), bound)) {
+          continue;
+        }
+        int start = blockStart[block];
+        int end = blockStart[block + 1];
+        AllNearestNeighbours.squaredDistances(columns, query, start, end - start, distances);
+        for (int j = start; j < end; j++) {
+          if (distances[j] < bound && positionAt[j] != position && ++count >= k) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 }
