@@ -15,7 +15,11 @@ enum ChaosKind {
   TASKMANAGER,
   /** The trainer; output: its first version on {@code models}. */
   TRAINER,
-  /** The evaluator; output: its first report on {@code metrics}. */
+  /**
+   * The evaluator; output: its first report on {@code metrics}, counted from its restart or, when
+   * every version so far was already reported, from the next version's arrival (it has nothing to
+   * report before).
+   */
   EVALUATOR,
   /** Serve; output: its first answered prediction over HTTP. */
   SERVE,

@@ -153,6 +153,16 @@ final class ChaosObserver implements AutoCloseable {
   }
 
   /** The first stamp after {@code nanos}, or -1. */
+  /**
+   * The stamp of the version that follows the versions already reported at {@code nanos} (the
+   * (r+1)-th version seen, r the reports seen before {@code nanos}), or -1 when it has not come.
+   */
+  static long nthAfterCount(
+      ConcurrentLinkedQueue<Long> versions, ConcurrentLinkedQueue<Long> reports, long nanos) {
+    long reported = reports.stream().filter(stamp -> stamp <= nanos).count();
+    return versions.stream().sorted().skip(reported).findFirst().orElse(-1L);
+  }
+
   static long firstAfter(ConcurrentLinkedQueue<Long> stamps, long nanos) {
     long best = -1;
     for (long stamp : stamps) {

@@ -48,11 +48,20 @@ final class ChaosRun {
     }
   }
 
-  /** One kill: when, what, when it was up again and when its first output came. */
-  record Kill(ChaosKind kind, String name, long killedAt, long upAt, long outputAt) {
+  /**
+   * One kill: when, what, when it was up again, when it had work to output (its up time, except for
+   * an evaluator that came up with no version waiting: then the next version's arrival), and when
+   * its first output came.
+   */
+  record Kill(ChaosKind kind, String name, long killedAt, long upAt, long workAt, long outputAt) {
 
+    Kill(ChaosKind kind, String name, long killedAt, long upAt, long outputAt) {
+      this(kind, name, killedAt, upAt, upAt, outputAt);
+    }
+
+    /** Up (or, for an evaluator without a waiting version, that version's arrival) → output. */
     double secondsUpToOutput() {
-      return outputAt < 0 ? Double.NaN : (outputAt - upAt) / 1e9;
+      return outputAt < 0 ? Double.NaN : (outputAt - workAt) / 1e9;
     }
 
     double secondsKillToOutput() {
@@ -177,12 +186,21 @@ final class ChaosRun {
           case SERVE -> observer.predictions;
           case INGEST -> observer.rawRecords;
         };
+    long workAt = kill.upAt();
+    if (kill.kind() == ChaosKind.EVALUATOR) {
+      // one report per version, in order: the version after the last one reported before the
+      // restart is the next work; a report cannot come before that version exists
+      workAt =
+          Math.max(
+              workAt, ChaosObserver.nthAfterCount(observer.versions, observer.reports, workAt));
+    }
     return new Kill(
         kill.kind(),
         kill.name(),
         kill.killedAt(),
         kill.upAt(),
-        ChaosObserver.firstAfter(stamps, kill.upAt()));
+        workAt,
+        ChaosObserver.firstAfter(stamps, workAt));
   }
 
   /** The figures: records, kills by kind, lost, duplicated, recovery p50/max. */
