@@ -237,23 +237,42 @@ final class ProjectedLeaves {
    */
   long[][] nearest(int k, IntPredicate isQuery, long[][] neighbours, NeighbourThreads threads) {
     int capacity = Math.max(1, Math.min(k, points.length - 1));
+    forEachQuery(
+        isQuery,
+        threads,
+        (position, scratch) ->
+            neighbours[position] =
+                nearestTo(
+                    position, capacity, scratch.distances, scratch.leafBound, scratch.leafOrder));
+    return neighbours;
+  }
+
+  /** One thread's scratch arrays, reused by each of its queries. */
+  private record Scratch(double[] distances, double[] leafBound, long[] leafOrder) {}
+
+  private interface QueryBody {
+    void answer(int position, Scratch scratch);
+  }
+
+  /**
+   * Runs body for every queried position: the threads claim runs of leaves, each with its own
+   * scratch arrays, and every answer goes to its own slot.
+   */
+  private void forEachQuery(IntPredicate isQuery, NeighbourThreads threads, QueryBody body) {
     threads.run(
         leaves,
         () -> {
-          double[] distances = new double[points.length];
-          double[] leafBound = new double[leaves];
-          long[] leafOrder = new long[leaves];
+          Scratch scratch =
+              new Scratch(new double[points.length], new double[leaves], new long[leaves]);
           return (firstLeaf, endLeaf) -> {
             for (int at = leafStart[firstLeaf]; at < leafStart[endLeaf]; at++) {
               int position = positionAt[at];
               if (isQuery.test(position)) {
-                neighbours[position] =
-                    nearestTo(position, capacity, distances, leafBound, leafOrder);
+                body.answer(position, scratch);
               }
             }
           };
         });
-    return neighbours;
   }
 
   private long[] nearestTo(
@@ -313,23 +332,18 @@ final class ProjectedLeaves {
       double[] squaredBound,
       boolean[] found,
       NeighbourThreads threads) {
-    threads.run(
-        leaves,
-        () -> {
-          double[] distances = new double[points.length];
-          double[] leafBound = new double[leaves];
-          long[] leafOrder = new long[leaves];
-          return (firstLeaf, endLeaf) -> {
-            for (int at = leafStart[firstLeaf]; at < leafStart[endLeaf]; at++) {
-              int position = positionAt[at];
-              if (isQuery.test(position)) {
-                found[position] =
-                    countsCloser(
-                        position, k, squaredBound[position], distances, leafBound, leafOrder);
-              }
-            }
-          };
-        });
+    forEachQuery(
+        isQuery,
+        threads,
+        (position, scratch) ->
+            found[position] =
+                countsCloser(
+                    position,
+                    k,
+                    squaredBound[position],
+                    scratch.distances,
+                    scratch.leafBound,
+                    scratch.leafOrder));
   }
 
   private boolean countsCloser(
