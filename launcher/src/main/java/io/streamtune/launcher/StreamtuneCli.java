@@ -29,6 +29,14 @@ import picocli.CommandLine.Command;
       EmbeddedCommand.class,
       PretrainCommand.class,
       CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "The ./streamtune script (builds when sources changed, then runs):",
+      "  ./streamtune --java-opts <command>  print the JVM options and class path <command> would"
+          + " start with (one per line), for benchmarks",
+      "  STREAMTUNE_JAVA_OPTS  extra JVM options; STREAMTUNE_CDS=off  no class-data archive;"
+          + " STREAMTUNE_JIT=full  C2 for demo too"
     })
 public final class StreamtuneCli implements Runnable {
 

@@ -61,7 +61,8 @@ class StreamtuneCliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
-        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator", "serve");
+        .contains("demo", "ingest", "infer-spec", "prepare", "trainer", "evaluator", "serve")
+        .contains("--java-opts <command>", "STREAMTUNE_CDS=off");
   }
 
   @Test
