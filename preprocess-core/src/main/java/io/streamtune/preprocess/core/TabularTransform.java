@@ -73,6 +73,12 @@ public final class TabularTransform {
   /** The training inputs' distribution; null when read from JSON written without one. */
   private ReferenceProfile reference;
 
+  /** Read from {@link #toServingJson}: applies, but lacks the rows its statistics wait on. */
+  private boolean servingOnly;
+
+  /** The spec as YAML, written into every JSON (once per published version and checkpoint). */
+  private String specYaml;
+
   private TabularTransform(PipelineSpec spec) {
     this.spec = spec;
     this.layout = TabularLayout.of(spec);
@@ -181,6 +187,12 @@ public final class TabularTransform {
    * interpolation waits, several when they end), in arrival order.
    */
   public List<Outcome<PreparedRow>> accept(ValidatedRow row) {
+    if (servingOnly) {
+      throw new IllegalStateException(
+          "this fitted transform was published for serving (without the rows its statistics still"
+              + " wait on): it applies to rows but cannot go on fitting; restore a checkpoint or a"
+              + " `prepare --fitted` file instead");
+    }
     if (row.split() == null) {
       throw new IllegalArgumentException("row " + row.id() + " has not been split");
     }
@@ -473,14 +485,39 @@ public final class TabularTransform {
    * it; {@link #fromJson} reads it back.
    */
   public ObjectNode toJsonTree() {
+    return toJsonTree(true);
+  }
+
+  /**
+   * The published form ({@code transforms} topic, stored beside each model version), compact UTF-8:
+   * {@link #toJsonTree} without the rows a step still waits on before its next batch fit
+   * (incremental PCA's pending rows: up to a batch of full-width rows, most of the state's bytes).
+   * What serving needs, the parameters and the reference profile, is all there; {@link #fromJson}
+   * of it applies like this transform but refuses to go on fitting.
+   */
+  public byte[] toServingJson() {
+    try {
+      return Json.MAPPER.writeValueAsBytes(toJsonTree(false));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the fitted transform", e);
+    }
+  }
+
+  private ObjectNode toJsonTree(boolean withPendingRows) {
+    if (specYaml == null) {
+      specYaml = PipelineSpecs.toYaml(spec);
+    }
     ObjectNode root = Json.object();
     root.put("format", FORMAT);
-    root.put("spec", PipelineSpecs.toYaml(spec));
+    root.put("spec", specYaml);
     root.put("version", version);
     root.put("frozen", frozen);
     root.put("warmedUp", warmedUp);
     root.put("seq", seq);
     root.put("warmupTrainRows", warmupTrainRows);
+    if (!withPendingRows || servingOnly) {
+      root.put("servingOnly", true);
+    }
     root.set("features", Json.strings(featureNames));
     ArrayNode stepNodes = root.putArray("steps");
     List<StepSpec> stepSpecs = spec.preprocess().steps();
@@ -489,10 +526,12 @@ public final class TabularTransform {
       ObjectNode node = stepNodes.addObject();
       node.put("step", stepSpecs.get(i).kind());
       node.set("input", Json.strings(frames.get(i).stream().map(Feature::name).toList()));
-      if (steps.get(i) != null) {
+      if (steps.get(i) == null) {
+        series.get(seriesIndex++).save(node, RowsInFlightJson::write);
+      } else if (withPendingRows) {
         steps.get(i).save(node);
       } else {
-        series.get(seriesIndex++).save(node, RowsInFlightJson::write);
+        steps.get(i).saveForServing(node);
       }
     }
     ArrayNode buffer = root.putArray("warmupBuffer");
@@ -541,6 +580,7 @@ public final class TabularTransform {
     pipeline.warmedUp = root.get("warmedUp").asBoolean();
     pipeline.seq = root.get("seq").asLong();
     pipeline.warmupTrainRows = root.get("warmupTrainRows").asLong();
+    pipeline.servingOnly = root.path("servingOnly").asBoolean(false);
     JsonNode stepNodes = root.get("steps");
     int seriesIndex = 0;
     for (int i = 0; i < pipeline.steps.size(); i++) {

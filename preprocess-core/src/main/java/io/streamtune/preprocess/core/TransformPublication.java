@@ -50,7 +50,7 @@ public final class TransformPublication {
             .setFrozen(transform.frozen())
             .setPublishedAt(now)
             .setFormat(TabularTransform.FORMAT)
-            .setJson(new String(transform.toCompactJson(), StandardCharsets.UTF_8))
+            .setJson(new String(transform.toServingJson(), StandardCharsets.UTF_8))
             .build());
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.preprocess.TestSpecs;
+import io.streamtune.preprocess.core.steps.Json;
 import io.streamtune.schemas.avro.TransformVersion;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +82,54 @@ class TransformPublicationTest {
     assertThat(read.toJsonTree().get("steps"))
         .as("the published JSON is the state after the first row, not the later one")
         .isNotEqualTo(transform.toJsonTree().get("steps"));
+  }
+
+  @Test
+  void thePublishedJsonLeavesOutThePcaRowsWaitingForABatchAndAppliesTheSame() throws Exception {
+    TabularTransform transform =
+        TabularTransform.create(
+            TestSpecs.credit(
+                """
+                preprocess:
+                  steps:
+                    - impute: {strategy: mean}
+                    - impute: {strategy: most_frequent}
+                    - scale: {method: standard}
+                    - oneHot: {}
+                    - pca: {components: 2, batchSize: 4}
+                """));
+    // 10 rows: two batch fits, two rows pending for the third
+    for (int i = 0; i < 10; i++) {
+      transform.accept(
+          train("r" + i, 100 + 17 * i, 20 + (i * 7) % 30, i % 3 == 0 ? "rent" : "owner"));
+    }
+    var full = Json.MAPPER.readTree(transform.toCompactJson()).get("steps").get(4);
+    assertThat(full.get("pendingRows").asInt()).isEqualTo(2);
+    assertThat(full.has("pending")).isTrue();
+
+    TransformVersion published = new TransformPublication(1).due(transform, NOW).orElseThrow();
+    var step = Json.MAPPER.readTree(published.getJson()).get("steps").get(4);
+    assertThat(step.has("pending")).as("the rows waiting for the next batch fit").isFalse();
+    assertThat(step.get("components")).isEqualTo(full.get("components"));
+    assertThat(published.getJson().length()).isLessThan(transform.toCompactJson().length);
+
+    TabularTransform served = TabularTransform.fromJson(published.getJson());
+    for (int i = 0; i < 5; i++) {
+      var row = holdout("h" + i, 90 + 31 * i, 25 + i, i % 2 == 0 ? "rent" : "owner");
+      assertThat(features(served.apply(row))).isEqualTo(features(transform.apply(row)));
+    }
+    assertThatThrownBy(() -> served.accept(train("late", 1, 1, "rent")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("published for serving");
+    assertThat(Json.MAPPER.readTree(served.toCompactJson()).get("servingOnly").asBoolean())
+        .as("a serving-only transform stays marked when written again")
+        .isTrue();
+  }
+
+  private static float[] features(io.streamtune.common.outcome.Outcome<PreparedRow> outcome) {
+    return ((io.streamtune.common.outcome.Outcome.Accepted<PreparedRow>) outcome)
+        .value()
+        .features();
   }
 
   @Test

@@ -355,6 +355,13 @@ final class PcaStep implements Step {
 
   @Override
   public void save(ObjectNode node) {
+    saveForServing(node);
+    node.put("pendingRows", pending.size());
+    node.set("pending", Json.packedRows(pending, d));
+  }
+
+  @Override
+  public void saveForServing(ObjectNode node) {
     node.set("features", Json.strings(inputNames));
     node.put("batchSize", batchSize);
     node.put("samplesSeen", seen);
@@ -364,8 +371,7 @@ final class PcaStep implements Step {
       node.set("components", Json.matrix(components));
       node.set("singularValues", Json.array(singularValues));
     }
-    node.put("pendingRows", pending.size());
-    node.set("pending", Json.packedRows(pending, d));
+    node.put("pendingRows", 0);
   }
 
   @Override
@@ -379,6 +385,8 @@ final class PcaStep implements Step {
       singularValues = Json.doubles(node.get("singularValues"));
     }
     pending.clear();
-    pending.addAll(Json.unpackRows(node.get("pending"), d));
+    if (node.has("pending")) {
+      pending.addAll(Json.unpackRows(node.get("pending"), d));
+    }
   }
 }

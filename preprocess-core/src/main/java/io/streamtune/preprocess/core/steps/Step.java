@@ -34,6 +34,14 @@ public interface Step {
   /** Writes parameters and statistics under {@code node}. */
   void save(ObjectNode node);
 
-  /** Reads what {@link #save} wrote. */
+  /**
+   * What {@link #save} writes, less what only going on fitting needs and a served transform never
+   * reads (rows held for the next batch fit); {@link #load} reads it as a step that holds none.
+   */
+  default void saveForServing(ObjectNode node) {
+    save(node);
+  }
+
+  /** Reads what {@link #save} or {@link #saveForServing} wrote. */
   void load(JsonNode node);
 }
