@@ -1,10 +1,9 @@
 package io.streamtune.preprocess.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtune.common.outcome.Outcome;
+import io.streamtune.preprocess.core.steps.BackgroundFit;
 import io.streamtune.preprocess.core.steps.Frame;
 import io.streamtune.preprocess.core.steps.Json;
 import io.streamtune.preprocess.core.steps.ReferenceProfile;
@@ -13,15 +12,14 @@ import io.streamtune.preprocess.core.steps.Step;
 import io.streamtune.preprocess.core.steps.Steps;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
-import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.PreprocessSpec;
 import io.streamtune.spec.PreprocessSpec.Feature;
 import io.streamtune.spec.StepSpec;
 import io.streamtune.spec.StepSpec.Impute;
-import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -47,39 +45,52 @@ public final class TabularTransform {
 
   public static final String FORMAT = "streamtune-fitted-transform/1";
 
-  private final PipelineSpec spec;
+  final PipelineSpec spec;
   private final TabularLayout layout;
-  private final List<List<Feature>> frames;
-  private final List<String> featureNames;
+  final List<List<Feature>> frames;
+  final List<String> featureNames;
 
   /** One per spec step; {@code null} where the step is a series imputation. */
-  private final List<Step> steps = new ArrayList<>();
+  final List<Step> steps = new ArrayList<>();
 
-  private final List<SeriesImputer> series = new ArrayList<>();
+  final List<SeriesImputer> series = new ArrayList<>();
 
   /** Spec steps before the first series imputation or fitted step (the dropMissing steps). */
   private final int rowFilters;
 
-  private long version;
-  private long seq;
-  private boolean frozen;
-  private boolean warmedUp;
-  private long warmupTrainRows;
-  private final List<RowInFlight> warmupBuffer = new ArrayList<>();
+  long version;
+  long seq;
+  boolean frozen;
+  boolean warmedUp;
+  long warmupTrainRows;
+  final List<RowInFlight> warmupBuffer = new ArrayList<>();
 
   /** Cells made missing because they were not numbers, per column, over every row accepted. */
-  private final BadCellCounts badCells = new BadCellCounts();
+  final BadCellCounts badCells = new BadCellCounts();
 
   /** The training inputs' distribution; null when read from JSON written without one. */
-  private ReferenceProfile reference;
+  ReferenceProfile reference;
+
+  /** The step whose batch fits run in the background ({@link #fitInBackground}); -1: none. */
+  private int backgroundStep = -1;
+
+  /** Rows past that step's fit, waiting for its batch fit, in arrival order. */
+  final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+  /** Waiting rows that fitted (they count in {@link #version} when released). */
+  private long waitingFits;
+
+  /** A row stopped at the background step: its frame there, or an earlier step's rejection. */
+  private record Waiting(
+      RowInFlight item, Frame frame, boolean fit, Outcome<PreparedRow> rejected) {}
 
   /** Read from {@link #toServingJson}: applies, but lacks the rows its statistics wait on. */
-  private boolean servingOnly;
+  boolean servingOnly;
 
   /** The spec as YAML, written into every JSON (once per published version and checkpoint). */
-  private String specYaml;
+  String specYaml;
 
-  private TabularTransform(PipelineSpec spec) {
+  TabularTransform(PipelineSpec spec) {
     this.spec = spec;
     this.layout = TabularLayout.of(spec);
     this.frames = spec.preprocess().frames(spec.columns(), "pipeline spec '" + spec.name() + "'");
@@ -166,14 +177,14 @@ public final class TabularTransform {
     return java.util.Optional.ofNullable(reference);
   }
 
-  /** Rows buffered by the warm-up, waiting to be emitted. */
+  /** Rows buffered by the warm-up or waiting for a background batch fit, not emitted yet. */
   public int buffered() {
-    return warmupBuffer.size();
+    return warmupBuffer.size() + waiting.size();
   }
 
-  /** Rows not emitted yet: buffered by the warm-up or waiting for an interpolation. */
+  /** Rows not emitted yet: {@link #buffered} or waiting for an interpolation. */
   public int held() {
-    int held = warmupBuffer.size();
+    int held = buffered();
     for (SeriesImputer imputer : series) {
       held += imputer.waiting();
     }
@@ -196,16 +207,18 @@ public final class TabularTransform {
     if (row.split() == null) {
       throw new IllegalArgumentException("row " + row.id() + " has not been split");
     }
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
+    releaseIfDue(outcomes); // a freeze among the waiting rows decides whether this row fits
     badCells.add(row.badCells());
     RowInFlight item = new RowInFlight(row, toFrame(row), fitsWhileStreaming(row), ++seq);
     Outcome<PreparedRow> filtered = filterRow(item);
     if (filtered != null) {
-      return List.of(filtered);
+      outcomes.add(filtered);
+      return outcomes;
     }
     if (item.fits && reference != null) {
       reference.add(row);
     }
-    List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
     for (RowInFlight released : throughSeries(item)) {
       afterSeries(released, outcomes);
     }
@@ -216,7 +229,7 @@ public final class TabularTransform {
     return row.split() == Split.TRAIN && !frozen;
   }
 
-  private Outcome<PreparedRow> filterRow(RowInFlight item) {
+  Outcome<PreparedRow> filterRow(RowInFlight item) {
     try {
       for (int i = 0; i < rowFilters; i++) {
         steps.get(i).transform(item.frame);
@@ -227,7 +240,7 @@ public final class TabularTransform {
     }
   }
 
-  private List<RowInFlight> throughSeries(RowInFlight item) {
+  List<RowInFlight> throughSeries(RowInFlight item) {
     List<RowInFlight> items = List.of(item);
     for (SeriesImputer imputer : series) {
       List<RowInFlight> next = new ArrayList<>();
@@ -250,26 +263,122 @@ public final class TabularTransform {
       }
       return;
     }
-    boolean fit = item.fits && !frozen;
-    Frame frame = item.frame;
+    releaseIfDue(outcomes);
+    throughSteps(item, item.frame, item.fits && !frozen, false, outcomes);
+  }
+
+  /**
+   * Fits (when {@code fit}) and transforms through the steps; a row that must be transformed with a
+   * background batch fit's result waits in {@link #waiting} instead, and so does every row behind
+   * it. {@code resumed}: a waiting row released, which goes on from the background step.
+   */
+  private void throughSteps(
+      RowInFlight item,
+      Frame frame,
+      boolean fit,
+      boolean resumed,
+      List<Outcome<PreparedRow>> outcomes) {
     try {
-      for (int i = rowFilters; i < steps.size(); i++) {
+      for (int i = resumed ? backgroundStep : rowFilters; i < steps.size(); i++) {
         Step step = steps.get(i);
         if (step == null) {
           continue;
         }
-        if (fit) {
+        if (i == backgroundStep && !resumed) {
+          BackgroundFit background = background();
+          if (fit && background.startsFit(frame) && !waiting.isEmpty()) {
+            release(outcomes); // the waiting rows need this batch's predecessor, not this batch
+          }
+          if (fit) {
+            step.fit(frame, item.row.labelIndex());
+          }
+          if (background.fitRunning() || !waiting.isEmpty()) {
+            waitFor(new Waiting(item, frame, fit, null));
+            return;
+          }
+        } else if (fit && !(resumed && i == backgroundStep)) {
           step.fit(frame, item.row.labelIndex());
         }
         frame = step.transform(frame);
       }
     } catch (RowRejected e) {
-      countFitted(fit);
-      outcomes.add(rejected(item.row, e.stage(), e.reason()));
+      Outcome<PreparedRow> rejection = rejected(item.row, e.stage(), e.reason());
+      if (!resumed && !waiting.isEmpty()) {
+        waitFor(new Waiting(item, null, fit, rejection));
+      } else {
+        countFitted(fit);
+        outcomes.add(rejection);
+      }
       return;
     }
     countFitted(fit);
     outcomes.add(finalOutcome(item.row, frame));
+  }
+
+  private void waitFor(Waiting row) {
+    waiting.add(row);
+    waitingFits += row.fit ? 1 : 0;
+  }
+
+  private BackgroundFit background() {
+    return (BackgroundFit) steps.get(backgroundStep);
+  }
+
+  /**
+   * Releases the waiting rows when their batch fit has ended, or when one of them will freeze the
+   * transform (the rows after it must not fit).
+   */
+  private void releaseIfDue(List<Outcome<PreparedRow>> outcomes) {
+    long freezeAfter = spec.preprocess().freezeAfter();
+    if (!waiting.isEmpty()
+        && (background().fitDone() || freezeAfter > 0 && version + waitingFits >= freezeAfter)) {
+      release(outcomes);
+    }
+  }
+
+  /** Awaits the background batch fit and releases the waiting rows in order. */
+  private void release(List<Outcome<PreparedRow>> outcomes) {
+    background().awaitFit();
+    while (!waiting.isEmpty()) {
+      Waiting next = waiting.poll();
+      waitingFits -= next.fit ? 1 : 0;
+      if (next.rejected != null) {
+        countFitted(next.fit);
+        outcomes.add(next.rejected);
+      } else {
+        throughSteps(next.item, next.frame, next.fit, true, outcomes);
+      }
+    }
+  }
+
+  /**
+   * Runs the batch fits of the first step that has them (incremental PCA) on {@code executor}: rows
+   * go on through the steps before it while a batch fit runs, and the rows past it wait for the
+   * result, released by a later {@link #accept} or by {@link #settle} with exactly the inline fit's
+   * outputs (a row a dropMissing step rejects may overtake them). {@link #settle} before {@link
+   * #toJsonTree} or {@link #apply}.
+   */
+  public TabularTransform fitInBackground(Executor executor) {
+    java.util.Objects.requireNonNull(executor, "executor");
+    for (int i = rowFilters; i < steps.size() && backgroundStep < 0; i++) {
+      if (steps.get(i) instanceof BackgroundFit step) {
+        step.fitInBackground(executor);
+        backgroundStep = i;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Waits for a background batch fit and returns the outcomes of the rows that waited for it, in
+   * arrival order; none when nothing waits. Before a checkpoint, at the end of the input.
+   */
+  public List<Outcome<PreparedRow>> settle() {
+    List<Outcome<PreparedRow>> outcomes = new ArrayList<>();
+    if (!waiting.isEmpty()) {
+      release(outcomes);
+    }
+    return outcomes;
   }
 
   private void countFitted(boolean fit) {
@@ -317,7 +426,7 @@ public final class TabularTransform {
   }
 
   /** Fits each step on the final output of the steps before it, like a scikit-learn Pipeline. */
-  private void fitLayers(List<Frame> current, List<Integer> labelList) {
+  void fitLayers(List<Frame> current, List<Integer> labelList) {
     int[] labels = labelList.stream().mapToInt(Integer::intValue).toArray();
     for (int i = rowFilters; i < steps.size(); i++) {
       Step step = steps.get(i);
@@ -341,7 +450,7 @@ public final class TabularTransform {
   }
 
   /** Transforms a frame that has passed the row filters and series imputation, fitting nothing. */
-  private Outcome<PreparedRow> transformFitted(ValidatedRow row, Frame frame) {
+  Outcome<PreparedRow> transformFitted(ValidatedRow row, Frame frame) {
     try {
       for (int i = rowFilters; i < steps.size(); i++) {
         Step step = steps.get(i);
@@ -408,60 +517,12 @@ public final class TabularTransform {
    */
   public static BatchResult prepareBatch(
       PipelineSpec spec, List<ValidatedRow> rows, Predicate<ValidatedRow> fitOn) {
-    TabularTransform pipeline = new TabularTransform(spec);
-    List<Outcome<PreparedRow>> outcomes = new ArrayList<>(Collections.nCopies(rows.size(), null));
-    List<RowInFlight> released = new ArrayList<>();
-    for (int r = 0; r < rows.size(); r++) {
-      ValidatedRow row = rows.get(r);
-      pipeline.badCells.add(row.badCells());
-      RowInFlight item = new RowInFlight(row, pipeline.toFrame(row), fitOn.test(row), r);
-      Outcome<PreparedRow> filtered = pipeline.filterRow(item);
-      if (filtered != null) {
-        outcomes.set(r, filtered);
-      } else {
-        if (item.fits) {
-          pipeline.reference.add(row);
-        }
-        released.addAll(pipeline.throughSeries(item));
-      }
-    }
-    for (SeriesImputer imputer : pipeline.series) {
-      List<RowInFlight> flushed = imputer.flush();
-      // rows flushed by an earlier imputer still pass the later ones
-      int at = pipeline.series.indexOf(imputer);
-      for (RowInFlight item : flushed) {
-        List<RowInFlight> items = List.of(item);
-        for (SeriesImputer later : pipeline.series.subList(at + 1, pipeline.series.size())) {
-          List<RowInFlight> next = new ArrayList<>();
-          for (RowInFlight each : items) {
-            next.addAll(later.accept(each));
-          }
-          items = next;
-        }
-        released.addAll(items);
-      }
-    }
-    released.sort((a, b) -> Long.compare(a.seq, b.seq));
-    List<Frame> fitFrames = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    for (RowInFlight item : released) {
-      if (item.fits) {
-        fitFrames.add(item.frame.copy());
-        labels.add(item.row.labelIndex());
-      }
-    }
-    pipeline.fitLayers(fitFrames, labels);
-    pipeline.version = fitFrames.size();
-    pipeline.warmedUp = true;
-    for (RowInFlight item : released) {
-      outcomes.set((int) item.seq, pipeline.transformFitted(item.row, item.frame));
-    }
-    return new BatchResult(List.copyOf(outcomes), pipeline);
+    return BatchPreparation.prepare(new TabularTransform(spec), rows, fitOn);
   }
 
   // ---------------------------------------------------------------- rows
 
-  private Frame toFrame(ValidatedRow row) {
+  Frame toFrame(ValidatedRow row) {
     List<TabularLayout.Column> columns = layout.columns();
     Frame frame = Frame.ofWidth(columns.size());
     for (int i = 0; i < columns.size(); i++) {
@@ -485,7 +546,7 @@ public final class TabularTransform {
    * it; {@link #fromJson} reads it back.
    */
   public ObjectNode toJsonTree() {
-    return toJsonTree(true);
+    return FittedTransformJson.write(this, true);
   }
 
   /**
@@ -497,50 +558,10 @@ public final class TabularTransform {
    */
   public byte[] toServingJson() {
     try {
-      return Json.MAPPER.writeValueAsBytes(toJsonTree(false));
+      return Json.MAPPER.writeValueAsBytes(FittedTransformJson.write(this, false));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the fitted transform", e);
     }
-  }
-
-  private ObjectNode toJsonTree(boolean withPendingRows) {
-    if (specYaml == null) {
-      specYaml = PipelineSpecs.toYaml(spec);
-    }
-    ObjectNode root = Json.object();
-    root.put("format", FORMAT);
-    root.put("spec", specYaml);
-    root.put("version", version);
-    root.put("frozen", frozen);
-    root.put("warmedUp", warmedUp);
-    root.put("seq", seq);
-    root.put("warmupTrainRows", warmupTrainRows);
-    if (!withPendingRows || servingOnly) {
-      root.put("servingOnly", true);
-    }
-    root.set("features", Json.strings(featureNames));
-    ArrayNode stepNodes = root.putArray("steps");
-    List<StepSpec> stepSpecs = spec.preprocess().steps();
-    int seriesIndex = 0;
-    for (int i = 0; i < steps.size(); i++) {
-      ObjectNode node = stepNodes.addObject();
-      node.put("step", stepSpecs.get(i).kind());
-      node.set("input", Json.strings(frames.get(i).stream().map(Feature::name).toList()));
-      if (steps.get(i) == null) {
-        series.get(seriesIndex++).save(node, RowsInFlightJson::write);
-      } else if (withPendingRows) {
-        steps.get(i).save(node);
-      } else {
-        steps.get(i).saveForServing(node);
-      }
-    }
-    ArrayNode buffer = root.putArray("warmupBuffer");
-    warmupBuffer.forEach(item -> buffer.add(RowsInFlightJson.write(item)));
-    if (reference != null) {
-      reference.save(root.putObject("reference"));
-    }
-    badCells.save(root.putObject("badCells"));
-    return root;
   }
 
   /** {@link #toJsonTree} indented, for people ({@code prepare --fitted}). */
@@ -563,43 +584,6 @@ public final class TabularTransform {
 
   /** Reads what {@link #toJson} wrote; the spec inside it is validated again. */
   public static TabularTransform fromJson(String json) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(
-          new java.io.IOException("not a fitted transform: " + e.getOriginalMessage(), e));
-    }
-    if (root == null || !FORMAT.equals(root.path("format").asText())) {
-      throw new IllegalArgumentException("not a fitted transform (expected format " + FORMAT + ")");
-    }
-    TabularTransform pipeline =
-        new TabularTransform(PipelineSpecs.parse(root.get("spec").asText(), "fitted transform"));
-    pipeline.version = root.get("version").asLong();
-    pipeline.frozen = root.get("frozen").asBoolean();
-    pipeline.warmedUp = root.get("warmedUp").asBoolean();
-    pipeline.seq = root.get("seq").asLong();
-    pipeline.warmupTrainRows = root.get("warmupTrainRows").asLong();
-    pipeline.servingOnly = root.path("servingOnly").asBoolean(false);
-    JsonNode stepNodes = root.get("steps");
-    int seriesIndex = 0;
-    for (int i = 0; i < pipeline.steps.size(); i++) {
-      if (pipeline.steps.get(i) != null) {
-        pipeline.steps.get(i).load(stepNodes.get(i));
-      } else {
-        pipeline.series.get(seriesIndex++).load(stepNodes.get(i), RowsInFlightJson::read);
-      }
-    }
-    for (JsonNode item : root.get("warmupBuffer")) {
-      pipeline.warmupBuffer.add(RowsInFlightJson.read(item));
-    }
-    pipeline.badCells.load(root.get("badCells"));
-    JsonNode reference = root.get("reference");
-    if (reference == null) {
-      pipeline.reference = null; // written before references: no reference, not an empty one
-    } else {
-      pipeline.reference.load(reference);
-    }
-    return pipeline;
+    return FittedTransformJson.read(json);
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * positive). In a stream rows wait in a pending batch; before the first batch is fitted the output
  * is all zeros.
  */
-final class PcaStep implements Step {
+final class PcaStep implements Step, BackgroundFit {
 
   private final int d;
   private final int k;
@@ -26,6 +26,9 @@ final class PcaStep implements Step {
   private double[][] components;
   private double[] singularValues;
   private final List<double[]> pending = new ArrayList<>();
+  // where batch fits run when not on the caller's thread (null: inline), and the one running now
+  private java.util.concurrent.Executor fitExecutor;
+  private java.util.concurrent.CompletableFuture<Fitted> runningFit;
   // derived from mean, variance and components; rebuilt on the first transform after they change
   private Projection projection;
 
@@ -50,14 +53,69 @@ final class PcaStep implements Step {
     }
     pending.add(in.numbers.clone());
     if (pending.size() >= batchSize) {
-      partialFit(pending);
+      if (fitExecutor == null) {
+        partialFit(pending);
+        pending.clear();
+        return;
+      }
+      awaitFit();
+      Fitted before = fitted();
+      List<double[]> batch = new ArrayList<>(pending);
       pending.clear();
+      runningFit =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> partialFit(before, batch, d, k), fitExecutor);
+    }
+  }
+
+  @Override
+  public void fitInBackground(java.util.concurrent.Executor executor) {
+    awaitFit();
+    fitExecutor = executor;
+  }
+
+  @Override
+  public boolean startsFit(Frame in) {
+    return fitExecutor != null && pending.size() + 1 >= batchSize && allFinite(in.numbers);
+  }
+
+  @Override
+  public boolean fitRunning() {
+    return runningFit != null;
+  }
+
+  @Override
+  public boolean fitDone() {
+    return runningFit != null && runningFit.isDone();
+  }
+
+  @Override
+  public void awaitFit() {
+    if (runningFit == null) {
+      return;
+    }
+    Fitted result;
+    try {
+      result = runningFit.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    } finally {
+      runningFit = null;
+    }
+    apply(result);
+  }
+
+  private void requireNoRunningFit() {
+    if (runningFit != null) {
+      throw new IllegalStateException(
+          "incremental PCA's batch fit is still running: await it before transforming or saving");
     }
   }
 
   /** Batches like scikit-learn's fit: gen_batches(n, batchSize, min_batch_size=k). */
   @Override
   public void fitAll(List<Frame> rows, int[] labels) {
+    awaitFit();
     List<double[]> finite = new ArrayList<>();
     for (Frame row : rows) {
       if (allFinite(row.numbers)) {
@@ -88,10 +146,40 @@ final class PcaStep implements Step {
     return true;
   }
 
+  /** What a batch fit changes: the statistics and components after it. */
+  private record Fitted(
+      long seen, double[] mean, double[] variance, double[][] components, double[] singular) {}
+
+  private Fitted fitted() {
+    return new Fitted(seen, mean, variance, components, singularValues);
+  }
+
+  private void apply(Fitted result) {
+    seen = result.seen();
+    mean = result.mean();
+    variance = result.variance();
+    components = result.components();
+    singularValues = result.singular();
+    projection = null;
+  }
+
   private void partialFit(List<double[]> batch) {
+    apply(partialFit(fitted(), batch, d, k));
+  }
+
+  /**
+   * scikit-learn's IncrementalPCA.partial_fit on one batch; reads {@code before}, changes nothing
+   * (a background fit runs it on another thread while the caller goes on collecting rows).
+   */
+  private static Fitted partialFit(Fitted before, List<double[]> batch, int d, int k) {
+    long seen = before.seen();
+    double[] mean = before.mean();
+    double[] variance = before.variance();
+    double[][] components = before.components();
+    double[] singularValues = before.singular();
     int n = batch.size();
     if (n < k) {
-      return;
+      return before;
     }
     double[] batchSum = new double[d];
     for (double[] row : batch) {
@@ -173,12 +261,7 @@ final class PcaStep implements Step {
       }
       newComponents[c] = vector;
     }
-    seen = total;
-    mean = newMean;
-    variance = newVariance;
-    components = newComponents;
-    projection = null;
-    singularValues = newSingular;
+    return new Fitted(total, newMean, newVariance, newComponents, newSingular);
   }
 
   /**
@@ -299,6 +382,7 @@ final class PcaStep implements Step {
 
   @Override
   public Frame transform(Frame in) {
+    requireNoRunningFit();
     Frame out = Frame.ofWidth(k);
     if (components == null) {
       return out;
@@ -355,6 +439,7 @@ final class PcaStep implements Step {
 
   @Override
   public void save(ObjectNode node) {
+    requireNoRunningFit();
     saveForServing(node);
     node.put("pendingRows", pending.size());
     node.set("pending", Json.packedRows(pending, d));
@@ -362,6 +447,7 @@ final class PcaStep implements Step {
 
   @Override
   public void saveForServing(ObjectNode node) {
+    requireNoRunningFit();
     node.set("features", Json.strings(inputNames));
     node.put("batchSize", batchSize);
     node.put("samplesSeen", seen);
@@ -376,6 +462,7 @@ final class PcaStep implements Step {
 
   @Override
   public void load(JsonNode node) {
+    awaitFit();
     seen = node.get("samplesSeen").asLong();
     mean = Json.doubles(node.get("mean"));
     variance = Json.doubles(node.get("variance"));
