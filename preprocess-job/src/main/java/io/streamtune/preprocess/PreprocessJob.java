@@ -8,7 +8,7 @@ import io.streamtune.preprocess.flink.AvroRecordSerializationSchema;
 import io.streamtune.preprocess.flink.IntakeFunction;
 import io.streamtune.preprocess.flink.RawEnvelopeDeserializationSchema;
 import io.streamtune.preprocess.flink.SplitFunction;
-import io.streamtune.preprocess.flink.TabularTransformFunction;
+import io.streamtune.preprocess.flink.TabularTransformOperator;
 import io.streamtune.preprocess.flink.TrainBranch;
 import io.streamtune.preprocess.flink.ValidatedRowSerializer;
 import io.streamtune.schemas.avro.DeadLetter;
@@ -113,9 +113,10 @@ public final class PreprocessJob {
 
     SingleOutputStreamOperator<Example> examples =
         split
-            .process(
-                new TabularTransformFunction(spec, transformPublishEvery),
-                TypeInformation.of(Example.class))
+            .transform(
+                "fit and transform",
+                TypeInformation.of(Example.class),
+                new TabularTransformOperator(spec, transformPublishEvery))
             .uid("fit-transform-steps")
             .name("fit and transform")
             // the fitted statistics are global: one subtask holds them, never rescaled
@@ -129,13 +130,13 @@ public final class PreprocessJob {
 
     validated
         .getSideOutput(IntakeFunction.DEAD_LETTERS)
-        .union(examples.getSideOutput(TabularTransformFunction.DEAD_LETTERS))
+        .union(examples.getSideOutput(TabularTransformOperator.DEAD_LETTERS))
         .sinkTo(sinks.deadLetters())
         .uid("deadletter-sink")
         .name("dead-letter sink");
 
     examples
-        .getSideOutput(TabularTransformFunction.TRANSFORMS)
+        .getSideOutput(TabularTransformOperator.TRANSFORMS)
         .sinkTo(sinks.transforms())
         .uid("transforms-sink")
         .name("fitted-transform sink")

@@ -10,7 +10,6 @@ import io.streamtune.schemas.avro.Example;
 import io.streamtune.schemas.avro.Split;
 import io.streamtune.spec.PipelineSpec;
 import java.util.List;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class OperatorSerializationTest {
     assertThat(shipped(new SplitFunction<ValidatedRow>(Splitter.of(spec.split())))).isNotNull();
     assertThat(shipped(new ResampleFunction(spec.sampling(), spec.label().classes()))).isNotNull();
 
-    TabularTransformFunction transform = shipped(new TabularTransformFunction(spec));
+    TabularTransformOperator transform = shipped(new TabularTransformOperator(spec));
     ValidatedRow row =
         new ValidatedRow(
             "r1",
@@ -49,7 +48,7 @@ class OperatorSerializationTest {
             null,
             null,
             null);
-    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(transform))) {
+    try (var harness = new OneInputStreamOperatorTestHarness<>(transform)) {
       harness.open();
       harness.processElement(row, 1L);
       List<Example> examples = harness.extractOutputValues();

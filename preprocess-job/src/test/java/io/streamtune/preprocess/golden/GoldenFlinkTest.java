@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtune.common.outcome.Outcome;
 import io.streamtune.preprocess.core.PreparedRow;
 import io.streamtune.preprocess.core.ValidatedRow;
-import io.streamtune.preprocess.flink.TabularTransformFunction;
+import io.streamtune.preprocess.flink.TabularTransformOperator;
 import io.streamtune.schemas.avro.Example;
 import io.streamtune.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,14 +32,15 @@ class GoldenFlinkTest {
     PipelineSpec base = Goldens.spec(c, "");
     List<ValidatedRow> rows = Goldens.rows(c, base);
     PipelineSpec spec = Goldens.spec(c, "  warmup: " + rows.size() + "\n");
-    TabularTransformFunction function = new TabularTransformFunction(spec);
+    TabularTransformOperator function = new TabularTransformOperator(spec);
 
     List<Example> examples;
-    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
+    try (var harness = new OneInputStreamOperatorTestHarness<>(function)) {
       harness.open();
       for (ValidatedRow row : rows) {
         harness.processElement(row, row.eventTimeMillis());
       }
+      harness.endInput();
       examples = harness.extractOutputValues();
     }
 
@@ -72,12 +72,13 @@ class GoldenFlinkTest {
             && List.of("standard_scaler", "minmax_scaler", "zscore_clip", "impute_mean_onehot")
                 .contains(c.name()));
     PipelineSpec spec = Goldens.spec(c, "");
-    TabularTransformFunction function = new TabularTransformFunction(spec);
-    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
+    TabularTransformOperator function = new TabularTransformOperator(spec);
+    try (var harness = new OneInputStreamOperatorTestHarness<>(function)) {
       harness.open();
       for (ValidatedRow row : Goldens.rows(c, spec)) {
         harness.processElement(row, row.eventTimeMillis());
       }
+      harness.endInput();
       Goldens.checkParameters(c, c.doc().get("checks"), function.pipeline());
     }
   }

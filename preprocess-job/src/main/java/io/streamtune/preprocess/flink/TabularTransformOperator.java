@@ -15,17 +15,20 @@ import io.streamtune.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -34,9 +37,17 @@ import org.apache.flink.util.OutputTag;
  * keeps the pipeline on the heap; every checkpoint stores it (as the same JSON {@code prepare
  * --fitted} writes) in operator state, and a restore continues exactly where the snapshot was
  * taken. Rows a step rejects go to {@link #DEAD_LETTERS}.
+ *
+ * <p>Incremental PCA's batch fits (a third of this thread's time when inline) run on a thread of
+ * their own ({@link TabularTransform#fitInBackground}): the rows after a batch wait for its result
+ * while the next rows go through the steps before PCA, and are emitted when it ends, in order, with
+ * the inline fit's outputs. An operator rather than a function, because the waiting rows are
+ * released before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}): the state a
+ * checkpoint stores never holds a running fit, and the rows land in the checkpoint's transaction as
+ * they would inline.
  */
-public final class TabularTransformFunction extends ProcessFunction<ValidatedRow, Example>
-    implements CheckpointedFunction {
+public final class TabularTransformOperator extends AbstractStreamOperator<Example>
+    implements OneInputStreamOperator<ValidatedRow, Example>, BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
 
@@ -55,18 +66,19 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
 
   private transient TabularTransform pipeline;
   private transient ListState<byte[]> checkpointed;
+  private transient ExecutorService batchFits;
   private transient Counter trainExamples;
   private transient Counter holdoutExamples;
   private transient Map<String, Counter> deadLettersByStage;
 
-  public TabularTransformFunction(PipelineSpec spec) {
+  public TabularTransformOperator(PipelineSpec spec) {
     this(spec, PreprocessConfigDefaults.TRANSFORM_PUBLISH_EVERY);
   }
 
   /**
    * @param publishEvery training rows fitted between two published versions of the transform
    */
-  public TabularTransformFunction(PipelineSpec spec, long publishEvery) {
+  public TabularTransformOperator(PipelineSpec spec, long publishEvery) {
     this.spec = java.util.Objects.requireNonNull(spec, "spec");
     this.publishEvery = publishEvery;
   }
@@ -84,7 +96,8 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
   }
 
   @Override
-  public void initializeState(FunctionInitializationContext context) throws Exception {
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
     checkpointed = context.getOperatorStateStore().getListState(stateDescriptor());
     pipeline = null;
     if (context.isRestored()) {
@@ -100,36 +113,78 @@ public final class TabularTransformFunction extends ProcessFunction<ValidatedRow
   }
 
   @Override
-  public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    checkpointed.update(java.util.List.of(pipeline.toCompactJson()));
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    trainExamples = getRuntimeContext().getMetricGroup().counter("trainExamples");
-    holdoutExamples = getRuntimeContext().getMetricGroup().counter("holdoutExamples");
+  public void open() throws Exception {
+    super.open();
+    var metrics = getRuntimeContext().getMetricGroup();
+    trainExamples = metrics.counter("trainExamples");
+    holdoutExamples = metrics.counter("holdoutExamples");
     deadLettersByStage = new HashMap<>();
-    for (String stage : java.util.List.of(DeadLetters.STAGE_CLEAN, DeadLetters.STAGE_TRANSFORM)) {
-      deadLettersByStage.put(
-          stage,
-          getRuntimeContext().getMetricGroup().addGroup("stage", stage).counter("deadLettered"));
+    for (String stage : List.of(DeadLetters.STAGE_CLEAN, DeadLetters.STAGE_TRANSFORM)) {
+      deadLettersByStage.put(stage, metrics.addGroup("stage", stage).counter("deadLettered"));
     }
+    String threadName = "batch fits of " + getOperatorName();
+    batchFits =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, threadName);
+              thread.setDaemon(true);
+              return thread;
+            });
+    pipeline.fitInBackground(batchFits);
   }
 
   @Override
-  public void processElement(ValidatedRow row, Context context, Collector<Example> out) {
-    for (Outcome<PreparedRow> outcome : pipeline.accept(row)) {
+  public void processElement(StreamRecord<ValidatedRow> element) {
+    emit(pipeline.accept(element.getValue()));
+  }
+
+  /** Rows waiting for a batch fit go out before the barrier, into this checkpoint's epoch. */
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    emit(pipeline.settle());
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    checkpointed.update(List.of(pipeline.toCompactJson()));
+  }
+
+  @Override
+  public void endInput() {
+    emit(pipeline.settle());
+  }
+
+  @Override
+  public void finish() throws Exception {
+    emit(pipeline.settle());
+    super.finish();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (batchFits != null) {
+      batchFits.shutdownNow();
+    }
+    super.close();
+  }
+
+  private void emit(List<Outcome<PreparedRow>> outcomes) {
+    for (Outcome<PreparedRow> outcome : outcomes) {
       if (outcome instanceof Outcome.Accepted<PreparedRow> prepared) {
-        (prepared.value().row().split() == Split.TRAIN ? trainExamples : holdoutExamples).inc();
-        out.collect(prepared.value().toExample());
+        PreparedRow row = prepared.value();
+        (row.row().split() == Split.TRAIN ? trainExamples : holdoutExamples).inc();
+        output.collect(new StreamRecord<>(row.toExample(), row.row().eventTimeMillis()));
       } else {
         Outcome.Rejected<PreparedRow> rejected = (Outcome.Rejected<PreparedRow>) outcome;
         deadLettersByStage.get(rejected.stage()).inc();
-        context.output(DEAD_LETTERS, rejected.deadLetter(Clock.systemUTC().instant()));
+        output.collect(
+            DEAD_LETTERS, new StreamRecord<>(rejected.deadLetter(Clock.systemUTC().instant())));
       }
     }
     publication
         .due(pipeline, Clock.systemUTC().instant())
-        .ifPresent(version -> context.output(TRANSFORMS, version));
+        .ifPresent(version -> output.collect(TRANSFORMS, new StreamRecord<>(version)));
   }
 }

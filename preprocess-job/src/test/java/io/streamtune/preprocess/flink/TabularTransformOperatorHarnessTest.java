@@ -16,12 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class TabularTransformFunctionHarnessTest {
+class TabularTransformOperatorHarnessTest {
 
   /**
    * Every kind of state at once: interpolation holding rows per key, a warm-up buffer, KLL sketches
@@ -46,8 +45,8 @@ class TabularTransformFunctionHarnessTest {
           """);
 
   private static OneInputStreamOperatorTestHarness<ValidatedRow, Example> harness(
-      TabularTransformFunction function) throws Exception {
-    return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function));
+      TabularTransformOperator operator) throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(operator);
   }
 
   /** 2500 rows: missing values, all categories, unseen ones, a log-normal income. */
@@ -88,6 +87,9 @@ class TabularTransformFunctionHarnessTest {
     for (ValidatedRow row : rows) {
       harness.processElement(row, row.eventTimeMillis());
     }
+    // what the runtime does before each checkpoint barrier: rows that wait for incremental PCA's
+    // batch fit on its own thread are emitted
+    harness.prepareSnapshotPreBarrier(0L);
     List<Object> out = new ArrayList<>();
     for (Object record : harness.getOutput()) {
       out.add(((StreamRecord<?>) record).getValue());
@@ -135,25 +137,25 @@ class TabularTransformFunctionHarnessTest {
     List<Object> uninterrupted;
     String finalState;
     int deadLetters;
-    TabularTransformFunction reference = new TabularTransformFunction(spec);
+    TabularTransformOperator reference = new TabularTransformOperator(spec);
     try (var harness = harness(reference)) {
       harness.open();
       uninterrupted = run(harness, rows);
       finalState = reference.pipeline().toJson();
-      var side = harness.getSideOutput(TabularTransformFunction.DEAD_LETTERS);
+      var side = harness.getSideOutput(TabularTransformOperator.DEAD_LETTERS);
       deadLetters = side == null ? 0 : side.size();
     }
 
     List<Object> resumed = new ArrayList<>();
     OperatorSubtaskState snapshot;
-    TabularTransformFunction first = new TabularTransformFunction(spec);
+    TabularTransformOperator first = new TabularTransformOperator(spec);
     try (var harness = harness(first)) {
       harness.open();
       resumed.addAll(run(harness, before));
       assertThat(first.pipeline().version()).isGreaterThan(300);
       snapshot = harness.snapshot(1L, 1L);
     }
-    TabularTransformFunction second = new TabularTransformFunction(spec);
+    TabularTransformOperator second = new TabularTransformOperator(spec);
     try (var harness = harness(second)) {
       harness.setup();
       harness.initializeState(snapshot);
@@ -179,20 +181,20 @@ class TabularTransformFunctionHarnessTest {
   void restoringDuringTheWarmupEmitsTheBufferedRowsLater() throws Exception {
     List<ValidatedRow> rows = stream().subList(0, 600);
     OperatorSubtaskState snapshot;
-    TabularTransformFunction first = new TabularTransformFunction(SPEC);
+    TabularTransformOperator first = new TabularTransformOperator(SPEC);
     try (var harness = harness(first)) {
       harness.open();
       assertThat(run(harness, rows.subList(0, 100))).isEmpty();
       assertThat(first.pipeline().buffered()).isGreaterThan(90);
       snapshot = harness.snapshot(1L, 1L);
     }
-    TabularTransformFunction second = new TabularTransformFunction(SPEC);
+    TabularTransformOperator second = new TabularTransformOperator(SPEC);
     try (var harness = harness(second)) {
       harness.setup();
       harness.initializeState(snapshot);
       harness.open();
       List<Object> out = run(harness, rows.subList(100, rows.size()));
-      var side = harness.getSideOutput(TabularTransformFunction.DEAD_LETTERS);
+      var side = harness.getSideOutput(TabularTransformOperator.DEAD_LETTERS);
       assertThat(out.size() + (side == null ? 0 : side.size()) + second.pipeline().held())
           .isEqualTo(600);
       assertThat(out.size()).isGreaterThan(590);
@@ -222,7 +224,7 @@ class TabularTransformFunctionHarnessTest {
             """);
     RawEnvelope source =
         new RawEnvelope("streamtune.raw", 2, 17L, new byte[] {1}, new byte[] {4, 2});
-    try (var harness = harness(new TabularTransformFunction(spec))) {
+    try (var harness = harness(new TabularTransformOperator(spec))) {
       harness.open();
       harness.processElement(row("a", Double.NaN, 30, source), 0);
       harness.processElement(row("b", 10, -3, source), 0);
@@ -230,7 +232,7 @@ class TabularTransformFunctionHarnessTest {
 
       List<DeadLetter> deadLetters = new ArrayList<>();
       harness
-          .getSideOutput(TabularTransformFunction.DEAD_LETTERS)
+          .getSideOutput(TabularTransformOperator.DEAD_LETTERS)
           .forEach(record -> deadLetters.add(record.getValue()));
       assertThat(deadLetters)
           .extracting(DeadLetter::getStage)
@@ -247,7 +249,7 @@ class TabularTransformFunctionHarnessTest {
 
   @Test
   void theStateIsTheFittedTransformJson() throws Exception {
-    TabularTransformFunction function = new TabularTransformFunction(SPEC);
+    TabularTransformOperator function = new TabularTransformOperator(SPEC);
     try (var harness = harness(function)) {
       harness.open();
       run(harness, stream().subList(0, 400));
