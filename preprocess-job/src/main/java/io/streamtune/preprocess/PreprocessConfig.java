@@ -72,7 +72,8 @@ public record PreprocessConfig(
           "preprocess.transform.publish.every",
           PreprocessConfigDefaults.TRANSFORM_PUBLISH_EVERY,
           "Training rows fitted between two versions of the fitted transform published to the"
-              + " transforms topic (the first fitted version and a frozen one are always"
+              + " transforms topic, at most one such version per checkpoint (the first fitted"
+              + " version, each doubling of the rows fitted and a frozen one are always"
               + " published; at least 1)");
   public static final List<ConfigKey<?>> KEYS = keys();
 

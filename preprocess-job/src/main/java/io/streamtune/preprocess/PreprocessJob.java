@@ -94,6 +94,9 @@ public final class PreprocessJob {
       MediaWorkflow.define(raw, spec, schemaRegistryUrl, registrySettings, sinks);
       return;
     }
+    // as in MediaWorkflow: no function here keeps or changes a record after emitting it, so the
+    // chained operators need not deep-copy every Avro record and row between them
+    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
     SingleOutputStreamOperator<ValidatedRow> validated =
         raw.process(
                 IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings),

@@ -337,7 +337,13 @@ public final class RecordValidator {
               + ", expected categorical");
       return null;
     }
-    if (layout.categoryIndex(column.index(), text) < 0 && !layout.acceptsUnseen(column.index())) {
+    int known = layout.categoryIndex(column.index(), text);
+    if (known >= 0) {
+      // the spec's own string: its hash is computed once, and every later lookup of the category
+      // (impute counts, one-hot, the reference profile) finds it by identity
+      return column.categories().get(known);
+    }
+    if (!layout.acceptsUnseen(column.index())) {
       problems.add(
           "column '"
               + column.name()

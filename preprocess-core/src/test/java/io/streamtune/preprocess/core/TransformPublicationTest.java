@@ -24,7 +24,8 @@ class TransformPublicationTest {
     List<Long> published = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
       transform.accept(train("r" + i, 100 + i, 30 + i % 7, "rent"));
-      publication.due(transform, NOW).ifPresent(v -> published.add(v.getVersion()));
+      // a checkpoint after every row
+      publication.due(transform, NOW, true).ifPresent(v -> published.add(v.getVersion()));
     }
     return published;
   }
@@ -36,6 +37,23 @@ class TransformPublicationTest {
     List<Long> published = publishedWhileFitting(transform, new TransformPublication(10), 45);
 
     assertThat(published).containsExactly(1L, 2L, 4L, 8L, 16L, 26L, 36L);
+  }
+
+  @Test
+  void betweenCheckpointsOnlyTheFirstTheDoublingsAndAFreezeArePublished() {
+    TabularTransform transform =
+        TabularTransform.create(TestSpecs.credit("preprocess: {freezeAfter: 40}\n"));
+    TransformPublication publication = new TransformPublication(10);
+    List<Long> published = new ArrayList<>();
+    for (int i = 0; i < 45; i++) {
+      transform.accept(train("r" + i, 100 + i, 30 + i % 7, "rent"));
+      publication.due(transform, NOW).ifPresent(v -> published.add(v.getVersion()));
+      if (i == 28) {
+        publication.due(transform, NOW, true).ifPresent(v -> published.add(v.getVersion()));
+      }
+    }
+
+    assertThat(published).containsExactly(1L, 2L, 4L, 8L, 16L, 29L, 40L);
   }
 
   @Test

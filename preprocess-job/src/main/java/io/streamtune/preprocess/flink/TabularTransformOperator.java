@@ -138,11 +138,17 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
     emit(pipeline.accept(element.getValue()));
   }
 
-  /** Rows waiting for a batch fit go out before the barrier, into this checkpoint's epoch. */
+  /**
+   * Rows waiting for a batch fit go out before the barrier, into this checkpoint's epoch, and so
+   * does a transform version due every {@code publishEvery} rows ({@link TransformPublication}).
+   */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
     emit(pipeline.settle());
+    publication
+        .due(pipeline, Clock.systemUTC().instant(), true)
+        .ifPresent(version -> output.collect(TRANSFORMS, new StreamRecord<>(version)));
   }
 
   @Override

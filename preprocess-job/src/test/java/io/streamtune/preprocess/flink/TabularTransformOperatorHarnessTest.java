@@ -248,6 +248,44 @@ class TabularTransformOperatorHarnessTest {
   }
 
   @Test
+  void aVersionEveryNRowsIsPublishedAtTheNextCheckpointOnly() throws Exception {
+    PipelineSpec spec = TestSpecs.credit("");
+    try (var harness = harness(new TabularTransformOperator(spec, 100))) {
+      harness.open();
+      for (ValidatedRow row : stream(spec).subList(0, 1200)) {
+        harness.processElement(row, row.eventTimeMillis());
+      }
+      List<Long> published = publishedVersions(harness);
+      assertThat(published).as("between checkpoints: the first and the doublings").isNotEmpty();
+      for (long version : published) {
+        assertThat(Long.bitCount(version)).as("version %d is a power of two", version).isEqualTo(1);
+      }
+
+      harness.prepareSnapshotPreBarrier(1L);
+      List<Long> afterCheckpoint = publishedVersions(harness);
+      long last = published.get(published.size() - 1);
+      assertThat(afterCheckpoint).hasSize(published.size() + 1);
+      long atCheckpoint = afterCheckpoint.get(afterCheckpoint.size() - 1);
+      assertThat(atCheckpoint).isGreaterThanOrEqualTo(last + 100).isLessThan(1200);
+
+      harness.prepareSnapshotPreBarrier(2L);
+      assertThat(publishedVersions(harness))
+          .as("no rows fitted since: nothing new at the next checkpoint")
+          .hasSize(afterCheckpoint.size());
+    }
+  }
+
+  private static List<Long> publishedVersions(
+      OneInputStreamOperatorTestHarness<ValidatedRow, Example> harness) {
+    var side = harness.getSideOutput(TabularTransformOperator.TRANSFORMS);
+    List<Long> versions = new ArrayList<>();
+    if (side != null) {
+      side.forEach(record -> versions.add(record.getValue().getVersion()));
+    }
+    return versions;
+  }
+
+  @Test
   void theStateIsTheFittedTransformJson() throws Exception {
     TabularTransformOperator function = new TabularTransformOperator(SPEC);
     try (var harness = harness(function)) {
