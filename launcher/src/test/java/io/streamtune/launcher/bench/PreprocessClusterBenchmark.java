@@ -204,16 +204,15 @@ public final class PreprocessClusterBenchmark {
   }
 
   /**
-   * CPU seconds so far of each process of the cluster, and of this JVM ({@code driver}: the
-   * producer, idle while timed, and the progress polling).
+   * CPU seconds so far of each process of the cluster, the TaskManagers first (where the job runs),
+   * and of this JVM ({@code driver}: the producer, idle while timed, and the progress polling).
    */
   private static Map<String, Double> cpuSeconds(Map<String, ChaosProcess> processes) {
     Map<String, Double> seconds = new LinkedHashMap<>();
-    // the Flink processes first: where the job's CPU goes
-    for (String name : List.of("taskmanager-1", "taskmanager-2", "jobmanager", "broker")) {
+    for (String name :
+        List.of("taskmanager-1", "taskmanager-2", "jobmanager", "broker", "registry")) {
       seconds.put(name, ProcessCpu.seconds(processes.get(name).pid()));
     }
-    seconds.put("registry", ProcessCpu.seconds(processes.get("registry").pid()));
     seconds.put("driver", ProcessCpu.seconds(ProcessHandle.current().pid()));
     return seconds;
   }
