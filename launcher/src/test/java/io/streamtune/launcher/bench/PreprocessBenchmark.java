@@ -59,21 +59,11 @@ public final class PreprocessBenchmark {
     try (EmbeddedStack stack = EmbeddedStack.start(dataDir, topics)) {
       KafkaConnection kafka =
           new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
-      CsvDataset dataset = CsvDataset.withSpec(csv, spec, null);
-      long start = System.nanoTime();
-      try (RawRecordProducer producer =
-          new RawRecordProducer(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), topics)) {
-        producer.produceAll(
-            new Replay(dataset, records), 0, ProgressMeter.toStdout("produce", records));
-      }
+      double produceSeconds = produce(kafka, csv, spec, records);
       System.out.printf(
           "produced %,d raw records in %.1f s (not timed below); broker data %,d MiB%n",
-          records, (System.nanoTime() - start) / 1e9, directoryBytes(dataDir) >> 20);
-      List<String> outputs =
-          List.of(
-              topics.name(Topics.EXAMPLES_TRAIN),
-              topics.name(Topics.EXAMPLES_HOLDOUT),
-              topics.name(Topics.DEADLETTER));
+          records, produceSeconds, directoryBytes(dataDir) >> 20);
+      List<String> outputs = outputs(topics);
       KafkaConsumer<byte[], byte[]> progress = CommittedOffsets.consumer(kafka);
       int jobs = 0;
       for (int parallelism : parallelisms) {
@@ -91,43 +81,16 @@ public final class PreprocessBenchmark {
           long jit0 = JIT.getTotalCompilationTime();
           JobClient job = PreprocessJob.start(env, config);
           double submitted = (System.nanoTime() - t0) / 1e9;
-          double firstOutput = -1;
-          ProgressMeter meter =
-              new ProgressMeter(
-                  "job (parallelism " + parallelism + ", run " + run + ")",
-                  records,
-                  Duration.ofSeconds(10),
-                  System.out::println,
-                  System::nanoTime);
-          long done;
-          while (true) {
-            Thread.sleep(200);
-            done = committedRecords(progress, outputs) - before;
-            if (firstOutput < 0 && done > 0) {
-              firstOutput = (System.nanoTime() - t0) / 1e9;
-            }
-            if (done >= records) {
-              break;
-            }
-            meter.update(done);
-            if ((System.nanoTime() - t0) > timeout(records).toNanos()) {
-              throw new IllegalStateException("run " + run + " did not finish: " + done);
-            }
-          }
-          double seconds = (System.nanoTime() - t0) / 1e9;
+          Committed committed =
+              awaitCommitted(progress, outputs, before, records, t0, parallelism, run);
+          double seconds = committed.seconds();
+          double firstOutput = committed.firstOutput();
           double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
           job.cancel().get();
           System.out.printf(
-              "parallelism %d run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s"
-                  + " = %,.0f records/s; JVM CPU %.1f s = %,.0f records per CPU second (broker,"
-                  + " registry, job and progress polling together)%n",
-              parallelism,
-              run,
-              records,
-              seconds,
-              records / seconds,
-              cpuSeconds,
-              records / cpuSeconds);
+              "%s; JVM CPU %.1f s = %,.0f records per CPU second (broker, registry, job and"
+                  + " progress polling together)%n",
+              rate(parallelism, run, records, seconds), cpuSeconds, records / cpuSeconds);
           // where a first run's extra time goes: MiniCluster start and submission, the first
           // checkpoint's commit, class loading, JIT compilation (summed over compiler threads)
           System.out.printf(
@@ -147,12 +110,87 @@ public final class PreprocessBenchmark {
     }
   }
 
+  /**
+   * Produces the CSV replayed to {@code records} raw records (progress on stdout); returns the
+   * seconds it took.
+   */
+  static double produce(KafkaConnection kafka, Path csv, PipelineSpec spec, long records)
+      throws InterruptedException {
+    CsvDataset dataset = CsvDataset.withSpec(csv, spec, null);
+    long start = System.nanoTime();
+    try (RawRecordProducer producer =
+        new RawRecordProducer(
+            kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.topics())) {
+      producer.produceAll(
+          new Replay(dataset, records), 0, ProgressMeter.toStdout("produce", records));
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The topics the job's output is counted on: examples (train, holdout) and dead letters. */
+  static List<String> outputs(Topics topics) {
+    return List.of(
+        topics.name(Topics.EXAMPLES_TRAIN),
+        topics.name(Topics.EXAMPLES_HOLDOUT),
+        topics.name(Topics.DEADLETTER));
+  }
+
+  /** Seconds from the submission to all records committed, and to the first one. */
+  record Committed(double seconds, double firstOutput) {}
+
+  /**
+   * Polls the committed output every 200 ms (a progress line every 10 s) until {@code records} more
+   * than {@code before} are committed; fails after {@link #timeout}.
+   *
+   * @param t0 {@code System.nanoTime()} at the submission
+   */
+  static Committed awaitCommitted(
+      KafkaConsumer<byte[], byte[]> progress,
+      List<String> outputs,
+      long before,
+      long records,
+      long t0,
+      int parallelism,
+      int run)
+      throws InterruptedException {
+    double firstOutput = -1;
+    ProgressMeter meter =
+        new ProgressMeter(
+            "job (parallelism " + parallelism + ", run " + run + ")",
+            records,
+            Duration.ofSeconds(10),
+            System.out::println,
+            System::nanoTime);
+    while (true) {
+      Thread.sleep(200);
+      long done = committedRecords(progress, outputs) - before;
+      if (firstOutput < 0 && done > 0) {
+        firstOutput = (System.nanoTime() - t0) / 1e9;
+      }
+      if (done >= records) {
+        return new Committed((System.nanoTime() - t0) / 1e9, firstOutput);
+      }
+      meter.update(done);
+      if ((System.nanoTime() - t0) > timeout(records).toNanos()) {
+        throw new IllegalStateException("run " + run + " did not finish: " + done);
+      }
+    }
+  }
+
+  /** The head of a run's result line, the same in both job benchmarks. */
+  static String rate(int parallelism, int run, long records, double seconds) {
+    return String.format(
+        "parallelism %d run %d: %,d records Kafka -> Flink -> Kafka (exactly-once) in %.1f s"
+            + " = %,.0f records/s",
+        parallelism, run, records, seconds, records / seconds);
+  }
+
   /** 15 minutes, or more for large counts: a floor of 1,000 records/s on a loaded machine. */
   static Duration timeout(long records) {
     return Duration.ofSeconds(Math.max(Duration.ofMinutes(15).toSeconds(), records / 1_000));
   }
 
-  private static long directoryBytes(Path dir) throws java.io.IOException {
+  static long directoryBytes(Path dir) throws java.io.IOException {
     try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
       return files
           .filter(Files::isRegularFile)
@@ -169,8 +207,7 @@ public final class PreprocessBenchmark {
   }
 
   /** Records committed to the topics: read_committed end offsets (LSO) minus control markers. */
-  private static long committedRecords(
-      KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
+  static long committedRecords(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
     return CommittedOffsets.endOffsets(consumer, CommittedOffsets.partitions(consumer, topics));
   }
 

@@ -1,24 +1,12 @@
 package io.streamtune.launcher.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtune.common.config.ConfigSource;
-import io.streamtune.embedded.ChildJvm;
 import io.streamtune.launcher.StreamtuneCli;
 import io.streamtune.preprocess.PreprocessConfig;
-import io.streamtune.preprocess.PreprocessJob;
 import io.streamtune.schemas.topics.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -30,15 +18,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint;
-import org.apache.flink.runtime.taskexecutor.TaskManagerRunner;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 
@@ -55,8 +36,7 @@ final class ChaosCluster implements AutoCloseable {
   static final String MODEL = "chaos";
   static final int BROKERS = 3;
   static final int PARTITIONS = 2;
-  private static final String HOST = "127.0.0.1";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HOST = ClusterJvm.HOST;
 
   private final Path dir;
   private final Path spec;
@@ -65,16 +45,14 @@ final class ChaosCluster implements AutoCloseable {
   private final List<Integer> brokerPorts = freePorts(BROKERS);
   private final List<Integer> controllerPorts = freePorts(BROKERS);
   private final int registryPort = freePorts(1).get(0);
-  private final int flinkRpcPort = freePorts(1).get(0);
-  private final int flinkRestPort = freePorts(1).get(0);
   private final int servePort = freePorts(1).get(0);
   private final Map<ChaosKind, List<ChaosProcess>> processes = new EnumMap<>(ChaosKind.class);
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final FlinkSession flink;
 
   ChaosCluster(Path dir, Path spec) {
     this.dir = dir;
     this.spec = spec;
+    this.flink = new FlinkSession(dir, FlinkSession.Sizing.CHAOS);
   }
 
   String bootstrap() {
@@ -90,7 +68,7 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   String flinkUrl() {
-    return "http://" + HOST + ":" + flinkRestPort;
+    return flink.url();
   }
 
   Topics topics() {
@@ -121,11 +99,11 @@ final class ChaosCluster implements AutoCloseable {
     }
     createTopics();
     add(ChaosKind.REGISTRY, "registry", registryCommand());
-    add(ChaosKind.JOBMANAGER, "jobmanager", flinkCommand(StandaloneSessionClusterEntrypoint.class));
+    add(ChaosKind.JOBMANAGER, "jobmanager", flink.jobManagerCommand());
     for (int i = 1; i <= 2; i++) {
-      add(ChaosKind.TASKMANAGER, "taskmanager-" + i, flinkCommand(TaskManagerRunner.class));
+      add(ChaosKind.TASKMANAGER, "taskmanager-" + i, flink.taskManagerCommand(null));
     }
-    writeFlinkConfig();
+    flink.writeConfig();
     startAll(ChaosKind.REGISTRY);
     startAll(ChaosKind.JOBMANAGER);
     startAll(ChaosKind.TASKMANAGER);
@@ -174,38 +152,12 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private java.util.function.Supplier<List<String>> brokerCommand(int node) {
-    return () -> {
-      List<String> command = jvm(ChaosNodeMain.class.getName(), "-Xmx384m");
-      command.addAll(
-          List.of(
-              "broker",
-              dir.resolve("broker-" + node).toString(),
-              clusterId,
-              String.valueOf(node),
-              csv(brokerPorts),
-              csv(controllerPorts)));
-      return command;
-    };
+    return KafkaNodes.brokerCommand(
+        dir, clusterId, node, brokerPorts, controllerPorts, true, "384m");
   }
 
   private java.util.function.Supplier<List<String>> registryCommand() {
-    return () -> {
-      List<String> command = jvm(ChaosNodeMain.class.getName(), "-Xmx256m");
-      command.addAll(List.of("registry", bootstrap(), String.valueOf(registryPort)));
-      return command;
-    };
-  }
-
-  private java.util.function.Supplier<List<String>> flinkCommand(Class<?> main) {
-    return () -> {
-      List<String> command =
-          jvm(
-              main.getName(),
-              "-Xmx448m",
-              "-Dlog4j2.configurationFile=" + dir.resolve("flink-conf").resolve("log4j2.xml"));
-      command.addAll(List.of("--configDir", dir.resolve("flink-conf").toString()));
-      return command;
-    };
+    return KafkaNodes.registryCommand(bootstrap(), registryPort, true);
   }
 
   private java.util.function.Supplier<List<String>> serviceCommand(String service) {
@@ -270,21 +222,12 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private static List<String> jvm(String main, String... options) {
-    List<String> command = ChildJvm.command(main, options);
-    command.add(1, "-XX:+UseSerialGC");
-    command.add(1, "-XX:TieredStopAtLevel=1");
-    return command;
+    return ClusterJvm.command(main, true, options);
   }
 
   private void createTopics() throws Exception {
     try (Admin admin = admin()) {
-      List<NewTopic> topicsToCreate = new ArrayList<>();
-      for (String name : topics.allNames()) {
-        Map<String, String> configs = new LinkedHashMap<>(topics.configsOf(name));
-        configs.put("min.insync.replicas", "2");
-        topicsToCreate.add(new NewTopic(name, PARTITIONS, (short) BROKERS).configs(configs));
-      }
-      admin.createTopics(topicsToCreate).all().get(60, TimeUnit.SECONDS);
+      KafkaNodes.createTopics(admin, topics, PARTITIONS, BROKERS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!fullIsr(admin, 0) && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -328,94 +271,14 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  private static final String FLINK_LOG4J =
-      """
-      <Configuration status="WARN" shutdownHook="disable">
-        <Appenders>
-          <Console name="console" target="SYSTEM_ERR">
-            <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n"/>
-          </Console>
-        </Appenders>
-        <Loggers>
-          <Logger name="org.apache.flink.runtime.checkpoint.CheckpointCoordinator" level="INFO"/>
-          <Logger name="org.apache.flink.runtime.executiongraph" level="INFO"/>
-          <Logger name="org.apache.flink.runtime.taskmanager.Task" level="INFO"/>
-          <Logger name="org.apache.flink.runtime.dispatcher" level="INFO"/>
-          <Logger name="org.apache.flink.connector.kafka.sink" level="INFO"/>
-          <Root level="WARN"><AppenderRef ref="console"/></Root>
-        </Loggers>
-      </Configuration>
-      """;
-
-  private void writeFlinkConfig() throws IOException {
-    Path conf = dir.resolve("flink-conf");
-    Files.createDirectories(conf);
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("jobmanager.rpc.address", HOST);
-    settings.put("jobmanager.rpc.port", String.valueOf(flinkRpcPort));
-    settings.put("jobmanager.bind-host", HOST);
-    settings.put("rest.address", HOST);
-    settings.put("rest.bind-address", HOST);
-    settings.put("rest.port", String.valueOf(flinkRestPort));
-    settings.put("taskmanager.bind-host", HOST);
-    settings.put("taskmanager.host", HOST);
-    settings.put("taskmanager.numberOfTaskSlots", "2");
-    // a TaskManagerRunner started without Flink's scripts takes its memory budget as given, part
-    // by part (the scripts compute these from a total), and its CPU cores
-    settings.put("taskmanager.cpu.cores", "2");
-    settings.put("taskmanager.memory.framework.heap.size", "64m");
-    settings.put("taskmanager.memory.task.heap.size", "128m");
-    settings.put("taskmanager.memory.framework.off-heap.size", "64m");
-    settings.put("taskmanager.memory.task.off-heap.size", "0m");
-    settings.put("taskmanager.memory.jvm-overhead.min", "64m");
-    settings.put("taskmanager.memory.jvm-overhead.max", "64m");
-    settings.put("taskmanager.memory.managed.size", "16m");
-    settings.put("taskmanager.memory.network.min", "16m");
-    settings.put("taskmanager.memory.network.max", "16m");
-    settings.put("taskmanager.memory.jvm-metaspace.size", "128m");
-    settings.put("jobmanager.memory.process.size", "640m");
-    // one config for the JobManager and the TaskManagers: a restart in seconds
-    settings.putAll(FlinkRecoverySettings.taskManager());
-    // the REST API's job and checkpoint figures are cached this long (default 3 s)
-    settings.put("web.refresh-interval", "200");
-    settings.put("blob.server.port", "0");
-    settings.put("taskmanager.rpc.port", "0");
-    settings.put("taskmanager.data.port", "0");
-    settings.put("classloader.check-leaked-classloader", "false");
-    settings.put("io.tmp.dirs", dir.resolve("flink-tmp").toString());
-    StringBuilder yaml = new StringBuilder();
-    settings.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
-    Files.writeString(conf.resolve("config.yaml"), yaml.toString());
-    // the recovery timeline in each Flink process's log: task states, checkpoints, the sinks'
-    // aborts
-    Files.writeString(conf.resolve("log4j2.xml"), FLINK_LOG4J);
-    Files.createDirectories(dir.resolve("flink-tmp"));
-  }
-
   /** Waits until the JobManager's REST API answers; returns {@code System.nanoTime()}. */
   long awaitFlinkUp(long timeoutSeconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      if (get("/overview") != null) {
-        return System.nanoTime();
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(
-        "Flink REST not up in "
-            + timeoutSeconds
-            + " s:\n"
-            + processes(ChaosKind.JOBMANAGER).get(0).tail());
+    return flink.awaitUp(timeoutSeconds, () -> tail(ChaosKind.JOBMANAGER));
   }
 
   /** The ids of the TaskManagers registered now. */
   Set<String> taskManagers() {
-    JsonNode list = get("/taskmanagers");
-    Set<String> ids = new HashSet<>();
-    if (list != null) {
-      list.path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
-    }
-    return ids;
+    return flink.taskManagers();
   }
 
   /**
@@ -423,57 +286,30 @@ final class ChaosCluster implements AutoCloseable {
    * {@code System.nanoTime()} then.
    */
   long awaitTaskManagers(int count, Set<String> known, long timeoutSeconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      Set<String> now = taskManagers();
-      now.removeAll(known);
-      if (now.size() >= count) {
-        return System.nanoTime();
-      }
-      Thread.sleep(50);
+    return flink.awaitTaskManagers(count, known, timeoutSeconds, () -> tail(ChaosKind.TASKMANAGER));
+  }
+
+  private String tail(ChaosKind kind) {
+    try {
+      return processes(kind).get(0).tail();
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
     }
-    throw new IllegalStateException(
-        "TaskManagers not registered in "
-            + timeoutSeconds
-            + " s:\n"
-            + processes(ChaosKind.TASKMANAGER).get(0).tail());
   }
 
   /** Checkpoints the running preprocessing job has completed (0 when none runs). */
   long completedCheckpoints() {
-    JsonNode jobs = get("/jobs/overview");
-    if (jobs == null) {
-      return 0;
-    }
-    for (JsonNode job : jobs.path("jobs")) {
-      if ("RUNNING".equals(job.path("state").asText())) {
-        JsonNode checkpoints = get("/jobs/" + job.path("jid").asText() + "/checkpoints");
-        return checkpoints == null ? 0 : checkpoints.path("counts").path("completed").asLong();
-      }
-    }
-    return 0;
+    return flink.completedCheckpoints();
   }
 
   /** The state of the preprocessing job on the JobManager, or null when it has none. */
   String jobState() {
-    JsonNode jobs = get("/jobs/overview");
-    if (jobs == null) {
-      return null;
-    }
-    for (JsonNode job : jobs.path("jobs")) {
-      String state = job.path("state").asText();
-      if (PreprocessJob.JOB_NAME.equals(job.path("name").asText())
-          && !List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
-        return state;
-      }
-    }
-    return null;
+    return flink.jobState();
   }
 
   /**
-   * Submits the preprocessing job over REST (a RemoteStreamEnvironment, i.e. RestClusterClient): it
-   * resumes from the newest retained checkpoint, as {@code preprocess.checkpoint.dir} makes it. The
-   * TaskManagers have the job's classes on their class path, so no jar is shipped.
+   * Submits the preprocessing job over REST: it resumes from the newest retained checkpoint, as
+   * {@code preprocess.checkpoint.dir} makes it.
    */
   void submitJob() throws Exception {
     Map<String, String> keys = new LinkedHashMap<>();
@@ -485,44 +321,7 @@ final class ChaosCluster implements AutoCloseable {
     keys.put("preprocess.checkpoint.interval.ms", "1000");
     keys.put("preprocess.restart.attempts", "1000");
     keys.put("preprocess.parallelism", "2");
-    PreprocessConfig config = PreprocessConfig.from(ConfigSource.of(keys));
-    Configuration client = new Configuration();
-    client.set(RestOptions.ADDRESS, HOST);
-    client.set(RestOptions.PORT, flinkRestPort);
-    // submitted while a restarted JobManager still starts: the client builds the job graph
-    // meanwhile and posts it as soon as the REST API answers (by default it retries every 3 s)
-    client.set(RestOptions.RETRY_MAX_ATTEMPTS, 1200);
-    client.set(RestOptions.RETRY_DELAY, java.time.Duration.ofMillis(100));
-    Exception last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      try {
-        StreamExecutionEnvironment env =
-            StreamExecutionEnvironment.createRemoteEnvironment(HOST, flinkRestPort, client);
-        PreprocessJob.start(env, config);
-        return;
-      } catch (Exception e) {
-        last = e;
-        Thread.sleep(1_000);
-      }
-    }
-    throw last;
-  }
-
-  private JsonNode get(String path) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(flinkUrl() + path))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+    flink.submit(PreprocessConfig.from(ConfigSource.of(keys)));
   }
 
   /** Services first (SIGTERM), then Flink, the registry, the brokers. */
@@ -548,30 +347,7 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  private static String csv(List<Integer> ports) {
-    return ports.stream().map(String::valueOf).collect(Collectors.joining(","));
-  }
-
   private static List<Integer> freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(HOST, 0));
-        sockets.add(socket);
-      }
-      return IntStream.range(0, count).mapToObj(i -> sockets.get(i).getLocalPort()).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // closing a probe socket
-        }
-      }
-    }
+    return ClusterJvm.freePorts(count);
   }
 }

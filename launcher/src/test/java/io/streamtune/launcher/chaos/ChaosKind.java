@@ -4,7 +4,7 @@ package io.streamtune.launcher.chaos;
  * The kinds of process the chaos suite kills, and what counts as each one's first output after a
  * restart.
  */
-enum ChaosKind {
+public enum ChaosKind {
   /** A KRaft node (broker + controller); output: back in the ISR of every partition it holds. */
   BROKER,
   /** The schema registry; output: its first answered request. */

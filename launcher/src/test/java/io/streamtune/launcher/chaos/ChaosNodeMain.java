@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ChaosNodeMain {
 
-  static final String UP = "chaos node up";
+  public static final String UP = "chaos node up";
 
   private ChaosNodeMain() {}
 

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * line, killed with SIGKILL and started again with the same command, each incarnation logging to
  * its own file.
  */
-final class ChaosProcess {
+public final class ChaosProcess {
 
   private final String name;
   private final ChaosKind kind;
@@ -22,22 +22,22 @@ final class ChaosProcess {
   private Process process;
   private int incarnation;
 
-  ChaosProcess(String name, ChaosKind kind, Supplier<List<String>> command, Path logDir) {
+  public ChaosProcess(String name, ChaosKind kind, Supplier<List<String>> command, Path logDir) {
     this.name = name;
     this.kind = kind;
     this.command = command;
     this.logDir = logDir;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  ChaosKind kind() {
+  public ChaosKind kind() {
     return kind;
   }
 
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     incarnation++;
     process =
         new ProcessBuilder(command.get())
@@ -47,7 +47,7 @@ final class ChaosProcess {
   }
 
   /** SIGKILL, and waits until the process is gone. */
-  synchronized void kill() throws InterruptedException {
+  public synchronized void kill() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
@@ -55,7 +55,7 @@ final class ChaosProcess {
   }
 
   /** SIGTERM, then SIGKILL after a few seconds. */
-  synchronized void stop() throws InterruptedException {
+  public synchronized void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(8, TimeUnit.SECONDS)) {
@@ -64,8 +64,13 @@ final class ChaosProcess {
     }
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
+  }
+
+  /** The operating system's id of this incarnation (-1 before the first start). */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
   }
 
   synchronized Path log() {
@@ -76,7 +81,7 @@ final class ChaosProcess {
    * Waits until this incarnation's log holds {@code line}; returns {@code System.nanoTime()} when
    * it was seen.
    */
-  long awaitLine(String line, long timeoutSeconds) throws IOException, InterruptedException {
+  public long awaitLine(String line, long timeoutSeconds) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     Path log = log();
     while (System.nanoTime() < deadline) {
@@ -92,7 +97,7 @@ final class ChaosProcess {
         name + ": no '" + line + "' within " + timeoutSeconds + " s:\n" + tail());
   }
 
-  String tail() throws IOException {
+  public String tail() throws IOException {
     Path log = log();
     String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     return text.substring(Math.max(0, text.length() - 3_000));
