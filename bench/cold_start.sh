@@ -11,7 +11,9 @@
 # (`./streamtune --java-opts preprocess`, the bench classes appended), alternating "before"
 # (STREAMTUNE_CDS=off STREAMTUNE_JIT=full, Flink's RPC system loaded per MiniCluster) and "now"
 # (the launcher's defaults):
-#   bench/cold_start.sh --preprocess [runs=2] [records=1000000]
+#   bench/cold_start.sh --preprocess [runs=2] [records=1000000] [parallelism=2]
+# BEFORE_JARS=<dir>: "before" also runs the preprocess-core and preprocess-job jars found there (the
+# job as it was; build them from an older commit) in place of the current ones.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,6 +21,7 @@ cd "$root"
 if [[ "${1:-}" == --preprocess ]]; then
   runs="${2:-2}"
   records="${3:-1000000}"
+  parallelism="${4:-2}"
   csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
   [ -f "$csv" ] || { echo "lending_club.csv not found at $csv (set LENDING_CSV)"; exit 1; }
   ./streamtune --help > /dev/null # builds if needed, then writes the archive
@@ -29,6 +32,7 @@ if [[ "${1:-}" == --preprocess ]]; then
   # shellcheck source=bench/lib.sh
   source "$root/bench/lib.sh"
   bench_lending_spec "$spec"
+  echo "parallelism $parallelism${BEFORE_JARS:+; before runs the job jars from $(basename "$BEFORE_JARS")}"
   echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "| run | launcher | run 1 s | run 1 JVM CPU s | run 1 phases | run 2 (warm) s | run 2 JVM CPU s | run 2 phases | load average before |"
   echo "|---|---|---|---|---|---|---|---|---|"
@@ -40,11 +44,18 @@ if [[ "${1:-}" == --preprocess ]]; then
       esac
       mapfile -t opts < <(env $settings ./streamtune --java-opts preprocess)
       opts[-1]="${opts[-1]}:launcher/target/test-classes" # the class path: the archive's, then the bench
+      if [[ "$mode" == before && -n "${BEFORE_JARS:-}" ]]; then
+        for module in preprocess-core preprocess-job; do
+          jar="streamtune-$module-0.1.0-SNAPSHOT.jar"
+          opts[-1]="$(sed "s#[^:]*/$jar#$BEFORE_JARS/$jar#" <<<"${opts[-1]}")"
+        done
+      fi
       # the heap of bench/preprocessing.sh (broker, registry and job in one JVM), after the launcher's
       opts=("${opts[@]:0:${#opts[@]}-2}" -Xmx4g -Djava.io.tmpdir="$data_root" "${opts[@]: -2}")
       load="$(cut -d' ' -f1 /proc/loadavg)"
       log="$(java "${opts[@]}" \
-        io.streamtune.launcher.bench.PreprocessBenchmark "$csv" "$spec" "$records" 2 2>&1 | grep -E '^run [12]')"
+        io.streamtune.launcher.bench.PreprocessBenchmark "$csv" "$spec" "$records" 2 "$parallelism" 2>&1 |
+        grep -E '^parallelism [0-9]+ run [12]' | sed -E 's/^parallelism [0-9]+ //')"
       rm -rf "${data_root:?}"/*
       field() { grep -E "^run $1:" <<<"$log" | sed -E "s/.*$2.*/\1/"; }
       phases() { grep -E "^run $1 phases:" <<<"$log" | sed -E 's/^run [12] phases: //; s/MiniCluster started and job submitted after/MiniCluster + submit/; s/first output committed after/first commit/'; }

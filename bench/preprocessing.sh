@@ -3,13 +3,13 @@
 # through the Flink preprocess job to Kafka with the exactly-once sinks, lending_club replayed to
 # N records (default 1,000,000), on the embedded broker + registry; then the same transforms in
 # scikit-learn on the same rows. Usage: bench/preprocessing.sh [records] [runs] [parallelisms]
-# (parallelisms: comma-separated, default 2, e.g. 1,2: each runs [runs] times in one JVM)
+# (parallelisms: comma-separated, default 1,2: each runs [runs] times in one JVM)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 records="${1:-1000000}"
 runs="${2:-3}"
-parallelisms="${3:-2}"
+parallelisms="${3:-1,2}"
 csv="${LENDING_CSV:-../shared/datasets/tabular/lending_club.csv}"
 [ -f "$csv" ] || { echo "lending_club.csv not found at $csv (set LENDING_CSV)"; exit 1; }
 

@@ -24,18 +24,20 @@ public record PreparedRow(ValidatedRow row, float[] features, long version) {
     for (float feature : features) {
       featureList.add(feature);
     }
-    return Example.newBuilder()
-        .setId(row.id())
-        .setSourceId(row.id())
-        .setEventTime(Instant.ofEpochMilli(row.eventTimeMillis()))
-        .setSplit(row.split())
-        .setLabel(row.label())
-        .setLabelIndex(row.labelIndex())
-        .setFeatures(featureList)
-        .setTransformVersion(version)
-        .setAugmentedFrom(null)
-        .setSynthetic(false)
-        .setParentIds(List.of())
-        .build();
+    // the all-fields constructor: the builder validates and deep-copies a default per field
+    return new Example(
+        row.id(),
+        row.id(),
+        Instant.ofEpochMilli(row.eventTimeMillis()),
+        row.split(),
+        row.label(),
+        row.labelIndex(),
+        featureList,
+        version,
+        null,
+        false,
+        List.of(),
+        null,
+        null);
   }
 }

@@ -83,7 +83,8 @@ final class CachedAvroSerdes {
       buffer.write(id >>> 8);
       buffer.write(id);
       try {
-        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+        // buffered: the stream gets one write per record, not one (synchronized) per field
+        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         writer.write(record, encoder);
         encoder.flush();
       } catch (IOException | RuntimeException e) {
