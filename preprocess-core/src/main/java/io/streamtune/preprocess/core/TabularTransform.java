@@ -77,9 +77,6 @@ public final class TabularTransform {
   /** Rows past that step's fit, waiting for its batch fit, in arrival order. */
   final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
-  /** Waiting rows that fitted (they count in {@link #version} when released). */
-  private long waitingFits;
-
   /** A row stopped at the background step: its frame there, or an earlier step's rejection. */
   private record Waiting(
       RowInFlight item, Frame frame, boolean fit, Outcome<PreparedRow> rejected) {}
@@ -293,7 +290,7 @@ public final class TabularTransform {
             step.fit(frame, item.row.labelIndex());
           }
           if (background.fitRunning() || !waiting.isEmpty()) {
-            waitFor(new Waiting(item, frame, fit, null));
+            waiting.add(new Waiting(item, frame, fit, null));
             return;
           }
         } else if (fit && !(resumed && i == backgroundStep)) {
@@ -304,7 +301,7 @@ public final class TabularTransform {
     } catch (RowRejected e) {
       Outcome<PreparedRow> rejection = rejected(item.row, e.stage(), e.reason());
       if (!resumed && !waiting.isEmpty()) {
-        waitFor(new Waiting(item, null, fit, rejection));
+        waiting.add(new Waiting(item, null, fit, rejection));
       } else {
         countFitted(fit);
         outcomes.add(rejection);
@@ -313,11 +310,6 @@ public final class TabularTransform {
     }
     countFitted(fit);
     outcomes.add(finalOutcome(item.row, frame));
-  }
-
-  private void waitFor(Waiting row) {
-    waiting.add(row);
-    waitingFits += row.fit ? 1 : 0;
   }
 
   private BackgroundFit background() {
@@ -331,9 +323,14 @@ public final class TabularTransform {
   private void releaseIfDue(List<Outcome<PreparedRow>> outcomes) {
     long freezeAfter = spec.preprocess().freezeAfter();
     if (!waiting.isEmpty()
-        && (background().fitDone() || freezeAfter > 0 && version + waitingFits >= freezeAfter)) {
+        && (background().fitDone() || freezeAfter > 0 && version + waitingFits() >= freezeAfter)) {
       release(outcomes);
     }
+  }
+
+  /** Waiting rows that fitted: they count in {@link #version} when released. */
+  private long waitingFits() {
+    return waiting.stream().filter(Waiting::fit).count();
   }
 
   /** Awaits the background batch fit and releases the waiting rows in order. */
@@ -341,7 +338,6 @@ public final class TabularTransform {
     background().awaitFit();
     while (!waiting.isEmpty()) {
       Waiting next = waiting.poll();
-      waitingFits -= next.fit ? 1 : 0;
       if (next.rejected != null) {
         countFitted(next.fit);
         outcomes.add(next.rejected);

@@ -135,7 +135,7 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
 
   @Override
   public void processElement(StreamRecord<ValidatedRow> element) {
-    emit(pipeline.accept(element.getValue()));
+    emit(pipeline.accept(element.getValue()), false);
   }
 
   /**
@@ -145,10 +145,7 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    emit(pipeline.settle());
-    publication
-        .due(pipeline, Clock.systemUTC().instant(), true)
-        .ifPresent(version -> output.collect(TRANSFORMS, new StreamRecord<>(version)));
+    emit(pipeline.settle(), true);
   }
 
   @Override
@@ -157,15 +154,10 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
     checkpointed.update(List.of(pipeline.toCompactJson()));
   }
 
+  /** The rows still waiting for a batch fit at the end of a bounded input or a drain. */
   @Override
   public void endInput() {
-    emit(pipeline.settle());
-  }
-
-  @Override
-  public void finish() throws Exception {
-    emit(pipeline.settle());
-    super.finish();
+    emit(pipeline.settle(), false);
   }
 
   @Override
@@ -176,7 +168,11 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
     super.close();
   }
 
-  private void emit(List<Outcome<PreparedRow>> outcomes) {
+  /**
+   * @param checkpoint a checkpoint is about to be taken: a version due every {@code publishEvery}
+   *     rows goes out too
+   */
+  private void emit(List<Outcome<PreparedRow>> outcomes, boolean checkpoint) {
     for (Outcome<PreparedRow> outcome : outcomes) {
       if (outcome instanceof Outcome.Accepted<PreparedRow> prepared) {
         PreparedRow row = prepared.value();
@@ -190,7 +186,7 @@ public final class TabularTransformOperator extends AbstractStreamOperator<Examp
       }
     }
     publication
-        .due(pipeline, Clock.systemUTC().instant())
+        .due(pipeline, Clock.systemUTC().instant(), checkpoint)
         .ifPresent(version -> output.collect(TRANSFORMS, new StreamRecord<>(version)));
   }
 }

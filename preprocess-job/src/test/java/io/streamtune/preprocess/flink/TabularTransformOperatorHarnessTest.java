@@ -49,6 +49,16 @@ class TabularTransformOperatorHarnessTest {
     return new OneInputStreamOperatorTestHarness<>(operator);
   }
 
+  /** A harness of {@code operator} opened on {@code snapshot}. */
+  private static OneInputStreamOperatorTestHarness<ValidatedRow, Example> restored(
+      TabularTransformOperator operator, OperatorSubtaskState snapshot) throws Exception {
+    var harness = harness(operator);
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    return harness;
+  }
+
   /** 2500 rows: missing values, all categories, unseen ones, a log-normal income. */
   private static List<ValidatedRow> stream() {
     return stream(SPEC);
@@ -156,10 +166,7 @@ class TabularTransformOperatorHarnessTest {
       snapshot = harness.snapshot(1L, 1L);
     }
     TabularTransformOperator second = new TabularTransformOperator(spec);
-    try (var harness = harness(second)) {
-      harness.setup();
-      harness.initializeState(snapshot);
-      harness.open();
+    try (var harness = restored(second, snapshot)) {
       assertThat(second.pipeline().version()).isEqualTo(first.pipeline().version());
       resumed.addAll(run(harness, after));
       assertThat(second.pipeline().toJson()).isEqualTo(finalState);
@@ -189,10 +196,7 @@ class TabularTransformOperatorHarnessTest {
       snapshot = harness.snapshot(1L, 1L);
     }
     TabularTransformOperator second = new TabularTransformOperator(SPEC);
-    try (var harness = harness(second)) {
-      harness.setup();
-      harness.initializeState(snapshot);
-      harness.open();
+    try (var harness = restored(second, snapshot)) {
       List<Object> out = run(harness, rows.subList(100, rows.size()));
       var side = harness.getSideOutput(TabularTransformOperator.DEAD_LETTERS);
       assertThat(out.size() + (side == null ? 0 : side.size()) + second.pipeline().held())
