@@ -4,13 +4,16 @@ import io.streamtune.common.outcome.Outcome;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.RawDecoding;
 import io.streamtune.preprocess.core.RecordValidator;
+import io.streamtune.preprocess.core.TabularWireReader;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.media.MediaValidator;
 import io.streamtune.schemas.avro.RawRecord;
+import io.streamtune.schemas.serde.WriterSchemas;
 import io.streamtune.spec.PipelineSpec;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -27,6 +30,9 @@ public final class Intake<T> {
   private final Deserializer<RawRecord> deserializer;
   private final BiFunction<RawRecord, RawEnvelope, Outcome<T>> validator;
 
+  /** The common case without decoding to a RawRecord, or null when the general path decides. */
+  private final Function<RawEnvelope, T> shortcut;
+
   /**
    * @param validator checks a decoded record; it also gets the envelope, for a record that keeps it
    *     to be dead-lettered by a later stage
@@ -34,17 +40,39 @@ public final class Intake<T> {
   public Intake(
       Deserializer<RawRecord> deserializer,
       BiFunction<RawRecord, RawEnvelope, Outcome<T>> validator) {
-    this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
-    this.validator = Objects.requireNonNull(validator, "validator");
+    this(deserializer, validator, envelope -> null);
   }
 
-  /** Tabular rows; each keeps its envelope, because a cleaning or transform step may reject it. */
+  private Intake(
+      Deserializer<RawRecord> deserializer,
+      BiFunction<RawRecord, RawEnvelope, Outcome<T>> validator,
+      Function<RawEnvelope, T> shortcut) {
+    this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
+    this.validator = Objects.requireNonNull(validator, "validator");
+    this.shortcut = shortcut;
+  }
+
+  /**
+   * Tabular rows; each keeps its envelope, because a cleaning or transform step may reject it. With
+   * a deserializer that names the writer schema, the common case is read straight from the bytes
+   * ({@link TabularWireReader}, same rows); anything else is decoded and validated in full.
+   */
   public static Intake<ValidatedRow> tabular(
       Deserializer<RawRecord> deserializer, PipelineSpec spec) {
     RecordValidator validator = new RecordValidator(spec);
+    Function<RawEnvelope, ValidatedRow> shortcut = envelope -> null;
+    if (deserializer instanceof WriterSchemas schemas) {
+      TabularWireReader wire = new TabularWireReader(spec);
+      shortcut =
+          envelope -> {
+            ValidatedRow row = wire.read(envelope.value, schemas.writerSchemaOf(envelope.value));
+            return row == null ? null : row.withSource(envelope);
+          };
+    }
     return new Intake<>(
         deserializer,
-        (record, envelope) -> validator.validate(record).map(row -> row.withSource(envelope)));
+        (record, envelope) -> validator.validate(record).map(row -> row.withSource(envelope)),
+        shortcut);
   }
 
   /** Image or text records; nothing after validation rejects them, so they drop the envelope. */
@@ -76,6 +104,10 @@ public final class Intake<T> {
   }
 
   public Outcome<T> accept(RawEnvelope envelope) {
+    T quick = shortcut.apply(envelope);
+    if (quick != null) {
+      return Outcome.accepted(quick);
+    }
     Outcome<RawRecord> decoded = RawDecoding.decode(envelope, deserializer);
     if (decoded instanceof Outcome.Rejected<RawRecord> undecodable) {
       return undecodable.retyped();

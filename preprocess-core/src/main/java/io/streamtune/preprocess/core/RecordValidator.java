@@ -201,22 +201,25 @@ public final class RecordValidator {
       String id, Map<String, Object> values, double[] numerics, String[] categoricals) {
     return switch (splitKey) {
       case ID -> null;
-      case CONTENT -> {
-        StringBuilder content = new StringBuilder("content");
-        for (double x : numerics) {
-          content.append('\u001f').append(x);
-        }
-        for (String category : categoricals) {
-          content.append('\u001f').append(category == null ? "\u0000" : category);
-        }
-        yield content.toString();
-      }
+      case CONTENT -> contentSplitKey(numerics, categoricals);
       case COLUMN -> {
         Object group = values.get(splitColumn);
         String text = group == null ? "" : group.toString().trim();
         yield text.isEmpty() ? id : "group\u001f" + text;
       }
     };
+  }
+
+  /** The split key of {@code split.key: content}: the feature cells, each after a separator. */
+  static String contentSplitKey(double[] numerics, String[] categoricals) {
+    StringBuilder content = new StringBuilder("content");
+    for (double x : numerics) {
+      content.append('\u001f').append(x);
+    }
+    for (String category : categoricals) {
+      content.append('\u001f').append(category == null ? "\u0000" : category);
+    }
+    return content.toString();
   }
 
   /**

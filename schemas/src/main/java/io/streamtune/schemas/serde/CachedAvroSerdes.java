@@ -100,7 +100,8 @@ final class CachedAvroSerdes {
   }
 
   /** Reads with a datum reader per writer schema id; the Confluent path for everything else. */
-  static final class CachedDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+  static final class CachedDeserializer<T extends SpecificRecord>
+      implements Deserializer<T>, WriterSchemas {
 
     /** The Confluent deserializer, opened up for its registry client. */
     static final class Confluent extends KafkaAvroDeserializer {
@@ -131,17 +132,9 @@ final class CachedAvroSerdes {
 
     @Override
     public T deserialize(String topic, byte[] data) {
-      if (data == null || data.length < HEADER_BYTES || data[0] != MAGIC_BYTE) {
-        return confluentTyped.deserialize(topic, data);
-      }
-      int id = ByteBuffer.wrap(data, 1, 4).getInt();
-      SpecificDatumReader<T> reader = readers.get(id);
+      SpecificDatumReader<T> reader = cachedReader(data);
       if (reader == null) {
-        reader = readerFor(id);
-        if (reader == null) {
-          return confluentTyped.deserialize(topic, data);
-        }
-        readers.put(id, reader);
+        return confluentTyped.deserialize(topic, data);
       }
       try {
         decoder =
@@ -152,6 +145,28 @@ final class CachedAvroSerdes {
         // let Confluent report it the way it always has
         return confluentTyped.deserialize(topic, data);
       }
+    }
+
+    @Override
+    public Schema writerSchemaOf(byte[] data) {
+      SpecificDatumReader<T> reader = cachedReader(data);
+      return reader == null ? null : reader.getSchema();
+    }
+
+    /** The reader of the message's schema id, or null when the bytes or the id are not ours. */
+    private SpecificDatumReader<T> cachedReader(byte[] data) {
+      if (data == null || data.length < HEADER_BYTES || data[0] != MAGIC_BYTE) {
+        return null;
+      }
+      int id = ByteBuffer.wrap(data, 1, 4).getInt();
+      SpecificDatumReader<T> reader = readers.get(id);
+      if (reader == null) {
+        reader = readerFor(id);
+        if (reader != null) {
+          readers.put(id, reader);
+        }
+      }
+      return reader;
     }
 
     /** A reader for a writer schema of this type, or null when the id is not one. */
