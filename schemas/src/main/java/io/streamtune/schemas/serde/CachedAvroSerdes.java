@@ -4,6 +4,7 @@ import io.confluent.kafka.schemaregistry.ParsedSchema;
 import io.confluent.kafka.schemaregistry.avro.AvroSchema;
 import io.confluent.kafka.serializers.KafkaAvroDeserializer;
 import io.confluent.kafka.serializers.KafkaAvroSerializer;
+import io.streamtune.schemas.avro.Example;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -53,7 +55,7 @@ final class CachedAvroSerdes {
 
     private final KafkaAvroSerializer confluent;
     private final Map<Target, Integer> schemaIds = new HashMap<>();
-    private final Map<Schema, SpecificDatumWriter<T>> writers = new HashMap<>();
+    private final Map<Schema, DatumWriter<T>> writers = new HashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private BinaryEncoder encoder;
 
@@ -74,23 +76,53 @@ final class CachedAvroSerdes {
         schemaIds.put(target, ByteBuffer.wrap(first, 1, 4).getInt());
         return first;
       }
-      SpecificDatumWriter<T> writer =
-          writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s));
+      DatumWriter<T> writer = writers.computeIfAbsent(schema, CachedSerializer::writerFor);
+      try {
+        return write(id, record, writer);
+      } catch (IOException | RuntimeException e) {
+        if (!(writer instanceof SpecificDatumWriter)) {
+          // a record the hand-written writer cannot take (a null in a non-null field): the
+          // generic writer fails it with its own message, or writes it
+          return serializeGenerically(id, record, schema);
+        }
+        throw new SerializationException("cannot serialize " + schema.getFullName(), e);
+      }
+    }
+
+    private byte[] serializeGenerically(int id, T record, Schema schema) {
+      try {
+        return write(id, record, new SpecificDatumWriter<>(schema));
+      } catch (IOException | RuntimeException e) {
+        throw new SerializationException("cannot serialize " + schema.getFullName(), e);
+      }
+    }
+
+    private byte[] write(int id, T record, DatumWriter<T> writer) throws IOException {
       buffer.reset();
       buffer.write(MAGIC_BYTE);
       buffer.write(id >>> 24);
       buffer.write(id >>> 16);
       buffer.write(id >>> 8);
       buffer.write(id);
+      // buffered: the stream gets one write per record, not one (synchronized) per field
+      encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
       try {
-        // buffered: the stream gets one write per record, not one (synchronized) per field
-        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         writer.write(record, encoder);
         encoder.flush();
       } catch (IOException | RuntimeException e) {
-        throw new SerializationException("cannot serialize " + schema.getFullName(), e);
+        // the buffered encoder still holds part of this record: the next one gets a fresh one
+        encoder = null;
+        throw e;
       }
       return buffer.toByteArray();
+    }
+
+    /** The hand-written writer of a record type that has one, the generic writer otherwise. */
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> DatumWriter<T> writerFor(Schema schema) {
+      return schema == Example.getClassSchema()
+          ? (DatumWriter<T>) new ExampleWriter()
+          : new SpecificDatumWriter<>(schema);
     }
 
     @Override
