@@ -13,7 +13,6 @@ import io.streamtune.schemas.avro.Split;
 import io.streamtune.schemas.topics.Topics;
 import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpecs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,9 +84,10 @@ public final class AugmentJobBenchmark {
     long expectedCopies = train * copies;
     long expectedOut = records.size() + expectedCopies;
 
-    Path dataDir = Files.createTempDirectory("streamtune-bench");
     Topics topics = new Topics(Topics.DEFAULT_PREFIX);
-    try (EmbeddedStack stack = EmbeddedStack.start(dataDir, topics)) {
+    try (BrokerData data = BrokerData.create();
+        EmbeddedStack stack = EmbeddedStack.start(data.directory(), topics)) {
+      Path dataDir = data.directory();
       KafkaConnection kafka =
           new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
       long start = System.nanoTime();

@@ -54,9 +54,10 @@ public final class PreprocessBenchmark {
         java.util.Arrays.stream((args.length > 4 ? args[4] : "2").split(","))
             .mapToInt(p -> Integer.parseInt(p.trim()))
             .toArray();
-    Path dataDir = Files.createTempDirectory("streamtune-bench");
     Topics topics = new Topics(Topics.DEFAULT_PREFIX);
-    try (EmbeddedStack stack = EmbeddedStack.start(dataDir, topics)) {
+    try (BrokerData data = BrokerData.create();
+        EmbeddedStack stack = EmbeddedStack.start(data.directory(), topics)) {
+      Path dataDir = data.directory();
       KafkaConnection kafka =
           new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
       double produceSeconds = produce(kafka, csv, spec, records);
