@@ -4,9 +4,7 @@ import io.streamtune.spec.PipelineSpec;
 import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The feature columns of a tabular spec, indexed the way rows and statistics store them: numeric
@@ -23,7 +21,7 @@ public final class TabularLayout {
   private final List<Column> columns;
   private final List<Column> numericColumns;
   private final List<Column> categoricalColumns;
-  private final List<Map<String, Integer>> categoryIndexes;
+  private final CategoryIndex[] categoryIndexes;
   private final boolean[] acceptsUnseen;
   private final int featureCount;
 
@@ -31,7 +29,7 @@ public final class TabularLayout {
     List<Column> all = new ArrayList<>();
     List<Column> numerics = new ArrayList<>();
     List<Column> categoricals = new ArrayList<>();
-    List<Map<String, Integer>> indexes = new ArrayList<>();
+    List<CategoryIndex> indexes = new ArrayList<>();
     spec.columns()
         .forEach(
             (name, columnSpec) -> {
@@ -43,19 +41,15 @@ public final class TabularLayout {
                 Column column =
                     new Column(
                         name, ColumnType.CATEGORICAL, categoricals.size(), columnSpec.categories());
-                Map<String, Integer> index = new HashMap<>();
-                for (int i = 0; i < columnSpec.categories().size(); i++) {
-                  index.putIfAbsent(columnSpec.categories().get(i), i);
-                }
                 categoricals.add(column);
-                indexes.add(index);
+                indexes.add(new CategoryIndex(columnSpec.categories()));
                 all.add(column);
               }
             });
     this.columns = List.copyOf(all);
     this.numericColumns = List.copyOf(numerics);
     this.categoricalColumns = List.copyOf(categoricals);
-    this.categoryIndexes = List.copyOf(indexes);
+    this.categoryIndexes = indexes.toArray(CategoryIndex[]::new);
     this.acceptsUnseen = new boolean[categoricals.size()];
     java.util.Arrays.fill(acceptsUnseen, true);
     // a column one-hot encoded without an unseen slot takes only the spec's categories
@@ -98,7 +92,7 @@ public final class TabularLayout {
 
   /** Position of a value among the spec's categories of a column, or -1 for an unseen value. */
   public int categoryIndex(int categoricalIndex, String value) {
-    return categoryIndexes.get(categoricalIndex).getOrDefault(value, -1);
+    return categoryIndexes[categoricalIndex].indexOf(value);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.preprocess.core.CategoryIndex;
 import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.PreprocessSpec.Feature;
 import io.streamtune.spec.PreprocessSpec.ImputeStrategy;
@@ -26,6 +27,7 @@ final class ImputeStep implements Step {
   private final boolean[] numeric;
   private final String[] names;
   private final List<List<String>> categories;
+  private final CategoryIndex[] categoryIndexes;
   private final String fillValue;
   private final int refresh;
 
@@ -82,6 +84,8 @@ final class ImputeStep implements Step {
     this.maxDistinct = maxDistinct;
     this.columns = columns;
     this.categories = categories;
+    this.categoryIndexes =
+        categories.stream().map(CategoryIndex::new).toArray(CategoryIndex[]::new);
     this.fillValue = fillValue;
     this.refresh = refresh;
     int n = columns.length;
@@ -154,7 +158,7 @@ final class ImputeStep implements Step {
       }
     } else {
       String x = in.texts[c];
-      if (x == null || !categories.get(i).contains(x)) {
+      if (categoryIndexes[i].indexOf(x) < 0) {
         return;
       }
       long count = textCounts.get(i).add(x);

@@ -2,12 +2,11 @@ package io.streamtune.preprocess.core.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamtune.preprocess.core.CategoryIndex;
 import io.streamtune.spec.PipelineSpec.ColumnType;
 import io.streamtune.spec.StepSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,8 +19,11 @@ final class OneHotStep implements Step {
   /** Per input feature: its first output position. */
   private final int[] target;
 
-  /** Per input feature: category index, or null when the feature is copied. */
-  private final List<Map<String, Integer>> categoryIndex;
+  /** Per input feature: its categories, or null when the feature is copied. */
+  private final List<List<String>> categories;
+
+  /** Per input feature: the position of each category, or null when the feature is copied. */
+  private final CategoryIndex[] categoryIndex;
 
   private final String[] inputNames;
   private final int[] slots;
@@ -46,21 +48,17 @@ final class OneHotStep implements Step {
     this.unseenBucket = unseenBucket;
     target = new int[n];
     slots = new int[n];
-    categoryIndex = new java.util.ArrayList<>();
+    categories = new ArrayList<>(categoriesOrNull);
+    categoryIndex = new CategoryIndex[n];
     int at = 0;
     for (int i = 0; i < n; i++) {
       target[i] = at;
-      List<String> categories = categoriesOrNull.get(i);
-      if (categories == null) {
-        categoryIndex.add(null);
+      List<String> columnCategories = categoriesOrNull.get(i);
+      if (columnCategories == null) {
         slots[i] = 1;
       } else {
-        Map<String, Integer> index = new HashMap<>();
-        for (int c = 0; c < categories.size(); c++) {
-          index.putIfAbsent(categories.get(c), c);
-        }
-        categoryIndex.add(index);
-        slots[i] = categories.size() + (unseenBucket ? 1 : 0);
+        categoryIndex[i] = new CategoryIndex(columnCategories);
+        slots[i] = columnCategories.size() + (unseenBucket ? 1 : 0);
       }
       at += slots[i];
     }
@@ -74,7 +72,7 @@ final class OneHotStep implements Step {
   public Frame transform(Frame in) {
     Frame out = Frame.ofWidth(outputWidth);
     for (int i = 0; i < target.length; i++) {
-      Map<String, Integer> index = categoryIndex.get(i);
+      CategoryIndex index = categoryIndex[i];
       if (index == null) {
         out.numbers[target[i]] = in.numbers[i];
         out.texts[target[i]] = in.texts[i];
@@ -84,8 +82,8 @@ final class OneHotStep implements Step {
       if (value == null) {
         continue;
       }
-      Integer category = index.get(value);
-      if (category == null) {
+      int category = index.indexOf(value);
+      if (category < 0) {
         if (!unseenBucket) {
           throw new RowRejected(
               RowRejected.STAGE_TRANSFORM,
@@ -103,11 +101,8 @@ final class OneHotStep implements Step {
     node.put("unseenBucket", unseenBucket);
     ObjectNode categories = node.putObject("categories");
     for (int i = 0; i < target.length; i++) {
-      Map<String, Integer> index = categoryIndex.get(i);
-      if (index != null) {
-        String[] ordered = new String[index.size()];
-        index.forEach((category, position) -> ordered[position] = category);
-        categories.set(inputNames[i], Json.strings(ordered));
+      if (this.categories.get(i) != null) {
+        categories.set(inputNames[i], Json.strings(this.categories.get(i).toArray(String[]::new)));
       }
     }
   }

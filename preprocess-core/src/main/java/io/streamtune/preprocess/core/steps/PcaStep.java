@@ -31,6 +31,9 @@ final class PcaStep implements Step, BackgroundFit {
   private java.util.concurrent.CompletableFuture<Fitted> runningFit;
   // derived from mean, variance and components; rebuilt on the first transform after they change
   private Projection projection;
+  // a row's non-zero terms (column offset into the projection, value), reused row after row
+  private final int[] termColumns;
+  private final double[] termValues;
 
   static Step of(StepSpec.Pca spec, StepInput in) {
     return new PcaStep(
@@ -44,6 +47,8 @@ final class PcaStep implements Step, BackgroundFit {
     this.batchSize = batchSize;
     this.mean = new double[d];
     this.variance = new double[d];
+    this.termColumns = new int[d];
+    this.termValues = new double[d];
   }
 
   @Override
@@ -390,9 +395,12 @@ final class PcaStep implements Step, BackgroundFit {
     if (projection == null) {
       prepareProjection();
     }
-    double[] sums = out.numbers;
-    System.arraycopy(projection.offsets, 0, sums, 0, k);
+    // the terms first (a one-hot row has few), then each group of four components summed in
+    // registers over them, in the same order as one loop over the columns would
     double[] x = in.numbers;
+    int[] columns = termColumns;
+    double[] terms = termValues;
+    int count = 0;
     for (int j = 0; j < d; j++) {
       double t;
       if (projection.uncentred[j]) {
@@ -403,10 +411,38 @@ final class PcaStep implements Step, BackgroundFit {
       } else {
         t = x[j] - mean[j];
       }
-      int at = j * k;
-      for (int c = 0; c < k; c++) {
-        sums[c] += t * projection.byFeature[at + c];
+      columns[count] = j * k;
+      terms[count] = t;
+      count++;
+    }
+    double[] sums = out.numbers;
+    double[] byFeature = projection.byFeature;
+    double[] offsets = projection.offsets;
+    int c = 0;
+    for (; c + 3 < k; c += 4) {
+      double s0 = offsets[c];
+      double s1 = offsets[c + 1];
+      double s2 = offsets[c + 2];
+      double s3 = offsets[c + 3];
+      for (int i = 0; i < count; i++) {
+        int at = columns[i] + c;
+        double t = terms[i];
+        s0 += t * byFeature[at];
+        s1 += t * byFeature[at + 1];
+        s2 += t * byFeature[at + 2];
+        s3 += t * byFeature[at + 3];
       }
+      sums[c] = s0;
+      sums[c + 1] = s1;
+      sums[c + 2] = s2;
+      sums[c + 3] = s3;
+    }
+    for (; c < k; c++) {
+      double s = offsets[c];
+      for (int i = 0; i < count; i++) {
+        s += terms[i] * byFeature[columns[i] + c];
+      }
+      sums[c] = s;
     }
     return out;
   }
