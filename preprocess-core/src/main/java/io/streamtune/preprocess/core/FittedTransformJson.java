@@ -21,6 +21,7 @@ final class FittedTransformJson {
       throw new IllegalStateException(
           t.waiting.size() + " rows wait for a background batch fit: settle() before saving");
     }
+    t.profileFeed.flush();
     if (t.specYaml == null) {
       t.specYaml = PipelineSpecs.toYaml(t.spec);
     }

@@ -71,6 +71,8 @@ public final class TabularTransform {
   /** The training inputs' distribution; null when read from JSON written without one. */
   ReferenceProfile reference;
 
+  final ProfileFeed profileFeed = new ProfileFeed();
+
   /** The step whose batch fits run in the background ({@link #fitInBackground}); -1: none. */
   private int backgroundStep = -1;
 
@@ -171,6 +173,7 @@ public final class TabularTransform {
    * written before references existed.
    */
   public java.util.Optional<ReferenceProfile> reference() {
+    profileFeed.flush();
     return java.util.Optional.ofNullable(reference);
   }
 
@@ -213,8 +216,8 @@ public final class TabularTransform {
       outcomes.add(filtered);
       return outcomes;
     }
-    if (item.fits && reference != null) {
-      reference.add(row);
+    if (item.fits) {
+      profileFeed.add(reference, row);
     }
     for (RowInFlight released : throughSeries(item)) {
       afterSeries(released, outcomes);
@@ -356,6 +359,7 @@ public final class TabularTransform {
    */
   public TabularTransform fitInBackground(Executor executor) {
     java.util.Objects.requireNonNull(executor, "executor");
+    profileFeed.inBackground(executor);
     for (int i = rowFilters; i < steps.size() && backgroundStep < 0; i++) {
       if (steps.get(i) instanceof BackgroundFit step) {
         step.fitInBackground(executor);

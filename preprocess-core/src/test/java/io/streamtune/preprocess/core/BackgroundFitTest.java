@@ -129,6 +129,32 @@ class BackgroundFitTest {
   }
 
   @Test
+  void theReferenceProfileIsFedInArrivalOrderEvenOnSeveralThreads() throws Exception {
+    List<ValidatedRow> rows = rows(3000);
+    TabularTransform inline = TabularTransform.create(spec(""));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      TabularTransform background = TabularTransform.create(spec("")).fitInBackground(pool);
+      run(inline, rows);
+      for (ValidatedRow row : rows.subList(0, 1000)) {
+        background.accept(row);
+      }
+      background.settle();
+      // a read in the middle waits for the rows given so far, and feeding goes on after it
+      assertThat(background.reference().orElseThrow().rows())
+          .isEqualTo(rows.subList(0, 1000).stream().filter(r -> r.split() == Split.TRAIN).count());
+      run(background, rows.subList(1000, rows.size()));
+
+      assertThat(background.reference().orElseThrow().features())
+          .isEqualTo(inline.reference().orElseThrow().features());
+      assertThat(background.toJsonTree().get("reference"))
+          .isEqualTo(inline.toJsonTree().get("reference"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void rowsWaitForTheRunningBatchFitAndTheStateCannotBeSavedUntilSettled() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     TabularTransform transform =
