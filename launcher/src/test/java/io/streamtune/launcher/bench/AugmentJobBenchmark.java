@@ -87,7 +87,6 @@ public final class AugmentJobBenchmark {
     Topics topics = new Topics(Topics.DEFAULT_PREFIX);
     try (BrokerData data = BrokerData.create();
         EmbeddedStack stack = EmbeddedStack.start(data.directory(), topics)) {
-      Path dataDir = data.directory();
       KafkaConnection kafka =
           new KafkaConnection(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
       long start = System.nanoTime();

@@ -355,7 +355,8 @@ public final class TabularTransform {
    * go on through the steps before it while a batch fit runs, and the rows past it wait for the
    * result, released by a later {@link #accept} or by {@link #settle} with exactly the inline fit's
    * outputs (a row a dropMissing step rejects may overtake them). {@link #settle} before {@link
-   * #toJsonTree} or {@link #apply}.
+   * #toJsonTree} or {@link #apply}. The reference profile is fed there too ({@link ProfileFeed});
+   * reading or saving it waits for the rows given so far.
    */
   public TabularTransform fitInBackground(Executor executor) {
     java.util.Objects.requireNonNull(executor, "executor");

@@ -55,7 +55,6 @@ public final class TabularWireReader {
           .schema()
           .getIndexNamed(TabularPayload.getClassSchema().getFullName());
 
-  private final TabularLayout layout;
   private final List<String> classNames;
   private final Utf8Keys classes;
 
@@ -65,6 +64,10 @@ public final class TabularWireReader {
   private final int numericCount;
   private final int categoricalCount;
   private final Utf8Keys[] categories;
+
+  /** Per categorical column: the spec's strings, what a validated row holds. */
+  private final String[][] categoryStrings;
+
   private final boolean rejectUnknownColumns;
   private final boolean contentSplitKey;
   private final boolean enabled;
@@ -86,7 +89,7 @@ public final class TabularWireReader {
    * For training and holdout records (the label is required), as {@code new RecordValidator(spec)}.
    */
   public TabularWireReader(PipelineSpec spec) {
-    this.layout = TabularLayout.of(spec);
+    TabularLayout layout = TabularLayout.of(spec);
     this.classNames = spec.label().classes();
     this.classes = new Utf8Keys(classNames);
     this.numericCount = layout.numericCount();
@@ -97,7 +100,9 @@ public final class TabularWireReader {
     keys.add(spec.label().column());
     this.columns = new Utf8Keys(keys);
     this.categories = new Utf8Keys[categoricalCount];
+    this.categoryStrings = new String[categoricalCount][];
     for (TabularLayout.Column column : layout.categoricalColumns()) {
+      categoryStrings[column.index()] = column.categories().toArray(String[]::new);
       // a category with surrounding blanks never equals a trimmed cell: such cells take the
       // general path
       categories[column.index()] =
@@ -233,8 +238,7 @@ public final class TabularWireReader {
     if (known < 0) {
       return false;
     }
-    categoricals[categorical] =
-        layout.categoricalColumns().get(categorical).categories().get(known);
+    categoricals[categorical] = categoryStrings[categorical][known];
     return true;
   }
 
