@@ -1,6 +1,7 @@
 package io.streamtune.preprocess;
 
 import io.streamtune.common.config.ConfigSource;
+import io.streamtune.common.config.KafkaConnection;
 import io.streamtune.common.outcome.RawEnvelope;
 import io.streamtune.preprocess.core.Splitter;
 import io.streamtune.preprocess.core.ValidatedRow;
@@ -19,6 +20,7 @@ import io.streamtune.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -278,15 +280,32 @@ public final class PreprocessJob {
    */
   static final TransactionNamingStrategy RESTORE_QUICKLY = TransactionNamingStrategy.POOLING;
 
+  /**
+   * First wait before a sink's producer retries a request (unless the Kafka settings name one):
+   * each checkpoint starts the next transaction on a pooled transactional id, and when the broker
+   * is still writing the markers of that id's last commit it answers CONCURRENT_TRANSACTIONS; the
+   * client's default 100 ms before the retry then stalls the task's thread for 100 ms at a
+   * checkpoint (a few milliseconds otherwise). Later retries still back off exponentially, up to
+   * retry.backoff.max.ms.
+   */
+  static final String SINK_RETRY_BACKOFF_MS = "10";
+
+  static Properties sinkProducerProperties(KafkaConnection kafka) {
+    Properties properties = kafka.clientProperties();
+    properties.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, SINK_RETRY_BACKOFF_MS);
+    return properties;
+  }
+
   /** Exactly-once sinks for examples (train/holdout topic by split) and dead letters. */
   public static Sinks kafkaSinks(PreprocessConfig config) {
     Topics topics = config.kafka().topics();
     String registry = config.kafka().schemaRegistryUrl();
     Map<String, String> registrySettings = config.kafka().registrySettings();
     String timeoutMs = Long.toString(config.transactionTimeout().toMillis());
+    Properties producerProperties = sinkProducerProperties(config.kafka());
     KafkaSink<Example> examples =
         KafkaSink.<Example>builder()
-            .setKafkaProducerConfig(config.kafka().clientProperties())
+            .setKafkaProducerConfig(producerProperties)
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
                 AvroRecordSerializationSchema.examples(
@@ -301,7 +320,7 @@ public final class PreprocessJob {
             .build();
     KafkaSink<DeadLetter> deadLetters =
         KafkaSink.<DeadLetter>builder()
-            .setKafkaProducerConfig(config.kafka().clientProperties())
+            .setKafkaProducerConfig(producerProperties)
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
                 AvroRecordSerializationSchema.deadLetters(
@@ -313,7 +332,7 @@ public final class PreprocessJob {
             .build();
     KafkaSink<TransformVersion> transforms =
         KafkaSink.<TransformVersion>builder()
-            .setKafkaProducerConfig(config.kafka().clientProperties())
+            .setKafkaProducerConfig(producerProperties)
             .setBootstrapServers(config.kafka().bootstrapServers())
             .setRecordSerializer(
                 AvroRecordSerializationSchema.transforms(

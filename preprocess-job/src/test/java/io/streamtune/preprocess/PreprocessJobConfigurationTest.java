@@ -68,4 +68,20 @@ class PreprocessJobConfigurationTest {
                 .getTopics())
         .containsExactly(topics.name(Topics.EXAMPLES_TRAIN), topics.name(Topics.EXAMPLES_HOLDOUT));
   }
+
+  @Test
+  void sinkProducersRetrySoonUnlessTheKafkaSettingsSayOtherwise() {
+    Topics topics = Topics.withDefaultPrefix();
+    KafkaConnection plain = new KafkaConnection("localhost:1", "mock://x", topics);
+    KafkaConnection tuned =
+        new KafkaConnection(
+            "localhost:1", "mock://x", topics, Map.of("retry.backoff.ms", "250"), Map.of());
+
+    assertThat(PreprocessJob.sinkProducerProperties(plain).getProperty("retry.backoff.ms"))
+        .isEqualTo("10");
+    assertThat(PreprocessJob.sinkProducerProperties(tuned).getProperty("retry.backoff.ms"))
+        .isEqualTo("250");
+    assertThat(PreprocessJob.sinkProducerProperties(plain).getProperty("bootstrap.servers"))
+        .isEqualTo("localhost:1");
+  }
 }

@@ -31,7 +31,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *
  * <p>Arguments: csv, spec, records, runs, and the parallelisms to run at (comma-separated, default
  * 2): each parallelism runs {@code runs} times in this JVM, on the same produced records. Run by
- * bench/preprocessing.sh.
+ * bench/preprocessing.sh. Each run also prints where its CPU went, by thread; with the environment
+ * variable BENCH_TRACE set, the committed count at every poll (the steps of one checkpoint each).
  */
 public final class PreprocessBenchmark {
 
@@ -80,6 +81,7 @@ public final class PreprocessBenchmark {
           long cpu0 = PROCESS.getProcessCpuTime();
           long classes0 = CLASSES.getTotalLoadedClassCount();
           long jit0 = JIT.getTotalCompilationTime();
+          ThreadCpu threads = ThreadCpu.start();
           JobClient job = PreprocessJob.start(env, config);
           double submitted = (System.nanoTime() - t0) / 1e9;
           Committed committed =
@@ -87,6 +89,7 @@ public final class PreprocessBenchmark {
           double seconds = committed.seconds();
           double firstOutput = committed.firstOutput();
           double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
+          java.util.Map<String, Double> byThread = threads.sinceStart();
           job.cancel().get();
           System.out.printf(
               "%s; JVM CPU %.1f s = %,.0f records per CPU second (broker, registry, job and"
@@ -104,6 +107,9 @@ public final class PreprocessBenchmark {
               firstOutput,
               CLASSES.getTotalLoadedClassCount() - classes0,
               (JIT.getTotalCompilationTime() - jit0) / 1e3);
+          System.out.printf(
+              "parallelism %d run %d CPU by thread: %s%n",
+              parallelism, run, ThreadCpu.line(byThread, 0.05));
         }
       }
       progress.close();
@@ -165,6 +171,9 @@ public final class PreprocessBenchmark {
     while (true) {
       Thread.sleep(200);
       long done = committedRecords(progress, outputs) - before;
+      if (System.getenv("BENCH_TRACE") != null) {
+        System.out.printf("trace %.2f %d%n", (System.nanoTime() - t0) / 1e9, done);
+      }
       if (firstOutput < 0 && done > 0) {
         firstOutput = (System.nanoTime() - t0) / 1e9;
       }

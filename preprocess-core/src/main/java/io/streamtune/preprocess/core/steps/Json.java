@@ -148,39 +148,33 @@ public final class Json {
   /**
    * Rows of equal width as one Base64 string of little-endian IEEE doubles: for bulk state that
    * nobody reads by eye (rows waiting for a batch), where a number per value would make each
-   * checkpoint's JSON many times larger and slower to write.
+   * checkpoint's JSON many times larger and slower to write. The rows are the first {@code count}
+   * of the row-major {@code rows}.
    */
-  public static JsonNode packedRows(List<double[]> rows, int width) {
+  public static JsonNode packedRows(double[] rows, int count, int width) {
     java.nio.ByteBuffer bytes =
-        java.nio.ByteBuffer.allocate(rows.size() * width * Double.BYTES)
+        java.nio.ByteBuffer.allocate(count * width * Double.BYTES)
             .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    for (double[] row : rows) {
-      for (double value : row) {
-        bytes.putDouble(value);
-      }
+    for (int i = 0; i < count * width; i++) {
+      bytes.putDouble(rows[i]);
     }
     // a binary node: Jackson writes its Base64 in one pass, where a text node of the same Base64
     // goes through the per-character escaping check (most of a checkpoint's time before)
     return NODES.binaryNode(bytes.array());
   }
 
-  /** Reads {@link #packedRows}. */
-  public static List<double[]> unpackRows(JsonNode node, int width) {
+  /** Reads {@link #packedRows}: the rows, row-major. */
+  public static double[] unpackRows(JsonNode node, int width) {
     byte[] raw = java.util.Base64.getDecoder().decode(node.asText());
     if (width == 0 || raw.length % (width * Double.BYTES) != 0) {
       throw new IllegalArgumentException(
           "packed rows of " + raw.length + " bytes do not hold rows of " + width + " doubles");
     }
-    java.nio.ByteBuffer bytes =
-        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    List<double[]> rows = new ArrayList<>();
-    while (bytes.hasRemaining()) {
-      double[] row = new double[width];
-      for (int j = 0; j < width; j++) {
-        row[j] = bytes.getDouble();
-      }
-      rows.add(row);
-    }
+    double[] rows = new double[raw.length / Double.BYTES];
+    java.nio.ByteBuffer.wrap(raw)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .asDoubleBuffer()
+        .get(rows);
     return rows;
   }
 }

@@ -3,6 +3,7 @@ package io.streamtune.preprocess.core.steps;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -29,7 +30,9 @@ final class ModeCounter<T extends Comparable<T>> {
   private record Slot<T>(long count, T value) {}
 
   private final int capacity;
-  private final Map<T, Long> counts = new HashMap<>();
+
+  /** Each kept value's count, in a one-slot array: a count goes up with one lookup, no boxing. */
+  private final Map<T, long[]> counts = new HashMap<>();
 
   /** Null while the counts are exact; then the error of each kept value (absent: 0). */
   private Map<T, Long> errors;
@@ -46,28 +49,28 @@ final class ModeCounter<T extends Comparable<T>> {
 
   /** Counts one occurrence of value; returns its (possibly over-estimated) count. */
   long add(T value) {
+    long[] count = counts.get(value);
     if (byCount == null) {
-      Long count = counts.get(value);
-      if (count != null || counts.size() < capacity) {
-        long next = count == null ? 1 : count + 1;
-        counts.put(value, next);
-        return next;
+      if (count != null) {
+        return ++count[0];
+      }
+      if (counts.size() < capacity) {
+        counts.put(value, new long[] {1});
+        return 1;
       }
       summarize();
     }
-    Long count = counts.get(value);
     if (count != null) {
-      byCount.remove(new Slot<>(count, value));
-      long next = count + 1;
-      counts.put(value, next);
-      byCount.add(new Slot<>(next, value));
-      return next;
+      byCount.remove(new Slot<>(count[0], value));
+      count[0]++;
+      byCount.add(new Slot<>(count[0], value));
+      return count[0];
     }
     Slot<T> smallest = byCount.pollFirst();
     counts.remove(smallest.value());
     errors.remove(smallest.value());
     long next = smallest.count() + 1;
-    counts.put(value, next);
+    counts.put(value, new long[] {next});
     errors.put(value, smallest.count());
     byCount.add(new Slot<>(next, value));
     return next;
@@ -83,9 +86,11 @@ final class ModeCounter<T extends Comparable<T>> {
     return counts.size();
   }
 
-  /** The kept values and their counts. */
+  /** The kept values and their counts (a copy, in the order of the counts kept). */
   Map<T, Long> counts() {
-    return counts;
+    Map<T, Long> copy = new LinkedHashMap<>();
+    counts.forEach((value, count) -> copy.put(value, count[0]));
+    return copy;
   }
 
   /** The error bound of each kept value with a non-zero one (empty while exact). */
@@ -99,7 +104,7 @@ final class ModeCounter<T extends Comparable<T>> {
    * value's count is at most the smallest kept one, so the guarantees above hold.
    */
   void restore(T value, long count, long error) {
-    counts.put(value, count);
+    counts.put(value, new long[] {count});
     if (error > 0) {
       if (errors == null) {
         errors = new HashMap<>();
@@ -129,7 +134,7 @@ final class ModeCounter<T extends Comparable<T>> {
             .thenComparing(Slot::value, Comparator.reverseOrder());
     byCount = new TreeSet<>(order);
     List<Slot<T>> slots = new ArrayList<>(counts.size());
-    counts.forEach((value, count) -> slots.add(new Slot<>(count, value)));
+    counts.forEach((value, count) -> slots.add(new Slot<>(count[0], value)));
     byCount.addAll(slots);
   }
 }

@@ -3,7 +3,6 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtune.spec.StepSpec;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +24,13 @@ final class PcaStep implements Step, BackgroundFit {
   private double[] variance;
   private double[][] components;
   private double[] singularValues;
-  private final List<double[]> pending = new ArrayList<>();
+  // the rows waiting for the next batch fit, row after row (capacity: a batch, or what a restore
+  // brought); a background fit reads the full buffer it was handed while this one fills, and hands
+  // it back as the spare when it has been awaited: no row is copied twice or allocated on its own
+  private double[] pendingRows;
+  private int pendingCount;
+  private double[] fittingRows;
+  private double[] spareRows;
   // where batch fits run when not on the caller's thread (null: inline), and the one running now
   private java.util.concurrent.Executor fitExecutor;
   private java.util.concurrent.CompletableFuture<Fitted> runningFit;
@@ -47,6 +52,7 @@ final class PcaStep implements Step, BackgroundFit {
     this.batchSize = batchSize;
     this.mean = new double[d];
     this.variance = new double[d];
+    this.pendingRows = new double[batchSize * d];
     this.termColumns = new int[d];
     this.termValues = new double[d];
   }
@@ -56,20 +62,28 @@ final class PcaStep implements Step, BackgroundFit {
     if (!allFinite(in.numbers)) {
       return;
     }
-    pending.add(in.numbers.clone());
-    if (pending.size() >= batchSize) {
+    if ((pendingCount + 1) * d > pendingRows.length) {
+      pendingRows = java.util.Arrays.copyOf(pendingRows, (pendingCount + 1) * d);
+    }
+    System.arraycopy(in.numbers, 0, pendingRows, pendingCount * d, d);
+    pendingCount++;
+    if (pendingCount >= batchSize) {
       if (fitExecutor == null) {
-        partialFit(pending);
-        pending.clear();
+        apply(partialFit(fitted(), pendingRows, 0, pendingCount, d, k));
+        pendingCount = 0;
         return;
       }
       awaitFit();
       Fitted before = fitted();
-      List<double[]> batch = new ArrayList<>(pending);
-      pending.clear();
+      double[] batch = pendingRows;
+      int rows = pendingCount;
+      pendingRows = spareRows != null ? spareRows : new double[batchSize * d];
+      spareRows = null;
+      pendingCount = 0;
+      fittingRows = batch;
       runningFit =
           java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> partialFit(before, batch, d, k), fitExecutor);
+              () -> partialFit(before, batch, 0, rows, d, k), fitExecutor);
     }
   }
 
@@ -81,7 +95,7 @@ final class PcaStep implements Step, BackgroundFit {
 
   @Override
   public boolean startsFit(Frame in) {
-    return fitExecutor != null && pending.size() + 1 >= batchSize && allFinite(in.numbers);
+    return fitExecutor != null && pendingCount + 1 >= batchSize && allFinite(in.numbers);
   }
 
   @Override
@@ -106,6 +120,10 @@ final class PcaStep implements Step, BackgroundFit {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     } finally {
       runningFit = null;
+      if (fittingRows.length == batchSize * d) {
+        spareRows = fittingRows;
+      }
+      fittingRows = null;
     }
     apply(result);
   }
@@ -121,24 +139,25 @@ final class PcaStep implements Step, BackgroundFit {
   @Override
   public void fitAll(List<Frame> rows, int[] labels) {
     awaitFit();
-    List<double[]> finite = new ArrayList<>();
+    double[] finite = new double[rows.size() * d];
+    int n = 0;
     for (Frame row : rows) {
       if (allFinite(row.numbers)) {
-        finite.add(row.numbers.clone());
+        System.arraycopy(row.numbers, 0, finite, n * d, d);
+        n++;
       }
     }
-    int n = finite.size();
     int start = 0;
     for (int b = 0; b < n / batchSize; b++) {
       int end = start + batchSize;
       if (end + k > n) {
         continue;
       }
-      partialFit(finite.subList(start, end));
+      apply(partialFit(fitted(), finite, start, end - start, d, k));
       start = end;
     }
     if (start < n && n - start >= k) {
-      partialFit(finite.subList(start, n));
+      apply(partialFit(fitted(), finite, start, n - start, d, k));
     }
   }
 
@@ -168,28 +187,26 @@ final class PcaStep implements Step, BackgroundFit {
     projection = null;
   }
 
-  private void partialFit(List<double[]> batch) {
-    apply(partialFit(fitted(), batch, d, k));
-  }
-
   /**
-   * scikit-learn's IncrementalPCA.partial_fit on one batch; reads {@code before}, changes nothing
-   * (a background fit runs it on another thread while the caller goes on collecting rows).
+   * scikit-learn's IncrementalPCA.partial_fit on one batch, the {@code n} rows from row {@code
+   * first} of the row-major {@code rows}; reads {@code before}, changes nothing (a background fit
+   * runs it on another thread while the caller goes on collecting rows).
    */
-  private static Fitted partialFit(Fitted before, List<double[]> batch, int d, int k) {
+  private static Fitted partialFit(Fitted before, double[] rows, int first, int n, int d, int k) {
     long seen = before.seen();
     double[] mean = before.mean();
     double[] variance = before.variance();
     double[][] components = before.components();
     double[] singularValues = before.singular();
-    int n = batch.size();
     if (n < k) {
       return before;
     }
+    int from = first * d;
+    int to = from + n * d;
     double[] batchSum = new double[d];
-    for (double[] row : batch) {
+    for (int at = from; at < to; at += d) {
       for (int j = 0; j < d; j++) {
-        batchSum[j] += row[j];
+        batchSum[j] += rows[at + j];
       }
     }
     double[] batchMean = new double[d];
@@ -197,20 +214,24 @@ final class PcaStep implements Step, BackgroundFit {
       batchMean[j] = batchSum[j] / n;
     }
     long total = seen + n;
-    // scikit-learn's _incremental_mean_and_var
+    // scikit-learn's _incremental_mean_and_var; each column's sums run over the rows in order, as
+    // a loop per column would, but row by row through memory
+    double[] corrections = new double[d];
+    double[] squares = new double[d];
+    for (int at = from; at < to; at += d) {
+      for (int j = 0; j < d; j++) {
+        double t = rows[at + j] - batchMean[j];
+        corrections[j] += t;
+        squares[j] += t * t;
+      }
+    }
     double[] newMean = new double[d];
     double[] newVariance = new double[d];
     for (int j = 0; j < d; j++) {
       double lastSum = mean[j] * seen;
       newMean[j] = (lastSum + batchSum[j]) / total;
-      double correction = 0;
-      double squares = 0;
-      for (double[] row : batch) {
-        double t = row[j] - batchMean[j];
-        correction += t;
-        squares += t * t;
-      }
-      double newUnnormalized = squares - correction * correction / n;
+      double correction = corrections[j];
+      double newUnnormalized = squares[j] - correction * correction / n;
       if (seen == 0) {
         newVariance[j] = newUnnormalized / total;
       } else {
@@ -227,7 +248,7 @@ final class PcaStep implements Step, BackgroundFit {
     // mean-correction row. Its top-k right singular vectors are the top-k eigenvectors of its Gram
     // matrix (d x d): cheaper than a thin SVD of the (k + n + 1) x d stack, and as accurate for
     // the leading components that are kept. Only those k vectors are computed.
-    double[] gram = centredGram(batch, batchMean, d);
+    double[] gram = centredGram(rows, first, n, batchMean, d);
     if (seen > 0) {
       int extraRows = components.length + 1;
       double[] extra = new double[extraRows * d];
@@ -287,13 +308,16 @@ final class PcaStep implements Step, BackgroundFit {
    * product would), the mostly-zero ones are not (keeping them sparse) and are corrected afterwards
    * with Σ y_i y_j - n δ_i δ_j, δ = the uncentred columns' means. A mostly-zero column has mean² ≤
    * mean of squares / 2, so that subtraction loses at most a bit of precision.
+   *
+   * @param rows row-major; the batch is its {@code n} rows from row {@code first}
    */
-  static double[] centredGram(List<double[]> batch, double[] means, int d) {
-    int n = batch.size();
+  static double[] centredGram(double[] rows, int first, int n, double[] means, int d) {
+    int from = first * d;
+    int to = from + n * d;
     int[] zeros = new int[d];
-    for (double[] row : batch) {
+    for (int at = from; at < to; at += d) {
       for (int j = 0; j < d; j++) {
-        if (row[j] == 0) {
+        if (rows[at + j] == 0) {
           zeros[j]++;
         }
       }
@@ -313,9 +337,8 @@ final class PcaStep implements Step, BackgroundFit {
     if (4 * sparseColumns < d) {
       double[] centred = new double[n * d];
       for (int r = 0; r < n; r++) {
-        double[] row = batch.get(r);
         for (int j = 0; j < d; j++) {
-          centred[r * d + j] = row[j] - means[j];
+          centred[r * d + j] = rows[from + r * d + j] - means[j];
         }
       }
       addUpperGram(g, centred, n, d);
@@ -323,10 +346,10 @@ final class PcaStep implements Step, BackgroundFit {
     }
     int[] index = new int[d];
     double[] value = new double[d];
-    for (double[] row : batch) {
+    for (int at = from; at < to; at += d) {
       int nonZero = 0;
       for (int j = 0; j < d; j++) {
-        double y = row[j] - shift[j];
+        double y = rows[at + j] - shift[j];
         if (y != 0) {
           index[nonZero] = j;
           value[nonZero] = y;
@@ -477,8 +500,8 @@ final class PcaStep implements Step, BackgroundFit {
   public void save(ObjectNode node) {
     requireNoRunningFit();
     saveForServing(node);
-    node.put("pendingRows", pending.size());
-    node.set("pending", Json.packedRows(pending, d));
+    node.put("pendingRows", pendingCount);
+    node.set("pending", Json.packedRows(pendingRows, pendingCount, d));
   }
 
   @Override
@@ -507,9 +530,14 @@ final class PcaStep implements Step, BackgroundFit {
       projection = null;
       singularValues = Json.doubles(node.get("singularValues"));
     }
-    pending.clear();
+    pendingCount = 0;
     if (node.has("pending")) {
-      pending.addAll(Json.unpackRows(node.get("pending"), d));
+      double[] restored = Json.unpackRows(node.get("pending"), d);
+      if (restored.length > pendingRows.length) {
+        pendingRows = new double[restored.length];
+      }
+      System.arraycopy(restored, 0, pendingRows, 0, restored.length);
+      pendingCount = restored.length / d;
     }
   }
 }

@@ -20,26 +20,29 @@ final class TopEigen {
 
   private static final int INVERSE_ITERATIONS = 3;
 
+  /** {@link #startVector}s by (size, position), shared: read-only once made. */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, double[]> START_VECTORS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private TopEigen() {}
 
   /**
-   * @param a an n × n symmetric matrix, row-major; overwritten
+   * @param a an n × n symmetric matrix, row-major; not changed
    */
   static Result top(double[] a, int n, int k) {
     if (k < 1 || k > n) {
       throw new IllegalArgumentException("k must be in [1, " + n + "], got " + k);
     }
+    double[][] rows = new double[n][];
+    for (int i = 0; i < n; i++) {
+      rows[i] = java.util.Arrays.copyOfRange(a, i * n, i * n + n);
+    }
     double[] diagonal = new double[n];
     double[] offDiagonal = new double[Math.max(0, n - 1)];
-    double[][] reflectors = new double[Math.max(0, n - 2)][];
     double[] betas = new double[Math.max(0, n - 2)];
-    tridiagonalize(a, n, diagonal, offDiagonal, reflectors, betas);
+    tridiagonalize(rows, n, diagonal, offDiagonal, betas);
 
-    double[] values = new double[k];
-    for (int c = 0; c < k; c++) {
-      // the c-th largest is the (n - 1 - c)-th smallest
-      values[c] = kthSmallest(diagonal, offDiagonal, n - 1 - c);
-    }
+    double[] values = largest(diagonal, offDiagonal, k);
     double[][] vectors = new double[k][];
     double norm = tridiagonalNorm(diagonal, offDiagonal);
     double clusterGap = 1e-3 * Math.max(norm, Double.MIN_NORMAL);
@@ -52,96 +55,84 @@ final class TopEigen {
           inverseIteration(diagonal, offDiagonal, values[c], norm, vectors, clusterStart, c);
     }
     for (double[] vector : vectors) {
-      applyReflectors(vector, n, reflectors, betas);
+      applyReflectors(vector, n, rows, betas);
     }
     return new Result(values, vectors);
   }
 
   /**
-   * Reduces {@code a} to tridiagonal T = Qᵀ A Q with Q = H₀ H₁ … H_{n-3}; reflector H_j = I - β v
-   * vᵀ acts on indices j+1…n-1.
+   * Reduces the symmetric {@code a} (its rows) to tridiagonal T = Qᵀ A Q with Q = H₀ H₁ … H_{n-3};
+   * reflector H_j = I - β v vᵀ acts on indices j+1…n-1, and v is left in row j at those indices
+   * (row j is not read again). Every loop over a row uses the row's own column index for all its
+   * arrays, the form the JIT turns into vector instructions.
    */
   private static void tridiagonalize(
-      double[] a,
-      int n,
-      double[] diagonal,
-      double[] offDiagonal,
-      double[][] reflectors,
-      double[] betas) {
+      double[][] a, int n, double[] diagonal, double[] offDiagonal, double[] betas) {
     double[] p = new double[n];
     for (int j = 0; j < n - 2; j++) {
-      int m = n - j - 1;
-      double[] v = new double[m];
+      int base = j + 1;
+      // column j below the diagonal, which is row j right of it: the trailing block stays exactly
+      // symmetric (both triangles get the same two products, added in either order)
+      double[] v = a[j];
       double scale = 0;
-      for (int i = 0; i < m; i++) {
-        v[i] = a[(j + 1 + i) * n + j];
+      for (int i = base; i < n; i++) {
         scale = Math.max(scale, Math.abs(v[i]));
       }
       if (scale == 0) {
         offDiagonal[j] = 0;
-        reflectors[j] = v;
         betas[j] = 0;
         continue;
       }
       double squares = 0;
-      for (int i = 0; i < m; i++) {
+      for (int i = base; i < n; i++) {
         v[i] /= scale;
         squares += v[i] * v[i];
       }
-      double alpha = -Math.copySign(Math.sqrt(squares), v[0]);
-      v[0] -= alpha;
+      double alpha = -Math.copySign(Math.sqrt(squares), v[base]);
+      v[base] -= alpha;
       double vv = 0;
-      for (int i = 0; i < m; i++) {
+      for (int i = base; i < n; i++) {
         vv += v[i] * v[i];
       }
       double beta = vv == 0 ? 0 : 2 / vv;
       offDiagonal[j] = alpha * scale;
-      reflectors[j] = v;
       betas[j] = beta;
       if (beta == 0) {
         continue;
       }
-      // A22 ← H A22 H = A22 - v wᵀ - w vᵀ with p = β A22 v, w = p - (β/2)(pᵀv) v
-      int base = j + 1;
+      // A22 ← H A22 H = A22 - v wᵀ - w vᵀ with p = β A22 v, w = p - (β/2)(pᵀv) v; p as a sum of
+      // A22's rows scaled by v (its rows are its columns)
+      java.util.Arrays.fill(p, base, n, 0);
+      for (int c = base; c < n; c++) {
+        double[] row = a[c];
+        double vc = v[c];
+        for (int r = base; r < n; r++) {
+          p[r] += row[r] * vc;
+        }
+      }
       double pv = 0;
-      for (int r = 0; r < m; r++) {
-        int row = (base + r) * n + base;
-        // four partial sums: the JIT keeps a floating-point reduction in order, one add at a time
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int c = 0;
-        for (; c + 3 < m; c += 4) {
-          s0 += a[row + c] * v[c];
-          s1 += a[row + c + 1] * v[c + 1];
-          s2 += a[row + c + 2] * v[c + 2];
-          s3 += a[row + c + 3] * v[c + 3];
-        }
-        for (; c < m; c++) {
-          s0 += a[row + c] * v[c];
-        }
-        p[r] = beta * ((s0 + s1) + (s2 + s3));
+      for (int r = base; r < n; r++) {
+        p[r] *= beta;
         pv += p[r] * v[r];
       }
       double half = 0.5 * beta * pv;
-      for (int r = 0; r < m; r++) {
+      for (int r = base; r < n; r++) {
         p[r] -= half * v[r];
       }
-      for (int r = 0; r < m; r++) {
-        int row = (base + r) * n + base;
+      for (int r = base; r < n; r++) {
+        double[] row = a[r];
         double vr = v[r];
         double wr = p[r];
-        for (int c = 0; c < m; c++) {
-          a[row + c] -= vr * p[c] + wr * v[c];
+        for (int c = base; c < n; c++) {
+          row[c] -= vr * p[c] + wr * v[c];
         }
       }
     }
     for (int i = 0; i < n; i++) {
-      diagonal[i] = a[i * n + i];
+      diagonal[i] = a[i][i];
     }
     if (n >= 2) {
-      offDiagonal[n - 2] = a[(n - 1) * n + (n - 2)];
+      offDiagonal[n - 2] = a[n - 1][n - 2];
     }
   }
 
@@ -160,28 +151,17 @@ final class TopEigen {
     return norm;
   }
 
-  /** Eigenvalues of T below x: the negative pivots of the LDLᵀ factorisation of T - xI. */
-  private static int countBelow(double[] diagonal, double[] offDiagonal, double x) {
-    int count = 0;
-    double pivot = 1;
-    for (int i = 0; i < diagonal.length; i++) {
-      double e2 = i == 0 ? 0 : offDiagonal[i - 1] * offDiagonal[i - 1];
-      pivot = diagonal[i] - x - (i == 0 ? 0 : e2 / pivot);
-      if (pivot == 0) {
-        pivot = -Double.MIN_NORMAL;
-      }
-      if (pivot < 0) {
-        count++;
-      }
-    }
-    return count;
-  }
-
-  /** The (index)-th smallest eigenvalue (0-based) by bisection on Gershgorin bounds. */
-  private static double kthSmallest(double[] diagonal, double[] offDiagonal, int index) {
+  /**
+   * The k largest eigenvalues of T, largest first, each by bisection from the Gershgorin bounds
+   * until the interval cannot shrink, counting the eigenvalues below a point by the negative pivots
+   * of the LDLᵀ factorisation of T - xI (Sturm). The k bisections run in lockstep: their Sturm
+   * recurrences are independent chains of divisions, which the processor overlaps, where one chain
+   * waits for each division in turn.
+   */
+  private static double[] largest(double[] diagonal, double[] offDiagonal, int k) {
     int n = diagonal.length;
-    double low = Double.POSITIVE_INFINITY;
-    double high = Double.NEGATIVE_INFINITY;
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       double radius = 0;
       if (i > 0) {
@@ -190,23 +170,66 @@ final class TopEigen {
       if (i < n - 1) {
         radius += Math.abs(offDiagonal[i]);
       }
-      low = Math.min(low, diagonal[i] - radius);
-      high = Math.max(high, diagonal[i] + radius);
+      lowest = Math.min(lowest, diagonal[i] - radius);
+      highest = Math.max(highest, diagonal[i] + radius);
     }
-    double width = Math.max(Math.abs(low), Math.abs(high));
-    low -= 1e-14 * width + Double.MIN_NORMAL;
-    high += 1e-14 * width + Double.MIN_NORMAL;
-    while (true) {
-      double middle = 0.5 * (low + high);
-      if (middle <= low || middle >= high) {
-        return middle;
+    double width = Math.max(Math.abs(lowest), Math.abs(highest));
+    lowest -= 1e-14 * width + Double.MIN_NORMAL;
+    highest += 1e-14 * width + Double.MIN_NORMAL;
+    double[] low = new double[k];
+    double[] high = new double[k];
+    double[] middle = new double[k];
+    double[] pivot = new double[k];
+    int[] below = new int[k];
+    java.util.Arrays.fill(low, lowest);
+    java.util.Arrays.fill(high, highest);
+    double[] squares = new double[n];
+    for (int i = 1; i < n; i++) {
+      squares[i] = offDiagonal[i - 1] * offDiagonal[i - 1];
+    }
+    int searching = k;
+    boolean[] found = new boolean[k];
+    while (searching > 0) {
+      for (int c = 0; c < k; c++) {
+        if (!found[c]) {
+          middle[c] = 0.5 * (low[c] + high[c]);
+          if (middle[c] <= low[c] || middle[c] >= high[c]) {
+            found[c] = true;
+            searching--;
+          }
+        }
       }
-      if (countBelow(diagonal, offDiagonal, middle) > index) {
-        high = middle;
-      } else {
-        low = middle;
+      java.util.Arrays.fill(below, 0);
+      for (int c = 0; c < k; c++) {
+        pivot[c] = diagonal[0] - middle[c];
+        if (pivot[c] == 0) {
+          pivot[c] = -Double.MIN_NORMAL;
+        }
+        below[c] += pivot[c] < 0 ? 1 : 0;
+      }
+      for (int i = 1; i < n; i++) {
+        double d = diagonal[i];
+        double e2 = squares[i];
+        for (int c = 0; c < k; c++) {
+          double next = d - middle[c] - e2 / pivot[c];
+          next = next == 0 ? -Double.MIN_NORMAL : next;
+          below[c] += next < 0 ? 1 : 0;
+          pivot[c] = next;
+        }
+      }
+      for (int c = 0; c < k; c++) {
+        if (found[c]) {
+          continue;
+        }
+        // the c-th largest is the (n - 1 - c)-th smallest
+        if (below[c] > n - 1 - c) {
+          high[c] = middle[c];
+        } else {
+          low[c] = middle[c];
+        }
       }
     }
+    return middle;
   }
 
   /**
@@ -228,11 +251,10 @@ final class TopEigen {
     PivotedTridiagonal solver =
         new PivotedTridiagonal(
             diagonal, offDiagonal, shift, 1e-16 * Math.max(norm, Double.MIN_NORMAL));
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      // a deterministic start with components along every eigenvector in practice
-      x[i] = 1.0 + 0.1 * Math.sin(1.0 + i * (until + 1));
-    }
+    double[] x =
+        START_VECTORS
+            .computeIfAbsent(((long) n << 32) | until, key -> startVector(n, until))
+            .clone();
     for (int iteration = 0; iteration < INVERSE_ITERATIONS; iteration++) {
       solver.solveInPlace(x);
       for (int c = from; c < until; c++) {
@@ -256,6 +278,18 @@ final class TopEigen {
     return x;
   }
 
+  /**
+   * A deterministic start with components along every eigenvector in practice; the same for every
+   * matrix of a size, so computed once (n sines).
+   */
+  private static double[] startVector(int n, int position) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = 1.0 + 0.1 * Math.sin(1.0 + i * (position + 1));
+    }
+    return x;
+  }
+
   /** y ← H₀ H₁ … H_{n-3} y: a vector of T to the matching vector of the original matrix. */
   private static void applyReflectors(double[] y, int n, double[][] reflectors, double[] betas) {
     for (int j = n - 3; j >= 0; j--) {
@@ -264,14 +298,13 @@ final class TopEigen {
         continue;
       }
       double[] v = reflectors[j];
-      int base = j + 1;
       double dot = 0;
-      for (int i = 0; i < v.length; i++) {
-        dot += v[i] * y[base + i];
+      for (int i = j + 1; i < n; i++) {
+        dot += v[i] * y[i];
       }
       double factor = beta * dot;
-      for (int i = 0; i < v.length; i++) {
-        y[base + i] -= factor * v[i];
+      for (int i = j + 1; i < n; i++) {
+        y[i] -= factor * v[i];
       }
     }
   }

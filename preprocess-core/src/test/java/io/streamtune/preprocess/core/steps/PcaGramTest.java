@@ -43,7 +43,12 @@ class PcaGramTest {
         means[j] += row[j] / n;
       }
     }
-    double[] fast = PcaStep.centredGram(batch, means, d);
+    // the batch in the middle of a larger buffer, as a background fit sees it after a restore
+    double[] rows = new double[(n + 2) * d];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(batch.get(r), 0, rows, (r + 1) * d, d);
+    }
+    double[] fast = PcaStep.centredGram(rows, 1, n, means, d);
     for (int i = 0; i < d; i++) {
       for (int j = i; j < d; j++) {
         double expected = 0;

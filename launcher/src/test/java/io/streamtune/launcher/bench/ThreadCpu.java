@@ -1,0 +1,83 @@
+package io.streamtune.launcher.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * CPU seconds of this JVM's threads between two points, grouped by thread name with numbers and
+ * subtask suffixes taken out ("kafka-producer-network-thread | producer-7" and "-8" count
+ * together): where a run's CPU went, read before the job's threads end. GC and JIT compiler threads
+ * are not Java-visible threads; they are the rest of the process's CPU.
+ */
+final class ThreadCpu {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private final Map<Long, Long> startNanos;
+  private final long processStartNanos;
+
+  private ThreadCpu(Map<Long, Long> startNanos, long processStartNanos) {
+    this.startNanos = startNanos;
+    this.processStartNanos = processStartNanos;
+  }
+
+  /** The CPU time of every live thread now. */
+  static ThreadCpu start() {
+    Map<Long, Long> nanos = new HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long cpu = THREADS.getThreadCpuTime(id);
+      if (cpu >= 0) {
+        nanos.put(id, cpu);
+      }
+    }
+    return new ThreadCpu(nanos, PROCESS.getProcessCpuTime());
+  }
+
+  /**
+   * CPU seconds per thread group since {@link #start}, largest first, with "GC, JIT and ended
+   * threads" for what the process used beyond the live Java threads.
+   */
+  Map<String, Double> sinceStart() {
+    Map<String, Double> seconds = new HashMap<>();
+    double threadsTotal = 0;
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+      if (cpu < 0) {
+        continue;
+      }
+      double used = (cpu - startNanos.getOrDefault(info.getThreadId(), 0L)) / 1e9;
+      threadsTotal += used;
+      seconds.merge(group(info.getThreadName()), used, Double::sum);
+    }
+    double process = (PROCESS.getProcessCpuTime() - processStartNanos) / 1e9;
+    seconds.merge("GC, JIT and ended threads", Math.max(0, process - threadsTotal), Double::sum);
+    return seconds.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  /** The groups above {@code floor} seconds, as "name 1.2 s; ..." on one line. */
+  static String line(Map<String, Double> seconds, double floor) {
+    return seconds.entrySet().stream()
+        .filter(entry -> entry.getValue() >= floor)
+        .map(entry -> String.format("%s %.2f s", entry.getKey(), entry.getValue()))
+        .collect(Collectors.joining("; "));
+  }
+
+  static String group(String threadName) {
+    String name = threadName.replaceAll("\\(\\d+/\\d+\\)(#\\d+)?", "").replaceAll("\\d+", "#");
+    return name.length() > 60 ? name.substring(0, 57) + "..." : name.trim();
+  }
+}
