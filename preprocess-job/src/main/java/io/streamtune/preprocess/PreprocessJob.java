@@ -128,10 +128,14 @@ public final class PreprocessJob {
             .setParallelism(1)
             .setMaxParallelism(1);
 
-    TrainBranch.rebalance(examples, spec)
+    DataStream<Example> toWrite = TrainBranch.rebalance(examples, spec);
+    toWrite
         .sinkTo(sinks.examples())
         .uid("examples-sink")
-        .name("examples sink");
+        .name("examples sink")
+        // the parallelism of what feeds it (the steps' single subtask, or the resampler's): chained
+        // there, examples go to Kafka without a network hop and a second (Flink) serialization
+        .setParallelism(toWrite.getParallelism());
 
     validated
         .getSideOutput(IntakeFunction.DEAD_LETTERS)

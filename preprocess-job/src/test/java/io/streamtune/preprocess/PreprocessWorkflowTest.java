@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,36 @@ class PreprocessWorkflowTest {
         .stream()
         .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count)
         .sum();
+  }
+
+  /**
+   * At parallelism 2 the intake runs twice and the steps once; the examples sink takes the steps'
+   * parallelism and runs in their task, so an example is not serialized for a network hop before
+   * its Avro serialization for Kafka.
+   */
+  @Test
+  void theExamplesSinkRunsInTheStepsTask() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    PreprocessJob.defineWorkflow(
+        env.fromData(
+            List.of(envelope(0, "k", new byte[] {0})), TypeInformation.of(RawEnvelope.class)),
+        TestSpecs.credit(),
+        REGISTRY,
+        new Sinks(new CollectingSink<>("chain-examples"), new CollectingSink<>("chain-dead")));
+
+    List<JobVertex> vertices = new ArrayList<>();
+    env.getStreamGraph().getJobGraph().getVertices().forEach(vertices::add);
+
+    JobVertex steps =
+        vertices.stream()
+            .filter(vertex -> vertex.getName().contains("fit and transform"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(steps.getParallelism()).isEqualTo(1);
+    assertThat(steps.getName()).contains("examples sink");
+    assertThat(vertices)
+        .filteredOn(vertex -> vertex.getName().contains("examples sink"))
+        .containsExactly(steps);
   }
 
   private static RawEnvelope envelope(long offset, String key, byte[] value) {

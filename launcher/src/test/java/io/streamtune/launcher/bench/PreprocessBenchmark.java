@@ -90,6 +90,7 @@ public final class PreprocessBenchmark {
           double firstOutput = committed.firstOutput();
           double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
           java.util.Map<String, Double> byThread = threads.sinceStart();
+          java.util.Map<String, Double> allocated = threads.allocatedMiB();
           job.cancel().get();
           System.out.printf(
               "%s; JVM CPU %.1f s = %,.0f records per CPU second (broker, registry, job and"
@@ -109,7 +110,10 @@ public final class PreprocessBenchmark {
               (JIT.getTotalCompilationTime() - jit0) / 1e3);
           System.out.printf(
               "parallelism %d run %d CPU by thread: %s%n",
-              parallelism, run, ThreadCpu.line(byThread, 0.05));
+              parallelism, run, ThreadCpu.line(byThread, 0.05, "s"));
+          System.out.printf(
+              "parallelism %d run %d heap allocated by thread: %s%n",
+              parallelism, run, ThreadCpu.line(allocated, 10, "MiB"));
         }
       }
       progress.close();

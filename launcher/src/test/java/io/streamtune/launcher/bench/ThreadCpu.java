@@ -2,7 +2,6 @@ package io.streamtune.launcher.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,28 +15,34 @@ import java.util.stream.Collectors;
  */
 final class ThreadCpu {
 
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean PROCESS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private final Map<Long, Long> startNanos;
+  private final Map<Long, Long> startBytes;
   private final long processStartNanos;
 
-  private ThreadCpu(Map<Long, Long> startNanos, long processStartNanos) {
+  private ThreadCpu(
+      Map<Long, Long> startNanos, Map<Long, Long> startBytes, long processStartNanos) {
     this.startNanos = startNanos;
+    this.startBytes = startBytes;
     this.processStartNanos = processStartNanos;
   }
 
   /** The CPU time of every live thread now. */
   static ThreadCpu start() {
     Map<Long, Long> nanos = new HashMap<>();
+    Map<Long, Long> bytes = new HashMap<>();
     for (long id : THREADS.getAllThreadIds()) {
       long cpu = THREADS.getThreadCpuTime(id);
       if (cpu >= 0) {
         nanos.put(id, cpu);
       }
+      bytes.put(id, THREADS.getThreadAllocatedBytes(id));
     }
-    return new ThreadCpu(nanos, PROCESS.getProcessCpuTime());
+    return new ThreadCpu(nanos, bytes, PROCESS.getProcessCpuTime());
   }
 
   /**
@@ -68,11 +73,39 @@ final class ThreadCpu {
                 Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
   }
 
-  /** The groups above {@code floor} seconds, as "name 1.2 s; ..." on one line. */
-  static String line(Map<String, Double> seconds, double floor) {
-    return seconds.entrySet().stream()
+  /**
+   * MiB allocated on the heap per thread group since {@link #start} (live threads), largest first:
+   * what the collector has to clear.
+   */
+  Map<String, Double> allocatedMiB() {
+    Map<String, Double> mib = new HashMap<>();
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long bytes = THREADS.getThreadAllocatedBytes(info.getThreadId());
+      if (bytes < 0) {
+        continue;
+      }
+      double used = (bytes - startBytes.getOrDefault(info.getThreadId(), 0L)) / 1048576.0;
+      mib.merge(group(info.getThreadName()), used, Double::sum);
+    }
+    return sorted(mib);
+  }
+
+  private static Map<String, Double> sorted(Map<String, Double> values) {
+    return values.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  /** The groups at or above {@code floor}, as "name 1.23 unit; ..." on one line. */
+  static String line(Map<String, Double> values, double floor, String unit) {
+    return values.entrySet().stream()
         .filter(entry -> entry.getValue() >= floor)
-        .map(entry -> String.format("%s %.2f s", entry.getKey(), entry.getValue()))
+        .map(entry -> String.format("%s %.2f %s", entry.getKey(), entry.getValue(), unit))
         .collect(Collectors.joining("; "));
   }
 

@@ -8,6 +8,10 @@ import java.util.List;
  * table of the strings and their positions, which finds a validated row's value (the spec's own
  * string object) by identity before it compares text, and returns a plain int. A HashMap's node and
  * boxed position cost two more memory reads a lookup.
+ *
+ * <p>Identity works across operators: each Flink operator holds its own deserialized copy of the
+ * spec, so the spec's strings are only the same objects once interned ({@link #canonical}); the
+ * validated rows hold the canonical strings, and so do the indexes' keys.
  */
 public final class CategoryIndex {
 
@@ -32,11 +36,19 @@ public final class CategoryIndex {
       while (keys[slot] != null) {
         slot = (slot + 1) & mask;
       }
-      keys[slot] = category;
+      keys[slot] = category.intern();
       positions[slot] = position;
       distinct++;
     }
     size = distinct;
+  }
+
+  /**
+   * The categories as the JVM's one string object per text (interned): what validated rows hold,
+   * and what every index's keys are, whichever copy of the spec they came from.
+   */
+  public static List<String> canonical(List<String> categories) {
+    return categories.stream().map(String::intern).toList();
   }
 
   /** The category's position, or -1 when it is not one (or null). */

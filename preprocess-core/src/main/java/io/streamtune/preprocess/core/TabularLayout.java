@@ -14,7 +14,8 @@ public final class TabularLayout {
 
   /**
    * @param index position among the columns of the same type
-   * @param categories the spec's categories (empty for numeric columns)
+   * @param categories the spec's categories (empty for numeric columns), as {@link
+   *     CategoryIndex#canonical} strings
    */
   public record Column(String name, ColumnType type, int index, List<String> categories) {}
 
@@ -40,7 +41,10 @@ public final class TabularLayout {
               } else {
                 Column column =
                     new Column(
-                        name, ColumnType.CATEGORICAL, categoricals.size(), columnSpec.categories());
+                        name,
+                        ColumnType.CATEGORICAL,
+                        categoricals.size(),
+                        CategoryIndex.canonical(columnSpec.categories()));
                 categoricals.add(column);
                 indexes.add(new CategoryIndex(columnSpec.categories()));
                 all.add(column);
