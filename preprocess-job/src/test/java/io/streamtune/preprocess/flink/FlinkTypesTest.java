@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +101,39 @@ class FlinkTypesTest {
             "r3", 7L, "good", 0, new double[0], new String[0], Split.TRAIN, null, null, null);
     assertThat(viaJobSerializer(keyedById).splitKey()).isEqualTo("r3");
     assertThat(viaJobSerializer(keyedById).source()).isNull();
+  }
+
+  /**
+   * The row serializer's strings keep {@link StringValue}'s format both ways (rows in flight in an
+   * unaligned checkpoint of an earlier build read back): ASCII, empty, null, accented, CJK, a
+   * surrogate pair, a non-ASCII char after ASCII ones, and lengths past one varint byte.
+   */
+  @Test
+  void rowStringsKeepFlinksStringFormat() throws Exception {
+    List<String> texts =
+        java.util.Arrays.asList(
+            "a1b2-c3",
+            "",
+            null,
+            "caf\u00e9",
+            "\u4e2d\u6587",
+            "x\ud83d\ude00y",
+            "ascii then \u00e9 then more",
+            "k".repeat(300),
+            "\u00e9".repeat(200) + "z");
+    for (String text : texts) {
+      DataOutputSerializer ours = new DataOutputSerializer(8);
+      ValidatedRowSerializer.writeString(text, ours);
+      DataOutputSerializer flinks = new DataOutputSerializer(8);
+      StringValue.writeString(text, flinks);
+      assertThat(ours.getCopyOfBuffer())
+          .as("bytes of %s", text)
+          .isEqualTo(flinks.getCopyOfBuffer());
+
+      DataInputDeserializer in = new DataInputDeserializer(flinks.getCopyOfBuffer());
+      assertThat(ValidatedRowSerializer.readString(in)).isEqualTo(text);
+      assertThat(in.available()).as("all of %s read, no more", text).isZero();
+    }
   }
 
   @Test
