@@ -50,27 +50,11 @@ final class ThreadCpu {
    * threads" for what the process used beyond the live Java threads.
    */
   Map<String, Double> sinceStart() {
-    Map<String, Double> seconds = new HashMap<>();
-    double threadsTotal = 0;
-    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      long cpu = THREADS.getThreadCpuTime(info.getThreadId());
-      if (cpu < 0) {
-        continue;
-      }
-      double used = (cpu - startNanos.getOrDefault(info.getThreadId(), 0L)) / 1e9;
-      threadsTotal += used;
-      seconds.merge(group(info.getThreadName()), used, Double::sum);
-    }
+    Map<String, Double> seconds = byGroup(startNanos, THREADS::getThreadCpuTime, 1e9);
+    double threadsTotal = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
     double process = (PROCESS.getProcessCpuTime() - processStartNanos) / 1e9;
     seconds.merge("GC, JIT and ended threads", Math.max(0, process - threadsTotal), Double::sum);
-    return seconds.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .collect(
-            Collectors.toMap(
-                Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    return sorted(seconds);
   }
 
   /**
@@ -78,19 +62,29 @@ final class ThreadCpu {
    * what the collector has to clear.
    */
   Map<String, Double> allocatedMiB() {
-    Map<String, Double> mib = new HashMap<>();
+    return sorted(byGroup(startBytes, THREADS::getThreadAllocatedBytes, 1048576.0));
+  }
+
+  /**
+   * For each live thread, {@code reading} now less its reading at the start (0 for a thread started
+   * since), in {@code unit}s, summed by {@link #group}; threads whose reading is unsupported (-1)
+   * are left out.
+   */
+  private static Map<String, Double> byGroup(
+      Map<Long, Long> atStart, java.util.function.LongUnaryOperator reading, double unit) {
+    Map<String, Double> totals = new HashMap<>();
     for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info == null) {
         continue;
       }
-      long bytes = THREADS.getThreadAllocatedBytes(info.getThreadId());
-      if (bytes < 0) {
+      long now = reading.applyAsLong(info.getThreadId());
+      if (now < 0) {
         continue;
       }
-      double used = (bytes - startBytes.getOrDefault(info.getThreadId(), 0L)) / 1048576.0;
-      mib.merge(group(info.getThreadName()), used, Double::sum);
+      double used = (now - atStart.getOrDefault(info.getThreadId(), 0L)) / unit;
+      totals.merge(group(info.getThreadName()), used, Double::sum);
     }
-    return sorted(mib);
+    return totals;
   }
 
   private static Map<String, Double> sorted(Map<String, Double> values) {
