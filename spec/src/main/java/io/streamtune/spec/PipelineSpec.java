@@ -95,7 +95,13 @@ public record PipelineSpec(
       ColumnType type, List<String> categories, PreprocessSpec.BadValuePolicy badValues)
       implements Serializable {
     public ColumnSpec {
-      categories = categories == null ? List.of() : List.copyOf(categories);
+      // interned: Flink gives each operator its own deserialized copy of the spec (through this
+      // constructor), and the category strings of all copies are then the same objects, which
+      // category lookups match by identity before they compare text
+      categories =
+          categories == null
+              ? List.of()
+              : List.copyOf(categories).stream().map(String::intern).toList();
     }
 
     public ColumnSpec(ColumnType type, List<String> categories) {

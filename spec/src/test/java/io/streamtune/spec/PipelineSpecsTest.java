@@ -46,6 +46,32 @@ class PipelineSpecsTest {
         .containsExactly("Income", "Home=owner", "Home=rent", "Home=<unseen>");
   }
 
+  /**
+   * Flink hands each operator its own Java-deserialized copy of the spec; their category strings
+   * are the same objects, so category lookups match by identity.
+   */
+  @Test
+  void everyCopyOfTheSpecHoldsTheSameCategoryStrings() throws Exception {
+    PipelineSpec spec = PipelineSpecs.parse(MINIMAL, "test");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(spec);
+    }
+    PipelineSpec copy;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (PipelineSpec) in.readObject();
+    }
+    PipelineSpec parsedAgain = PipelineSpecs.parse(MINIMAL, "again");
+
+    List<String> categories = spec.columns().get("Home").categories();
+    assertThat(copy.columns().get("Home").categories()).isEqualTo(categories);
+    for (int i = 0; i < categories.size(); i++) {
+      assertThat(copy.columns().get("Home").categories().get(i)).isSameAs(categories.get(i));
+      assertThat(parsedAgain.columns().get("Home").categories().get(i)).isSameAs(categories.get(i));
+    }
+  }
+
   @Test
   void writtenYamlReadsBackEqual() {
     PipelineSpec spec = PipelineSpecs.parse(MINIMAL, "test");

@@ -6,12 +6,9 @@ import java.util.List;
 /**
  * The position of each of a column's categories, looked up once or more per row: an open-addressing
  * table of the strings and their positions, which finds a validated row's value (the spec's own
- * string object) by identity before it compares text, and returns a plain int. A HashMap's node and
+ * string object: the spec interns its categories, so every operator's copy of the spec holds the
+ * same objects) by identity before it compares text, and returns a plain int. A HashMap's node and
  * boxed position cost two more memory reads a lookup.
- *
- * <p>Identity works across operators: each Flink operator holds its own deserialized copy of the
- * spec, so the spec's strings are only the same objects once interned ({@link #canonical}); the
- * validated rows hold the canonical strings, and so do the indexes' keys.
  */
 public final class CategoryIndex {
 
@@ -36,19 +33,11 @@ public final class CategoryIndex {
       while (keys[slot] != null) {
         slot = (slot + 1) & mask;
       }
-      keys[slot] = category.intern();
+      keys[slot] = category;
       positions[slot] = position;
       distinct++;
     }
     size = distinct;
-  }
-
-  /**
-   * The categories as the JVM's one string object per text (interned): what validated rows hold,
-   * and what every index's keys are, whichever copy of the spec they came from.
-   */
-  public static List<String> canonical(List<String> categories) {
-    return categories.stream().map(String::intern).toList();
   }
 
   /** The category's position, or -1 when it is not one (or null). */

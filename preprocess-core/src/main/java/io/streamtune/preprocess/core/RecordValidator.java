@@ -342,8 +342,8 @@ public final class RecordValidator {
     }
     int known = layout.categoryIndex(column.index(), text);
     if (known >= 0) {
-      // the spec's own string: its hash is computed once, and every later lookup of the category
-      // (impute counts, one-hot, the reference profile) finds it by identity
+      // the spec's own (interned) string: its hash is computed once, and every later lookup of the
+      // category (impute counts, one-hot, the reference profile) finds it by identity
       return column.categories().get(known);
     }
     if (!layout.acceptsUnseen(column.index())) {

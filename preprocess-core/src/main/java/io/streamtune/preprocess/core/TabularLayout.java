@@ -14,8 +14,7 @@ public final class TabularLayout {
 
   /**
    * @param index position among the columns of the same type
-   * @param categories the spec's categories (empty for numeric columns), as {@link
-   *     CategoryIndex#canonical} strings
+   * @param categories the spec's categories (empty for numeric columns)
    */
   public record Column(String name, ColumnType type, int index, List<String> categories) {}
 
@@ -41,10 +40,7 @@ public final class TabularLayout {
               } else {
                 Column column =
                     new Column(
-                        name,
-                        ColumnType.CATEGORICAL,
-                        categoricals.size(),
-                        CategoryIndex.canonical(columnSpec.categories()));
+                        name, ColumnType.CATEGORICAL, categoricals.size(), columnSpec.categories());
                 categoricals.add(column);
                 indexes.add(new CategoryIndex(columnSpec.categories()));
                 all.add(column);

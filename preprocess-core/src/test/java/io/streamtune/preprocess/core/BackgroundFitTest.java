@@ -158,18 +158,7 @@ class BackgroundFitTest {
   void rowsWaitForTheRunningBatchFitAndTheStateCannotBeSavedUntilSettled() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     TabularTransform transform =
-        TabularTransform.create(spec(""))
-            .fitInBackground(
-                task ->
-                    fits.execute(
-                        () -> {
-                          try {
-                            release.await();
-                          } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                          }
-                          task.run();
-                        }));
+        TabularTransform.create(spec("")).fitInBackground(GatedExecutor.behind(release, fits));
     int emitted = 0;
     List<ValidatedRow> rows = rows(40).stream().filter(r -> r.split() == Split.TRAIN).toList();
     for (ValidatedRow row : rows.subList(0, 20)) {

@@ -42,17 +42,7 @@ class ProfileFeedTest {
   void aStalledThreadHoldsTheCallerBackAfterAFewBatches() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ProfileFeed feed = new ProfileFeed();
-    feed.inBackground(
-        task ->
-            thread.execute(
-                () -> {
-                  try {
-                    release.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  task.run();
-                }));
+    feed.inBackground(GatedExecutor.behind(release, thread));
     ReferenceProfile profile = profile();
     List<ValidatedRow> rows = rows(20_000);
     AtomicInteger given = new AtomicInteger();

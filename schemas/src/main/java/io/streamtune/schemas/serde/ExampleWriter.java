@@ -31,25 +31,11 @@ final class ExampleWriter implements DatumWriter<Example> {
     out.writeEnum(example.getSplit().ordinal());
     out.writeString(example.getLabel());
     out.writeInt(example.getLabelIndex());
-    List<Float> features = example.getFeatures();
-    out.writeArrayStart();
-    out.setItemCount(features.size());
-    for (Float feature : features) {
-      out.startItem();
-      out.writeFloat(feature);
-    }
-    out.writeArrayEnd();
+    writeArray(example.getFeatures(), Encoder::writeFloat, out);
     out.writeLong(example.getTransformVersion());
     writeOptionalString(example.getAugmentedFrom(), out);
     out.writeBoolean(example.getSynthetic());
-    List<String> parentIds = example.getParentIds();
-    out.writeArrayStart();
-    out.setItemCount(parentIds.size());
-    for (String parentId : parentIds) {
-      out.startItem();
-      out.writeString(parentId);
-    }
-    out.writeArrayEnd();
+    writeArray(example.getParentIds(), Encoder::writeString, out);
     ImagePayload image = example.getImage();
     if (image == null) {
       out.writeIndex(0);
@@ -62,6 +48,23 @@ final class ExampleWriter implements DatumWriter<Example> {
       out.writeBytes(image.getData());
     }
     writeOptionalString(example.getText(), out);
+  }
+
+  /** How one array item is written. */
+  private interface ItemWriter<T> {
+    void write(Encoder out, T item) throws IOException;
+  }
+
+  /** An Avro array: one block of all the items. */
+  private static <T> void writeArray(List<T> items, ItemWriter<T> item, Encoder out)
+      throws IOException {
+    out.writeArrayStart();
+    out.setItemCount(items.size());
+    for (T value : items) {
+      out.startItem();
+      item.write(out, value);
+    }
+    out.writeArrayEnd();
   }
 
   /** A union of null and string, null first. */

@@ -199,6 +199,9 @@ final class TopEigen {
           }
         }
       }
+      if (searching == 0) {
+        break;
+      }
       java.util.Arrays.fill(below, 0);
       for (int c = 0; c < k; c++) {
         pivot[c] = diagonal[0] - middle[c];
