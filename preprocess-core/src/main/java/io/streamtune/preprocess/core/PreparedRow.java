@@ -1,8 +1,8 @@
 package io.streamtune.preprocess.core;
 
 import io.streamtune.schemas.avro.Example;
+import io.streamtune.schemas.serde.FloatArrayList;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,10 +20,6 @@ public record PreparedRow(ValidatedRow row, float[] features, long version) {
 
   /** What the job writes: features, label, split and the version of the fitted transform. */
   public Example toExample() {
-    List<Float> featureList = new ArrayList<>(features.length);
-    for (float feature : features) {
-      featureList.add(feature);
-    }
     // the all-fields constructor: the builder validates and deep-copies a default per field
     return new Example(
         row.id(),
@@ -32,7 +28,7 @@ public record PreparedRow(ValidatedRow row, float[] features, long version) {
         row.split(),
         row.label(),
         row.labelIndex(),
-        featureList,
+        new FloatArrayList(features),
         version,
         null,
         false,

@@ -58,6 +58,12 @@ final class CachedAvroSerdes {
     private final Map<Schema, DatumWriter<T>> writers = new HashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private BinaryEncoder encoder;
+    // the last (topic, schema) and its id and writer: a sink writes one type to one or two topics,
+    // so most records skip the maps (and the key they would allocate)
+    private String lastTopic;
+    private Schema lastSchema;
+    private int lastId;
+    private DatumWriter<T> lastWriter;
 
     CachedSerializer(KafkaAvroSerializer confluent) {
       this.confluent = confluent;
@@ -69,14 +75,25 @@ final class CachedAvroSerdes {
         return null;
       }
       Schema schema = record.getSchema();
-      Target target = new Target(topic, schema);
-      Integer id = schemaIds.get(target);
-      if (id == null) {
-        byte[] first = confluent.serialize(topic, record);
-        schemaIds.put(target, ByteBuffer.wrap(first, 1, 4).getInt());
-        return first;
+      int id;
+      DatumWriter<T> writer;
+      if (topic == lastTopic && schema == lastSchema) {
+        id = lastId;
+        writer = lastWriter;
+      } else {
+        Integer known = schemaIds.get(new Target(topic, schema));
+        if (known == null) {
+          byte[] first = confluent.serialize(topic, record);
+          schemaIds.put(new Target(topic, schema), ByteBuffer.wrap(first, 1, 4).getInt());
+          return first;
+        }
+        id = known;
+        writer = writers.computeIfAbsent(schema, CachedSerializer::writerFor);
+        lastTopic = topic;
+        lastSchema = schema;
+        lastId = id;
+        lastWriter = writer;
       }
-      DatumWriter<T> writer = writers.computeIfAbsent(schema, CachedSerializer::writerFor);
       try {
         return write(id, record, writer);
       } catch (IOException | RuntimeException e) {
@@ -104,8 +121,12 @@ final class CachedAvroSerdes {
       buffer.write(id >>> 16);
       buffer.write(id >>> 8);
       buffer.write(id);
-      // buffered: the stream gets one write per record, not one (synchronized) per field
-      encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
+      // buffered: the stream gets one write per record, not one (synchronized) per field; kept
+      // from record to record (each ends flushed, and the stream is always this buffer), as
+      // reconfiguring it wraps the stream in a new channel every time
+      if (encoder == null) {
+        encoder = EncoderFactory.get().binaryEncoder(buffer, null);
+      }
       try {
         writer.write(record, encoder);
         encoder.flush();

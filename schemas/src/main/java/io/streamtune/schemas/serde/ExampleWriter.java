@@ -31,7 +31,7 @@ final class ExampleWriter implements DatumWriter<Example> {
     out.writeEnum(example.getSplit().ordinal());
     out.writeString(example.getLabel());
     out.writeInt(example.getLabelIndex());
-    writeArray(example.getFeatures(), Encoder::writeFloat, out);
+    writeFeatures(example.getFeatures(), out);
     out.writeLong(example.getTransformVersion());
     writeOptionalString(example.getAugmentedFrom(), out);
     out.writeBoolean(example.getSynthetic());
@@ -63,6 +63,21 @@ final class ExampleWriter implements DatumWriter<Example> {
     for (T value : items) {
       out.startItem();
       item.write(out, value);
+    }
+    out.writeArrayEnd();
+  }
+
+  /** The features array; a {@link FloatArrayList} is read without boxing. */
+  private static void writeFeatures(List<Float> features, Encoder out) throws IOException {
+    if (!(features instanceof FloatArrayList floats)) {
+      writeArray(features, Encoder::writeFloat, out);
+      return;
+    }
+    out.writeArrayStart();
+    out.setItemCount(floats.size());
+    for (int i = 0; i < floats.size(); i++) {
+      out.startItem();
+      out.writeFloat(floats.getFloat(i));
     }
     out.writeArrayEnd();
   }

@@ -72,7 +72,7 @@ class ExampleWriterTest {
         .setSplit(random.nextBoolean() ? Split.TRAIN : Split.HOLDOUT)
         .setLabel(text(random))
         .setLabelIndex(random.nextInt(21) - 10)
-        .setFeatures(features)
+        .setFeatures(random.nextBoolean() ? features : asFloatArrayList(features))
         .setTransformVersion(random.nextInt(3) == 0 ? 0 : random.nextLong())
         .setAugmentedFrom(random.nextBoolean() ? null : text(random))
         .setSynthetic(random.nextBoolean())
@@ -80,6 +80,15 @@ class ExampleWriterTest {
         .setImage(image)
         .setText(random.nextBoolean() ? null : text(random))
         .build();
+  }
+
+  /** The preprocess job's features: a list over a float[], which the writer reads unboxed. */
+  private static List<Float> asFloatArrayList(List<Float> features) {
+    float[] values = new float[features.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = features.get(i);
+    }
+    return new FloatArrayList(values);
   }
 
   private static byte[] write(DatumWriter<Example> writer, Example example) throws IOException {

@@ -3,6 +3,8 @@ package io.streamtune.preprocess.core.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.Base64;
 import java.util.Random;
@@ -20,11 +22,17 @@ import org.slf4j.LoggerFactory;
  * from (sketch, number of values) before each update makes every sketch a pure function of the
  * values it saw, so a job restored from a checkpoint continues bit for bit like an uninterrupted
  * one, and the batch mode and the stream agree. The error bound is the library's either way.
+ *
+ * <p>Only an update that compacts draws coin flips, and it compacts exactly when level 0 of the
+ * sketch has no free slot left before it (the library's own test, on its levels array). Every other
+ * update goes in without the lock and the reseed: the same flips are drawn, and the threads that
+ * update sketches (the steps, the drift profile) no longer meet on the lock for each value.
  */
 final class QuantileSketches {
 
   private static final Logger LOG = LoggerFactory.getLogger(QuantileSketches.class);
   private static final Random KLL_RANDOM = kllRandom();
+  private static final VarHandle KLL_LEVELS = KLL_RANDOM == null ? null : kllLevels();
 
   private final KllDoublesSketch[] sketches;
   private final long salt;
@@ -43,7 +51,7 @@ final class QuantileSketches {
       return;
     }
     KllDoublesSketch sketch = sketches[column];
-    if (KLL_RANDOM == null) {
+    if (KLL_RANDOM == null || !compacts(sketch)) {
       sketch.update(x);
       return;
     }
@@ -59,7 +67,7 @@ final class QuantileSketches {
    * fraction of {@link #add}'s cost per value. For sketches that always take whole rows.
    */
   void addRow(double[] values, long rowsBefore) {
-    if (KLL_RANDOM == null) {
+    if (KLL_RANDOM == null || !anyCompacts(values)) {
       for (int column = 0; column < sketches.length; column++) {
         if (!Double.isNaN(values[column])) {
           sketches[column].update(values[column]);
@@ -75,6 +83,23 @@ final class QuantileSketches {
         }
       }
     }
+  }
+
+  /**
+   * Whether the next update of {@code sketch} compacts (and draws coin flips): level 0 is full.
+   * Without access to the levels, every update is taken to compact.
+   */
+  private static boolean compacts(KllDoublesSketch sketch) {
+    return KLL_LEVELS == null || ((int[]) KLL_LEVELS.get(sketch))[0] == 0;
+  }
+
+  private boolean anyCompacts(double[] values) {
+    for (int column = 0; column < sketches.length; column++) {
+      if (!Double.isNaN(values[column]) && compacts(sketches[column])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   long count(int column) {
@@ -128,6 +153,16 @@ final class QuantileSketches {
   /** Whether quantile parameters should be re-read after the n-th value: 1, 2, 4.. then every r. */
   static boolean refreshDue(long n, int refresh) {
     return n <= refresh ? (n & (n - 1)) == 0 : n % refresh == 0;
+  }
+
+  private static VarHandle kllLevels() {
+    try {
+      return MethodHandles.privateLookupIn(KllSketch.class, MethodHandles.lookup())
+          .findVarHandle(KllSketch.class, "levelsArr", int[].class);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("cannot read the KLL sketches' levels ({}); every update reseeds", e.toString());
+      return null;
+    }
   }
 
   private static Random kllRandom() {
