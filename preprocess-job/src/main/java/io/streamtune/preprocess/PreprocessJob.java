@@ -102,7 +102,7 @@ public final class PreprocessJob {
     SingleOutputStreamOperator<ValidatedRow> validated =
         raw.process(
                 IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings),
-                ValidatedRowSerializer.TYPE)
+                ValidatedRowSerializer.typeFor(spec))
             .uid("decode-validate")
             .name("decode and validate");
 
@@ -112,7 +112,7 @@ public final class PreprocessJob {
                 new SplitFunction<ValidatedRow>(Splitter.of(spec.split())),
                 // rows cross the network into the steps' single subtask: a hand-written
                 // serializer, not the POJO serializer's reflection (and Kryo for the bad cells)
-                ValidatedRowSerializer.TYPE)
+                ValidatedRowSerializer.typeFor(spec))
             .uid("split")
             .name("split by id hash");
 

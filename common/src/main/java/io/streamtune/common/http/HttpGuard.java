@@ -40,8 +40,6 @@ public final class HttpGuard extends Filter {
   /** How much of a refused body is read and dropped before the connection is closed instead. */
   private static final long DISCARD_LIMIT_BYTES = 64L << 20;
 
-  private static final String BODY_ATTRIBUTE = HttpGuard.class.getName() + ".body";
-
   /** How a refusal is written: a JSON error for the registry, plain text elsewhere. */
   @FunctionalInterface
   public interface Refusal {
@@ -130,17 +128,28 @@ public final class HttpGuard extends Filter {
       refuse(exchange, 413, "Request body larger than " + maxRequestBytes + " bytes refused");
       return;
     }
-    exchange.setAttribute(BODY_ATTRIBUTE, body);
+    // handed on as the exchange's own request stream: the JDK server keeps an exchange's
+    // attributes in its context, shared by concurrent requests, which then read each other's body
+    exchange.setStreams(new GuardedBody(body), null);
     chain.doFilter(exchange);
   }
 
   /** The request body this guard accepted (empty when there was none). */
   public static byte[] body(HttpExchange exchange) {
-    Object body = exchange.getAttribute(BODY_ATTRIBUTE);
-    if (!(body instanceof byte[] bytes)) {
+    if (!(exchange.getRequestBody() instanceof GuardedBody body)) {
       throw new IllegalStateException("the request did not pass an HttpGuard");
     }
-    return bytes;
+    return body.bytes;
+  }
+
+  /** A request body the guard read whole and accepted, as the exchange's request stream. */
+  private static final class GuardedBody extends java.io.ByteArrayInputStream {
+    private final byte[] bytes;
+
+    GuardedBody(byte[] bytes) {
+      super(bytes);
+      this.bytes = bytes;
+    }
   }
 
   private void refuse(HttpExchange exchange, int status, String message) throws IOException {

@@ -14,8 +14,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class HttpGuardTest {
 
   private static final String TOKEN = "s3cret-Token";
+
+  private static final int REQUESTS = 4;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private HttpServer server;
@@ -91,6 +100,52 @@ class HttpGuardTest {
     String url = serve(HttpGuard.readOnly("test", TOKEN, false));
     assertThat(send(HttpRequest.newBuilder(URI.create(url + "?token=" + TOKEN))).statusCode())
         .isEqualTo(401);
+  }
+
+  /**
+   * The JDK server keeps an exchange's attributes in its context, shared by every request on it: a
+   * body handed on that way reached whichever request read it last (two schemas registered under
+   * each other's subject in the embedded registry). Each request must get its own body.
+   */
+  @Test
+  void concurrentRequestsEachGetTheirOwnBody() throws Exception {
+    HttpGuard guard = new HttpGuard("test", null, false, Set.of("POST"), 1024, HttpGuard::sendText);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    CountDownLatch allArrived = new CountDownLatch(REQUESTS);
+    guard.guard(
+        server.createContext(
+            "/",
+            exchange -> {
+              try (exchange) {
+                allArrived.countDown();
+                allArrived.await(10, TimeUnit.SECONDS);
+                byte[] reply = HttpGuard.body(exchange);
+                exchange.sendResponseHeaders(200, reply.length);
+                exchange.getResponseBody().write(reply);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }));
+    ExecutorService handlers = Executors.newFixedThreadPool(REQUESTS);
+    server.setExecutor(handlers);
+    server.start();
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    try {
+      List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+      for (int i = 0; i < REQUESTS; i++) {
+        replies.add(
+            http.sendAsync(
+                HttpRequest.newBuilder(URI.create(url))
+                    .POST(HttpRequest.BodyPublishers.ofString("body " + i))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < REQUESTS; i++) {
+        assertThat(replies.get(i).get(20, TimeUnit.SECONDS).body()).isEqualTo("body " + i);
+      }
+    } finally {
+      handlers.shutdownNow();
+    }
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.streamtune.preprocess.flink;
 
 import io.streamtune.common.outcome.RawEnvelope;
+import io.streamtune.preprocess.core.TabularLayout;
 import io.streamtune.preprocess.core.ValidatedRow;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +14,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -23,21 +24,70 @@ import org.apache.flink.types.StringValue;
  * hop of the tabular job, into the single subtask of the steps, whose thread pays for its
  * deserialization. Rows are immutable (arrays are never written after validation), so {@link #copy}
  * returns the row itself.
+ *
+ * <p>The serializer of a spec ({@link #typeFor}) reads a category the spec lists as the spec's own
+ * string object, found by its bytes ({@link CanonicalStrings}), rather than a new string: the
+ * steps' category lookups then match by identity with the hash already computed, and a row
+ * allocates no string per category. The bytes on the wire are the same with or without a spec.
  */
-public final class ValidatedRowSerializer extends TypeSerializerSingleton<ValidatedRow> {
+public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  public static final ValidatedRowSerializer INSTANCE = new ValidatedRowSerializer();
+  /** The serializer without a spec: every category is read as a new string. */
+  public static final ValidatedRowSerializer INSTANCE = new ValidatedRowSerializer(List.of());
 
-  /** The job's type information for validated rows: this serializer. */
-  public static final TypeInformation<ValidatedRow> TYPE = new Info();
+  /** The type information of validated rows without a spec. */
+  public static final TypeInformation<ValidatedRow> TYPE = new Info(List.of());
 
   private static final Split[] SPLITS = Split.values();
 
   private static final int ABSENT = -1;
 
   private static final int HIGH_BIT = 0x80;
+
+  /** Per categorical column of the spec (in the rows' order), its categories. */
+  private final List<List<String>> categories;
+
+  private final transient CanonicalStrings[] canonical;
+
+  // the bytes of the category being read; one per serializer instance ({@link #duplicate})
+  private transient byte[] scratch;
+
+  private ValidatedRowSerializer(List<List<String>> categories) {
+    this.categories = categories;
+    this.canonical = new CanonicalStrings[categories.size()];
+    for (int i = 0; i < canonical.length; i++) {
+      canonical[i] = new CanonicalStrings(categories.get(i));
+    }
+  }
+
+  /**
+   * The type information of the rows of a tabular spec: its serializer reads the spec's categories
+   * as the spec's own strings.
+   */
+  public static TypeInformation<ValidatedRow> typeFor(PipelineSpec spec) {
+    List<List<String>> categories = new ArrayList<>();
+    for (TabularLayout.Column column : TabularLayout.of(spec).categoricalColumns()) {
+      categories.add(List.copyOf(column.categories()));
+    }
+    return new Info(List.copyOf(categories));
+  }
+
+  @Override
+  public TypeSerializer<ValidatedRow> duplicate() {
+    return categories.isEmpty() ? this : new ValidatedRowSerializer(categories);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ValidatedRowSerializer that && categories.equals(that.categories);
+  }
+
+  @Override
+  public int hashCode() {
+    return categories.hashCode();
+  }
 
   @Override
   public boolean isImmutableType() {
@@ -115,7 +165,7 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
     }
     String[] texts = new String[in.readInt()];
     for (int i = 0; i < texts.length; i++) {
-      texts[i] = readString(in);
+      texts[i] = i < canonical.length ? readCategory(in, canonical[i]) : readString(in);
     }
     byte split = in.readByte();
     String splitKey = in.readBoolean() ? id : readString(in);
@@ -185,6 +235,34 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
    * lookup alone was a twentieth of the steps' thread at parallelism 2.
    */
   static String readString(DataInputView in) throws IOException {
+    int length = readLength(in);
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return decode(bytes, length, in);
+  }
+
+  /**
+   * Reads a string as {@link #readString} does, returning the spec's own string when it is one of
+   * {@code known}.
+   */
+  private String readCategory(DataInputView in, CanonicalStrings known) throws IOException {
+    int length = readLength(in);
+    if (length < 0) {
+      return null;
+    }
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, 64)];
+    }
+    in.readFully(scratch, 0, length);
+    String found = known.find(scratch, length);
+    return found != null ? found : decode(scratch, length, in);
+  }
+
+  /** The number of chars of the string that follows (-1: null), from its varint. */
+  private static int readLength(DataInputView in) throws IOException {
     int length = 0;
     int shift = 0;
     int part;
@@ -193,12 +271,15 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
       shift += 7;
     }
     length |= part << shift;
-    if (length == 0) {
-      return null;
-    }
-    length -= 1;
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
+    return length - 1;
+  }
+
+  /**
+   * The string of {@code length} chars whose first {@code length} bytes are {@code bytes}: all
+   * ASCII (the common case), they are the string; else the chars are decoded from them and the rest
+   * of the stream.
+   */
+  private static String decode(byte[] bytes, int length, DataInputView in) throws IOException {
     int ascii = 0;
     while (ascii < length && bytes[ascii] >= 0) {
       ascii++;
@@ -257,7 +338,8 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
   }
 
   private Object readResolve() {
-    return INSTANCE;
+    // the canonical strings are rebuilt from the categories (interned again) in each JVM
+    return categories.isEmpty() ? INSTANCE : new ValidatedRowSerializer(categories);
   }
 
   /** Restores the serializer from a checkpoint (unaligned checkpoints store rows in flight). */
@@ -269,7 +351,13 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
 
   /** Type information whose serializer is {@link ValidatedRowSerializer}. */
   private static final class Info extends TypeInformation<ValidatedRow> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    private final List<List<String>> categories;
+
+    private Info(List<List<String>> categories) {
+      this.categories = categories;
+    }
 
     @Override
     public boolean isBasicType() {
@@ -303,7 +391,7 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
 
     @Override
     public TypeSerializer<ValidatedRow> createSerializer(SerializerConfig config) {
-      return INSTANCE;
+      return categories.isEmpty() ? INSTANCE : new ValidatedRowSerializer(categories);
     }
 
     @Override
@@ -313,12 +401,12 @@ public final class ValidatedRowSerializer extends TypeSerializerSingleton<Valida
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Info;
+      return other instanceof Info that && categories.equals(that.categories);
     }
 
     @Override
     public int hashCode() {
-      return Info.class.hashCode();
+      return categories.hashCode();
     }
 
     @Override

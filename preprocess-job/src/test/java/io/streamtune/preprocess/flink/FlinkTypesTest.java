@@ -8,6 +8,8 @@ import io.streamtune.preprocess.media.MediaRecord;
 import io.streamtune.preprocess.sampling.ResamplerState;
 import io.streamtune.preprocess.sampling.StreamingResampler;
 import io.streamtune.schemas.avro.Split;
+import io.streamtune.spec.PipelineSpec;
+import io.streamtune.spec.PipelineSpecs;
 import io.streamtune.spec.SamplingSpec;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -18,6 +20,7 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.StringValue;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +136,60 @@ class FlinkTypesTest {
       DataInputDeserializer in = new DataInputDeserializer(flinks.getCopyOfBuffer());
       assertThat(ValidatedRowSerializer.readString(in)).isEqualTo(text);
       assertThat(in.available()).as("all of %s read, no more", text).isZero();
+    }
+  }
+
+  @Test
+  void aSpecsSerializerReadsItsCategoriesAsTheSpecsOwnStringsFromTheSameBytes() throws Exception {
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            """
+            name: canonical-test
+            label: {column: y, classes: [a, b]}
+            columns:
+              x: {type: numeric}
+              home: {type: categorical, categories: [owner, rent, "", "café"]}
+              state: {type: categorical, categories: [CA, NY]}
+            """,
+            "test");
+    TypeSerializer<ValidatedRow> specs =
+        InstantiationUtil.clone(
+            ValidatedRowSerializer.typeFor(spec).createSerializer(new SerializerConfigImpl()));
+    assertThat(specs).isNotEqualTo(ValidatedRowSerializer.INSTANCE);
+    assertThat(specs.duplicate()).isEqualTo(specs).isNotSameAs(specs);
+    String[][] cases = {
+      {"rent", "CA"}, {"owner", null}, {"", "NY"}, {"café", "TX"}, {"ren", "CAL"}, {"rent", "日本"}
+    };
+    for (String[] categories : cases) {
+      // categories not read from the spec: a new string with the same text
+      String[] fresh = new String[categories.length];
+      for (int i = 0; i < fresh.length; i++) {
+        fresh[i] = categories[i] == null ? null : new String(categories[i].toCharArray());
+      }
+      ValidatedRow row =
+          new ValidatedRow(
+              "r", 1L, "a", 0, new double[] {1.5}, fresh, Split.TRAIN, null, null, null);
+      DataOutputSerializer ours = new DataOutputSerializer(64);
+      specs.serialize(row, ours);
+      DataOutputSerializer plain = new DataOutputSerializer(64);
+      ValidatedRowSerializer.INSTANCE.serialize(row, plain);
+      assertThat(ours.getCopyOfBuffer()).isEqualTo(plain.getCopyOfBuffer());
+
+      ValidatedRow read = specs.deserialize(new DataInputDeserializer(ours.getCopyOfBuffer()));
+      assertThat(read).isEqualTo(row);
+      List<List<String>> specCategories =
+          List.of(
+              spec.columns().get("home").categories(), spec.columns().get("state").categories());
+      for (int i = 0; i < fresh.length; i++) {
+        String value = read.categoricalValues()[i];
+        int inSpec = specCategories.get(i).indexOf(fresh[i]);
+        // ASCII categories are found by their bytes; others are read as new strings
+        if (inSpec >= 0 && fresh[i].chars().allMatch(c -> c < 0x80)) {
+          assertThat(value).as("%s", fresh[i]).isSameAs(specCategories.get(i).get(inSpec));
+        } else if (value != null) {
+          assertThat(value).as("%s", fresh[i]).isNotSameAs(fresh[i].intern());
+        }
+      }
     }
   }
 
