@@ -76,7 +76,12 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
 
   @Override
   public TypeSerializer<ValidatedRow> duplicate() {
-    return categories.isEmpty() ? this : new ValidatedRowSerializer(categories);
+    return of(categories);
+  }
+
+  /** A serializer of its own (with a spec's categories its read buffer is its own). */
+  private static ValidatedRowSerializer of(List<List<String>> categories) {
+    return categories.isEmpty() ? INSTANCE : new ValidatedRowSerializer(categories);
   }
 
   @Override
@@ -339,7 +344,7 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
 
   private Object readResolve() {
     // the canonical strings are rebuilt from the categories (interned again) in each JVM
-    return categories.isEmpty() ? INSTANCE : new ValidatedRowSerializer(categories);
+    return of(categories);
   }
 
   /** Restores the serializer from a checkpoint (unaligned checkpoints store rows in flight). */
@@ -391,7 +396,7 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
 
     @Override
     public TypeSerializer<ValidatedRow> createSerializer(SerializerConfig config) {
-      return categories.isEmpty() ? INSTANCE : new ValidatedRowSerializer(categories);
+      return ValidatedRowSerializer.of(categories);
     }
 
     @Override
