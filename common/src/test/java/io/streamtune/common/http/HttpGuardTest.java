@@ -104,8 +104,9 @@ class HttpGuardTest {
 
   /**
    * The JDK server keeps an exchange's attributes in its context, shared by every request on it: a
-   * body handed on that way reached whichever request read it last (two schemas registered under
-   * each other's subject in the embedded registry). Each request must get its own body.
+   * body handed on that way reached whichever request read it last (the dead-letter schema
+   * registered under the examples' subject in the embedded registry). Each request must get its own
+   * body.
    */
   @Test
   void concurrentRequestsEachGetTheirOwnBody() throws Exception {
