@@ -296,20 +296,22 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
     for (int i = 0; i < ascii; i++) {
       chars[i] = (char) bytes[i];
     }
+    // each char is a varint: 7 bits a byte, low first, the high bit set on all but its last byte;
+    // the bytes come from those already read, then from the stream
     int at = ascii;
-    for (int i = ascii; i < length; i++) {
-      int c = at < length ? bytes[at++] & 0xff : in.readUnsignedByte();
-      if (c >= HIGH_BIT) {
-        int charShift = 7;
-        c &= 0x7f;
-        int next;
-        while ((next = at < length ? bytes[at++] & 0xff : in.readUnsignedByte()) >= HIGH_BIT) {
-          c |= (next & 0x7f) << charShift;
-          charShift += 7;
-        }
-        c |= next << charShift;
+    int i = ascii;
+    int c = 0;
+    int shift = 0;
+    while (i < length) {
+      int part = at < length ? bytes[at++] & 0xff : in.readUnsignedByte();
+      c |= (part & 0x7f) << shift;
+      if (part >= HIGH_BIT) {
+        shift += 7;
+      } else {
+        chars[i++] = (char) c;
+        c = 0;
+        shift = 0;
       }
-      chars[i] = (char) c;
     }
     return new String(chars);
   }
