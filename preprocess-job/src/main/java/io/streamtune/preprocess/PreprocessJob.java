@@ -99,10 +99,9 @@ public final class PreprocessJob {
     // as in MediaWorkflow: no function here keeps or changes a record after emitting it, so the
     // chained operators need not deep-copy every Avro record and row between them
     raw.getExecutionEnvironment().getConfig().enableObjectReuse();
+    TypeInformation<ValidatedRow> rows = ValidatedRowSerializer.typeFor(spec);
     SingleOutputStreamOperator<ValidatedRow> validated =
-        raw.process(
-                IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings),
-                ValidatedRowSerializer.typeFor(spec))
+        raw.process(IntakeFunction.tabular(spec, schemaRegistryUrl, registrySettings), rows)
             .uid("decode-validate")
             .name("decode and validate");
 
@@ -112,7 +111,7 @@ public final class PreprocessJob {
                 new SplitFunction<ValidatedRow>(Splitter.of(spec.split())),
                 // rows cross the network into the steps' single subtask: a hand-written
                 // serializer, not the POJO serializer's reflection (and Kryo for the bad cells)
-                ValidatedRowSerializer.typeFor(spec))
+                rows)
             .uid("split")
             .name("split by id hash");
 

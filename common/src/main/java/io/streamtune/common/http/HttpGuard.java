@@ -139,16 +139,18 @@ public final class HttpGuard extends Filter {
     if (!(exchange.getRequestBody() instanceof GuardedBody body)) {
       throw new IllegalStateException("the request did not pass an HttpGuard");
     }
-    return body.bytes;
+    return body.bytes();
   }
 
   /** A request body the guard read whole and accepted, as the exchange's request stream. */
   private static final class GuardedBody extends java.io.ByteArrayInputStream {
-    private final byte[] bytes;
-
     GuardedBody(byte[] bytes) {
       super(bytes);
-      this.bytes = bytes;
+    }
+
+    /** The whole body, wherever a reader of the stream has got to. */
+    byte[] bytes() {
+      return buf;
     }
   }
 

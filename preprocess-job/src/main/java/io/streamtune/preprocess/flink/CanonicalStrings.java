@@ -70,7 +70,8 @@ final class CanonicalStrings {
     return hash ^ (hash >>> 16);
   }
 
-  private static boolean isAscii(String text) {
+  /** Whether every char of {@code text} is ASCII (one byte in {@code StringValue}'s format). */
+  static boolean isAscii(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= 0x80) {
         return false;

@@ -218,7 +218,7 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
    * varint per char): one byte per char for ASCII, written in one call rather than a call per char.
    */
   static void writeString(String text, DataOutputView out) throws IOException {
-    if (text == null || !isAscii(text)) {
+    if (text == null || !CanonicalStrings.isAscii(text)) {
       StringValue.writeString(text, out);
       return;
     }
@@ -314,15 +314,6 @@ public final class ValidatedRowSerializer extends TypeSerializer<ValidatedRow> {
       }
     }
     return new String(chars);
-  }
-
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= HIGH_BIT) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {

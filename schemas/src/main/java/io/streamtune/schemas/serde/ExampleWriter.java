@@ -31,11 +31,18 @@ final class ExampleWriter implements DatumWriter<Example> {
     out.writeEnum(example.getSplit().ordinal());
     out.writeString(example.getLabel());
     out.writeInt(example.getLabelIndex());
-    writeFeatures(example.getFeatures(), out);
+    List<Float> features = example.getFeatures();
+    if (features instanceof FloatArrayList floats) {
+      // the preprocess job's examples: the float array itself, unboxed
+      writeArray(floats.size(), (encoder, i) -> encoder.writeFloat(floats.getFloat(i)), out);
+    } else {
+      writeArray(features.size(), (encoder, i) -> encoder.writeFloat(features.get(i)), out);
+    }
     out.writeLong(example.getTransformVersion());
     writeOptionalString(example.getAugmentedFrom(), out);
     out.writeBoolean(example.getSynthetic());
-    writeArray(example.getParentIds(), Encoder::writeString, out);
+    List<String> parentIds = example.getParentIds();
+    writeArray(parentIds.size(), (encoder, i) -> encoder.writeString(parentIds.get(i)), out);
     ImagePayload image = example.getImage();
     if (image == null) {
       out.writeIndex(0);
@@ -50,34 +57,18 @@ final class ExampleWriter implements DatumWriter<Example> {
     writeOptionalString(example.getText(), out);
   }
 
-  /** How one array item is written. */
-  private interface ItemWriter<T> {
-    void write(Encoder out, T item) throws IOException;
+  /** Writes item {@code index} of an array (the project's lists are random access). */
+  private interface ItemWriter {
+    void write(Encoder out, int index) throws IOException;
   }
 
-  /** An Avro array: one block of all the items. */
-  private static <T> void writeArray(List<T> items, ItemWriter<T> item, Encoder out)
-      throws IOException {
+  /** An Avro array: one block of all {@code size} items. */
+  private static void writeArray(int size, ItemWriter item, Encoder out) throws IOException {
     out.writeArrayStart();
-    out.setItemCount(items.size());
-    for (T value : items) {
+    out.setItemCount(size);
+    for (int i = 0; i < size; i++) {
       out.startItem();
-      item.write(out, value);
-    }
-    out.writeArrayEnd();
-  }
-
-  /** The features array; a {@link FloatArrayList} is read without boxing. */
-  private static void writeFeatures(List<Float> features, Encoder out) throws IOException {
-    if (!(features instanceof FloatArrayList floats)) {
-      writeArray(features, Encoder::writeFloat, out);
-      return;
-    }
-    out.writeArrayStart();
-    out.setItemCount(floats.size());
-    for (int i = 0; i < floats.size(); i++) {
-      out.startItem();
-      out.writeFloat(floats.getFloat(i));
+      item.write(out, i);
     }
     out.writeArrayEnd();
   }
